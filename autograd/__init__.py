@@ -1,0 +1,29 @@
+"""A scalar reverse-mode automatic-differentiation engine for teaching.
+
+>>> from autograd import Value
+>>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
+>>> f = a * b + a
+>>> f.backward()
+>>> a.grad, b.grad
+(4.0, 2.0)
+"""
+
+from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
+from autograd.graph import backpropagate, topological_order, zero_grad
+from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, total
+
+__all__ = [
+    "Value",
+    "DomainError",
+    "no_grad",
+    "is_grad_enabled",
+    "dot",
+    "total",
+    "topological_order",
+    "backpropagate",
+    "zero_grad",
+    "gradcheck",
+    "numerical_gradient",
+    "analytic_gradient",
+    "GradcheckError",
+]
