@@ -50,15 +50,18 @@ class no_grad(ContextDecorator):
     build no graph: results are plain leaves. Use it for optimizer updates and
     evaluation, where nobody will call `backward()`."""
 
+    def __init__(self):
+        self._previous = []  # a stack: one instance may be entered again (recursion)
+
     def __enter__(self):
         global _grad_enabled
-        self._previous = _grad_enabled
+        self._previous.append(_grad_enabled)
         _grad_enabled = False
         return self
 
     def __exit__(self, *exc):
         global _grad_enabled
-        _grad_enabled = self._previous
+        _grad_enabled = self._previous.pop()
         return False
 
 
@@ -299,7 +302,8 @@ class Value:
 
     def step(self) -> Value:
         """Heaviside step of the perceptron: 0 if x <= 0 else 1. Its gradient is 0."""
-        return _result(0.0 if self.data <= 0.0 else 1.0, "step", (self,), _ZERO)
+        x = self.data
+        return _result(1.0 if x > 0.0 else (0.0 if x <= 0.0 else x), "step", (self,), _ZERO)  # nan stays nan
 
     def linear(self) -> Value:
         """The identity, as an activation for regression outputs."""
