@@ -175,7 +175,8 @@ class Value:
             b = other.data
             if b == 0.0:
                 raise ZeroDivisionError(f"/: division of {_describe(self)} by zero (divisor {_describe(other)})")
-            return _result(self.data / b, "/", (self, other), (1.0 / b, -self.data / (b * b)))
+            q = self.data / b
+            return _result(q, "/", (self, other), (1.0 / b, -q / b))
         c = _number(other, "/")
         if c == 0.0:
             raise ZeroDivisionError(f"/: division of {_describe(self)} by zero")
@@ -185,7 +186,8 @@ class Value:
         c, b = _number(other, "/"), self.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division of {c!r} by zero (divisor {_describe(self)})")
-        return _result(c / b, "/", (self,), (-c / (b * b),))
+        q = c / b
+        return _result(q, "/", (self,), (-q / b,))
 
     def __pow__(self, other) -> Value:
         x = self.data
@@ -296,6 +298,8 @@ class Value:
     def gelu(self) -> Value:
         """x * Phi(x), Phi the standard normal distribution function (exact, via erf)."""
         x = self.data
+        if math.isinf(x):  # the limits; x * Phi(x) would give inf * 0 = nan at -inf
+            return _result(max(x, 0.0), "gelu", (self,), (1.0 if x > 0.0 else 0.0,))
         cdf = 0.5 * (1.0 + math.erf(x / _SQRT_2))
         pdf = _INV_SQRT_2PI * math.exp(-0.5 * x * x)
         return _result(x * cdf, "gelu", (self,), (cdf + x * pdf,))
