@@ -1,21 +1,89 @@
-"""`python -m demos`: run the course demos (for now, the chain-rule numbers)."""
+"""`python -m demos`: list the course demos and run them.
 
-from autograd import Value
+python -m demos                 run every demo, pictures into ./out
+python -m demos NAME [NAME...]  run some of them
+python -m demos --list          list them, one line each
+python -m demos --quick         smaller settings (what the tests use)
+python -m demos --out DIR       write the pictures into DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+import traceback
+
+from demos import _common as c
+
+# Name -> module in this package, in the order of the course.
+DEMOS = {
+    "chain_rule": "demos.chain_rule",
+    "paths": "demos.paths",
+    "gradcheck": "demos.gradcheck",
+    "perceptron_xor": "demos.perceptron_xor",
+    "moons": "demos.moons",
+    "universal_approximation": "demos.universal_approximation",
+    "gradient_descent": "demos.gradient_descent",
+    "optimizers": "demos.optimizers",
+    "digits": "demos.digits",
+}
 
 
-def main(argv=None) -> None:
-    a, b, c, d = (Value(x, label=name) for x, name in zip((1.0, 2.0, 3.0, 4.0), "abcd"))
-    g = a + b
-    h = c + d
-    i = g * h
-    f = i**2
-    for node, name in ((g, "g"), (h, "h"), (i, "i"), (f, "f")):
-        node.label = name
-    f.backward()
-    print("f(a, b, c, d) = ((a + b) * (c + d))^2 at a, b, c, d = 1, 2, 3, 4")
-    for node in (a, b, c, d, g, h, i, f):
-        print(f"  {node.label}: value {node.data:g}, df/d{node.label} = {node.grad:g}")
+def summary(name: str) -> str:
+    """The first line of a demo module's docstring."""
+    module = importlib.import_module(DEMOS[name])
+    return (module.__doc__ or "").strip().splitlines()[0]
+
+
+def run_demos(names, out=c.DEFAULT_OUT, quick: bool = False) -> dict:
+    """Run the named demos one after another; returns {name: (seconds, result or exception)}."""
+    results = {}
+    for name in names:
+        module = importlib.import_module(DEMOS[name])
+        start = time.perf_counter()
+        try:
+            outcome = module.run(out, quick=quick)
+        except Exception as exc:  # report it and go on with the other demos
+            traceback.print_exc()
+            outcome = exc
+        results[name] = (time.perf_counter() - start, outcome)
+        sys.stdout.flush()
+    return results
+
+
+def main(argv=None) -> int:
+    """The command line; returns the exit status (1 if any demo failed)."""
+    parser = argparse.ArgumentParser(prog="python -m demos", description="Run the backprop-lab course demos.")
+    parser.add_argument("names", nargs="*", metavar="NAME", help="demos to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the demos and exit")
+    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"folder for the pictures (default ./{c.DEFAULT_OUT})")
+    parser.add_argument("--quick", action="store_true", help="smaller settings: all demos in seconds")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        width = max(map(len, DEMOS))
+        for name in DEMOS:
+            print(f"{name.ljust(width)}  {summary(name)}")
+        return 0
+    unknown = [n for n in args.names if n not in DEMOS]
+    if unknown:
+        parser.error(f"unknown demo {', '.join(unknown)}; choose from {', '.join(DEMOS)} (see --list)")
+
+    names = args.names or list(DEMOS)
+    start = time.perf_counter()
+    results = run_demos(names, args.out, args.quick)
+    total = time.perf_counter() - start
+    failed = [n for n, (_, r) in results.items() if isinstance(r, Exception)]
+    if len(names) > 1:
+        c.heading("Summary")
+        for name, (seconds, result) in results.items():
+            status = "FAILED" if isinstance(result, Exception) else ("skipped" if result.get("skipped") else "ok")
+            print(f"  {name.ljust(24)} {seconds:6.1f} s  {status}")
+        print(f"  {'total'.ljust(24)} {total:6.1f} s; pictures under {args.out}/")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Plumbing shared by the demos: the command line, output folders, plot style, narration.
+
+Plots are drawn on `matplotlib.figure.Figure` objects and saved as PNG with
+the Agg renderer, so no display and no global pyplot state are involved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+DEFAULT_OUT = "out"
+
+# Large type and thick lines: the pictures are shown on a projector.
+STYLE = {
+    "font.size": 14,
+    "axes.titlesize": 16,
+    "axes.labelsize": 14,
+    "legend.fontsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "lines.linewidth": 2.5,
+    "lines.markersize": 7,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+}
+
+# Colours that stay apart on a washed-out projector (and for colour-blind viewers).
+COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+
+def parse_args(argv, description: str) -> argparse.Namespace:
+    """The options every demo understands: --out DIR and --quick."""
+    parser = argparse.ArgumentParser(description=description.strip().splitlines()[0])
+    parser.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the pictures (default ./{DEFAULT_OUT})")
+    parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
+    return parser.parse_args(argv)
+
+
+def demo_dir(out, name: str) -> Path:
+    """The folder `out/name` where demo `name` writes its files (created)."""
+    path = Path(out) / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def heading(title: str) -> None:
+    """Print a demo's title, underlined."""
+    print()
+    print(title)
+    print("=" * len(title))
+
+
+def say(text: str) -> None:
+    """Print a paragraph of narration, wrapped to 100 columns."""
+    print(textwrap.fill(" ".join(text.split()), width=100))
+
+
+def table(rows, header) -> None:
+    """Print rows (sequences of str or numbers) as aligned columns under `header`."""
+    cells = [[str(h) for h in header]] + [[_cell(c) for c in row] for row in rows]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(header))]
+    # numbers are right-aligned, text columns left-aligned
+    text = [any(not _numeric(row[j]) for row in cells[1:]) for j in range(len(header))]
+    for k, row in enumerate(cells):
+        print("  " + "  ".join(c.ljust(w) if t else c.rjust(w) for c, w, t in zip(row, widths, text)).rstrip())
+        if k == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text.split()[0] if text.split() else "x")
+        return True
+    except ValueError:
+        return False
+
+
+def _cell(c) -> str:
+    if isinstance(c, float):
+        return f"{c:.4g}"
+    return str(c)
+
+
+def wrote(paths) -> None:
+    """Print the files a demo wrote."""
+    paths = [p for p in paths if p is not None]
+    if paths:
+        print("Pictures written:")
+        for p in paths:
+            print(f"  {p}")
+
+
+@contextlib.contextmanager
+def style():
+    """Apply the projector style to figures made inside the block."""
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def figure(nrows: int = 1, ncols: int = 1, size=(8, 6)):
+    """A new (figure, axes) pair, drawn off-screen (call inside `style()`)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, (axes[0, 0] if nrows == ncols == 1 else axes)
+
+
+def save_figure(fig, path) -> Path:
+    """Save a figure as PNG (Agg renderer) and return its path."""
+    path = Path(path)
+    fig.savefig(path, format="png")
+    return path
+
+
+def render_graph(graph, path) -> Path | None:
+    """Render a Graphviz picture with autograd's `save_graph`, or say why not and return None."""
+    from autograd import draw
+
+    try:
+        return draw.save_graph(graph, path)
+    except draw.GraphvizNotInstalled as exc:
+        print(f"(graph not rendered: {exc})")
+        return None
+
+
+class Timer:
+    """`with Timer() as t: ...`; then `t.seconds`."""
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        return False
+
+
+def run_main(run, argv, description: str) -> dict:
+    """What each demo's `main(argv)` does: parse the options, run, return the numbers."""
+    args = parse_args(argv, description)
+    result = run(args.out, quick=args.quick)
+    sys.stdout.flush()
+    return result

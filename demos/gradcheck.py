@@ -1,0 +1,210 @@
+"""Finite differences versus backprop (TEACHING.md section 3).
+
+The slope of the loss in one parameter w can be estimated from two loss
+evaluations, (L(w + eps) - L(w - eps)) / (2 eps), with an error of order
+eps^2. That costs two evaluations per parameter and is never exact.
+Backprop gives every gradient in one backward pass, exactly (up to rounding).
+The demo checks backprop against central differences on a small network,
+shows how the error of the estimate depends on eps, times both on a larger
+network, and catches a deliberately wrong derivative.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from autograd import GradcheckError, Value, dot, gradcheck, numerical_gradient, total
+from demos import _common as c
+
+NAME = "gradcheck"
+SEED = 0
+SMALL = [2, 4, 1]  # the network whose gradients are listed one by one
+LARGE = [2, 16, 16, 1]  # the network that is timed
+N_POINTS = 8
+EPSILONS = [10.0**-k for k in range(1, 13)]
+QUICK_LARGE = [2, 8, 8, 1]
+
+
+def make_network(sizes, rng: random.Random):
+    """Weights and biases of a tanh MLP with a linear output, as labelled leaves."""
+    layers = []
+    for layer, (nin, nout) in enumerate(zip(sizes, sizes[1:]), start=1):
+        neurons = []
+        for j in range(nout):
+            w = [Value(rng.uniform(-1, 1), label=f"w{layer}[{j},{i}]") for i in range(nin)]
+            b = Value(rng.uniform(-0.5, 0.5), label=f"b{layer}[{j}]")
+            neurons.append((w, b))
+        layers.append(neurons)
+    return layers
+
+
+def parameters(layers) -> list[Value]:
+    """All weights and biases, in a fixed order."""
+    return [p for neurons in layers for w, b in neurons for p in (*w, b)]
+
+
+def forward(layers, x):
+    """The network's output for one input: tanh hidden layers, linear output."""
+    h = x
+    for k, neurons in enumerate(layers):
+        z = [dot(w, h, b) for w, b in neurons]
+        h = z if k == len(layers) - 1 else [zj.tanh() for zj in z]
+    return h[0]
+
+
+def make_data(rng: random.Random, n: int = N_POINTS):
+    """n points in the square with target sin(x1) * x2."""
+    xs = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
+    return xs, [math.sin(3 * x1) * x2 for x1, x2 in xs]
+
+
+def loss_function(layers, xs, ys):
+    """L() -> mean squared error of the network on the data (closes over the parameters)."""
+
+    def loss(*_params):
+        return total([(forward(layers, x) - y) ** 2 for x, y in zip(xs, ys)]) / len(xs)
+
+    return loss
+
+
+def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
+    """Run the demo, write its picture under `out/gradcheck`, return the key numbers."""
+    folder = c.demo_dir(out, NAME)
+    rng = random.Random(SEED)
+    c.heading("Backprop against central finite differences")
+    xs, ys = make_data(rng)
+    layers = make_network(SMALL, rng)
+    params = parameters(layers)
+    loss = loss_function(layers, xs, ys)
+
+    L = loss()
+    L.backward()
+    backprop = [p.grad for p in params]
+    numeric = numerical_gradient(loss, params, eps=1e-6)
+    diffs = [abs(a - n) for a, n in zip(backprop, numeric)]
+    c.say(
+        f"A {'-'.join(map(str, SMALL))} tanh network, mean squared error on {N_POINTS} points: "
+        f"{len(params)} parameters. Backprop: one forward and one backward pass. Central differences "
+        f"with eps = 1e-6: {2 * len(params)} forward passes (two per parameter)."
+    )
+    c.table(
+        [(p.label, f"{a:+.10f}", f"{n:+.10f}", f"{d:.1e}") for p, a, n, d in zip(params, backprop, numeric, diffs)],
+        ["parameter", "backprop", "central difference", "|difference|"],
+    )
+    ok = gradcheck(loss, params)
+    c.say(
+        f"Largest difference: {max(diffs):.1e}. autograd.gradcheck(loss, params) -> {ok}: they agree "
+        f"within atol 1e-5 + rtol 1e-3."
+    )
+
+    # How the estimate's error depends on eps: truncation (eps^2) against rounding (1/eps).
+    print()
+    central_err, forward_err = [], []
+    for eps in EPSILONS:
+        num = numerical_gradient(loss, params, eps=eps)
+        central_err.append(max(abs(a - n) for a, n in zip(backprop, num)))
+        forward_err.append(_forward_difference_error(loss, params, backprop, eps))
+    best = min(range(len(EPSILONS)), key=lambda k: central_err[k])
+    c.table(
+        [(f"1e-{k + 1}", f"{fe:.1e}", f"{ce:.1e}") for k, (fe, ce) in enumerate(zip(forward_err, central_err))],
+        ["eps", "forward difference error", "central difference error"],
+    )
+    c.say(
+        f"The central difference's error shrinks like eps^2 (100x per step of 10) until rounding takes over; "
+        f"it is smallest, {central_err[best]:.1e}, at eps = {EPSILONS[best]:.0e}. The one-sided forward "
+        f"difference (L(w + eps) - L(w)) / eps only improves like eps."
+    )
+    picture = _plot(forward_err, central_err, folder / "error_vs_eps.png")
+
+    # Cost on a larger network.
+    print()
+    sizes = QUICK_LARGE if quick else LARGE
+    big = make_network(sizes, random.Random(SEED + 1))
+    big_params = parameters(big)
+    big_loss = loss_function(big, xs, ys)
+    with c.Timer() as tb:
+        Lb = big_loss()
+        Lb.backward()
+    with c.Timer() as tn:
+        big_numeric = numerical_gradient(big_loss, big_params)
+    big_diff = max(abs(p.grad - n) for p, n in zip(big_params, big_numeric))
+    c.say(
+        f"A {'-'.join(map(str, sizes))} network has {len(big_params)} parameters. Backprop: "
+        f"{tb.seconds * 1e3:.1f} ms. Central differences: {2 * len(big_params)} loss evaluations, "
+        f"{tn.seconds * 1e3:.0f} ms ({tn.seconds / tb.seconds:.0f} times longer), largest difference {big_diff:.1e}. "
+        f"The gap grows with the number of parameters: finite differences are a test, not a training method."
+    )
+
+    # A wrong derivative is caught.
+    print()
+    x = Value(0.7, label="x")
+
+    def buggy(x):
+        y = x.sin()
+        y._local_grads = (math.sin(x.data),)  # the bug: d sin(x)/dx written as sin(x) instead of cos(x)
+        return y * x
+
+    try:
+        gradcheck(buggy, [x])
+        caught = None
+    except GradcheckError as exc:
+        caught = str(exc)
+    c.say(
+        "Finally a planted bug: an operation whose local derivative says sin(x) where it should say cos(x). "
+        f"gradcheck reports: {caught}"
+    )
+    c.wrote([picture])
+    return {
+        "n_params": len(params),
+        "max_difference": max(diffs),
+        "gradcheck": ok,
+        "fd_evaluations": 2 * len(params),
+        "central_errors": dict(zip(EPSILONS, central_err)),
+        "forward_errors": dict(zip(EPSILONS, forward_err)),
+        "large_params": len(big_params),
+        "large_max_difference": big_diff,
+        "backprop_seconds": tb.seconds,
+        "finite_difference_seconds": tn.seconds,
+        "bug_caught": caught,
+        "images": [picture],
+    }
+
+
+def _forward_difference_error(loss, params, backprop, eps: float) -> float:
+    """max over parameters of |(L(w + eps) - L(w)) / eps - backprop|."""
+    from autograd import no_grad
+
+    with no_grad():
+        base = loss().data
+    worst = 0.0
+    for p, a in zip(params, backprop):
+        original = p.data
+        p.data = original + eps
+        with no_grad():
+            up = loss().data
+        p.data = original
+        worst = max(worst, abs((up - base) / eps - a))
+    return worst
+
+
+def _plot(forward_err, central_err, path):
+    with c.style():
+        fig, ax = c.figure(size=(9, 6))
+        ax.loglog(EPSILONS, forward_err, "o-", color=c.COLORS[1], label="forward difference (error ~ eps)")
+        ax.loglog(EPSILONS, central_err, "s-", color=c.COLORS[0], label="central difference (error ~ eps²)")
+        ax.set_xlabel("eps")
+        ax.set_ylabel("largest |finite difference − backprop|")
+        ax.set_title("Finite differences only approximate the gradient")
+        ax.invert_xaxis()
+        ax.legend(loc="upper right")
+        return c.save_figure(fig, path)
+
+
+def main(argv=None) -> dict:
+    """Command line: python -m demos.gradcheck [--out DIR] [--quick]."""
+    return c.run_main(run, argv, __doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""Sum over paths: why backpropagation is dynamic programming (TEACHING.md section 2).
+
+When a variable reaches the output along several paths, its derivative is the
+sum, over all paths, of the product of the local derivatives along the path.
+Three graphs show it:
+
+1. y = x * x: x reaches y along two edges, dy/dx = x + x.
+2. The diamond s -> x, y, z -> f -> g, h -> L: 3 * 2 = 6 paths from L to s.
+3. A chain of k diamonds (x -> sin x, cos x -> their sum -> ...): 2^k paths,
+   but only 4k edges. Summing over paths explicitly costs exponential time;
+   backprop visits each edge once (linear), because it stores every node's
+   gradient and reuses it for all the paths that pass through that node.
+"""
+
+from __future__ import annotations
+
+import math
+
+from autograd import Value, topological_order, total
+from demos import _common as c
+
+NAME = "paths"
+X_SQUARED_AT = 3.0
+DIAMOND_S = 0.5
+CHAIN_X0 = 0.3
+DEPTHS = [1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 32, 48, 64]  # diamonds in the chain
+ENUMERATE_UP_TO = 16  # explicit path sums only up to this depth (2^16 = 65,536 paths)
+QUICK_DEPTHS = [1, 2, 4, 6, 8, 10, 16, 32]
+QUICK_ENUMERATE_UP_TO = 10
+
+
+def count_paths(root: Value, x: Value) -> int:
+    """Number of distinct paths (sequences of edges) from `root` back to `x`.
+
+    Dynamic programming over the topological order: the paths from a node
+    to x are the paths from each of its parents, added up.
+    """
+    paths: dict[int, int] = {}
+    for node in topological_order(root):
+        paths[id(node)] = 1 if node is x else sum(paths[id(p)] for p in node._parents)
+    return paths[id(root)]
+
+
+def path_products(root: Value, x: Value):
+    """Yield (product, node labels, local derivatives) for every path from `root` back to `x`.
+
+    An explicit depth-first walk over all paths: exponential in the number of
+    diamonds, which is the point.
+    """
+    stack = [(root, 1.0, (root,), ())]
+    while stack:
+        node, product, trail, locals_ = stack.pop()
+        if node is x:
+            yield product, [n.label or n._op for n in trail], list(locals_)
+            continue
+        for parent, local in zip(node._parents, node._local_grads):
+            stack.append((parent, product * local, trail + (parent,), locals_ + (local,)))
+
+
+def path_sum(root: Value, x: Value) -> float:
+    """dRoot/dx as the plain sum over paths of the products of local derivatives."""
+    return sum(product for product, _, _ in path_products(root, x))
+
+
+def edge_count(root: Value) -> int:
+    """Edges in the graph of `root`: the multiply-adds one backward pass does."""
+    return sum(len(node._parents) for node in topological_order(root))
+
+
+def diamond(s_value: float = DIAMOND_S):
+    """The diamond of TEACHING.md section 2: s -> x, y, z -> f -> g, h -> L. Returns (s, L)."""
+    s = Value(s_value, label="s")
+    x = s * 2.0
+    y = s**2
+    z = s.sin()
+    f = total([x, y, z])
+    g = f**2
+    h = f.exp()
+    L = g + h
+    for node, name in zip((x, y, z, f, g, h, L), ("x", "y", "z", "f", "g", "h", "L")):
+        node.label = name
+    return s, L
+
+
+def diamond_closed_form(s: float) -> float:
+    """dL/ds of the diamond, by hand: (2f + e^f) * (2 + 2s + cos s) with f = 2s + s^2 + sin s."""
+    f = 2 * s + s * s + math.sin(s)
+    return (2 * f + math.exp(f)) * (2 + 2 * s + math.cos(s))
+
+
+def diamond_chain(depth: int, x0: float = CHAIN_X0):
+    """`depth` diamonds in a row: x_{j+1} = sin(x_j) + cos(x_j). Returns (x_0, x_depth)."""
+    x0v = Value(x0, label="x0")
+    x = x0v
+    for j in range(depth):
+        x = x.sin() + x.cos()
+        x.label = f"x{j + 1}"
+    return x0v, x
+
+
+def chain_derivative(depth: int, x0: float = CHAIN_X0) -> float:
+    """dx_depth/dx_0 of the chain with plain floats (forward mode: one pass, one input)."""
+    x, slope = x0, 1.0
+    for _ in range(depth):
+        x, slope = math.sin(x) + math.cos(x), slope * (math.cos(x) - math.sin(x))
+    return slope
+
+
+def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
+    """Run the demo, write its pictures under `out/paths`, return the key numbers."""
+    folder = c.demo_dir(out, NAME)
+    depths = QUICK_DEPTHS if quick else DEPTHS
+    enumerate_up_to = QUICK_ENUMERATE_UP_TO if quick else ENUMERATE_UP_TO
+    images = []
+    c.heading("Sum over paths: why backprop is dynamic programming")
+
+    # 1. x * x
+    x = Value(X_SQUARED_AT, label="x")
+    y = x * x
+    y.label = "y"
+    y.backward()
+    products = [p for p, _, _ in path_products(y, x)]
+    say_products = " + ".join(f"{p:g}" for p in products)
+    c.say(
+        f"1. y = x * x at x = {X_SQUARED_AT:g}: the node y has x as a parent twice, so there are "
+        f"{len(products)} paths from y to x, each with local derivative x = {X_SQUARED_AT:g}. "
+        f"dy/dx = {say_products} = {sum(products):g}; backprop gives {x.grad:g} (2x = {2 * X_SQUARED_AT:g})."
+    )
+
+    # 2. the diamond
+    s, L = diamond()
+    L.backward()
+    diamond_paths = list(path_products(L, s))
+    print()
+    c.say(
+        f"2. The diamond s -> x, y, z -> f -> g, h -> L at s = {DIAMOND_S:g} "
+        f"(x = 2s, y = s^2, z = sin s, f = x + y + z, g = f^2, h = e^f, L = g + h). "
+        f"{len(diamond_paths)} paths lead from L back to s; each contributes the product of its local derivatives:"
+    )
+    c.table(
+        [(" <- ".join(trail), " * ".join(f"{v:.4g}" for v in locs), prod) for prod, trail, locs in diamond_paths],
+        ["path", "local derivatives", "product"],
+    )
+    diamond_sum = sum(p for p, _, _ in diamond_paths)
+    by_hand = diamond_closed_form(DIAMOND_S)
+    c.say(
+        f"Sum over the {len(diamond_paths)} paths: {diamond_sum:.10g}. Backprop: {s.grad:.10g}. "
+        f"By hand, (2f + e^f)(2 + 2s + cos s) = {by_hand:.10g}. Backprop never lists the paths: it adds "
+        f"g's and h's contributions into f.grad once, then sends f.grad down to x, y and z."
+    )
+    images.append(_draw(L, folder / "diamond.png"))
+
+    # 3. the deepening chain of diamonds
+    print()
+    c.say(
+        "3. A chain of k diamonds, x_{j+1} = sin(x_j) + cos(x_j): the number of paths from x_k to x_0 "
+        "doubles with every diamond, while the graph (and the work of one backward pass) grows by 4 edges."
+    )
+    rows, results = [], []
+    for depth in depths:
+        x0, xk = diamond_chain(depth)
+        with c.Timer() as tb:
+            xk.backward()
+        n_paths = count_paths(xk, x0)
+        n_edges = edge_count(xk)
+        expected = chain_derivative(depth)
+        if depth <= enumerate_up_to:
+            with c.Timer() as tp:
+                by_paths = path_sum(xk, x0)
+            path_time = f"{tp.seconds * 1e3:.3g} ms"
+        else:
+            by_paths, path_time = None, "(too many)"
+        rows.append((depth, n_paths, n_edges, path_time, f"{tb.seconds * 1e3:.3g} ms", x0.grad))
+        results.append(
+            {
+                "depth": depth,
+                "paths": n_paths,
+                "edges": n_edges,
+                "backprop_grad": x0.grad,
+                "path_sum_grad": by_paths,
+                "expected_grad": expected,
+                "path_seconds": tp.seconds if by_paths is not None else None,
+                "backprop_seconds": tb.seconds,
+            }
+        )
+    c.table(rows, ["diamonds k", "paths 2^k", "edges 4k", "sum over paths", "backprop", "dx_k/dx_0"])
+    c.say(
+        f"Where both were computed they agree (and match a forward-mode loop with plain floats). At k = {depths[-1]} "
+        f"there are {results[-1]['paths']:.3g} paths, far too many to list, yet backprop still does "
+        f"{results[-1]['edges']} multiply-adds."
+    )
+    images.append(_plot(results, folder / "paths_vs_edges.png"))
+    c.wrote(images)
+    return {
+        "x_squared_grad": x.grad,
+        "x_squared_paths": len(products),
+        "diamond_paths": len(diamond_paths),
+        "diamond_path_sum": diamond_sum,
+        "diamond_backprop": s.grad,
+        "diamond_by_hand": by_hand,
+        "chain": results,
+        "images": [p for p in images if p is not None],
+    }
+
+
+def _draw(root: Value, path):
+    try:
+        from autograd import draw
+    except ImportError:
+        return None
+    return c.render_graph(draw.draw_graph(root, show_local_grads=True), path)
+
+
+def _plot(results, path):
+    with c.style():
+        fig, ax = c.figure(size=(9, 6))
+        depths = [r["depth"] for r in results]
+        ax.semilogy(depths, [r["paths"] for r in results], "o-", color=c.COLORS[1], label="paths from x_k to x_0 (2^k)")
+        ax.semilogy(
+            depths, [r["edges"] for r in results], "s-", color=c.COLORS[0], label="edges = backward multiply-adds (4k)"
+        )
+        ax.set_xlabel("diamonds in the chain, k")
+        ax.set_ylabel("count (log scale)")
+        ax.set_title("Sum over paths is exponential, backprop is linear")
+        ax.legend(loc="upper left")
+        return c.save_figure(fig, path)
+
+
+def main(argv=None) -> dict:
+    """Command line: python -m demos.paths [--out DIR] [--quick]."""
+    return c.run_main(run, argv, __doc__)
+
+
+if __name__ == "__main__":
+    main()
