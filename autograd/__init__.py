@@ -8,6 +8,14 @@
 (4.0, 2.0)
 """
 
+from autograd.draw import (
+    GraphvizNotInstalled,
+    backward_steps,
+    draw_graph,
+    explain_chain_rule,
+    save_backward_steps,
+    save_graph,
+)
 from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
 from autograd.graph import backpropagate, topological_order, zero_grad
 from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, total
@@ -26,4 +34,10 @@ __all__ = [
     "numerical_gradient",
     "analytic_gradient",
     "GradcheckError",
+    "draw_graph",
+    "save_graph",
+    "backward_steps",
+    "save_backward_steps",
+    "explain_chain_rule",
+    "GraphvizNotInstalled",
 ]
