@@ -1,0 +1,64 @@
+"""Neural networks made of `Value`s: neurons, layers, MLPs, losses, optimizers, training.
+
+    >>> from nn import MLP, SGD, hinge
+    >>> model = MLP(2, [16, 16, 1], seed=0)       # ReLU hidden layers, linear output
+    >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [1, -1]
+    >>> optimizer = SGD(model.parameters(), lr=0.05)
+    >>> loss = hinge([model(x) for x in X], y)
+    >>> optimizer.zero_grad(); loss.backward(); optimizer.step()
+
+Every gradient comes from the engine's backward pass.
+"""
+
+from nn.activations import ACTIVATIONS, activation_names, get_activation
+from nn.data import batches, make_rng, truth_table
+from nn.layers import INIT_SCHEMES, MLP, Layer, Module, Neuron, xor_step_network
+from nn.losses import (
+    accuracy,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    l1,
+    l2_penalty,
+    log_softmax,
+    mse,
+    softmax,
+)
+from nn.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
+from nn.perceptron import Perceptron
+from nn.train import LOSSES, History, train
+
+__all__ = [
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "INIT_SCHEMES",
+    "xor_step_network",
+    "Perceptron",
+    "ACTIVATIONS",
+    "activation_names",
+    "get_activation",
+    "mse",
+    "l1",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
+    "hinge",
+    "l2_penalty",
+    "accuracy",
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "RMSProp",
+    "Adam",
+    "batches",
+    "truth_table",
+    "make_rng",
+    "train",
+    "History",
+    "LOSSES",
+]

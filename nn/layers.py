@@ -1,0 +1,404 @@
+"""Neurons, layers and multi-layer perceptrons made of `Value`s (TEACHING.md sections 4-5).
+
+A neuron computes z = sum_i w_i x_i + b (one `dot` node) and then h(z).
+A layer is many neurons on the same inputs; an MLP is layers in a row:
+
+    >>> from nn import MLP
+    >>> model = MLP(2, [16, 16, 1], seed=0)      # ReLU hidden layers, linear output
+    >>> len(model.parameters())
+    337
+    >>> y = model([0.5, -1.0])                  # one output neuron: a single Value
+
+Every module can list its parameters with readable names, zero their
+gradients, and save or load its weights as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import tempfile
+from pathlib import Path
+
+from autograd import Value, dot
+from nn.activations import PRELU_ALPHA, activation_name, get_activation
+from nn.data import make_rng
+from nn.losses import softmax
+
+__all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "xor_step_network"]
+
+FILE_FORMAT = "backprop-lab nn weights"
+FILE_VERSION = 1
+
+INIT_SCHEMES = ("uniform", "normal", "xavier", "he")
+"""Weight initialisations: U(-1, 1) as micrograd; N(0, sigma^2) as the slides (sigma = 0.1);
+Xavier/Glorot uniform U(-a, a) with a = sqrt(6 / (fan_in + fan_out)); He normal N(0, 2 / fan_in).
+Biases start at 0 in every scheme."""
+
+
+# ---- helpers ----------------------------------------------------------------------
+
+
+def _check_size(n, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{what} must be a positive whole number, got {n!r}")
+    return int(n)
+
+
+def initial_weights(init: str, fan_in: int, fan_out: int, rng, sigma: float = 0.1) -> list[float]:
+    """`fan_in` starting weights for one neuron drawn by the scheme `init` (see INIT_SCHEMES)."""
+    if init == "uniform":
+        return [rng.uniform(-1.0, 1.0) for _ in range(fan_in)]
+    if init == "normal":
+        return [rng.gauss(0.0, sigma) for _ in range(fan_in)]
+    if init == "xavier":
+        a = math.sqrt(6.0 / (fan_in + fan_out))
+        return [rng.uniform(-a, a) for _ in range(fan_in)]
+    if init == "he":
+        return [rng.gauss(0.0, math.sqrt(2.0 / fan_in)) for _ in range(fan_in)]
+    raise ValueError(f"unknown init {init!r}; valid schemes: {', '.join(INIT_SCHEMES)}")
+
+
+def _as_inputs(x, nin: int, who: str) -> list:
+    """The input of a model as a list of numbers or Values, with its length checked."""
+    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
+        x = [x]  # a lone number is fine for a model with one input
+    elif hasattr(x, "tolist"):  # a NumPy array: plain floats are faster
+        x = x.tolist()
+        if not isinstance(x, list):
+            x = [x]
+    elif not isinstance(x, list):
+        try:
+            x = list(x)
+        except TypeError:
+            raise TypeError(f"{who}: input must be a sequence of numbers or Values, not {type(x).__name__}") from None
+    if len(x) != nin:
+        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
+    return x
+
+
+def _checked(fn):
+    """Wrap a user's activation so that returning something other than a Value is a clear error."""
+
+    def activation(z):
+        out = fn(z)
+        if not isinstance(out, Value):
+            raise TypeError(f"activation {activation_name(fn)!r} must return a Value, returned {type(out).__name__}")
+        return out
+
+    activation.__name__ = activation_name(fn)
+    return activation
+
+
+# ---- Module -------------------------------------------------------------------------
+
+
+class Module:
+    """Base of everything with parameters: naming, zeroing, saving and loading them."""
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(name, parameter) pairs in a fixed order, e.g. ('layers.0.neurons.1.w.0', Value)."""
+        return []
+
+    def parameters(self) -> list[Value]:
+        """Every trainable `Value`, in the order of `named_parameters()`."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """How many trainable numbers the model has."""
+        return len(self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (do it before each backward pass)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def sizes(self) -> list[int] | None:
+        """Layer sizes, input first (e.g. [2, 16, 16, 1]); saved with the weights to explain mismatches."""
+        return None
+
+    # ---- weights as a dict --------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """The weights as {name: number}: a copy, changing it changes nothing."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state) -> None:
+        """Set the weights from {name: number}. Everything is checked first: on any error
+        (missing or extra names, values that are not finite numbers) nothing changes."""
+        if not isinstance(state, dict):
+            raise TypeError(f"load_state_dict: expected a dict of name -> number, got {type(state).__name__}")
+        params = self.named_parameters()
+        names = [name for name, _ in params]
+        missing = [n for n in names if n not in state]
+        known = set(names)
+        extra = [k for k in state if k not in known]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"{len(missing)} missing ({_some(missing)})")
+            if extra:
+                parts.append(f"{len(extra)} unexpected ({_some(extra)})")
+            raise ValueError(
+                f"load_state_dict: the weights do not fit this {type(self).__name__} "
+                f"({len(names)} parameters): {'; '.join(parts)}"
+            )
+        for name in names:
+            v = state[name]
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise ValueError(f"load_state_dict: {name!r} must be a number, got {v!r}")
+            if not math.isfinite(v):
+                raise ValueError(f"load_state_dict: {name!r} must be a finite number, got {v!r}")
+        for name, p in params:
+            p.data = float(state[name])
+
+    # ---- weights in a file ----------------------------------------------------
+
+    def save(self, path) -> None:
+        """Write the weights to a JSON file. The file is written to a temporary name and
+        then renamed, so `path` is either the old file or the complete new one, never half."""
+        state = self.state_dict()
+        for name, v in state.items():
+            if not math.isfinite(v):
+                raise ValueError(f"save: parameter {name!r} is {v!r}; only finite weights can be saved")
+        content = {
+            "format": FILE_FORMAT,
+            "version": FILE_VERSION,
+            "model": type(self).__name__,
+            "sizes": self.sizes(),
+            "parameters": state,
+        }
+        text = json.dumps(content, indent=1, allow_nan=False) + "\n"
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def load(self, path):
+        """Read weights written by `save()`; on any error the model is unchanged. Returns self."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"load: {path} is not a text (JSON) file") from None
+        try:
+            content = json.loads(text, parse_constant=_reject_constant)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"load: {path} is not valid JSON (truncated or corrupt?): {e}") from None
+        if not isinstance(content, dict) or content.get("format") != FILE_FORMAT or "parameters" not in content:
+            raise ValueError(f"load: {path} is not a weights file written by Module.save()")
+        sizes, mine = content.get("sizes"), self.sizes()
+        if sizes is not None and mine is not None and sizes != mine:
+            raise ValueError(
+                f"load: {path} holds a {content.get('model')} with sizes {sizes}, "
+                f"but this {type(self).__name__} has sizes {mine}"
+            )
+        try:
+            self.load_state_dict(content["parameters"])
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"load: {path}: {e}") from None
+        return self
+
+
+def _some(names: list[str], n: int = 4) -> str:
+    shown = ", ".join(repr(x) for x in names[:n])
+    return shown + (", ..." if len(names) > n else "")
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"load: {name} is not a valid weight (only finite numbers are)")
+
+
+# ---- Neuron, Layer, MLP --------------------------------------------------------------
+
+
+class Neuron(Module):
+    """z = sum_i w_i x_i + b, then the activation h(z).
+
+    `activation`: a name from `nn.activation_names()` or any function Value -> Value.
+    "prelu" gives the neuron a learnable slope `alpha` (a parameter, starting at 0.25).
+    `init`: one of INIT_SCHEMES; `rng`: None, an int seed or a `random.Random`.
+    """
+
+    def __init__(self, nin, activation="relu", init="uniform", rng=None, *, sigma=0.1, fan_out=1):
+        self.nin = _check_size(nin, "Neuron: nin")
+        fn = get_activation(activation)
+        self.activation = activation
+        self._act = fn if isinstance(activation, str) else _checked(fn)
+        self.init = init
+        rng = make_rng(rng)
+        self.w = [Value(v) for v in initial_weights(init, self.nin, fan_out, rng, sigma)]
+        self.b = Value(0.0)
+        self.alpha = Value(PRELU_ALPHA) if activation == "prelu" else None
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def __call__(self, x) -> Value:
+        """The neuron's output for the inputs x (numbers or Values)."""
+        if type(x) is not list or len(x) != self.nin:
+            x = _as_inputs(x, self.nin, "Neuron")
+        z = dot(self.w, x, self.b)
+        if self.alpha is not None:
+            return z.leaky_relu(self.alpha)
+        return self._act(z)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        named = [(f"w.{i}", w) for i, w in enumerate(self.w)]
+        named.append(("b", self.b))
+        if self.alpha is not None:
+            named.append(("alpha", self.alpha))
+        return named
+
+    def sizes(self) -> list[int]:
+        return [self.nin, 1]
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={activation_name(self.activation)!r})"
+
+
+class Layer(Module):
+    """`nout` neurons on the same `nin` inputs. Calling it gives a list of Values
+    (a single Value when nout == 1). activation="softmax" makes a linear layer whose
+    outputs pass through `nn.softmax` (a probability distribution over nout >= 2 classes)."""
+
+    def __init__(self, nin, nout, activation="relu", init="uniform", rng=None, *, sigma=0.1):
+        self.nin = _check_size(nin, "Layer: nin")
+        self.nout = _check_size(nout, "Layer: nout")
+        self.softmax = activation == "softmax"
+        if self.softmax and self.nout < 2:
+            raise ValueError("Layer: a softmax layer needs at least 2 outputs (classes)")
+        self.activation = activation
+        rng = make_rng(rng)
+        neuron_activation = "linear" if self.softmax else activation
+        self.neurons = [
+            Neuron(self.nin, neuron_activation, init, rng, sigma=sigma, fan_out=self.nout) for _ in range(self.nout)
+        ]
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def forward(self, x) -> list[Value]:
+        """The outputs of all neurons, always as a list (what the next layer takes)."""
+        if type(x) is not list or len(x) != self.nin:
+            x = _as_inputs(x, self.nin, "Layer")
+        outs = [neuron(x) for neuron in self.neurons]
+        return softmax(outs) if self.softmax else outs
+
+    def __call__(self, x):
+        """A list of Values, or a single Value when the layer has one neuron."""
+        outs = self.forward(x)
+        return outs[0] if len(outs) == 1 else outs
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"neurons.{j}.{name}", p) for j, neuron in enumerate(self.neurons) for name, p in neuron.named_parameters()
+        ]
+
+    def sizes(self) -> list[int]:
+        return [self.nin, self.nout]
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={activation_name(self.activation)!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: `MLP(2, [16, 16, 1])` has two hidden layers of 16
+    neurons and one output neuron.
+
+    `activation` is used in the hidden layers (ReLU by default, as micrograd),
+    `output_activation` in the last one (linear by default; "sigmoid" for a
+    probability, "softmax" for k classes). Calling the model gives a single
+    Value when the last layer has one neuron, else a list of Values.
+    Give `seed` (an int) or `rng` (an int or `random.Random`) for reproducible weights.
+    """
+
+    def __init__(
+        self,
+        nin,
+        nouts,
+        activation="relu",
+        output_activation="linear",
+        init="uniform",
+        seed=None,
+        rng=None,
+        *,
+        sigma=0.1,
+    ):
+        if seed is not None and rng is not None:
+            raise ValueError("MLP: give seed or rng, not both")
+        self.nin = _check_size(nin, "MLP: nin")
+        if isinstance(nouts, numbers.Integral):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes such as [{nouts}], not a number")
+        nouts = [_check_size(n, "MLP: each layer size") for n in nouts]
+        if not nouts:
+            raise ValueError("MLP: nouts must name at least one layer")
+        if activation == "softmax":
+            raise ValueError("MLP: softmax works on a whole output layer; use output_activation='softmax'")
+        self.activation, self.output_activation, self.init = activation, output_activation, init
+        rng = make_rng(seed if seed is not None else rng)
+        sizes = [self.nin, *nouts]
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activation if i < last else output_activation, init, rng, sigma=sigma)
+            for i in range(len(nouts))
+        ]
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def __call__(self, x):
+        """Forward pass for one input x (a sequence of nin numbers or Values)."""
+        x = _as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            x = layer.forward(x)  # always a list, so a one-neuron hidden layer still chains
+        return x[0] if len(x) == 1 else x
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"layers.{i}.{name}", p) for i, layer in enumerate(self.layers) for name, p in layer.named_parameters()
+        ]
+
+    def sizes(self) -> list[int]:
+        return [self.nin] + [layer.nout for layer in self.layers]
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.nin}, {self.sizes()[1:]}, activation={activation_name(self.activation)!r}, "
+            f"output_activation={activation_name(self.output_activation)!r})"
+        )
+
+
+def xor_step_network() -> MLP:
+    """The slides' hand-made 2-2-1 network with step activations that computes XOR
+    (TEACHING.md section 4): W1 = [[1, 1], [1, 1]], b1 = [-1.5, -0.5], W2 = [-1, 1], b2 = -0.5.
+
+    Hidden neuron 0 is AND (fires only for 1, 1), hidden neuron 1 is OR; the
+    output fires for "OR but not AND". 9 parameters; built as
+    `MLP(2, [2, 1], activation="step", output_activation="step")` + `load_state_dict`.
+    """
+    model = MLP(2, [2, 1], activation="step", output_activation="step", seed=0)
+    model.load_state_dict(
+        {
+            "layers.0.neurons.0.w.0": 1.0,
+            "layers.0.neurons.0.w.1": 1.0,
+            "layers.0.neurons.0.b": -1.5,
+            "layers.0.neurons.1.w.0": 1.0,
+            "layers.0.neurons.1.w.1": 1.0,
+            "layers.0.neurons.1.b": -0.5,
+            "layers.1.neurons.0.w.0": -1.0,
+            "layers.1.neurons.0.w.1": 1.0,
+            "layers.1.neurons.0.b": -0.5,
+        }
+    )
+    return model

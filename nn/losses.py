@@ -1,0 +1,302 @@
+"""Loss functions (TEACHING.md section 7): each takes a batch and returns one `Value`.
+
+Predictions may be `Value`s or plain numbers, targets numbers (or Values).
+Batch losses are built from the engine's fused `total`/`dot` nodes, so a
+batch of m predictions costs a few nodes per prediction, not a long chain:
+
+    >>> from autograd import Value
+    >>> from nn import mse
+    >>> p = [Value(0.5), Value(2.0)]
+    >>> loss = mse(p, [1.0, 1.0])          # ((0.5 - 1)^2 + (2 - 1)^2) / 2
+    >>> loss.data
+    0.625
+
+Mismatched lengths and empty batches raise `ValueError`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from autograd import Value, dot, total
+
+__all__ = [
+    "mse",
+    "l1",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
+    "hinge",
+    "l2_penalty",
+    "accuracy",
+]
+
+LOG_FLOOR = -100.0
+"""binary_cross_entropy clamps log(p) at -100 (as PyTorch does), so p = 0 or 1 gives a large, finite loss."""
+
+
+# ---- checking and flattening batches ---------------------------------------------------
+
+
+def _is_scalar(x) -> bool:
+    return type(x) is Value or (isinstance(x, numbers.Real) and not isinstance(x, bool))
+
+
+def _as_list(x, name: str, what: str) -> list:
+    if hasattr(x, "tolist") and not isinstance(x, Value):  # NumPy arrays
+        x = x.tolist()
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    raise TypeError(f"{name}: {what} must be a list (or tuple, NumPy array), not {type(x).__name__}")
+
+
+def _value_of(x) -> float:
+    return x.data if type(x) is Value else float(x)
+
+
+def _pairs(preds, targets, name: str) -> tuple[list, list]:
+    """Predictions and targets as two flat lists of equal, non-zero length.
+
+    A prediction that is itself a list (a model with several outputs) is paired
+    element by element with a list target, or with a class index (one-hot).
+    """
+    if _is_scalar(preds) and _is_scalar(targets):
+        return [preds], [targets]
+    preds, targets = _as_list(preds, name, "predictions"), _as_list(targets, name, "targets")
+    if len(preds) != len(targets):
+        raise ValueError(f"{name}: {len(preds)} predictions but {len(targets)} targets")
+    if not preds:
+        raise ValueError(f"{name}: empty batch (no predictions)")
+    if all(_is_scalar(p) for p in preds):
+        return preds, targets
+    flat_p, flat_t = [], []
+    for i, (p, t) in enumerate(zip(preds, targets)):
+        if _is_scalar(p):
+            p = [p]
+        p = _as_list(p, name, f"prediction {i}")
+        if _is_scalar(t) and not isinstance(t, Value) and len(p) > 1:
+            t = _one_hot(t, len(p), name, i)
+        elif _is_scalar(t):
+            t = [t]
+        t = _as_list(t, name, f"target {i}")
+        if len(p) != len(t):
+            raise ValueError(f"{name}: sample {i} has {len(p)} outputs but {len(t)} target values")
+        flat_p.extend(p)
+        flat_t.extend(t)
+    return flat_p, flat_t
+
+
+def _one_hot(index, k: int, name: str, i: int) -> list[float]:
+    if isinstance(index, bool) or not isinstance(index, numbers.Real) or index != int(index) or not 0 <= index < k:
+        raise ValueError(
+            f"{name}: target {i} must be a class index in 0..{k - 1} or a list of {k} values, got {index!r}"
+        )
+    row = [0.0] * k
+    row[int(index)] = 1.0
+    return row
+
+
+# ---- regression -------------------------------------------------------------------------
+
+
+def mse(preds, targets, half: bool = False) -> Value:
+    """Mean squared error 1/n sum (yhat - y)^2 over all n outputs (as torch.nn.MSELoss).
+
+    half=True gives the slides' 1/(2n) sum (yhat - y)^2, whose gradient is (yhat - y)/n.
+    For models with several outputs, targets may be lists or class indices (one-hot).
+    """
+    p, t = _pairs(preds, targets, "mse")
+    diffs = [a - b for a, b in zip(p, t)]
+    loss = dot(diffs, diffs)  # sum of squares as one node
+    return loss / (2 * len(diffs) if half else len(diffs))
+
+
+def l1(preds, targets, reduction: str = "mean") -> Value:
+    """Mean (or, with reduction="sum", total) absolute error sum |yhat - y|; slope sign(yhat - y), 0 at 0."""
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"l1: reduction must be 'mean' or 'sum', got {reduction!r}")
+    p, t = _pairs(preds, targets, "l1")
+    loss = total([abs(a - b) for a, b in zip(p, t)])
+    return loss / len(p) if reduction == "mean" else loss
+
+
+# ---- binary classification --------------------------------------------------------------
+
+
+def _check_probability_targets(t: list, name: str) -> None:
+    for i, y in enumerate(t):
+        if not 0.0 <= _value_of(y) <= 1.0:
+            raise ValueError(f"{name}: target {i} is {_value_of(y)!r}; targets must lie in [0, 1]")
+
+
+def _log(q):
+    """log(q), clamped at LOG_FLOOR (then a constant without gradient) like PyTorch's BCELoss."""
+    v = _value_of(q)
+    if v > math.exp(LOG_FLOOR):
+        return q.log() if type(q) is Value else math.log(v)
+    return LOG_FLOOR
+
+
+def binary_cross_entropy(probs, targets) -> Value:
+    """-1/n sum [y log p + (1 - y) log(1 - p)] for probabilities p in [0, 1] (e.g. sigmoid outputs).
+
+    log is clamped at -100 as in PyTorch. From raw scores, prefer
+    `binary_cross_entropy_with_logits`: it is exact where sigmoid rounds to 0 or 1.
+    """
+    p, t = _pairs(probs, targets, "binary_cross_entropy")
+    _check_probability_targets(t, "binary_cross_entropy")
+    terms = []
+    for i, (q, y) in enumerate(zip(p, t)):
+        if not 0.0 <= _value_of(q) <= 1.0:
+            raise ValueError(
+                f"binary_cross_entropy: prediction {i} is {_value_of(q)!r}; probabilities must lie in [0, 1]"
+            )
+        if y == 1:
+            terms.append(_log(q))
+        elif y == 0:
+            terms.append(_log(1 - q))
+        else:
+            terms.append(y * _log(q) + (1 - y) * _log(1 - q))
+    return -total(terms) / len(terms)
+
+
+def binary_cross_entropy_with_logits(logits, targets) -> Value:
+    """Binary cross-entropy of sigmoid(z) computed from the logits z, stably:
+    per sample softplus(z) - y z (= -[y log s(z) + (1 - y) log(1 - s(z))]), never overflowing."""
+    z, t = _pairs(logits, targets, "binary_cross_entropy_with_logits")
+    _check_probability_targets(t, "binary_cross_entropy_with_logits")
+    terms = []
+    for s, y in zip(z, t):
+        if type(s) is not Value:
+            s = Value(s)
+        if y == 0:
+            terms.append(s.softplus())
+        elif y == 1:
+            terms.append((-s).softplus())  # softplus(z) - z = softplus(-z)
+        else:
+            terms.append(s.softplus() - s * y)
+    return total(terms) / len(terms)
+
+
+def hinge(scores, targets) -> Value:
+    """micrograd's max-margin loss: mean of relu(1 - y * score), labels y in {-1, +1}."""
+    s, t = _pairs(scores, targets, "hinge")
+    terms = []
+    for i, (a, y) in enumerate(zip(s, t)):
+        yv = _value_of(y)
+        if yv not in (-1.0, 1.0):
+            raise ValueError(f"hinge: target {i} is {yv!r}; labels must be -1 or +1 (map 0/1 labels by 2y - 1)")
+        terms.append((1.0 - a * yv).relu() if type(a) is Value else max(0.0, 1.0 - float(a) * yv))
+    return total(terms) / len(terms)
+
+
+# ---- k classes --------------------------------------------------------------------------
+
+
+def _logit_list(logits, name: str) -> list:
+    z = _as_list(logits, name, "logits")
+    if not z:
+        raise ValueError(f"{name}: no logits")
+    return z
+
+
+def softmax(logits) -> list[Value]:
+    """e^(z_i) / sum_j e^(z_j), computed as softmax(z - max z) so no exponential overflows."""
+    z = _logit_list(logits, "softmax")
+    m = max(_value_of(a) for a in z)
+    exps = [(a - m).exp() if type(a) is Value else Value(math.exp(float(a) - m)) for a in z]
+    s = total(exps)
+    return [e / s for e in exps]
+
+
+def _log_sum_exp(z: list):
+    """log sum_j e^(z_j) = m + log sum_j e^(z_j - m), m = max z: stable for any logits."""
+    m = max(_value_of(a) for a in z)
+    exps = [(a - m).exp() if type(a) is Value else math.exp(float(a) - m) for a in z]
+    return total(exps).log() + m
+
+
+def log_softmax(logits) -> list[Value]:
+    """log softmax(z)_i = z_i - logsumexp(z), computed stably."""
+    z = _logit_list(logits, "log_softmax")
+    lse = _log_sum_exp(z)
+    return [a - lse for a in z]
+
+
+def cross_entropy(logits_batch, targets) -> Value:
+    """Mean cross-entropy over k classes, from logits (softmax is applied inside, stably):
+    per sample -sum_k y_k log softmax(z)_k = logsumexp(z) - z_target.
+
+    `logits_batch`: a list of logit lists (one per sample), or one logit list.
+    `targets`: class indices, or one-hot (or probability) lists of length k.
+    """
+    batch = _as_list(logits_batch, "cross_entropy", "logits")
+    if batch and _is_scalar(batch[0]):  # one sample
+        batch, targets = [batch], [targets]
+    targets = _as_list(targets, "cross_entropy", "targets")
+    if len(batch) != len(targets):
+        raise ValueError(f"cross_entropy: {len(batch)} samples of logits but {len(targets)} targets")
+    if not batch:
+        raise ValueError("cross_entropy: empty batch (no samples)")
+    losses = []
+    for i, (z, y) in enumerate(zip(batch, targets)):
+        z = _logit_list(z, "cross_entropy")
+        lse = _log_sum_exp(z)
+        if _is_scalar(y) and type(y) is not Value:
+            k = int(_one_hot(y, len(z), "cross_entropy", i).index(1.0))
+            losses.append(lse - z[k])
+        else:
+            y = _as_list(y, "cross_entropy", f"target {i}")
+            if len(y) != len(z):
+                raise ValueError(f"cross_entropy: sample {i} has {len(z)} logits but a target of length {len(y)}")
+            mass = sum(_value_of(v) for v in y)
+            losses.append(lse * mass - dot(y, z))
+    return total(losses) / len(losses)
+
+
+# ---- regularisation and metrics -----------------------------------------------------------
+
+
+def l2_penalty(params, alpha: float = 1e-4) -> Value:
+    """alpha * sum p^2 over the parameters (a Module or a list of Values): weight decay as a loss term."""
+    if hasattr(params, "parameters"):
+        params = params.parameters()
+    params = list(params)
+    return dot(params, params) * alpha
+
+
+def accuracy(preds, targets, threshold: float | None = None) -> float:
+    """Fraction of correct predictions, in [0, 1].
+
+    - one score per sample, labels -1/+1: correct when score > threshold (default 0) matches y > 0;
+    - one score per sample, labels 0/1: correct when score > threshold (default 0.5) matches y = 1
+      (pass threshold=0 for logits);
+    - a list of scores per sample: correct when the largest is at the target's class
+      (targets class indices or one-hot lists).
+    """
+    preds = _as_list(preds, "accuracy", "predictions")
+    targets = _as_list(targets, "accuracy", "targets")
+    if len(preds) != len(targets):
+        raise ValueError(f"accuracy: {len(preds)} predictions but {len(targets)} targets")
+    if not preds:
+        raise ValueError("accuracy: empty batch (no predictions)")
+    if all(_is_scalar(p) for p in preds):
+        ys = [_value_of(y) for y in targets]
+        signed = any(y < 0 for y in ys)
+        cut = threshold if threshold is not None else (0.0 if signed else 0.5)
+        label_cut = 0.0 if signed else 0.5
+        hits = sum((_value_of(p) > cut) == (y > label_cut) for p, y in zip(preds, ys))
+    else:
+        hits = 0
+        for p, y in zip(preds, targets):
+            scores = [_value_of(a) for a in _as_list(p, "accuracy", "prediction")]
+            guess = max(range(len(scores)), key=scores.__getitem__)
+            if _is_scalar(y):
+                hits += guess == int(_value_of(y))
+            else:
+                row = [_value_of(a) for a in y]
+                hits += guess == max(range(len(row)), key=row.__getitem__)
+    return hits / len(preds)

@@ -1,0 +1,80 @@
+"""Rosenblatt's perceptron (TEACHING.md section 4): a step neuron trained by the perceptron rule.
+
+    yhat = step(w . x + b),   step(a) = 0 if a <= 0 else 1
+    w_j <- w_j + eta (y - yhat) x_j     for each sample, bias as w_0 with x_0 = 1
+
+No gradients: the rule only moves the weights when a sample is misclassified.
+It stops after an epoch without mistakes, which happens exactly when the data
+are linearly separable (AND, OR), and never for XOR.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from nn.data import _rows, make_rng
+
+__all__ = ["Perceptron"]
+
+
+class Perceptron:
+    """A single step neuron with `nin` inputs, weights and bias plain floats.
+
+    `lr` is the learning rate eta; weights and bias start small and random,
+    uniform in [-init_scale, init_scale]; `rng`: None, an int seed or a `random.Random`.
+    """
+
+    def __init__(self, nin, lr=1.0, init_scale=0.01, rng=None):
+        if isinstance(nin, bool) or not isinstance(nin, numbers.Integral) or nin < 1:
+            raise ValueError(f"Perceptron: nin must be a positive whole number, got {nin!r}")
+        if not lr > 0:
+            raise ValueError(f"Perceptron: lr (eta) must be > 0, got {lr!r}")
+        self.nin, self.lr = int(nin), float(lr)
+        rng = make_rng(rng)
+        self.weights = [rng.uniform(-init_scale, init_scale) for _ in range(self.nin)]
+        self.bias = rng.uniform(-init_scale, init_scale)
+
+    def _row(self, x) -> list[float]:
+        x = x.tolist() if hasattr(x, "tolist") else list(x)
+        if len(x) != self.nin:
+            raise ValueError(f"Perceptron: expected {self.nin} inputs, got {len(x)}")
+        return [float(v) for v in x]
+
+    def net_input(self, x) -> float:
+        """z = w . x + b."""
+        return sum(w * v for w, v in zip(self.weights, self._row(x))) + self.bias
+
+    def predict(self, x) -> int:
+        """The step of the net input: 1 if w . x + b > 0 else 0."""
+        return 1 if self.net_input(x) > 0.0 else 0
+
+    def fit(self, X, y, max_epochs=100) -> list[int]:
+        """Apply the perceptron rule sample by sample, in the given order, epoch after
+        epoch, until an epoch has no mistakes or `max_epochs` have run.
+        Returns the number of mistakes (= updates) in each epoch."""
+        X = [self._row(x) for x in _rows(X, "X")]
+        y = _rows(y, "y")
+        if len(X) != len(y):
+            raise ValueError(f"Perceptron.fit: {len(X)} inputs but {len(y)} targets")
+        if not X:
+            raise ValueError("Perceptron.fit: empty data set")
+        for i, t in enumerate(y):
+            if t not in (0, 1):
+                raise ValueError(f"Perceptron.fit: target {i} is {t!r}; targets must be 0 or 1")
+        mistakes_per_epoch = []
+        for _ in range(max_epochs):
+            mistakes = 0
+            for x, t in zip(X, y):
+                error = t - self.predict(x)  # 0 if right, +1 or -1 if wrong
+                if error:
+                    mistakes += 1
+                    step = self.lr * error
+                    self.weights = [w + step * v for w, v in zip(self.weights, x)]
+                    self.bias += step  # x_0 = 1
+            mistakes_per_epoch.append(mistakes)
+            if mistakes == 0:
+                break
+        return mistakes_per_epoch
+
+    def __repr__(self) -> str:
+        return f"Perceptron({self.nin}, lr={self.lr}, weights={self.weights}, bias={self.bias})"

@@ -1,0 +1,201 @@
+"""A small training loop: epochs of batches, forward, loss, backward, step.
+
+    >>> from nn import MLP, Adam, train, truth_table
+    >>> X, y = truth_table("xor")
+    >>> model = MLP(2, [8, 1], activation="tanh", seed=1)
+    >>> history = train(model, X, y, loss="mse", optimizer=Adam(model.parameters(), lr=0.05), epochs=300)
+    >>> history.loss[-1] < 0.01
+    True
+
+Written out, each step is exactly the loop a demo may show by hand:
+
+    for X_batch, y_batch in batches(X, y, batch_size, rng=rng):
+        preds = [model(x) for x in X_batch]
+        loss = loss_fn(preds, y_batch)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from autograd import Value, no_grad
+from nn.data import _rows, batches, make_rng
+from nn.losses import accuracy, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
+
+__all__ = ["History", "train", "LOSSES"]
+
+LOSSES = {
+    "mse": mse,
+    "l1": l1,
+    "hinge": hinge,
+    "binary_cross_entropy": binary_cross_entropy,
+    "bce": binary_cross_entropy,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "bce_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+}
+"""Loss names `train` accepts, mapped to the functions of nn.losses."""
+
+# For classification losses, metrics="auto" reports accuracy with this threshold
+# (None: the largest of several outputs wins).
+_ACCURACY_THRESHOLD = {
+    "hinge": 0.0,
+    "binary_cross_entropy": 0.5,
+    "bce": 0.5,
+    "binary_cross_entropy_with_logits": 0.0,
+    "bce_with_logits": 0.0,
+    "cross_entropy": None,
+}
+
+
+@dataclass
+class History:
+    """What `train` measured, one entry per epoch.
+
+    `loss`: mean over the epoch's batches of the training loss (penalty
+    included), each taken before that batch's update; `accuracy`: of the same
+    predictions. `val_loss`, `val_accuracy`: on the validation data after the
+    epoch (loss without penalty). Lists stay empty when not measured.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.loss)
+
+
+def _loss_function(loss):
+    if callable(loss):
+        return loss
+    try:
+        return LOSSES[loss]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"train: unknown loss {loss!r}; valid names: {', '.join(LOSSES)}, or a function (preds, targets) -> Value"
+        ) from None
+
+
+def _metric_function(metrics, loss):
+    if metrics is None or callable(metrics):
+        return metrics
+    if metrics != "auto":
+        raise ValueError(
+            f"train: metrics must be 'auto', None or a function (preds, targets) -> float, got {metrics!r}"
+        )
+    if isinstance(loss, str) and loss in _ACCURACY_THRESHOLD:
+        threshold = _ACCURACY_THRESHOLD[loss]
+        return lambda preds, targets: accuracy(preds, targets, threshold=threshold)
+    return None
+
+
+def _numbers(output):
+    """A model output (a Value or a list of Values) as plain numbers."""
+    if isinstance(output, Value):
+        return output.data
+    if isinstance(output, (list, tuple)):
+        return [_numbers(o) for o in output]
+    return output
+
+
+def _show_progress(stream, epoch: int, epochs: int, history: History) -> None:
+    width = 30
+    done = width * epoch // epochs
+    text = f"\repoch {epoch}/{epochs} [{'#' * done}{'.' * (width - done)}] loss {history.loss[-1]:.4g}"
+    if history.accuracy:
+        text += f" acc {history.accuracy[-1]:.3f}"
+    if history.val_loss:
+        text += f" val_loss {history.val_loss[-1]:.4g}"
+    stream.write(text + ("\n" if epoch == epochs else ""))
+    stream.flush()
+
+
+def train(
+    model,
+    X,
+    y,
+    *,
+    loss="mse",
+    optimizer,
+    epochs: int = 100,
+    batch_size=None,
+    shuffle: bool = True,
+    val=None,
+    metrics="auto",
+    rng=None,
+    seed=None,
+    progress=None,
+    penalty=None,
+    on_epoch=None,
+) -> History:
+    """Train `model` on inputs X and targets y; return the History of losses (and accuracies).
+
+    loss: a name from LOSSES or a function (preds, targets) -> Value; preds is the
+        list of model outputs for a batch.
+    optimizer: e.g. SGD(model.parameters(), lr=0.1) or Adam(model.parameters()).
+    batch_size: None (all samples: batch GD), 1 (SGD) or s (mini-batches); the
+        order is shuffled every epoch by `rng` / `seed` (an int or random.Random).
+    val: (X_val, y_val) to measure after every epoch.
+    metrics: "auto" (accuracy for classification losses), None, or a function
+        (preds, targets) -> float.
+    progress: None shows a progress bar on stderr when it is a terminal; True/False force it.
+    penalty: a function model -> Value added to every batch loss, e.g.
+        lambda m: l2_penalty(m, 1e-4).
+    on_epoch: a function (epoch, history) called after every epoch (epoch counts from 1);
+        returning True stops training.
+    """
+    if seed is not None and rng is not None:
+        raise ValueError("train: give seed or rng, not both")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"train: epochs must be a whole number >= 0, got {epochs!r}")
+    loss_fn = _loss_function(loss)
+    metric_fn = _metric_function(metrics, loss)
+    X, y = _rows(X, "X"), _rows(y, "y")
+    if val is not None:
+        X_val, y_val = (_rows(part, "val") for part in val)
+    rng = make_rng(seed if seed is not None else rng)
+    if progress is None:
+        progress = getattr(sys.stderr, "isatty", lambda: False)()
+    history = History()
+
+    for epoch in range(1, epochs + 1):
+        loss_sum, count, outputs, targets = 0.0, 0, [], []
+        for X_batch, y_batch in batches(X, y, batch_size, shuffle=shuffle, rng=rng):
+            preds = [model(x) for x in X_batch]
+            batch_loss = loss_fn(preds, y_batch)
+            if penalty is not None:
+                batch_loss = batch_loss + penalty(model)
+            if not isinstance(batch_loss, Value):
+                raise TypeError(f"train: the loss must be a Value, got {type(batch_loss).__name__}")
+            optimizer.zero_grad()
+            batch_loss.backward()
+            optimizer.step()
+            loss_sum += batch_loss.data * len(X_batch)
+            count += len(X_batch)
+            if metric_fn is not None:
+                outputs.extend(_numbers(p) for p in preds)  # numbers only: the graph can go
+                targets.extend(y_batch)
+        history.loss.append(loss_sum / count)
+        if metric_fn is not None:
+            history.accuracy.append(metric_fn(outputs, targets))
+        if val is not None:
+            with no_grad():
+                val_preds = [model(x) for x in X_val]
+                history.val_loss.append(loss_fn(val_preds, y_val).data)
+                if metric_fn is not None:
+                    history.val_accuracy.append(metric_fn(val_preds, y_val))
+        if progress:
+            _show_progress(sys.stderr, epoch, epochs, history)
+        if on_epoch is not None and on_epoch(epoch, history) is True:
+            if progress:
+                sys.stderr.write("\n")
+            break
+    return history
