@@ -115,6 +115,39 @@ def figure(nrows: int = 1, ncols: int = 1, size=(8, 6)):
     return fig, (axes[0, 0] if nrows == ncols == 1 else axes)
 
 
+def decision_boundary(
+    ax, score, X, y, threshold: float = 0.0, n: int = 60, margin: float = 0.4, labels=("class -1", "class +1")
+) -> None:
+    """Shade where `score(point) > threshold` over the data's range, and draw the points.
+
+    `score` maps [x1, x2] to a float (evaluate the model under `no_grad()`);
+    labels y are -1/+1 or 0/1 (the positive class is y > 0).
+    """
+    from autograd import no_grad
+
+    x1s = [p[0] for p in X]
+    x2s = [p[1] for p in X]
+    lo1, hi1 = min(x1s) - margin, max(x1s) + margin
+    lo2, hi2 = min(x2s) - margin, max(x2s) + margin
+    g1 = [lo1 + (hi1 - lo1) * i / (n - 1) for i in range(n)]
+    g2 = [lo2 + (hi2 - lo2) * j / (n - 1) for j in range(n)]
+    with no_grad():
+        scores = [[score([a, b]) for a in g1] for b in g2]
+    ax.contourf(g1, g2, scores, levels=[-1e300, threshold, 1e300], colors=[COLORS[5], COLORS[4]], alpha=0.35)
+    ax.contour(g1, g2, scores, levels=[threshold], colors="k", linewidths=2)
+    neg = [p for p, t in zip(X, y) if t <= 0]
+    pos = [p for p, t in zip(X, y) if t > 0]
+    ax.scatter([p[0] for p in neg], [p[1] for p in neg], s=60, c=COLORS[0], edgecolors="k", label=labels[0])
+    ax.scatter(
+        [p[0] for p in pos], [p[1] for p in pos], s=60, c=COLORS[1], marker="s", edgecolors="k", label="class +1"
+    )
+    ax.set_xlim(lo1, hi1)
+    ax.set_ylim(lo2, hi2)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.legend(loc="lower left", framealpha=0.9)
+
+
 def save_figure(fig, path) -> Path:
     """Save a figure as PNG (Agg renderer) and return its path."""
     path = Path(path)
