@@ -1,0 +1,281 @@
+"""Bad input and the numerical policy (README "Numerical policy"): wrong
+operand types, domain errors with messages naming the operation, the value
+and the label, NaN/inf propagation, and no overflow in the activations."""
+
+import math
+import operator
+
+import numpy as np
+import pytest
+
+from autograd import DomainError, Value, dot, total
+
+# ---- operand types -------------------------------------------------------------
+
+BAD_OPERANDS = ["3", None, 2j, [1.0], (1.0,), {"a": 1}]
+BINARY = [
+    ("+", operator.add),
+    ("-", operator.sub),
+    ("*", operator.mul),
+    ("/", operator.truediv),
+    ("**", operator.pow),
+]
+
+
+@pytest.mark.parametrize("bad", BAD_OPERANDS, ids=repr)
+@pytest.mark.parametrize("symbol, op", BINARY, ids=[s for s, _ in BINARY])
+def test_bad_operand_on_either_side(symbol, op, bad):
+    x = Value(1.5, label="x")
+    for args in ((x, bad), (bad, x)):
+        with pytest.raises(TypeError) as info:
+            op(*args)
+        message = str(info.value)
+        assert symbol in message and type(bad).__name__ in message and repr(bad) in message
+
+
+@pytest.mark.parametrize("bad", BAD_OPERANDS, ids=repr)
+def test_bad_operand_in_functions(bad):
+    x = Value(-1.5, label="x")
+    with pytest.raises(TypeError, match="leaky_relu"):
+        x.leaky_relu(bad)
+    with pytest.raises(TypeError, match="dot"):
+        dot([x], [bad])
+    if bad is not None:  # None is "no bias"
+        with pytest.raises(TypeError, match="dot"):
+            dot([x], [1.0], bad)
+    with pytest.raises(TypeError, match="total"):
+        total([x, bad])
+
+
+@pytest.mark.parametrize("bad", ["3", None, 2j, 1 + 0j, [1.0], "nan"], ids=repr)
+def test_value_of_a_non_number(bad):
+    with pytest.raises(TypeError) as info:
+        Value(bad)
+    assert "Value" in str(info.value) and type(bad).__name__ in str(info.value)
+
+
+def test_value_of_a_value():
+    with pytest.raises(TypeError, match="Value"):
+        Value(Value(1.0))
+
+
+def test_dot_lengths_must_match():
+    with pytest.raises(ValueError, match=r"dot: 2 weights but 3 inputs"):
+        dot([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
+
+
+def test_backward_seed_must_be_a_number():
+    with pytest.raises(TypeError, match="backward"):
+        Value(1.0).backward("1")
+
+
+# ---- numbers that are accepted -------------------------------------------------
+
+NUMPY_SCALARS = [np.float32(0.5), np.float64(0.5), np.int64(2), np.int32(2), np.float16(0.5)]
+
+
+@pytest.mark.parametrize("n", NUMPY_SCALARS, ids=lambda n: type(n).__name__)
+def test_numpy_scalars_are_numbers_and_results_are_plain_floats(n):
+    x = Value(1.5, label="x")
+    results = [
+        x + n, n + x, x - n, n - x, x * n, n * x, x / n, n / x, x**n, n**x,
+        x.leaky_relu(n), dot([x], [n], n), total([x, n]),
+    ]  # fmt: skip
+    for r in results:
+        assert isinstance(r, Value), r
+        assert type(r.data) is float
+    assert (n * x)._parents == (x,)  # NumPy did not take over the operation
+    v = Value(n)
+    assert type(v.data) is float and v.data == float(n)
+    out = n * x + x * n
+    out.backward(np.float64(1.0))
+    assert type(x.grad) is float and x.grad == pytest.approx(2 * float(n))
+
+
+def test_ints_and_bools_become_floats():
+    assert type(Value(3).data) is float
+    assert type((Value(3) + 2).data) is float
+    assert Value(True).data == 1.0
+
+
+# ---- domain errors -----------------------------------------------------------------
+
+
+def check_message(info, *parts):
+    message = str(info.value)
+    for part in parts:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+@pytest.mark.parametrize("value", [0.0, -1.0, -0.0, -math.inf])
+def test_log_outside_its_domain(value):
+    with pytest.raises(DomainError) as info:
+        Value(value, label="x").log()
+    check_message(info, "log", repr(value), "'x'")
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("value", [-1.0, -1e-300])
+def test_sqrt_of_a_negative_number(value):
+    with pytest.raises(DomainError) as info:
+        Value(value, label="x").sqrt()
+    check_message(info, "sqrt", repr(value), "'x'")
+
+
+def test_zero_to_a_negative_power_in_all_three_forms():
+    with pytest.raises(ZeroDivisionError) as info:
+        Value(0.0, label="x") ** -1
+    check_message(info, "**", "0.0", "-1", "'x'")
+    with pytest.raises(ZeroDivisionError) as info:
+        Value(0.0, label="x") ** Value(-1.0, label="y")
+    check_message(info, "**", "0.0", "-1", "'x'")
+    with pytest.raises(ZeroDivisionError) as info:
+        0 ** Value(-1.0, label="y")
+    check_message(info, "**", "0", "-1", "'y'")
+
+
+def test_negative_number_to_a_fractional_power_in_all_three_forms():
+    assert isinstance((-8) ** (1 / 3), complex)  # what plain Python does silently
+    with pytest.raises(DomainError) as info:
+        Value(-8.0, label="x") ** (1 / 3)
+    check_message(info, "**", "-8.0", "0.333", "'x'")
+    with pytest.raises(DomainError) as info:
+        Value(-8.0, label="x") ** Value(1 / 3, label="y")
+    check_message(info, "**", "-8.0", "0.333", "'x'")
+    with pytest.raises(DomainError) as info:
+        (-8) ** Value(1 / 3, label="y")
+    check_message(info, "**", "-8", "0.333", "'y'")
+
+
+def test_negative_number_to_a_whole_power_is_fine():
+    assert (Value(-2.0) ** 3).data == -8.0
+    assert (Value(-2.0) ** Value(2.0)).data == 4.0
+    assert ((-2) ** Value(-1.0)).data == -0.5
+
+
+def test_division_by_zero_in_all_forms():
+    with pytest.raises(ZeroDivisionError) as info:
+        Value(1.0, label="x") / 0
+    check_message(info, "/", "1.0", "'x'", "zero")
+    with pytest.raises(ZeroDivisionError) as info:
+        1 / Value(0.0, label="y")
+    check_message(info, "/", "0.0", "'y'", "zero")
+    with pytest.raises(ZeroDivisionError) as info:
+        Value(1.0, label="x") / Value(-0.0, label="y")
+    check_message(info, "/", "'x'", "'y'", "zero")
+
+
+def test_exp_overflow():
+    with pytest.raises(OverflowError) as info:
+        Value(1000.0, label="x").exp()
+    check_message(info, "exp", "1000.0", "'x'")
+
+
+def test_power_overflow_in_all_three_forms():
+    with pytest.raises(OverflowError) as info:
+        Value(10.0, label="x") ** 400
+    check_message(info, "**", "10.0", "400", "'x'")
+    with pytest.raises(OverflowError) as info:
+        Value(10.0, label="x") ** Value(400.0, label="y")
+    check_message(info, "**", "10.0", "400", "'x'")
+    with pytest.raises(OverflowError) as info:
+        10.0 ** Value(400.0, label="y")
+    check_message(info, "**", "10.0", "400", "'y'")
+
+
+def test_errors_without_a_label_still_name_op_and_value():
+    with pytest.raises(DomainError) as info:
+        Value(-2.5).log()
+    check_message(info, "log", "-2.5")
+
+
+def test_errors_raise_under_no_grad_too():
+    from autograd import no_grad
+
+    with no_grad(), pytest.raises(DomainError):
+        Value(-1.0).sqrt()
+
+
+# ---- NaN and inf propagate -------------------------------------------------------------
+
+
+def test_documented_nan_and_inf_examples():
+    assert math.isnan(Value(math.inf).sin().data)
+    assert math.isnan(Value(-math.inf).cos().data)
+    assert Value(math.inf).exp().data == math.inf
+    assert Value(-math.inf).exp().data == 0.0
+    assert math.isnan(Value(math.nan).log().data)
+    assert Value(math.inf).log().data == math.inf
+    assert math.isnan((Value(math.nan) + Value(1.0)).data)
+    assert math.isnan((Value(math.nan) + 1.0).data)
+    assert math.isnan((Value(math.inf) * 0.0).data)
+    assert (Value(1e308) * 10.0).data == math.inf  # + - * overflow like floats
+
+
+UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu", "hardtanh"]
+UNARY += ["softplus", "elu", "gelu", "step", "linear"]
+
+
+@pytest.mark.parametrize("method", UNARY)
+def test_nan_propagates_through_every_function(method):
+    x = Value(math.nan)
+    out = getattr(x, method)()
+    assert math.isnan(out.data)
+    out.backward()  # no exception in the backward pass either
+
+
+@pytest.mark.parametrize(
+    "method, value",
+    [("tanh", 1.0), ("sigmoid", 1.0), ("softplus", math.inf), ("elu", math.inf), ("relu", math.inf)]
+    + [("hardtanh", 1.0), ("step", 1.0), ("abs", math.inf), ("sqrt", math.inf), ("gelu", math.inf)],
+)
+def test_inf_inputs(method, value):
+    assert getattr(Value(math.inf), method)().data == value
+
+
+def test_gradient_through_nan_is_nan_and_does_not_raise():
+    x = Value(math.nan)
+    y = Value(2.0)
+    out = x * y
+    out.backward()
+    assert math.isnan(y.grad) and x.grad == 2.0
+
+
+# ---- the activations never overflow ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, z, value, slope",
+    [
+        ("sigmoid", 1000.0, 1.0, 0.0),
+        ("sigmoid", -1000.0, 0.0, 0.0),
+        ("tanh", 1000.0, 1.0, 0.0),
+        ("tanh", -1000.0, -1.0, 0.0),
+        ("softplus", 1000.0, 1000.0, 1.0),
+        ("softplus", -1000.0, 0.0, 0.0),
+        ("gelu", 1000.0, 1000.0, 1.0),
+        ("gelu", -1000.0, 0.0, 0.0),
+        ("elu", 1000.0, 1000.0, 1.0),
+        ("elu", -1000.0, -1.0, 0.0),
+        ("exp", -1000.0, 0.0, 0.0),
+    ],
+)
+def test_activations_at_plus_minus_1000(method, z, value, slope):
+    x = Value(z)
+    out = getattr(x, method)()
+    out.backward()
+    assert (out.data, x.grad) == (value, slope)
+
+
+@pytest.mark.parametrize("z", [-40.0, -20.0, 20.0, 40.0, 700.0, -700.0])
+def test_sigmoid_and_softplus_are_accurate_in_the_tails(z):
+    """Against formulas that are exact in each tail (e^-|z| is representable here)."""
+    e = math.exp(-abs(z))
+    s_expected = 1.0 / (1.0 + e) if z > 0 else e / (1.0 + e)
+    sp_expected = max(z, 0.0) + math.log1p(e)
+    x = Value(z)
+    s = x.sigmoid()
+    s.backward()
+    assert s.data == pytest.approx(s_expected, rel=1e-12)
+    assert x.grad == pytest.approx(s_expected * (1.0 - s_expected), rel=1e-12, abs=1e-300)
+    assert Value(z).softplus().data == pytest.approx(sp_expected, rel=1e-12)
