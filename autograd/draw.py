@@ -145,14 +145,18 @@ def _one_line(text: str) -> str:
     return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
 
 
-def _constant_form(node: Value, fmt: Callable[[float], str]) -> tuple[str, str] | None:
-    """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x` (one Value operand): the pieces left and right of x."""
+def _constant_form(node: Value) -> tuple[str, str] | None:
+    """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x` (one Value operand): the pieces left and right of x.
+
+    The constant is not stored in the graph; it is recovered from the node's
+    value and local derivative and shown with 6 significant digits.
+    """
     if len(node._parents) != 1 or node._op not in ("+", "-", "*", "/"):
         return None
     x, out, local = node._parents[0].data, node.data, node._local_grads[0]
 
     def show(c: float) -> str:
-        text = fmt(c)
+        text = f"{c:.6g}"
         return f"({text})" if text.startswith("-") else text
 
     try:
@@ -169,20 +173,20 @@ def _constant_form(node: Value, fmt: Callable[[float], str]) -> tuple[str, str] 
         return None
 
 
-def _op_text(node: Value, fmt: Callable[[float], str]) -> str:
+def _op_text(node: Value) -> str:
     """What the operation node shows: the op (`+`, `*`, `tanh`, `**2`, `dot` ...), with a constant operand."""
-    pieces = _constant_form(node, fmt)
+    pieces = _constant_form(node)
     if pieces is None:
         return node._op
     left, right = pieces
     return left or right
 
 
-def _formula(node: Value, index: dict, names: list[str], fmt: Callable[[float], str]) -> str:
+def _formula(node: Value, index: dict, names: list[str]) -> str:
     """`a * b`, `tanh(v2)`, `v3 ** 2`, `x + 2`: how a node was made, in the nodes' names."""
     args = [names[index[p]] for p in node._parents]
     op = node._op
-    pieces = _constant_form(node, fmt)
+    pieces = _constant_form(node)
     if pieces is not None:
         left, right = pieces
         return " ".join(part for part in (left, args[0], right) if part)
@@ -326,7 +330,7 @@ def _render(
         active = frame is not None and frame.get("step") == i
         dot.node(
             op_name,
-            label=graphviz.nohtml(_op_text(node, fmt)),
+            label=graphviz.nohtml(_op_text(node)),
             shape="ellipse",
             style="filled",
             fillcolor="white",
@@ -520,7 +524,7 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
             changed.add(j)
             notes[k] = f"{fmt(local)} × {fmt(upstream)} = {fmt(contribution)}"
         title = (
-            f"Step {number} of {len(steps)}: {names[i]} = {_one_line(_formula(node, index, names, fmt))}, "
+            f"Step {number} of {len(steps)}: {names[i]} = {_one_line(_formula(node, index, names))}, "
             f"upstream gradient d{root_name}/d{names[i]} = {fmt(upstream)}; each input gets local × upstream"
         )
         frames.append(
@@ -716,7 +720,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
 
     header_of = f"d{top}/d{bottom}"
     if xi == len(order) - 1:
-        return f"{header_of}: {top} is {bottom} itself.\n{header_of} = 1\n"
+        return f"{header_of}: x is the output itself (the seed of the backward pass).\n{header_of} = 1\n"
 
     # Enumerate the paths from the root down to x, inputs in their order (iterative depth-first search).
     found: list[list[tuple[int, int, float]]] = []  # each: [(child, parent, local), ...] from the root down
@@ -762,7 +766,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
         out.append(f"{header_of} = {' + '.join(num(p) for p in products)} = {fmt(total)}")
 
     unnamed = sorted({i for path in found for edge in path for i in edge[:2] if not order[i].label})
-    formulas = [f"{names[i]} = {_formula(order[i], index, names, fmt)}" for i in unnamed if order[i]._parents]
+    formulas = [f"{names[i]} = {_formula(order[i], index, names)}" for i in unnamed if order[i]._parents]
     if formulas:
         out.append("where " + ", ".join(formulas))
     return "\n".join(out) + "\n"
