@@ -150,7 +150,7 @@ def test_reused_node_has_two_edges():
 def test_show_grad_false_and_local_grads():
     n = chain_rule()
     hidden = draw_graph(n["f"], show_grad=False).source
-    assert "grad " not in hidden
+    assert ">grad" not in hidden
     assert all(len(cells) == 2 for cells in boxes(hidden).values())
     source = draw_graph(n["f"], show_local_grads=True, show_grad=False).source
     name = {cells[0]: dot_name for dot_name, cells in boxes(source).items()}
