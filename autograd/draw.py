@@ -277,7 +277,8 @@ def _render(
         )
 
     dot = _GraphPicture(name="autograd", format="svg")
-    dot.attr(rankdir=rankdir, fontname=_FONT, fontsize="16", bgcolor="white", nodesep="0.25", ranksep="0.45")
+    dot.attr(rankdir=rankdir, ordering="in", fontname=_FONT, fontsize="16", bgcolor="white")
+    dot.attr(nodesep="0.25", ranksep="0.45")
     dot.attr("node", fontname=_FONT, fontsize="16")
     dot.attr("edge", fontname=_FONT, fontsize="13", color="#555555", arrowsize="0.8")
     if frame is not None and frame.get("title"):

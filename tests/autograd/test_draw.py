@@ -549,3 +549,38 @@ def test_default_cap_is_500_values():
         y = y + 1.0
     with pytest.warns(UserWarning, match="max_nodes=500"):
         assert len(boxes(draw_graph(y).source)) == 500
+
+
+# ----------------------------------------------------------------------------- the README
+
+
+def readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Pictures of the graph")
+    end = text.find("\n## ", start + 3)
+    return text[start : end if end != -1 else len(text)]
+
+
+@needs_dot
+def test_readme_examples_run(tmp_path, monkeypatch):
+    import doctest
+
+    monkeypatch.chdir(tmp_path)
+    code = "\n".join(re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL))
+    test = doctest.DocTestParser().get_doctest(code, {}, "README: Pictures of the graph", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+    assert (tmp_path / "chain_rule.svg").exists() and (tmp_path / "steps" / "backward_steps.html").exists()
+
+
+def test_readme_embeds_the_committed_chain_rule_picture():
+    section = readme_section()
+    link = re.search(r"!\[[^\]]+\]\(([^)]+)\)", section).group(1)
+    assert link == "demos/images/chain_rule.svg"
+    svg = ROOT / link
+    texts = {(el.text or "").strip() for el in ET.parse(svg).iter("{http://www.w3.org/2000/svg}text")}
+    # every value and gradient of the TEACHING.md table is in the picture
+    for label, (value, grad) in TABLE.items():
+        assert {label, f"data {value}", f"grad {grad}"} <= texts, label
+    assert {"local 7", "local 3", "local 42"} <= texts
