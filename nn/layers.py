@@ -149,7 +149,11 @@ class Module:
             v = state[name]
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise ValueError(f"load_state_dict: {name!r} must be a number, got {v!r}")
-            if not math.isfinite(v):
+            try:
+                finite = math.isfinite(v)
+            except OverflowError:  # an int too large for a float
+                finite = False
+            if not finite:
                 raise ValueError(f"load_state_dict: {name!r} must be a finite number, got {v!r}")
         for name, p in params:
             p.data = float(state[name])

@@ -1,0 +1,89 @@
+"""Every activation of TEACHING.md section 6, by name: value by its formula, gradient by finite differences."""
+
+import math
+
+import pytest
+
+from autograd import Value, gradcheck
+from nn import ACTIVATIONS, Neuron, activation_names, get_activation
+
+PHI = lambda z: 0.5 * (1 + math.erf(z / math.sqrt(2)))  # standard normal distribution function
+
+# f(z) written independently of the engine, from the table of TEACHING.md section 6
+FORMULAS = {
+    "sigmoid": lambda z: 1 / (1 + math.exp(-z)),
+    "tanh": lambda z: (math.exp(z) - math.exp(-z)) / (math.exp(z) + math.exp(-z)),
+    "hardtanh": lambda z: -1.0 if z < -1 else (z if z <= 1 else 1.0),
+    "relu": lambda z: max(0.0, z),
+    "leaky_relu": lambda z: z if z > 0 else 0.01 * z,
+    "prelu": lambda z: z if z > 0 else 0.25 * z,  # alpha starts at 0.25
+    "softplus": lambda z: math.log(1 + math.exp(z)),
+    "elu": lambda z: z if z >= 0 else math.exp(z) - 1,
+    "gelu": lambda z: z * PHI(z),
+    "sin": math.sin,
+    "cos": math.cos,
+    "linear": lambda z: z,
+    "step": lambda z: 0.0 if z <= 0 else 1.0,
+}
+
+# z values on both sides of every kink, away from it (finite differences need smoothness)
+POINTS = [-2.3, -0.6, 0.4, 1.7]
+
+
+def test_every_activation_of_the_course_is_available():
+    assert set(activation_names()) == set(FORMULAS)
+    assert set(ACTIVATIONS) == set(FORMULAS)
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+@pytest.mark.parametrize("z", POINTS)
+def test_activation_value_and_gradient(name, z):
+    neuron = Neuron(2, activation=name, rng=0)
+    # w = [1, -0.5], x = [z, 0] - so z = w . x + b = z with b = 0
+    state = {"w.0": 1.0, "w.1": -0.5, "b": 0.0}
+    if name == "prelu":
+        state["alpha"] = 0.25
+    neuron.load_state_dict(state)
+    x = [Value(z, label="x0"), Value(0.0, label="x1")]
+    assert neuron(x).data == pytest.approx(FORMULAS[name](z), rel=1e-12, abs=1e-15)
+    assert gradcheck(lambda *_: neuron(x), neuron.parameters() + x)
+
+
+def test_prelu_alpha_is_learnable():
+    neuron = Neuron(1, activation="prelu", rng=0)
+    neuron.load_state_dict({"w.0": 1.0, "b": 0.0, "alpha": 0.25})
+    out = neuron([-2.0])
+    assert out.data == -0.5
+    out.backward()
+    assert neuron.alpha.grad == -2.0  # d(alpha z)/d alpha = z
+    assert neuron.alpha in neuron.parameters()
+
+
+def test_activation_derivatives_from_the_table():
+    # f'(z) column of section 6 at z = 0.4 and z = -0.6
+    def slope(name, z):
+        v = Value(z)
+        get_activation(name)(v).backward()
+        return v.grad
+
+    s = 1 / (1 + math.exp(-0.4))
+    assert slope("sigmoid", 0.4) == pytest.approx(s * (1 - s))
+    assert slope("tanh", 0.4) == pytest.approx(1 - math.tanh(0.4) ** 2)
+    assert slope("softplus", 0.4) == pytest.approx(s)
+    assert slope("elu", -0.6) == pytest.approx(math.exp(-0.6))
+    assert slope("leaky_relu", -0.6) == pytest.approx(0.01)
+    assert slope("gelu", 0.4) == pytest.approx(PHI(0.4) + 0.4 * math.exp(-0.08) / math.sqrt(2 * math.pi))
+    assert slope("hardtanh", -0.6) == 1.0 and slope("hardtanh", 1.7) == 0.0
+    assert slope("relu", -0.6) == 0.0 and slope("relu", 0.4) == 1.0
+    assert slope("step", 0.4) == 0.0 and slope("linear", -0.6) == 1.0
+
+
+def test_unknown_activation_lists_the_valid_names():
+    with pytest.raises(ValueError) as err:
+        Neuron(2, activation="swish")
+    message = str(err.value)
+    assert "swish" in message and all(name in message for name in FORMULAS)
+    with pytest.raises(ValueError, match="output_activation='softmax'"):
+        get_activation("softmax")
+    with pytest.raises(TypeError):
+        get_activation(3)

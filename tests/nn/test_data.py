@@ -1,0 +1,72 @@
+"""Mini-batches: batch, stochastic and mini-batch gradient descent; shuffling per epoch with a seed."""
+
+import random
+
+import pytest
+
+from nn import batches, truth_table
+
+X = [[float(i), float(-i)] for i in range(10)]
+Y = list(range(10))
+
+
+def sizes(it):
+    return [len(xb) for xb, _ in it]
+
+
+def test_batch_sizes():
+    assert sizes(batches(X, Y)) == [10]  # batch gradient descent
+    assert sizes(batches(X, Y, batch_size=1)) == [1] * 10  # stochastic
+    assert sizes(batches(X, Y, batch_size=4)) == [4, 4, 2]  # mini-batches, the last one smaller
+    assert sizes(batches(X, Y, batch_size=50)) == [10]
+
+
+def test_every_sample_once_and_pairs_kept_together():
+    seen = []
+    for xb, yb in batches(X, Y, batch_size=3, rng=1):
+        for x, t in zip(xb, yb):
+            assert x == [float(t), float(-t)]
+            seen.append(t)
+    assert sorted(seen) == Y
+
+
+def test_shuffle_each_epoch_reproducibly():
+    def epochs(rng, n=3):
+        return [[t for _, yb in batches(X, Y, batch_size=2, rng=rng) for t in yb] for _ in range(n)]
+
+    first = epochs(random.Random(7))
+    assert first == epochs(random.Random(7))  # reproducible
+    assert first[0] != first[1] != first[2]  # a new order every epoch
+    assert first != epochs(random.Random(8))
+    assert [t for _, yb in batches(X, Y, shuffle=False) for t in yb] == Y
+    # an int seed gives the same order every time it is used
+    assert [t for _, yb in batches(X, Y, rng=3) for t in yb] == [t for _, yb in batches(X, Y, rng=3) for t in yb]
+
+
+def test_numpy_arrays():
+    np = pytest.importorskip("numpy")
+    xb, yb = next(batches(np.array(X), np.array(Y), shuffle=False))
+    assert xb == X and yb == Y
+    assert type(xb[0][0]) is float and type(yb[0]) is int
+
+
+def test_errors_are_raised_at_the_call():
+    with pytest.raises(ValueError, match="10 inputs but 9 targets"):
+        batches(X, Y[:-1])
+    with pytest.raises(ValueError, match="empty"):
+        batches([], [])
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="batch_size"):
+            batches(X, Y, batch_size=bad)
+    with pytest.raises(TypeError, match="X must be a sequence"):
+        batches(5, Y)
+
+
+def test_truth_tables():
+    inputs, and_ = truth_table("and")
+    assert inputs == [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    assert and_ == [0, 0, 0, 1]
+    assert truth_table("or")[1] == [0, 1, 1, 1]
+    assert truth_table("XOR")[1] == [0, 1, 1, 0]
+    with pytest.raises(ValueError, match="nand"):
+        truth_table("nand")
