@@ -138,9 +138,7 @@ def decision_boundary(
     neg = [p for p, t in zip(X, y) if t <= 0]
     pos = [p for p, t in zip(X, y) if t > 0]
     ax.scatter([p[0] for p in neg], [p[1] for p in neg], s=60, c=COLORS[0], edgecolors="k", label=labels[0])
-    ax.scatter(
-        [p[0] for p in pos], [p[1] for p in pos], s=60, c=COLORS[1], marker="s", edgecolors="k", label="class +1"
-    )
+    ax.scatter([p[0] for p in pos], [p[1] for p in pos], s=60, c=COLORS[1], marker="s", edgecolors="k", label=labels[1])
     ax.set_xlim(lo1, hi1)
     ax.set_ylim(lo2, hi2)
     ax.set_xlabel("x1")
