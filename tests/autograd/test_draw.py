@@ -584,3 +584,22 @@ def test_readme_embeds_the_committed_chain_rule_picture():
     for label, (value, grad) in TABLE.items():
         assert {label, f"data {value}", f"grad {grad}"} <= texts, label
     assert {"local 7", "local 3", "local 42"} <= texts
+
+
+@needs_dot
+def test_jupyter_shows_the_graph_inline_as_svg():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from autograd import Value, draw_graph\n"
+        "x = Value(3.0, label='x'); y = x * x; y.label = 'y'; y.backward()\n"
+        "draw_graph(y)"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    svg = outputs[-1]["data"]["image/svg+xml"]
+    texts = {(el.text or "").strip() for el in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
+    assert {"x", "data 3", "grad 6", "y", "data 9", "grad 1", "*"} <= texts
