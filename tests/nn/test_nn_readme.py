@@ -1,0 +1,36 @@
+"""The README's "Neural networks: nn" examples run and print what the README says."""
+
+import doctest
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Neural networks: nn")
+    end = text.find("\n## ", start + 3)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_readme_examples_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code = "\n".join(re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL))
+    assert code.count(">>>") > 20
+    test = doctest.DocTestParser().get_doctest(code, {}, "README: Neural networks: nn", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+    assert (tmp_path / "xor.json").exists()
+
+
+def test_module_docstring_examples():
+    import importlib
+
+    # nn.train is also the name of a function, so modules are looked up by their full name
+    for name in ("nn", "nn.activations", "nn.layers", "nn.losses", "nn.train"):
+        module = importlib.import_module(name)
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, name
+        assert result.attempted > 0, name
