@@ -137,7 +137,7 @@ def _drawing_order(root: Value) -> list[Value]:
 
 
 def _names(order: list[Value]) -> list[str]:
-    """Readable names: the label, or `v<index>` for unlabelled nodes (index in the topological order)."""
+    """Readable names: the label, or `v<index>` for unlabelled nodes (index in `_drawing_order`)."""
     return [node.label if node.label else f"v{i}" for i, node in enumerate(order)]
 
 
@@ -227,6 +227,7 @@ def _kept_nodes(order: list[Value], index: dict, max_nodes) -> tuple[list[bool],
 
 
 def _box_label(name_html: str, cells: list[tuple[str, str]], border: str, fill: str, thick: bool) -> str:
+    """The HTML-like label of a value's box: name | data | grad, cells already escaped."""
     tds = "".join(f"<VR/><TD{attrs}>{content}</TD>" for content, attrs in cells)
     return (
         f'<<TABLE BORDER="{3 if thick else 1}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="7" '
@@ -454,8 +455,8 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     Refuses graphs with more than `max_steps` steps.
     """
     _check_root(root, "backward_steps")
-    unknown = set(draw_options) - {"rankdir", "show_grad", "show_local_grads", "number_format", "max_nodes"}
-    unknown.discard("highlight")
+    allowed = {"rankdir", "show_grad", "show_local_grads", "number_format", "max_nodes", "highlight"}
+    unknown = set(draw_options) - allowed
     if unknown:
         raise TypeError(f"backward_steps got unexpected option(s) {sorted(unknown)}; it takes draw_graph's options")
     options = {
@@ -473,6 +474,8 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     names = _names(order)
     # the order backward() visits the nodes in: the engine's reverse topological order
     steps = [index[node] for node in reversed(topological_order(root)) if node._parents]
+    if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 0:
+        raise ValueError(f"backward_steps: max_steps must be an int >= 0, not {max_steps!r}")
     if len(steps) > max_steps:
         raise ValueError(
             f"backward_steps: the backward pass of this graph has {len(steps)} steps, more than max_steps={max_steps};"
@@ -684,6 +687,8 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     _check_root(root, "explain_chain_rule")
     if not isinstance(x, Value):
         raise TypeError(f"explain_chain_rule: x must be a Value of the graph, not {type(x).__name__} {x!r}")
+    if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
+        raise ValueError(f"explain_chain_rule: max_paths must be a positive int, not {max_paths!r}")
     fmt = _formatter(number_format, "explain_chain_rule")
     order = _drawing_order(root)
     index = {node: i for i, node in enumerate(order)}
@@ -721,7 +726,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
 
     header_of = f"d{top}/d{bottom}"
     if xi == len(order) - 1:
-        return f"{header_of}: x is the output itself (the seed of the backward pass).\n{header_of} = 1\n"
+        return f"{header_of}: {bottom} is the output itself (the seed of the backward pass).\n{header_of} = 1\n"
 
     # Enumerate the paths from the root down to x, inputs in their order (iterative depth-first search).
     found: list[list[tuple[int, int, float]]] = []  # each: [(child, parent, local), ...] from the root down
