@@ -1,0 +1,125 @@
+"""The Value object itself: repr, float, format, __slots__, identity
+semantics, ordered parents, and what each operation records."""
+
+import math
+
+import pytest
+
+from autograd import Value, dot, no_grad, total
+
+
+def test_new_value():
+    v = Value(3)
+    assert (v.data, v.grad, v.label, v._op, v._parents, v._local_grads) == (3.0, 0.0, "", "", (), ())
+    assert type(v.data) is float and type(v.grad) is float
+
+
+def test_repr_with_and_without_label():
+    f = Value(441.0, label="f")
+    f.grad = 1.0
+    assert repr(f) == "Value(data=441.0, grad=1.0, label='f')"
+    assert repr(Value(-0.5)) == "Value(data=-0.5, grad=0.0)"
+    assert str(Value(2.0, label="x")) == "Value(data=2.0, grad=0.0, label='x')"
+
+
+def test_repr_after_backward_of_the_chain_rule_example():
+    a, b, c, d = (Value(x) for x in (1.0, 2.0, 3.0, 4.0))
+    f = ((a + b) * (c + d)) ** 2
+    f.label = "f"
+    assert repr(f) == "Value(data=441.0, grad=0.0, label='f')"
+    f.backward()
+    assert repr(f) == "Value(data=441.0, grad=1.0, label='f')"
+
+
+def test_float_and_format():
+    v = Value(2.5, label="v")
+    assert float(v) == 2.5 and type(float(v)) is float
+    assert f"{v:.3f}" == "2.500"
+    assert format(v, "e") == "2.500000e+00"
+    assert f"{v}" == repr(v)
+    assert math.sqrt(Value(4.0)) == 2.0  # float() makes Values usable where math wants a number
+
+
+def test_label_is_a_string():
+    assert Value(1.0, label=7).label == "7"
+
+
+def test_slots_reject_misspelled_attributes():
+    v = Value(1.0)
+    with pytest.raises(AttributeError):
+        v.gard = 1.0
+    assert not hasattr(v, "__dict__")
+    assert set(Value.__slots__) == {"data", "grad", "label", "_op", "_parents", "_local_grads"}
+
+
+def test_identity_semantics():
+    a, b = Value(1.0), Value(1.0)
+    assert a == a and a != b  # no value comparison: two nodes with the same number are different nodes
+    assert Value.__eq__ is object.__eq__ and Value.__hash__ is object.__hash__
+    seen = {a: "a", b: "b"}
+    assert seen[a] == "a" and seen[b] == "b" and len({a, b, a}) == 2
+
+
+def test_parents_are_an_ordered_tuple_and_a_times_a_keeps_both_edges():
+    a, b = Value(2.0), Value(5.0)
+    prod = a * b
+    assert prod._parents == (a, b) and prod._local_grads == (5.0, 2.0)
+    assert (b * a)._parents == (b, a)
+    square = a * a
+    assert square._parents == (a, a) and square._local_grads == (2.0, 2.0)
+    assert isinstance(square._parents, tuple) and isinstance(square._local_grads, tuple)
+    diff = a - b
+    assert diff._parents == (a, b) and diff._local_grads == (1.0, -1.0)
+    quotient = a / b
+    assert quotient._local_grads == (1 / 5.0, -2.0 / 25.0)
+
+
+def test_numbers_stay_numbers():
+    """x * 2.0 needs no leaf node for 2.0: one parent, local derivative 2."""
+    x = Value(3.0)
+    for node in (x * 2.0, 2.0 * x):
+        assert node._parents == (x,) and node._local_grads == (2.0,)
+    assert (2.0 - x)._local_grads == (-1.0,)
+    assert (2.0 / x)._local_grads == (pytest.approx(-2.0 / 9.0),)
+
+
+@pytest.mark.parametrize(
+    "make, op",
+    [
+        (lambda x, y: x + y, "+"),
+        (lambda x, y: x - y, "-"),
+        (lambda x, y: x * y, "*"),
+        (lambda x, y: x / y, "/"),
+        (lambda x, y: -x, "neg"),
+        (lambda x, y: x**y, "**"),
+        (lambda x, y: x**2, "**2"),
+        (lambda x, y: 2**x, "2**"),
+        (lambda x, y: x.exp(), "exp"),
+        (lambda x, y: x.tanh(), "tanh"),
+        (lambda x, y: (-x).leaky_relu(y), "prelu"),
+        (lambda x, y: dot([x], [y]), "dot"),
+        (lambda x, y: total([x, y]), "sum"),
+    ],
+)
+def test_op_names(make, op):
+    assert make(Value(1.5), Value(0.5))._op == op
+
+
+def test_dot_and_total_are_single_nodes_with_many_parents():
+    ws = [Value(float(i)) for i in range(5)]
+    xs = [Value(float(-i)) for i in range(5)]
+    b = Value(0.5)
+    z = dot(ws, xs, b)
+    assert z._parents == (*[p for pair in zip(ws, xs) for p in pair], b)
+    assert z.data == sum(-(i * i) for i in range(5)) + 0.5
+    s = total(xs)
+    assert s._parents == tuple(xs) and s.data == -10.0
+    assert total([]).data == 0.0 and total([1, 2.5]).data == 3.5
+    assert dot([1.0, 2.0], [3.0, 4.0], 1.0).data == 12.0
+
+
+def test_no_grad_results_are_leaves():
+    x = Value(2.0)
+    with no_grad():
+        y = x * 3.0
+    assert y._parents == () and y._op == "" and y.data == 6.0
