@@ -17,6 +17,7 @@ import random
 
 from autograd import no_grad
 from demos import _common as c
+from nn import MLP, SGD, Adam, batches, cross_entropy, mse
 
 NAME = "digits"
 SEED = 0
@@ -60,15 +61,11 @@ def one_hot(label: int, k: int = 10) -> list[float]:
 
 def squared_error(outputs_batch, labels):
     """The slides' quadratic cost: 1/m sum over samples of sum over the 10 outputs (y_k - yhat_k)^2."""
-    from nn import mse
-
     return mse(outputs_batch, [one_hot(t) for t in labels]) * 10
 
 
 def models(seed: int = SEED):
     """The two contenders: {name: (model, optimizer, loss function)}."""
-    from nn import MLP, SGD, Adam, cross_entropy
-
     sigmoid = MLP(64, SIZES, activation="sigmoid", output_activation="sigmoid", seed=seed)
     relu = MLP(64, SIZES, activation="relu", output_activation="linear", seed=seed)
     return {
@@ -93,8 +90,6 @@ def accuracy(model, X, y) -> float:
 
 def train(model, optimizer, loss_fn, data, epochs: int, seed: int = SEED):
     """Mini-batch training; returns {"loss": mean training loss per epoch, "test_accuracy": per epoch}."""
-    from nn import batches
-
     X, y, X_test, y_test = data
     rng = random.Random(seed + 1)  # the same batches for both models
     history = {"loss": [], "test_accuracy": [accuracy(model, X_test, y_test)]}

@@ -18,6 +18,7 @@ import random
 
 from autograd import no_grad
 from demos import _common as c
+from nn import SGD, Neuron, batches, mse
 
 NAME = "gradient_descent"
 SEED = 0
@@ -50,8 +51,6 @@ def _line() -> str:
 
 def new_model():
     """A linear neuron z = w1 x1 + w2 x2 + b with every parameter at 0 (all runs start alike)."""
-    from nn.layers import Neuron
-
     model = Neuron(2, activation="linear")
     for p in model.parameters():
         p.data = 0.0
@@ -60,8 +59,6 @@ def new_model():
 
 def full_loss(model, X, y) -> float:
     """The mean squared error on the whole data set (no graph is built)."""
-    from nn.losses import mse
-
     with no_grad():
         return mse([model(x) for x in X], y).data
 
@@ -73,9 +70,6 @@ def descend(X, y, batch_size, lr: float, epochs: int, seed: int = SEED):
     whose loss ends above where it started is marked diverged; it stops
     early if the loss passes DIVERGED.
     """
-    from nn.data import batches
-    from nn.losses import mse
-    from nn.optim import SGD
 
     model = new_model()
     optimizer = SGD(model.parameters(), lr=lr)

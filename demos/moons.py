@@ -15,6 +15,7 @@ import random
 
 from autograd import no_grad
 from demos import _common as c
+from nn import MLP, SGD, accuracy, hinge, l2_penalty
 
 NAME = "moons"
 SEED = 1337
@@ -60,10 +61,6 @@ def learning_rate(k: int, steps: int = STEPS) -> float:
 
 def train(X, y, steps: int = STEPS, seed: int = SEED, log=None):
     """Full-batch training of MLP(2, [16, 16, 1]) with hinge loss + L2; returns (model, history)."""
-    from nn.layers import MLP
-    from nn.losses import accuracy, hinge, l2_penalty
-    from nn.optim import SGD
-
     model = MLP(2, HIDDEN + [1], activation="relu", seed=seed)
     optimizer = SGD(model.parameters(), lr=LR_START)
     history = {"loss": [], "accuracy": [], "lr": []}

@@ -19,6 +19,7 @@ import random
 
 from autograd import Value
 from demos import _common as c
+from nn import MLP, SGD, Adagrad, Adam, RMSProp, mse
 
 NAME = "optimizers"
 SEED = 0
@@ -53,11 +54,9 @@ def target(x: float) -> float:
 
 
 def make_optimizer(spec, params):
-    """An optimizer from nn.optim given (class name, keyword arguments)."""
-    from nn import optim
-
+    """An optimizer of nn given (class name, keyword arguments)."""
     cls, kwargs = spec
-    return getattr(optim, cls)(params, **kwargs)
+    return {"SGD": SGD, "Adagrad": Adagrad, "RMSProp": RMSProp, "Adam": Adam}[cls](params, **kwargs)
 
 
 def describe(spec) -> str:
@@ -68,9 +67,6 @@ def describe(spec) -> str:
 
 def train_network(spec, steps: int):
     """Full-batch training of MLP(1, [12, 1]) on the curve; the loss before each step, then the final one."""
-    from nn.layers import MLP
-    from nn.losses import mse
-
     rng = random.Random(SEED)
     xs = sorted(rng.uniform(-1, 1) for _ in range(N_POINTS))
     ys = [target(x) for x in xs]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from autograd import Value, no_grad
 from demos import _common as c
+from nn import MLP, Adam, Perceptron, binary_cross_entropy, truth_table, xor_step_network
 
 NAME = "perceptron_xor"
 SEED = 3
@@ -29,8 +30,6 @@ GATES = ("and", "or", "xor")
 
 def perceptron_runs(max_epochs: int = MAX_EPOCHS, seed: int = SEED) -> dict:
     """Train a perceptron on each gate; {gate: (perceptron, mistakes per epoch)}."""
-    from nn import Perceptron, truth_table
-
     runs = {}
     for gate in GATES:
         X, y = truth_table(gate)
@@ -41,8 +40,6 @@ def perceptron_runs(max_epochs: int = MAX_EPOCHS, seed: int = SEED) -> dict:
 
 def hand_made_network():
     """The slides' 2-2-1 step network: {input: (hidden outputs, output)} for the four XOR inputs."""
-    from nn import truth_table, xor_step_network
-
     model = xor_step_network()
     X, _ = truth_table("xor")
     table = {}
@@ -55,8 +52,6 @@ def hand_made_network():
 
 def train_xor(epochs: int = EPOCHS, seed: int = SEED):
     """A 2-4-1 MLP (tanh, sigmoid output) trained by backprop on XOR; (model, losses, probabilities)."""
-    from nn import MLP, Adam, binary_cross_entropy, truth_table
-
     X, y = truth_table("xor")
     model = MLP(2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=seed)
     optimizer = Adam(model.parameters(), lr=LEARNING_RATE)
@@ -75,8 +70,6 @@ def train_xor(epochs: int = EPOCHS, seed: int = SEED):
 
 def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     """Run the demo, write its pictures under `out/perceptron_xor`, return the key numbers."""
-    from nn import truth_table
-
     folder = c.demo_dir(out, NAME)
     epochs = QUICK_EPOCHS if quick else EPOCHS
     c.heading("The perceptron, XOR, and a network that learns XOR")
@@ -139,7 +132,6 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 def _draw_loss_graph(model, path):
     """The computation graph of the trained network's loss on one sample, x = (1, 0), target 1."""
     from autograd import draw
-    from nn import binary_cross_entropy
 
     for name, p in model.named_parameters():  # short names for the picture: w1[j,i], b1[j], ...
         parts = name.split(".")  # layers.L.neurons.J.w.I or layers.L.neurons.J.b

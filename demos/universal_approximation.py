@@ -15,6 +15,7 @@ import random
 
 from autograd import no_grad
 from demos import _common as c
+from nn import MLP, Adam, mse
 
 NAME = "universal_approximation"
 SEED = 0
@@ -39,10 +40,6 @@ def sample(n: int = N_POINTS, seed: int = SEED) -> list[float]:
 
 def fit(xs, ys, steps: int = STEPS, seed: int = SEED):
     """Train MLP(1, [3, 1]) (tanh hidden, linear output) on (xs, ys) by full-batch Adam; (model, losses)."""
-    from nn.layers import MLP
-    from nn.losses import mse
-    from nn.optim import Adam
-
     model = MLP(1, [HIDDEN, 1], activation="tanh", output_activation="linear", seed=seed)
     optimizer = Adam(model.parameters(), lr=LEARNING_RATE)
     losses = []
