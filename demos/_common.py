@@ -166,6 +166,7 @@ def render_graph(graph, path) -> Path | None:
 
 class Timer:
     """`with Timer() as t: ...`; then `t.seconds`."""
+
     def __enter__(self):
         self._start = time.perf_counter()
         return self

@@ -61,6 +61,7 @@ def make_data(rng: random.Random, n: int = N_POINTS):
 
 def loss_function(layers, xs, ys):
     """L() -> mean squared error of the network on the data (closes over the parameters)."""
+
     def loss(*_params):
         return total([(forward(layers, x) - y) ** 2 for x, y in zip(xs, ys)]) / len(xs)
 
