@@ -276,7 +276,7 @@ class Value:
 
     def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
         """Clamp to [min_val, max_val]; slope 1 inside (borders included), 0 outside."""
-        x = self.data
+        x, min_val, max_val = self.data, _number(min_val, "hardtanh"), _number(max_val, "hardtanh")
         if x < min_val:
             return _result(float(min_val), "hardtanh", (self,), _ZERO)
         if x > max_val:
@@ -290,7 +290,7 @@ class Value:
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x if x >= 0 else alpha (e^x - 1)."""
-        x = self.data
+        x, alpha = self.data, _number(alpha, "elu")
         if x >= 0.0:
             return _result(x, "elu", (self,), _ONE)
         return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),))

@@ -47,6 +47,18 @@ def test_bad_operand_in_functions(bad):
         total([x, bad])
 
 
+@pytest.mark.parametrize("bad", ["0.5", 2j, [1.0], Value(0.5)], ids=repr)
+@pytest.mark.parametrize("z", [-1.0, 1.0])  # on both sides of the kink
+def test_bad_parameters_of_elu_and_hardtanh(bad, z):
+    """elu's alpha and hardtanh's borders are numbers (only leaky_relu's alpha may be a Value)."""
+    with pytest.raises(TypeError, match="elu"):
+        Value(z).elu(bad)
+    with pytest.raises(TypeError, match="hardtanh"):
+        Value(z).hardtanh(bad)
+    with pytest.raises(TypeError, match="hardtanh"):
+        Value(z).hardtanh(-1.0, bad)
+
+
 @pytest.mark.parametrize("bad", ["3", None, 2j, 1 + 0j, [1.0], "nan"], ids=repr)
 def test_value_of_a_non_number(bad):
     with pytest.raises(TypeError) as info:
