@@ -115,7 +115,8 @@ def _pictures(f: Value, folder, quick: bool):
     frames = draw.backward_steps(f)
     saved = draw.save_backward_steps(frames, folder / "backward_steps", fmt=FRAME_FORMAT)
     c.say(
-        f"The backward pass in {len(saved['frames'])} frames: the seed, then one node per frame passing its gradient to its inputs."
+        f"The backward pass in {len(saved['frames'])} frames: the seed, then one node per frame "
+        "passing its gradient on to its inputs."
     )
     return images + list(saved["frames"]), saved["html"]
 
