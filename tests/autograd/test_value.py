@@ -110,7 +110,9 @@ def test_dot_and_total_are_single_nodes_with_many_parents():
     xs = [Value(float(-i)) for i in range(5)]
     b = Value(0.5)
     z = dot(ws, xs, b)
-    assert z._parents == (*[p for pair in zip(ws, xs) for p in pair], b)
+    local = {id(p): g for p, g in zip(z._parents, z._local_grads)}  # one edge per Value operand
+    assert len(z._parents) == 11 and set(local) == {id(v) for v in ws + xs + [b]}
+    assert all(local[id(w)] == x.data and local[id(x)] == w.data for w, x in zip(ws, xs)) and local[id(b)] == 1.0
     assert z.data == sum(-(i * i) for i in range(5)) + 0.5
     s = total(xs)
     assert s._parents == tuple(xs) and s.data == -10.0
