@@ -120,7 +120,11 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         ["optimizer", "settings"] + [f"loss @ {k}" for k in marks],
     )
     best = min(net, key=lambda n: net[n][-1])
-    c.say(f"Lowest final loss: {best}. Plain SGD is the slowest; momentum and the adaptive methods pull ahead.")
+    worst = max(net, key=lambda n: net[n][-1])
+    c.say(
+        f"Lowest final loss: {best} ({net[best][-1]:.3g}); highest: {worst} ({net[worst][-1]:.3g}). With a "
+        f"learning rate each can afford, momentum and the adaptive methods move faster than plain SGD."
+    )
 
     print()
     c.say(

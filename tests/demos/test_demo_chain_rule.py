@@ -1,0 +1,54 @@
+"""The chain-rule demo reproduces every number of TEACHING.md section 1 and draws the graph."""
+
+import pytest
+from picture_checks import check_image, needs_dot
+
+from demos import chain_rule
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    return chain_rule.run(tmp_path_factory.mktemp("out"), quick=True)
+
+
+def test_values_of_the_table(result):
+    assert result["values"] == {"a": 1, "b": 2, "c": 3, "d": 4, "g": 3, "h": 7, "i": 21, "f": 441}
+
+
+def test_gradients_of_the_table(result):
+    # TEACHING.md section 1: df/di = 2i = 42, df/dg = 42 * h = 294, df/dh = 42 * g = 126
+    assert result["grads"] == {"f": 1, "i": 42, "g": 294, "h": 126, "a": 294, "b": 294, "c": 126, "d": 126}
+
+
+def test_path_products(result):
+    assert result["paths"]["a"] == ["df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294"]
+    assert result["paths"]["d"] == ["df/dd = df/di · di/dh · dh/dd = 42 · 3 · 1 = 126"]
+
+
+def test_narration(tmp_path, capsys):
+    chain_rule.run(tmp_path, quick=True)
+    text = capsys.readouterr().out
+    assert "df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294" in text
+    assert "df/di · di/dg = 42 · 7" in text  # the 'how' column for g
+    assert "441" in text
+
+
+def test_how_sums_over_users():
+    nodes = chain_rule.build({"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0})
+    x = nodes["a"]
+    y = x * x  # x used twice by the same node: two terms
+    y.label = "y"
+    y.backward()
+    assert chain_rule.how(x, y, chain_rule.consumers(y)) == "dy/dy · dy/da + dy/dy · dy/da = 1 · 1 + 1 · 1"
+
+
+@needs_dot
+def test_pictures(result):
+    names = {p.name for p in result["images"]}
+    assert {"graph.png", "graph.svg", "step_000.png"} <= names
+    for path in result["images"]:
+        check_image(path)
+    # one frame for the seed plus one per operation node (+, +, *, **2)
+    assert len([p for p in result["images"] if p.name.startswith("step_")]) == 5
+    page = result["html"].read_text()
+    assert page.count('class="frame"') == 5

@@ -1,0 +1,74 @@
+"""`python -m demos`: the list, running one demo, errors; and every demo module has the agreed shape."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from demos import __main__ as cli
+
+EXPECTED = [
+    "chain_rule",
+    "paths",
+    "gradcheck",
+    "perceptron_xor",
+    "moons",
+    "universal_approximation",
+    "gradient_descent",
+    "optimizers",
+    "digits",
+]
+
+
+def test_list(capsys):
+    assert cli.main(["--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == EXPECTED
+    assert all(len(line.split()) > 3 for line in lines)  # a one-line description each
+    assert "benchmark" not in "\n".join(lines)
+
+
+def test_list_in_a_fresh_interpreter():
+    out = subprocess.run(
+        [sys.executable, "-m", "demos", "--list"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert out.split()[0] == "chain_rule"
+
+
+def test_unknown_name(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["no_such_demo"])
+    assert exc.value.code == 2
+    assert "unknown demo no_such_demo" in capsys.readouterr().err
+
+
+def test_run_one_demo(tmp_path, capsys):
+    assert cli.main(["paths", "--quick", "--out", str(tmp_path)]) == 0
+    assert "Sum over paths" in capsys.readouterr().out
+    assert (tmp_path / "paths" / "paths_vs_edges.png").is_file()
+
+
+def test_a_failing_demo_is_reported_and_the_others_run(tmp_path, monkeypatch, capsys):
+    def broken(out, quick=False):
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(importlib.import_module("demos.gradcheck"), "run", broken)
+    status = cli.main(["gradcheck", "paths", "--quick", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "broken on purpose" in captured.err
+    assert "FAILED" in captured.out and "paths" in captured.out
+    assert (tmp_path / "paths" / "paths_vs_edges.png").is_file()
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_module_shape(name):
+    module = importlib.import_module(cli.DEMOS[name])
+    assert module.__doc__ and len(module.__doc__.strip().splitlines()) > 2  # says what it teaches
+    assert callable(module.run) and callable(module.main)
+    assert module.NAME == name
+    source = open(module.__file__, encoding="utf-8").read()
+    assert 'if __name__ == "__main__":\n    main()' in source
+    if "random" in source:  # everything random is seeded
+        assert "SEED = " in source

@@ -1,0 +1,41 @@
+"""Two moons: the data set is right and MLP(2, [16, 16, 1]) reaches 100 % training accuracy."""
+
+import math
+
+import pytest
+from picture_checks import check_image
+
+from demos import moons
+
+
+def test_make_moons_shape_and_reproducibility():
+    X, y = moons.make_moons(100, noise=0.1, seed=5)
+    assert len(X) == len(y) == 100
+    assert sorted(set(y)) == [-1, 1] and y.count(1) == 50
+    assert moons.make_moons(100, noise=0.1, seed=5) == (X, y)
+    assert moons.make_moons(100, noise=0.1, seed=6) != (X, y)
+
+
+def test_make_moons_geometry_without_noise():
+    X, y = moons.make_moons(40, noise=0.0)
+    for (a, b), t in zip(X, y):
+        if t == -1:  # upper half circle around (0, 0)
+            assert math.hypot(a, b) == pytest.approx(1.0) and b >= -1e-12
+        else:  # lower half circle around (1, 0.5)
+            assert math.hypot(a - 1.0, b - 0.5) == pytest.approx(1.0) and b <= 0.5 + 1e-12
+
+
+def test_learning_rate_schedule():
+    assert moons.learning_rate(0) == 1.0
+    assert moons.learning_rate(50) == pytest.approx(0.55)
+    assert moons.learning_rate(100) == pytest.approx(0.1)
+
+
+def test_full_training_reaches_100_percent(tmp_path):
+    assert moons.QUICK_STEPS == moons.STEPS  # the tests run the full configuration
+    result = moons.run(tmp_path, quick=True)
+    assert result["accuracy"] == 1.0
+    assert result["n_params"] == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1
+    assert result["losses"][-1] < result["losses"][0] / 10
+    for path in result["images"]:
+        check_image(path)

@@ -1,0 +1,49 @@
+"""Five optimizers on the network and on the Rosenbrock valley."""
+
+import math
+
+import pytest
+from picture_checks import check_image
+
+from autograd import Value
+from demos import optimizers
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    return optimizers.run(tmp_path_factory.mktemp("out"), quick=True)
+
+
+def test_all_five(result):
+    names = {"SGD", "Momentum", "Adagrad", "RMSProp", "Adam"}
+    assert set(result["network_final_loss"]) == names
+    assert set(result["rosenbrock_final"]) == names
+
+
+def test_network_losses_fall(result):
+    for losses in result["network_losses"].values():
+        assert all(math.isfinite(v) for v in losses)
+        assert losses[-1] < losses[0] / 2
+
+
+def test_momentum_beats_sgd_in_the_valley(result):
+    final = result["rosenbrock_final"]
+    assert final["Momentum"] < 0.1 < final["SGD"]
+    x, y = result["rosenbrock_end"]["Momentum"]
+    assert abs(x - 1) < 0.2 and abs(y - 1) < 0.3
+
+
+def test_rosenbrock_and_its_gradient():
+    assert optimizers.rosenbrock(1.0, 1.0) == 0.0
+    assert optimizers.rosenbrock(-1.5, 2.0) == pytest.approx(2.5**2 + 100 * (2.0 - 2.25) ** 2)
+    x, y = Value(-1.5), Value(2.0)
+    optimizers.rosenbrock(x, y).backward()
+    # by hand: df/dx = -2(1 - x) - 400 x (y - x^2), df/dy = 200 (y - x^2)
+    assert x.grad == pytest.approx(-2 * 2.5 - 400 * -1.5 * (2.0 - 2.25))
+    assert y.grad == pytest.approx(200 * (2.0 - 2.25))
+
+
+def test_pictures(result):
+    assert len(result["images"]) == 2
+    for path in result["images"]:
+        check_image(path)

@@ -1,0 +1,37 @@
+"""Three tanh units fit x^2, sin(pi x), |x| and the step; the dashed parts add up to the fit."""
+
+import math
+
+import pytest
+from picture_checks import check_image
+
+from autograd import no_grad
+from demos import universal_approximation as ua
+
+
+def test_sample():
+    xs = ua.sample()
+    assert len(xs) == 50 and all(-1 < x < 1 for x in xs)
+    assert xs == sorted(xs) == ua.sample()
+
+
+def test_fits(tmp_path):
+    result = ua.run(tmp_path, quick=True)
+    mse = result["mse"]
+    assert set(mse) == set(ua.TARGETS)
+    assert mse["x²"] < 0.005
+    assert mse["sin(πx)"] < 0.005
+    assert mse["|x|"] < 0.005
+    assert mse["H(x) (Heaviside step)"] < 0.05  # a step is only approximated
+    for path in result["images"]:
+        check_image(path)
+
+
+def test_hidden_contributions_add_up_to_the_output():
+    xs = ua.sample()
+    model, _ = ua.fit(xs, [math.sin(math.pi * x) for x in xs], steps=20)
+    bias = model.layers[1].neurons[0].b.data
+    for x in (-0.7, 0.0, 0.4):
+        with no_grad():
+            out = model([x]).data
+        assert sum(ua.hidden_contributions(model, x)) + bias == pytest.approx(out, rel=1e-12)
