@@ -112,32 +112,8 @@ def _escape(text: str) -> str:
     return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
 
 
-def _drawing_order(root: Value) -> list[Value]:
-    """Parents before children, inputs in their order: a depth-first post-order walk (iterative).
-
-    For ((a + b) * (c + d)) ** 2 it gives a, b, g, c, d, h, i, f, so pictures
-    list inputs top to bottom in the order they were written. Nodes are named
-    by their index here (`v0`, `v1`, ...), never by `id()`.
-    """
-    order: list[Value] = []
-    visited = {root}
-    stack = [(root, 0)]
-    while stack:
-        node, k = stack[-1]
-        if k < len(node._parents):
-            stack[-1] = (node, k + 1)
-            parent = node._parents[k]
-            if parent not in visited:
-                visited.add(parent)
-                stack.append((parent, 0))
-        else:
-            stack.pop()
-            order.append(node)
-    return order
-
-
 def _names(order: list[Value]) -> list[str]:
-    """Readable names: the label, or `v<index>` for unlabelled nodes (index in `_drawing_order`)."""
+    """Readable names: the label, or `v<index>` for unlabelled nodes (index in `topological_order`)."""
     return [node.label if node.label else f"v{i}" for i, node in enumerate(order)]
 
 
@@ -254,7 +230,7 @@ def _render(
     if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
         raise ValueError(f"{who}: max_nodes must be a positive int or None, not {max_nodes!r}")
     fmt = _formatter(number_format, who)
-    order = _drawing_order(root)
+    order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
     names = _names(order)
 
@@ -469,11 +445,11 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     options.update(draw_options)
     options["show_grad"] = True
     fmt = _formatter(options["number_format"], "backward_steps")
-    order = _drawing_order(root)  # positions in the picture
+    order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
     names = _names(order)
-    # the order backward() visits the nodes in: the engine's reverse topological order
-    steps = [index[node] for node in reversed(topological_order(root)) if node._parents]
+    # the order backward() visits the nodes in
+    steps = [index[node] for node in reversed(order) if node._parents]
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 0:
         raise ValueError(f"backward_steps: max_steps must be an int >= 0, not {max_steps!r}")
     if len(steps) > max_steps:
@@ -690,7 +666,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
         raise ValueError(f"explain_chain_rule: max_paths must be a positive int, not {max_paths!r}")
     fmt = _formatter(number_format, "explain_chain_rule")
-    order = _drawing_order(root)
+    order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
     base = _names(order)
     seen: dict[str, int] = {}

@@ -15,7 +15,9 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search, so a chain of a million nodes needs no
     recursion. A node is pushed once to be expanded (its parents go on the
     stack above it) and is appended to the order when it comes up again,
-    by which time all of its parents are in the order.
+    by which time all of its parents are in the order. Parents are visited
+    in the order they were written, so for ((a + b) * (c + d)) ** 2 the
+    order is a, b, a + b, c, d, c + d, the product, the square.
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order needs a Value, not {type(root).__name__}")
@@ -33,7 +35,7 @@ def topological_order(root: Value) -> list[Value]:
             continue
         expanded.add(node)
         stack.append(node)
-        for parent in node._parents:
+        for parent in reversed(node._parents):  # the first parent comes off the stack first
             if parent not in expanded:
                 stack.append(parent)
     return order
