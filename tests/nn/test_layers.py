@@ -93,22 +93,6 @@ def test_forward_matches_independent_matrix_computation():
     assert got == pytest.approx(expected.tolist(), rel=1e-12)
 
 
-def test_same_numbers_and_gradients_as_micrograd():
-    mg_engine = pytest.importorskip("micrograd.engine")
-    mg_nn = pytest.importorskip("micrograd.nn")
-    random.seed(5)
-    theirs = mg_nn.MLP(2, [16, 16, 1])
-    ours = MLP(2, [16, 16, 1], seed=0)
-    ours.load_state_dict({name: p.data for (name, _), p in zip(ours.named_parameters(), theirs.parameters())})
-    x = [0.7, -0.4]
-    a = ours(x)
-    b = theirs([mg_engine.Value(v) for v in x])
-    assert a.data == pytest.approx(b.data, rel=1e-12)
-    a.backward()
-    b.backward()
-    assert [p.grad for p in ours.parameters()] == pytest.approx([p.grad for p in theirs.parameters()], rel=1e-9)
-
-
 def test_gradients_of_a_whole_mlp_against_finite_differences():
     model = MLP(2, [3, 2, 1], activation="tanh", output_activation="sigmoid", seed=3)
     x = [Value(0.4, label="x0"), Value(-0.9, label="x1")]
