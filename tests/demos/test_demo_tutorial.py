@@ -1,0 +1,36 @@
+"""The tutorial notebook runs from top to bottom (in a temporary folder) and is stored without outputs."""
+
+import json
+from pathlib import Path
+
+import pytest
+from picture_checks import needs_dot
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "demos" / "tutorial.ipynb"
+
+
+def test_stored_without_outputs():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    assert nb["nbformat"] == 4
+    code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+    assert code and all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code)
+    assert any(cell["cell_type"] == "markdown" for cell in nb["cells"])
+
+
+@needs_dot
+def test_notebook_executes(tmp_path):
+    nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (pip install -e '.[test]')")
+    nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed (pip install -e '.[test]')")
+    pytest.importorskip("ipykernel", reason="ipykernel is not installed (pip install -e '.[test]')")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()  # raises CellExecutionError on any failing cell
+    text = "\n".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
+    assert "df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294" in text
+    assert "df/dc = 126" in text
+    images = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs if "data" in out]
+    assert any("image/svg+xml" in out["data"] for out in images)  # the graphs
+    assert any("image/png" in out["data"] for out in images)  # the loss curve
+    assert list(tmp_path.iterdir()) == []  # it writes no files
