@@ -22,9 +22,9 @@ from nn import MLP, SGD, Adam, batches, cross_entropy, mse
 NAME = "digits"
 SEED = 0
 SIZES = [30, 15, 10]  # after the 64 inputs
-N_TRAIN = 800
-N_TEST = 400
-EPOCHS = 8
+N_TRAIN = 1000
+N_TEST = 500
+EPOCHS = 10
 BATCH_SIZE = 10
 SGD_LR = 0.8
 ADAM_LR = 0.01

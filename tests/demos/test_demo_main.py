@@ -72,3 +72,20 @@ def test_module_shape(name):
     assert 'if __name__ == "__main__":\n    main()' in source
     if "random" in source:  # everything random is seeded
         assert "SEED = " in source
+
+
+def test_readme_lists_every_demo_and_embeds_two_pictures():
+    from pathlib import Path
+
+    from picture_checks import check_image
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Demos", 1)[1].split("\n## ", 1)[0]
+    for name in EXPECTED:
+        assert f"- **{name}**:" in section
+    assert "benchmark" not in section
+    pictures = [line.split("](", 1)[1].rstrip(")") for line in section.splitlines() if line.startswith("![")]
+    assert len(pictures) == 2
+    for picture in pictures:
+        check_image(root / picture)
