@@ -39,7 +39,9 @@ def numerical_gradient(f, inputs, eps: float = 1e-6) -> list[float]:
     """Central differences of `f(*inputs)` with respect to each input Value.
 
     Each input's `.data` is moved by +-eps in place and restored, so `f` may
-    also ignore its arguments and use the Values it closes over.
+    also ignore its arguments and use the Values it closes over. `f` must
+    compute everything from those inputs each time it is called: a node built
+    outside `f` from the inputs keeps its old value when they move.
     """
     inputs = _as_values(inputs)
     slopes = []

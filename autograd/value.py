@@ -15,8 +15,9 @@ Numerical policy, in one place:
   (`DomainError`, a `ValueError`); division by zero and `0 ** negative`
   (`ZeroDivisionError`); `exp` or `**` whose finite input gives a result too
   large for a float (`OverflowError`).
-* Inputs that already are nan or +-inf never raise: they propagate
-  (`sin(inf)` is nan, `exp(inf)` is inf, `log(nan)` is nan).
+* nan inputs never raise: they propagate. Infinite inputs propagate too
+  (`sin(inf)` is nan, `exp(inf)` is inf), except that -inf is a negative
+  number like any other for `log`, `sqrt` and fractional powers.
 * Where a derivative is infinite (`sqrt` at 0) the local derivative is inf;
   at kinks (`relu`, `abs`, ... at 0) the documented one-sided value is used.
 """
@@ -76,14 +77,19 @@ def _describe(node: Value, value: float | None = None) -> str:
     return f"{value!r} (node {node.label!r})" if node.label else repr(value)
 
 
-def _number(x, op: str) -> float:
-    """Accept a plain number (int, float, NumPy scalar) as an operand, as a float."""
+def _number(x, op: str, node: Value | None = None) -> float:
+    """Accept a plain number (int, float, NumPy scalar) as an operand, as a float.
+
+    `node` is the Value on the other side of the operation, named in the error.
+    """
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):
         return float(x)
+    where = f" with node {node.label!r}" if node is not None and node.label else ""
     raise TypeError(
-        f"unsupported operand for {op}: {type(x).__name__} {x!r}; use a Value, an int, a float or a NumPy scalar"
+        f"unsupported operand for {op}{where}: {type(x).__name__} {x!r}; "
+        "use a Value, an int, a float or a NumPy scalar"
     )
 
 
@@ -109,7 +115,7 @@ def _power(base: float, exponent: float, node: Value) -> float:
     where = f" (node {node.label!r})" if node.label else ""
     if base == 0.0 and exponent < 0.0:
         raise ZeroDivisionError(f"**: 0.0 ** {exponent!r} is undefined (division by zero){where}")
-    if base < 0.0 and math.isfinite(base) and math.isfinite(exponent) and not exponent.is_integer():
+    if base < 0.0 and math.isfinite(exponent) and not exponent.is_integer():
         raise DomainError(f"**: {base!r} ** {exponent!r} has no real value (negative base, fractional power){where}")
     try:
         return base**exponent
@@ -147,17 +153,17 @@ class Value:
     def __add__(self, other) -> Value:
         if type(other) is Value:
             return _result(self.data + other.data, "+", (self, other), _ONE_ONE)
-        return _result(self.data + _number(other, "+"), "+", (self,), _ONE)
+        return _result(self.data + _number(other, "+", self), "+", (self,), _ONE)
 
     __radd__ = __add__
 
     def __sub__(self, other) -> Value:
         if type(other) is Value:
             return _result(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
-        return _result(self.data - _number(other, "-"), "-", (self,), _ONE)
+        return _result(self.data - _number(other, "-", self), "-", (self,), _ONE)
 
     def __rsub__(self, other) -> Value:  # other - self
-        return _result(_number(other, "-") - self.data, "-", (self,), _MINUS_ONE)
+        return _result(_number(other, "-", self) - self.data, "-", (self,), _MINUS_ONE)
 
     def __neg__(self) -> Value:
         return _result(-self.data, "neg", (self,), _MINUS_ONE)
@@ -165,7 +171,7 @@ class Value:
     def __mul__(self, other) -> Value:
         if type(other) is Value:
             return _result(self.data * other.data, "*", (self, other), (other.data, self.data))
-        c = _number(other, "*")
+        c = _number(other, "*", self)
         return _result(self.data * c, "*", (self,), (c,))
 
     __rmul__ = __mul__
@@ -177,13 +183,13 @@ class Value:
                 raise ZeroDivisionError(f"/: division of {_describe(self)} by zero (divisor {_describe(other)})")
             q = self.data / b
             return _result(q, "/", (self, other), (1.0 / b, -q / b))
-        c = _number(other, "/")
+        c = _number(other, "/", self)
         if c == 0.0:
             raise ZeroDivisionError(f"/: division of {_describe(self)} by zero")
         return _result(self.data / c, "/", (self,), (1.0 / c,))
 
     def __rtruediv__(self, other) -> Value:  # other / self
-        c, b = _number(other, "/"), self.data
+        c, b = _number(other, "/", self), self.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division of {c!r} by zero (divisor {_describe(self)})")
         q = c / b
@@ -196,11 +202,11 @@ class Value:
             out = _power(x, y, self)
             d_dy = out * math.log(x) if x > 0.0 else (0.0 if x == 0.0 else math.nan)
             return _result(out, "**", (self, other), (_power_slope(x, y), d_dy))
-        n = _number(other, "**")
+        n = _number(other, "**", self)
         return _result(_power(x, n, self), f"**{n:g}", (self,), (_power_slope(x, n),))
 
     def __rpow__(self, other) -> Value:  # c ** x: d/dx = c^x ln c
-        c = _number(other, "**")
+        c = _number(other, "**", self)
         out = _power(c, self.data, self)
         d_dx = out * math.log(c) if c > 0.0 else (0.0 if c == 0.0 else math.nan)
         return _result(out, f"{c:g}**", (self,), (d_dx,))
@@ -271,12 +277,12 @@ class Value:
             if x > 0.0:
                 return _result(x, "leaky_relu", (self, alpha), (1.0, 0.0))
             return _result(a * x, "prelu", (self, alpha), (a, x))
-        a = _number(alpha, "leaky_relu")
+        a = _number(alpha, "leaky_relu", self)
         return _result(x if x > 0.0 else a * x, "leaky_relu", (self,), (1.0 if x > 0.0 else a,))
 
     def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
         """Clamp to [min_val, max_val]; slope 1 inside (borders included), 0 outside."""
-        x, min_val, max_val = self.data, _number(min_val, "hardtanh"), _number(max_val, "hardtanh")
+        x, min_val, max_val = self.data, _number(min_val, "hardtanh", self), _number(max_val, "hardtanh", self)
         if x < min_val:
             return _result(float(min_val), "hardtanh", (self,), _ZERO)
         if x > max_val:
@@ -290,7 +296,7 @@ class Value:
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x if x >= 0 else alpha (e^x - 1)."""
-        x, alpha = self.data, _number(alpha, "elu")
+        x, alpha = self.data, _number(alpha, "elu", self)
         if x >= 0.0:
             return _result(x, "elu", (self,), _ONE)
         return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),))
@@ -300,7 +306,7 @@ class Value:
         x = self.data
         if math.isinf(x):  # the limits; x * Phi(x) would give inf * 0 = nan at -inf
             return _result(max(x, 0.0), "gelu", (self,), (1.0 if x > 0.0 else 0.0,))
-        cdf = 0.5 * (1.0 + math.erf(x / _SQRT_2))
+        cdf = 0.5 * math.erfc(-x / _SQRT_2)  # erfc keeps precision far in the negative tail
         pdf = _INV_SQRT_2PI * math.exp(-0.5 * x * x)
         return _result(x * cdf, "gelu", (self,), (cdf + x * pdf,))
 
