@@ -291,3 +291,28 @@ def test_sigmoid_and_softplus_are_accurate_in_the_tails(z):
     assert s.data == pytest.approx(s_expected, rel=1e-12)
     assert x.grad == pytest.approx(s_expected * (1.0 - s_expected), rel=1e-12, abs=1e-300)
     assert Value(z).softplus().data == pytest.approx(sp_expected, rel=1e-12)
+
+
+def test_type_errors_name_the_label_of_the_value_involved():
+    x = Value(2.0, label="weight")
+    for bad in (lambda: x + "a", lambda: "a" - x, lambda: x * None, lambda: x ** [2], lambda: x.elu("1")):
+        with pytest.raises(TypeError, match="'weight'"):
+            bad()
+
+
+def test_minus_infinity_counts_as_negative_for_fractional_powers_log_and_sqrt():
+    m = Value(-math.inf, label="m")
+    with pytest.raises(DomainError, match="'m'"):
+        m**0.5
+    with pytest.raises(DomainError):
+        m.log()
+    with pytest.raises(DomainError):
+        m.sqrt()
+    assert (m**2).data == math.inf  # whole powers are fine
+
+
+def test_gelu_keeps_precision_in_the_negative_tail():
+    z = -10.0
+    expected = z * 0.5 * math.erfc(-z / math.sqrt(2.0))
+    assert Value(z).gelu().data == pytest.approx(expected, rel=1e-12)
+    assert Value(z).gelu().data != 0.0
