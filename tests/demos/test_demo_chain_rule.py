@@ -52,3 +52,16 @@ def test_pictures(result):
     assert len([p for p in result["images"] if p.name.startswith("step_")]) == 5
     page = result["html"].read_text()
     assert page.count('class="frame"') == 5
+
+
+def test_without_graphviz_the_numbers_still_come(tmp_path, monkeypatch, capsys):
+    from autograd import draw
+
+    def no_dot(graph, path, **kwargs):
+        raise draw.GraphvizNotInstalled("dot not found (simulated)")
+
+    monkeypatch.setattr(draw, "save_graph", no_dot)
+    result = chain_rule.run(tmp_path, quick=True)
+    assert result["grads"]["a"] == 294
+    assert result["images"] == [] and result["html"] is None
+    assert "graph not rendered: dot not found (simulated)" in capsys.readouterr().out

@@ -66,3 +66,9 @@ def test_picture(result):
     assert [p.name for p in result["images"]][-1] == "paths_vs_edges.png"
     for path in result["images"]:
         check_image(path)
+
+
+def test_main_with_arguments(tmp_path, capsys):
+    result = paths.main(["--quick", "--out", str(tmp_path)])
+    assert result["x_squared_grad"] == 6
+    assert str(tmp_path / "paths" / "paths_vs_edges.png") in capsys.readouterr().out
