@@ -349,8 +349,9 @@ def _power_slope(x: float, n: float) -> float:
         return n * x ** (n - 1.0)
     except ZeroDivisionError:  # x = 0 and 0 < n < 1: a vertical tangent
         return math.inf
-    except OverflowError:
-        return math.copysign(math.inf, n)
+    except OverflowError:  # |x^(n-1)| is too large; it is negative when x < 0 and n - 1 is odd
+        odd = x < 0.0 and (n - 1.0) % 2.0 == 1.0
+        return math.copysign(math.inf, -n if odd else n)
 
 
 def total(values) -> Value:

@@ -251,3 +251,23 @@ def test_number_base_zero_and_negative():
     out = (-2) ** x
     out.backward()
     assert out.data == -8.0 and math.isnan(x.grad)
+
+
+@pytest.mark.parametrize(
+    "x, exponent",
+    [(-1e-150, -2), (1e-150, -2), (-1e-200, -1), (1e-200, -1), (-1e-90, -3), (1e-90, -3), (-1e-150, -2.0)],
+)
+def test_infinite_slope_of_a_power_has_the_sign_of_n_x_to_the_n_minus_1(x, exponent):
+    """x ** n finite while x ** (n - 1) overflows: the slope n x^(n-1) is +-inf with the sign
+    of n times the sign of x^(n-1) (negative for x < 0 and odd n - 1)."""
+    v = Value(x)
+    out = v**exponent
+    assert math.isfinite(out.data)
+    out.backward()
+    odd = (exponent - 1) % 2 == 1
+    expected_sign = (1 if exponent > 0 else -1) * (-1 if x < 0 and odd else 1)
+    assert v.grad == expected_sign * math.inf
+    # the same slope for a Value exponent
+    v, y = Value(x), Value(float(exponent))
+    (v**y).backward()
+    assert v.grad == expected_sign * math.inf
