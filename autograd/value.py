@@ -88,8 +88,7 @@ def _number(x, op: str, node: Value | None = None) -> float:
         return float(x)
     where = f" with node {node.label!r}" if node is not None and node.label else ""
     raise TypeError(
-        f"unsupported operand for {op}{where}: {type(x).__name__} {x!r}; "
-        "use a Value, an int, a float or a NumPy scalar"
+        f"unsupported operand for {op}{where}: {type(x).__name__} {x!r}; use a Value, an int, a float or a NumPy scalar"
     )
 
 
