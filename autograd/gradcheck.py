@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from autograd.graph import topological_order
-from autograd.value import Value, no_grad
+from autograd.value import Value, is_grad_enabled, no_grad
 
 __all__ = ["gradcheck", "numerical_gradient", "GradcheckError"]
 
@@ -60,6 +60,11 @@ def numerical_gradient(f, inputs, eps: float = 1e-6) -> list[float]:
 
 def analytic_gradient(f, inputs) -> list[float]:
     """d f(*inputs) / d input by backpropagation, leaving every `.grad` as it was."""
+    if not is_grad_enabled():  # f would build no graph, and every gradient would read 0
+        raise RuntimeError(
+            "gradcheck: called inside no_grad(), where operations record no graph to backpropagate; "
+            "call it outside no_grad()"
+        )
     inputs = _as_values(inputs)
     out = f(*inputs)
     if not isinstance(out, Value):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from autograd import GradcheckError, Value, analytic_gradient, gradcheck, numerical_gradient
+from autograd import GradcheckError, Value, analytic_gradient, gradcheck, no_grad, numerical_gradient
 
 
 def wrong_square(x, factor=3.0):
@@ -143,3 +143,14 @@ def test_bad_arguments():
         gradcheck(lambda: Value(1.0), [])
     with pytest.raises(TypeError, match="Value"):
         gradcheck(lambda x: 3.0, [1.0])
+
+
+def test_inside_no_grad_is_an_error_not_a_zero_gradient():
+    """Under no_grad() f builds no graph, so backprop would silently give 0 for every input."""
+    x = Value(3.0, label="x")
+    with no_grad():
+        with pytest.raises(RuntimeError, match="no_grad"):
+            analytic_gradient(lambda x: x * x, [x])
+        with pytest.raises(RuntimeError, match="no_grad"):
+            gradcheck(lambda x: x * x, [x])
+    assert analytic_gradient(lambda x: x * x, [x]) == [6.0]
