@@ -252,7 +252,7 @@ def cross_entropy(logits_batch, targets) -> Value:
             y = _as_list(y, "cross_entropy", f"target {i}")
             if len(y) != len(z):
                 raise ValueError(f"cross_entropy: sample {i} has {len(z)} logits but a target of length {len(y)}")
-            mass = sum(_value_of(v) for v in y)
+            mass = total(y) if any(type(v) is Value for v in y) else sum(_value_of(v) for v in y)
             losses.append(lse * mass - dot(y, z))
     return total(losses) / len(losses)
 

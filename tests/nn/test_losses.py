@@ -226,3 +226,13 @@ def test_mismatched_lengths_and_empty_batches(name):
         fn([], [])
     with pytest.raises(TypeError, match=name):
         fn("abc", {1})
+
+
+def test_cross_entropy_gradient_wrt_value_targets():
+    """Soft targets given as Values: d/dy_k [lse * sum(y) - y . z] = lse - z_k (the target mass counts too)."""
+    z, y = values(0.3, -1.8, 0.7), [Value(0.2), Value(0.5), Value(0.3)]
+    loss = cross_entropy([z], [y])
+    loss.backward()
+    lse = math.log(sum(math.exp(v.data) for v in z))
+    assert [t.grad for t in y] == pytest.approx([lse - v.data for v in z], rel=1e-12)
+    assert gradcheck(lambda *a: cross_entropy([list(a[:3])], [list(a[3:])]), [0.3, -1.8, 0.7, 0.2, 0.5, 0.3])
