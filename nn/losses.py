@@ -274,6 +274,8 @@ def accuracy(preds, targets, threshold: float | None = None) -> float:
     - one score per sample, labels -1/+1: correct when score > threshold (default 0) matches y > 0;
     - one score per sample, labels 0/1: correct when score > threshold (default 0.5) matches y = 1
       (pass threshold=0 for logits);
+    - labels count as -1/+1 only when some label is negative: a batch of +1 labels alone is read
+      as 0/1 (default threshold 0.5), so pass threshold=0 for the scores of a -1/+1 model;
     - a list of scores per sample: correct when the largest is at the target's class
       (targets class indices or one-hot lists).
     """

@@ -56,8 +56,8 @@ _ACCURACY_THRESHOLD = {
 class History:
     """What `train` measured, one entry per epoch.
 
-    `loss`: mean over the epoch's batches of the training loss (penalty
-    included), each taken before that batch's update; `accuracy`: of the same
+    `loss`: the epoch's batch losses (penalty included), each taken before
+    that batch's update, averaged with each batch weighted by its size; `accuracy`: of the same
     predictions. `val_loss`, `val_accuracy`: on the validation data after the
     epoch (loss without penalty). Lists stay empty when not measured.
     """
