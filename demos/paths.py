@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from autograd import Value, topological_order, total
+from autograd import Value, topological_order, total, zero_grad
 from demos import _common as c
 
 NAME = "paths"
@@ -106,6 +106,21 @@ def chain_derivative(depth: int, x0: float = CHAIN_X0) -> float:
     return slope
 
 
+def best_backward_seconds(root: Value, repeats: int = 5) -> float:
+    """The fastest of `repeats` backward passes from `root`, in seconds.
+
+    One pass takes microseconds, so a single timing is mostly noise. Gradients are zeroed before
+    each pass, so they end as after one pass.
+    """
+    best = math.inf
+    for _ in range(repeats):
+        zero_grad(root)
+        with c.Timer() as t:
+            root.backward()
+        best = min(best, t.seconds)
+    return best
+
+
 def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     """Run the demo, write its pictures under `out/paths`, return the key numbers."""
     folder = c.demo_dir(out, NAME)
@@ -159,8 +174,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     rows, results = [], []
     for depth in depths:
         x0, xk = diamond_chain(depth)
-        with c.Timer() as tb:
-            xk.backward()
+        backprop_seconds = best_backward_seconds(xk)
         n_paths = count_paths(xk, x0)
         n_edges = edge_count(xk)
         expected = chain_derivative(depth)
@@ -170,7 +184,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
             path_time = f"{tp.seconds * 1e3:.3g} ms"
         else:
             by_paths, path_time = None, "(too many)"
-        rows.append((depth, n_paths, n_edges, path_time, f"{tb.seconds * 1e3:.3g} ms", x0.grad))
+        rows.append((depth, n_paths, n_edges, path_time, f"{backprop_seconds * 1e3:.3g} ms", x0.grad))
         results.append(
             {
                 "depth": depth,
@@ -180,7 +194,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
                 "path_sum_grad": by_paths,
                 "expected_grad": expected,
                 "path_seconds": tp.seconds if by_paths is not None else None,
-                "backprop_seconds": tb.seconds,
+                "backprop_seconds": backprop_seconds,
             }
         )
     c.table(rows, ["diamonds k", "paths 2^k", "edges 4k", "sum over paths", "backprop", "dx_k/dx_0"])
