@@ -76,7 +76,7 @@ class SGD(Optimizer):
     or with nesterov=True g = g + momentum * b.
     """
 
-    def __init__(self, params, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
+    def __init__(self, params, lr=0.001, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
         super().__init__(params, lr)
         self.momentum = _nonnegative(momentum, "momentum", "SGD")
         self.weight_decay = _nonnegative(weight_decay, "weight_decay", "SGD")

@@ -26,7 +26,7 @@ def run(optimizer_cls, grads, start=1.0, **options):
 
 def test_sgd_by_hand():
     assert run(SGD, [0.5, 0.5], lr=0.1) == pytest.approx([0.95, 0.90])
-    assert SGD([Value(0.0)]).lr == 0.01  # PyTorch's default
+    assert SGD([Value(0.0)]).lr == 0.001  # PyTorch's default (since 2.2)
     # momentum 0.9: b1 = g = 0.5 -> 0.95; b2 = 0.9 * 0.5 + 0.5 = 0.95 -> 0.95 - 0.095
     assert run(SGD, [0.5, 0.5], lr=0.1, momentum=0.9) == pytest.approx([0.95, 0.855])
     # dampening 0.5: b2 = 0.9 * 0.5 + 0.5 * 0.5 = 0.7 -> 0.95 - 0.07
@@ -125,7 +125,7 @@ def test_step_changes_only_data_and_never_grows_the_graph(cls):
 
 def test_defaults_are_pytorchs():
     p = [Value(1.0)]
-    assert (SGD(p).lr, SGD(p).momentum, SGD(p).weight_decay) == (0.01, 0.0, 0.0)
+    assert (SGD(p).lr, SGD(p).momentum, SGD(p).weight_decay) == (0.001, 0.0, 0.0)
     assert (Adagrad(p).lr, Adagrad(p).eps) == (0.01, 1e-10)
     assert (RMSProp(p).lr, RMSProp(p).alpha, RMSProp(p).eps) == (0.01, 0.99, 1e-8)
     assert (Adam(p).lr, Adam(p).betas, Adam(p).eps) == (0.001, (0.9, 0.999), 1e-8)
@@ -147,3 +147,18 @@ def test_bad_arguments():
         SGD([p], nesterov=True)
     with pytest.raises(ValueError, match="betas"):
         Adam([p], betas=(0.9, 1.0))
+
+
+@pytest.mark.parametrize("ours, theirs", [(SGD, "SGD"), (Adagrad, "Adagrad"), (RMSProp, "RMSprop"), (Adam, "Adam")])
+def test_defaults_match_the_installed_pytorch(ours, theirs):
+    """Every keyword both have gets PyTorch's default, read from torch.optim's own signature."""
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    mine = inspect.signature(ours.__init__).parameters
+    torch_params = inspect.signature(getattr(torch.optim, theirs).__init__).parameters
+    shared = [name for name in mine if name not in ("self", "params") and name in torch_params]
+    assert "lr" in shared
+    for name in shared:
+        expected = torch_params[name].default
+        assert mine[name].default == (tuple(expected) if isinstance(expected, tuple) else expected), name
