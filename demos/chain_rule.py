@@ -1,4 +1,4 @@
-"""The chain rule on f(a, b, c, d) = ((a + b) * (c + d))^2 (TEACHING.md section 1).
+"""The chain rule on f(a, b, c, d) = ((a + b) * (c + d))^2.
 
 Divide and conquer: g = a + b, h = c + d, i = g * h, f = i^2. With
 a, b, c, d = 1, 2, 3, 4 the forward pass gives g = 3, h = 7, i = 21, f = 441.
@@ -7,6 +7,7 @@ df/di = 2i = 42, df/dg = df/di * di/dg = 42 * 7 = 294, ... Each gradient is
 the product of the local derivatives along the path from f. The demo prints
 the table of the slides, the product along each path, and draws the graph and
 the backward pass step by step (PNG frames and an HTML page to click through).
+Course material: TEACHING.md section 1.
 """
 
 from __future__ import annotations

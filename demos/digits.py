@@ -1,4 +1,4 @@
-"""Handwritten digits: sigmoid + MSE + SGD against ReLU + softmax/cross-entropy + Adam (TEACHING.md section 5).
+"""Handwritten digits: sigmoid + MSE + SGD against ReLU + softmax/cross-entropy + Adam.
 
 The course trains a 784-30-15-10 network on MNIST with sigmoid units, the
 squared error and SGD (learning rate 0.8), then shows that ReLU hidden units,
@@ -9,6 +9,7 @@ compared by test accuracy and loss per epoch. A pure-Python scalar engine
 needs about a millisecond per image and step, so a subset is used.
 
 scikit-learn is an optional extra: pip install -e ".[digits]" (or pip install scikit-learn).
+Course material: TEACHING.md section 5.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Finite differences versus backprop (TEACHING.md section 3).
+"""Finite differences versus backprop.
 
 The slope of the loss in one parameter w can be estimated from two loss
 evaluations, (L(w + eps) - L(w - eps)) / (2 eps), with an error of order
@@ -7,6 +7,7 @@ Backprop gives every gradient in one backward pass, exactly (up to rounding).
 The demo checks backprop against central differences on a small network,
 shows how the error of the estimate depends on eps, times both on a larger
 network, and catches a deliberately wrong derivative.
+Course material: TEACHING.md section 3.
 """
 
 from __future__ import annotations

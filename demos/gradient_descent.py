@@ -1,4 +1,4 @@
-"""Batch, stochastic and mini-batch gradient descent, and the learning rate (TEACHING.md section 8).
+"""Batch, stochastic and mini-batch gradient descent, and the learning rate.
 
 One problem: fit y = 2 x1 - 3 x2 + 0.5 (plus noise) with a linear neuron,
 loss = mean squared error, all runs starting from zero weights.
@@ -10,6 +10,7 @@ loss = mean squared error, all runs starting from zero weights.
   SGD gets furthest; per update, batch steps are the best ones.
 - The learning rate: too small crawls, right converges in a few steps, too
   large overshoots the minimum further on every step and diverges.
+Course material: TEACHING.md section 8.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SGD, Momentum, Adagrad, RMSProp and Adam on the same problems (TEACHING.md section 8).
+"""SGD, Momentum, Adagrad, RMSProp and Adam on the same problems.
 
 1. A 1-12-1 tanh network fits a wiggly curve (40 points, full batch): the
    loss curves of the five optimizers in one figure.
@@ -10,6 +10,7 @@
    coordinate's step by a running size of its gradients. The picture shows
    the paths on the contour map and the loss per step.
 Learning rates were chosen per optimizer (each near its best for the problem).
+Course material: TEACHING.md section 8.
 """
 
 from __future__ import annotations

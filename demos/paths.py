@@ -1,4 +1,4 @@
-"""Sum over paths: why backpropagation is dynamic programming (TEACHING.md section 2).
+"""Sum over paths: why backpropagation is dynamic programming.
 
 When a variable reaches the output along several paths, its derivative is the
 sum, over all paths, of the product of the local derivatives along the path.
@@ -10,6 +10,7 @@ Three graphs show it:
    but only 4k edges. Summing over paths explicitly costs exponential time;
    backprop visits each edge once (linear), because it stores every node's
    gradient and reuses it for all the paths that pass through that node.
+Course material: TEACHING.md section 2.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The perceptron learns AND and OR but never XOR; stacked neurons solve XOR (TEACHING.md section 4).
+"""The perceptron learns AND and OR but never XOR; stacked neurons solve XOR.
 
 1. The perceptron rule w <- w + eta (y - yhat) x stops once an epoch has no
    mistakes. On AND and OR (linearly separable) it does after a few epochs;
@@ -9,6 +9,7 @@
    activations (tanh hidden, sigmoid output) a 2-4-1 network trained by
    gradient descent on binary cross-entropy learns XOR by itself: loss curve,
    decision boundary and the computation graph of its loss are drawn.
+Course material: TEACHING.md section 4.
 """
 
 from __future__ import annotations

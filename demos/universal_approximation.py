@@ -1,4 +1,4 @@
-"""Universal approximation: 3 tanh units fit x^2, sin(pi x), |x| and a step (TEACHING.md section 9).
+"""Universal approximation: 3 tanh units fit x^2, sin(pi x), |x| and a step.
 
 After Bishop's figure 5.3: a network with one hidden layer of 3 tanh units
 and a linear output, trained on N = 50 points drawn uniformly from (-1, 1),
@@ -6,6 +6,7 @@ fits four quite different functions. The output is a weighted sum of the
 three hidden units plus a bias; the figure draws each hidden unit's
 contribution (its tanh output times its output weight) dashed, so one sees
 the fit being assembled from three S-shaped pieces.
+Course material: TEACHING.md section 9.
 """
 
 from __future__ import annotations
