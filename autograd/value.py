@@ -71,10 +71,9 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-def _describe(node: Value, value: float | None = None) -> str:
+def _describe(node: Value) -> str:
     """`0.0 (node 'x')` or just `0.0`: the words error messages use for a node."""
-    value = node.data if value is None else value
-    return f"{value!r} (node {node.label!r})" if node.label else repr(value)
+    return f"{node.data!r} (node {node.label!r})" if node.label else repr(node.data)
 
 
 def _number(x, op: str, node: Value | None = None) -> float:
