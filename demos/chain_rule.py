@@ -7,6 +7,7 @@ df/di = 2i = 42, df/dg = df/di * di/dg = 42 * 7 = 294, ... Each gradient is
 the product of the local derivatives along the path from f. The demo prints
 the table of the slides, the product along each path, and draws the graph and
 the backward pass step by step (PNG frames and an HTML page to click through).
+
 Course material: TEACHING.md section 1.
 """
 

@@ -9,6 +9,7 @@ compared by test accuracy and loss per epoch. A pure-Python scalar engine
 needs about a millisecond per image and step, so a subset is used.
 
 scikit-learn is an optional extra: pip install -e ".[digits]" (or pip install scikit-learn).
+
 Course material: TEACHING.md section 5.
 """
 

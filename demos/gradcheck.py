@@ -7,6 +7,7 @@ Backprop gives every gradient in one backward pass, exactly (up to rounding).
 The demo checks backprop against central differences on a small network,
 shows how the error of the estimate depends on eps, times both on a larger
 network, and catches a deliberately wrong derivative.
+
 Course material: TEACHING.md section 3.
 """
 

@@ -10,6 +10,7 @@ loss = mean squared error, all runs starting from zero weights.
   SGD gets furthest; per update, batch steps are the best ones.
 - The learning rate: too small crawls, right converges in a few steps, too
   large overshoots the minimum further on every step and diverges.
+
 Course material: TEACHING.md section 8.
 """
 

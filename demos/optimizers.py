@@ -10,6 +10,7 @@
    coordinate's step by a running size of its gradients. The picture shows
    the paths on the contour map and the loss per step.
 Learning rates were chosen per optimizer (each near its best for the problem).
+
 Course material: TEACHING.md section 8.
 """
 

@@ -10,6 +10,7 @@ Three graphs show it:
    but only 4k edges. Summing over paths explicitly costs exponential time;
    backprop visits each edge once (linear), because it stores every node's
    gradient and reuses it for all the paths that pass through that node.
+
 Course material: TEACHING.md section 2.
 """
 

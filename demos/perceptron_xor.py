@@ -9,6 +9,7 @@
    activations (tanh hidden, sigmoid output) a 2-4-1 network trained by
    gradient descent on binary cross-entropy learns XOR by itself: loss curve,
    decision boundary and the computation graph of its loss are drawn.
+
 Course material: TEACHING.md section 4.
 """
 

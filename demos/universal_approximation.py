@@ -6,6 +6,7 @@ fits four quite different functions. The output is a weighted sum of the
 three hidden units plus a bias; the figure draws each hidden unit's
 contribution (its tanh output times its output weight) dashed, so one sees
 the fit being assembled from three S-shaped pieces.
+
 Course material: TEACHING.md section 9.
 """
 
