@@ -372,7 +372,10 @@ def dot(weights, inputs, bias=None) -> Value:
     Either side may hold numbers or Values; each Value becomes one parent whose
     local derivative is the number it was multiplied by (d z / d w_i = x_i).
     """
-    weights, inputs = list(weights), list(inputs)
+    if type(weights) is not list:
+        weights = list(weights)
+    if type(inputs) is not list:
+        inputs = list(inputs)
     if len(weights) != len(inputs):
         raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
     parents, local_grads = [], []
