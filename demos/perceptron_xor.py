@@ -83,6 +83,17 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     for gate, (_, mistakes) in runs.items():
         verdict = f"converged after {len(mistakes)} epochs" if mistakes[-1] == 0 else "never converges"
         print(f"  {gate.upper():3}  {' '.join(map(str, mistakes))}   -> {verdict}")
+    closest = []
+    for gate in ("and", "or"):
+        p = runs[gate][0]
+        _, x = min((abs(p.net_input(x)), x) for x in truth_table(gate)[0])
+        closest.append(f"for {gate.upper()}, ({x[0]:g}, {x[1]:g}) gets z = {p.net_input(x):.3f}")
+    c.say(
+        "The rule stops at the first line without mistakes, however close it passes to a point: "
+        + " and ".join(closest)
+        + ": on the right side, but only just (the step gives 0 for z <= 0, 1 above). That is why the lines "
+        "in the picture touch those points."
+    )
     xor_mistakes = runs["xor"][1]
     c.say(
         f"On XOR the mistakes per epoch never reach 0 (minimum {min(xor_mistakes)}): no line w1 x1 + w2 x2 + b = 0 "
