@@ -97,11 +97,15 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     with c.Timer() as t:
         model, history = train(X, y, steps, log=lambda k, loss, acc: rows.append((k, loss, f"{acc:.0%}")))
     c.table(rows, ["step", "loss", "training accuracy"])
-    first_perfect = next((k for k, a in enumerate(history["accuracy"]) if a == 1.0), None)
+    accuracy = history["accuracy"]
+    first_perfect = next((k for k, a in enumerate(accuracy) if a == 1.0), None)
+    stays_from = next((k for k in range(len(accuracy)) if all(a == 1.0 for a in accuracy[k:])), None)
+    when = ""
+    if first_perfect is not None and stays_from is not None:
+        when = f" (first reached at step {first_perfect}, kept from step {stays_from} on)"
     c.say(
         f"{model.num_parameters()} parameters, {t.seconds:.1f} s. Final training accuracy "
-        f"{history['final_accuracy']:.0%}"
-        + (f" (first reached 100 % at step {first_perfect})." if first_perfect is not None else ".")
+        f"{history['final_accuracy']:.0%}{when}."
         + " The boundary bends around both moons: no straight line could separate them."
     )
     picture = _plot(model, X, y, history, folder / "moons.png", QUICK_GRID if quick else GRID)

@@ -82,8 +82,9 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     c.table(rows, ["target", "MSE at start", "MSE after training"])
     c.say(
         "Three S-shaped pieces suffice for the smooth targets; the step is approximated by one steep tanh, "
-        "and the kink of |x| by two tanh units pulling in opposite directions. More hidden units would fit "
-        "more closely: that is the universal approximation theorem."
+        "and the kink of |x| by two tanh units pulling in opposite directions. The universal approximation "
+        "theorem: with enough hidden units, one hidden layer approximates any continuous function on an "
+        "interval as closely as wanted; more units would fit these four more closely."
     )
     picture = _plot(xs, fits, folder / "universal_approximation.png")
     c.wrote([picture])
