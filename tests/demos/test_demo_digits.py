@@ -46,3 +46,18 @@ def test_skips_without_sklearn(tmp_path, monkeypatch, capsys):
     assert result["images"] == []
     assert "pip install" in capsys.readouterr().out
     assert not (tmp_path / "digits").exists()
+
+
+def test_the_course_network_and_learning_rate():
+    # TEACHING.md section 5: 64-30-15-10 (8x8 stand-in for 784-30-15-10), sigmoid + MSE + SGD with lr 0.8
+    hand_count = (64 * 30 + 30) + (30 * 15 + 15) + (15 * 10 + 10)
+    (sigmoid_name, (sigmoid, sgd, _)), (_, (relu, _, _)) = digits.models().items()
+    assert sigmoid.num_parameters() == relu.num_parameters() == hand_count == 2575
+    assert "sigmoid" in sigmoid_name and sgd.lr == 0.8
+
+
+def test_squared_error_is_summed_over_outputs_and_averaged_over_the_batch():
+    outputs = [[0.1] * 10, [0.5] * 10]
+    labels = [3, 7]
+    # by hand: sample 1: 9 * 0.1^2 + 0.9^2 = 0.9; sample 2: 9 * 0.5^2 + 0.5^2 = 2.5; mean over the 2 samples
+    assert digits.squared_error(outputs, labels).data == pytest.approx((0.9 + 2.5) / 2, rel=1e-12)
