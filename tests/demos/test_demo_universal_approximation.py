@@ -30,6 +30,8 @@ def test_fits(tmp_path):
 def test_hidden_contributions_add_up_to_the_output():
     xs = ua.sample()
     model, _ = ua.fit(xs, [math.sin(math.pi * x) for x in xs], steps=20)
+    assert model.num_parameters() == (1 * 3 + 3) + (3 * 1 + 1)  # TEACHING.md section 9: 3 hidden units
+    assert len(model.layers[0].neurons) == 3
     bias = model.layers[1].neurons[0].b.data
     for x in (-0.7, 0.0, 0.4):
         with no_grad():
