@@ -1,4 +1,4 @@
-"""Checking backpropagation against central finite differences (TEACHING.md section 3).
+"""Checking backpropagation against central finite differences (section 3 of the lecture notes).
 
     dL/dx ~ (L(x + eps) - L(x - eps)) / (2 eps),   error O(eps^2)
 

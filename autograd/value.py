@@ -251,7 +251,7 @@ class Value:
             return _result(math.nan, "cos", (self,), (math.nan,))
         return _result(math.cos(x), "cos", (self,), (-math.sin(x),))
 
-    # ---- activation functions (TEACHING.md section 6) ------------------------
+    # ---- activation functions (section 6 of the lecture notes) ------------------------
 
     def tanh(self) -> Value:
         t = math.tanh(self.data)  # math.tanh never overflows

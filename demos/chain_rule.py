@@ -8,7 +8,7 @@ the product of the local derivatives along the path from f. The demo prints
 the table of the slides, the product along each path, and draws the graph and
 the backward pass step by step (PNG frames and an HTML page to click through).
 
-Course material: TEACHING.md section 1.
+Course material: section 1 of the lecture notes the project follows.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ needs about a millisecond per image and step, so a subset is used.
 
 scikit-learn is an optional extra: pip install -e ".[digits]" (or pip install scikit-learn).
 
-Course material: TEACHING.md section 5.
+Course material: section 5 of the lecture notes the project follows.
 """
 
 from __future__ import annotations

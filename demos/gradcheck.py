@@ -8,7 +8,7 @@ The demo checks backprop against central differences on a small network,
 shows how the error of the estimate depends on eps, times both on a larger
 network, and catches a deliberately wrong derivative.
 
-Course material: TEACHING.md section 3.
+Course material: section 3 of the lecture notes the project follows.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ loss = mean squared error, all runs starting from zero weights.
 - The learning rate: too small crawls, right converges in a few steps, too
   large overshoots the minimum further on every step and diverges.
 
-Course material: TEACHING.md section 8.
+Course material: section 8 of the lecture notes the project follows.
 """
 
 from __future__ import annotations

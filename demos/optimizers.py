@@ -11,7 +11,7 @@
    the paths on the contour map and the loss per step.
 Learning rates were chosen per optimizer (each near its best for the problem).
 
-Course material: TEACHING.md section 8.
+Course material: section 8 of the lecture notes the project follows.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Three graphs show it:
    backprop visits each edge once (linear), because it stores every node's
    gradient and reuses it for all the paths that pass through that node.
 
-Course material: TEACHING.md section 2.
+Course material: section 2 of the lecture notes the project follows.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def edge_count(root: Value) -> int:
 
 
 def diamond(s_value: float = DIAMOND_S):
-    """The diamond of TEACHING.md section 2: s -> x, y, z -> f -> g, h -> L. Returns (s, L)."""
+    """The diamond of section 2 of the lecture notes: s -> x, y, z -> f -> g, h -> L. Returns (s, L)."""
     s = Value(s_value, label="s")
     x = s * 2.0
     y = s**2

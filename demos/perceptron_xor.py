@@ -10,7 +10,7 @@
    gradient descent on binary cross-entropy learns XOR by itself: loss curve,
    decision boundary and the computation graph of its loss are drawn.
 
-Course material: TEACHING.md section 4.
+Course material: section 4 of the lecture notes the project follows.
 """
 
 from __future__ import annotations

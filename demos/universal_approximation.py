@@ -7,7 +7,7 @@ three hidden units plus a bias; the figure draws each hidden unit's
 contribution (its tanh output times its output weight) dashed, so one sees
 the fit being assembled from three S-shaped pieces.
 
-Course material: TEACHING.md section 9.
+Course material: section 9 of the lecture notes the project follows.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Activation functions by name (TEACHING.md section 6), for neurons and layers.
+"""Activation functions by name (section 6 of the lecture notes), for neurons and layers.
 
 A neuron computes z = sum_i w_i x_i + b and then h(z). Every h here is an
 operation of the engine, so its derivative comes with it:

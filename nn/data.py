@@ -1,4 +1,4 @@
-"""Going through a data set in batches (TEACHING.md section 8), and the logic-gate data sets.
+"""Going through a data set in batches (section 8 of the lecture notes), and the logic-gate data sets.
 
     batch_size=None   batch gradient descent: one batch with all samples per epoch
     batch_size=1      stochastic gradient descent: one sample per step

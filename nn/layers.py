@@ -1,4 +1,4 @@
-"""Neurons, layers and multi-layer perceptrons made of `Value`s (TEACHING.md sections 4-5).
+"""Neurons, layers and multi-layer perceptrons made of `Value`s (section 4-5 of the lecture notes).
 
 A neuron computes z = sum_i w_i x_i + b (one `dot` node) and then h(z).
 A layer is many neurons on the same inputs; an MLP is layers in a row:
@@ -385,7 +385,7 @@ class MLP(Module):
 
 def xor_step_network() -> MLP:
     """The slides' hand-made 2-2-1 network with step activations that computes XOR
-    (TEACHING.md section 4): W1 = [[1, 1], [1, 1]], b1 = [-1.5, -0.5], W2 = [-1, 1], b2 = -0.5.
+    (section 4 of the lecture notes): W1 = [[1, 1], [1, 1]], b1 = [-1.5, -0.5], W2 = [-1, 1], b2 = -0.5.
 
     Hidden neuron 0 is AND (fires only for 1, 1), hidden neuron 1 is OR; the
     output fires for "OR but not AND". 9 parameters; built as

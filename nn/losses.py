@@ -1,4 +1,4 @@
-"""Loss functions (TEACHING.md section 7): each takes a batch and returns one `Value`.
+"""Loss functions (section 7 of the lecture notes): each takes a batch and returns one `Value`.
 
 Predictions may be `Value`s or plain numbers, targets numbers (or Values).
 Batch losses are built from the engine's fused `total`/`dot` nodes, so a

@@ -1,4 +1,4 @@
-"""Optimizers (TEACHING.md section 8): gradient descent and its adaptive variants.
+"""Optimizers (section 8 of the lecture notes): gradient descent and its adaptive variants.
 
 Each follows the update formula and the defaults of its PyTorch counterpart
 (torch.optim.SGD, Adagrad, RMSprop, Adam), so numbers can be compared with

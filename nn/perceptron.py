@@ -1,4 +1,4 @@
-"""Rosenblatt's perceptron (TEACHING.md section 4): a step neuron trained by the perceptron rule.
+"""Rosenblatt's perceptron (section 4 of the lecture notes): a step neuron trained by the perceptron rule.
 
     yhat = step(w . x + b),   step(a) = 0 if a <= 0 else 1
     w_j <- w_j + eta (y - yhat) x_j     for each sample, bias as w_0 with x_0 = 1
