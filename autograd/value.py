@@ -91,6 +91,9 @@ def _number(x, op: str, node: Value | None = None) -> float:
     )
 
 
+_new = object.__new__  # makes a node without __init__: _result fills in already checked fields
+
+
 def _result(data: float, op: str, parents: tuple, local_grads: tuple) -> Value:
     """Make the node an operation returns; under `no_grad()` it is a bare leaf."""
     out = _new(Value)
@@ -402,6 +405,3 @@ def dot(weights, inputs, bias=None) -> Value:
     if not parents:
         return Value(z)
     return _result(z, "dot", tuple(parents), tuple(local_grads))
-
-
-_new = object.__new__
