@@ -5,6 +5,7 @@ million nodes."""
 import math
 
 import pytest
+from order_checks import check_topological_order
 
 from autograd import Value, backpropagate, is_grad_enabled, no_grad, topological_order, zero_grad
 
@@ -204,23 +205,6 @@ def test_no_grad_recursive_decorated_function():
 
 
 # ---- topological order ---------------------------------------------------------
-
-
-def check_topological_order(root, order):
-    """Each node once, after all its parents; the root last; exactly the nodes root depends on."""
-    position = {id(n): i for i, n in enumerate(order)}
-    assert len(position) == len(order), "a node appears twice"
-    assert order[-1] is root
-    for node in order:
-        for parent in node._parents:
-            assert position[id(parent)] < position[id(node)]
-    reachable, stack = {id(root)}, [root]
-    while stack:
-        for parent in stack.pop()._parents:
-            if id(parent) not in reachable:
-                reachable.add(id(parent))
-                stack.append(parent)
-    assert set(position) == reachable
 
 
 def test_topological_order_of_the_diamond():

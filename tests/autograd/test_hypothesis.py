@@ -19,6 +19,7 @@ import pytest
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is in the test extra: pip install -e '.[test]'")
 from hypothesis import assume, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from order_checks import check_topological_order  # noqa: E402
 
 from autograd import Value, dot, gradcheck, topological_order, total  # noqa: E402
 
@@ -194,20 +195,7 @@ def test_backward_twice_doubles_leaves_and_keeps_interior(program):
 @given(programs(max_steps=30))
 def test_topological_order_property(program):
     leaves, nodes, out, _ = execute(program, program[0])
-    order = topological_order(out)
-    position = {id(n): i for i, n in enumerate(order)}
-    assert len(position) == len(order)  # each node once
-    assert order[-1] is out  # root last
-    for node in order:  # each node after its parents
-        for parent in node._parents:
-            assert position[id(parent)] < position[id(node)]
-    reachable, stack = {id(out)}, [out]  # exactly the nodes out depends on
-    while stack:
-        for parent in stack.pop()._parents:
-            if id(parent) not in reachable:
-                reachable.add(id(parent))
-                stack.append(parent)
-    assert set(position) == reachable
+    check_topological_order(out, topological_order(out))
 
 
 @given(programs(max_leaves=3, max_steps=10))
