@@ -18,7 +18,7 @@ from autograd.draw import (
 )
 from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
 from autograd.graph import backpropagate, topological_order, zero_grad
-from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, total
+from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
 
 __all__ = [
     "Value",
@@ -27,6 +27,7 @@ __all__ = [
     "is_grad_enabled",
     "dot",
     "total",
+    "replay",
     "topological_order",
     "backpropagate",
     "zero_grad",

@@ -121,32 +121,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
 
 
+_INFIX = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**", "rsub": "-", "rdiv": "/", "rpow": "**"}
+
+
 def _constant_form(node: Value) -> tuple[str, str] | None:
-    """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x` (one Value operand): the pieces left and right of x.
+    """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x`, `x ** 2`, `2 ** x`: the pieces left and right of x.
 
-    The constant is not stored in the graph; it is recovered from the node's
-    value and local derivative and shown with 6 significant digits.
+    The constant is the one the node recorded, shown with 6 significant digits.
     """
-    if len(node._parents) != 1 or node._op not in ("+", "-", "*", "/"):
+    if len(node._parents) != 1 or node._op not in _INFIX or node._const is None:
         return None
-    x, out, local = node._parents[0].data, node.data, node._local_grads[0]
-
-    def show(c: float) -> str:
-        text = f"{c:.6g}"
-        return f"({text})" if text.startswith("-") else text
-
-    try:
-        if node._op == "+":
-            return "", f"+ {show(out - x)}"
-        if node._op == "-":
-            return ("", f"- {show(x - out)}") if local > 0 else (f"{show(out + x)} -", "")
-        if node._op == "*":
-            return "", f"* {show(local)}"
-        if local != 0 and math.isclose(out, x * local, rel_tol=1e-9, abs_tol=1e-300):
-            return "", f"/ {show(1.0 / local)}"
-        return f"{show(out * x)} /", ""
-    except (ArithmeticError, ValueError):
-        return None
+    text = f"{node._const:.6g}"
+    shown = f"({text})" if text.startswith("-") else text
+    symbol = _INFIX[node._op]
+    if node._op.startswith("r"):
+        return f"{shown} {symbol}", ""
+    return "", f"{symbol} {shown}"
 
 
 def _op_text(node: Value) -> str:
@@ -168,10 +158,6 @@ def _formula(node: Value, index: dict, names: list[str]) -> str:
         return " ".join(part for part in (left, args[0], right) if part)
     if op in ("+", "-", "*", "/", "**") and len(args) == 2:
         return f"{args[0]} {op} {args[1]}"
-    if op.startswith("**") and len(args) == 1:
-        return f"{args[0]} ** {op[2:]}"
-    if op.endswith("**") and len(args) == 1:
-        return f"{op[:-2]} ** {args[0]}"
     if op == "neg":
         return f"-{args[0]}"
     return f"{op}({', '.join(args)})"

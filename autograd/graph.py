@@ -1,15 +1,87 @@
-"""Walking the graph: topological order, the backward pass, zeroing gradients."""
+"""The graph itself: what every node records, the topological order, the backward pass.
+
+A `Node` is the part of a `Value` that the graph is made of: its gradient,
+its parents (the inputs of the operation that made it) and the local
+derivative d(node)/d(parent) of each edge. Everything that walks the graph,
+backward here and forward accumulation in `autograd.forward`, reads only
+these, so both orders of the chain rule use the same recorded derivatives.
+This module imports nothing from the rest of the engine.
+"""
 
 from __future__ import annotations
 
 import gc
+import numbers
+import threading
 
-from autograd.value import Value, _number
-
-__all__ = ["topological_order", "backpropagate", "zero_grad"]
+__all__ = ["Node", "topological_order", "backpropagate", "zero_grad"]
 
 
-def topological_order(root: Value) -> list[Value]:
+class Node:
+    """A node of the computation graph: its gradient, its parents, the local derivative of each edge."""
+
+    __slots__ = ("grad", "_parents", "_local_grads", "_mark")
+
+    def _backward(self) -> None:
+        """Add this node's share to its parents' gradients: local × self.grad on each edge.
+
+        The step the micrograd lecture calls by hand, node by node, from the
+        output back (`o.grad = 1.0; o._backward(); n._backward(); ...`).
+        `backward()` does the same for every node in reverse topological order.
+        """
+        g = self.grad
+        for parent, local in zip(self._parents, self._local_grads):
+            parent.grad += local * g
+
+
+# Each traversal stamps the nodes it reaches with two fresh numbers, "seen"
+# and "placed" (larger than any earlier stamp), instead of keeping sets of
+# nodes: one attribute store per node, no hashing. The lock keeps two
+# threads from walking (and stamping) at the same time.
+_stamp = 0
+_walking = threading.Lock()
+
+
+def _order(root: Node, leaves: bool) -> list[Node]:
+    """Topological order of what `root` depends on; without the leaves when `leaves` is False."""
+    global _stamp
+    with _walking:
+        _stamp += 2
+        seen, placed = _stamp, _stamp + 1
+        order: list[Node] = []
+        place = order.append
+        stack = [root]
+        push = stack.append
+        pop = stack.pop
+        while stack:
+            node = pop()
+            mark = node._mark
+            if mark == placed:
+                continue
+            parents = node._parents
+            if mark == seen or not parents:  # its parents are all placed (or it has none)
+                node._mark = placed
+                place(node)
+                continue
+            node._mark = seen
+            push(node)
+            if len(parents) == 1:
+                parent = parents[0]
+                if parent._mark < seen and (leaves or parent._parents):
+                    push(parent)
+                continue
+            for parent in reversed(parents):  # the first parent comes off the stack first
+                if parent._mark < seen and (leaves or parent._parents):
+                    push(parent)
+        return order
+
+
+def _check_node(root, who: str) -> None:
+    if not isinstance(root, Node):
+        raise TypeError(f"{who} needs a Value, not {type(root).__name__} {root!r}")
+
+
+def topological_order(root: Node) -> list[Node]:
     """Every node `root` depends on, each after all of its parents; `root` last.
 
     Iterative depth-first search, so a chain of a million nodes needs no
@@ -19,59 +91,51 @@ def topological_order(root: Value) -> list[Value]:
     in the order they were written, so for ((a + b) * (c + d)) ** 2 the
     order is a, b, a + b, c, d, c + d, the product, the square.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"topological_order needs a Value, not {type(root).__name__}")
-    order: list[Value] = []
-    expanded: set[Value] = set()
-    placed: set[Value] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node in placed:
-            continue
-        if node in expanded:  # second visit: its parents are all placed
-            placed.add(node)
-            order.append(node)
-            continue
-        expanded.add(node)
-        stack.append(node)
-        for parent in reversed(node._parents):  # the first parent comes off the stack first
-            if parent not in expanded:
-                stack.append(parent)
-    return order
+    _check_node(root, "topological_order")
+    return _order(root, leaves=True)
 
 
-def backpropagate(root: Value, grad: float = 1.0) -> list[Value]:
-    """The backward pass behind `Value.backward()`; returns the topological order.
+def backpropagate(root: Node, grad: float = 1.0) -> None:
+    """The backward pass behind `Value.backward()`: reverse accumulation of d(root)/d(node).
 
     Interior nodes start from zero on every call; leaves keep what they had,
-    so their gradients accumulate across calls (as in PyTorch).
+    so their gradients accumulate across calls (as in PyTorch). Leaves have
+    no parents to pass anything on to, so the pass does not even visit them.
     """
-    seed = _number(grad, "backward")
-    # The pass allocates many short-lived objects (the order, the sets, new
-    # grad floats); the cyclic garbage collector would repeatedly walk the
-    # whole, still alive, graph meanwhile for nothing. Reference counting
-    # frees everything here, so pause it and restore the user's setting.
+    _check_node(root, "backpropagate")
+    if isinstance(grad, bool) or not isinstance(grad, numbers.Real):
+        raise TypeError(f"backward: grad must be a number, not {type(grad).__name__} {grad!r}")
+    seed = float(grad)
+    if not root._parents:  # a leaf: its own gradient is all there is
+        root.grad += seed
+        return
+    # The pass allocates many short-lived objects (the order, new grad
+    # floats); the cyclic garbage collector would repeatedly walk the whole,
+    # still alive, graph meanwhile for nothing. Reference counting frees
+    # everything here, so pause it and restore the user's setting.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        order = topological_order(root)
+        order = _order(root, leaves=False)
         for node in order:
-            if node._parents:
-                node.grad = 0.0
+            node.grad = 0.0
         root.grad += seed
-        for node in reversed(order):
+        for node in reversed(order):  # the chain rule: each edge adds local × upstream
             g = node.grad
-            for parent, local in zip(node._parents, node._local_grads):
-                parent.grad += local * g
+            parents = node._parents
+            if len(parents) == 1:
+                parents[0].grad += node._local_grads[0] * g
+            else:
+                for parent, local in zip(parents, node._local_grads):
+                    parent.grad += local * g
     finally:
         if was_enabled:
             gc.enable()
-    return order
 
 
-def zero_grad(*roots: Value) -> None:
+def zero_grad(*roots: Node) -> None:
     """Set `.grad` to 0 on every node that any of `roots` depends on."""
     for root in roots:
-        for node in topological_order(root):
+        _check_node(root, "zero_grad")
+        for node in _order(root, leaves=True):
             node.grad = 0.0

@@ -2,8 +2,12 @@
 
 Each operation computes its result *and* the local derivative of the result
 with respect to each input, d(out)/d(input), in the same few lines. The node
-stores its inputs (`_parents`) and those local derivatives (`_local_grads`);
-`backward()` then only has to multiply and add along the edges (chain rule).
+records how it was made: the operation (`op`), its inputs (`parents`), those
+local derivatives (`local_grads`) and the operation's constant operands and
+parameters (the 2.0 of `x + 2.0`, the n of `x ** n`, alpha, the hardtanh
+bounds); `operands` gives them all in written order and `replay(node)` applies
+the operation to them again. `backward()` then only has to multiply and add
+along the edges (chain rule).
 
 Numerical policy, in one place:
 
@@ -26,9 +30,12 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from contextlib import ContextDecorator
 
-__all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled", "dot", "total"]
+from autograd.graph import Node, backpropagate
+
+__all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled", "dot", "total", "replay"]
 
 _grad_enabled = True
 
@@ -94,20 +101,27 @@ def _number(x, op: str, node: Value | None = None) -> float:
 _new = object.__new__  # makes a node without __init__: _result fills in already checked fields
 
 
-def _result(data: float, op: str, parents: tuple, local_grads: tuple) -> Value:
-    """Make the node an operation returns; under `no_grad()` it is a bare leaf."""
+def _result(data: float, op: str, parents: tuple, local_grads: tuple, const=None) -> Value:
+    """Make the node an operation returns; under `no_grad()` it is a bare leaf.
+
+    `const` is the operation's constant operand (a float), or its constants
+    and parameters (a tuple), or None when every operand is a parent.
+    """
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
+    out._mark = 0
     if _grad_enabled:
         out._op = op
         out._parents = parents
         out._local_grads = local_grads
+        out._const = const
     else:
         out._op = ""
         out._parents = ()
         out._local_grads = ()
+        out._const = None
     return out
 
 
@@ -124,10 +138,24 @@ def _power(base: float, exponent: float, node: Value) -> float:
         raise OverflowError(f"**: {base!r} ** {exponent!r} is too large for a float{where}") from None
 
 
-class Value:
-    """One scalar in a computation graph: its value, its gradient, and how it was made."""
+def _read_only(name: str, get, doc: str) -> property:
+    def refuse(self, value):
+        raise AttributeError(
+            f"Value.{name} is read-only: it records how the node was made; build a new node with an operation instead"
+        )
 
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "_local_grads")
+    return property(get, refuse, None, doc)
+
+
+class Value(Node):
+    """One scalar in a computation graph: its value, its gradient, and how it was made.
+
+    `grad`, the parents and the local derivatives live in `Node` (the graph's
+    part); a Value adds the number, a label, the operation's name and its
+    constant operands.
+    """
+
+    __slots__ = ("data", "label", "_op", "_const")
 
     def __init__(self, data, label: str = ""):
         if isinstance(data, Value):
@@ -138,6 +166,48 @@ class Value:
         self._op = ""
         self._parents = ()
         self._local_grads = ()
+        self._const = None
+        self._mark = 0
+
+    # ---- the record, read-only ---------------------------------------------------
+
+    op = _read_only(
+        "op", lambda self: self._op, "The operation that made this node (`+`, `*`, `tanh` ...), '' for a leaf."
+    )
+    parents = _read_only(
+        "parents", lambda self: self._parents, "The Values this node was computed from, in written order (a tuple)."
+    )
+    local_grads = _read_only(
+        "local_grads",
+        lambda self: self._local_grads,
+        "d(this node)/d(parent) for each parent, in the order of `parents` (a tuple of floats).",
+    )
+
+    @property
+    def operands(self) -> tuple:
+        """All operands of the operation in written order: the parents and the constant numbers.
+
+        `(2.0 - x).operands` is `(2.0, x)`, `x.hardtanh(-2, 2).operands` is
+        `(x, -2.0, 2.0)`, `dot([w0, w1], [x0, 3.0], b)` gives
+        `(w0, x0, w1, 3.0, b)`; a leaf has none. `replay(node)` applies
+        `node.op` to them again.
+        """
+        const, parents = self._const, self._parents
+        if const is None:
+            return parents
+        if self._op in _REFLECTED:
+            return (const, *parents)
+        if self._op == "dot":  # the layout: None where the next parent goes, else the number
+            rest = iter(parents)
+            return tuple(next(rest) if slot is None else slot for slot in const)
+        if type(const) is tuple:
+            return (*parents, *const)
+        return (*parents, const)
+
+    @property
+    def _prev(self) -> set:
+        """micrograd's name: the set of this node's parents (the lecture's `draw_dot` and `build_topo` read it)."""
+        return set(self._parents)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -151,34 +221,40 @@ class Value:
 
     # ---- arithmetic --------------------------------------------------------
 
+    # A number operand is kept as the node's constant; `rsub`, `rdiv` and
+    # `rpow` are the reflected forms c - x, c / x and c ** x.
+
     def __add__(self, other) -> Value:
-        if type(other) is Value:
+        if isinstance(other, Value):
             return _result(self.data + other.data, "+", (self, other), _ONE_ONE)
-        return _result(self.data + _number(other, "+", self), "+", (self,), _ONE)
+        c = _number(other, "+", self)
+        return _result(self.data + c, "+", (self,), _ONE, c)
 
     __radd__ = __add__
 
     def __sub__(self, other) -> Value:
-        if type(other) is Value:
+        if isinstance(other, Value):
             return _result(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
-        return _result(self.data - _number(other, "-", self), "-", (self,), _ONE)
+        c = _number(other, "-", self)
+        return _result(self.data - c, "-", (self,), _ONE, c)
 
-    def __rsub__(self, other) -> Value:  # other - self
-        return _result(_number(other, "-", self) - self.data, "-", (self,), _MINUS_ONE)
+    def __rsub__(self, other) -> Value:  # c - self
+        c = _number(other, "-", self)
+        return _result(c - self.data, "rsub", (self,), _MINUS_ONE, c)
 
     def __neg__(self) -> Value:
         return _result(-self.data, "neg", (self,), _MINUS_ONE)
 
     def __mul__(self, other) -> Value:
-        if type(other) is Value:
+        if isinstance(other, Value):
             return _result(self.data * other.data, "*", (self, other), (other.data, self.data))
         c = _number(other, "*", self)
-        return _result(self.data * c, "*", (self,), (c,))
+        return _result(self.data * c, "*", (self,), (c,), c)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other) -> Value:  # self / other: d/dself = 1/other, d/dother = -self/other^2
-        if type(other) is Value:
+        if isinstance(other, Value):
             b = other.data
             if b == 0.0:
                 raise ZeroDivisionError(f"/: division of {_describe(self)} by zero (divisor {_describe(other)})")
@@ -187,30 +263,30 @@ class Value:
         c = _number(other, "/", self)
         if c == 0.0:
             raise ZeroDivisionError(f"/: division of {_describe(self)} by zero")
-        return _result(self.data / c, "/", (self,), (1.0 / c,))
+        return _result(self.data / c, "/", (self,), (1.0 / c,), c)
 
-    def __rtruediv__(self, other) -> Value:  # other / self
+    def __rtruediv__(self, other) -> Value:  # c / self: d/dself = -c/self^2
         c, b = _number(other, "/", self), self.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division of {c!r} by zero (divisor {_describe(self)})")
         q = c / b
-        return _result(q, "/", (self,), (-q / b,))
+        return _result(q, "rdiv", (self,), (-q / b,), c)
 
     def __pow__(self, other) -> Value:
         x = self.data
-        if type(other) is Value:  # x ** y: d/dx = y x^(y-1), d/dy = x^y ln x
+        if isinstance(other, Value):  # x ** y: d/dx = y x^(y-1), d/dy = x^y ln x
             y = other.data
             out = _power(x, y, self)
             d_dy = out * math.log(x) if x > 0.0 else (0.0 if x == 0.0 else math.nan)
             return _result(out, "**", (self, other), (_power_slope(x, y), d_dy))
         n = _number(other, "**", self)
-        return _result(_power(x, n, self), f"**{n:g}", (self,), (_power_slope(x, n),))
+        return _result(_power(x, n, self), "**", (self,), (_power_slope(x, n),), n)
 
     def __rpow__(self, other) -> Value:  # c ** x: d/dx = c^x ln c
         c = _number(other, "**", self)
         out = _power(c, self.data, self)
         d_dx = out * math.log(c) if c > 0.0 else (0.0 if c == 0.0 else math.nan)
-        return _result(out, f"{c:g}**", (self,), (d_dx,))
+        return _result(out, "rpow", (self,), (d_dx,), c)
 
     # ---- functions -----------------------------------------------------------
 
@@ -271,24 +347,25 @@ class Value:
         return _result(0.0 if x == x else x, "relu", (self,), _ZERO)  # nan stays nan
 
     def leaky_relu(self, alpha=0.01) -> Value:
-        """x if x > 0 else alpha * x. A `Value` alpha is learnable (parametric ReLU)."""
+        """x if x > 0 else alpha * x. A `Value` alpha is learnable (parametric ReLU, a second parent)."""
         x = self.data
-        if type(alpha) is Value:
+        if isinstance(alpha, Value):
             a = alpha.data
             if x > 0.0:
                 return _result(x, "leaky_relu", (self, alpha), (1.0, 0.0))
-            return _result(a * x, "prelu", (self, alpha), (a, x))
+            return _result(a * x, "leaky_relu", (self, alpha), (a, x))
         a = _number(alpha, "leaky_relu", self)
-        return _result(x if x > 0.0 else a * x, "leaky_relu", (self,), (1.0 if x > 0.0 else a,))
+        return _result(x if x > 0.0 else a * x, "leaky_relu", (self,), (1.0 if x > 0.0 else a,), a)
 
     def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
         """Clamp to [min_val, max_val]; slope 1 inside (borders included), 0 outside."""
         x, min_val, max_val = self.data, _number(min_val, "hardtanh", self), _number(max_val, "hardtanh", self)
+        bounds = (min_val, max_val)
         if x < min_val:
-            return _result(float(min_val), "hardtanh", (self,), _ZERO)
+            return _result(min_val, "hardtanh", (self,), _ZERO, bounds)
         if x > max_val:
-            return _result(float(max_val), "hardtanh", (self,), _ZERO)
-        return _result(x, "hardtanh", (self,), _ONE)
+            return _result(max_val, "hardtanh", (self,), _ZERO, bounds)
+        return _result(x, "hardtanh", (self,), _ONE, bounds)
 
     def softplus(self) -> Value:
         """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|) so it never overflows."""
@@ -299,8 +376,8 @@ class Value:
         """x if x >= 0 else alpha (e^x - 1)."""
         x, alpha = self.data, _number(alpha, "elu", self)
         if x >= 0.0:
-            return _result(x, "elu", (self,), _ONE)
-        return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),))
+            return _result(x, "elu", (self,), _ONE, alpha)
+        return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),), alpha)
 
     def gelu(self) -> Value:
         """x * Phi(x), Phi the standard normal distribution function (exact, via erf)."""
@@ -329,8 +406,6 @@ class Value:
         accumulate across calls, as in PyTorch: zero them between steps.
         Gradients of interior nodes are recomputed on every call.
         """
-        from autograd.graph import backpropagate
-
         backpropagate(self, grad)
 
 
@@ -357,16 +432,17 @@ def _power_slope(x: float, n: float) -> float:
 
 def total(values) -> Value:
     """Sum of many values as one node with many parents (cheaper than a chain of +)."""
-    parents, const = [], 0.0
+    parents, const, numbers_seen = [], 0.0, False
     for v in values:
-        if type(v) is Value:
+        if isinstance(v, Value):
             parents.append(v)
         else:
             const += _number(v, "total")
+            numbers_seen = True
     if not parents:
         return Value(const)
     data = sum([p.data for p in parents], const)
-    return _result(data, "sum", tuple(parents), (1.0,) * len(parents))
+    return _result(data, "sum", tuple(parents), (1.0,) * len(parents), const if numbers_seen else None)
 
 
 def dot(weights, inputs, bias=None) -> Value:
@@ -374,6 +450,8 @@ def dot(weights, inputs, bias=None) -> Value:
 
     Either side may hold numbers or Values; each Value becomes one parent whose
     local derivative is the number it was multiplied by (d z / d w_i = x_i).
+    The node records the layout w_0, x_0, w_1, x_1, ..., b: which of them are
+    parents and which numbers, so `operands` tells who multiplies whom.
     """
     if type(weights) is not list:
         weights = list(weights)
@@ -381,27 +459,92 @@ def dot(weights, inputs, bias=None) -> Value:
         inputs = list(inputs)
     if len(weights) != len(inputs):
         raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
-    parents, local_grads = [], []
+    parents, local_grads, layout = [], [], []
     z = 0.0
+    numbers_seen = False
     for w, x in zip(weights, inputs):
-        wv = type(w) is Value
-        xv = type(x) is Value
+        wv = isinstance(w, Value)
+        xv = isinstance(x, Value)
         wd = w.data if wv else _number(w, "dot")
         xd = x.data if xv else _number(x, "dot")
         z += wd * xd
         if wv:
             parents.append(w)
             local_grads.append(xd)
+            layout.append(None)
+        else:
+            layout.append(wd)
+            numbers_seen = True
         if xv:
             parents.append(x)
             local_grads.append(wd)
+            layout.append(None)
+        else:
+            layout.append(xd)
+            numbers_seen = True
     if bias is not None:
-        if type(bias) is Value:
+        if isinstance(bias, Value):
             z += bias.data
             parents.append(bias)
             local_grads.append(1.0)
+            layout.append(None)
         else:
-            z += _number(bias, "dot")
+            b = _number(bias, "dot")
+            z += b
+            layout.append(b)
+            numbers_seen = True
     if not parents:
         return Value(z)
-    return _result(z, "dot", tuple(parents), tuple(local_grads))
+    layout = tuple(layout) if numbers_seen else _all_parents(len(layout))
+    return _result(z, "dot", tuple(parents), tuple(local_grads), layout)
+
+
+_LAYOUTS: dict[int, tuple] = {}
+
+
+def _all_parents(n: int) -> tuple:
+    """The layout (None, ..., None) of a dot whose operands are all Values, one shared tuple per length."""
+    layout = _LAYOUTS.get(n)
+    if layout is None:
+        layout = _LAYOUTS[n] = (None,) * n
+    return layout
+
+
+# ---- replaying the record ------------------------------------------------------------------
+
+_REFLECTED = ("rsub", "rdiv", "rpow")  # c - x, c / x, c ** x: the constant comes first
+
+_APPLY = {
+    "+": operator.add,
+    "-": operator.sub,
+    "rsub": operator.sub,
+    "neg": operator.neg,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "rdiv": operator.truediv,
+    "**": operator.pow,
+    "rpow": operator.pow,
+    "abs": abs,
+    "sum": lambda *terms: total(terms),
+    "dot": lambda *layout: _dot_of_layout(layout),
+}
+
+
+def _dot_of_layout(layout: tuple) -> Value:
+    """dot() of the operands w_0, x_0, w_1, x_1, ... (and b when their number is odd)."""
+    n = len(layout) // 2
+    return dot(layout[0 : 2 * n : 2], layout[1 : 2 * n : 2], layout[2 * n] if len(layout) % 2 else None)
+
+
+def replay(node: Value) -> Value:
+    """Apply `node.op` again to `node.operands` (with the parents' current data): a new node.
+
+    Nothing but the record is used, so the result equals `node` exactly
+    (data and local derivatives) as long as no parent's data has changed.
+    """
+    if not isinstance(node, Value):
+        raise TypeError(f"replay needs a Value, not {type(node).__name__} {node!r}")
+    if not node._op:
+        raise ValueError(f"replay: {_describe(node)} is a leaf; no operation made it")
+    apply = _APPLY.get(node._op) or getattr(Value, node._op)
+    return apply(*node.operands)

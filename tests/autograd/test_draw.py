@@ -110,7 +110,7 @@ def test_chain_rule_dot_structure():
     assert set(values) == set(TABLE)
     for label, (value, grad) in TABLE.items():
         assert values[label] == (f"data {value}", f"grad {grad}"), label
-    assert sorted(ops(source).values()) == sorted(["+", "+", "*", "**2"])
+    assert sorted(ops(source).values()) == sorted(["+", "+", "*", "** 2"])
     # 7 input edges (2 + 2 + 2 + 1) and one edge from each of the 4 operations to its result
     assert len(edges(source)) == 11
     assert "rankdir=LR" in source
@@ -284,7 +284,7 @@ def test_save_graph_renders_each_format(tmp_path, suffix, magic):
     assert (tmp_path / "pics" / "chain.gv").read_text(encoding="utf-8") == graph.source
     if suffix == ".svg":
         texts = {el.text for el in ET.parse(path).iter("{http://www.w3.org/2000/svg}text")}
-        assert {"grad 294", "grad 126", "data 441", "**2"} <= texts
+        assert {"grad 294", "grad 126", "data 441", "** 2"} <= texts
     if suffix == ".png":
         width, height = int.from_bytes(path.read_bytes()[16:20], "big"), int.from_bytes(path.read_bytes()[20:24], "big")
         assert width > 1000 and height > 150  # high enough resolution for a projector

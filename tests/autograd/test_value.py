@@ -6,6 +6,7 @@ import math
 import pytest
 
 from autograd import Value, dot, no_grad, total
+from autograd.graph import Node
 
 
 def test_new_value():
@@ -49,7 +50,16 @@ def test_slots_reject_misspelled_attributes():
     with pytest.raises(AttributeError):
         v.gard = 1.0
     assert not hasattr(v, "__dict__")
-    assert set(Value.__slots__) == {"data", "grad", "label", "_op", "_parents", "_local_grads"}
+    assert set(Value.__slots__) | set(Node.__slots__) == {
+        "data",
+        "grad",
+        "label",
+        "_op",
+        "_const",
+        "_parents",
+        "_local_grads",
+        "_mark",
+    }
 
 
 def test_identity_semantics():
@@ -92,11 +102,13 @@ def test_numbers_stay_numbers():
         (lambda x, y: x / y, "/"),
         (lambda x, y: -x, "neg"),
         (lambda x, y: x**y, "**"),
-        (lambda x, y: x**2, "**2"),
-        (lambda x, y: 2**x, "2**"),
+        (lambda x, y: x**2, "**"),
+        (lambda x, y: 2**x, "rpow"),
+        (lambda x, y: 2 - x, "rsub"),
+        (lambda x, y: 2 / x, "rdiv"),
         (lambda x, y: x.exp(), "exp"),
         (lambda x, y: x.tanh(), "tanh"),
-        (lambda x, y: (-x).leaky_relu(y), "prelu"),
+        (lambda x, y: (-x).leaky_relu(y), "leaky_relu"),
         (lambda x, y: dot([x], [y]), "dot"),
         (lambda x, y: total([x, y]), "sum"),
     ],

@@ -48,7 +48,7 @@ def test_pictures(result):
     assert {"graph.png", "graph.svg", "step_000.png"} <= names
     for path in result["images"]:
         check_image(path)
-    # one frame for the seed plus one per operation node (+, +, *, **2)
+    # one frame for the seed plus one per operation node (+, +, *, ** 2)
     assert len([p for p in result["images"] if p.name.startswith("step_")]) == 5
     page = result["html"].read_text()
     assert page.count('class="frame"') == 5
