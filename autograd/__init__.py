@@ -16,6 +16,7 @@ from autograd.draw import (
     save_backward_steps,
     save_graph,
 )
+from autograd.forward import forward_derivatives, jacobian, jvp
 from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
 from autograd.graph import backpropagate, topological_order, zero_grad
 from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
@@ -30,6 +31,9 @@ __all__ = [
     "replay",
     "topological_order",
     "backpropagate",
+    "jvp",
+    "forward_derivatives",
+    "jacobian",
     "zero_grad",
     "gradcheck",
     "numerical_gradient",
