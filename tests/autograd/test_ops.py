@@ -145,6 +145,52 @@ def test_operation_value_and_gradient(entry, point):
         assert leaf.grad == pytest.approx(numeric, rel=1e-6, abs=1e-7), f"d/d x{i}"
 
 
+def same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@pytest.mark.parametrize("entry, point", CASES, ids=[f"{e[0]} at {p}" for e, p in CASES])
+def test_the_record_rebuilds_every_node_exactly(entry, point):
+    """op + operands alone recompute each node's value and local derivatives, bit for bit."""
+    _, fn, _, _ = entry
+    out = fn(*(Value(p) for p in point))
+    interior = [node for node in autograd.topological_order(out) if node.op]
+    for node in interior:
+        again = autograd.replay(node)
+        assert again.op == node.op
+        assert same(again.data, node.data)
+        assert len(again.local_grads) == len(node.local_grads)
+        assert all(same(x, y) for x, y in zip(again.local_grads, node.local_grads))
+        assert again.parents == node.parents
+        assert [v for v in node.operands if isinstance(v, Value)] == list(node.parents)
+        assert all(type(v) is float for v in node.operands if not isinstance(v, Value))
+
+
+def test_the_record_keeps_the_constants_themselves():
+    x = Value(1e17, label="x")
+    assert (x + 3).operands == (x, 3.0)  # (x + 3) - x is 0 in floats: the 3 is not recoverable from data
+    assert (2.5 - x).operands == (2.5, x) and (2.5 - x).op == "rsub"
+    assert (x**3).operands == (x, 3.0) and (0.5**x).op == "rpow" and (0.5**x).operands == (0.5, x)
+    assert x.hardtanh(-2, 5).operands == (x, -2.0, 5.0)
+    assert x.leaky_relu(0.2).operands == (x, 0.2) and x.elu(0.7).operands == (x, 0.7)
+    w, b = Value(0.5), Value(0.1)
+    assert autograd.dot([w, 2.0], [x, w], b).operands == (w, x, 2.0, w, b)
+    assert autograd.dot([w], [3.0]).operands == (w, 3.0)
+    assert autograd.total([x, 2.0, w, 1]).operands == (x, w, 3.0)
+    assert autograd.total([x, w]).operands == (x, w)
+
+
+def test_replay_uses_the_parents_current_values():
+    x = Value(2.0)
+    y = x.hardtanh(-1.0, 3.0) * 4.0
+    x.data = 10.0
+    assert autograd.replay(y.parents[0]).data == 3.0  # the recorded bound, not the old value 2.0
+    with pytest.raises(ValueError, match="leaf"):
+        autograd.replay(x)
+    with pytest.raises(TypeError, match="replay needs a Value"):
+        autograd.replay(2.0)
+
+
 @pytest.mark.parametrize("entry", OPERATIONS, ids=IDS)
 def test_every_entry_has_several_points(entry):
     assert len(entry[3]) >= 2

@@ -137,3 +137,35 @@ def test_no_grad_results_are_leaves():
     with no_grad():
         y = x * 3.0
     assert y._parents == () and y._op == "" and y.data == 6.0
+
+
+def test_public_views_of_the_record():
+    a, b = Value(2.0, label="a"), Value(5.0)
+    prod = a * b
+    assert (prod.op, prod.parents, prod.local_grads) == ("*", (a, b), (5.0, 2.0))
+    assert (a.op, a.parents, a.local_grads, a.operands) == ("", (), (), ())
+    assert (a + 1).op == "+" and (a * a).parents == (a, a)
+
+
+@pytest.mark.parametrize("name", ["op", "parents", "local_grads"])
+def test_views_are_read_only(name):
+    v = Value(2.0) * 3.0
+    with pytest.raises(AttributeError, match=f"Value.{name} is read-only"):
+        setattr(v, name, None)
+
+
+def test_micrograd_prev_is_the_set_of_parents():
+    a, b = Value(2.0), Value(5.0)
+    assert (a * b)._prev == {a, b} and (a * a)._prev == {a} and a._prev == set()
+
+
+def test_backward_by_hand_with_micrograd_backward():
+    a, b = Value(2.0), Value(-3.0)
+    c = a * b
+    d = c.tanh() + a
+    d.grad = 1.0
+    d._backward()
+    assert (c.grad, a.grad) == (0.0, 1.0)  # only d's own edges so far
+    c.grad = d.local_grads[0]
+    c._backward()
+    assert (a.grad, b.grad) == (1.0 + c.grad * -3.0, c.grad * 2.0)
