@@ -56,23 +56,29 @@ def _order(root: Node, leaves: bool) -> list[Node]:
         while stack:
             node = pop()
             mark = node._mark
-            if mark == placed:
-                continue
-            parents = node._parents
-            if mark == seen or not parents:  # its parents are all placed (or it has none)
+            if mark < seen:  # first visit: come back to it after its parents
+                node._mark = seen
+                push(node)
+                parents = node._parents
+                # parents go on in reverse so that the first one comes off the stack first
+                # (one and two parents, the usual cases, are spelled out: no iterator to make)
+                if len(parents) == 1:
+                    p = parents[0]
+                    if p._mark < seen and (leaves or p._parents):
+                        push(p)
+                elif len(parents) == 2:
+                    p, q = parents
+                    if q._mark < seen and (leaves or q._parents):
+                        push(q)
+                    if p._mark < seen and (leaves or p._parents):
+                        push(p)
+                else:
+                    for p in reversed(parents):
+                        if p._mark < seen and (leaves or p._parents):
+                            push(p)
+            elif mark == seen:  # second visit: all of its parents are placed
                 node._mark = placed
                 place(node)
-                continue
-            node._mark = seen
-            push(node)
-            if len(parents) == 1:
-                parent = parents[0]
-                if parent._mark < seen and (leaves or parent._parents):
-                    push(parent)
-                continue
-            for parent in reversed(parents):  # the first parent comes off the stack first
-                if parent._mark < seen and (leaves or parent._parents):
-                    push(parent)
         return order
 
 
@@ -125,6 +131,11 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
             parents = node._parents
             if len(parents) == 1:
                 parents[0].grad += node._local_grads[0] * g
+            elif len(parents) == 2:
+                p, q = parents
+                local_p, local_q = node._local_grads
+                p.grad += local_p * g
+                q.grad += local_q * g
             else:
                 for parent, local in zip(parents, node._local_grads):
                     parent.grad += local * g
