@@ -8,17 +8,12 @@
 (4.0, 2.0)
 """
 
-from autograd.draw import (
-    GraphvizNotInstalled,
-    backward_steps,
-    draw_graph,
-    explain_chain_rule,
-    save_backward_steps,
-    save_graph,
-)
+from autograd.explain import consumers, count_paths, edge_count, explain_chain_rule, path_products
 from autograd.forward import forward_derivatives, jacobian, jvp
 from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
 from autograd.graph import backpropagate, topological_order, zero_grad
+from autograd.pictures import GraphvizNotInstalled, draw_graph, save_graph  # graphviz: imported when drawing
+from autograd.steps import backward_steps, forward_steps, save_backward_steps, save_steps
 from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
 
 __all__ = [
@@ -43,6 +38,12 @@ __all__ = [
     "save_graph",
     "backward_steps",
     "save_backward_steps",
+    "forward_steps",
+    "save_steps",
     "explain_chain_rule",
+    "count_paths",
+    "path_products",
+    "edge_count",
+    "consumers",
     "GraphvizNotInstalled",
 ]

@@ -155,11 +155,11 @@ def save_figure(fig, path) -> Path:
 
 def render_graph(graph, path) -> Path | None:
     """Render a Graphviz picture with autograd's `save_graph`, or say why not and return None."""
-    from autograd import draw
+    from autograd import pictures
 
     try:
-        return draw.save_graph(graph, path)
-    except draw.GraphvizNotInstalled as exc:
+        return pictures.save_graph(graph, path)
+    except pictures.GraphvizNotInstalled as exc:
         print(f"(graph not rendered: {exc})")
         return None
 

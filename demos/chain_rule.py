@@ -5,17 +5,17 @@ a, b, c, d = 1, 2, 3, 4 the forward pass gives g = 3, h = 7, i = 21, f = 441.
 The backward pass starts from df/df = 1 and fills in one gradient at a time:
 df/di = 2i = 42, df/dg = df/di * di/dg = 42 * 7 = 294, ... Each gradient is
 the product of the local derivatives along the path from f. The demo prints
-the table of the slides, the product along each path, and draws the graph and
-the backward pass step by step (PNG frames and an HTML page to click through).
+the table of the slides, the product along each path, and draws the graph,
+the backward pass step by step and, for comparison, forward accumulation of
+d/da from the inputs to the output (PNG frames and HTML pages to click through).
 
 Course material: section 1 of the lecture notes the project follows.
 """
 
 from __future__ import annotations
 
-from autograd import Value, topological_order
+from autograd import Value, consumers, forward_derivatives, path_products
 from demos import _common as c
-from demos.paths import path_products
 
 NAME = "chain_rule"
 INPUTS = {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}
@@ -35,20 +35,11 @@ def build(inputs=None):
     return {"a": a, "b": b, "c": c_, "d": d, "g": g, "h": h, "i": i, "f": f}
 
 
-def consumers(root: Value) -> dict[int, list[tuple[Value, float]]]:
-    """For every node, the nodes that use it and the local derivative d(user)/d(node)."""
-    users: dict[int, list[tuple[Value, float]]] = {}
-    for node in topological_order(root):
-        for parent, local in zip(node._parents, node._local_grads):
-            users.setdefault(id(parent), []).append((node, local))
-    return users
-
-
 def how(node: Value, root: Value, users) -> str:
-    """How node.grad comes about: the sum over its users of (user's gradient * local derivative)."""
+    """How node.grad comes about: the sum over its users (from `consumers(root)`) of user's gradient * local."""
     if node is root:
         return f"d{root.label}/d{root.label} = 1, the seed of the backward pass"
-    terms = users.get(id(node), [])
+    terms = users.get(node, [])
     symbols = " + ".join(f"d{root.label}/d{u.label} · d{u.label}/d{node.label}" for u, _ in terms)
     numbers = " + ".join(f"{u.grad:g} · {local:g}" for u, local in terms)
     return f"{symbols} = {numbers}"
@@ -58,7 +49,7 @@ def path_equations(root: Value, leaf: Value) -> list[str]:
     """'df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294' for each path from root to leaf."""
     lines = []
     for product, trail, locals_ in path_products(root, leaf):
-        symbols = " · ".join(f"d{u}/d{v}" for u, v in zip(trail, trail[1:]))
+        symbols = " · ".join(f"d{u.label}/d{v.label}" for u, v in zip(trail, trail[1:]))
         numbers = " · ".join(f"{x:g}" for x in locals_)
         lines.append(f"d{root.label}/d{leaf.label} = {symbols} = {numbers} = {product:g}")
     return lines
@@ -89,38 +80,50 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         "Backprop computes df/dg = 294 once and reuses it for a and b: the shared part of the paths is "
         "multiplied only once."
     )
+    tangents = forward_derivatives(f, nodes["a"])
+    forward_from_a = {k: tangents[v] for k, v in nodes.items()}
+    c.say(
+        "Forward mode goes the other way: from a to f, each node's d/da is the sum over its inputs of "
+        "local × the input's d/da: "
+        + ", ".join(f"d{k}/da = {forward_from_a[k]:g}" for k in ("a", "g", "i", "f"))
+        + f" (b, c, d and h do not depend on a: 0). The same df/da as backprop's {nodes['a'].grad:g}."
+    )
 
-    images, stepper = _pictures(f, folder, quick)
-    c.wrote(images + ([stepper] if stepper else []))
+    images, stepper, forward = _pictures(f, nodes["a"], folder)
+    c.wrote(images + [page for page in (stepper, forward) if page])
     if stepper:
         c.say(f"Open {stepper} in a browser and step through the backward pass one gradient at a time.")
+        c.say(f"Open {forward} to step through forward mode from a, one node at a time from the inputs.")
     return {
         "values": {k: v.data for k, v in nodes.items()},
         "grads": {k: v.grad for k, v in nodes.items()},
         "paths": equations,
+        "forward_from_a": forward_from_a,
         "images": images,
         "html": stepper,
+        "forward_html": forward,
     }
 
 
-def _pictures(f: Value, folder, quick: bool):
-    """The graph with values and gradients, and the backward pass as frames plus an HTML stepper."""
-    from autograd import draw
+def _pictures(f: Value, a: Value, folder):
+    """The graph with values and gradients, the backward pass and forward mode from `a` as frames plus HTML pages."""
+    from autograd import backward_steps, draw_graph, forward_steps, save_steps
 
     images = []
-    graph = draw.draw_graph(f, show_local_grads=True)
+    graph = draw_graph(f, show_local_grads=True)
     for suffix in (".png", ".svg"):
         images.append(c.render_graph(graph, folder / f"graph{suffix}"))
     images = [p for p in images if p is not None]
     if not images:
-        return [], None
-    frames = draw.backward_steps(f)
-    saved = draw.save_backward_steps(frames, folder / "backward_steps", fmt=FRAME_FORMAT)
+        return [], None, None
+    saved = save_steps(backward_steps(f), folder / "backward_steps", fmt=FRAME_FORMAT)
     c.say(
         f"The backward pass in {len(saved['frames'])} frames: the seed, then one node per frame "
         "passing its gradient on to its inputs."
     )
-    return images + list(saved["frames"]), saved["html"]
+    forward = save_steps(forward_steps(f, a), folder / "forward_steps", fmt=FRAME_FORMAT)
+    c.say(f"Forward mode from a in {len(forward['frames'])} frames: the seed da/da = 1, then one node per frame.")
+    return images + list(saved["frames"]) + list(forward["frames"]), saved["html"], forward["html"]
 
 
 def main(argv=None) -> dict:

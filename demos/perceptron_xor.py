@@ -144,7 +144,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
 def _draw_loss_graph(model, path):
     """The computation graph of the trained network's loss on one sample, x = (1, 0), target 1."""
-    from autograd import draw
+    from autograd import draw_graph
 
     for name, p in model.named_parameters():  # short names for the picture: w1[j,i], b1[j], ...
         parts = name.split(".")  # layers.L.neurons.J.w.I or layers.L.neurons.J.b
@@ -157,7 +157,7 @@ def _draw_loss_graph(model, path):
     loss.label = "loss"
     model.zero_grad()
     loss.backward()
-    graph = draw.draw_graph(loss, number_format="{:.3g}")
+    graph = draw_graph(loss, number_format="{:.3g}")
     model.zero_grad()
     return c.render_graph(graph, path)
 

@@ -25,6 +25,11 @@ def test_path_products(result):
     assert result["paths"]["d"] == ["df/dd = df/di · di/dh · dh/dd = 42 · 3 · 1 = 126"]
 
 
+def test_forward_mode_from_a(result):
+    # by hand: dg/da = 1, di/da = h * dg/da = 7, df/da = 2i * di/da = 42 * 7; b, c, d, h do not depend on a
+    assert result["forward_from_a"] == {"a": 1, "b": 0, "c": 0, "d": 0, "g": 1, "h": 0, "i": 7, "f": 294}
+
+
 def test_narration(tmp_path, capsys):
     chain_rule.run(tmp_path, quick=True)
     text = capsys.readouterr().out
@@ -52,16 +57,20 @@ def test_pictures(result):
     assert len([p for p in result["images"] if p.name.startswith("step_")]) == 5
     page = result["html"].read_text()
     assert page.count('class="frame"') == 5
+    # forward mode from a: the seed, then g, i and f (b, c, d and h do not depend on a)
+    assert len([p for p in result["images"] if p.name.startswith("forward_step_")]) == 4
+    assert result["forward_html"].name == "forward_steps.html"
+    assert result["forward_html"].read_text().count('class="frame"') == 4
 
 
 def test_without_graphviz_the_numbers_still_come(tmp_path, monkeypatch, capsys):
-    from autograd import draw
+    from autograd import pictures
 
     def no_dot(graph, path, **kwargs):
-        raise draw.GraphvizNotInstalled("dot not found (simulated)")
+        raise pictures.GraphvizNotInstalled("dot not found (simulated)")
 
-    monkeypatch.setattr(draw, "save_graph", no_dot)
+    monkeypatch.setattr(pictures, "save_graph", no_dot)
     result = chain_rule.run(tmp_path, quick=True)
     assert result["grads"]["a"] == 294
-    assert result["images"] == [] and result["html"] is None
+    assert result["images"] == [] and result["html"] is None and result["forward_html"] is None
     assert "graph not rendered: dot not found (simulated)" in capsys.readouterr().out

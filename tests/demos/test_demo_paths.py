@@ -44,6 +44,7 @@ def test_chain_gradients_agree(result):
             slope *= math.cos(x) - math.sin(x)
             x = math.sin(x) + math.cos(x)
         assert row["backprop_grad"] == pytest.approx(slope, rel=1e-9, abs=1e-300)
+        assert row["forward_grad"] == pytest.approx(slope, rel=1e-9, abs=1e-300)
         if row["path_sum_grad"] is not None:
             assert row["path_sum_grad"] == pytest.approx(slope, rel=1e-9, abs=1e-300)
     assert any(row["path_sum_grad"] is not None for row in result["chain"])

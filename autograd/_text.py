@@ -1,0 +1,108 @@
+"""How pictures, step frames and explanations name nodes and write operations: one place, no Graphviz.
+
+Nodes are named by their position in `topological_order` (inputs in the
+order they were written): the label, or `v<position>` for an unlabelled
+node, so a picture and an explanation of the same graph use the same names.
+Constants are read from the record (`node.operands`), never recovered from
+local derivatives: `Value(1e17) + 3` reads `+ 3`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autograd.value import Value
+
+
+def check_root(root, who: str) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"{who} needs a Value as its root, not {type(root).__name__} {root!r}")
+
+
+def check_count(value, name: str, who: str, minimum: int) -> None:
+    """`value` is an int >= minimum (bool refused), or a ValueError naming the argument."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{who}: {name} must be an int >= {minimum}, not {value!r}")
+
+
+def formatter(number_format, who: str) -> Callable[[float], str]:
+    """A function float -> str from a format string like "{:.4g}" or a callable."""
+    if callable(number_format):
+        fmt = number_format
+    elif isinstance(number_format, str):
+        fmt = number_format.format
+    else:
+        raise TypeError(
+            f"{who}: number_format must be a format string like '{{:.4g}}' or a callable, not {number_format!r}"
+        )
+    try:
+        sample = fmt(1.5)
+    except (ValueError, IndexError, KeyError, TypeError) as error:
+        raise ValueError(f"{who}: number_format {number_format!r} cannot format a float: {error}") from None
+    if not isinstance(sample, str):
+        raise TypeError(f"{who}: number_format must produce a str, got {type(sample).__name__}")
+    return fmt
+
+
+def names(order: list[Value]) -> list[str]:
+    """Readable names: the label, or `v<index>` for unlabelled nodes (index in `topological_order`)."""
+    return [node.label if node.label else f"v{i}" for i, node in enumerate(order)]
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
+
+
+def constant(number: float, bracket: bool = True) -> str:
+    """A recorded constant with 6 significant digits; negative ones in parentheses next to an operator."""
+    text = f"{number:.6g}"
+    return f"({text})" if bracket and text.startswith("-") else text
+
+
+_INFIX = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**", "rsub": "-", "rdiv": "/", "rpow": "**"}
+_REFLECTED = ("rsub", "rdiv", "rpow")
+
+
+def _constant_form(node: Value) -> tuple[str, str] | None:
+    """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x`, `x ** 2`, `2 ** x`: the pieces left and right of x."""
+    if len(node.parents) != 1 or node.op not in _INFIX or node._const is None:
+        return None
+    symbol, shown = _INFIX[node.op], constant(node._const)
+    if node.op in _REFLECTED:
+        return f"{shown} {symbol}", ""
+    return "", f"{symbol} {shown}"
+
+
+def _numbers(node: Value) -> list[float]:
+    """The constant operands of a node (its parameters), in written order."""
+    return [item for item in node.operands if not isinstance(item, Value)]
+
+
+def op_text(node: Value) -> str:
+    """What an operation node shows: `+`, `tanh`, `* 0.5`, `2 -`, `hardtanh(-2, 2)`, `leaky_relu(0.1)`, `sum + 2`."""
+    pieces = _constant_form(node)
+    if pieces is not None:
+        left, right = pieces
+        return left or right
+    numbers = _numbers(node)
+    if not numbers or node.op == "dot":  # dot's numbers are its multipliers, shown on the edges
+        return node.op
+    if node.op == "sum":
+        return f"sum + {constant(sum(numbers))}"
+    return f"{node.op}({', '.join(constant(n, bracket=False) for n in numbers)})"
+
+
+def formula(node: Value, index: dict, node_names: list[str]) -> str:
+    """`a * b`, `tanh(v2)`, `v3 ** 2`, `x + 2`, `hardtanh(x, -2, 2)`: how a node was made, in the nodes' names."""
+    args = [node_names[index[p]] for p in node.parents]
+    op = node.op
+    pieces = _constant_form(node)
+    if pieces is not None:
+        left, right = pieces
+        return " ".join(part for part in (left, args[0], right) if part)
+    if op in ("+", "-", "*", "/", "**") and len(args) == 2:
+        return f"{args[0]} {op} {args[1]}"
+    if op == "neg":
+        return f"-{args[0]}"
+    shown = [node_names[index[item]] if isinstance(item, Value) else constant(item, False) for item in node.operands]
+    return f"{op}({', '.join(shown)})"

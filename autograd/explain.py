@@ -1,0 +1,205 @@
+"""The chain rule in words and numbers: paths from an input to the output, no pictures (lecture notes, sections 1-2).
+
+* `explain_chain_rule(output, x)` writes out every path from `x` to `output`,
+  the product of the local derivatives along it and the sum over the paths.
+* `count_paths(output, x)` counts those paths by dynamic programming,
+  without listing them; `path_products(output, x)` lists them (exponentially
+  many in the depth of the graph: that is the point).
+* `edge_count(output)` is the number of edges, the multiply-adds of one
+  backward pass; `consumers(output)` tells, for each node, which nodes use it.
+
+Everything reads the record (`node.parents`, `node.local_grads`), and names
+nodes as the pictures do: the label, or `v<position>` in topological order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from autograd import _text
+from autograd.graph import topological_order
+from autograd.value import Value
+
+__all__ = ["explain_chain_rule", "count_paths", "path_products", "edge_count", "consumers"]
+
+
+def _check_x(x, who: str) -> None:
+    if not isinstance(x, Value):
+        raise TypeError(f"{who}: x must be a Value of the graph, not {type(x).__name__} {x!r}")
+
+
+def _path_counts(order: list[Value], index: dict, xi: int) -> list[int]:
+    """Number of paths from order[xi] to each node, parents before children: one pass, no enumeration."""
+    paths = [0] * len(order)
+    paths[xi] = 1
+    for i in range(xi + 1, len(order)):
+        paths[i] = sum(paths[index[p]] for p in order[i].parents)
+    return paths
+
+
+def _walk(order: list[Value], index: dict, xi: int, paths: list[int]) -> Iterator[list[tuple[int, int, float]]]:
+    """Every path from the output down to order[xi] as [(child, parent, local), ...], inputs in written order.
+
+    An iterative depth-first search that enters only parents with a path to x.
+    """
+    stack: list[tuple[int, list]] = [(len(order) - 1, [])]
+    while stack:
+        i, path = stack.pop()
+        if i == xi:
+            yield path
+            continue
+        node = order[i]
+        edges = [(index[p], local) for p, local in zip(node.parents, node.local_grads) if paths[index[p]]]
+        for j, local in reversed(edges):
+            stack.append((j, path + [(i, j, local)]))
+
+
+def count_paths(output: Value, x: Value) -> int:
+    """The number of paths (sequences of edges) from `x` to `output`; 0 when `output` does not depend on `x`.
+
+    Dynamic programming over the topological order: the paths from x to a
+    node are the paths from x to each of its parents, added up. A node used
+    twice by one operation (`x * x`) counts as two edges, hence two paths.
+    """
+    _text.check_root(output, "count_paths")
+    _check_x(x, "count_paths")
+    order = topological_order(output)
+    index = {node: i for i, node in enumerate(order)}
+    if x not in index:
+        return 0
+    return _path_counts(order, index, index[x])[-1]
+
+
+def path_products(output: Value, x: Value) -> Iterator[tuple[float, list[Value], list[float]]]:
+    """Yield (product, nodes, local derivatives) for every path from `output` back to `x`.
+
+    `nodes` runs from `output` down to `x`; `local derivatives` holds
+    d(nodes[k])/d(nodes[k + 1]) for each edge, and `product` is their
+    product. Their sum is d(output)/d(x). Listing the paths takes time
+    proportional to their number, which can grow exponentially with depth
+    (`count_paths` tells how many first).
+    """
+    _text.check_root(output, "path_products")
+    _check_x(x, "path_products")
+    order = topological_order(output)
+    index = {node: i for i, node in enumerate(order)}
+    if x not in index:
+        return
+    xi = index[x]
+    if xi == len(order) - 1:
+        yield 1.0, [x], []
+        return
+    for path in _walk(order, index, xi, _path_counts(order, index, xi)):
+        product = 1.0
+        for _, _, local in path:
+            product *= local
+        yield product, [order[path[0][0]]] + [order[j] for _, j, _ in path], [local for _, _, local in path]
+
+
+def edge_count(output: Value) -> int:
+    """Edges in the graph of `output`: the multiply-adds (local × upstream) of one backward pass."""
+    _text.check_root(output, "edge_count")
+    return sum(len(node.parents) for node in topological_order(output))
+
+
+def consumers(output: Value) -> dict[Value, list[tuple[Value, float]]]:
+    """For every node of the graph, the nodes that use it and the local derivative d(user)/d(node).
+
+    Backprop sums over exactly these: node.grad = sum of user.grad × local.
+    The output has no users (an empty list); a node used twice by one
+    operation appears twice.
+    """
+    _text.check_root(output, "consumers")
+    order = topological_order(output)
+    users: dict[Value, list[tuple[Value, float]]] = {node: [] for node in order}
+    for node in order:
+        for parent, local in zip(node.parents, node.local_grads):
+            users[parent].append((node, local))
+    return users
+
+
+def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_format="{:g}") -> str:
+    """Spell out d root / d x: every path from `x` to `root`, the product of local derivatives along it, their sum.
+
+    For f = ((a + b) * (c + d)) ** 2 with the course's labels the text
+    contains `df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294`. Paths are
+    counted first (by dynamic programming); more than `max_paths` raises
+    ValueError, since their number grows exponentially with depth, which is
+    exactly why backprop sums them node by node instead of listing them.
+    """
+    _text.check_root(root, "explain_chain_rule")
+    _check_x(x, "explain_chain_rule")
+    if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
+        raise ValueError(f"explain_chain_rule: max_paths must be a positive int, not {max_paths!r}")
+    fmt = _text.formatter(number_format, "explain_chain_rule")
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    base = _text.names(order)
+    seen: dict[str, int] = {}
+    for name in base:
+        seen[name] = seen.get(name, 0) + 1
+    # a label used by several nodes gets its position appended: w#3, w#7
+    names = [f"{_text.one_line(name)}#{i}" if seen[name] > 1 else _text.one_line(name) for i, name in enumerate(base)]
+    if x not in index:
+        who = f"{x.label!r}" if x.label else repr(x)
+        raise ValueError(
+            f"explain_chain_rule: {who} is not in the graph of {names[-1]!r}: {names[-1]} does not depend on it"
+        )
+    xi = index[x]
+    top, bottom = names[-1], names[xi]
+
+    def num(v: float) -> str:
+        text = fmt(v)
+        return f"({text})" if text.startswith("-") else text
+
+    paths = _path_counts(order, index, xi)
+    count = paths[-1]
+    if count > max_paths:
+        raise ValueError(
+            f"explain_chain_rule: {count} paths lead from {bottom} to {top}, more than max_paths={max_paths}, too many "
+            f"to list. Their number grows exponentially with the depth of the graph; backprop never enumerates them: "
+            f"it adds local × upstream once per edge, summing all paths node by node (dynamic programming). "
+            f"Read {bottom}.grad after {top}.backward(), or pass a larger max_paths."
+        )
+
+    header_of = f"d{top}/d{bottom}"
+    if xi == len(order) - 1:
+        return f"{header_of}: {bottom} is the output itself (the seed of the backward pass).\n{header_of} = 1\n"
+
+    found = list(_walk(order, index, xi, paths))
+    lines = []
+    products = []
+    for path in found:
+        symbols = " · ".join(f"d{names[i]}/d{names[j]}" for i, j, _ in path)
+        product = 1.0
+        for _, _, local in path:
+            product *= local
+        products.append(product)
+        factors = " · ".join(num(local) for _, _, local in path)
+        if len(path) == 1:
+            lines.append((symbols, f"{fmt(product)}"))
+        else:
+            lines.append((symbols, f"{factors} = {fmt(product)}"))
+
+    out = []
+    if count == 1:
+        out.append(f"{header_of}: 1 path from {bottom} to {top}; multiply the local derivatives along it.")
+        symbols, rest = lines[0]
+        chain = f"{header_of} = {symbols} = {rest}" if symbols != header_of else f"{header_of} = {rest}"
+        out.append(chain)
+    else:
+        out.append(
+            f"{header_of}: {count} paths from {bottom} to {top}; multiply the local derivatives along each path, "
+            "then add the paths."
+        )
+        for k, (symbols, rest) in enumerate(lines, start=1):
+            out.append(f"path {k}: {symbols} = {rest}")
+        total = math.fsum(products)
+        out.append(f"{header_of} = {' + '.join(num(p) for p in products)} = {fmt(total)}")
+
+    unnamed = sorted({i for path in found for edge in path for i in edge[:2] if not order[i].label})
+    formulas = [f"{names[i]} = {_text.formula(order[i], index, names)}" for i in unnamed if order[i].parents]
+    if formulas:
+        out.append("where " + ", ".join(formulas))
+    return "\n".join(out) + "\n"
