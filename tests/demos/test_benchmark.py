@@ -1,24 +1,131 @@
-"""The benchmark runs, in its tiny configuration, and reports every figure (no timing is asserted)."""
+"""The benchmark runs in its tiny configuration and reports every figure in both gc settings.
 
+Only the structure is checked (which figures, which rows, counts that agree,
+no failed target in a tiny run, the JSON file); no timing is asserted.
+"""
+
+import contextlib
+import gc
+import io
 import json
+import math
+import sys
+
+import pytest
 
 from demos import benchmark
 
+CHAIN_FIGURES = ("chain_build", "chain_backward")
 
-def test_benchmark_tiny_run(tmp_path, capsys):
-    path = tmp_path / "bench.json"
-    results = benchmark.main(["--tiny", "--json", str(path)])
-    printed = capsys.readouterr().out
-    expected = set(benchmark.TARGETS) | {"free"}
+
+def _has_micrograd() -> bool:
+    return benchmark.load_micrograd() is not None
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """One tiny run for the whole module: (results, printed table, saved JSON, interpreter state before/after)."""
+    path = tmp_path_factory.mktemp("bench") / "bench.json"
+    state = lambda: (gc.isenabled(), gc.get_freeze_count(), sys.getrecursionlimit())
+    before = state()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        results = benchmark.main(["--tiny", "--json", str(path)])
+    return results, out.getvalue(), json.loads(path.read_text()), (before, state())
+
+
+def test_every_figure_has_both_gc_settings(tiny_run):
+    results, printed, _, _ = tiny_run
+    expected = set(benchmark.TARGETS) | {"free", "memory/op"} | {f"{name}/node" for name in CHAIN_FIGURES}
     assert set(results) == expected
-    for name in expected:
+    for name, figure in results.items():
         assert name in printed
-        assert results[name]["ours"] is not None
-    saved = json.loads(path.read_text())
-    assert set(saved["results"]) == expected
+        assert figure["note"] and figure["unit"]
+        for setting in ("on", "off"):
+            assert figure[setting]["ours"] is not None, (name, setting)
+    assert "gc on: what users get; gc off: the engines alone" in printed
+    header = next(line for line in printed.splitlines() if line.startswith("figure"))
+    assert header.split()[:3] == ["figure", "unit", "gc"]
+
+
+def test_every_target_is_printed_for_the_setting_it_names(tiny_run):
+    results, _, _, _ = tiny_run
+    for name, by_setting in benchmark.TARGETS.items():
+        for setting, (wording, _) in by_setting.items():
+            assert results[name][setting]["target"] == wording
+    assert results["train_step"]["off"]["target"] == "mg/ours >= 6"
+    assert results["chain_build"]["on"]["target"] == "mg/ours >= 8"
+    assert results["chain_backward"]["off"]["target"] == "mg/ours >= 2.5"
+    assert results["chain_backward"]["on"]["target"] == "mg/ours >= 3"
+
+
+def test_a_tiny_run_judges_no_size_dependent_target(tiny_run):
+    results, printed, _, _ = tiny_run
+    for line in printed.splitlines():
+        assert not line.rstrip().endswith("NO"), line
+    assert "tiny run" in printed
+    for name, figure in results.items():
+        for setting in ("on", "off"):
+            if name not in benchmark.SIZE_INDEPENDENT:
+                assert figure[setting]["met"] is None, (name, setting)
+    assert results["deep_backward"]["on"]["met"] is True
+
+
+def test_per_op_and_per_node_counts_agree(tiny_run):
+    results, _, _, _ = tiny_run
+    ops = benchmark.TINY["chain_ops"]
+    counts = results["chain_build"]["counts"]
+    assert counts["ops"] == ops
+    assert counts["nodes"]["ours"] == ops + 2  # one node per operation, and the leaves x and c
+    if _has_micrograd():  # plus a leaf per number operand: two per round of four operations
+        assert counts["nodes"]["micrograd"] == ops + 2 * (ops // 4) + 2
+        assert counts["nodes"]["micrograd"] == benchmark.micrograd_chain_nodes(ops)
+    for name in (*CHAIN_FIGURES, "memory/op"):
+        per_op_name, per_node_name = (name, f"{name}/node") if name != "memory/op" else ("memory/op", "memory")
+        for setting in ("on", "off"):
+            for engine, nodes in counts["nodes"].items():
+                per_op = results[per_op_name][setting][engine]
+                per_node = results[per_node_name][setting][engine]
+                assert math.isclose(per_op * ops, per_node * nodes, rel_tol=1e-9), (name, setting, engine)
+
+
+def test_the_json_file_holds_both_gc_settings(tiny_run):
+    results, _, saved, _ = tiny_run
     assert saved["machine"]["python"]
-    # graphs are freed by reference counting: memory per node is positive while alive
-    assert results["memory"]["ours"] > 0
+    assert saved["config"] == benchmark.TINY
+    assert saved["gc_settings"] == ["on", "off"]
+    assert set(saved["results"]) == set(results)
+    for figure in saved["results"].values():
+        assert {"on", "off"} <= set(figure)
+        assert set(figure["on"]) == {"ours", "micrograd", "floats", "micrograd/ours", "ours/floats", "target", "met"}
+
+
+def test_the_collector_and_the_recursion_limit_are_restored(tiny_run):
+    before, after = tiny_run[3]
+    assert after == before
+
+
+@pytest.mark.skipif(not _has_micrograd(), reason="micrograd is not installed (pip install -e '.[bench]')")
+def test_micrograd_is_measured_and_overflows_at_the_default_limit(tiny_run):
+    results, printed, _, _ = tiny_run
+    assert isinstance(results["train_step"]["on"]["micrograd"], float)
+    assert isinstance(results["chain_backward"]["off"]["micrograd/ours"], float)
+    assert results["deep_backward"]["on"]["micrograd"] == "RecursionError"
+    # the 2,000-deep sum() chain needs the raised recursion limit, which the benchmark restores
+    assert isinstance(results["wide_sum"]["on"]["micrograd"], float)
+    assert "micrograd is not installed" not in printed
+
+
+def test_without_micrograd_the_micrograd_columns_are_empty(monkeypatch, capsys):
+    monkeypatch.setattr(benchmark, "load_micrograd", lambda: None)
+    results = benchmark.main(["--tiny"])
+    printed = capsys.readouterr().out
+    assert "micrograd is not installed" in printed
+    assert set(results["chain_build"]["counts"]["nodes"]) == {"ours"}
+    for figure in results.values():
+        for setting in ("on", "off"):
+            assert figure[setting]["micrograd"] is None
+            assert figure[setting]["micrograd/ours"] is None
 
 
 def test_float_reference_matches_the_engine():
@@ -33,3 +140,12 @@ def test_float_reference_matches_the_engine():
     floats = benchmark.eval_floats(benchmark.float_layers(model), X)
     assert len(ours) == len(floats) == 2
     assert all(abs(a - b) < 1e-12 for a, b in zip(ours, floats))
+
+
+def test_the_wide_shapes_compute_the_same_sum():
+    from autograd import Value
+
+    ws, xs = benchmark.wide_leaves(Value, 7)
+    expected = sum(w.data * x.data for w, x in zip(ws, xs))
+    assert math.isclose(benchmark.wide_tree(Value, ws, xs).data, expected, rel_tol=1e-12)
+    assert math.isclose(benchmark.wide_sum(Value, ws, xs).data, expected, rel_tol=1e-12)
