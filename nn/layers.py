@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from autograd import Value, dot
-from nn.activations import PRELU_ALPHA, activation_name, get_activation
+from nn.activations import ACTIVATIONS, PRELU_ALPHA, activation_name, get_activation
 from nn.data import make_rng
 from nn.losses import softmax
 
@@ -79,6 +79,36 @@ def _as_inputs(x, nin: int, who: str) -> list:
     return x
 
 
+def _resolve_nonlin(activation, nonlin, who: str):
+    """The activation meant by `activation` and micrograd's `nonlin` (True: ReLU, False: linear).
+
+    `activation=None` means ReLU unless nonlin says otherwise; a bool in the
+    `activation` place is micrograd's positional form `Neuron(nin, False)`.
+    """
+    if isinstance(activation, bool):
+        if nonlin is not None and _as_nonlin(nonlin, who) != activation:
+            raise ValueError(
+                f"{who}: nonlin={nonlin!r} contradicts activation={activation!r} (a bool there is micrograd's "
+                "nonlin); give one of them"
+            )
+        activation, nonlin = None, activation
+    if nonlin is None:
+        return "relu" if activation is None else activation
+    wanted = "relu" if _as_nonlin(nonlin, who) else "linear"
+    if activation is None or activation == wanted or activation is ACTIVATIONS[wanted]:
+        return wanted
+    raise ValueError(
+        f"{who}: nonlin={nonlin!r} means activation={wanted!r}, but activation={activation_name(activation)!r} "
+        "was given; give one of them (nonlin is micrograd's switch: True for ReLU, False for linear)"
+    )
+
+
+def _as_nonlin(nonlin, who: str) -> bool:
+    if isinstance(nonlin, bool) or (isinstance(nonlin, numbers.Integral) and nonlin in (0, 1)):
+        return bool(nonlin)
+    raise TypeError(f"{who}: nonlin must be True (ReLU) or False (linear), as in micrograd; got {nonlin!r}")
+
+
 def _checked(fn):
     """Wrap a user's activation so that returning something other than a Value is a clear error."""
 
@@ -108,7 +138,7 @@ class Module:
 
     def num_parameters(self) -> int:
         """How many trainable numbers the model has."""
-        return len(self.named_parameters())
+        return len(self.parameters())  # a micrograd-style subclass may define parameters() only
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (do it before each backward pass)."""
@@ -232,23 +262,41 @@ def _reject_constant(name: str):
 class Neuron(Module):
     """z = sum_i w_i x_i + b, then the activation h(z).
 
-    `activation`: a name from `nn.activation_names()` or any function Value -> Value.
-    "prelu" gives the neuron a learnable slope `alpha` (a parameter, starting at 0.25).
+    `activation`: a name from `nn.activation_names()` or any function Value -> Value
+    (None: ReLU). "prelu" gives the neuron a learnable slope `alpha` (a parameter, starting at 0.25).
+    `nonlin`: micrograd's switch instead of `activation`, True for ReLU, False for linear.
     `init`: one of INIT_SCHEMES; `rng`: None, an int seed or a `random.Random`.
     """
 
-    def __init__(self, nin, activation="relu", init="uniform", rng=None, *, sigma=0.1, fan_out=1):
+    def __init__(self, nin, activation=None, init="uniform", rng=None, *, nonlin=None, sigma=0.1, fan_out=1):
         self.nin = _check_size(nin, "Neuron: nin")
-        fn = get_activation(activation)
-        self.activation = activation
-        self._act = fn if isinstance(activation, str) else _checked(fn)
+        self._set_activation(_resolve_nonlin(activation, nonlin, "Neuron"))
         self.init = init
         rng = make_rng(rng)
         self.w = [Value(v) for v in initial_weights(init, self.nin, fan_out, rng, sigma)]
         self.b = Value(0.0)
-        self.alpha = Value(PRELU_ALPHA) if activation == "prelu" else None
+        self.alpha = Value(PRELU_ALPHA) if self.activation == "prelu" else None
         for name, p in self.named_parameters():
             p.label = name
+
+    def _set_activation(self, activation) -> None:
+        fn = get_activation(activation)
+        self.activation = activation
+        self._act = fn if isinstance(activation, str) else _checked(fn)
+
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: False for a linear neuron, True otherwise (ReLU by default).
+
+        Setting it makes the neuron ReLU (True) or linear (False), as in micrograd;
+        a prelu neuron's alpha is then no longer a parameter.
+        """
+        return not (self.activation == "linear" or self.activation is ACTIVATIONS["linear"])
+
+    @nonlin.setter
+    def nonlin(self, value) -> None:
+        self._set_activation("relu" if _as_nonlin(value, "Neuron") else "linear")
+        self.alpha = None
 
     def __call__(self, x) -> Value:
         """The neuron's output for the inputs x (numbers or Values)."""
@@ -276,11 +324,13 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons on the same `nin` inputs. Calling it gives a list of Values
     (a single Value when nout == 1). activation="softmax" makes a linear layer whose
-    outputs pass through `nn.softmax` (a probability distribution over nout >= 2 classes)."""
+    outputs pass through `nn.softmax` (a probability distribution over nout >= 2 classes).
+    `activation` (None: ReLU) or micrograd's `nonlin=True/False` is passed to every neuron."""
 
-    def __init__(self, nin, nout, activation="relu", init="uniform", rng=None, *, sigma=0.1):
+    def __init__(self, nin, nout, activation=None, init="uniform", rng=None, *, nonlin=None, sigma=0.1):
         self.nin = _check_size(nin, "Layer: nin")
         self.nout = _check_size(nout, "Layer: nout")
+        activation = _resolve_nonlin(activation, nonlin, "Layer")
         self.softmax = activation == "softmax"
         if self.softmax and self.nout < 2:
             raise ValueError("Layer: a softmax layer needs at least 2 outputs (classes)")

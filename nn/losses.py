@@ -42,7 +42,7 @@ LOG_FLOOR = -100.0
 
 
 def _is_scalar(x) -> bool:
-    return type(x) is Value or (isinstance(x, numbers.Real) and not isinstance(x, bool))
+    return isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, bool))
 
 
 def _as_list(x, name: str, what: str) -> list:
@@ -54,7 +54,7 @@ def _as_list(x, name: str, what: str) -> list:
 
 
 def _value_of(x) -> float:
-    return x.data if type(x) is Value else float(x)
+    return x.data if isinstance(x, Value) else float(x)
 
 
 def _pairs(preds, targets, name: str) -> tuple[list, list]:
@@ -136,7 +136,7 @@ def _log(q):
     """log(q), clamped at LOG_FLOOR (then a constant without gradient) like PyTorch's BCELoss."""
     v = _value_of(q)
     if v > math.exp(LOG_FLOOR):
-        return q.log() if type(q) is Value else math.log(v)
+        return q.log() if isinstance(q, Value) else math.log(v)
     return LOG_FLOOR
 
 
@@ -170,7 +170,7 @@ def binary_cross_entropy_with_logits(logits, targets) -> Value:
     _check_probability_targets(t, "binary_cross_entropy_with_logits")
     terms = []
     for s, y in zip(z, t):
-        if type(s) is not Value:
+        if not isinstance(s, Value):
             s = Value(s)
         if y == 0:
             terms.append(s.softplus())
@@ -189,7 +189,7 @@ def hinge(scores, targets) -> Value:
         yv = _value_of(y)
         if yv not in (-1.0, 1.0):
             raise ValueError(f"hinge: target {i} is {yv!r}; labels must be -1 or +1 (map 0/1 labels by 2y - 1)")
-        terms.append((1.0 - a * yv).relu() if type(a) is Value else max(0.0, 1.0 - float(a) * yv))
+        terms.append((1.0 - a * yv).relu() if isinstance(a, Value) else max(0.0, 1.0 - float(a) * yv))
     return total(terms) / len(terms)
 
 
@@ -207,7 +207,7 @@ def softmax(logits) -> list[Value]:
     """e^(z_i) / sum_j e^(z_j), computed as softmax(z - max z) so no exponential overflows."""
     z = _logit_list(logits, "softmax")
     m = max(_value_of(a) for a in z)
-    exps = [(a - m).exp() if type(a) is Value else Value(math.exp(float(a) - m)) for a in z]
+    exps = [(a - m).exp() if isinstance(a, Value) else Value(math.exp(float(a) - m)) for a in z]
     s = total(exps)
     return [e / s for e in exps]
 
@@ -215,7 +215,7 @@ def softmax(logits) -> list[Value]:
 def _log_sum_exp(z: list):
     """log sum_j e^(z_j) = m + log sum_j e^(z_j - m), m = max z: stable for any logits."""
     m = max(_value_of(a) for a in z)
-    exps = [(a - m).exp() if type(a) is Value else math.exp(float(a) - m) for a in z]
+    exps = [(a - m).exp() if isinstance(a, Value) else math.exp(float(a) - m) for a in z]
     return total(exps).log() + m
 
 
@@ -245,14 +245,14 @@ def cross_entropy(logits_batch, targets) -> Value:
     for i, (z, y) in enumerate(zip(batch, targets)):
         z = _logit_list(z, "cross_entropy")
         lse = _log_sum_exp(z)
-        if _is_scalar(y) and type(y) is not Value:
+        if _is_scalar(y) and not isinstance(y, Value):
             k = int(_one_hot(y, len(z), "cross_entropy", i).index(1.0))
             losses.append(lse - z[k])
         else:
             y = _as_list(y, "cross_entropy", f"target {i}")
             if len(y) != len(z):
                 raise ValueError(f"cross_entropy: sample {i} has {len(z)} logits but a target of length {len(y)}")
-            mass = total(y) if any(type(v) is Value for v in y) else sum(_value_of(v) for v in y)
+            mass = total(y) if any(isinstance(v, Value) for v in y) else sum(_value_of(v) for v in y)
             losses.append(lse * mass - dot(y, z))
     return total(losses) / len(losses)
 
