@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 
-from autograd import GradcheckError, Value, dot, gradcheck, numerical_gradient, total
+from autograd import GradcheckError, Value, analytic_gradient, dot, gradcheck, numerical_gradient, total
 from demos import _common as c
 
 NAME = "gradcheck"
@@ -26,6 +26,19 @@ LARGE = [2, 16, 16, 1]  # the network that is timed
 N_POINTS = 8
 EPSILONS = [10.0**-k for k in range(1, 13)]
 QUICK_LARGE = [2, 8, 8, 1]
+
+
+class BuggySin(Value):
+    """A Value whose sin() has a planted bug: it records d sin(x)/dx as sin(x) instead of cos(x).
+
+    Made only of public operations: dot([slope], [x - x.data], sin x) has the value sin(x)
+    and the local derivative `slope` (the tangent line at x, here with the wrong slope).
+    """
+
+    def sin(self) -> Value:
+        value = math.sin(self.data)
+        slope = math.sin(self.data)  # the bug: the slope of sin at x is cos(x)
+        return dot([slope], [self - self.data], value)
 
 
 def make_network(sizes, rng: random.Random):
@@ -140,21 +153,16 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
     # A wrong derivative is caught.
     print()
-    x = Value(0.7, label="x")
-
-    def buggy(x):
-        y = x.sin()
-        y._local_grads = (math.sin(x.data),)  # the bug: d sin(x)/dx written as sin(x) instead of cos(x)
-        return y * x
-
+    x = BuggySin(0.7, label="x")
+    recorded = analytic_gradient(lambda x: x.sin(), [x])[0]  # what backprop believes d sin(x)/dx is
     try:
-        gradcheck(buggy, [x])
+        gradcheck(lambda x: x.sin() * x, [x])
         caught = None
     except GradcheckError as exc:
         caught = str(exc)
     c.say(
-        "Finally a planted bug: an operation whose local derivative says sin(x) where it should say cos(x). "
-        f"gradcheck reports: {caught}"
+        f"Finally a planted bug: a Value subclass whose sin() records the derivative sin(x) = {recorded:.4f} "
+        f"where it should be cos(x) = {math.cos(x.data):.4f}. gradcheck on x sin(x) reports: {caught}"
     )
     c.wrote([picture])
     return {

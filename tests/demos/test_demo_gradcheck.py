@@ -1,8 +1,13 @@
 """The gradcheck demo: backprop agrees with central differences, whose error shrinks like eps^2."""
 
+import math
+from pathlib import Path
+
 import pytest
 from picture_checks import check_image
 
+from autograd import GradcheckError, Value, analytic_gradient
+from autograd import gradcheck as check
 from demos import gradcheck
 
 
@@ -32,6 +37,20 @@ def test_error_orders(result):
 def test_planted_bug_is_caught(result):
     assert result["bug_caught"] is not None
     assert "'x'" in result["bug_caught"]
+
+
+def test_the_planted_bug_is_a_wrong_slope_and_nothing_else():
+    x = gradcheck.BuggySin(0.7, label="x")
+    assert x.sin().data == pytest.approx(math.sin(0.7), rel=1e-15)  # the value is right
+    assert analytic_gradient(lambda v: v.sin(), [x]) == pytest.approx([math.sin(0.7)])  # the slope is sin, not cos
+    with pytest.raises(GradcheckError, match="'x'"):
+        check(lambda v: v.sin(), [x])
+    assert check(lambda v: v.sin() * v, [Value(0.7, label="x")])  # plain Values are not affected
+
+
+def test_the_planted_bug_uses_no_private_field():
+    source = Path(gradcheck.__file__).read_text(encoding="utf-8")
+    assert "_local_grads" not in source and "_parents" not in source
 
 
 def test_picture(result):
