@@ -1,0 +1,95 @@
+"""Helpers for the picture tests: the course example, and a small parser of the DOT text the pictures produce.
+
+The expected numbers come from the lecture notes, section 1 (the chain-rule
+table) and hand calculation, never from the code under test.
+"""
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+
+HAS_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's `dot` program is not installed")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def chain_rule():
+    """The lecture notes, section 1: f = ((a + b) * (c + d)) ** 2 with a, b, c, d = 1, 2, 3, 4."""
+    a, b, c, d = (Value(x, label=n) for x, n in zip((1.0, 2.0, 3.0, 4.0), "abcd"))
+    g = a + b
+    g.label = "g"
+    h = c + d
+    h.label = "h"
+    i = g * h
+    i.label = "i"
+    f = i**2
+    f.label = "f"
+    return dict(a=a, b=b, c=c, d=d, g=g, h=h, i=i, f=f)
+
+
+# The chain-rule table of the lecture notes, section 1: node -> (value, df/dnode)
+TABLE = {
+    "a": (1, 294),
+    "b": (2, 294),
+    "c": (3, 126),
+    "d": (4, 126),
+    "g": (3, 294),
+    "h": (7, 126),
+    "i": (21, 42),
+    "f": (441, 1),
+}
+
+BOX = re.compile(r"^\s*(v\d+) \[label=<(.*)> shape=plain\]$")
+OP = re.compile(r"^\s*(v\d+_op) \[label=(\"[^\"]*\"|\S+) ")
+EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$")
+
+
+def boxes(source: str) -> dict:
+    """{dot name: [cell texts]} for every value box in a DOT source (tags stripped, entities decoded)."""
+    found = {}
+    for line in source.splitlines():
+        m = BOX.match(line)
+        if m:
+            cells = re.findall(r"<TD[^>]*>(.*?)</TD>", m.group(2))
+            found[m.group(1)] = [html.unescape(re.sub(r"<[^>]+>", "", c.replace("<BR/>", "\n"))) for c in cells]
+    return found
+
+
+def by_label(source: str) -> dict:
+    """{label: (data text, grad text or None)} from the boxes."""
+    result = {}
+    for cells in boxes(source).values():
+        label, data = cells[0], cells[1]
+        grad = cells[2] if len(cells) > 2 else None
+        result[label] = (data, grad)
+    return result
+
+
+def ops(source: str) -> dict:
+    return {m.group(1): m.group(2).strip('"') for line in source.splitlines() if (m := OP.match(line))}
+
+
+def edges(source: str) -> list:
+    return [(m.group(1), m.group(2), m.group(3) or "") for line in source.splitlines() if (m := EDGE.match(line))]
+
+
+def edge_label(attrs: str) -> str:
+    m = re.search(r'label="([^"]*)"', attrs)
+    return m.group(1).strip() if m else ""
+
+
+def check_install_message(error):
+    """A GraphvizNotInstalled error that says how to install Graphviz's `dot` program."""
+    from autograd import GraphvizNotInstalled
+
+    message = str(error)
+    assert "apt-get install graphviz" in message
+    assert "brew install graphviz" in message
+    assert "graphviz.org" in message
+    assert isinstance(error, GraphvizNotInstalled) and isinstance(error, RuntimeError)
+    assert type(error).__module__ == "autograd.pictures"  # not graphviz's own ExecutableNotFound
