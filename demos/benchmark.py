@@ -512,7 +512,7 @@ def _run(config: dict, micrograd) -> dict:
         "deep_backward",
         "s per pass",
         f"backward() alone on a {n_deep:,}-op chain of + number; micrograd: {MICROGRAD_DEPTH:,} deep"
-        f" at the interpreter's recursion limit ({sys.getrecursionlimit():,}; CPython's default is 1,000)",
+        f" at the recursion limit ({sys.getrecursionlimit():,}; CPython's default: 1,000)",
         rows,
     )
 
