@@ -328,6 +328,7 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
     assert (tmp_path / "chain_rule.svg").exists() and (tmp_path / "steps" / "backward_steps.html").exists()
+    assert (tmp_path / "steps" / "forward_steps.html").exists()
 
 
 def test_readme_embeds_the_committed_chain_rule_picture():
