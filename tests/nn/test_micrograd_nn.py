@@ -1,7 +1,12 @@
 """micrograd's nn API on this project: Neuron(nin, nonlin=...), Layer, MLP, parameters(), zero_grad(),
 and micrograd's demo training loop run unchanged through an import shim."""
 
+import doctest
 import random
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from micrograd_shims import micrograd_shims
@@ -271,3 +276,55 @@ def test_micrograd_demo_matches_real_micrograd_step_by_step():
     assert our_losses == pytest.approx(real_losses, rel=1e-10)
     assert our_acc == real_acc
     assert real_losses[-1] != real_losses[0]
+
+
+# ---- the README's "Coming from micrograd" ------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Coming from micrograd")
+    end = text.find("\n## ", start + 3)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_readme_section_examples_run():
+    blocks = re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL)
+    examples = "\n".join(b for b in blocks if ">>>" in b)
+    test = doctest.DocTestParser().get_doctest(examples, {}, "README: Coming from micrograd", "README.md", 0)
+    assert len(test.examples) >= 4
+    runner = doctest.DocTestRunner()
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
+
+def test_readme_import_shim_runs_micrograd_code_unchanged():
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL) if ">>>" not in b]
+    imports, shim = blocks[0], blocks[1]
+    assert len(shim.strip().splitlines()) == 3
+    micrograd_code = (
+        "from micrograd.engine import Value\n"
+        "from micrograd.nn import MLP, Neuron, Layer, Module\n"
+        "import micrograd.engine\n"
+        "import autograd, nn\n"
+        "assert Value is autograd.Value and micrograd.engine.Value is Value and MLP is nn.MLP\n"
+        "model = MLP(2, [4, 1])\n"
+        "out = model(list(map(Value, [0.5, -1.0])))\n"
+        "out.backward()\n"
+        "assert len(model.parameters()) == 17 and isinstance(out, Value)\n"
+        "print('ran')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", shim + micrograd_code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout == "ran\n", result.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", imports + "assert Value(2.0) * MLP(1, [1])([1.0]) is not None\nprint(Neuron, Layer)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
