@@ -457,46 +457,55 @@ def dot(weights, inputs, bias=None) -> Value:
         weights = list(weights)
     if type(inputs) is not list:
         inputs = list(inputs)
-    if len(weights) != len(inputs):
-        raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs")
-    parents, local_grads, layout = [], [], []
-    z = 0.0
-    numbers_seen = False
-    for w, x in zip(weights, inputs):
-        wv = isinstance(w, Value)
-        xv = isinstance(x, Value)
-        wd = w.data if wv else _number(w, "dot")
-        xd = x.data if xv else _number(x, "dot")
-        z += wd * xd
-        if wv:
-            parents.append(w)
-            local_grads.append(xd)
-            layout.append(None)
-        else:
-            layout.append(wd)
-            numbers_seen = True
-        if xv:
-            parents.append(x)
-            local_grads.append(wd)
-            layout.append(None)
-        else:
-            layout.append(xd)
-            numbers_seen = True
+    n = len(weights)
+    if n != len(inputs):
+        raise ValueError(f"dot: {n} weights but {len(inputs)} inputs")
+    layout = None  # stays None while every operand is a Value
+    if n and type(inputs[0]) is float and set(map(type, inputs)) == _FLOATS and set(map(type, weights)) == _VALUES:
+        # a first layer's neuron: Value weights times plain floats, done with list operations
+        parents, local_grads = list(weights), list(inputs)
+        layout = [None] * (2 * n)
+        layout[1::2] = inputs
+        z = sum(map(operator.mul, map(_data, weights), inputs), 0.0)
+    else:
+        parents, local_grads = [], []
+        z = 0.0
+        for w, x in zip(weights, inputs):
+            wv = isinstance(w, Value)
+            xv = isinstance(x, Value)
+            wd = w.data if wv else _number(w, "dot")
+            xd = x.data if xv else _number(x, "dot")
+            z += wd * xd
+            if wv:
+                parents.append(w)
+                local_grads.append(xd)
+            if xv:
+                parents.append(x)
+                local_grads.append(wd)
+            if layout is None and not (wv and xv):
+                layout = []
+        if layout is not None:  # some numbers: write down where they stand
+            for w, x in zip(weights, inputs):
+                layout += (None if isinstance(w, Value) else float(w), None if isinstance(x, Value) else float(x))
     if bias is not None:
         if isinstance(bias, Value):
             z += bias.data
             parents.append(bias)
             local_grads.append(1.0)
-            layout.append(None)
+            if layout is not None:
+                layout.append(None)
         else:
             b = _number(bias, "dot")
             z += b
-            layout.append(b)
-            numbers_seen = True
+            layout = (layout if layout is not None else [None] * (2 * n)) + [b]
     if not parents:
         return Value(z)
-    layout = tuple(layout) if numbers_seen else _all_parents(len(layout))
+    layout = tuple(layout) if layout is not None else _all_parents(2 * n + (bias is not None))
     return _result(z, "dot", tuple(parents), tuple(local_grads), layout)
+
+
+_VALUES, _FLOATS = {Value}, {float}
+_data = operator.attrgetter("data")
 
 
 _LAYOUTS: dict[int, tuple] = {}
