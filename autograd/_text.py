@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autograd.value import Value
+from autograd.value import Value, _const_of
 
 
 def check_root(root, who: str) -> None:
@@ -65,9 +65,9 @@ _REFLECTED = ("rsub", "rdiv", "rpow")
 
 def _constant_form(node: Value) -> tuple[str, str] | None:
     """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x`, `x ** 2`, `2 ** x`: the pieces left and right of x."""
-    if len(node.parents) != 1 or node.op not in _INFIX or node._const is None:
+    if len(node.parents) != 1 or node.op not in _INFIX or _const_of(node) is None:
         return None
-    symbol, shown = _INFIX[node.op], constant(node._const)
+    symbol, shown = _INFIX[node.op], constant(_const_of(node))
     if node.op in _REFLECTED:
         return f"{shown} {symbol}", ""
     return "", f"{symbol} {shown}"

@@ -105,24 +105,31 @@ def _result(data: float, op: str, parents: tuple, local_grads: tuple, const=None
     """Make the node an operation returns; under `no_grad()` it is a bare leaf.
 
     `const` is the operation's constant operand (a float), or its constants
-    and parameters (a tuple), or None when every operand is a parent.
+    and parameters (a tuple), or None when every operand is a parent. Slots
+    nobody needs stay empty (no label, no constant): the garbage collector
+    skips an empty slot, and it visits every node again and again while a
+    graph grows.
     """
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
     out._mark = 0
     if _grad_enabled:
         out._op = op
         out._parents = parents
         out._local_grads = local_grads
-        out._const = const
+        if const is not None:
+            out._const = const
     else:
         out._op = ""
         out._parents = ()
         out._local_grads = ()
-        out._const = None
     return out
+
+
+def _const_of(node: Value):
+    """The constant(s) a node recorded, or None."""
+    return getattr(node, "_const", None)
 
 
 def _power(base: float, exponent: float, node: Value) -> float:
@@ -155,19 +162,31 @@ class Value(Node):
     constant operands.
     """
 
-    __slots__ = ("data", "label", "_op", "_const")
+    __slots__ = ("data", "_label", "_op", "_const")
 
     def __init__(self, data, label: str = ""):
         if isinstance(data, Value):
             raise TypeError("Value(...) takes a number, not another Value; use the Value itself")
         self.data = _number(data, "Value")
         self.grad = 0.0
-        self.label = str(label)
+        self._label = str(label)
         self._op = ""
         self._parents = ()
         self._local_grads = ()
-        self._const = None
         self._mark = 0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _VALUE_TYPES.add(cls)  # a subclass is an operand like Value itself
+
+    @property
+    def label(self) -> str:
+        """A name for pictures and error messages ('' for none; pictures then say v0, v1, ...)."""
+        return getattr(self, "_label", "")
+
+    @label.setter
+    def label(self, text) -> None:
+        self._label = str(text)
 
     # ---- the record, read-only ---------------------------------------------------
 
@@ -192,7 +211,7 @@ class Value(Node):
         `(w0, x0, w1, 3.0, b)`; a leaf has none. `replay(node)` applies
         `node.op` to them again.
         """
-        const, parents = self._const, self._parents
+        const, parents = _const_of(self), self._parents
         if const is None:
             return parents
         if self._op in _REFLECTED:
@@ -222,20 +241,22 @@ class Value(Node):
     # ---- arithmetic --------------------------------------------------------
 
     # A number operand is kept as the node's constant; `rsub`, `rdiv` and
-    # `rpow` are the reflected forms c - x, c / x and c ** x.
+    # `rpow` are the reflected forms c - x, c / x and c ** x. For speed,
+    # `type(other) in _VALUE_TYPES` stands for isinstance(other, Value), and a
+    # float, the most common constant, skips the conversion.
 
     def __add__(self, other) -> Value:
-        if isinstance(other, Value):
+        if type(other) in _VALUE_TYPES:
             return _result(self.data + other.data, "+", (self, other), _ONE_ONE)
-        c = _number(other, "+", self)
+        c = other if type(other) is float else _number(other, "+", self)
         return _result(self.data + c, "+", (self,), _ONE, c)
 
     __radd__ = __add__
 
     def __sub__(self, other) -> Value:
-        if isinstance(other, Value):
+        if type(other) in _VALUE_TYPES:
             return _result(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
-        c = _number(other, "-", self)
+        c = other if type(other) is float else _number(other, "-", self)
         return _result(self.data - c, "-", (self,), _ONE, c)
 
     def __rsub__(self, other) -> Value:  # c - self
@@ -246,21 +267,21 @@ class Value(Node):
         return _result(-self.data, "neg", (self,), _MINUS_ONE)
 
     def __mul__(self, other) -> Value:
-        if isinstance(other, Value):
+        if type(other) in _VALUE_TYPES:
             return _result(self.data * other.data, "*", (self, other), (other.data, self.data))
-        c = _number(other, "*", self)
+        c = other if type(other) is float else _number(other, "*", self)
         return _result(self.data * c, "*", (self,), (c,), c)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other) -> Value:  # self / other: d/dself = 1/other, d/dother = -self/other^2
-        if isinstance(other, Value):
+        if type(other) in _VALUE_TYPES:
             b = other.data
             if b == 0.0:
                 raise ZeroDivisionError(f"/: division of {_describe(self)} by zero (divisor {_describe(other)})")
             q = self.data / b
             return _result(q, "/", (self, other), (1.0 / b, -q / b))
-        c = _number(other, "/", self)
+        c = other if type(other) is float else _number(other, "/", self)
         if c == 0.0:
             raise ZeroDivisionError(f"/: division of {_describe(self)} by zero")
         return _result(self.data / c, "/", (self,), (1.0 / c,), c)
@@ -407,6 +428,9 @@ class Value(Node):
         Gradients of interior nodes are recomputed on every call.
         """
         backpropagate(self, grad)
+
+
+_VALUE_TYPES = {Value}  # Value and its subclasses (each added as it is defined)
 
 
 def _sigmoid(x: float) -> float:

@@ -41,6 +41,13 @@ def test_float_and_format():
     assert math.sqrt(Value(4.0)) == 2.0  # float() makes Values usable where math wants a number
 
 
+def test_an_operation_result_has_an_empty_label_that_can_be_set():
+    y = Value(2.0) * 3.0
+    assert y.label == ""
+    y.label = 42
+    assert y.label == "42" and repr(y) == "Value(data=6.0, grad=0.0, label='42')"
+
+
 def test_label_is_a_string():
     assert Value(1.0, label=7).label == "7"
 
@@ -53,7 +60,7 @@ def test_slots_reject_misspelled_attributes():
     assert set(Value.__slots__) | set(Node.__slots__) == {
         "data",
         "grad",
-        "label",
+        "_label",
         "_op",
         "_const",
         "_parents",
