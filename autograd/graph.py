@@ -55,17 +55,21 @@ def _order(root: Node, leaves: bool) -> list[Node]:
         pop = stack.pop
         while stack:
             node = pop()
-            mark = node._mark
-            if mark < seen:  # first visit: come back to it after its parents
+            if node._mark == seen:  # second visit: all of its parents are placed
+                node._mark = placed
+                place(node)
+                continue
+            while node._mark < seen:  # first visit: come back to it after its parents
                 node._mark = seen
                 push(node)
                 parents = node._parents
-                # parents go on in reverse so that the first one comes off the stack first
-                # (one and two parents, the usual cases, are spelled out: no iterator to make)
+                # Parents go on in reverse, so that the first comes off the stack first.
+                # One new parent (a chain) is visited at once, without the stack.
                 if len(parents) == 1:
                     p = parents[0]
                     if p._mark < seen and (leaves or p._parents):
-                        push(p)
+                        node = p
+                        continue
                 elif len(parents) == 2:
                     p, q = parents
                     if q._mark < seen and (leaves or q._parents):
@@ -76,9 +80,7 @@ def _order(root: Node, leaves: bool) -> list[Node]:
                     for p in reversed(parents):
                         if p._mark < seen and (leaves or p._parents):
                             push(p)
-            elif mark == seen:  # second visit: all of its parents are placed
-                node._mark = placed
-                place(node)
+                break
         return order
 
 
