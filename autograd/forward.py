@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from autograd.graph import topological_order
+from autograd.graph import edges, topological_order
 from autograd.value import Value
 
 __all__ = ["jvp", "forward_derivatives", "jacobian"]
@@ -85,7 +85,7 @@ def _forward_sweep(order: list[Value], seeds: dict) -> dict:
     tangent: dict = {}
     for node in order:
         t = seeds.get(node)
-        for parent, local in zip(node._parents, node._local_grads):
+        for parent, local in edges(node):
             tp = tangent.get(parent)
             if tp is not None:
                 t = local * tp if t is None else t + local * tp
@@ -101,7 +101,7 @@ def _reverse_sweep(output: Value) -> dict:
     adjoint[output] = 1.0
     for node in reversed(order):
         g = adjoint[node]
-        for parent, local in zip(node._parents, node._local_grads):
+        for parent, local in edges(node):
             adjoint[parent] += local * g
     return adjoint
 

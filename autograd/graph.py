@@ -17,10 +17,40 @@ import threading
 __all__ = ["Node", "topological_order", "backpropagate", "zero_grad"]
 
 
+def read_only(name: str, get, doc: str) -> property:
+    """A property that refuses assignment with a message saying why."""
+
+    def refuse(self, value):
+        raise AttributeError(
+            f"Value.{name} is read-only: it records how the node was made; build a new node with an operation instead"
+        )
+
+    return property(get, refuse, None, doc)
+
+
 class Node:
-    """A node of the computation graph: its gradient, its parents, the local derivative of each edge."""
+    """A node of the computation graph: its gradient, its parents, the local derivative of each edge.
+
+    `_parents` and `_local_grads` are tuples, in written order, except that
+    a node with one parent (most nodes: `exp`, `relu`, `x * 2.0` ...) keeps
+    that parent and its local derivative themselves. A 1-tuple per node
+    would be two more objects for the cyclic garbage collector to visit,
+    again and again while a graph grows. `parents` and `local_grads` always
+    give tuples.
+    """
 
     __slots__ = ("grad", "_parents", "_local_grads", "_mark")
+
+    parents = read_only(
+        "parents",
+        lambda self: self._parents if type(self._parents) is tuple else (self._parents,),
+        "The Values this node was computed from, in written order (a tuple).",
+    )
+    local_grads = read_only(
+        "local_grads",
+        lambda self: self._local_grads if type(self._parents) is tuple else (self._local_grads,),
+        "d(this node)/d(parent) for each parent, in the order of `parents` (a tuple of floats).",
+    )
 
     def _backward(self) -> None:
         """Add this node's share to its parents' gradients: local × self.grad on each edge.
@@ -30,8 +60,16 @@ class Node:
         `backward()` does the same for every node in reverse topological order.
         """
         g = self.grad
-        for parent, local in zip(self._parents, self._local_grads):
+        for parent, local in edges(self):
             parent.grad += local * g
+
+
+def edges(node: Node):
+    """The (parent, local derivative) pairs of `node`, in written order."""
+    parents = node._parents
+    if type(parents) is tuple:
+        return zip(parents, node._local_grads)
+    return ((parents, node._local_grads),)
 
 
 # Each traversal stamps the nodes it reaches with two fresh numbers, "seen"
@@ -65,10 +103,9 @@ def _order(root: Node, leaves: bool) -> list[Node]:
                 parents = node._parents
                 # Parents go on in reverse, so that the first comes off the stack first.
                 # One new parent (a chain) is visited at once, without the stack.
-                if len(parents) == 1:
-                    p = parents[0]
-                    if p._mark < seen and (leaves or p._parents):
-                        node = p
+                if type(parents) is not tuple:  # one parent
+                    if parents._mark < seen and (leaves or parents._parents):
+                        node = parents
                         continue
                 elif len(parents) == 2:
                     p, q = parents
@@ -131,8 +168,8 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
         for node in reversed(order):  # the chain rule: each edge adds local × upstream
             g = node.grad
             parents = node._parents
-            if len(parents) == 1:
-                parents[0].grad += node._local_grads[0] * g
+            if type(parents) is not tuple:  # one parent
+                parents.grad += node._local_grads * g
             elif len(parents) == 2:
                 p, q = parents
                 local_p, local_q = node._local_grads

@@ -33,18 +33,15 @@ import numbers
 import operator
 from contextlib import ContextDecorator
 
-from autograd.graph import Node, backpropagate
+from autograd.graph import Node, backpropagate, read_only
 
 __all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled", "dot", "total", "replay"]
 
 _grad_enabled = True
 
-# Local-derivative tuples that many nodes share; sharing them keeps nodes small.
-_ONE = (1.0,)
-_ZERO = (0.0,)
+# Local-derivative pairs that many nodes share; sharing them keeps nodes small.
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
-_MINUS_ONE = (-1.0,)
 _SQRT_2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
@@ -101,14 +98,15 @@ def _number(x, op: str, node: Value | None = None) -> float:
 _new = object.__new__  # makes a node without __init__: _result fills in already checked fields
 
 
-def _result(data: float, op: str, parents: tuple, local_grads: tuple, const=None) -> Value:
+def _result(data: float, op: str, parents, local_grads, const=None) -> Value:
     """Make the node an operation returns; under `no_grad()` it is a bare leaf.
 
-    `const` is the operation's constant operand (a float), or its constants
-    and parameters (a tuple), or None when every operand is a parent. Slots
-    nobody needs stay empty (no label, no constant): the garbage collector
-    skips an empty slot, and it visits every node again and again while a
-    graph grows.
+    `parents` and `local_grads` are tuples, or for one parent the parent and
+    its local derivative themselves (see `Node`). `const` is the operation's
+    constant operand (a float), or its constants and parameters (a tuple),
+    or None when every operand is a parent. Slots nobody needs stay empty
+    (no label, no constant): the garbage collector skips an empty slot, and
+    it visits every node again and again while a graph grows.
     """
     out = _new(Value)
     out.data = data
@@ -143,15 +141,6 @@ def _power(base: float, exponent: float, node: Value) -> float:
         return base**exponent
     except OverflowError:
         raise OverflowError(f"**: {base!r} ** {exponent!r} is too large for a float{where}") from None
-
-
-def _read_only(name: str, get, doc: str) -> property:
-    def refuse(self, value):
-        raise AttributeError(
-            f"Value.{name} is read-only: it records how the node was made; build a new node with an operation instead"
-        )
-
-    return property(get, refuse, None, doc)
 
 
 class Value(Node):
@@ -190,16 +179,8 @@ class Value(Node):
 
     # ---- the record, read-only ---------------------------------------------------
 
-    op = _read_only(
+    op = read_only(
         "op", lambda self: self._op, "The operation that made this node (`+`, `*`, `tanh` ...), '' for a leaf."
-    )
-    parents = _read_only(
-        "parents", lambda self: self._parents, "The Values this node was computed from, in written order (a tuple)."
-    )
-    local_grads = _read_only(
-        "local_grads",
-        lambda self: self._local_grads,
-        "d(this node)/d(parent) for each parent, in the order of `parents` (a tuple of floats).",
     )
 
     @property
@@ -211,7 +192,7 @@ class Value(Node):
         `(w0, x0, w1, 3.0, b)`; a leaf has none. `replay(node)` applies
         `node.op` to them again.
         """
-        const, parents = _const_of(self), self._parents
+        const, parents = _const_of(self), self.parents
         if const is None:
             return parents
         if self._op in _REFLECTED:
@@ -226,7 +207,7 @@ class Value(Node):
     @property
     def _prev(self) -> set:
         """micrograd's name: the set of this node's parents (the lecture's `draw_dot` and `build_topo` read it)."""
-        return set(self._parents)
+        return set(self.parents)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -249,7 +230,7 @@ class Value(Node):
         if type(other) in _VALUE_TYPES:
             return _result(self.data + other.data, "+", (self, other), _ONE_ONE)
         c = other if type(other) is float else _number(other, "+", self)
-        return _result(self.data + c, "+", (self,), _ONE, c)
+        return _result(self.data + c, "+", self, 1.0, c)
 
     __radd__ = __add__
 
@@ -257,20 +238,20 @@ class Value(Node):
         if type(other) in _VALUE_TYPES:
             return _result(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
         c = other if type(other) is float else _number(other, "-", self)
-        return _result(self.data - c, "-", (self,), _ONE, c)
+        return _result(self.data - c, "-", self, 1.0, c)
 
     def __rsub__(self, other) -> Value:  # c - self
         c = _number(other, "-", self)
-        return _result(c - self.data, "rsub", (self,), _MINUS_ONE, c)
+        return _result(c - self.data, "rsub", self, -1.0, c)
 
     def __neg__(self) -> Value:
-        return _result(-self.data, "neg", (self,), _MINUS_ONE)
+        return _result(-self.data, "neg", self, -1.0)
 
     def __mul__(self, other) -> Value:
         if type(other) in _VALUE_TYPES:
             return _result(self.data * other.data, "*", (self, other), (other.data, self.data))
         c = other if type(other) is float else _number(other, "*", self)
-        return _result(self.data * c, "*", (self,), (c,), c)
+        return _result(self.data * c, "*", self, c, c)
 
     __rmul__ = __mul__
 
@@ -284,14 +265,14 @@ class Value(Node):
         c = other if type(other) is float else _number(other, "/", self)
         if c == 0.0:
             raise ZeroDivisionError(f"/: division of {_describe(self)} by zero")
-        return _result(self.data / c, "/", (self,), (1.0 / c,), c)
+        return _result(self.data / c, "/", self, 1.0 / c, c)
 
     def __rtruediv__(self, other) -> Value:  # c / self: d/dself = -c/self^2
         c, b = _number(other, "/", self), self.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division of {c!r} by zero (divisor {_describe(self)})")
         q = c / b
-        return _result(q, "rdiv", (self,), (-q / b,), c)
+        return _result(q, "rdiv", self, -q / b, c)
 
     def __pow__(self, other) -> Value:
         x = self.data
@@ -301,13 +282,13 @@ class Value(Node):
             d_dy = out * math.log(x) if x > 0.0 else (0.0 if x == 0.0 else math.nan)
             return _result(out, "**", (self, other), (_power_slope(x, y), d_dy))
         n = _number(other, "**", self)
-        return _result(_power(x, n, self), "**", (self,), (_power_slope(x, n),), n)
+        return _result(_power(x, n, self), "**", self, _power_slope(x, n), n)
 
     def __rpow__(self, other) -> Value:  # c ** x: d/dx = c^x ln c
         c = _number(other, "**", self)
         out = _power(c, self.data, self)
         d_dx = out * math.log(c) if c > 0.0 else (0.0 if c == 0.0 else math.nan)
-        return _result(out, "rpow", (self,), (d_dx,), c)
+        return _result(out, "rpow", self, d_dx, c)
 
     # ---- functions -----------------------------------------------------------
 
@@ -317,55 +298,55 @@ class Value(Node):
             e = math.exp(x)
         except OverflowError:
             raise OverflowError(f"exp: exp({_describe(self)}) is too large for a float") from None
-        return _result(e, "exp", (self,), (e,))
+        return _result(e, "exp", self, e)
 
     def log(self) -> Value:
         """Natural logarithm."""
         x = self.data
         if x <= 0.0:
             raise DomainError(f"log: log({_describe(self)}) is undefined; log needs a positive number")
-        return _result(math.log(x), "log", (self,), (1.0 / x,))
+        return _result(math.log(x), "log", self, 1.0 / x)
 
     def sqrt(self) -> Value:
         x = self.data
         if x < 0.0:
             raise DomainError(f"sqrt: sqrt({_describe(self)}) is undefined; sqrt needs a number >= 0")
         s = math.sqrt(x)
-        return _result(s, "sqrt", (self,), (0.5 / s if s else math.inf,))
+        return _result(s, "sqrt", self, 0.5 / s if s else math.inf)
 
     def __abs__(self) -> Value:
         x = self.data
-        return _result(abs(x), "abs", (self,), (1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0),))
+        return _result(abs(x), "abs", self, 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
 
     abs = __abs__
 
     def sin(self) -> Value:
         x = self.data
         if not math.isfinite(x):
-            return _result(math.nan, "sin", (self,), (math.nan,))
-        return _result(math.sin(x), "sin", (self,), (math.cos(x),))
+            return _result(math.nan, "sin", self, math.nan)
+        return _result(math.sin(x), "sin", self, math.cos(x))
 
     def cos(self) -> Value:
         x = self.data
         if not math.isfinite(x):
-            return _result(math.nan, "cos", (self,), (math.nan,))
-        return _result(math.cos(x), "cos", (self,), (-math.sin(x),))
+            return _result(math.nan, "cos", self, math.nan)
+        return _result(math.cos(x), "cos", self, -math.sin(x))
 
     # ---- activation functions (section 6 of the lecture notes) ------------------------
 
     def tanh(self) -> Value:
         t = math.tanh(self.data)  # math.tanh never overflows
-        return _result(t, "tanh", (self,), (1.0 - t * t,))
+        return _result(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self) -> Value:
         s = _sigmoid(self.data)
-        return _result(s, "sigmoid", (self,), (s * (1.0 - s),))
+        return _result(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
         x = self.data
         if x > 0.0:
-            return _result(x, "relu", (self,), _ONE)
-        return _result(0.0 if x == x else x, "relu", (self,), _ZERO)  # nan stays nan
+            return _result(x, "relu", self, 1.0)
+        return _result(0.0 if x == x else x, "relu", self, 0.0)  # nan stays nan
 
     def leaky_relu(self, alpha=0.01) -> Value:
         """x if x > 0 else alpha * x. A `Value` alpha is learnable (parametric ReLU, a second parent)."""
@@ -376,43 +357,43 @@ class Value(Node):
                 return _result(x, "leaky_relu", (self, alpha), (1.0, 0.0))
             return _result(a * x, "leaky_relu", (self, alpha), (a, x))
         a = _number(alpha, "leaky_relu", self)
-        return _result(x if x > 0.0 else a * x, "leaky_relu", (self,), (1.0 if x > 0.0 else a,), a)
+        return _result(x if x > 0.0 else a * x, "leaky_relu", self, 1.0 if x > 0.0 else a, a)
 
     def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
         """Clamp to [min_val, max_val]; slope 1 inside (borders included), 0 outside."""
         x, min_val, max_val = self.data, _number(min_val, "hardtanh", self), _number(max_val, "hardtanh", self)
         bounds = (min_val, max_val)
         if x < min_val:
-            return _result(min_val, "hardtanh", (self,), _ZERO, bounds)
+            return _result(min_val, "hardtanh", self, 0.0, bounds)
         if x > max_val:
-            return _result(max_val, "hardtanh", (self,), _ZERO, bounds)
-        return _result(x, "hardtanh", (self,), _ONE, bounds)
+            return _result(max_val, "hardtanh", self, 0.0, bounds)
+        return _result(x, "hardtanh", self, 1.0, bounds)
 
     def softplus(self) -> Value:
         """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|) so it never overflows."""
         x = self.data
-        return _result(max(x, 0.0) + math.log1p(math.exp(-abs(x))), "softplus", (self,), (_sigmoid(x),))
+        return _result(max(x, 0.0) + math.log1p(math.exp(-abs(x))), "softplus", self, _sigmoid(x))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x if x >= 0 else alpha (e^x - 1)."""
         x, alpha = self.data, _number(alpha, "elu", self)
         if x >= 0.0:
-            return _result(x, "elu", (self,), _ONE, alpha)
-        return _result(alpha * math.expm1(x), "elu", (self,), (alpha * math.exp(x),), alpha)
+            return _result(x, "elu", self, 1.0, alpha)
+        return _result(alpha * math.expm1(x), "elu", self, alpha * math.exp(x), alpha)
 
     def gelu(self) -> Value:
         """x * Phi(x), Phi the standard normal distribution function (exact, via erf)."""
         x = self.data
         if math.isinf(x):  # the limits; x * Phi(x) would give inf * 0 = nan at -inf
-            return _result(max(x, 0.0), "gelu", (self,), (1.0 if x > 0.0 else 0.0,))
+            return _result(max(x, 0.0), "gelu", self, 1.0 if x > 0.0 else 0.0)
         cdf = 0.5 * math.erfc(-x / _SQRT_2)  # erfc keeps precision far in the negative tail
         pdf = _INV_SQRT_2PI * math.exp(-0.5 * x * x)
-        return _result(x * cdf, "gelu", (self,), (cdf + x * pdf,))
+        return _result(x * cdf, "gelu", self, cdf + x * pdf)
 
     def step(self) -> Value:
         """Heaviside step of the perceptron: 0 if x <= 0 else 1. Its gradient is 0."""
         x = self.data
-        return _result(1.0 if x > 0.0 else (0.0 if x <= 0.0 else x), "step", (self,), _ZERO)  # nan stays nan
+        return _result(1.0 if x > 0.0 else (0.0 if x <= 0.0 else x), "step", self, 0.0)  # nan stays nan
 
     def linear(self) -> Value:
         """The identity, as an activation for regression outputs."""

@@ -7,11 +7,11 @@ def check_topological_order(root, order):
     assert len(position) == len(order), "a node appears twice"
     assert order[-1] is root
     for node in order:
-        for parent in node._parents:
+        for parent in node.parents:
             assert position[id(parent)] < position[id(node)]
     reachable, stack = {id(root)}, [root]
     while stack:
-        for parent in stack.pop()._parents:
+        for parent in stack.pop().parents:
             if id(parent) not in reachable:
                 reachable.add(id(parent))
                 stack.append(parent)

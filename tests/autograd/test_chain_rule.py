@@ -31,9 +31,9 @@ def test_how_column_of_the_table():
     """Each gradient is the upstream gradient times the local derivative, as the table's last column writes it."""
     a, b, c, d, g, h, i, f = build()
     f.backward()
-    assert f._local_grads == (2 * 21.0,)  # df/di = 2 i = 42
-    assert i._local_grads == (7.0, 3.0)  # di/dg = h, di/dh = g
-    assert g._local_grads == h._local_grads == (1.0, 1.0)
+    assert f.local_grads == (2 * 21.0,)  # df/di = 2 i = 42
+    assert i.local_grads == (7.0, 3.0)  # di/dg = h, di/dh = g
+    assert g.local_grads == h.local_grads == (1.0, 1.0)
     assert g.grad == 42 * 7 and h.grad == 42 * 3
     assert i.grad == 2 * 21
     # df/da = df/di * di/dg * dg/da = 42 * 7 * 1, and likewise for the other leaves

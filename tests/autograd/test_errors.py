@@ -96,7 +96,7 @@ def test_numpy_scalars_are_numbers_and_results_are_plain_floats(n):
     for r in results:
         assert isinstance(r, Value), r
         assert type(r.data) is float
-    assert (n * x)._parents == (x,)  # NumPy did not take over the operation
+    assert (n * x).parents == (x,)  # NumPy did not take over the operation
     v = Value(n)
     assert type(v.data) is float and v.data == float(n)
     out = n * x + x * n

@@ -185,7 +185,7 @@ def test_backward_twice_doubles_leaves_and_keeps_interior(program):
     # first total, so cancelling paths (e.g. exp(x) - x near 0) round differently; scale by their size.
     size = {id(v): 0.0 for v in leaves}
     for node in order:
-        for parent, local in zip(node._parents, node._local_grads):
+        for parent, local in zip(node.parents, node.local_grads):
             if id(parent) in size:
                 size[id(parent)] += abs(local * node.grad)
     for leaf, grad in zip(leaves, leaf_first):

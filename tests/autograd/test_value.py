@@ -11,7 +11,7 @@ from autograd.graph import Node
 
 def test_new_value():
     v = Value(3)
-    assert (v.data, v.grad, v.label, v._op, v._parents, v._local_grads) == (3.0, 0.0, "", "", (), ())
+    assert (v.data, v.grad, v.label, v._op, v.parents, v.local_grads) == (3.0, 0.0, "", "", (), ())
     assert type(v.data) is float and type(v.grad) is float
 
 
@@ -80,24 +80,24 @@ def test_identity_semantics():
 def test_parents_are_an_ordered_tuple_and_a_times_a_keeps_both_edges():
     a, b = Value(2.0), Value(5.0)
     prod = a * b
-    assert prod._parents == (a, b) and prod._local_grads == (5.0, 2.0)
-    assert (b * a)._parents == (b, a)
+    assert prod.parents == (a, b) and prod.local_grads == (5.0, 2.0)
+    assert (b * a).parents == (b, a)
     square = a * a
-    assert square._parents == (a, a) and square._local_grads == (2.0, 2.0)
-    assert isinstance(square._parents, tuple) and isinstance(square._local_grads, tuple)
+    assert square.parents == (a, a) and square.local_grads == (2.0, 2.0)
+    assert isinstance(square.parents, tuple) and isinstance(square.local_grads, tuple)
     diff = a - b
-    assert diff._parents == (a, b) and diff._local_grads == (1.0, -1.0)
+    assert diff.parents == (a, b) and diff.local_grads == (1.0, -1.0)
     quotient = a / b
-    assert quotient._local_grads == (1 / 5.0, -2.0 / 25.0)
+    assert quotient.local_grads == (1 / 5.0, -2.0 / 25.0)
 
 
 def test_numbers_stay_numbers():
     """x * 2.0 needs no leaf node for 2.0: one parent, local derivative 2."""
     x = Value(3.0)
     for node in (x * 2.0, 2.0 * x):
-        assert node._parents == (x,) and node._local_grads == (2.0,)
-    assert (2.0 - x)._local_grads == (-1.0,)
-    assert (2.0 / x)._local_grads == (pytest.approx(-2.0 / 9.0),)
+        assert node.parents == (x,) and node.local_grads == (2.0,)
+    assert (2.0 - x).local_grads == (-1.0,)
+    assert (2.0 / x).local_grads == (pytest.approx(-2.0 / 9.0),)
 
 
 @pytest.mark.parametrize(
@@ -129,12 +129,12 @@ def test_dot_and_total_are_single_nodes_with_many_parents():
     xs = [Value(float(-i)) for i in range(5)]
     b = Value(0.5)
     z = dot(ws, xs, b)
-    local = {id(p): g for p, g in zip(z._parents, z._local_grads)}  # one edge per Value operand
-    assert len(z._parents) == 11 and set(local) == {id(v) for v in ws + xs + [b]}
+    local = {id(p): g for p, g in zip(z.parents, z.local_grads)}  # one edge per Value operand
+    assert len(z.parents) == 11 and set(local) == {id(v) for v in ws + xs + [b]}
     assert all(local[id(w)] == x.data and local[id(x)] == w.data for w, x in zip(ws, xs)) and local[id(b)] == 1.0
     assert z.data == sum(-(i * i) for i in range(5)) + 0.5
     s = total(xs)
-    assert s._parents == tuple(xs) and s.data == -10.0
+    assert s.parents == tuple(xs) and s.data == -10.0
     assert total([]).data == 0.0 and total([1, 2.5]).data == 3.5
     assert dot([1.0, 2.0], [3.0, 4.0], 1.0).data == 12.0
 
@@ -143,7 +143,7 @@ def test_no_grad_results_are_leaves():
     x = Value(2.0)
     with no_grad():
         y = x * 3.0
-    assert y._parents == () and y._op == "" and y.data == 6.0
+    assert y.parents == () and y._op == "" and y.data == 6.0
 
 
 def test_public_views_of_the_record():

@@ -117,7 +117,7 @@ def test_step_changes_only_data_and_never_grows_the_graph(cls):
     opt.step()
     assert is_grad_enabled()  # no_grad() was left again
     assert model.parameters() == params  # the very same Value objects
-    assert all(p._op == "" and p._parents == () for p in params)
+    assert all(p._op == "" and p.parents == () for p in params)
     assert [p.data for p in params] != before
     opt.zero_grad()
     assert all(p.grad == 0.0 for p in params)
