@@ -80,8 +80,12 @@ _stamp = 0
 _walking = threading.Lock()
 
 
-def _order(root: Node, leaves: bool) -> list[Node]:
-    """Topological order of what `root` depends on; without the leaves when `leaves` is False."""
+def _order(root: Node, backward: bool) -> list[Node]:
+    """Topological order of what `root` depends on.
+
+    For the backward pass (`backward=True`) the leaves are left out, and
+    each node's gradient is set to 0 as it is placed.
+    """
     global _stamp
     with _walking:
         _stamp += 2
@@ -95,6 +99,8 @@ def _order(root: Node, leaves: bool) -> list[Node]:
             node = pop()
             if node._mark == seen:  # second visit: all of its parents are placed
                 node._mark = placed
+                if backward:
+                    node.grad = 0.0
                 place(node)
                 continue
             while node._mark < seen:  # first visit: come back to it after its parents
@@ -104,18 +110,18 @@ def _order(root: Node, leaves: bool) -> list[Node]:
                 # Parents go on in reverse, so that the first comes off the stack first.
                 # One new parent (a chain) is visited at once, without the stack.
                 if type(parents) is not tuple:  # one parent
-                    if parents._mark < seen and (leaves or parents._parents):
+                    if parents._mark < seen and (not backward or parents._parents):
                         node = parents
                         continue
                 elif len(parents) == 2:
                     p, q = parents
-                    if q._mark < seen and (leaves or q._parents):
+                    if q._mark < seen and (not backward or q._parents):
                         push(q)
-                    if p._mark < seen and (leaves or p._parents):
+                    if p._mark < seen and (not backward or p._parents):
                         push(p)
                 else:
                     for p in reversed(parents):
-                        if p._mark < seen and (leaves or p._parents):
+                        if p._mark < seen and (not backward or p._parents):
                             push(p)
                 break
         return order
@@ -137,7 +143,7 @@ def topological_order(root: Node) -> list[Node]:
     order is a, b, a + b, c, d, c + d, the product, the square.
     """
     _check_node(root, "topological_order")
-    return _order(root, leaves=True)
+    return _order(root, backward=False)
 
 
 def backpropagate(root: Node, grad: float = 1.0) -> None:
@@ -161,9 +167,7 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        order = _order(root, leaves=False)
-        for node in order:
-            node.grad = 0.0
+        order = _order(root, backward=True)  # interior nodes only, their gradients zeroed
         root.grad += seed
         for node in reversed(order):  # the chain rule: each edge adds local × upstream
             g = node.grad
@@ -187,5 +191,5 @@ def zero_grad(*roots: Node) -> None:
     """Set `.grad` to 0 on every node that any of `roots` depends on."""
     for root in roots:
         _check_node(root, "zero_grad")
-        for node in _order(root, leaves=True):
+        for node in _order(root, backward=False):
             node.grad = 0.0

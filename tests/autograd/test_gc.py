@@ -31,7 +31,7 @@ def test_backward_restores_the_collector_setting(restore_gc, enabled):
 def test_backward_restores_the_collector_even_on_error(restore_gc, monkeypatch):
     gc.enable()
 
-    def broken(root, leaves):
+    def broken(root, backward):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(autograd.graph, "_order", broken)
