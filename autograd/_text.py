@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autograd.value import Value, _const_of
+from autograd.value import _REFLECTED, Value, _const_of
 
 
 def check_root(root, who: str) -> None:
@@ -60,7 +60,6 @@ def constant(number: float, bracket: bool = True) -> str:
 
 
 _INFIX = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**", "rsub": "-", "rdiv": "/", "rpow": "**"}
-_REFLECTED = ("rsub", "rdiv", "rpow")
 
 
 def _constant_form(node: Value) -> tuple[str, str] | None:
@@ -78,6 +77,17 @@ def _numbers(node: Value) -> list[float]:
     return [item for item in node.operands if not isinstance(item, Value)]
 
 
+def _dot_constant(node: Value) -> float:
+    """The constant term of a dot node: its number bias plus the products of two numbers."""
+    operands = node.operands
+    n = len(operands) // 2
+    pairs = zip(operands[0 : 2 * n : 2], operands[1 : 2 * n : 2])
+    extra = sum(w * x for w, x in pairs if not isinstance(w, Value) and not isinstance(x, Value))
+    if len(operands) % 2 and not isinstance(operands[-1], Value):
+        extra += operands[-1]
+    return extra
+
+
 def op_text(node: Value) -> str:
     """What an operation node shows: `+`, `tanh`, `* 0.5`, `2 -`, `hardtanh(-2, 2)`, `leaky_relu(0.1)`, `sum + 2`."""
     pieces = _constant_form(node)
@@ -85,7 +95,10 @@ def op_text(node: Value) -> str:
         left, right = pieces
         return left or right
     numbers = _numbers(node)
-    if not numbers or node.op == "dot":  # dot's numbers are its multipliers, shown on the edges
+    if node.op == "dot":  # its numbers times Values are local derivatives, on the edges; the rest is a constant
+        extra = _dot_constant(node)
+        return f"dot + {constant(extra)}" if extra else "dot"
+    if not numbers:
         return node.op
     if node.op == "sum":
         return f"sum + {constant(sum(numbers))}"

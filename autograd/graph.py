@@ -29,17 +29,23 @@ def read_only(name: str, get, doc: str) -> property:
 
 
 class Node:
-    """A node of the computation graph: its gradient, its parents, the local derivative of each edge.
+    """A node of the computation graph: its gradient, the operation that made it, its parents
+    and the local derivative of each edge.
 
     `_parents` and `_local_grads` are tuples, in written order, except that
     a node with one parent (most nodes: `exp`, `relu`, `x * 2.0` ...) keeps
     that parent and its local derivative themselves. A 1-tuple per node
     would be two more objects for the cyclic garbage collector to visit,
     again and again while a graph grows. `parents` and `local_grads` always
-    give tuples.
+    give tuples. A leaf has the operation "" and no parents.
     """
 
-    __slots__ = ("grad", "_parents", "_local_grads", "_mark")
+    __slots__ = ("grad", "_operation", "_parents", "_local_grads", "_mark")
+
+    op = read_only(
+        "op", lambda self: self._operation, "The operation that made this node (`+`, `*`, `tanh` ...), '' for a leaf."
+    )
+    _op = read_only("_op", lambda self: self._operation, "micrograd's name for `op` (the lecture's draw_dot reads it).")
 
     parents = read_only(
         "parents",
@@ -62,6 +68,13 @@ class Node:
         g = self.grad
         for parent, local in edges(self):
             parent.grad += local * g
+
+    def __setstate__(self, state) -> None:
+        """Unpickling and copying: the slots as saved, but no traversal stamp (it means nothing in another process)."""
+        slots = state[1] if isinstance(state, tuple) else state
+        for name, value in (slots or {}).items():
+            setattr(self, name, value)
+        self._mark = 0
 
 
 def edges(node: Node):
@@ -95,6 +108,7 @@ def _order(root: Node, backward: bool) -> list[Node]:
         stack = [root]
         push = stack.append
         pop = stack.pop
+        keep_leaves = not backward
         while stack:
             node = pop()
             if node._mark == seen:  # second visit: all of its parents are placed
@@ -103,25 +117,26 @@ def _order(root: Node, backward: bool) -> list[Node]:
                     node.grad = 0.0
                 place(node)
                 continue
-            while node._mark < seen:  # first visit: come back to it after its parents
+            # First visit: the node goes back on the stack, its new parents above it
+            # (reversed, so that the first parent comes off first). Along a chain of
+            # single parents the walk goes straight on, without the stack.
+            while node._mark < seen:
                 node._mark = seen
                 push(node)
                 parents = node._parents
-                # Parents go on in reverse, so that the first comes off the stack first.
-                # One new parent (a chain) is visited at once, without the stack.
                 if type(parents) is not tuple:  # one parent
-                    if parents._mark < seen and (not backward or parents._parents):
+                    if parents._mark < seen and (keep_leaves or parents._operation):
                         node = parents
                         continue
-                elif len(parents) == 2:
+                elif len(parents) == 2:  # the usual many: spelled out, no iterator to make
                     p, q = parents
-                    if q._mark < seen and (not backward or q._parents):
+                    if q._mark < seen and (keep_leaves or q._operation):
                         push(q)
-                    if p._mark < seen and (not backward or p._parents):
+                    if p._mark < seen and (keep_leaves or p._operation):
                         push(p)
                 else:
                     for p in reversed(parents):
-                        if p._mark < seen and (not backward or p._parents):
+                        if p._mark < seen and (keep_leaves or p._operation):
                             push(p)
                 break
         return order
@@ -157,7 +172,7 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
     if isinstance(grad, bool) or not isinstance(grad, numbers.Real):
         raise TypeError(f"backward: grad must be a number, not {type(grad).__name__} {grad!r}")
     seed = float(grad)
-    if not root._parents:  # a leaf: its own gradient is all there is
+    if not root._operation:  # a leaf: its own gradient is all there is
         root.grad += seed
         return
     # The pass allocates many short-lived objects (the order, new grad

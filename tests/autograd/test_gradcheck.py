@@ -13,7 +13,7 @@ from autograd import GradcheckError, Value, analytic_gradient, gradcheck, no_gra
 def wrong_square(x, factor=3.0):
     """x ** 2 with a deliberately wrong local derivative factor * x (right: 2x)."""
     out = Value(x.data**2)
-    out._op = "wrong**2"
+    out._operation = "wrong**2"
     out._parents = (x,)
     out._local_grads = (factor * x.data,)
     return out
@@ -65,7 +65,7 @@ def test_gradcheck_error_is_an_assertion_error():
 def test_monkeypatched_wrong_operation_is_caught(monkeypatch):
     def sin_with_wrong_slope(self):  # slope sin x instead of cos x
         out = Value(math.sin(self.data))
-        out._op, out._parents, out._local_grads = "sin", (self,), (math.sin(self.data),)
+        out._operation, out._parents, out._local_grads = "sin", (self,), (math.sin(self.data),)
         return out
 
     x = Value(0.4, label="x")

@@ -197,7 +197,7 @@ def test_every_entry_has_several_points(entry):
 
 
 # Callables in the class that are not operations on values.
-NOT_OPERATIONS = {"__init__", "__repr__", "__float__", "__format__", "backward"}
+NOT_OPERATIONS = {"__init__", "__init_subclass__", "__setstate__", "__repr__", "__float__", "__format__", "backward"}
 # Functions in `autograd.value` that build no node of their own (replay repeats a node's operation).
 NOT_NODE_FUNCTIONS = {"is_grad_enabled", "replay"}
 

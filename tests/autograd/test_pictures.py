@@ -156,6 +156,9 @@ def test_constants_are_read_from_the_record():
         (x.elu(0.7), "elu(0.7)"),
         (total([x, 2.0, x]), "sum + 2"),
         (x.tanh(), "tanh"),
+        (dot([x], [x], 3.0), "dot + 3"),  # a number bias
+        (dot([x, 4.0], [2.0, 5.0]), "dot + 20"),  # 4 * 5, a product of two numbers
+        (dot([x, 4.0], [2.0, x]), "dot"),  # numbers times Values are local derivatives, on the edges
     ]
     for node, text in cases:
         if text is not None:

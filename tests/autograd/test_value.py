@@ -1,11 +1,15 @@
 """The Value object itself: repr, float, format, __slots__, identity
 semantics, ordered parents, and what each operation records."""
 
+import copy
 import math
+import pickle
+import subprocess
+import sys
 
 import pytest
 
-from autograd import Value, dot, no_grad, total
+from autograd import Value, dot, no_grad, topological_order, total
 from autograd.graph import Node
 
 
@@ -58,15 +62,8 @@ def test_slots_reject_misspelled_attributes():
         v.gard = 1.0
     assert not hasattr(v, "__dict__")
     assert set(Value.__slots__) | set(Node.__slots__) == {
-        "data",
-        "grad",
-        "_label",
-        "_op",
-        "_const",
-        "_parents",
-        "_local_grads",
-        "_mark",
-    }
+        "data", "_label", "_const", "grad", "_operation", "_parents", "_local_grads", "_mark"
+    }  # fmt: skip
 
 
 def test_identity_semantics():
@@ -168,11 +165,85 @@ def test_micrograd_prev_is_the_set_of_parents():
 
 def test_backward_by_hand_with_micrograd_backward():
     a, b = Value(2.0), Value(-3.0)
-    c = a * b
-    d = c.tanh() + a
+    c = a * b  # -6
+    t = c.tanh()
+    d = t + a
     d.grad = 1.0
     d._backward()
-    assert (c.grad, a.grad) == (0.0, 1.0)  # only d's own edges so far
-    c.grad = d.local_grads[0]
+    assert (t.grad, a.grad, c.grad) == (1.0, 1.0, 0.0)  # only d's own edges so far
+    t._backward()
+    slope = 1.0 - math.tanh(-6.0) ** 2  # d tanh(c)/dc, by hand
+    assert c.grad == pytest.approx(slope, rel=1e-15)
     c._backward()
-    assert (a.grad, b.grad) == (1.0 + c.grad * -3.0, c.grad * 2.0)
+    assert a.grad == pytest.approx(1.0 + slope * -3.0, rel=1e-15) and b.grad == pytest.approx(slope * 2.0, rel=1e-15)
+    by_hand = (a.grad, b.grad)
+    a.grad = b.grad = 0.0
+    d.backward()
+    assert (a.grad, b.grad) == by_hand
+
+
+def test_micrograd_names_are_read_only_views_too():
+    y = Value(2.0) * 3.0
+    for name in ("_op", "_prev", "operands"):
+        with pytest.raises(AttributeError, match=f"Value.{name} is read-only"):
+            setattr(y, name, None)
+    assert (y._op, y.op) == ("*", "*")
+
+
+@pytest.mark.parametrize("call", [lambda: Value(1.0, (), "+"), lambda: Value(1.0, (Value(2.0),))])
+def test_micrograd_constructor_form_gets_a_clear_error(call):
+    with pytest.raises(TypeError, match="nodes with parents come from operations"):
+        call()
+
+
+def test_a_subclass_that_is_false_is_still_a_parent():
+    """Leaves are told apart by their operation (""), never by the truth of a parent."""
+
+    class Falsy(Value):
+        def __bool__(self):
+            return self.data != 0.0
+
+        def __len__(self):
+            return 0
+
+    x = Falsy(0.0)
+    (x * 1.0).exp().backward()
+    assert x.grad == 1.0
+    y = Falsy(0.0)
+    y.exp().backward()
+    assert y.grad == 1.0
+
+
+def test_a_copied_graph_backpropagates():
+    x = Value(0.5)
+    loss = (x * x).tanh() + x
+    loss.backward()
+    expected = x.grad
+    twin = copy.deepcopy(loss)
+    twin.backward()
+    leaf = topological_order(twin)[0]
+    assert leaf is not x and leaf.grad == 2 * expected  # the copy's leaf accumulates, as the original did
+
+
+def test_a_pickled_graph_backpropagates_in_another_process(tmp_path):
+    """A node's traversal stamp is not carried into another process, where stamps start again."""
+    x = Value(0.5, label="x")
+    loss = (x * x).tanh() + x.relu() * 3.0
+    for _ in range(5):
+        loss.backward()  # stamps in this process are well past 0 now
+    x.grad = 0.0
+    path = tmp_path / "graph.pickle"
+    path.write_bytes(pickle.dumps(loss))
+    script = (
+        "import pickle, sys\n"
+        "loss = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "from autograd import topological_order\n"
+        "order = topological_order(loss)\n"
+        "loss.backward()\n"
+        "print(len(order), [n.grad for n in order if n.label == 'x'][0])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    count, grad = out.stdout.split()
+    x.grad = 0.0
+    loss.backward()
+    assert int(count) == len(topological_order(loss)) and float(grad) == x.grad
