@@ -169,9 +169,9 @@ def _power(base: float, exponent: float, node: Value) -> float:
 class Value(Node):
     """One scalar in a computation graph: its value, its gradient, and how it was made.
 
-    `grad`, the parents and the local derivatives live in `Node` (the graph's
-    part); a Value adds the number, a label, the operation's name and its
-    constant operands.
+    `grad`, the operation, the parents and the local derivatives live in
+    `Node` (the graph's part, with the views `op`, `parents`, `local_grads`);
+    a Value adds the number, a label and the operation's constant operands.
     """
 
     __slots__ = ("data", "_label", "_const")
