@@ -176,7 +176,7 @@ def test_loss_gradients_against_finite_differences(name):
 
 
 def test_losses_match_pytorch():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch is optional: pip install -e '.[torch]'")
     F = torch.nn.functional
     t = lambda xs: torch.tensor(xs, dtype=torch.float64)
     p, y = [0.5, 0.1, 1.2, -0.7], [0.3, -1.0, 2.0, 0.0]

@@ -82,7 +82,7 @@ CONFIGS = [
 
 @pytest.mark.parametrize("ours, theirs, options", CONFIGS, ids=[f"{c[1]}-{i}" for i, c in enumerate(CONFIGS)])
 def test_updates_match_torch_optim(ours, theirs, options):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch is optional: pip install -e '.[torch]'")
     start = [0.5, -1.5, 2.0]
     # gradients of a quadratic bowl (p - c)^2 plus a changing push, so steps differ in size and sign
     centre = [0.3, 0.2, -0.4]
@@ -152,7 +152,7 @@ def test_bad_arguments():
 @pytest.mark.parametrize("ours, theirs", [(SGD, "SGD"), (Adagrad, "Adagrad"), (RMSProp, "RMSprop"), (Adam, "Adam")])
 def test_defaults_match_the_installed_pytorch(ours, theirs):
     """Every keyword both have gets PyTorch's default, read from torch.optim's own signature."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch is optional: pip install -e '.[torch]'")
     import inspect
 
     mine = inspect.signature(ours.__init__).parameters
