@@ -27,7 +27,7 @@ from nn.losses import (
 )
 from nn.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 from nn.perceptron import Perceptron
-from nn.train import LOSSES, History, train
+from nn.training import LOSSES, History, train
 
 __all__ = [
     "Module",
