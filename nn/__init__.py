@@ -11,7 +11,7 @@ Every gradient comes from the engine's backward pass.
 """
 
 from nn.activations import ACTIVATIONS, activation_names, get_activation
-from nn.data import batches, make_rng, truth_table
+from nn.data import as_rows, batches, make_rng, truth_table
 from nn.layers import INIT_SCHEMES, MLP, Layer, Module, Neuron, xor_step_network
 from nn.losses import (
     accuracy,
@@ -58,6 +58,7 @@ __all__ = [
     "batches",
     "truth_table",
     "make_rng",
+    "as_rows",
     "train",
     "History",
     "LOSSES",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numbers
 import random
 
-__all__ = ["batches", "truth_table", "make_rng"]
+__all__ = ["batches", "truth_table", "make_rng", "as_rows"]
 
 
 def make_rng(rng):
@@ -30,14 +30,24 @@ def make_rng(rng):
     raise TypeError(f"rng must be None, an int seed or a random.Random, not {type(rng).__name__}")
 
 
-def _rows(data, name: str) -> list:
+def as_rows(data, name: str = "data", who: str = "as_rows") -> list:
+    """A data set as a list of its rows (samples): a NumPy array becomes rows of plain floats.
+
+        >>> import numpy as np
+        >>> as_rows(np.array([[0, 1], [1, 0]]))
+        [[0, 1], [1, 0]]
+
+    Anything iterable works (a list, tuple, generator); anything else raises a
+    `TypeError` that names the function `who` and the argument `name`.
+    `batches`, `train` and `Perceptron.fit` read their X and y with it.
+    """
     if hasattr(data, "tolist"):  # NumPy array: rows of plain floats
         data = data.tolist()
     try:
         return list(data)
     except TypeError:
         raise TypeError(
-            f"batches: {name} must be a sequence (list, tuple, NumPy array), not {type(data).__name__}"
+            f"{who}: {name} must be a sequence (list, tuple, NumPy array), not {type(data).__name__}"
         ) from None
 
 
@@ -47,7 +57,7 @@ def batches(X, y, batch_size=None, shuffle=True, rng=None):
     The last batch is smaller when batch_size does not divide the number of
     samples. `rng`: None (Python's global `random`), an int seed or a `random.Random`.
     """
-    X, y = _rows(X, "X"), _rows(y, "y")
+    X, y = as_rows(X, "X", "batches"), as_rows(y, "y", "batches")
     if len(X) != len(y):
         raise ValueError(f"batches: {len(X)} inputs but {len(y)} targets")
     if not X:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numbers
 
-from nn.data import _rows, make_rng
+from nn.data import as_rows, make_rng
 
 __all__ = ["Perceptron"]
 
@@ -52,8 +52,8 @@ class Perceptron:
         """Apply the perceptron rule sample by sample, in the given order, epoch after
         epoch, until an epoch has no mistakes or `max_epochs` have run.
         Returns the number of mistakes (= updates) in each epoch."""
-        X = [self._row(x) for x in _rows(X, "X")]
-        y = _rows(y, "y")
+        X = [self._row(x) for x in as_rows(X, "X", "Perceptron.fit")]
+        y = as_rows(y, "y", "Perceptron.fit")
         if len(X) != len(y):
             raise ValueError(f"Perceptron.fit: {len(X)} inputs but {len(y)} targets")
         if not X:

@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autograd import Value, no_grad
-from nn.data import _rows, batches, make_rng
+from nn.data import as_rows, batches, make_rng
 from nn.losses import accuracy, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
 
 __all__ = ["History", "train", "LOSSES"]
@@ -158,9 +158,9 @@ def train(
         raise ValueError(f"train: epochs must be a whole number >= 0, got {epochs!r}")
     loss_fn = _loss_function(loss)
     metric_fn = _metric_function(metrics, loss)
-    X, y = _rows(X, "X"), _rows(y, "y")
+    X, y = as_rows(X, "X", "train"), as_rows(y, "y", "train")
     if val is not None:
-        X_val, y_val = (_rows(part, "val") for part in val)
+        X_val, y_val = (as_rows(part, "val", "train") for part in val)
     rng = make_rng(seed if seed is not None else rng)
     if progress is None:
         progress = getattr(sys.stderr, "isatty", lambda: False)()

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from nn import batches, truth_table
+from nn import MLP, SGD, Perceptron, as_rows, batches, train, truth_table
 
 X = [[float(i), float(-i)] for i in range(10)]
 Y = list(range(10))
@@ -70,3 +70,24 @@ def test_truth_tables():
     assert truth_table("XOR")[1] == [0, 1, 1, 0]
     with pytest.raises(ValueError, match="nand"):
         truth_table("nand")
+
+
+def test_as_rows_reads_lists_tuples_generators_and_numpy():
+    assert as_rows(((1, 2), (3, 4))) == [(1, 2), (3, 4)]
+    assert as_rows(x for x in range(3)) == [0, 1, 2]
+    np = pytest.importorskip("numpy")
+    rows = as_rows(np.array([[0.5, 1.0], [2.0, 3.0]]))
+    assert rows == [[0.5, 1.0], [2.0, 3.0]] and type(rows[0][0]) is float
+
+
+def test_as_rows_errors_name_the_function_and_the_argument():
+    model = MLP(2, [1], rng=0)
+    for call, who, name in [
+        (lambda: as_rows(5), "as_rows", "data"),
+        (lambda: batches(X, 5), "batches", "y"),
+        (lambda: train(model, 5, Y, optimizer=SGD(model.parameters())), "train", "X"),
+        (lambda: Perceptron(2, rng=0).fit(X, 5), "Perceptron.fit", "y"),
+    ]:
+        with pytest.raises(TypeError) as err:
+            call()
+        assert who in str(err.value) and name in str(err.value) and "int" in str(err.value)

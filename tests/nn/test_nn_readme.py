@@ -27,11 +27,12 @@ def test_readme_examples_run(tmp_path, monkeypatch):
 
 def test_module_docstring_examples():
     import nn.activations
+    import nn.data
     import nn.layers
     import nn.losses
     import nn.training
 
-    for module in (nn, nn.activations, nn.layers, nn.losses, nn.training):
+    for module in (nn, nn.activations, nn.data, nn.layers, nn.losses, nn.training):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__
         assert result.attempted > 0, module.__name__
