@@ -1,4 +1,4 @@
-"""Plumbing shared by the demos: the command line, output folders, plot style, narration.
+"""Plumbing shared by the demos: the command line, output folders, plot style, narration, the training loop.
 
 Plots are drawn on `matplotlib.figure.Figure` objects and saved as PNG with
 the Agg renderer, so no display and no global pyplot state are involved.
@@ -146,6 +146,19 @@ def decision_boundary(
     ax.legend(loc="lower left", framealpha=0.9)
 
 
+def loss_curves(ax, curves, xlabel: str, ylabel: str, title: str, colors=COLORS, fmt: str | None = None, **line):
+    """Draw each curve of {name: values} against its index on a log scale, in `colors`, then label and legend.
+
+    `fmt` (e.g. "o-") and `line` (e.g. ms=5) style every curve alike.
+    """
+    for color, (name, values) in zip(colors, curves.items()):
+        ax.semilogy(range(len(values)), values, *([fmt] if fmt else []), color=color, label=name, **line)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+
+
 def save_figure(fig, path) -> Path:
     """Save a figure as PNG (Agg renderer) and return its path."""
     path = Path(path)
@@ -162,6 +175,22 @@ def render_graph(graph, path) -> Path | None:
     except pictures.GraphvizNotInstalled as exc:
         print(f"(graph not rendered: {exc})")
         return None
+
+
+def descend(loss_fn, optimizer, steps: int) -> list[float]:
+    """The training loop of the course: `steps` times build the loss, zero the gradients, backward, step.
+
+    `loss_fn()` builds a fresh loss graph from the current parameters (a full
+    batch: the same data every step). Returns the loss before each step.
+    """
+    losses = []
+    for _ in range(steps):
+        loss = loss_fn()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.data)
+    return losses
 
 
 class Timer:

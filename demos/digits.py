@@ -19,7 +19,7 @@ import random
 
 from autograd import no_grad
 from demos import _common as c
-from nn import MLP, SGD, Adam, batches, cross_entropy, mse
+from nn import MLP, SGD, Adam, accuracy, batches, cross_entropy, mse
 
 NAME = "digits"
 SEED = 0
@@ -56,19 +56,14 @@ def load(n_train: int = N_TRAIN, n_test: int = N_TEST, seed: int = SEED):
     return [X[i] for i in train], [y[i] for i in train], [X[i] for i in test], [y[i] for i in test]
 
 
-def one_hot(label: int, k: int = 10) -> list[float]:
-    """[0, ..., 1, ..., 0] with the 1 at `label`."""
-    return [1.0 if j == label else 0.0 for j in range(k)]
-
-
 def squared_error(outputs_batch, labels):
     """Squared error summed over the 10 outputs, averaged over the batch: 1/m sum_x ||y - yhat||^2.
 
     That is twice the slides' 1/(2m) form, and ten times Keras' "mse" of the slides' code (which also
     averages over the outputs). With learning rate 0.8, those smaller scales learn more slowly than
-    this demo's few epochs on 1,000 images allow.
+    this demo's few epochs on 1,000 images allow. `mse` reads each class index as a one-hot target.
     """
-    return mse(outputs_batch, [one_hot(t) for t in labels]) * 10
+    return mse(outputs_batch, labels) * 10
 
 
 def models(seed: int = SEED):
@@ -85,21 +80,17 @@ def models(seed: int = SEED):
     }
 
 
-def accuracy(model, X, y) -> float:
-    """Fraction of images whose largest output is at the right digit."""
-    hits = 0
+def accuracy_on(model, X, y) -> float:
+    """Fraction of images whose largest output is at the right digit (no graph is built)."""
     with no_grad():
-        for x, t in zip(X, y):
-            out = [v.data for v in model(x)]
-            hits += out.index(max(out)) == t
-    return hits / len(X)
+        return accuracy([model(x) for x in X], y)
 
 
 def train(model, optimizer, loss_fn, data, epochs: int, seed: int = SEED):
     """Mini-batch training; returns {"loss": mean training loss per epoch, "test_accuracy": per epoch}."""
     X, y, X_test, y_test = data
     rng = random.Random(seed + 1)  # the same batches for both models
-    history = {"loss": [], "test_accuracy": [accuracy(model, X_test, y_test)]}
+    history = {"loss": [], "test_accuracy": [accuracy_on(model, X_test, y_test)]}
     for _ in range(epochs):
         total, count = 0.0, 0
         for xb, yb in batches(X, y, BATCH_SIZE, shuffle=True, rng=rng):
@@ -110,7 +101,7 @@ def train(model, optimizer, loss_fn, data, epochs: int, seed: int = SEED):
             total += loss.data * len(xb)
             count += len(xb)
         history["loss"].append(total / count)
-        history["test_accuracy"].append(accuracy(model, X_test, y_test))
+        history["test_accuracy"].append(accuracy_on(model, X_test, y_test))
     return history
 
 
@@ -183,6 +174,7 @@ def _plot_samples(model, data, path, n: int = 16):
     _, _, X_test, y_test = data
     with c.style():
         fig, axes = c.figure(2, n // 2, size=(16, 4.8))
+        fig.suptitle("Test images and the ReLU / cross-entropy network's guesses (wrong ones in red)")
         with no_grad():
             for ax, x, t in zip(axes.flat, X_test, y_test):
                 out = [v.data for v in model(x)]
@@ -192,7 +184,6 @@ def _plot_samples(model, data, path, n: int = 16):
                 ax.set_xticks([])
                 ax.set_yticks([])
                 ax.grid(False)
-        fig.suptitle("Test images and the ReLU / cross-entropy network's guesses (wrong ones in red)")
         return c.save_figure(fig, path)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 
-from autograd import GradcheckError, Value, analytic_gradient, dot, gradcheck, numerical_gradient, total
+from autograd import GradcheckError, Value, analytic_gradient, dot, gradcheck, no_grad, numerical_gradient, total
 from demos import _common as c
 
 NAME = "gradcheck"
@@ -183,8 +183,6 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
 def _forward_difference_error(loss, params, backprop, eps: float) -> float:
     """max over parameters of |(L(w + eps) - L(w)) / eps - backprop|."""
-    from autograd import no_grad
-
     with no_grad():
         base = loss().data
     worst = 0.0

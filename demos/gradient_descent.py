@@ -127,13 +127,10 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     print()
     c.say(f"Batch gradient descent with three learning rates, {lr_epochs} epochs:")
     lr_runs = {name: descend(X, y, None, lr, lr_epochs) for name, lr in LEARNING_RATES.items()}
-    c.table(
-        [
-            (name, r["per_epoch"][1], r["per_epoch"][-1], "yes" if r["diverged"] else "no")
-            for name, r in lr_runs.items()
-        ],
-        ["learning rate", "loss after 1 epoch", "last loss", "diverges"],
-    )
+    rows = []
+    for name, r in lr_runs.items():
+        rows.append((name, r["per_epoch"][1], r["per_epoch"][-1], "yes" if r["diverged"] else "no"))
+    c.table(rows, ["learning rate", "loss after 1 epoch", "last loss", "diverges"])
     c.say(
         "Too small: each step is safe but tiny. Right: the loss drops to the noise floor within a few steps. "
         "Too large: every step jumps over the minimum to a point higher up the other side, so the loss grows "
@@ -153,14 +150,18 @@ def _plot_variants(runs, path):
     with c.style():
         fig, axes = c.figure(1, 2, size=(15, 6))
         ax_epoch, ax_update = axes[0]
+        c.loss_curves(
+            ax_epoch,
+            {name: r["per_epoch"] for name, r in runs.items()},
+            "epoch (passes over the data)",
+            "loss on all data (log scale)",
+            "Loss against epochs",
+            fmt="o-",
+            ms=5,
+        )
         for color, (name, r) in zip(c.COLORS, runs.items()):
-            ax_epoch.semilogy(range(len(r["per_epoch"])), r["per_epoch"], "o-", ms=5, color=color, label=name)
             updates = range(1, len(r["per_update"]))
             ax_update.loglog(updates, r["per_update"][1:], color=color, lw=2, label=name)
-        ax_epoch.set_xlabel("epoch (passes over the data)")
-        ax_epoch.set_ylabel("loss on all data (log scale)")
-        ax_epoch.set_title("Loss against epochs")
-        ax_epoch.legend()
         ax_update.set_xlabel("updates = gradient evaluations (log scale)")
         ax_update.set_ylabel("loss on all data (log scale)")
         ax_update.set_title("Loss against updates")
@@ -171,12 +172,16 @@ def _plot_variants(runs, path):
 def _plot_rates(lr_runs, path):
     with c.style():
         fig, ax = c.figure(size=(9, 6))
-        for color, (name, r) in zip([c.COLORS[2], c.COLORS[0], c.COLORS[1]], lr_runs.items()):
-            ax.semilogy(range(len(r["per_epoch"])), r["per_epoch"], "o-", ms=5, color=color, label=name)
-        ax.set_xlabel("step (batch gradient descent)")
-        ax.set_ylabel("loss (log scale)")
-        ax.set_title("Learning rate: too small, right, too large")
-        ax.legend()
+        c.loss_curves(
+            ax,
+            {name: r["per_epoch"] for name, r in lr_runs.items()},
+            "step (batch gradient descent)",
+            "loss (log scale)",
+            "Learning rate: too small, right, too large",
+            colors=[c.COLORS[2], c.COLORS[0], c.COLORS[1]],
+            fmt="o-",
+            ms=5,
+        )
         return c.save_figure(fig, path)
 
 

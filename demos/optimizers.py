@@ -74,14 +74,7 @@ def train_network(spec, steps: int):
     ys = [target(x) for x in xs]
     model = MLP(1, [HIDDEN, 1], activation="tanh", seed=SEED + 3)  # the same start for every optimizer
     optimizer = make_optimizer(spec, model.parameters())
-    losses = []
-    for _ in range(steps):
-        loss = mse([model([x]) for x in xs], ys)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.data)
-    return losses
+    return c.descend(lambda: mse([model([x]) for x in xs], ys), optimizer, steps)
 
 
 def rosenbrock(x, y):
@@ -161,12 +154,13 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 def _plot_network(net, path):
     with c.style():
         fig, ax = c.figure(size=(9, 6))
-        for color, (name, losses) in zip(c.COLORS, net.items()):
-            ax.semilogy(range(len(losses)), losses, color=color, label=f"{name}: {describe(NET_OPTIMIZERS[name])}")
-        ax.set_xlabel("step")
-        ax.set_ylabel("training loss (MSE, log scale)")
-        ax.set_title(f"Five optimizers train the same 1-{HIDDEN}-1 network")
-        ax.legend()
+        c.loss_curves(
+            ax,
+            {f"{name}: {describe(NET_OPTIMIZERS[name])}": losses for name, losses in net.items()},
+            "step",
+            "training loss (MSE, log scale)",
+            f"Five optimizers train the same 1-{HIDDEN}-1 network",
+        )
         return c.save_figure(fig, path)
 
 
@@ -192,12 +186,8 @@ def _plot_valley(valley, path):
         ax.set_ylabel("y")
         ax.set_title("Paths through the Rosenbrock valley")
         ax.legend(loc="lower right")
-        for color, (name, (_, losses)) in zip(c.COLORS, valley.items()):
-            ax_loss.semilogy(range(len(losses)), losses, color=color, label=name)
-        ax_loss.set_xlabel("step")
-        ax_loss.set_ylabel("f(x, y) (log scale)")
-        ax_loss.set_title("Loss per step")
-        ax_loss.legend()
+        losses = {name: losses for name, (_, losses) in valley.items()}
+        c.loss_curves(ax_loss, losses, "step", "f(x, y) (log scale)", "Loss per step")
         return c.save_figure(fig, path)
 
 

@@ -25,8 +25,7 @@ PERCEPTRON_LR = 0.1  # eta
 MAX_EPOCHS = 20
 HIDDEN = 4
 LEARNING_RATE = 0.1  # Adam, full batch (the four points)
-EPOCHS = 300
-QUICK_EPOCHS = 300  # cheap: four samples
+EPOCHS = 300  # cheap: four samples, so --quick runs them all too
 GATES = ("and", "or", "xor")
 
 
@@ -57,13 +56,7 @@ def train_xor(epochs: int = EPOCHS, seed: int = SEED):
     X, y = truth_table("xor")
     model = MLP(2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=seed)
     optimizer = Adam(model.parameters(), lr=LEARNING_RATE)
-    losses = []
-    for _ in range(epochs):
-        loss = binary_cross_entropy([model(x) for x in X], y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.data)
+    losses = c.descend(lambda: binary_cross_entropy([model(x) for x in X], y), optimizer, epochs)
     with no_grad():
         probs = [model(x).data for x in X]
         losses.append(binary_cross_entropy(probs, y).data)
@@ -73,7 +66,7 @@ def train_xor(epochs: int = EPOCHS, seed: int = SEED):
 def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     """Run the demo, write its pictures under `out/perceptron_xor`, return the key numbers."""
     folder = c.demo_dir(out, NAME)
-    epochs = QUICK_EPOCHS if quick else EPOCHS
+    epochs = EPOCHS
     c.heading("The perceptron, XOR, and a network that learns XOR")
     c.say(
         f"1. The perceptron rule (eta = {PERCEPTRON_LR}, small random start, seed {SEED}), at most {MAX_EPOCHS} "
@@ -166,8 +159,6 @@ def _plot_perceptron(runs, path):
     with c.style():
         fig, axes = c.figure(1, 4, size=(20, 5.2))
         for ax, (gate, (p, mistakes)) in zip(axes[0], runs.items()):
-            from nn import truth_table
-
             X, y = truth_table(gate)
             for x, t in zip(X, y):
                 right = p.predict(x) == t

@@ -44,13 +44,7 @@ def fit(xs, ys, steps: int = STEPS, seed: int = SEED):
     """Train MLP(1, [3, 1]) (tanh hidden, linear output) on (xs, ys) by full-batch Adam; (model, losses)."""
     model = MLP(1, [HIDDEN, 1], activation="tanh", output_activation="linear", seed=seed)
     optimizer = Adam(model.parameters(), lr=LEARNING_RATE)
-    losses = []
-    for _ in range(steps):
-        loss = mse([model([x]) for x in xs], ys)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.data)
+    losses = c.descend(lambda: mse([model([x]) for x in xs], ys), optimizer, steps)
     with no_grad():
         losses.append(mse([model([x]) for x in xs], ys).data)
     return model, losses
