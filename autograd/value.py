@@ -401,10 +401,6 @@ class Value(Node):
         x = self.data
         return _result(1.0 if x > 0.0 else (0.0 if x <= 0.0 else x), "step", self, 0.0)  # nan stays nan
 
-    def linear(self) -> Value:
-        """The identity, as an activation for regression outputs."""
-        return self
-
     # ---- backpropagation -----------------------------------------------------
 
     def backward(self, grad: float = 1.0) -> None:

@@ -10,7 +10,15 @@
 Every gradient comes from the engine's backward pass.
 """
 
-from nn.activations import ACTIVATIONS, activation_names, get_activation
+from nn.activations import (
+    ACTIVATIONS,
+    activation_name,
+    activation_names,
+    get_activation,
+    log_softmax,
+    logsumexp,
+    softmax,
+)
 from nn.data import as_rows, batches, make_rng, truth_table
 from nn.layers import INIT_SCHEMES, MLP, Layer, Module, Neuron, xor_step_network
 from nn.losses import (
@@ -21,9 +29,7 @@ from nn.losses import (
     hinge,
     l1,
     l2_penalty,
-    log_softmax,
     mse,
-    softmax,
 )
 from nn.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 from nn.perceptron import Perceptron
@@ -40,12 +46,14 @@ __all__ = [
     "ACTIVATIONS",
     "activation_names",
     "get_activation",
+    "activation_name",
     "mse",
     "l1",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "softmax",
     "log_softmax",
+    "logsumexp",
     "cross_entropy",
     "hinge",
     "l2_penalty",

@@ -1,29 +1,58 @@
 """Activation functions by name (section 6 of the lecture notes), for neurons and layers.
 
-A neuron computes z = sum_i w_i x_i + b and then h(z). Every h here is an
-operation of the engine, so its derivative comes with it:
+A neuron computes z = sum_i w_i x_i + b and then h(z). Every h in `ACTIVATIONS`
+is a function of one `Value`, and an operation of the engine, so its
+derivative comes with it:
 
     >>> from autograd import Value
     >>> from nn import get_activation
     >>> get_activation("relu")(Value(-2.0)).data
     0.0
+    >>> get_activation("linear")(Value(-2.0)).data        # the identity
+    -2.0
 
-`softmax` is not a per-neuron activation (it needs the whole output layer):
-use `MLP(..., output_activation="softmax")` or `nn.softmax(list_of_logits)`.
+`softmax` and `log_softmax` are activations of a whole output layer, not of
+one neuron (each output depends on every logit): `MLP(...,
+output_activation="softmax")` applies `softmax` to the last layer, and both
+work on any list of logits:
+
+    >>> from nn import softmax
+    >>> [round(p.data, 3) for p in softmax([Value(1.0), Value(2.0), Value(0.5)])]
+    [0.231, 0.629, 0.14]
 """
 
 from __future__ import annotations
 
-from autograd import Value
+import math
 
-__all__ = ["ACTIVATIONS", "activation_names", "get_activation", "prelu"]
+from autograd import Value, total
+
+__all__ = [
+    "ACTIVATIONS",
+    "activation_names",
+    "get_activation",
+    "activation_name",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+]
 
 PRELU_ALPHA = 0.25
 """Initial slope of a parametric ReLU on the negative side (PyTorch's default)."""
 
 
-def prelu(z: Value, alpha: Value) -> Value:
-    """Parametric ReLU: z if z > 0 else alpha * z, with alpha a learnable `Value`."""
+def linear(z: Value) -> Value:
+    """The identity h(z) = z, the activation of a regression output (derivative 1)."""
+    return z
+
+
+def prelu(z: Value, alpha=PRELU_ALPHA) -> Value:
+    """Parametric ReLU: z if z > 0 else alpha * z.
+
+    Called with z alone it uses the starting slope 0.25, like every other entry
+    of ACTIVATIONS. A `Neuron` with activation="prelu" keeps its own learnable
+    `alpha` (a parameter) and calls `z.leaky_relu(alpha)` with it.
+    """
     return z.leaky_relu(alpha)
 
 
@@ -33,16 +62,16 @@ ACTIVATIONS = {
     "hardtanh": Value.hardtanh,
     "relu": Value.relu,
     "leaky_relu": Value.leaky_relu,  # alpha = 0.01
-    "prelu": prelu,  # needs the neuron's own alpha; Neuron handles it
+    "prelu": prelu,  # alpha = 0.25; a Neuron learns its own alpha
     "softplus": Value.softplus,
     "elu": Value.elu,
     "gelu": Value.gelu,
     "sin": Value.sin,
     "cos": Value.cos,
-    "linear": Value.linear,
+    "linear": linear,
     "step": Value.step,
 }
-"""Every activation a neuron accepts by name, mapped to the function h(z)."""
+"""Every activation a neuron accepts by name, mapped to a function h(z) of one Value."""
 
 
 def activation_names() -> list[str]:
@@ -51,10 +80,7 @@ def activation_names() -> list[str]:
 
 
 def get_activation(activation):
-    """The function h(z) for a name, or the callable itself; a clear error otherwise.
-
-    For "prelu" the function takes two arguments, h(z, alpha).
-    """
+    """The function h(z) for a name, or the callable itself; a clear error otherwise."""
     if callable(activation):
         return activation
     if isinstance(activation, str):
@@ -74,3 +100,45 @@ def activation_name(activation) -> str:
     if isinstance(activation, str):
         return activation
     return getattr(activation, "__name__", type(activation).__name__)
+
+
+# ---- activations of a whole layer ---------------------------------------------------------
+
+
+def _logits(logits, who: str) -> list:
+    """The logits as a non-empty list (a tuple or NumPy array is fine)."""
+    if hasattr(logits, "tolist") and not isinstance(logits, Value):  # NumPy arrays
+        logits = logits.tolist()
+    if not isinstance(logits, (list, tuple)):
+        raise TypeError(f"{who}: logits must be a list (or tuple, NumPy array), not {type(logits).__name__}")
+    if not logits:
+        raise ValueError(f"{who}: no logits")
+    return list(logits)
+
+
+def _number(x) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def logsumexp(logits) -> Value:
+    """log sum_j e^(z_j), computed as m + log sum_j e^(z_j - m) with m = max z: stable for any logits."""
+    z = _logits(logits, "logsumexp")
+    m = max(_number(a) for a in z)
+    exps = [(a - m).exp() if isinstance(a, Value) else math.exp(float(a) - m) for a in z]
+    return total(exps).log() + m
+
+
+def softmax(logits) -> list[Value]:
+    """e^(z_i) / sum_j e^(z_j), computed as softmax(z - max z) so no exponential overflows."""
+    z = _logits(logits, "softmax")
+    m = max(_number(a) for a in z)
+    exps = [(a - m).exp() if isinstance(a, Value) else Value(math.exp(float(a) - m)) for a in z]
+    s = total(exps)
+    return [e / s for e in exps]
+
+
+def log_softmax(logits) -> list[Value]:
+    """log softmax(z)_i = z_i - logsumexp(z), computed stably."""
+    z = _logits(logits, "log_softmax")
+    lse = logsumexp(z)
+    return [a - lse for a in z]

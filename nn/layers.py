@@ -23,9 +23,8 @@ import tempfile
 from pathlib import Path
 
 from autograd import Value, dot
-from nn.activations import ACTIVATIONS, PRELU_ALPHA, activation_name, get_activation
+from nn.activations import ACTIVATIONS, PRELU_ALPHA, activation_name, get_activation, softmax
 from nn.data import make_rng
-from nn.losses import softmax
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "xor_step_network"]
 

@@ -20,14 +20,15 @@ import math
 import numbers
 
 from autograd import Value, dot, total
+from nn.activations import log_softmax as log_softmax  # softmax and log_softmax lived here once:
+from nn.activations import logsumexp
+from nn.activations import softmax as softmax  # still importable from nn.losses
 
 __all__ = [
     "mse",
     "l1",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
-    "softmax",
-    "log_softmax",
     "cross_entropy",
     "hinge",
     "l2_penalty",
@@ -203,29 +204,6 @@ def _logit_list(logits, name: str) -> list:
     return z
 
 
-def softmax(logits) -> list[Value]:
-    """e^(z_i) / sum_j e^(z_j), computed as softmax(z - max z) so no exponential overflows."""
-    z = _logit_list(logits, "softmax")
-    m = max(_value_of(a) for a in z)
-    exps = [(a - m).exp() if isinstance(a, Value) else Value(math.exp(float(a) - m)) for a in z]
-    s = total(exps)
-    return [e / s for e in exps]
-
-
-def _log_sum_exp(z: list):
-    """log sum_j e^(z_j) = m + log sum_j e^(z_j - m), m = max z: stable for any logits."""
-    m = max(_value_of(a) for a in z)
-    exps = [(a - m).exp() if isinstance(a, Value) else math.exp(float(a) - m) for a in z]
-    return total(exps).log() + m
-
-
-def log_softmax(logits) -> list[Value]:
-    """log softmax(z)_i = z_i - logsumexp(z), computed stably."""
-    z = _logit_list(logits, "log_softmax")
-    lse = _log_sum_exp(z)
-    return [a - lse for a in z]
-
-
 def cross_entropy(logits_batch, targets) -> Value:
     """Mean cross-entropy over k classes, from logits (softmax is applied inside, stably):
     per sample -sum_k y_k log softmax(z)_k = logsumexp(z) - z_target.
@@ -244,7 +222,7 @@ def cross_entropy(logits_batch, targets) -> Value:
     losses = []
     for i, (z, y) in enumerate(zip(batch, targets)):
         z = _logit_list(z, "cross_entropy")
-        lse = _log_sum_exp(z)
+        lse = logsumexp(z)
         if _is_scalar(y) and not isinstance(y, Value):
             k = int(_one_hot(y, len(z), "cross_entropy", i).index(1.0))
             losses.append(lse - z[k])

@@ -60,7 +60,7 @@ OPS = {
     "shift": (1, lambda r, x: x + 0.5),
     "rsub": (1, lambda r, x: 2.5 - x),
     "div_number": (1, lambda r, x: x / 3.0),
-    "linear": (1, lambda r, x: x.linear()),
+    "identity": (1, lambda r, x: x),
     "square": (1, lambda r, x: r.guard(small(x), lambda: x**2, x)),
     "cube": (1, lambda r, x: r.guard(small(x, limit=5.0), lambda: x**3, x)),
     "reciprocal": (1, lambda r, x: r.guard(abs(x.data) > 0.2, lambda: 2.0 / x, x)),

@@ -90,7 +90,6 @@ OPERATIONS = [
     ),
     ("gelu", lambda x: x.gelu(), lambda x: x * _phi(x), [(1.5,), (-0.4,), (-3.0,), (0.1,)]),
     ("step", lambda x: x.step(), lambda x: 1.0 if x > 0 else 0.0, [(1.5,), (-0.4,)]),
-    ("linear", lambda x: x.linear(), lambda x: x, [(1.5,), (-0.4,)]),
     # many-parent nodes
     (
         "dot(w, x, b)",
@@ -226,7 +225,7 @@ def test_operation_enumeration_sees_the_known_operations():
     """The enumeration itself works (so the completeness test below can fail)."""
     ops = value_operations()
     expected = {"__add__", "__radd__", "__rsub__", "__rtruediv__", "__pow__", "__rpow__", "__neg__", "__abs__"}
-    assert expected | {"exp", "gelu", "leaky_relu", "step", "linear"} <= ops
+    assert expected | {"exp", "gelu", "leaky_relu", "step"} <= ops
     assert "backward" not in ops and "data" not in ops and "__init__" not in ops
     assert {"dot", "total"} <= module_operations()
 

@@ -49,6 +49,35 @@ def test_activation_value_and_gradient(name, z):
     assert gradcheck(lambda *_: neuron(x), neuron.parameters() + x)
 
 
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+def test_every_table_entry_is_a_function_of_one_value(name):
+    z = Value(-0.6)
+    out = get_activation(name)(z)  # prelu too: its starting slope 0.25 (a Neuron learns its own)
+    assert isinstance(out, Value) and out.data == pytest.approx(FORMULAS[name](-0.6), rel=1e-12)
+    assert get_activation(name) is ACTIVATIONS[name]
+
+
+def test_linear_is_the_identity_and_no_longer_a_method_of_value():
+    z = Value(1.5)
+    assert ACTIVATIONS["linear"](z) is z
+    assert not hasattr(Value, "linear")  # an nn notion: it lives in the activations table
+    neuron = Neuron(1, activation="linear", rng=0)
+    neuron.load_state_dict({"w.0": 3.0, "b": 0.5})
+    x = Value(-2.0)
+    out = neuron([x])
+    out.backward()
+    assert (out.data, x.grad) == (-5.5, 3.0)
+
+
+def test_softmax_lives_with_the_activations_and_is_still_importable_from_losses():
+    import nn.activations
+    import nn.losses
+
+    assert nn.losses.softmax is nn.activations.softmax
+    assert nn.losses.log_softmax is nn.activations.log_softmax
+    assert "softmax" not in ACTIVATIONS  # a whole layer's activation, not one neuron's
+
+
 def test_prelu_alpha_is_learnable():
     neuron = Neuron(1, activation="prelu", rng=0)
     neuron.load_state_dict({"w.0": 1.0, "b": 0.0, "alpha": 0.25})

@@ -14,6 +14,7 @@ from nn import (
     l1,
     l2_penalty,
     log_softmax,
+    logsumexp,
     mse,
     softmax,
 )
@@ -96,6 +97,15 @@ def test_softmax_and_log_softmax():
         softmax([])
 
 
+def test_logsumexp_by_hand_and_stable():
+    z = [1.0, 2.0, 0.5]
+    assert logsumexp(values(*z)).data == pytest.approx(math.log(sum(math.exp(a) for a in z)), rel=1e-12)
+    assert logsumexp(z).data == pytest.approx(logsumexp(values(*z)).data, rel=1e-15)  # plain numbers too
+    assert logsumexp(values(1000.0, 1000.0)).data == pytest.approx(1000.0 + math.log(2.0))  # e^1000 overflows
+    with pytest.raises(ValueError, match="logsumexp: no logits"):
+        logsumexp([])
+
+
 def test_cross_entropy_by_hand_index_and_one_hot():
     z = [[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]]
     targets = [0, 2]
@@ -155,6 +165,7 @@ CASES = {
     "bce_with_logits": (lambda p: binary_cross_entropy_with_logits(p, [1, 0, 0.3]), [1.5, -0.4, 0.2]),
     "softmax": (lambda p: softmax(p)[1] * 2.0 + softmax(p)[2], [0.3, -1.1, 0.8]),
     "log_softmax": (lambda p: log_softmax(p)[0] - log_softmax(p)[2] * 0.5, [0.3, -1.1, 0.8]),
+    "logsumexp": (lambda p: logsumexp(p), [0.3, -1.1, 0.8]),
     "cross_entropy_index": (lambda p: cross_entropy([p[:3], p[3:]], [2, 0]), [0.3, -1.1, 0.8, 2.0, 0.1, -0.5]),
     "cross_entropy_soft": (
         lambda p: cross_entropy([p[:3], p[3:]], [[0.2, 0.3, 0.5], [0, 1, 0]]),

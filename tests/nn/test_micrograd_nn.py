@@ -13,7 +13,7 @@ from micrograd_shims import micrograd_shims
 
 from autograd import Value, gradcheck
 from demos.moons import make_moons
-from nn import MLP, Layer, Module, Neuron, hinge, mse
+from nn import ACTIVATIONS, MLP, Layer, Module, Neuron, hinge, mse
 
 
 def seeded(seed, make):
@@ -50,7 +50,7 @@ def test_nonlin_defaults_and_other_activations():
 
 @pytest.mark.parametrize(
     "activation, nonlin",
-    [("relu", True), ("linear", False), (Value.relu, True), (Value.linear, False), (None, True), (True, True)],
+    [("relu", True), ("linear", False), (Value.relu, True), (ACTIVATIONS["linear"], False), (None, True), (True, True)],
 )
 def test_activation_and_nonlin_that_agree_are_fine(activation, nonlin):
     assert Neuron(2, activation, nonlin=nonlin).nonlin is nonlin
