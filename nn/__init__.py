@@ -1,7 +1,7 @@
 """Neural networks made of `Value`s: neurons, layers, MLPs, losses, optimizers, training.
 
     >>> from nn import MLP, SGD, hinge
-    >>> model = MLP(2, [16, 16, 1], seed=0)       # ReLU hidden layers, linear output
+    >>> model = MLP(2, [16, 16, 1], rng=0)        # ReLU hidden layers, linear output
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [1, -1]
     >>> optimizer = SGD(model.parameters(), lr=0.05)
     >>> loss = hinge([model(x) for x in X], y)
@@ -20,7 +20,7 @@ from nn.activations import (
     softmax,
 )
 from nn.data import as_rows, batches, make_rng, truth_table
-from nn.layers import INIT_SCHEMES, MLP, Layer, Module, Neuron, xor_step_network
+from nn.layers import INIT_SCHEMES, MLP, Layer, Module, Neuron, initial_weights, xor_step_network
 from nn.losses import (
     accuracy,
     binary_cross_entropy,
@@ -41,6 +41,7 @@ __all__ = [
     "Layer",
     "MLP",
     "INIT_SCHEMES",
+    "initial_weights",
     "xor_step_network",
     "Perceptron",
     "ACTIVATIONS",

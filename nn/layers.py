@@ -4,7 +4,7 @@ A neuron computes z = sum_i w_i x_i + b (one `dot` node) and then h(z).
 A layer is many neurons on the same inputs; an MLP is layers in a row:
 
     >>> from nn import MLP
-    >>> model = MLP(2, [16, 16, 1], seed=0)      # ReLU hidden layers, linear output
+    >>> model = MLP(2, [16, 16, 1], rng=0)       # ReLU hidden layers, linear output
     >>> len(model.parameters())
     337
     >>> y = model([0.5, -1.0])                  # one output neuron: a single Value
@@ -20,13 +20,14 @@ import math
 import numbers
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 from autograd import Value, dot
 from nn.activations import ACTIVATIONS, PRELU_ALPHA, activation_name, get_activation, softmax
 from nn.data import make_rng
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "xor_step_network"]
+__all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "initial_weights", "xor_step_network"]
 
 FILE_FORMAT = "backprop-lab nn weights"
 FILE_VERSION = 1
@@ -46,8 +47,16 @@ def _check_size(n, what: str) -> int:
     return int(n)
 
 
-def initial_weights(init: str, fan_in: int, fan_out: int, rng, sigma: float = 0.1) -> list[float]:
-    """`fan_in` starting weights for one neuron drawn by the scheme `init` (see INIT_SCHEMES)."""
+def initial_weights(init: str, fan_in: int, fan_out: int, rng=None, sigma: float = 0.1) -> list[float]:
+    """`fan_in` starting weights for one neuron drawn by the scheme `init` (see INIT_SCHEMES).
+
+    `fan_out` matters for "xavier" only; `rng`: None, an int seed or a `random.Random`;
+    `sigma` is the standard deviation of "normal".
+
+        >>> len(initial_weights("xavier", 3, 2, rng=0)), max(map(abs, initial_weights("xavier", 3, 2, rng=0))) <= 1.1
+        (3, True)
+    """
+    rng = make_rng(rng)
     if init == "uniform":
         return [rng.uniform(-1.0, 1.0) for _ in range(fan_in)]
     if init == "normal":
@@ -323,19 +332,20 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons on the same `nin` inputs. Calling it gives a list of Values
     (a single Value when nout == 1). activation="softmax" makes a linear layer whose
-    outputs pass through `nn.softmax` (a probability distribution over nout >= 2 classes).
+    outputs pass through `nn.softmax` (a probability distribution over nout >= 2 classes;
+    `outputs_softmax` says whether it does).
     `activation` (None: ReLU) or micrograd's `nonlin=True/False` is passed to every neuron."""
 
     def __init__(self, nin, nout, activation=None, init="uniform", rng=None, *, nonlin=None, sigma=0.1):
         self.nin = _check_size(nin, "Layer: nin")
         self.nout = _check_size(nout, "Layer: nout")
         activation = _resolve_nonlin(activation, nonlin, "Layer")
-        self.softmax = activation == "softmax"
-        if self.softmax and self.nout < 2:
+        self.outputs_softmax = activation == "softmax"
+        if self.outputs_softmax and self.nout < 2:
             raise ValueError("Layer: a softmax layer needs at least 2 outputs (classes)")
         self.activation = activation
         rng = make_rng(rng)
-        neuron_activation = "linear" if self.softmax else activation
+        neuron_activation = "linear" if self.outputs_softmax else activation
         self.neurons = [
             Neuron(self.nin, neuron_activation, init, rng, sigma=sigma, fan_out=self.nout) for _ in range(self.nout)
         ]
@@ -347,7 +357,7 @@ class Layer(Module):
         if type(x) is not list or len(x) != self.nin:
             x = _as_inputs(x, self.nin, "Layer")
         outs = [neuron(x) for neuron in self.neurons]
-        return softmax(outs) if self.softmax else outs
+        return softmax(outs) if self.outputs_softmax else outs
 
     def __call__(self, x):
         """A list of Values, or a single Value when the layer has one neuron."""
@@ -374,7 +384,8 @@ class MLP(Module):
     `output_activation` in the last one (linear by default; "sigmoid" for a
     probability, "softmax" for k classes). Calling the model gives a single
     Value when the last layer has one neuron, else a list of Values.
-    Give `seed` (an int) or `rng` (an int or `random.Random`) for reproducible weights.
+    `rng` (an int seed or a `random.Random`, as for Neuron and Layer) makes the
+    weights reproducible; `seed=` is its deprecated old name.
     """
 
     def __init__(
@@ -384,13 +395,20 @@ class MLP(Module):
         activation="relu",
         output_activation="linear",
         init="uniform",
-        seed=None,
         rng=None,
         *,
+        seed=None,
         sigma=0.1,
     ):
-        if seed is not None and rng is not None:
-            raise ValueError("MLP: give seed or rng, not both")
+        if seed is not None:
+            if rng is not None:
+                raise ValueError("MLP: give seed or rng, not both (use rng; seed is its deprecated old name)")
+            warnings.warn(
+                f"MLP: seed= is deprecated, use rng= (an int seed or a random.Random): MLP(..., rng={seed!r})",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            rng = seed
         self.nin = _check_size(nin, "MLP: nin")
         if isinstance(nouts, numbers.Integral):
             raise TypeError(f"MLP: nouts must be a list of layer sizes such as [{nouts}], not a number")
@@ -400,7 +418,7 @@ class MLP(Module):
         if activation == "softmax":
             raise ValueError("MLP: softmax works on a whole output layer; use output_activation='softmax'")
         self.activation, self.output_activation, self.init = activation, output_activation, init
-        rng = make_rng(seed if seed is not None else rng)
+        rng = make_rng(rng)
         sizes = [self.nin, *nouts]
         last = len(nouts) - 1
         self.layers = [
@@ -440,7 +458,7 @@ def xor_step_network() -> MLP:
     output fires for "OR but not AND". 9 parameters; built as
     `MLP(2, [2, 1], activation="step", output_activation="step")` + `load_state_dict`.
     """
-    model = MLP(2, [2, 1], activation="step", output_activation="step", seed=0)
+    model = MLP(2, [2, 1], activation="step", output_activation="step", rng=0)
     model.load_state_dict(
         {
             "layers.0.neurons.0.w.0": 1.0,

@@ -238,6 +238,14 @@ def cross_entropy(logits_batch, targets) -> Value:
 # ---- regularisation and metrics -----------------------------------------------------------
 
 
+def _check_labels(ys: list[float], labels: str) -> None:
+    for i, y in enumerate(ys):
+        if labels == "pm1" and y not in (-1.0, 1.0):
+            raise ValueError(f"accuracy: target {i} is {y!r}; with labels='pm1' targets must be -1 or +1")
+        if labels == "01" and not 0.0 <= y <= 1.0:
+            raise ValueError(f"accuracy: target {i} is {y!r}; with labels='01' targets must lie in [0, 1]")
+
+
 def l2_penalty(params, alpha: float = 1e-4) -> Value:
     """alpha * sum p^2 over the parameters (a Module or a list of Values): weight decay as a loss term."""
     if hasattr(params, "parameters"):
@@ -246,17 +254,27 @@ def l2_penalty(params, alpha: float = 1e-4) -> Value:
     return dot(params, params) * alpha
 
 
-def accuracy(preds, targets, threshold: float | None = None) -> float:
+ACCURACY_LABELS = ("auto", "01", "pm1")
+"""The label conventions `accuracy` knows for one score per sample."""
+
+
+def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto") -> float:
     """Fraction of correct predictions, in [0, 1].
 
-    - one score per sample, labels -1/+1: correct when score > threshold (default 0) matches y > 0;
-    - one score per sample, labels 0/1: correct when score > threshold (default 0.5) matches y = 1
-      (pass threshold=0 for logits);
-    - labels count as -1/+1 only when some label is negative: a batch of +1 labels alone is read
-      as 0/1 (default threshold 0.5), so pass threshold=0 for the scores of a -1/+1 model;
-    - a list of scores per sample: correct when the largest is at the target's class
-      (targets class indices or one-hot lists).
+    One score per sample, `labels` says what the targets are:
+
+    - labels="01": 0/1 (or probabilities in [0, 1]; positive when y > 0.5); a prediction is
+      positive when score > threshold, by default 0.5 (probabilities; pass threshold=0 for logits);
+    - labels="pm1": -1/+1; a prediction is positive when score > threshold, by default 0 (its sign);
+    - labels="auto" (the default) guesses from the data: "pm1" when some label is negative,
+      otherwise "01". A batch of +1 labels alone is therefore read as 0/1 with threshold 0.5:
+      pass labels="pm1" (or threshold=0) for the scores of a -1/+1 model.
+
+    A list of scores per sample: correct when the largest is at the target's class (targets
+    class indices or one-hot lists); `labels` must then be "auto".
     """
+    if labels not in ACCURACY_LABELS:
+        raise ValueError(f"accuracy: labels must be one of {', '.join(map(repr, ACCURACY_LABELS))}, got {labels!r}")
     preds = _as_list(preds, "accuracy", "predictions")
     targets = _as_list(targets, "accuracy", "targets")
     if len(preds) != len(targets):
@@ -265,11 +283,20 @@ def accuracy(preds, targets, threshold: float | None = None) -> float:
         raise ValueError("accuracy: empty batch (no predictions)")
     if all(_is_scalar(p) for p in preds):
         ys = [_value_of(y) for y in targets]
-        signed = any(y < 0 for y in ys)
+        if labels == "auto":
+            labels = "pm1" if any(y < 0 for y in ys) else "01"
+        else:
+            _check_labels(ys, labels)
+        signed = labels == "pm1"
         cut = threshold if threshold is not None else (0.0 if signed else 0.5)
         label_cut = 0.0 if signed else 0.5
         hits = sum((_value_of(p) > cut) == (y > label_cut) for p, y in zip(preds, ys))
     else:
+        if labels != "auto":
+            raise ValueError(
+                f"accuracy: labels={labels!r} is for one score per sample; with a list of scores per sample "
+                "the largest one is the predicted class"
+            )
         hits = 0
         for p, y in zip(preds, targets):
             scores = [_value_of(a) for a in _as_list(p, "accuracy", "prediction")]

@@ -2,7 +2,7 @@
 
     >>> from nn import MLP, Adam, train, truth_table
     >>> X, y = truth_table("xor")
-    >>> model = MLP(2, [8, 1], activation="tanh", seed=1)
+    >>> model = MLP(2, [8, 1], activation="tanh", rng=1)
     >>> history = train(model, X, y, loss="mse", optimizer=Adam(model.parameters(), lr=0.05), epochs=300)
     >>> history.loss[-1] < 0.01
     True
@@ -40,15 +40,15 @@ LOSSES = {
 }
 """Loss names `train` accepts, mapped to the functions of nn.losses."""
 
-# For classification losses, metrics="auto" reports accuracy with this threshold
-# (None: the largest of several outputs wins).
-_ACCURACY_THRESHOLD = {
-    "hinge": 0.0,
-    "binary_cross_entropy": 0.5,
-    "bce": 0.5,
-    "binary_cross_entropy_with_logits": 0.0,
-    "bce_with_logits": 0.0,
-    "cross_entropy": None,
+# For classification losses, metrics="auto" reports accuracy with these labels and this
+# threshold (cross_entropy: "auto" and None, the largest of several outputs wins).
+_ACCURACY_SETTINGS = {
+    "hinge": ("pm1", 0.0),
+    "binary_cross_entropy": ("01", 0.5),
+    "bce": ("01", 0.5),
+    "binary_cross_entropy_with_logits": ("01", 0.0),
+    "bce_with_logits": ("01", 0.0),
+    "cross_entropy": ("auto", None),
 }
 
 
@@ -91,9 +91,9 @@ def _metric_function(metrics, loss):
         raise ValueError(
             f"train: metrics must be 'auto', None or a function (preds, targets) -> float, got {metrics!r}"
         )
-    if isinstance(loss, str) and loss in _ACCURACY_THRESHOLD:
-        threshold = _ACCURACY_THRESHOLD[loss]
-        return lambda preds, targets: accuracy(preds, targets, threshold=threshold)
+    if isinstance(loss, str) and loss in _ACCURACY_SETTINGS:
+        labels, threshold = _ACCURACY_SETTINGS[loss]
+        return lambda preds, targets: accuracy(preds, targets, threshold=threshold, labels=labels)
     return None
 
 

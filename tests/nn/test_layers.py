@@ -22,7 +22,7 @@ def test_parameter_counts():
 
 
 def test_parameter_names_are_stable_and_readable():
-    names = [n for n, _ in MLP(2, [2, 1], seed=0).named_parameters()]
+    names = [n for n, _ in MLP(2, [2, 1], rng=0).named_parameters()]
     assert names == [
         "layers.0.neurons.0.w.0",
         "layers.0.neurons.0.w.1",
@@ -34,7 +34,7 @@ def test_parameter_names_are_stable_and_readable():
         "layers.1.neurons.0.w.1",
         "layers.1.neurons.0.b",
     ]
-    model = MLP(2, [2, 1], seed=0)
+    model = MLP(2, [2, 1], rng=0)
     assert [p.label for p in model.parameters()] == names
     assert all(isinstance(p, Value) and not p._parents for p in model.parameters())
     assert [n for n, _ in Neuron(2, activation="prelu").named_parameters()] == ["w.0", "w.1", "b", "alpha"]
@@ -42,8 +42,8 @@ def test_parameter_names_are_stable_and_readable():
 
 def test_output_shapes():
     x = [0.3, -0.7]
-    assert isinstance(MLP(2, [16, 16, 1], seed=0)(x), Value)
-    out = MLP(2, [4, 3], seed=0)(x)
+    assert isinstance(MLP(2, [16, 16, 1], rng=0)(x), Value)
+    out = MLP(2, [4, 3], rng=0)(x)
     assert isinstance(out, list) and len(out) == 3 and all(isinstance(v, Value) for v in out)
     assert isinstance(Layer(2, 1, rng=0)(x), Value)
     assert len(Layer(2, 1, rng=0).forward(x)) == 1
@@ -53,7 +53,7 @@ def test_output_shapes():
 
 def test_one_neuron_hidden_layer_chains():
     # micrograd issue #13: a layer of one neuron returned a bare Value that the next layer could not take
-    model = MLP(2, [1, 1, 3, 1], activation="tanh", seed=2)
+    model = MLP(2, [1, 1, 3, 1], activation="tanh", rng=2)
     out = model([0.5, -0.2])
     assert isinstance(out, Value)
     out.backward()
@@ -61,7 +61,7 @@ def test_one_neuron_hidden_layer_chains():
 
 
 def test_micrograd_defaults_relu_hidden_linear_output():
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 1], rng=0)
     assert [layer.activation for layer in model.layers] == ["relu", "linear"]
     state = {name: 0.0 for name in model.state_dict()}
     state["layers.0.neurons.0.b"] = -5.0  # hidden z negative: ReLU gives 0
@@ -75,7 +75,7 @@ def test_micrograd_defaults_relu_hidden_linear_output():
 
 def test_forward_matches_independent_matrix_computation():
     np = pytest.importorskip("numpy")
-    model = MLP(3, [4, 5, 2], activation="tanh", output_activation="sigmoid", seed=7)
+    model = MLP(3, [4, 5, 2], activation="tanh", output_activation="sigmoid", rng=7)
     state = model.state_dict()
 
     def weights(layer, nin, nout):
@@ -94,17 +94,18 @@ def test_forward_matches_independent_matrix_computation():
 
 
 def test_gradients_of_a_whole_mlp_against_finite_differences():
-    model = MLP(2, [3, 2, 1], activation="tanh", output_activation="sigmoid", seed=3)
+    model = MLP(2, [3, 2, 1], activation="tanh", output_activation="sigmoid", rng=3)
     x = [Value(0.4, label="x0"), Value(-0.9, label="x1")]
     assert gradcheck(lambda *_: model(x), model.parameters() + x)
 
 
 def test_softmax_output_layer():
-    model = MLP(2, [4, 3], output_activation="softmax", seed=1)
+    model = MLP(2, [4, 3], output_activation="softmax", rng=1)
     probs = model([0.5, 0.1])
     assert len(probs) == 3
     assert sum(p.data for p in probs) == pytest.approx(1.0)
     assert all(0.0 < p.data < 1.0 for p in probs)
+    assert [layer.outputs_softmax for layer in model.layers] == [False, True]
     with pytest.raises(ValueError, match="softmax"):
         MLP(2, [4, 3], activation="softmax")
     with pytest.raises(ValueError, match="at least 2"):
@@ -112,15 +113,15 @@ def test_softmax_output_layer():
 
 
 def test_inputs_numbers_values_numpy_and_scalars():
-    model = MLP(1, [3, 1], seed=0)
+    model = MLP(1, [3, 1], rng=0)
     assert model([0.5]).data == model(0.5).data == model((Value(0.5),)).data
     np = pytest.importorskip("numpy")
-    model2 = MLP(2, [3, 1], seed=0)
+    model2 = MLP(2, [3, 1], rng=0)
     assert model2(np.array([0.1, 0.2])).data == model2([0.1, 0.2]).data
 
 
 def test_bad_arguments_give_clear_errors():
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 1], rng=0)
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         model([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="expected 2 inputs, got 1"):
@@ -133,8 +134,9 @@ def test_bad_arguments_give_clear_errors():
         MLP(2, 3)
     with pytest.raises(ValueError, match="at least one layer"):
         MLP(2, [])
-    with pytest.raises(ValueError, match="seed or rng"):
+    with pytest.raises(ValueError) as err:
         MLP(2, [1], seed=1, rng=1)
+    assert "seed" in str(err.value) and "rng" in str(err.value)
     with pytest.raises(TypeError, match="rng"):
         MLP(2, [1], rng="abc")
     with pytest.raises(ValueError, match=r"unknown init 'glorot'.*uniform, normal, xavier, he"):
@@ -151,7 +153,7 @@ def test_custom_activation_function():
 
 
 def test_zero_grad():
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 1], rng=0)
     model([1.0, 2.0]).backward()
     assert any(p.grad != 0.0 for p in model.parameters())
     model.zero_grad()
@@ -189,17 +191,26 @@ def test_init_schemes_have_the_documented_distributions():
         assert all(n.b.data == 0.0 for n in Layer(3, 4, init=scheme, rng=0).neurons)
 
 
-def test_seed_reproducibility():
-    a = MLP(2, [8, 8, 1], seed=3).state_dict()
-    assert a == MLP(2, [8, 8, 1], seed=3).state_dict()
+def test_seed_reproducibility(restore_global_random):
+    a = MLP(2, [8, 8, 1], rng=3).state_dict()
     assert a == MLP(2, [8, 8, 1], rng=3).state_dict()
     assert a == MLP(2, [8, 8, 1], rng=random.Random(3)).state_dict()
-    assert a != MLP(2, [8, 8, 1], seed=4).state_dict()
+    assert a != MLP(2, [8, 8, 1], rng=4).state_dict()
     # the global generator is used when no seed is given, so random.seed makes it reproducible
     random.seed(11)
     b = MLP(2, [4, 1]).state_dict()
     random.seed(11)
     assert b == MLP(2, [4, 1]).state_dict()
+
+
+def test_seed_is_the_deprecated_name_of_rng():
+    with pytest.warns(DeprecationWarning) as caught:
+        old = MLP(2, [8, 8, 1], seed=3)
+    message = str(caught[0].message)
+    assert "seed" in message and "rng" in message  # says what to use instead
+    assert caught[0].filename == __file__  # points at the caller, not at nn/layers.py
+    assert old.state_dict() == MLP(2, [8, 8, 1], rng=3).state_dict()
+    assert MLP(2, [8, 1], "relu", "linear", "uniform", 3).state_dict() == MLP(2, [8, 1], rng=3).state_dict()
 
 
 # ---- the slides' hand-made XOR network ---------------------------------------------------

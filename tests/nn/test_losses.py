@@ -155,6 +155,28 @@ def test_accuracy():
     assert accuracy([[0.1, 0.8, 0.1]], [[0, 1, 0]]) == 1.0
 
 
+def test_accuracy_label_conventions_can_be_chosen():
+    scores, plus_ones = [0.3, -0.2, 0.9], [1, 1, 1]
+    # auto reads a batch of +1 labels alone as 0/1, cut at 0.5: only 0.9 counts as positive
+    assert accuracy(scores, plus_ones) == pytest.approx(1 / 3)
+    assert accuracy(scores, plus_ones, labels="01") == pytest.approx(1 / 3)
+    assert accuracy(scores, plus_ones, labels="pm1") == pytest.approx(2 / 3)  # the sign: 0.3 and 0.9
+    assert accuracy([0.2, -0.1], [1, 0], labels="01", threshold=0.0) == 1.0
+    assert accuracy([0.3, -2.0], [1, -1], labels="pm1") == accuracy([0.3, -2.0], [1, -1]) == 1.0
+
+
+def test_accuracy_rejects_labels_outside_the_chosen_convention():
+    for call, named in [
+        (lambda: accuracy([0.5], [0], labels="pm1"), "pm1"),
+        (lambda: accuracy([0.5], [-1], labels="01"), "01"),
+        (lambda: accuracy([0.5], [1], labels="sign"), "sign"),
+        (lambda: accuracy([[0.5, 0.2]], [1], labels="01"), "01"),
+    ]:
+        with pytest.raises(ValueError) as err:
+            call()
+        assert "accuracy" in str(err.value) and "labels" in str(err.value) and named in str(err.value)
+
+
 # ---- gradients by finite differences ----------------------------------------------------
 
 CASES = {

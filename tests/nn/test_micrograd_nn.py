@@ -110,7 +110,7 @@ def test_micrograd_attributes_and_parameter_order():
     layer = Layer(3, 2, rng=0)
     assert len(layer.neurons) == 2
     assert all(p is q for p, q in zip(layer.parameters(), [p for n in layer.neurons for p in n.parameters()]))
-    model = MLP(2, [16, 16, 1], seed=0)
+    model = MLP(2, [16, 16, 1], rng=0)
     assert len(model.layers) == 3 and len(model.parameters()) == 337
     assert all(p is q for p, q in zip(model.parameters(), [p for lay in model.layers for p in lay.parameters()]))
 
@@ -133,7 +133,7 @@ def test_call_results_have_micrograd_shapes():
 
 
 def test_zero_grad_zeroes_every_parameter():
-    model = MLP(2, [3, 3, 1], seed=1)
+    model = MLP(2, [3, 3, 1], rng=1)
     (model([1.0, -2.0]) * 5.0).backward()
     assert any(p.grad != 0 for p in model.parameters())
     model.zero_grad()
@@ -184,7 +184,7 @@ class Param(Value):
 
 
 def test_value_subclasses_as_inputs_and_predictions():
-    model = MLP(2, [3, 1], activation="tanh", seed=2)
+    model = MLP(2, [3, 1], activation="tanh", rng=2)
     x = [Param(0.4, label="x0"), Param(-0.9, label="x1")]
     assert gradcheck(lambda *_: model(x), model.parameters() + x)
     # losses keep the gradient of a subclass prediction (they used to take it for a plain number)

@@ -107,7 +107,7 @@ def test_updates_match_torch_optim(ours, theirs, options):
 
 @pytest.mark.parametrize("cls", [SGD, Adagrad, RMSProp, Adam])
 def test_step_changes_only_data_and_never_grows_the_graph(cls):
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 1], rng=0)
     params = model.parameters()
     before = [p.data for p in params]
     opt = cls(model)  # a Module works as well as a list of parameters

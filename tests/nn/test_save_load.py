@@ -10,20 +10,20 @@ from nn import MLP, Neuron
 
 @pytest.fixture
 def model():
-    return MLP(2, [3, 1], activation="tanh", seed=1)
+    return MLP(2, [3, 1], activation="tanh", rng=1)
 
 
 @pytest.fixture
 def saved(tmp_path):
     path = tmp_path / "weights.json"
-    MLP(2, [3, 1], activation="tanh", seed=2).save(path)
+    MLP(2, [3, 1], activation="tanh", rng=2).save(path)
     return path
 
 
 def test_round_trip(tmp_path, model):
     path = tmp_path / "w.json"
     model.save(path)
-    other = MLP(2, [3, 1], activation="tanh", seed=99)
+    other = MLP(2, [3, 1], activation="tanh", rng=99)
     assert other.state_dict() != model.state_dict()
     assert other.load(path) is other
     assert other.state_dict() == model.state_dict()  # exact: JSON keeps every digit of a float
@@ -96,7 +96,7 @@ def test_bad_file_raises_and_leaves_the_model_unchanged(case, saved, model):
 
 def test_wrong_sizes(tmp_path, model):
     path = tmp_path / "big.json"
-    MLP(2, [16, 1], seed=0).save(path)
+    MLP(2, [16, 1], rng=0).save(path)
     before = model.state_dict()
     with pytest.raises(ValueError, match=r"sizes \[2, 16, 1\].*sizes \[2, 3, 1\]"):
         model.load(path)
@@ -137,7 +137,7 @@ def test_saving_is_atomic(tmp_path, model, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    other = MLP(2, [3, 1], activation="tanh", seed=5)
+    other = MLP(2, [3, 1], activation="tanh", rng=5)
     with pytest.raises(OSError, match="disk full"):
         other.save(path)
     assert path.read_text() == original  # the old file, whole

@@ -9,7 +9,7 @@ X, Y = truth_table("xor")
 
 
 def test_mlp_learns_xor_with_sigmoid_output_and_cross_entropy():
-    model = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    model = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", rng=0)
     history = train(
         model, X, Y, loss="binary_cross_entropy", optimizer=SGD(model.parameters(), lr=0.5), epochs=500, seed=0
     )
@@ -20,7 +20,7 @@ def test_mlp_learns_xor_with_sigmoid_output_and_cross_entropy():
 
 
 def test_mlp_learns_xor_with_mse_and_adam():
-    model = MLP(2, [8, 1], activation="tanh", seed=1)
+    model = MLP(2, [8, 1], activation="tanh", rng=1)
     history = train(model, X, Y, loss="mse", optimizer=Adam(model.parameters(), lr=0.05), epochs=300, batch_size=2)
     assert [round(model(x).data) for x in X] == Y
     assert history.loss[-1] < 0.01
@@ -28,7 +28,7 @@ def test_mlp_learns_xor_with_mse_and_adam():
 
 
 def test_loss_history_is_the_mean_over_the_epoch_before_updates():
-    model = MLP(2, [3, 1], seed=4)
+    model = MLP(2, [3, 1], rng=4)
     before = mse([model(x) for x in X], Y).data
     history = train(model, X, Y, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, shuffle=False)
     assert history.loss == [pytest.approx(before)]  # batch GD: the loss of the one step
@@ -36,7 +36,7 @@ def test_loss_history_is_the_mean_over_the_epoch_before_updates():
 
 def test_reproducible_with_a_seed():
     def run(seed):
-        model = MLP(2, [4, 1], activation="tanh", seed=3)
+        model = MLP(2, [4, 1], activation="tanh", rng=3)
         return train(model, X, Y, optimizer=SGD(model.parameters(), lr=0.1), epochs=5, batch_size=1, seed=seed).loss
 
     assert run(1) == run(1)
@@ -44,7 +44,7 @@ def test_reproducible_with_a_seed():
 
 
 def test_validation_hinge_accuracy_penalty_and_callbacks():
-    model = MLP(2, [4, 1], seed=2)
+    model = MLP(2, [4, 1], rng=2)
     labels = [2 * t - 1 for t in Y]  # -1 / +1 for the max-margin loss
     seen = []
 
@@ -71,7 +71,7 @@ def test_validation_hinge_accuracy_penalty_and_callbacks():
 
 
 def test_callable_loss_and_metric():
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 1], rng=0)
     calls = []
 
     def my_loss(preds, targets):
@@ -93,7 +93,7 @@ def test_callable_loss_and_metric():
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 1], rng=0)
     train(model, X, Y, optimizer=SGD(model.parameters()), epochs=3)  # stderr is captured: not a terminal
     assert capsys.readouterr().err == ""
     train(model, X, Y, optimizer=SGD(model.parameters()), epochs=3, progress=True)
@@ -102,7 +102,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
 
 
 def test_bad_arguments():
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 1], rng=0)
     opt = SGD(model.parameters())
     with pytest.raises(ValueError, match="unknown loss 'mae'"):
         train(model, X, Y, loss="mae", optimizer=opt, epochs=1)
