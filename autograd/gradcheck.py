@@ -13,7 +13,7 @@ import math
 from autograd.graph import topological_order
 from autograd.value import Value, is_grad_enabled, no_grad
 
-__all__ = ["gradcheck", "numerical_gradient", "GradcheckError"]
+__all__ = ["gradcheck", "numerical_gradient", "analytic_gradient", "GradcheckError"]
 
 
 class GradcheckError(AssertionError):

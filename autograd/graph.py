@@ -14,7 +14,9 @@ import gc
 import numbers
 import threading
 
-__all__ = ["Node", "topological_order", "backpropagate", "zero_grad"]
+# Node (the base of Value), edges() and read_only() serve value.py and forward.py;
+# users reach the graph through Value and its views, so they are not exported.
+__all__ = ["topological_order", "backpropagate", "zero_grad"]
 
 
 def read_only(name: str, get, doc: str) -> property:

@@ -254,7 +254,7 @@ def l2_penalty(params, alpha: float = 1e-4) -> Value:
     return dot(params, params) * alpha
 
 
-ACCURACY_LABELS = ("auto", "01", "pm1")
+_ACCURACY_LABELS = ("auto", "01", "pm1")
 """The label conventions `accuracy` knows for one score per sample."""
 
 
@@ -273,8 +273,8 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
     A list of scores per sample: correct when the largest is at the target's class (targets
     class indices or one-hot lists); `labels` must then be "auto".
     """
-    if labels not in ACCURACY_LABELS:
-        raise ValueError(f"accuracy: labels must be one of {', '.join(map(repr, ACCURACY_LABELS))}, got {labels!r}")
+    if labels not in _ACCURACY_LABELS:
+        raise ValueError(f"accuracy: labels must be one of {', '.join(map(repr, _ACCURACY_LABELS))}, got {labels!r}")
     preds = _as_list(preds, "accuracy", "predictions")
     targets = _as_list(targets, "accuracy", "targets")
     if len(preds) != len(targets):
