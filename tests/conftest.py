@@ -1,10 +1,13 @@
-"""Shared test configuration: hypothesis profiles.
+"""Shared test configuration: hypothesis profiles, and the `global_random` fixture.
 
 `ci` (the default) keeps property tests fast and free of timing flakiness;
 `thorough` runs many more examples: `HYPOTHESIS_PROFILE=thorough python -m pytest`.
 """
 
 import os
+import random
+
+import pytest
 
 try:
     from hypothesis import HealthCheck, settings
@@ -21,3 +24,12 @@ if settings is not None:
     )
     settings.register_profile("thorough", max_examples=3000, deadline=None, print_blob=True)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def global_random():
+    """Python's global `random` module, for a test that seeds it (as micrograd's code does); its state is
+    restored afterwards, so no other test sees the seed."""
+    state = random.getstate()
+    yield random
+    random.setstate(state)

@@ -1,18 +1,15 @@
 """The README's examples pass plain `python -m doctest README.md`, as a reader would run them."""
 
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from checks import HAS_DOT
+from readme_sections import README
 
-README = Path(__file__).resolve().parents[1] / "README.md"
 
-
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's `dot` is not installed; the README's picture examples render files")
 def test_python_m_doctest_readme(tmp_path):
-    if shutil.which("dot") is None:
-        pytest.skip("Graphviz's `dot` is not installed; the README's picture examples render files")
     result = subprocess.run(
         [sys.executable, "-m", "doctest", str(README)], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )

@@ -1,48 +1,10 @@
-"""Helpers for the picture tests: the course example, and a small parser of the DOT text the pictures produce.
+"""Helpers for the picture tests: a small parser of the DOT text the pictures produce.
 
-The expected numbers come from the lecture notes, section 1 (the chain-rule
-table) and hand calculation, never from the code under test.
+The course example and its table are in tests/checks.py.
 """
 
 import html
 import re
-import shutil
-from pathlib import Path
-
-import pytest
-
-from autograd import Value
-
-HAS_DOT = shutil.which("dot") is not None
-needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's `dot` program is not installed")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def chain_rule():
-    """The lecture notes, section 1: f = ((a + b) * (c + d)) ** 2 with a, b, c, d = 1, 2, 3, 4."""
-    a, b, c, d = (Value(x, label=n) for x, n in zip((1.0, 2.0, 3.0, 4.0), "abcd"))
-    g = a + b
-    g.label = "g"
-    h = c + d
-    h.label = "h"
-    i = g * h
-    i.label = "i"
-    f = i**2
-    f.label = "f"
-    return dict(a=a, b=b, c=c, d=d, g=g, h=h, i=i, f=f)
-
-
-# The chain-rule table of the lecture notes, section 1: node -> (value, df/dnode)
-TABLE = {
-    "a": (1, 294),
-    "b": (2, 294),
-    "c": (3, 126),
-    "d": (4, 126),
-    "g": (3, 294),
-    "h": (7, 126),
-    "i": (21, 42),
-    "f": (441, 1),
-}
 
 BOX = re.compile(r"^\s*(v\d+) \[label=<(.*)> shape=plain\]$")
 OP = re.compile(r"^\s*(v\d+_op) \[label=(\"[^\"]*\"|\S+) ")

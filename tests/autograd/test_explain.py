@@ -5,7 +5,7 @@ and from hand calculation, never from the code under test.
 """
 
 import pytest
-from dot_parsing import chain_rule
+from checks import course_example
 
 from autograd import Value, consumers, count_paths, edge_count, explain_chain_rule, path_products, total
 
@@ -13,7 +13,7 @@ from autograd import Value, consumers, count_paths, edge_count, explain_chain_ru
 
 
 def test_explain_chain_rule_text_exactly():
-    n = chain_rule()
+    n = course_example()
     assert explain_chain_rule(n["f"], n["a"]) == (
         "df/da: 1 path from a to f; multiply the local derivatives along it.\n"
         "df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294\n"
@@ -63,7 +63,7 @@ def test_explain_chain_rule_refuses_too_many_paths_without_enumerating():
 
 
 def test_explain_chain_rule_bad_input():
-    n = chain_rule()
+    n = course_example()
     stranger = Value(1.0, label="q")
     with pytest.raises(ValueError, match="'q' is not in the graph"):
         explain_chain_rule(n["f"], stranger)
@@ -77,7 +77,7 @@ def test_explain_chain_rule_bad_input():
 
 
 def test_count_paths_by_hand():
-    n = chain_rule()
+    n = course_example()
     assert [count_paths(n["f"], n[k]) for k in "abcdghif"] == [1, 1, 1, 1, 1, 1, 1, 1]
     assert count_paths(n["g"], n["c"]) == 0  # g does not depend on c
     x = Value(3.0, label="x")
@@ -115,7 +115,7 @@ def test_path_products_list_every_path_with_its_nodes():
 
 
 def test_edge_count_and_consumers():
-    n = chain_rule()
+    n = course_example()
     assert edge_count(n["f"]) == 7  # 2 + 2 + 2 + 1 multiply-adds in one backward pass
     users = consumers(n["f"])
     assert users[n["f"]] == []

@@ -7,22 +7,12 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is in the test extra: pip install -e '.[test]'")
+from checks import central_difference, course_example  # noqa: E402
 from hypothesis import assume, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from test_hypothesis import BOUND, EPS, execute, programs  # noqa: E402
 
 from autograd import Value, forward_derivatives, jacobian, jvp, topological_order  # noqa: E402
-
-
-def course_example():
-    """f = ((a + b)(c + d))^2 at 1, 2, 3, 4 (lecture notes, section 1)."""
-    a, b, c, d = (Value(v, label=name) for v, name in zip((1.0, 2.0, 3.0, 4.0), "abcd"))
-    g = a + b
-    h = c + d
-    i = g * h
-    f = i**2
-    g.label, h.label, i.label, f.label = "g", "h", "i", "f"
-    return dict(a=a, b=b, c=c, d=d, g=g, h=h, i=i, f=f)
 
 
 def test_forward_from_a_fills_in_every_node():
@@ -119,16 +109,14 @@ def test_forward_and_reverse_jacobians_agree_with_each_other_and_central_differe
     reverse = jacobian(outputs, leaves, mode="reverse")
     forward = jacobian(outputs, leaves, mode="forward")
     np.testing.assert_allclose(forward, reverse, rtol=1e-12, atol=1e-12)
+
+    def output_values(moved):
+        _, moved_nodes, moved_out, moved_run = execute(program, moved)
+        assume(moved_run.decisions == run.decisions)  # the same branches (kinks) on both sides
+        return [o.data for o in pick_outputs(moved_nodes, moved_out, picks)]
+
     for j in range(len(leaves)):
-        ends = []
-        for shift in (EPS, -EPS):
-            moved = list(program[0])
-            moved[j] += shift
-            _, moved_nodes, moved_out, moved_run = execute(program, moved)
-            assume(moved_run.decisions == run.decisions)
-            ends.append([o.data for o in pick_outputs(moved_nodes, moved_out, picks)])
-        for i in range(len(outputs)):
-            numeric = (ends[0][i] - ends[1][i]) / (2 * EPS)
+        for i, numeric in enumerate(central_difference(output_values, program[0], j, eps=EPS)):
             assert abs(reverse[i, j] - numeric) <= 1e-5 + 1e-4 * abs(numeric), (i, j, reverse[i, j], numeric)
 
 

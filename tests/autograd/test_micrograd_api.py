@@ -8,10 +8,10 @@ and Value subclasses as operands.
 
 import math
 import random
-import shutil
 import sys
 
 import pytest
+from checks import needs_dot
 from micrograd_shims import SHIMMED, micrograd_shims
 
 import autograd
@@ -214,7 +214,7 @@ def test_lecture_trace_and_picture():
     assert "label=tanh" in source and "{ n | data 0.8814 | grad 0.5000 }" in source
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` program is not installed")
+@needs_dot
 def test_lecture_picture_renders(tmp_path):
     o, _ = lecture_neuron()
     o.backward()
@@ -362,13 +362,9 @@ def lecture_loss(model):
     return sum((pred - target) ** 2 for target, pred in zip(YS, preds))
 
 
-def test_lecture_classes_by_hand_backprop_equals_backward():
-    rng_state = random.getstate()
-    try:
-        random.seed(42)
-        model = LectureMLP(3, [4, 4, 1])
-    finally:
-        random.setstate(rng_state)
+def test_lecture_classes_by_hand_backprop_equals_backward(global_random):
+    global_random.seed(42)
+    model = LectureMLP(3, [4, 4, 1])
     params = model.parameters()
     assert len(params) == 41
     loss = lecture_loss(model)
@@ -381,13 +377,9 @@ def test_lecture_classes_by_hand_backprop_equals_backward():
     assert any(g != 0.0 for g in by_hand)
 
 
-def test_lecture_classes_train():
-    rng_state = random.getstate()
-    try:
-        random.seed(7)
-        model = LectureMLP(3, [4, 4, 1])
-    finally:
-        random.setstate(rng_state)
+def test_lecture_classes_train(global_random):
+    global_random.seed(7)
+    model = LectureMLP(3, [4, 4, 1])
     losses = []
     for _ in range(50):
         loss = lecture_loss(model)

@@ -12,19 +12,9 @@ import xml.etree.ElementTree as ET
 
 import graphviz
 import pytest
-from dot_parsing import (
-    BOX,
-    ROOT,
-    TABLE,
-    boxes,
-    by_label,
-    chain_rule,
-    check_install_message,
-    edge_label,
-    edges,
-    needs_dot,
-    ops,
-)
+from checks import TABLE, course_example, needs_dot, png_size
+from dot_parsing import BOX, boxes, by_label, check_install_message, edge_label, edges, ops
+from readme_sections import ROOT, python_blocks, readme_section, run_examples
 
 from autograd import GraphvizNotInstalled, Value, dot, draw_graph, save_graph, total
 
@@ -32,7 +22,7 @@ from autograd import GraphvizNotInstalled, Value, dot, draw_graph, save_graph, t
 
 
 def test_chain_rule_dot_structure():
-    n = chain_rule()
+    n = course_example()
     n["f"].backward()
     source = draw_graph(n["f"]).source
     assert isinstance(draw_graph(n["f"]), graphviz.Digraph)
@@ -47,7 +37,7 @@ def test_chain_rule_dot_structure():
 
 
 def test_edges_connect_inputs_through_operations():
-    n = chain_rule()
+    n = course_example()
     source = draw_graph(n["f"], show_grad=False).source
     name = {cells[0]: dot_name for dot_name, cells in boxes(source).items()}
     op_of = {dot_name: f"{dot_name}_op" for dot_name in name.values()}
@@ -78,7 +68,7 @@ def test_reused_node_has_two_edges():
 
 
 def test_show_grad_false_and_local_grads():
-    n = chain_rule()
+    n = course_example()
     hidden = draw_graph(n["f"], show_grad=False).source
     assert ">grad" not in hidden
     assert all(len(cells) == 2 for cells in boxes(hidden).values())
@@ -93,7 +83,7 @@ def test_show_grad_false_and_local_grads():
 
 
 def test_colours_tell_leaves_intermediates_and_output_apart():
-    n = chain_rule()
+    n = course_example()
     source = draw_graph(n["f"]).source
     fill = {}
     for line in source.splitlines():
@@ -107,7 +97,7 @@ def test_colours_tell_leaves_intermediates_and_output_apart():
 
 
 def test_options_rankdir_number_format_highlight():
-    n = chain_rule()
+    n = course_example()
     n["f"].backward()
     assert "rankdir=TB" in draw_graph(n["f"], rankdir="TB").source
     values = by_label(draw_graph(n["f"], number_format="{:.2f}").source)
@@ -182,7 +172,7 @@ def test_parameters_that_are_values_are_inputs_not_constants():
 
 
 def test_same_dot_text_for_fresh_builds():
-    first, second = chain_rule(), chain_rule()
+    first, second = course_example(), course_example()
     assert draw_graph(first["f"]).source == draw_graph(second["f"]).source
     assert draw_graph(first["f"]).source == draw_graph(first["f"]).source
     assert not re.search(r"\d{8,}|0x[0-9a-f]{6,}", draw_graph(first["f"]).source)  # no id()-based names
@@ -244,7 +234,7 @@ def test_escaped_labels_render_with_dot(tmp_path):
 @needs_dot
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF")])
 def test_save_graph_renders_each_format(tmp_path, suffix, magic):
-    n = chain_rule()
+    n = course_example()
     n["f"].backward()
     graph = draw_graph(n["f"])
     path = save_graph(graph, tmp_path / "pics" / f"chain{suffix}")
@@ -255,13 +245,13 @@ def test_save_graph_renders_each_format(tmp_path, suffix, magic):
         texts = {el.text for el in ET.parse(path).iter("{http://www.w3.org/2000/svg}text")}
         assert {"grad 294", "grad 126", "data 441", "** 2"} <= texts
     if suffix == ".png":
-        width, height = int.from_bytes(path.read_bytes()[16:20], "big"), int.from_bytes(path.read_bytes()[20:24], "big")
+        width, height = png_size(path)
         assert width > 1000 and height > 150  # high enough resolution for a projector
 
 
 @needs_dot
 def test_jupyter_display_is_svg():
-    n = chain_rule()
+    n = course_example()
     bundle = draw_graph(n["f"])._repr_mimebundle_()
     assert "image/svg+xml" in bundle and "<svg" in bundle["image/svg+xml"]
 
@@ -274,7 +264,7 @@ def test_save_graph_rejects_unknown_suffix(tmp_path):
 
 
 def test_missing_dot_gives_install_instructions(no_dot):
-    graph = draw_graph(chain_rule()["f"])
+    graph = draw_graph(course_example()["f"])
     with pytest.raises(GraphvizNotInstalled) as info:
         save_graph(graph, no_dot / "out" / "chain.png")
     check_install_message(info.value)
@@ -312,12 +302,7 @@ def test_default_cap_is_500_values():
 
 # ----------------------------------------------------------------------------- the README
 
-
-def readme_section() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index("## Pictures of the graph")
-    end = text.find("\n## ", start + 3)
-    return text[start : end if end != -1 else len(text)]
+PICTURES = "Pictures of the graph"
 
 
 @needs_dot
@@ -325,17 +310,14 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     import doctest
 
     monkeypatch.chdir(tmp_path)
-    code = "\n".join(re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL))
-    test = doctest.DocTestParser().get_doctest(code, {}, "README: Pictures of the graph", "README.md", 0)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
+    code = "\n".join(python_blocks(readme_section(PICTURES)))
+    run_examples(code, PICTURES, optionflags=doctest.ELLIPSIS)
     assert (tmp_path / "chain_rule.svg").exists() and (tmp_path / "steps" / "backward_steps.html").exists()
     assert (tmp_path / "steps" / "forward_steps.html").exists()
 
 
 def test_readme_embeds_the_committed_chain_rule_picture():
-    section = readme_section()
+    section = readme_section(PICTURES)
     link = re.search(r"!\[[^\]]+\]\(([^)]+)\)", section).group(1)
     assert link == "demos/images/chain_rule.svg"
     svg = ROOT / link

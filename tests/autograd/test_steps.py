@@ -12,7 +12,8 @@ from pathlib import Path
 
 import graphviz
 import pytest
-from dot_parsing import TABLE, by_label, chain_rule, edge_label, edges, needs_dot
+from checks import TABLE, central_difference, course_example, needs_dot
+from dot_parsing import by_label, edge_label, edges
 
 from autograd import (
     GraphvizNotInstalled,
@@ -27,7 +28,7 @@ from autograd import (
 
 
 def test_missing_dot_in_save_backward_steps_still_writes_sources(no_dot):
-    frames = backward_steps(chain_rule()["f"])
+    frames = backward_steps(course_example()["f"])
     with pytest.raises(GraphvizNotInstalled):
         save_backward_steps(frames, no_dot / "steps")
     assert sorted(p.name for p in (no_dot / "steps").glob("*.gv")) == [f"step_{k:03d}.gv" for k in range(5)]
@@ -41,7 +42,7 @@ def frame_grads(frame) -> dict:
 
 
 def test_backward_steps_frames_of_the_chain_rule():
-    n = chain_rule()
+    n = course_example()
     frames = backward_steps(n["f"])
     assert len(frames) == 5  # the seed, then f, i, and the two sums
     assert all(isinstance(frame, graphviz.Digraph) for frame in frames)
@@ -133,7 +134,7 @@ def check_page(page: Path, count: int):
 
 @needs_dot
 def test_save_backward_steps_png(tmp_path):
-    frames = backward_steps(chain_rule()["f"])
+    frames = backward_steps(course_example()["f"])
     saved = save_backward_steps(frames, tmp_path / "steps")
     assert [p.name for p in saved["frames"]] == [f"step_{k:03d}.png" for k in range(5)]
     text = check_page(saved["html"], 5)
@@ -144,7 +145,7 @@ def test_save_backward_steps_png(tmp_path):
 
 @needs_dot
 def test_save_backward_steps_svg(tmp_path):
-    frames = backward_steps(chain_rule()["f"])
+    frames = backward_steps(course_example()["f"])
     saved = save_backward_steps(frames, tmp_path, fmt="svg")
     assert [p.suffix for p in saved["frames"]] == [".svg"] * 5
     text = check_page(saved["html"], 5)
@@ -155,13 +156,6 @@ def test_save_backward_steps_svg(tmp_path):
 
 
 # ----------------------------------------------------------------------------- forward mode, step by step
-
-
-def course_values(a: float) -> dict:
-    """Every node of f = ((a + b)(c + d))^2 at b, c, d = 2, 3, 4, with plain floats (for central differences)."""
-    g, h = a + 2.0, 3.0 + 4.0
-    i = g * h
-    return {"a": a, "b": 2.0, "c": 3.0, "d": 4.0, "g": g, "h": h, "i": i, "f": i * i}
 
 
 def frame_numbers(frame, cell: str) -> dict:
@@ -178,7 +172,7 @@ def active_edge_labels(frame) -> list:
 
 
 def test_forward_steps_of_the_course_example():
-    n = chain_rule()
+    n = course_example()
     frames = forward_steps(n["f"], n["a"])
     assert len(frames) == 4  # the seed, then g, i and f: b, c, d and h do not depend on a
     assert all(isinstance(frame, graphviz.Digraph) for frame in frames)
@@ -202,20 +196,19 @@ def test_forward_steps_of_the_course_example():
 
 
 def test_forward_steps_agree_with_forward_derivatives_and_central_differences():
-    n = chain_rule()
+    n = course_example()
     frames = forward_steps(n["f"], n["a"], number_format="{!r}")
     last = frame_numbers(frames[-1], "d/da")
     tangents = forward_derivatives(n["f"], n["a"])
-    eps = 1e-6
-    plus, minus = course_values(1.0 + eps), course_values(1.0 - eps)
-    for label, node in n.items():
+    slopes = central_difference(lambda p: [v.data for v in course_example(*p).values()], [1.0, 2.0, 3.0, 4.0], 0)
+    for (label, node), numeric in zip(n.items(), slopes):  # d(node)/da for every node, by central differences
         assert float(last[label]) == tangents[node], label
-        assert float(last[label]) == pytest.approx((plus[label] - minus[label]) / (2 * eps), rel=1e-6, abs=1e-6)
+        assert float(last[label]) == pytest.approx(numeric, rel=1e-6, abs=1e-6)
     assert float(last["f"]) == pytest.approx(294.0)
 
 
 def test_forward_steps_from_an_interior_node_and_of_the_diamond():
-    n = chain_rule()
+    n = course_example()
     frames = forward_steps(n["f"], n["g"])
     assert len(frames) == 3  # the seed at g, then i and f
     shown = frame_numbers(frames[-1], "d/dg")
@@ -235,7 +228,7 @@ def test_forward_steps_from_an_interior_node_and_of_the_diamond():
 
 
 def test_forward_steps_leave_grads_alone_and_refuse_bad_input():
-    n = chain_rule()
+    n = course_example()
     for node in n.values():
         node.grad = 5.0
     forward_steps(n["f"], n["c"])
@@ -271,7 +264,7 @@ def test_the_player_is_package_data():
 
 
 def test_save_steps_checks_its_arguments(tmp_path):
-    n = chain_rule()
+    n = course_example()
     backward, forward = backward_steps(n["f"]), forward_steps(n["f"], n["a"])
     assert save_backward_steps is save_steps
     with pytest.raises(ValueError, match="mix kinds"):
@@ -288,7 +281,7 @@ def test_save_steps_checks_its_arguments(tmp_path):
 
 @needs_dot
 def test_save_steps_writes_forward_steps_html(tmp_path):
-    n = chain_rule()
+    n = course_example()
     saved = save_steps(forward_steps(n["f"], n["a"]), tmp_path, fmt="svg", interval_ms=700)
     assert saved["html"] == tmp_path / "forward_steps.html"
     assert [p.name for p in saved["frames"]] == [f"forward_step_{k:03d}.svg" for k in range(4)]
@@ -310,7 +303,7 @@ CHROMIUM = next(
 @needs_dot
 @pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium (chromium, chromium-browser or google-chrome)")
 def test_the_player_runs_in_a_browser(tmp_path):
-    n = chain_rule()
+    n = course_example()
     page = save_steps(forward_steps(n["f"], n["a"]), tmp_path, fmt="svg")["html"]
     run = subprocess.run(
         [CHROMIUM, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()],

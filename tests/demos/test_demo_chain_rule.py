@@ -1,7 +1,8 @@
 """The chain-rule demo reproduces every number of TEACHING.md section 1 and draws the graph."""
 
 import pytest
-from picture_checks import check_image, needs_dot
+from checks import needs_dot
+from picture_checks import check_image
 
 from demos import chain_rule
 

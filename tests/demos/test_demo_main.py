@@ -75,17 +75,14 @@ def test_module_shape(name):
 
 
 def test_readme_lists_every_demo_and_embeds_two_pictures():
-    from pathlib import Path
-
     from picture_checks import check_image
+    from readme_sections import ROOT, readme_section
 
-    root = Path(__file__).resolve().parents[2]
-    text = (root / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Demos", 1)[1].split("\n## ", 1)[0]
+    section = readme_section("Demos")
     for name in EXPECTED:
         assert f"- **{name}**:" in section
     assert "benchmark" not in section
     pictures = [line.split("](", 1)[1].rstrip(")") for line in section.splitlines() if line.startswith("![")]
     assert len(pictures) == 2
     for picture in pictures:
-        check_image(root / picture)
+        check_image(ROOT / picture)

@@ -1,7 +1,8 @@
 """The perceptron learns AND and OR, never XOR; the hand-made and the trained networks solve XOR."""
 
 import pytest
-from picture_checks import check_image, needs_dot
+from checks import needs_dot
+from picture_checks import check_image
 
 from demos import perceptron_xor
 

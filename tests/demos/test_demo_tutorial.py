@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from picture_checks import needs_dot
+from checks import needs_dot
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "demos" / "tutorial.ipynb"
 
