@@ -136,15 +136,6 @@ def test_sin_cos(z):
     assert all(-1.0 <= Value(t).sin().data <= 1.0 and -1.0 <= Value(t).cos().data <= 1.0 for t in GRID)
 
 
-@pytest.mark.parametrize("z", POINTS)
-def test_linear_is_identity_with_slope_1(z):
-    x = Value(z)
-    assert x.linear() is x
-    out = (x.linear() * 3.0).linear()
-    out.backward()
-    assert (out.data, x.grad) == (3.0 * z, 3.0)
-
-
 @pytest.mark.parametrize("z, value", [(-1.0, 0.0), (0.0, 0.0), (1e-12, 1.0), (2.0, 1.0)])
 def test_step_is_0_up_to_and_including_0(z, value):
     assert value_and_grad("step", z) == (value, 0.0)

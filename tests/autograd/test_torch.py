@@ -62,7 +62,6 @@ OPERATIONS = [
     ("elu()", lambda x: x.elu(), F.elu, [(1.5,), (-0.4,), (1000.0,), (-1000.0,)]),
     ("elu(0.7)", lambda x: x.elu(0.7), lambda x: F.elu(x, 0.7), [(1.5,), (-0.4,)]),
     ("gelu", lambda x: x.gelu(), F.gelu, [(1.5,), (-0.4,), (-3.0,), (1000.0,), (-1000.0,)]),
-    ("linear", lambda x: x.linear(), lambda x: x, [(1.5,), (-0.4,)]),
     ("dot", lambda w1, w2, x1, x2, b: dot([w1, w2], [x1, x2], b), t_dot, [(0.5, -1.5, 2.0, 0.3, 0.1)]),
     ("total", lambda a, b: total([a, b, 2.0, a]), lambda a, b: a + b + 2.0 + a, [(0.5, -1.5)]),
 ]
