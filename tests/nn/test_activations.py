@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd import Value, gradcheck
-from nn import ACTIVATIONS, Neuron, activation_names, get_activation
+from nn import ACTIVATIONS, MLP, Layer, Neuron, activation_names, get_activation
 
 PHI = lambda z: 0.5 * (1 + math.erf(z / math.sqrt(2)))  # standard normal distribution function
 
@@ -30,9 +30,17 @@ FORMULAS = {
 POINTS = [-2.3, -0.6, 0.4, 1.7]
 
 
-def test_every_activation_of_the_course_is_available():
-    assert set(activation_names()) == set(FORMULAS)
-    assert set(ACTIVATIONS) == set(FORMULAS)
+@pytest.mark.parametrize("name", activation_names())
+def test_every_listed_name_works_in_neuron_layer_and_mlp(name):
+    assert name in FORMULAS  # a name without an independent formula here fails
+    x = [0.4, -0.9]
+    assert isinstance(Neuron(2, activation=name, rng=0)(x), Value)
+    assert len(Layer(2, 3, activation=name, rng=0)(x)) == 3
+    assert isinstance(MLP(2, [3, 1], activation=name, output_activation=name, rng=0)(x), Value)
+
+
+def test_every_activation_of_the_course_is_listed():
+    assert set(activation_names()) == set(FORMULAS) == set(ACTIVATIONS)
 
 
 @pytest.mark.parametrize("name", sorted(FORMULAS))
@@ -105,6 +113,44 @@ def test_activation_derivatives_from_the_table():
     assert slope("hardtanh", -0.6) == 1.0 and slope("hardtanh", 1.7) == 0.0
     assert slope("relu", -0.6) == 0.0 and slope("relu", 0.4) == 1.0
     assert slope("step", 0.4) == 0.0 and slope("linear", -0.6) == 1.0
+
+
+def engine_slope(name, z):
+    v = Value(z)
+    get_activation(name)(v).backward()
+    return v.grad
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+@pytest.mark.parametrize("z", POINTS)
+def test_activation_derivatives_against_central_differences_of_the_formulas(name, z):
+    """Independent of the engine's own derivative expressions: the slope of FORMULAS (plain floats)."""
+    h = 1e-6
+    numeric = (FORMULAS[name](z + h) - FORMULAS[name](z - h)) / (2 * h)
+    assert engine_slope(name, z) == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(set(FORMULAS) - {"step", "linear"}))
+def test_activation_derivatives_match_pytorch(name):
+    torch = pytest.importorskip("torch", reason="PyTorch is optional: pip install -e '.[torch]'")
+    F = torch.nn.functional
+    theirs = {
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "hardtanh": F.hardtanh,
+        "relu": F.relu,
+        "leaky_relu": F.leaky_relu,
+        "prelu": lambda t: F.prelu(t, torch.tensor([0.25], dtype=torch.float64)),
+        "softplus": F.softplus,
+        "elu": F.elu,
+        "gelu": F.gelu,
+        "sin": torch.sin,
+        "cos": torch.cos,
+    }[name]
+    for z in POINTS:
+        t = torch.tensor([z], dtype=torch.float64, requires_grad=True)
+        theirs(t).sum().backward()
+        assert engine_slope(name, z) == pytest.approx(t.grad.item(), rel=1e-12, abs=1e-15), z
 
 
 def test_unknown_activation_lists_the_valid_names():

@@ -123,7 +123,23 @@ def test_step_changes_only_data_and_never_grows_the_graph(cls):
     assert all(p.grad == 0.0 for p in params)
 
 
+@pytest.mark.parametrize("ours, theirs", [(SGD, "SGD"), (Adagrad, "Adagrad"), (RMSProp, "RMSprop"), (Adam, "Adam")])
+def test_default_updates_match_torch_optim_built_with_its_own_defaults(ours, theirs):
+    torch = pytest.importorskip("torch", reason="PyTorch is optional: pip install -e '.[torch]'")
+    grads = [0.5, -1.2, 0.3, 2.0, -0.1]
+    tp = torch.tensor([1.0], dtype=torch.float64, requires_grad=True)
+    topt = getattr(torch.optim, theirs)([tp])  # no options: each side's defaults
+    expected = []
+    for g in grads:
+        topt.zero_grad()
+        tp.grad = torch.tensor([g], dtype=torch.float64)
+        topt.step()
+        expected.append(tp.item())
+    assert run(ours, grads) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
 def test_defaults_are_pytorchs():
+    """The table of defaults as the slides give it (checked against PyTorch itself above and below)."""
     p = [Value(1.0)]
     assert (SGD(p).lr, SGD(p).momentum, SGD(p).weight_decay) == (0.001, 0.0, 0.0)
     assert (Adagrad(p).lr, Adagrad(p).eps) == (0.01, 1e-10)
