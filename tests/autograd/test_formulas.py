@@ -1,9 +1,17 @@
-"""TEACHING.md section 6, formula by formula, and the kink conventions of the
-README's "Numerical policy".
+"""The slides' table of activations (lecture notes, section 6), formula by formula, and the kink
+conventions of the README's "Numerical policy".
 
-Each expected value is computed here independently (textbook formulas, the
-`statistics` normal distribution for GELU, hand numbers), never taken from
-the engine.
+This file is the slides' table written as tests, so a reader can check it
+against them: the values are computed here from textbook formulas (tanh from
+exp, GELU from the `statistics` normal distribution, hand numbers), but the
+derivatives are the slides' closed forms (sigmoid' = s (1 - s), tanh' = 1 - t^2,
+...), which are the same expressions autograd/value.py uses. They document the
+formulas; they do not prove them. The independent checks are elsewhere, for
+every operation: test_ops.py compares each gradient with central differences,
+test_torch.py with PyTorch (including the slopes at 0 where PyTorch makes the
+same choice). The kink conventions below (slopes exactly at 0, hardtanh's
+borders) are choices, not formulas: no numerical derivative exists there, so
+they are checked against the README's policy by hand.
 """
 
 import math

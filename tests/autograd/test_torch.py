@@ -101,6 +101,28 @@ def test_step_value_matches_torch_heaviside(z):
     assert Value(z).step().data == expected.item()
 
 
+# The README's one-sided slopes at 0 (its "Numerical policy"), where PyTorch makes the same choice. Where it
+# does not (elu with alpha != 1, hardtanh at its borders, step) test_formulas.py checks ours by hand.
+KINKS = [
+    ("relu", lambda x: x.relu(), torch.relu),
+    ("abs", lambda x: abs(x), torch.abs),
+    ("leaky_relu()", lambda x: x.leaky_relu(), F.leaky_relu),
+    ("leaky_relu(0.2)", lambda x: x.leaky_relu(0.2), lambda x: F.leaky_relu(x, 0.2)),
+    ("elu()", lambda x: x.elu(), F.elu),
+    ("sqrt", lambda x: x.sqrt(), torch.sqrt),
+    ("x ** 0.5", lambda x: x**0.5, lambda x: x**0.5),
+    ("x ** 1.5", lambda x: x**1.5, lambda x: x**1.5),
+    ("x ** 2", lambda x: x**2, lambda x: x**2),
+    ("x ** 1", lambda x: x**1, lambda x: x**1),
+    ("x ** 0", lambda x: x**0, lambda x: x**0),
+]
+
+
+@pytest.mark.parametrize("name, fn, t_fn", KINKS, ids=[k[0] for k in KINKS])
+def test_slope_at_zero_matches_torch(name, fn, t_fn):
+    assert engine_value_and_grads(fn, (0.0,)) == torch_value_and_grads(t_fn, (0.0,))
+
+
 # ---- random expressions -----------------------------------------------------------
 
 # (engine, torch) pairs of always-defined operations; log and sqrt get positive arguments via softplus / exp.
