@@ -3,7 +3,8 @@
 - `needs_dot`: skip a test when Graphviz's `dot` program is missing;
 - `png_size`: a PNG file's width and height, after checking that it is a complete PNG;
 - `central_difference`: the numerical derivative every gradient test compares against;
-- `course_example`: the lecture notes' f = ((a + b)(c + d))^2 at 1, 2, 3, 4, and `TABLE`, its numbers.
+- `course_example`: the lecture notes' f = ((a + b)(c + d))^2 at 1, 2, 3, 4, and `TABLE`, its numbers;
+- `check_message`: an error message names what it should (function, argument, value), in any wording.
 
 The expected numbers come from the lecture notes (section 1, the chain-rule
 table) and hand calculation, never from the code under test.
@@ -67,6 +68,17 @@ def course_example(a=1.0, b=2.0, c=3.0, d=4.0) -> dict:
     f = i**2
     g.label, h.label, i.label, f.label = "g", "h", "i", "f"
     return dict(a=a, b=b, c=c, d=d, g=g, h=h, i=i, f=f)
+
+
+def check_message(info, *parts) -> None:
+    """The message of a caught exception (a pytest ExceptionInfo, or the exception) contains every part.
+
+    Tests name what a message must mention (the function, the argument, the
+    value, the label), not its sentence, so the wording can improve freely.
+    """
+    message = str(getattr(info, "value", info))
+    for part in parts:
+        assert str(part) in message, f"{part!r} not in {message!r}"
 
 
 # The chain-rule table of the lecture notes, section 1: node -> (value, df/dnode)

@@ -7,6 +7,7 @@ import operator
 
 import numpy as np
 import pytest
+from checks import check_message
 
 from autograd import DomainError, Value, dot, total
 
@@ -72,8 +73,9 @@ def test_value_of_a_value():
 
 
 def test_dot_lengths_must_match():
-    with pytest.raises(ValueError, match=r"dot: 2 weights but 3 inputs"):
+    with pytest.raises(ValueError) as info:
         dot([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
+    check_message(info, "dot", "weights", "2", "inputs", "3")
 
 
 def test_backward_seed_must_be_a_number():
@@ -111,12 +113,6 @@ def test_ints_and_bools_become_floats():
 
 
 # ---- domain errors -----------------------------------------------------------------
-
-
-def check_message(info, *parts):
-    message = str(info.value)
-    for part in parts:
-        assert part in message, f"{part!r} not in {message!r}"
 
 
 @pytest.mark.parametrize("value", [0.0, -1.0, -0.0, -math.inf])

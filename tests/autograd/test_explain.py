@@ -5,7 +5,7 @@ and from hand calculation, never from the code under test.
 """
 
 import pytest
-from checks import course_example
+from checks import check_message, course_example
 
 from autograd import Value, consumers, count_paths, edge_count, explain_chain_rule, path_products, total
 
@@ -89,10 +89,12 @@ def test_count_paths_by_hand():
     s = Value(0.5, label="s")  # the diamond of the lecture notes, section 2: 3 ways to f, 2 from f to L
     f = total([s * 2.0, s**2, s.sin()])
     assert count_paths(f**2 + f.exp(), s) == 6
-    with pytest.raises(TypeError, match=r"count_paths: x must be a Value.*float 2.0"):
+    with pytest.raises(TypeError) as info:
         count_paths(x * x, 2.0)
-    with pytest.raises(TypeError, match="count_paths needs a Value"):
+    check_message(info, "count_paths", "x", "Value", "float", "2.0")
+    with pytest.raises(TypeError) as info:
         count_paths(2.0, x)
+    check_message(info, "count_paths", "Value", "float", "2.0")
 
 
 def test_path_products_list_every_path_with_its_nodes():

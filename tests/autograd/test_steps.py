@@ -12,7 +12,7 @@ from pathlib import Path
 
 import graphviz
 import pytest
-from checks import TABLE, central_difference, course_example, needs_dot
+from checks import TABLE, central_difference, check_message, course_example, needs_dot
 from dot_parsing import by_label, edge_label, edges
 
 from autograd import (
@@ -233,16 +233,21 @@ def test_forward_steps_leave_grads_alone_and_refuse_bad_input():
         node.grad = 5.0
     forward_steps(n["f"], n["c"])
     assert all(node.grad == 5.0 for node in n.values())
-    with pytest.raises(ValueError, match=r"wrt 'q' is not in the graph of 'f'"):
+    with pytest.raises(ValueError) as info:
         forward_steps(n["f"], Value(1.0, label="q"))
-    with pytest.raises(TypeError, match=r"wrt must be a Value.*float 1.0"):
+    check_message(info, "forward_steps", "wrt", "'q'", "'f'")
+    with pytest.raises(TypeError) as info:
         forward_steps(n["f"], 1.0)
-    with pytest.raises(TypeError, match="Value as its root"):
+    check_message(info, "forward_steps", "wrt", "Value", "float", "1.0")
+    with pytest.raises(TypeError) as info:
         forward_steps("f", n["a"])
-    with pytest.raises(TypeError, match="unexpected option"):
+    check_message(info, "forward_steps", "Value", "str", "'f'")
+    with pytest.raises(TypeError) as info:
         forward_steps(n["f"], n["a"], colour="red")
-    with pytest.raises(ValueError, match=r"3 steps, more than max_steps=2"):
+    check_message(info, "forward_steps", "'colour'")
+    with pytest.raises(ValueError) as info:
         forward_steps(n["f"], n["a"], max_steps=2)
+    check_message(info, "forward_steps", "max_steps", "2", "3")
     assert len(forward_steps(n["a"], n["a"])) == 1  # the output itself: only the seed
 
 
@@ -271,12 +276,15 @@ def test_save_steps_checks_its_arguments(tmp_path):
         save_steps(backward + forward, tmp_path)
     with pytest.raises(ValueError, match="no frames"):
         save_steps([], tmp_path)
-    with pytest.raises(TypeError, match="frame 1 is a str"):
+    with pytest.raises(TypeError) as info:
         save_steps([backward[0], "frame"], tmp_path)
-    with pytest.raises(ValueError, match=r"interval_ms must be an int >= 1, not 0"):
+    check_message(info, "save_steps", "frame 1", "str")
+    with pytest.raises(ValueError) as info:
         save_steps(backward, tmp_path, interval_ms=0)
-    with pytest.raises(TypeError, match="title must be a str"):
+    check_message(info, "save_steps", "interval_ms", "0")
+    with pytest.raises(TypeError) as info:
         save_steps(backward, tmp_path, title=3)
+    check_message(info, "save_steps", "title", "int", "3")
 
 
 @needs_dot

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from checks import check_message
 
 from autograd import Value, dot, no_grad, topological_order, total
 from autograd.graph import Node
@@ -154,8 +155,9 @@ def test_public_views_of_the_record():
 @pytest.mark.parametrize("name", ["op", "parents", "local_grads"])
 def test_views_are_read_only(name):
     v = Value(2.0) * 3.0
-    with pytest.raises(AttributeError, match=f"Value.{name} is read-only"):
+    with pytest.raises(AttributeError) as info:
         setattr(v, name, None)
+    check_message(info, f"Value.{name}", "read-only")
 
 
 def test_micrograd_prev_is_the_set_of_parents():
@@ -185,15 +187,17 @@ def test_backward_by_hand_with_micrograd_backward():
 def test_micrograd_names_are_read_only_views_too():
     y = Value(2.0) * 3.0
     for name in ("_op", "_prev", "operands"):
-        with pytest.raises(AttributeError, match=f"Value.{name} is read-only"):
+        with pytest.raises(AttributeError) as info:
             setattr(y, name, None)
+        check_message(info, f"Value.{name}", "read-only")
     assert (y._op, y.op) == ("*", "*")
 
 
 @pytest.mark.parametrize("call", [lambda: Value(1.0, (), "+"), lambda: Value(1.0, (Value(2.0),))])
 def test_micrograd_constructor_form_gets_a_clear_error(call):
-    with pytest.raises(TypeError, match="nodes with parents come from operations"):
+    with pytest.raises(TypeError) as info:
         call()
+    check_message(info, "Value", "_children", "operations")
 
 
 def test_a_subclass_that_is_false_is_still_a_parent():
