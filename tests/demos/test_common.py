@@ -1,0 +1,149 @@
+"""The demos' shared plumbing (demos/_common.py): options, folders, narration, plots, the training loop."""
+
+import time
+
+import matplotlib
+import pytest
+from checks import needs_dot
+from picture_checks import check_image
+
+from autograd import Value, is_grad_enabled
+from demos import _common as c
+from nn import SGD
+
+
+def test_parse_args_defaults_and_options():
+    args = c.parse_args([], "A demo.\n\nMore text.")
+    assert (args.out, args.quick) == (c.DEFAULT_OUT, False)
+    args = c.parse_args(["--out", "pics", "--quick"], "A demo.")
+    assert (args.out, args.quick) == ("pics", True)
+
+
+def test_demo_dir_is_created_inside_out(tmp_path):
+    path = c.demo_dir(tmp_path / "out", "moons")
+    assert path == tmp_path / "out" / "moons" and path.is_dir()
+    assert c.demo_dir(tmp_path / "out", "moons") == path  # a second call is fine
+
+
+def test_heading_and_say(capsys):
+    c.heading("Title")
+    c.say("  one   two\nthree " + "word " * 30)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["", "Title", "====="]
+    assert lines[3].startswith("one two three word")
+    assert all(len(line) <= 100 for line in lines[3:]) and len(lines) > 4  # wrapped at 100 columns
+
+
+def test_table_aligns_numbers_right_and_text_left(capsys):
+    c.table([("a", 1.23456789, 10), ("bbb", 2.0, 5)], ["name", "x", "n"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "  name       x   n",
+        "  ----  -----  --",
+        "  a     1.235  10",
+        "  bbb       2   5",
+    ]
+
+
+def test_wrote_lists_paths_and_skips_none(capsys):
+    c.wrote(["a.png", None, "b.svg"])
+    assert capsys.readouterr().out.splitlines() == ["Pictures written:", "  a.png", "  b.svg"]
+    c.wrote([None])
+    assert capsys.readouterr().out == ""
+
+
+def test_style_applies_inside_the_block_only():
+    before = matplotlib.rcParams["lines.linewidth"]
+    with c.style():
+        assert matplotlib.rcParams["lines.linewidth"] == c.STYLE["lines.linewidth"]
+    assert matplotlib.rcParams["lines.linewidth"] == before
+
+
+def test_figure_gives_one_axes_or_a_grid():
+    _, ax = c.figure()
+    assert hasattr(ax, "plot")
+    _, axes = c.figure(2, 3)
+    assert axes.shape == (2, 3)
+
+
+def test_loss_curves_and_save_figure(tmp_path):
+    with c.style():
+        fig, ax = c.figure()
+        c.loss_curves(ax, {"a": [1.0, 0.1, 0.01], "b": [2.0, 1.0]}, "step", "loss", "Two curves", fmt="o-")
+        assert ax.get_yscale() == "log"
+        assert [line.get_label() for line in ax.get_lines()] == ["a", "b"]
+        assert list(ax.get_lines()[1].get_xdata()) == [0, 1]
+        assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("step", "loss", "Two curves")
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+        path = c.save_figure(fig, tmp_path / "curves.png")
+    assert path == tmp_path / "curves.png"
+    check_image(path)
+
+
+def test_decision_boundary_evaluates_without_a_graph(tmp_path):
+    seen = []
+
+    def score(p):
+        seen.append(is_grad_enabled())
+        return p[0] - p[1]
+
+    with c.style():
+        fig, ax = c.figure()
+        c.decision_boundary(ax, score, [[0.0, 1.0], [1.0, 0.0]], [-1, 1], n=5)
+        check_image(c.save_figure(fig, tmp_path / "boundary.png"))
+    assert len(seen) == 25 and not any(seen)  # a 5 x 5 grid, all under no_grad()
+    assert len(ax.collections) >= 2  # the shading and the points
+
+
+@needs_dot
+def test_render_graph_writes_the_picture(tmp_path):
+    from autograd import draw_graph
+
+    x = Value(2.0, label="x")
+    path = c.render_graph(draw_graph(x * x), tmp_path / "g.png")
+    check_image(path)
+
+
+def test_render_graph_without_graphviz_says_why(tmp_path, monkeypatch, capsys):
+    from autograd import draw_graph, pictures
+
+    def no_dot(graph, path, **kwargs):
+        raise pictures.GraphvizNotInstalled("dot not found (simulated)")
+
+    monkeypatch.setattr(pictures, "save_graph", no_dot)
+    assert c.render_graph(draw_graph(Value(1.0)), tmp_path / "g.png") is None
+    assert "graph not rendered: dot not found (simulated)" in capsys.readouterr().out
+
+
+def test_timer_measures_the_block():
+    with c.Timer() as t:
+        time.sleep(0.01)
+    assert 0.005 < t.seconds < 5
+
+
+def test_descend_is_the_course_loop():
+    w = Value(3.0, label="w")
+    losses = c.descend(lambda: (w - 1.0) ** 2, SGD([w], lr=0.25), 3)
+    # by hand: w <- w - 0.25 * 2 (w - 1) halves the distance to 1: w = 3, 2, 1.5, 1.25
+    assert losses == [4.0, 1.0, 0.25]
+    assert w.data == 1.25
+    assert c.descend(lambda: w * 1.0, SGD([w], lr=0.1), 0) == []
+
+
+def test_run_main_parses_and_passes_the_options(capsys):
+    calls = []
+
+    def run(out, quick):
+        calls.append((out, quick))
+        print("ran")
+        return {"ok": True}
+
+    assert c.run_main(run, ["--quick", "--out", "x"], "A demo.") == {"ok": True}
+    assert calls == [("x", True)]
+    assert capsys.readouterr().out == "ran\n"
+
+
+def test_run_main_rejects_unknown_options(capsys):
+    with pytest.raises(SystemExit):
+        c.run_main(lambda out, quick: {}, ["--fast"], "A demo.")
+    assert "--fast" in capsys.readouterr().err
