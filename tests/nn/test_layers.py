@@ -191,7 +191,7 @@ def test_init_schemes_have_the_documented_distributions():
         assert all(n.b.data == 0.0 for n in Layer(3, 4, init=scheme, rng=0).neurons)
 
 
-def test_seed_reproducibility(restore_global_random):
+def test_seed_reproducibility(global_random):
     a = MLP(2, [8, 8, 1], rng=3).state_dict()
     assert a == MLP(2, [8, 8, 1], rng=3).state_dict()
     assert a == MLP(2, [8, 8, 1], rng=random.Random(3)).state_dict()
