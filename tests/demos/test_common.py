@@ -38,7 +38,7 @@ def test_table_aligns_numbers_right_and_text_left(capsys):
     c.table([("a", 1.23456789, 10), ("bbb", 2.0, 5)], ["name", "x", "n"])
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        "  name       x   n",
+        "  name      x   n",
         "  ----  -----  --",
         "  a     1.235  10",
         "  bbb       2   5",
