@@ -442,7 +442,7 @@ def _run(config: dict, micrograd) -> dict:
 
     # 1. micrograd's demo training step
     X, y = make_moons(config["points"])
-    model = MLP(2, HIDDEN, seed=1)
+    model = MLP(2, HIDDEN, rng=1)
     optimizer = SGD(model.parameters(), lr=LR)
     mmodel = None
     if MMLP is not None:
