@@ -68,8 +68,8 @@ def squared_error(outputs_batch, labels):
 
 def models(seed: int = SEED):
     """The two contenders: {name: (model, optimizer, loss function)}."""
-    sigmoid = MLP(64, SIZES, activation="sigmoid", output_activation="sigmoid", seed=seed)
-    relu = MLP(64, SIZES, activation="relu", output_activation="linear", seed=seed)
+    sigmoid = MLP(64, SIZES, activation="sigmoid", output_activation="sigmoid", rng=seed)
+    relu = MLP(64, SIZES, activation="relu", output_activation="linear", rng=seed)
     return {
         f"sigmoid, MSE, SGD lr {SGD_LR}": (sigmoid, SGD(sigmoid.parameters(), lr=SGD_LR), squared_error),
         f"ReLU, softmax + cross-entropy, Adam lr {ADAM_LR}": (

@@ -60,7 +60,7 @@ def learning_rate(k: int, steps: int = STEPS) -> float:
 
 def train(X, y, steps: int = STEPS, seed: int = SEED, log=None):
     """Full-batch training of MLP(2, [16, 16, 1]) with hinge loss + L2; returns (model, history)."""
-    model = MLP(2, HIDDEN + [1], activation="relu", seed=seed)
+    model = MLP(2, HIDDEN + [1], activation="relu", rng=seed)
     optimizer = SGD(model.parameters(), lr=LR_START)
     history = {"loss": [], "accuracy": [], "lr": []}
     for k in range(steps):

@@ -72,7 +72,7 @@ def train_network(spec, steps: int):
     rng = random.Random(SEED)
     xs = sorted(rng.uniform(-1, 1) for _ in range(N_POINTS))
     ys = [target(x) for x in xs]
-    model = MLP(1, [HIDDEN, 1], activation="tanh", seed=SEED + 3)  # the same start for every optimizer
+    model = MLP(1, [HIDDEN, 1], activation="tanh", rng=SEED + 3)  # the same start for every optimizer
     optimizer = make_optimizer(spec, model.parameters())
     return c.descend(lambda: mse([model([x]) for x in xs], ys), optimizer, steps)
 

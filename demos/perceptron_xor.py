@@ -54,7 +54,7 @@ def hand_made_network():
 def train_xor(epochs: int = EPOCHS, seed: int = SEED):
     """A 2-4-1 MLP (tanh, sigmoid output) trained by backprop on XOR; (model, losses, probabilities)."""
     X, y = truth_table("xor")
-    model = MLP(2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=seed)
+    model = MLP(2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", rng=seed)
     optimizer = Adam(model.parameters(), lr=LEARNING_RATE)
     losses = c.descend(lambda: binary_cross_entropy([model(x) for x in X], y), optimizer, epochs)
     with no_grad():

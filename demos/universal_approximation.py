@@ -42,7 +42,7 @@ def sample(n: int = N_POINTS, seed: int = SEED) -> list[float]:
 
 def fit(xs, ys, steps: int = STEPS, seed: int = SEED):
     """Train MLP(1, [3, 1]) (tanh hidden, linear output) on (xs, ys) by full-batch Adam; (model, losses)."""
-    model = MLP(1, [HIDDEN, 1], activation="tanh", output_activation="linear", seed=seed)
+    model = MLP(1, [HIDDEN, 1], activation="tanh", output_activation="linear", rng=seed)
     optimizer = Adam(model.parameters(), lr=LEARNING_RATE)
     losses = c.descend(lambda: mse([model([x]) for x in xs], ys), optimizer, steps)
     with no_grad():

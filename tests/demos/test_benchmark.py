@@ -133,7 +133,7 @@ def test_float_reference_matches_the_engine():
     from autograd import no_grad
     from nn import MLP
 
-    model = MLP(2, [4, 4, 1], seed=3)
+    model = MLP(2, [4, 4, 1], rng=3)
     X = [[0.5, -1.0], [1.5, 0.25]]
     with no_grad():
         ours = [model(x).data for x in X]
