@@ -1,15 +1,13 @@
 """micrograd's nn API on this project: Neuron(nin, nonlin=...), Layer, MLP, parameters(), zero_grad(),
 and micrograd's demo training loop run unchanged through an import shim."""
 
-import doctest
 import random
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from micrograd_shims import micrograd_shims
+from readme_sections import ROOT, python_blocks, readme_section, run_examples
 
 from autograd import Value, gradcheck
 from demos.moons import make_moons
@@ -280,28 +278,18 @@ def test_micrograd_demo_matches_real_micrograd_step_by_step():
 
 # ---- the README's "Coming from micrograd" ------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def readme_section() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index("## Coming from micrograd")
-    end = text.find("\n## ", start + 3)
-    return text[start : end if end != -1 else len(text)]
+MICROGRAD = "Coming from micrograd"
 
 
 def test_readme_section_examples_run():
-    blocks = re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL)
+    blocks = python_blocks(readme_section(MICROGRAD))
     examples = "\n".join(b for b in blocks if ">>>" in b)
-    test = doctest.DocTestParser().get_doctest(examples, {}, "README: Coming from micrograd", "README.md", 0)
+    test = run_examples(examples, MICROGRAD)
     assert len(test.examples) >= 4
-    runner = doctest.DocTestRunner()
-    runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
 
 
 def test_readme_import_shim_runs_micrograd_code_unchanged():
-    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL) if ">>>" not in b]
+    blocks = [b for b in python_blocks(readme_section(MICROGRAD)) if ">>>" not in b]
     imports, shim = blocks[0], blocks[1]
     assert len(shim.strip().splitlines()) == 3
     micrograd_code = (

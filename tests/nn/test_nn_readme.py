@@ -1,27 +1,17 @@
 """The README's "Neural networks: nn" examples run and print what the README says."""
 
 import doctest
-import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from readme_sections import python_blocks, readme_section, run_examples
 
-
-def readme_section() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index("## Neural networks: nn")
-    end = text.find("\n## ", start + 3)
-    return text[start : end if end != -1 else len(text)]
+NN = "Neural networks: nn"
 
 
 def test_readme_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code = "\n".join(re.findall(r"```python\n(.*?)```", readme_section(), flags=re.DOTALL))
+    code = "\n".join(python_blocks(readme_section(NN)))
     assert code.count(">>>") > 20
-    test = doctest.DocTestParser().get_doctest(code, {}, "README: Neural networks: nn", "README.md", 0)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
+    run_examples(code, NN, optionflags=doctest.ELLIPSIS)
     assert (tmp_path / "xor.json").exists()
 
 
