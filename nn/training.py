@@ -93,7 +93,13 @@ def _metric_function(metrics, loss):
         )
     if isinstance(loss, str) and loss in _ACCURACY_SETTINGS:
         labels, threshold = _ACCURACY_SETTINGS[loss]
-        return lambda preds, targets: accuracy(preds, targets, threshold=threshold, labels=labels)
+
+        def measured(preds, targets):
+            if any(isinstance(p, (list, tuple)) for p in preds):  # several outputs: the largest is the class
+                return accuracy(preds, targets)
+            return accuracy(preds, targets, threshold=threshold, labels=labels)
+
+        return measured
     return None
 
 

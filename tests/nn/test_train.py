@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograd import Value
+from autograd import Value, no_grad
 from nn import MLP, SGD, Adam, History, l2_penalty, mse, train, truth_table
 
 X, Y = truth_table("xor")
@@ -115,3 +115,21 @@ def test_bad_arguments():
         train(model, X, Y, loss=lambda p, t: 1.0, optimizer=opt, epochs=1)
     with pytest.raises(TypeError):
         train(model, X, Y, epochs=1)  # the optimizer is required
+
+
+@pytest.mark.parametrize("loss", ["hinge", "bce", "bce_with_logits"])
+def test_accuracy_of_several_outputs_is_the_largest_output(loss):
+    """A model with two outputs per sample: metrics='auto' counts the largest output as the class."""
+    X = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    classes = [1, 0, 1, 0]
+    if loss == "hinge":
+        y = [[1.0 if k == c else -1.0 for k in range(2)] for c in classes]
+    else:
+        y = [[1.0 if k == c else 0.0 for k in range(2)] for c in classes]
+    model = MLP(2, [3, 2], output_activation="sigmoid" if loss == "bce" else "linear", rng=0)
+    with no_grad():
+        outputs = [[v.data for v in model(x)] for x in X]  # the predictions the first epoch measures
+    hits = sum(max(range(2), key=out.__getitem__) == c for out, c in zip(outputs, classes))
+    history = train(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=2)
+    assert len(history.accuracy) == 2
+    assert history.accuracy[0] == hits / 4
