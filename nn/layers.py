@@ -289,6 +289,8 @@ class Neuron(Module):
 
     def _set_activation(self, activation) -> None:
         fn = get_activation(activation)
+        if not isinstance(activation, str):  # a function of the table means its name (prelu's alpha included)
+            activation = next((name for name, f in ACTIVATIONS.items() if f is activation), activation)
         self.activation = activation
         self._act = fn if isinstance(activation, str) else _checked(fn)
 
@@ -351,6 +353,12 @@ class Layer(Module):
         ]
         for name, p in self.named_parameters():
             p.label = name
+
+    @property
+    def softmax(self) -> bool:
+        """The old name of `outputs_softmax` (a bool, though named like a function)."""
+        warnings.warn("Layer.softmax is now Layer.outputs_softmax", DeprecationWarning, stacklevel=2)
+        return self.outputs_softmax
 
     def forward(self, x) -> list[Value]:
         """The outputs of all neurons, always as a list (what the next layer takes)."""

@@ -228,3 +228,19 @@ def test_xor_step_network_solves_xor_with_9_parameters():
     hidden = [model.layers[0].forward(x) for x in X]
     assert [h[0].data for h in hidden] == [0.0, 0.0, 0.0, 1.0]
     assert [h[1].data for h in hidden] == [0.0, 1.0, 1.0, 1.0]
+
+
+def test_a_table_function_as_activation_is_its_name():
+    from nn import ACTIVATIONS
+
+    by_function = Neuron(2, activation=ACTIVATIONS["prelu"], rng=0)
+    by_name = Neuron(2, activation="prelu", rng=0)
+    assert by_function.activation == "prelu"
+    assert [n for n, _ in by_function.named_parameters()] == [n for n, _ in by_name.named_parameters()]
+
+
+def test_layer_softmax_is_the_old_name_of_outputs_softmax():
+    layer = Layer(2, 3, activation="softmax", rng=0)
+    with pytest.warns(DeprecationWarning, match="outputs_softmax"):
+        assert layer.softmax is True
+    assert layer.outputs_softmax is True and Layer(2, 3, rng=0).outputs_softmax is False
