@@ -186,8 +186,8 @@ def _plot_valley(valley, path):
         ax.set_ylabel("y")
         ax.set_title("Paths through the Rosenbrock valley")
         ax.legend(loc="lower right")
-        losses = {name: losses for name, (_, losses) in valley.items()}
-        c.loss_curves(ax_loss, losses, "step", "f(x, y) (log scale)", "Loss per step")
+        curves = {name: values for name, (_, values) in valley.items()}
+        c.loss_curves(ax_loss, curves, "step", "f(x, y) (log scale)", "Loss per step")
         return c.save_figure(fig, path)
 
 

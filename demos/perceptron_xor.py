@@ -66,7 +66,6 @@ def train_xor(epochs: int = EPOCHS, seed: int = SEED):
 def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     """Run the demo, write its pictures under `out/perceptron_xor`, return the key numbers."""
     folder = c.demo_dir(out, NAME)
-    epochs = EPOCHS
     c.heading("The perceptron, XOR, and a network that learns XOR")
     c.say(
         f"1. The perceptron rule (eta = {PERCEPTRON_LR}, small random start, seed {SEED}), at most {MAX_EPOCHS} "
@@ -107,9 +106,9 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     print()
     c.say(
         f"3. A 2-{HIDDEN}-1 network (tanh hidden, sigmoid output), binary cross-entropy, Adam with learning rate "
-        f"{LEARNING_RATE}, {epochs} full-batch steps on the four points:"
+        f"{LEARNING_RATE}, {EPOCHS} full-batch steps on the four points:"
     )
-    model, losses, probs = train_xor(epochs)
+    model, losses, probs = train_xor(EPOCHS)
     c.table(
         [(f"{x[0]:g}, {x[1]:g}", t, p, int(p > 0.5)) for x, t, p in zip(X, y, probs)],
         ["x1, x2", "target", "output probability", "class"],

@@ -1,8 +1,8 @@
 """Activation functions by name (section 6 of the lecture notes), for neurons and layers.
 
 A neuron computes z = sum_i w_i x_i + b and then h(z). Every h in `ACTIVATIONS`
-is a function of one `Value`, and an operation of the engine, so its
-derivative comes with it:
+is a function of one `Value` made of the engine's operations, so its
+derivative comes with it ("linear" is the identity: it returns z itself):
 
     >>> from autograd import Value
     >>> from nn import get_activation

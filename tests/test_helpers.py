@@ -5,7 +5,7 @@ import struct
 import zlib
 
 import pytest
-from checks import TABLE, central_difference, course_example, png_size
+from checks import TABLE, central_difference, check_message, course_example, png_size
 from readme_sections import python_blocks, readme_section, run_examples
 
 
@@ -70,3 +70,14 @@ def test_python_blocks_and_run_examples():
     assert len(run_examples("\n".join(blocks), "S").examples) == 2
     with pytest.raises(AssertionError, match="failed"):
         run_examples(">>> 1 + 1\n3\n", "S")
+    with pytest.raises(AssertionError, match="no >>> examples"):
+        run_examples("plain text, no examples\n", "S")
+    with pytest.raises(AssertionError, match="no section"):
+        readme_section("The engine")  # a heading's beginning is not the heading
+
+
+def test_check_message_needs_every_part():
+    error = ValueError("dot: 2 weights but 3 inputs")
+    check_message(error, "dot", "2", "3")
+    with pytest.raises(AssertionError, match="'bias' not in"):
+        check_message(error, "dot", "bias")
