@@ -73,9 +73,10 @@ class Node:
 
     def __setstate__(self, state) -> None:
         """Unpickling and copying: the slots as saved, but no traversal stamp (it means nothing in another process)."""
-        slots = state[1] if isinstance(state, tuple) else state
-        for name, value in (slots or {}).items():
-            setattr(self, name, value)
+        attributes, slots = state if isinstance(state, tuple) else (state, None)  # a subclass may have a __dict__
+        for saved in (attributes, slots):
+            for name, value in (saved or {}).items():
+                setattr(self, name, value)
         self._mark = 0
 
 

@@ -225,6 +225,19 @@ def test_a_copied_graph_backpropagates():
     assert leaf is not x and leaf.grad == 2 * expected  # the copy's leaf accumulates, as the original did
 
 
+class Tagged(Value):
+    """A subclass with a __dict__ (no __slots__ of its own)."""
+
+
+def test_a_copied_subclass_keeps_its_own_attributes():
+    p = Tagged(2.0, label="p")
+    p.note = "a parameter"
+    twin = copy.deepcopy(p)
+    assert (twin.note, twin.label, twin.data) == ("a parameter", "p", 2.0)
+    loads = pickle.loads(pickle.dumps(p))
+    assert loads.note == "a parameter" and (loads * loads).data == 4.0
+
+
 def test_a_pickled_graph_backpropagates_in_another_process(tmp_path):
     """A node's traversal stamp is not carried into another process, where stamps start again."""
     x = Value(0.5, label="x")
