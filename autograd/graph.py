@@ -178,12 +178,7 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
     if not root._operation:  # a leaf: its own gradient is all there is
         root.grad += seed
         return
-    # The pass allocates many short-lived objects (the order, new grad
-    # floats); the cyclic garbage collector would repeatedly walk the whole,
-    # still alive, graph meanwhile for nothing. Reference counting frees
-    # everything here, so pause it and restore the user's setting.
-    was_enabled = gc.isenabled()
-    gc.disable()
+    _pause_collector()
     try:
         order = _order(root, backward=True)  # interior nodes only, their gradients zeroed
         root.grad += seed
@@ -201,7 +196,33 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
                 for parent, local in zip(parents, node._local_grads):
                     parent.grad += local * g
     finally:
-        if was_enabled:
+        _resume_collector()
+
+
+# The backward pass allocates many short-lived objects (the order, new grad
+# floats); the cyclic garbage collector would repeatedly walk the whole, still
+# alive, graph meanwhile for nothing. Reference counting frees everything there,
+# so the collector is paused, and the user's setting restored when the last of
+# the passes running (in any thread) ends.
+_passes = 0
+_collector_was_on = False
+_passes_lock = threading.Lock()
+
+
+def _pause_collector() -> None:
+    global _passes, _collector_was_on
+    with _passes_lock:
+        if _passes == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _passes += 1
+
+
+def _resume_collector() -> None:
+    global _passes
+    with _passes_lock:
+        _passes -= 1
+        if _passes == 0 and _collector_was_on:
             gc.enable()
 
 

@@ -31,13 +31,13 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import threading
 from contextlib import ContextDecorator
 
 from autograd.graph import Node, backpropagate, read_only
 
 __all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled", "dot", "total", "replay"]
 
-_grad_enabled = True
 
 # Local-derivative pairs that many nodes share; sharing them keeps nodes small.
 _ONE_ONE = (1.0, 1.0)
@@ -50,29 +50,38 @@ class DomainError(ValueError):
     """An operation was asked for a value outside its mathematical domain."""
 
 
+# Grad mode belongs to a thread, as in PyTorch: no_grad() in one thread leaves the
+# others recording. `_quiet_blocks` counts the no_grad() blocks open in all threads;
+# while it is 0 (nearly always) an operation needs no look at its own thread's setting.
+_quiet_blocks = 0
+_quiet_lock = threading.Lock()
+_mode = threading.local()  # _mode.depth: how many no_grad() blocks this thread is inside
+
+
 class no_grad(ContextDecorator):
     """Inside `with no_grad():` (or a function decorated `@no_grad()`) operations
     build no graph: results are plain leaves. Use it for optimizer updates and
-    evaluation, where nobody will call `backward()`."""
-
-    def __init__(self):
-        self._previous = []  # a stack: one instance may be entered again (recursion)
+    evaluation, where nobody will call `backward()`. It holds for the thread
+    that entered it; blocks nest, and one instance may be entered again."""
 
     def __enter__(self):
-        global _grad_enabled
-        self._previous.append(_grad_enabled)
-        _grad_enabled = False
+        global _quiet_blocks
+        with _quiet_lock:
+            _quiet_blocks += 1
+        _mode.depth = getattr(_mode, "depth", 0) + 1
         return self
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self._previous.pop()
+        global _quiet_blocks
+        _mode.depth -= 1
+        with _quiet_lock:
+            _quiet_blocks -= 1
         return False
 
 
 def is_grad_enabled() -> bool:
-    """True unless inside `no_grad()`."""
-    return _grad_enabled
+    """True unless this thread is inside `no_grad()`."""
+    return not getattr(_mode, "depth", 0)
 
 
 def _describe(node: Value) -> str:
@@ -112,7 +121,7 @@ def _result(data: float, op: str, parents, local_grads, const=None) -> Value:
     out.data = data
     out.grad = 0.0
     out._mark = 0
-    if _grad_enabled:
+    if not _quiet_blocks or not getattr(_mode, "depth", 0):  # recording (see no_grad)
         out._operation = op
         out._parents = parents
         out._local_grads = local_grads
