@@ -500,9 +500,8 @@ def dot(weights, inputs, bias=None) -> Value:
             if xv:
                 parents.append(x)
                 local_grads.append(wd)
-            if layout is None and not (wv and xv):
-                layout = []
-        if layout is not None:  # some numbers: write down where they stand
+        if len(parents) < 2 * n:  # some numbers: write down where they stand
+            layout = []
             for w, x in zip(weights, inputs):
                 layout += (None if isinstance(w, Value) else float(w), None if isinstance(x, Value) else float(x))
     if bias is not None:
