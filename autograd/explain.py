@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterator
 
 from autograd import _text
-from autograd.graph import topological_order
+from autograd.graph import edges, topological_order
 from autograd.value import Value
 
 __all__ = ["explain_chain_rule", "count_paths", "path_products", "edge_count", "consumers"]
@@ -50,8 +50,8 @@ def _walk(order: list[Value], index: dict, xi: int, paths: list[int]) -> Iterato
             yield path
             continue
         node = order[i]
-        edges = [(index[p], local) for p, local in zip(node.parents, node.local_grads) if paths[index[p]]]
-        for j, local in reversed(edges):
+        onward = [(index[p], local) for p, local in edges(node) if paths[index[p]]]
+        for j, local in reversed(onward):
             stack.append((j, path + [(i, j, local)]))
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from autograd import _text
 from autograd.forward import forward_derivatives
-from autograd.graph import topological_order
+from autograd.graph import edges, topological_order
 from autograd.pictures import _graphviz, _render, save_graph
 from autograd.value import Value
 
@@ -129,7 +129,7 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
         node = order[i]
         upstream = grads[i]
         notes, changed = {}, set()
-        for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        for k, (parent, local) in enumerate(edges(node)):
             j = index[parent]
             contribution = local * upstream
             grads[j] += contribution
@@ -203,7 +203,7 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     for number, i in enumerate(steps, start=1):
         node = order[i]
         notes = {}
-        for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        for k, (parent, local) in enumerate(edges(node)):
             tangent = tangents[parent]
             notes[k] = f"{fmt(local)} × {fmt(tangent)} = {fmt(local * tangent)}"
         shown_numbers[i], state[i] = tangents[node], "final"
