@@ -451,6 +451,19 @@ class MLP(Module):
     def sizes(self) -> list[int]:
         return [self.nin] + [layer.nout for layer in self.layers]
 
+    def to_torch(self):
+        """The same network as a `torch.nn.Sequential` (float64, same weights and activations); needs torch."""
+        from nn.torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module) -> MLP:
+        """Read back a `torch.nn.Sequential` of Linear layers and activations, as `to_torch` makes; needs torch."""
+        from nn.torch_bridge import from_torch
+
+        return from_torch(module)
+
     def __repr__(self) -> str:
         return (
             f"MLP({self.nin}, {self.sizes()[1:]}, activation={activation_name(self.activation)!r}, "

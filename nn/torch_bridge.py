@@ -1,0 +1,277 @@
+"""From here to PyTorch: an `MLP` as a `torch.nn.Sequential` and back (the end of the course).
+
+`to_torch(model)` builds `Linear` layers (float64) holding the same weights,
+each followed by the module of its activation; `from_torch(module)` reads
+such a `Sequential` back into an `MLP`. Three activations of the course have
+no module in `torch.nn`, so this module defines them: `Sin`, `Cos` and `Step`
+(the perceptron's step: 0 for z <= 0, else 1, with gradient 0).
+
+PyTorch is optional: it is imported on the first call, and without it the
+error says how to install it. The `Sequential` takes a batch, a tensor of
+shape (n, nin), as every torch model does (a `PReLU` layer with one slope per
+neuron needs that batch dimension).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+__all__: list[str] = []  # reached as MLP.to_torch() and MLP.from_torch(module)
+
+INSTALL_HINT = "pip install torch==2.13.0 (or the project's extra: pip install -e '.[torch]')"
+
+SOFTPLUS_THRESHOLD = 40.0
+"""torch's Softplus returns z itself above its threshold; past 40, ln(1 + e^z) equals z in float64."""
+
+
+def _torch(who: str):
+    """The torch module, or an ImportError saying how to install it."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise ImportError(f"{who} needs PyTorch, which is not installed: {INSTALL_HINT}") from exc
+    return torch
+
+
+@functools.cache
+def _own_modules() -> dict:
+    """The activation modules torch.nn lacks, defined once torch is imported."""
+    torch = _torch("nn.torch_bridge")
+
+    class Sin(torch.nn.Module):
+        """sin(z) element-wise (derivative cos z)."""
+
+        def forward(self, z):
+            return torch.sin(z)
+
+    class Cos(torch.nn.Module):
+        """cos(z) element-wise (derivative -sin z)."""
+
+        def forward(self, z):
+            return torch.cos(z)
+
+    class _StepFunction(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, z):
+            return torch.where(z > 0, 1.0, torch.where(z <= 0, 0.0, z))  # nan stays nan
+
+        @staticmethod
+        def backward(ctx, grad):
+            return torch.zeros_like(grad)  # the step is flat wherever it has a derivative
+
+    class Step(torch.nn.Module):
+        """The perceptron's step: 0 if z <= 0 else 1; its gradient is 0 (torch.heaviside has none)."""
+
+        def forward(self, z):
+            return _StepFunction.apply(z)
+
+    for cls in (Sin, Cos, Step):
+        cls.__module__ = __name__
+    return {"Sin": Sin, "Cos": Cos, "Step": Step}
+
+
+def __getattr__(name: str):
+    if name in ("Sin", "Cos", "Step"):
+        return _own_modules()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---- MLP -> torch ----------------------------------------------------------------------------
+
+
+def _activation_module(torch, layer, alphas):
+    """The torch module of one layer's activation (None for linear), or a ValueError."""
+    from nn.activations import ACTIVATIONS
+
+    name = layer.activation
+    if not isinstance(name, str):
+        name = next((n for n, f in ACTIVATIONS.items() if f is name), None)
+        if name is None:
+            raise ValueError(
+                f"to_torch: layer activation {getattr(layer.activation, '__name__', layer.activation)!r} is a "
+                f"function of your own; only the named activations map to torch ({', '.join(ACTIVATIONS)}, softmax)"
+            )
+    own = _own_modules()
+    nn = torch.nn
+    if name == "prelu":
+        module = nn.PReLU(num_parameters=len(alphas), dtype=torch.float64)
+        with torch.no_grad():
+            module.weight.copy_(torch.tensor(alphas, dtype=torch.float64))
+        return module
+    table = {
+        "sigmoid": nn.Sigmoid,
+        "tanh": nn.Tanh,
+        "hardtanh": lambda: nn.Hardtanh(-1.0, 1.0),
+        "relu": nn.ReLU,
+        "leaky_relu": lambda: nn.LeakyReLU(0.01),
+        "softplus": lambda: nn.Softplus(beta=1.0, threshold=SOFTPLUS_THRESHOLD),
+        "elu": lambda: nn.ELU(alpha=1.0),
+        "gelu": lambda: nn.GELU(approximate="none"),  # the exact erf form, as Value.gelu
+        "sin": own["Sin"],
+        "cos": own["Cos"],
+        "step": own["Step"],
+        "linear": lambda: None,
+        "softmax": lambda: nn.Softmax(dim=-1),
+    }
+    return table[name]()
+
+
+def to_torch(model):
+    """An equivalent `torch.nn.Sequential` of `model` (an `MLP`): same weights and activations, float64.
+
+    Layer k becomes `Linear(nin, nout)` with weight[j][i] = neuron j's w_i and
+    bias[j] = its b, followed by its activation's module (none for a linear
+    layer; `Softmax(dim=-1)` for a softmax output).
+    """
+    from nn.layers import MLP
+
+    torch = _torch("MLP.to_torch")
+    if not isinstance(model, MLP):
+        raise TypeError(f"to_torch: model must be an MLP, not {type(model).__name__} {model!r}")
+    modules = []
+    for layer in model.layers:
+        linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
+            linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
+        modules.append(linear)
+        alphas = [n.alpha.data for n in layer.neurons] if layer.activation == "prelu" else []
+        activation = _activation_module(torch, layer, alphas)
+        if activation is not None:
+            modules.append(activation)
+    return torch.nn.Sequential(*modules)
+
+
+# ---- torch -> MLP ----------------------------------------------------------------------------
+
+ACCEPTED = (
+    "Linear (with bias), each optionally followed by one of Sigmoid, Tanh, Hardtanh(-1, 1), ReLU, "
+    "LeakyReLU(0.01), PReLU, Softplus(beta=1), ELU(alpha=1), GELU(approximate='none'), Identity, "
+    "nn.torch_bridge's Sin, Cos, Step, or (after the last Linear) Softmax(dim=-1)"
+)
+
+
+def _name_of_activation(torch, module, where: str, nout: int):
+    """The MLP activation name of a torch activation module (and its PReLU slopes), or a ValueError."""
+    nn = torch.nn
+    own = _own_modules()
+
+    def refuse(why: str):
+        raise ValueError(f"from_torch: {where} is {module!r}: {why}; accepted: {ACCEPTED}")
+
+    plain = {
+        nn.Sigmoid: "sigmoid",
+        nn.Tanh: "tanh",
+        nn.ReLU: "relu",
+        nn.Identity: "linear",
+        own["Sin"]: "sin",
+        own["Cos"]: "cos",
+        own["Step"]: "step",
+    }
+    kind = type(module)
+    if kind in plain:
+        return plain[kind], None
+    if kind is nn.Hardtanh:
+        if (module.min_val, module.max_val) != (-1.0, 1.0):
+            refuse("the MLP's hardtanh clamps to [-1, 1]")
+        return "hardtanh", None
+    if kind is nn.LeakyReLU:
+        if module.negative_slope != 0.01:
+            refuse("the MLP's leaky_relu has slope 0.01 (use PReLU for another, learnable slope)")
+        return "leaky_relu", None
+    if kind is nn.PReLU:
+        alphas = [float(a) for a in module.weight.detach().reshape(-1).tolist()]
+        if len(alphas) not in (1, nout):
+            refuse(f"it has {len(alphas)} slopes; the layer before it has {nout} neurons (give 1 or {nout})")
+        return "prelu", alphas * nout if len(alphas) == 1 else alphas
+    if kind is nn.Softplus:
+        if module.beta != 1.0 or module.threshold < 20.0:
+            refuse("the MLP's softplus is ln(1 + e^z) (beta=1; a threshold of at least 20)")
+        return "softplus", None
+    if kind is nn.ELU:
+        if module.alpha != 1.0:
+            refuse("the MLP's elu has alpha = 1")
+        return "elu", None
+    if kind is nn.GELU:
+        if module.approximate != "none":
+            refuse("the MLP's gelu is the exact z * Phi(z) (approximate='none')")
+        return "gelu", None
+    if kind is nn.Softmax:
+        return "softmax", None
+    refuse("an MLP has no such layer or activation")
+
+
+def from_torch(module):
+    """An `MLP` computing what `module` computes: a `torch.nn.Sequential` as `to_torch` makes.
+
+    Accepted: Linear layers with bias, each followed by at most one activation
+    module (see ACCEPTED); every hidden layer must have the same activation
+    (an MLP has one `activation` for them and one `output_activation`).
+    Anything else raises a ValueError naming the module and what is accepted.
+    """
+    from nn.layers import MLP
+
+    torch = _torch("MLP.from_torch")
+    if not isinstance(module, torch.nn.Sequential):
+        raise TypeError(
+            f"from_torch: module must be a torch.nn.Sequential (as MLP.to_torch makes), not "
+            f"{type(module).__name__} {module!r}"
+        )
+    children = list(module)
+    layers = []  # (Linear, activation name, PReLU slopes)
+    k = 0
+    while k < len(children):
+        linear = children[k]
+        where = f"module {k}"
+        if type(linear) is not torch.nn.Linear:
+            raise ValueError(
+                f"from_torch: {where} is {linear!r}, where a Linear layer is expected; accepted: {ACCEPTED}"
+            )
+        if linear.bias is None:
+            raise ValueError(f"from_torch: {where} is {linear!r} without bias; every neuron of an MLP has a bias")
+        if layers and linear.in_features != layers[-1][0].out_features:
+            raise ValueError(
+                f"from_torch: {where} is {linear!r}, but the layer before it has {layers[-1][0].out_features} outputs"
+            )
+        name, alphas = "linear", None
+        if k + 1 < len(children) and type(children[k + 1]) is not torch.nn.Linear:
+            name, alphas = _name_of_activation(torch, children[k + 1], f"module {k + 1}", linear.out_features)
+            k += 1
+        if name == "softmax" and (k + 1 < len(children) or children[k].dim not in (-1, 1)):
+            raise ValueError(
+                f"from_torch: module {k} is {children[k]!r}: an MLP applies softmax only to its output layer, "
+                "over the outputs (dim=-1)"
+            )
+        if name == "softmax" and linear.out_features < 2:
+            raise ValueError(
+                f"from_torch: module {k} is a softmax over {linear.out_features} output; it needs 2 or more"
+            )
+        layers.append((linear, name, alphas))
+        k += 1
+    if not layers:
+        raise ValueError(f"from_torch: module is an empty Sequential; accepted: {ACCEPTED}")
+    hidden = {name for _, name, _ in layers[:-1]}
+    if len(hidden) > 1:
+        raise ValueError(
+            f"from_torch: the hidden layers have different activations ({', '.join(sorted(hidden))}); "
+            "an MLP uses one activation for all hidden layers"
+        )
+    activation = hidden.pop() if hidden else "relu"
+    sizes = [linear.out_features for linear, _, _ in layers]
+    model = MLP(layers[0][0].in_features, sizes, activation=activation, output_activation=layers[-1][1], rng=0)
+    state = {}
+    for i, (linear, _, alphas) in enumerate(layers):
+        weight = linear.weight.detach().to(torch.float64).tolist()
+        bias = linear.bias.detach().to(torch.float64).tolist()
+        for j in range(linear.out_features):
+            for m in range(linear.in_features):
+                state[f"layers.{i}.neurons.{j}.w.{m}"] = weight[j][m]
+            state[f"layers.{i}.neurons.{j}.b"] = bias[j]
+            if alphas is not None:
+                state[f"layers.{i}.neurons.{j}.alpha"] = alphas[j]
+    bad = next((name for name, v in state.items() if not math.isfinite(v)), None)
+    if bad is not None:
+        raise ValueError(f"from_torch: weight {bad} is {state[bad]!r}; an MLP takes finite weights only")
+    model.load_state_dict(state)
+    return model
