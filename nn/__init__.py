@@ -20,6 +20,7 @@ from nn.activations import (
     softmax,
 )
 from nn.data import as_rows, batches, make_rng, truth_table
+from nn.idx import load_idx, load_mnist
 from nn.layers import INIT_SCHEMES, MLP, Layer, Module, Neuron, initial_weights, xor_step_network
 from nn.losses import (
     accuracy,
@@ -68,6 +69,8 @@ __all__ = [
     "truth_table",
     "make_rng",
     "as_rows",
+    "load_idx",
+    "load_mnist",
     "train",
     "History",
     "LOSSES",
