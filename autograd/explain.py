@@ -165,7 +165,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
 
     header_of = f"d{top}/d{bottom}"
     if xi == len(order) - 1:
-        return f"{header_of}: {bottom} is the output itself (the seed of the backward pass).\n{header_of} = 1\n"
+        return f"{header_of}: {bottom} is the output itself (the seed of the backward pass).\n{header_of} = 1"
 
     found = list(_walk(order, index, xi, paths))
     lines = []
@@ -202,4 +202,4 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     formulas = [f"{names[i]} = {_text.formula(order[i], index, names)}" for i in unnamed if order[i].parents]
     if formulas:
         out.append("where " + ", ".join(formulas))
-    return "\n".join(out) + "\n"
+    return "\n".join(out)  # no newline at the end: print() adds one

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from autograd import _checks
 from autograd.graph import topological_order
 from autograd.value import Value, is_grad_enabled, no_grad
 
@@ -20,11 +21,29 @@ class GradcheckError(AssertionError):
     """Backpropagated and numerical gradient disagree for some input."""
 
 
-def _as_values(inputs) -> list[Value]:
-    values = [x if isinstance(x, Value) else Value(x, label=f"x{i}") for i, x in enumerate(inputs)]
-    if not values:
-        raise ValueError("gradcheck: no inputs to check")
+def _as_values(inputs, who: str, finite: bool = False) -> list[Value]:
+    """The inputs as a list of Values (numbers wrapped as leaves); with `finite`, each
+    finite: at nan or inf there is no gradient to compare."""
+    items = _checks.ordered(inputs, "inputs", who)
+    values = []
+    for i, x in enumerate(items):
+        if not isinstance(x, Value):
+            if not _checks.is_number(x):
+                raise TypeError(f"{who}: inputs[{i}] is {_checks.shown(x)}; give Values or numbers")
+            x = Value(x, label=f"x{i}")
+        if finite and not math.isfinite(x.data):
+            name = f"inputs[{i}]" + (f" ({x.label!r})" if x.label else "")
+            raise ValueError(f"{who}: {name} is {x.data!r}; gradients can only be checked at finite inputs")
+        values.append(x)
     return values
+
+
+def _check_f(f, who: str) -> None:
+    _checks.function(f, "f", who, "of the inputs returning a Value")
+
+
+def _check_eps(eps, who: str) -> float:
+    return _checks.number(eps, "eps", who, low=0.0, low_open=True)
 
 
 def _evaluate(f, inputs: list[Value]) -> float:
@@ -43,7 +62,13 @@ def numerical_gradient(f, inputs, eps: float = 1e-6) -> list[float]:
     compute everything from those inputs each time it is called: a node built
     outside `f` from the inputs keeps its old value when they move.
     """
-    inputs = _as_values(inputs)
+    _check_f(f, "numerical_gradient")
+    inputs = _as_values(inputs, "numerical_gradient")
+    eps = _check_eps(eps, "numerical_gradient")
+    return _central_differences(f, inputs, eps)
+
+
+def _central_differences(f, inputs: list[Value], eps: float) -> list[float]:
     slopes = []
     for x in inputs:
         original = x.data
@@ -60,12 +85,16 @@ def numerical_gradient(f, inputs, eps: float = 1e-6) -> list[float]:
 
 def analytic_gradient(f, inputs) -> list[float]:
     """d f(*inputs) / d input by backpropagation, leaving every `.grad` as it was."""
+    _check_f(f, "analytic_gradient")
+    return _backprop(f, _as_values(inputs, "analytic_gradient"))
+
+
+def _backprop(f, inputs: list[Value]) -> list[float]:
     if not is_grad_enabled():  # f would build no graph, and every gradient would read 0
         raise RuntimeError(
             "gradcheck: called inside no_grad(), where operations record no graph to backpropagate; "
             "call it outside no_grad()"
         )
-    inputs = _as_values(inputs)
     out = f(*inputs)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
@@ -90,15 +119,25 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
     Raises `GradcheckError` naming the first input where
     |analytic - numeric| > atol + rtol * |numeric|, with both numbers.
     """
-    inputs = _as_values(inputs)
-    analytic = analytic_gradient(f, inputs)
-    numeric = numerical_gradient(f, inputs, eps)
+    _check_f(f, "gradcheck")
+    inputs = _as_values(inputs, "gradcheck", finite=True)
+    eps = _check_eps(eps, "gradcheck")
+    atol = _checks.number(atol, "atol", "gradcheck", low=0.0)
+    rtol = _checks.number(rtol, "rtol", "gradcheck", low=0.0)
+    analytic = _backprop(f, inputs)
+    value = _evaluate(f, inputs)
+    if not math.isfinite(value):
+        raise ValueError(f"gradcheck: f(*inputs) is {value!r}; gradients can only be checked where f is finite")
+    numeric = _central_differences(f, inputs, eps)
     for i, (x, a, n) in enumerate(zip(inputs, analytic, numeric)):
         if not (math.isfinite(a) and math.isfinite(n)) or abs(a - n) > atol + rtol * abs(n):
             name = f"input {i}" + (f" ({x.label!r})" if x.label else "")
+            why = ""
+            if not math.isfinite(n):
+                why = f"; f is not finite within eps={eps!r} of {x.data!r}: try a smaller eps"
             raise GradcheckError(
                 f"gradcheck: gradient wrt {name} at {x.data!r} disagrees: "
                 f"backprop gives {a!r}, central differences give {n!r} "
-                f"(difference {abs(a - n):.3g}, allowed {atol + rtol * abs(n):.3g})"
+                f"(difference {abs(a - n):.3g}, allowed {atol + rtol * abs(n):.3g}){why}"
             )
     return True

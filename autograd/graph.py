@@ -11,6 +11,7 @@ This module imports nothing from the rest of the engine.
 from __future__ import annotations
 
 import gc
+import math
 import numbers
 import threading
 
@@ -175,6 +176,8 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
     if isinstance(grad, bool) or not isinstance(grad, numbers.Real):
         raise TypeError(f"backward: grad must be a number, not {type(grad).__name__} {grad!r}")
     seed = float(grad)
+    if not math.isfinite(seed):  # a nan or inf seed would make every gradient nan or inf
+        raise ValueError(f"backward: grad must be a finite number (the seed d root / d root), not {grad!r}")
     if not root._operation:  # a leaf: its own gradient is all there is
         root.grad += seed
         return

@@ -34,6 +34,7 @@ import operator
 import threading
 from contextlib import ContextDecorator
 
+from autograd import _checks
 from autograd.graph import Node, backpropagate, read_only
 
 __all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled", "dot", "total", "replay"]
@@ -87,6 +88,11 @@ def is_grad_enabled() -> bool:
 def _describe(node: Value) -> str:
     """`0.0 (node 'x')` or just `0.0`: the words error messages use for a node."""
     return f"{node.data!r} (node {node.label!r})" if node.label else repr(node.data)
+
+
+def _at(node: Value) -> str:
+    """` (node 'x')`, or nothing for an unlabelled node: where an error happened."""
+    return f" (node {node.label!r})" if node.label else ""
 
 
 def _number(x, op: str, node: Value | None = None) -> float:
@@ -372,11 +378,18 @@ class Value(Node):
                 return _result(x, "leaky_relu", (self, alpha), (1.0, 0.0))
             return _result(a * x, "leaky_relu", (self, alpha), (a, x))
         a = _number(alpha, "leaky_relu", self)
+        if a != a:
+            raise ValueError(f"leaky_relu: alpha must be a number (not nan), not {alpha!r}{_at(self)}")
         return _result(x if x > 0.0 else a * x, "leaky_relu", self, 1.0 if x > 0.0 else a, a)
 
     def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
         """Clamp to [min_val, max_val]; slope 1 inside (borders included), 0 outside."""
         x, min_val, max_val = self.data, _number(min_val, "hardtanh", self), _number(max_val, "hardtanh", self)
+        if not min_val <= max_val:  # also refuses nan bounds
+            raise ValueError(
+                f"hardtanh: min_val must be <= max_val (neither nan), not min_val={min_val!r}, "
+                f"max_val={max_val!r}{_at(self)}"
+            )
         bounds = (min_val, max_val)
         if x < min_val:
             return _result(min_val, "hardtanh", self, 0.0, bounds)
@@ -392,6 +405,8 @@ class Value(Node):
     def elu(self, alpha: float = 1.0) -> Value:
         """x if x >= 0 else alpha (e^x - 1)."""
         x, alpha = self.data, _number(alpha, "elu", self)
+        if alpha != alpha:
+            raise ValueError(f"elu: alpha must be a number (not nan), not nan{_at(self)}")
         if x >= 0.0:
             return _result(x, "elu", self, 1.0, alpha)
         return _result(alpha * math.expm1(x), "elu", self, alpha * math.exp(x), alpha)
@@ -447,14 +462,21 @@ def _power_slope(x: float, n: float) -> float:
 
 
 def total(values) -> Value:
-    """Sum of many values as one node with many parents (cheaper than a chain of +)."""
+    """Sum of many values as one node with many parents (cheaper than a chain of +).
+
+    `values`: a list, tuple, generator or NumPy array of Values and numbers (empty: 0).
+    """
+    if type(values) is not list:
+        values = _checks.ordered(values, "values", "total", empty=True)
     parents, const, numbers_seen = [], 0.0, False
-    for v in values:
+    for i, v in enumerate(values):
         if isinstance(v, Value):
             parents.append(v)
-        else:
-            const += _number(v, "total")
+        elif isinstance(v, numbers.Real):
+            const += float(v)
             numbers_seen = True
+        else:
+            raise TypeError(f"total: values[{i}] is {_checks.shown(v)}; use Values, ints, floats or NumPy scalars")
     if not parents:
         return Value(const)
     data = sum([p.data for p in parents], const)
@@ -472,9 +494,9 @@ def dot(weights, inputs, bias=None) -> Value:
     multiplies whom either way.
     """
     if type(weights) is not list:
-        weights = list(weights)
+        weights = _checks.ordered(weights, "weights", "dot", empty=True)
     if type(inputs) is not list:
-        inputs = list(inputs)
+        inputs = _checks.ordered(inputs, "inputs", "dot", empty=True)
     n = len(weights)
     if n != len(inputs):
         raise ValueError(f"dot: {n} weights but {len(inputs)} inputs")
@@ -491,8 +513,8 @@ def dot(weights, inputs, bias=None) -> Value:
         for w, x in zip(weights, inputs):
             wv = isinstance(w, Value)
             xv = isinstance(x, Value)
-            wd = w.data if wv else _number(w, "dot")
-            xd = x.data if xv else _number(x, "dot")
+            wd = w.data if wv else _dot_number(w, weights, "weights")
+            xd = x.data if xv else _dot_number(x, inputs, "inputs")
             z += wd * xd
             if wv:
                 parents.append(w)
@@ -512,12 +534,22 @@ def dot(weights, inputs, bias=None) -> Value:
             if layout is not None:
                 layout.append(None)
         else:
-            b = _number(bias, "dot")
+            b = _dot_number(bias, [bias], "bias")
             z += b
             layout = (layout if layout is not None else [None] * (2 * n)) + [b]
     if not parents:
         return Value(z)
     return _result(z, "dot", tuple(parents), tuple(local_grads), None if layout is None else tuple(layout))
+
+
+def _dot_number(x, items: list, name: str) -> float:
+    """A number operand of dot as a float; else a TypeError naming where it stands (weights[3])."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real):  # what every operation accepts (see _number)
+        return float(x)
+    where = name if name == "bias" else f"{name}[{next(i for i, item in enumerate(items) if item is x)}]"
+    raise TypeError(f"dot: {where} is {_checks.shown(x)}; use a Value, an int, a float or a NumPy scalar")
 
 
 _FLOATS = {float}

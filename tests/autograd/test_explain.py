@@ -16,11 +16,11 @@ def test_explain_chain_rule_text_exactly():
     n = course_example()
     assert explain_chain_rule(n["f"], n["a"]) == (
         "df/da: 1 path from a to f; multiply the local derivatives along it.\n"
-        "df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294\n"
+        "df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294"
     )
     assert "df/dc = df/di · di/dh · dh/dc = 42 · 3 · 1 = 126" in explain_chain_rule(n["f"], n["c"])
-    assert "df/di = 42\n" in explain_chain_rule(n["f"], n["i"])
-    assert "df/df = 1\n" in explain_chain_rule(n["f"], n["f"])
+    assert explain_chain_rule(n["f"], n["i"]).endswith("\ndf/di = 42")
+    assert explain_chain_rule(n["f"], n["f"]).endswith("\ndf/df = 1")
 
 
 def test_explain_chain_rule_sums_paths():
@@ -31,7 +31,7 @@ def test_explain_chain_rule_sums_paths():
         "df/dx: 2 paths from x to f; multiply the local derivatives along each path, then add the paths.\n"
         "path 1: df/dx = 3\n"
         "path 2: df/dx = 3\n"
-        "df/dx = 3 + 3 = 6\n"
+        "df/dx = 3 + 3 = 6"
     )
 
 

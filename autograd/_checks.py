@@ -1,0 +1,137 @@
+"""Checking arguments at the public call, with one wording for every error.
+
+A public function checks what it is given before it computes anything, and
+a bad argument gets an exception of the standard kind: `TypeError` for a
+wrong type, `ValueError` for a value outside what is accepted. The message
+names the function, the argument and the value, and says what is accepted:
+
+    dot: weights must be an ordered collection (a list, tuple or NumPy array), not set {...}; ...
+
+Deeper code may then assume good input. `autograd` and `nn` share these
+helpers, so every message reads the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, MappingView, Set
+
+
+def shown(value, limit: int = 60) -> str:
+    """`set {1, 2}`, `str 'abcd'`: the type and the value, the value shortened if it is long."""
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ must not hide the real error
+        text = "<unprintable>"
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def ordered(items, name: str, who: str, *, empty: bool = False) -> list:
+    """`items` as a list, in its own order: a list, tuple, range, generator or NumPy array.
+
+    Refused: None and single numbers (not collections), strings (a string is
+    not a list of its characters), sets and frozensets (their order is
+    arbitrary, so the result would depend on it) and dicts (they would give
+    their keys; a dict's `.values()` is fine, it keeps insertion order).
+    An empty collection is refused unless `empty` is true.
+    """
+    if type(items) is not list:
+        items = _as_list(items, name, who)
+    if not items and not empty:
+        raise ValueError(f"{who}: {name} is empty; give at least one item")
+    return items
+
+
+def _as_list(items, name: str, who: str) -> list:
+    accepted = "an ordered collection (a list, tuple or NumPy array)"
+    if isinstance(items, (str, bytes, bytearray)):
+        raise TypeError(f"{who}: {name} must be {accepted}, not {shown(items)} (a string is not a list of values)")
+    if isinstance(items, Mapping):
+        raise TypeError(f"{who}: {name} must be {accepted}, not {shown(items)}; pass list(d.values()) for its values")
+    if isinstance(items, Set) and not isinstance(items, MappingView):
+        raise TypeError(
+            f"{who}: {name} must be {accepted}, not {shown(items)}: a set has no order, so the result would "
+            "depend on an arbitrary one; pass a list in the order you mean"
+        )
+    if hasattr(items, "tolist") and hasattr(items, "ndim"):  # a NumPy array: plain numbers, in order
+        if items.ndim == 0:
+            raise TypeError(f"{who}: {name} must be {accepted}, not a single number ({shown(items)})")
+        return items.tolist()
+    try:
+        return list(items)
+    except TypeError:
+        raise TypeError(f"{who}: {name} must be {accepted}, not {shown(items)}") from None
+
+
+def is_number(x) -> bool:
+    """An int, a float or a NumPy scalar; bools are flags, not numbers."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def number(
+    value,
+    name: str,
+    who: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    finite: bool = True,
+) -> float:
+    """`value` as a float, checked: a number (not a bool), not nan, finite unless `finite` is
+    false, and within [low, high] (an open end with `low_open` / `high_open`)."""
+    if not is_number(value):
+        raise TypeError(f"{who}: {name} must be a number{_range(low, high, low_open, high_open)}, not {shown(value)}")
+    try:
+        x = float(value)
+    except OverflowError:  # an int too large for a float
+        x = math.copysign(math.inf, value)
+    bad = x != x or (finite and math.isinf(x))
+    if low is not None:
+        bad = bad or x < low or (low_open and x == low)
+    if high is not None:
+        bad = bad or x > high or (high_open and x == high)
+    if bad:
+        wanted = "a finite number" if finite else "a number (not nan)"
+        raise ValueError(f"{who}: {name} must be {wanted}{_range(low, high, low_open, high_open)}, not {value!r}")
+    return x
+
+
+def _range(low, high, low_open: bool, high_open: bool) -> str:
+    if low is not None and high is not None:
+        return f" in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    if low is not None:
+        return f" {'>' if low_open else '>='} {low:g}"
+    if high is not None:
+        return f" {'<' if high_open else '<='} {high:g}"
+    return ""
+
+
+def whole(value, name: str, who: str, *, low: int = 0, high: int | None = None) -> int:
+    """`value` as an int: a whole number (an int or NumPy integer, not a bool or float) in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{who}: {name} must be a whole number >= {low}, not {shown(value)}")
+    n = int(value)
+    if n < low or (high is not None and n > high):
+        upper = f" and <= {high:,}" if high is not None else ""
+        raise ValueError(f"{who}: {name} must be a whole number >= {low}{upper}, not {value!r}")
+    return n
+
+
+def flag(value, name: str, who: str) -> bool:
+    """`value` as a bool: True or False (1 and 0 too); not a string such as 'no', which is true."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral) and value in (0, 1):
+        return bool(value)
+    raise TypeError(f"{who}: {name} must be True or False, not {shown(value)}")
+
+
+def function(value, name: str, who: str, what: str) -> None:
+    """`value` is callable, or a TypeError saying what kind of function is wanted."""
+    if not callable(value):
+        raise TypeError(f"{who}: {name} must be a function {what}, not {shown(value)}")
