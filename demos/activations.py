@@ -1,0 +1,256 @@
+"""Activation functions: each one drawn with its derivative from the backward pass, its range and its kinks.
+
+Every activation of the course's table (nn.ACTIVATIONS) is evaluated on a
+grid, and its derivative at each point is what the engine's backward pass
+puts into z.grad: no derivative formula appears in this demo. The table
+gives the range seen on the grid beside the range in the lecture notes, the
+slope at 0, and the points where the slope jumps (kinks) or the function
+itself jumps. Then four facts of the section:
+
+1. the step function cannot be trained by gradients: its derivative is 0
+   wherever it exists, so gradient descent never moves a step neuron;
+2. softmax is unchanged when the same constant is added to every input;
+3. a sigmoid is a two-class softmax: sigmoid(z) = softmax([z, 0])[0];
+4. the parametric ReLU's slope alpha is a parameter: d/d(alpha) = z for z < 0.
+
+Course material: section 6 of the lecture notes the project follows.
+"""
+
+from __future__ import annotations
+
+import math
+
+from autograd import Value
+from demos import _common as c
+from nn import ACTIVATIONS, SGD, Neuron, mse, softmax
+
+NAME = "activations"
+Z_RANGE = (-4.0, 4.0)
+GRID_POINTS = 401  # an odd count puts 0 on the grid
+QUICK_GRID_POINTS = 161
+KINK_CANDIDATES = (-1.0, 0.0, 1.0)  # where the piecewise activations change formula
+KINK_EPS = 1e-7  # one-sided slopes taken this far left and right of a candidate
+RANGES = {  # the range column of the lecture notes' table
+    "sigmoid": "(0, 1)",
+    "tanh": "(-1, 1)",
+    "hardtanh": "[-1, 1]",
+    "relu": "[0, inf)",
+    "leaky_relu": "(-inf, inf)",
+    "prelu": "(-inf, inf)",
+    "softplus": "(0, inf)",
+    "elu": "(-1, inf)",
+    "gelu": "[-0.17, inf)",
+    "sin": "[-1, 1]",
+    "cos": "[-1, 1]",
+    "linear": "(-inf, inf)",
+    "step": "{0, 1}",
+}
+STEP_DATA = ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 0.0, 0.0, 1.0])  # AND
+STEP_WEIGHTS = [0.3, -0.2]
+STEP_LR = 0.5
+STEP_EPOCHS = 50
+SOFTMAX_LOGITS = [1.0, 2.0, 0.5]
+SOFTMAX_SHIFTS = [-3.0, 10.0, 1000.0]
+PRELU_ALPHA = 0.25
+PRELU_POINTS = [-2.0, -0.5, 1.5]
+
+
+def value_and_slope(fn, z: float) -> tuple[float, float]:
+    """fn(z) and dfn/dz at z, the slope from the engine's backward pass."""
+    v = Value(z)
+    out = fn(v)
+    out.backward()
+    return out.data, v.grad
+
+
+def curve(fn, zs) -> tuple[list[float], list[float]]:
+    """Values and backward-pass slopes of fn on the grid zs."""
+    pairs = [value_and_slope(fn, z) for z in zs]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def breaks(fn) -> tuple[list[float], list[float]]:
+    """The candidates where the slope jumps (kinks) and where the value jumps, from one-sided evaluations."""
+    kinks, jumps = [], []
+    for z in KINK_CANDIDATES:
+        (f_left, s_left), (f_right, s_right) = value_and_slope(fn, z - KINK_EPS), value_and_slope(fn, z + KINK_EPS)
+        if abs(f_right - f_left) > 1e-3:
+            jumps.append(z)
+        elif abs(s_right - s_left) > 1e-3:
+            kinks.append(z)
+    return kinks, jumps
+
+
+def train_one_neuron(activation: str, epochs: int = STEP_EPOCHS) -> dict:
+    """Gradient descent (MSE) on AND for one neuron; returns its weights before and after and the gradients."""
+    neuron = Neuron(2, activation, rng=0)
+    for w, v in zip(neuron.w, STEP_WEIGHTS):
+        w.data = v
+    start = [p.data for p in neuron.parameters()]
+    optimizer = SGD(neuron.parameters(), lr=STEP_LR)
+    X, y = STEP_DATA
+    losses, grad_sizes = [], []
+    for _ in range(epochs):
+        loss = mse([neuron(x) for x in X], y)
+        optimizer.zero_grad()
+        loss.backward()
+        grad_sizes.append(max(abs(p.grad) for p in neuron.parameters()))
+        optimizer.step()
+        losses.append(loss.data)
+    return {
+        "start": start,
+        "end": [p.data for p in neuron.parameters()],
+        "losses": losses,
+        "largest_gradient": max(grad_sizes),
+    }
+
+
+def _naive_softmax_outcome(logits, shift: float) -> str:
+    """What e^(z_i) / sum_j e^(z_j) without the shift by max z does for logits + shift, in words."""
+    try:
+        exps = [math.exp(z + shift) for z in logits]
+    except OverflowError:
+        return f"overflows (e^{max(logits) + shift:g} is past the largest float)"
+    return f"gives [{', '.join(f'{e / sum(exps):.4f}' for e in exps)}]"
+
+
+def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
+    """Run the demo, write its picture under `out/activations`, return the key numbers."""
+    folder = c.demo_dir(out, NAME)
+    n = QUICK_GRID_POINTS if quick else GRID_POINTS
+    lo, hi = Z_RANGE
+    zs = [lo + (hi - lo) * k / (n - 1) for k in range(n)]
+    c.heading("Activation functions and their derivatives")
+    c.say(
+        f"Each activation on {n} points in [{lo:g}, {hi:g}]; every slope below is z.grad after backward(), "
+        "not a formula. 'seen' is the range of the values on the grid; kinks are where the slope jumps."
+    )
+    curves, rows = {}, []
+    for name, fn in ACTIVATIONS.items():
+        fs, slopes = curve(fn, zs)
+        kinks, jumps = breaks(fn)
+        at0 = value_and_slope(fn, 0.0)
+        curves[name] = {
+            "z": zs,
+            "f": fs,
+            "slope": slopes,
+            "min": min(fs),
+            "max": max(fs),
+            "kinks": kinks,
+            "jumps": jumps,
+            "at_0": at0,
+        }
+        where = ", ".join([f"kink at {z:g}" for z in kinks] + [f"jump at {z:g}" for z in jumps])
+        rows.append((name, f"[{min(fs):.3g}, {max(fs):.3g}]", RANGES[name], at0[1], where or "smooth"))
+    c.table(rows, ["activation", "seen on the grid", "range (notes)", "slope at 0", "kinks"])
+    c.say(
+        "ReLU, leaky and parametric ReLU bend at 0, hardtanh at -1 and 1; there the engine takes one side "
+        "(relu'(0) = 0, hardtanh slope 1 on its borders). ELU with alpha = 1 has no kink: both sides have slope "
+        "1 at 0. GELU dips to about -0.17 near z = -0.75 before it rises."
+    )
+
+    # 1. the step function
+    print()
+    step_slopes = curves["step"]["slope"]
+    step_run = train_one_neuron("step")
+    sigmoid_run = train_one_neuron("sigmoid")
+    c.say(
+        f"1. The step function: its slope is 0 at all {n} grid points (largest |slope| "
+        f"{max(map(abs, step_slopes)):g}); at 0, where it jumps, it has no derivative at all. A step neuron "
+        f"trained on AND by gradient descent (MSE, lr {STEP_LR:g}, {STEP_EPOCHS} epochs) never moves: its "
+        f"largest gradient was {step_run['largest_gradient']:g}, its weights stayed {step_run['start']} and the "
+        f"loss stayed {step_run['losses'][-1]:.4g}. The same neuron with a sigmoid went from loss "
+        f"{sigmoid_run['losses'][0]:.4f} to {sigmoid_run['losses'][-1]:.4f}. That is why backprop needs smooth "
+        "activations (the perceptron rule, which uses no gradient, can train a step neuron)."
+    )
+
+    # 2. softmax and a shift of all inputs
+    base = [s.data for s in softmax([Value(z) for z in SOFTMAX_LOGITS])]
+    shifted = {}
+    for shift in SOFTMAX_SHIFTS:
+        probs = [s.data for s in softmax([Value(z + shift) for z in SOFTMAX_LOGITS])]
+        shifted[shift] = max(abs(p - q) for p, q in zip(probs, base))
+    print()
+    c.say(
+        f"2. softmax({SOFTMAX_LOGITS}) = [{', '.join(f'{p:.4f}' for p in base)}]. Adding the same constant c "
+        "to every logit multiplies numerator and denominator by e^c: "
+        + "; ".join(f"c = {s:g}: largest change {d:.2g}" for s, d in shifted.items())
+        + f". The engine computes softmax(z - max z), so even c = 1000 does not overflow; written as "
+        f"e^(z_i) / sum_j e^(z_j) directly, c = 1000 {_naive_softmax_outcome(SOFTMAX_LOGITS, SOFTMAX_SHIFTS[-1])}."
+    )
+
+    # 3. sigmoid is a two-class softmax
+    value_gap = slope_gap = 0.0
+    for z in zs:
+        s, ds = value_and_slope(Value.sigmoid, z)
+        two = Value(z)
+        p = softmax([two, Value(0.0)])[0]
+        p.backward()
+        value_gap, slope_gap = max(value_gap, abs(p.data - s)), max(slope_gap, abs(two.grad - ds))
+    print()
+    c.say(
+        f"3. sigmoid(z) = e^z / (e^z + e^0) = softmax([z, 0])[0]: on the grid the values differ by at most "
+        f"{value_gap:.2g} and the backward-pass slopes by at most {slope_gap:.2g} (rounding)."
+    )
+
+    # 4. the parametric ReLU's gradient with respect to alpha
+    prelu_rows = []
+    for z in PRELU_POINTS:
+        zv, alpha = Value(z), Value(PRELU_ALPHA, label="alpha")
+        out = zv.leaky_relu(alpha)
+        out.backward()
+        prelu_rows.append((z, out.data, zv.grad, alpha.grad))
+    print()
+    c.say(
+        f"4. The parametric ReLU z if z > 0 else alpha z, with alpha = {PRELU_ALPHA:g} a Value: backward() "
+        "fills alpha.grad too. d/dz is alpha on the left and 1 on the right; d/d(alpha) is z on the left and 0 "
+        "on the right, so training moves alpha only through negative inputs:"
+    )
+    c.table(prelu_rows, ["z", "prelu(z)", "d/dz", "d/d(alpha)"])
+
+    picture = _plot(curves, folder / "activations.png")
+    c.wrote([picture])
+    return {
+        "curves": curves,
+        "step": step_run,
+        "sigmoid_neuron": sigmoid_run,
+        "softmax": base,
+        "softmax_shift_change": shifted,
+        "sigmoid_vs_softmax": (value_gap, slope_gap),
+        "prelu": prelu_rows,
+        "images": [picture],
+    }
+
+
+def _plot(curves, path):
+    with c.style():
+        fig, axes = c.figure(3, 5, size=(22, 12))
+        cells = list(axes.flat)
+        for ax, (name, cv) in zip(cells, curves.items()):
+            ax.plot(cv["z"], cv["f"], color=c.COLORS[0], label="f(z)")
+            ax.plot(cv["z"], cv["slope"], "--", color=c.COLORS[1], label="f'(z), backward pass")
+            for z in cv["kinks"] + cv["jumps"]:
+                ax.axvline(z, color=c.COLORS[6], lw=1, ls=":")
+            ax.set_title(f"{name}   range {RANGES[name]}")
+            ax.set_ylim(-1.6, 2.6)
+        zs = curves["sigmoid"]["z"]
+        two_class = [softmax([Value(z), Value(0.0)])[0].data for z in zs]
+        ax = cells[len(curves)]
+        ax.plot(zs, two_class, color=c.COLORS[2], label="softmax([z, 0])[0]")
+        ax.plot(zs, curves["sigmoid"]["f"], ":", color=c.COLORS[0], lw=4, label="sigmoid(z)")
+        ax.set_title("a two-class softmax is a sigmoid")
+        ax.legend(loc="upper left", fontsize=10)
+        cells[0].legend(loc="upper left", fontsize=10)
+        for ax in cells[len(curves) + 1 :]:
+            ax.set_visible(False)
+        fig.suptitle("Activations (solid) and their derivatives from backward() (dashed); dotted: kinks and jumps")
+        return c.save_figure(fig, path)
+
+
+def main(argv=None) -> dict:
+    """Command line: python -m demos.activations [--out DIR] [--quick]."""
+    return c.run_main(run, argv, __doc__)
+
+
+if __name__ == "__main__":
+    main()
