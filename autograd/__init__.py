@@ -12,8 +12,9 @@ from autograd.explain import consumers, count_paths, edge_count, explain_chain_r
 from autograd.forward import forward_derivatives, jacobian, jvp
 from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
 from autograd.graph import backpropagate, topological_order, zero_grad
+from autograd.higher import grad, hessian, hvp
 from autograd.pictures import GraphvizNotInstalled, draw_graph, save_graph  # graphviz: imported when drawing
-from autograd.steps import backward_steps, forward_steps, save_backward_steps, save_steps
+from autograd.steps import backward_steps, forward_steps, lecture_steps, save_backward_steps, save_player, save_steps
 from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
 
 __all__ = [
@@ -29,6 +30,9 @@ __all__ = [
     "jvp",
     "forward_derivatives",
     "jacobian",
+    "grad",
+    "hessian",
+    "hvp",
     "zero_grad",
     "gradcheck",
     "numerical_gradient",
@@ -37,9 +41,11 @@ __all__ = [
     "draw_graph",
     "save_graph",
     "backward_steps",
+    "lecture_steps",
     "save_backward_steps",
     "forward_steps",
     "save_steps",
+    "save_player",
     "explain_chain_rule",
     "count_paths",
     "path_products",

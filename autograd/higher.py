@@ -1,0 +1,224 @@
+"""Derivatives of derivatives: gradients as Values, Hessians, Hessian-vector products.
+
+`backward()` multiplies floats along the edges, so the gradients it leaves
+in `.grad` are numbers with no graph. `grad(f, inputs, create_graph=True)`
+runs the same reverse accumulation with the local derivatives of
+`autograd.calculus` written as Value operations instead, so each derivative
+is itself a Value whose graph leads back to the inputs, and can be
+differentiated again: f'', f''', a Hessian. No `.grad` is touched.
+
+Curvature answers the question of section 8 of the lecture notes: on a
+quadratic, gradient descent diverges once the learning rate exceeds
+2 / (largest eigenvalue of the Hessian), and Newton's method steps by
+H^-1 times the gradient.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from autograd.calculus import local_derivatives
+from autograd.graph import edges, topological_order
+from autograd.value import Value, dot, is_grad_enabled, total
+
+__all__ = ["grad", "hessian", "hvp"]
+
+
+# ---- checking the arguments ----------------------------------------------------------
+
+
+def _output(output, who: str) -> Value:
+    if isinstance(output, Value):
+        return output
+    hint = ""
+    if isinstance(output, numbers.Real):
+        hint = (
+            "; a derivative from grad(..., create_graph=False) is a number: "
+            "ask for create_graph=True to differentiate it again"
+        )
+    elif isinstance(output, (list, tuple)):
+        hint = "; the output is one scalar Value (for several outputs take one at a time, or use jacobian)"
+    raise TypeError(f"{who}: output must be a Value, not {type(output).__name__} {output!r}{hint}")
+
+
+def _inputs(inputs, who: str) -> list[Value]:
+    """`inputs` as a non-empty list of distinct Values (a lone Value is a list of one)."""
+    if isinstance(inputs, Value):
+        return [inputs]
+    if isinstance(inputs, (set, frozenset, dict)):
+        raise TypeError(
+            f"{who}: inputs is a {type(inputs).__name__}, which has no order the derivatives could follow; "
+            "pass a list of Values"
+        )
+    if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+        raise TypeError(f"{who}: inputs must be a Value or a list of Values, not {type(inputs).__name__} {inputs!r}")
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError(f"{who}: inputs is empty; pass at least one Value")
+    first = {}
+    for k, item in enumerate(inputs):
+        if not isinstance(item, Value):
+            raise TypeError(f"{who}: inputs[{k}] is {type(item).__name__} {item!r}, not a Value")
+        if id(item) in first:
+            raise ValueError(
+                f"{who}: inputs[{k}] is the same Value as inputs[{first[id(item)]}] ({_name(item)}); "
+                "list each input once"
+            )
+        first[id(item)] = k
+    return inputs
+
+
+def _name(node: Value) -> str:
+    return f"node {node.label!r}" if node.label else f"data {node.data!r}"
+
+
+def _made_under_no_grad(node: Value) -> bool:
+    """A result of an operation inside no_grad(): a bare leaf that Value(...) did not make (it has no label slot)."""
+    return not node.op and not hasattr(node, "_label")
+
+
+def _refuse_unrecorded(output: Value, order: list[Value], inputs: list[Value], reached: set, who: str) -> None:
+    """An input the output does not reach is a 0 derivative, unless the graph between them was not recorded."""
+    unreached = [k for k, x in enumerate(inputs) if id(x) not in reached]
+    if not unreached:
+        return
+    if _made_under_no_grad(output) or any(_made_under_no_grad(node) for node in order):
+        k = unreached[0]
+        raise ValueError(
+            f"{who}: the output does not depend on inputs[{k}] ({_name(inputs[k])}) through its recorded graph, "
+            "and part of that graph was computed under no_grad(), whose results record no parents; "
+            "compute the output outside no_grad() to differentiate it"
+        )
+
+
+# ---- reverse accumulation --------------------------------------------------------------
+
+
+def _reverse(output: Value, inputs: list[Value], create_graph: bool, who: str) -> list:
+    """d(output)/d(input) for each input: floats, or Values with their own graph."""
+    order = topological_order(output)
+    targets = {id(x) for x in inputs}
+    # Only nodes that depend on some input carry a derivative worth computing.
+    depends = set(targets)
+    for node in order:
+        if id(node) not in depends and any(id(p) in depends for p in node.parents):
+            depends.add(id(node))
+    reached = {id(node) for node in order if id(node) in targets} if id(output) in depends else set()
+    _refuse_unrecorded(output, order, inputs, reached, who)
+
+    if not create_graph:
+        adjoint = {id(output): 1.0}
+        for node in reversed(order):
+            g = adjoint.get(id(node))
+            if g is None or not node.op:
+                continue
+            for parent, local in edges(node):
+                if id(parent) in depends:
+                    adjoint[id(parent)] = adjoint.get(id(parent), 0.0) + local * g
+        return [adjoint.get(id(x), 0.0) for x in inputs]
+
+    # Each node's adjoint is gathered as a list of contributions and summed (one `sum` node)
+    # when the node is reached: every contribution has been made by then (reverse topological order).
+    pending = {id(output): [1.0]}
+    adjoint = {}
+    for node in reversed(order):
+        parts = pending.pop(id(node), None)
+        if parts is None:
+            continue
+        g = _add(parts)
+        adjoint[id(node)] = g
+        if not node.op:
+            continue
+        for parent, local in zip(node.parents, local_derivatives(node)):
+            if id(parent) in depends:
+                pending.setdefault(id(parent), []).append(local if _is_one(g) else local * g)
+    return [_as_value(adjoint.get(id(x), 0.0)) for x in inputs]
+
+
+def _is_one(g) -> bool:
+    return type(g) is float and g == 1.0
+
+
+def _add(parts: list):
+    """The sum of the contributions to one adjoint: a float while they are all floats
+    (added in the order backward() adds them), else one `sum` node."""
+    if len(parts) == 1:
+        return parts[0]
+    if all(type(p) is float for p in parts):
+        return sum(parts)
+    return total(parts)
+
+
+def _as_value(g) -> Value:
+    return g if isinstance(g, Value) else Value(g)
+
+
+# ---- the public functions --------------------------------------------------------------
+
+
+def grad(output, inputs, create_graph: bool = False) -> list:
+    """The derivatives of `output` with respect to each of `inputs`, as a list, without touching any `.grad`.
+
+    With `create_graph=False` they are floats (the numbers `backward()` would
+    leave in `.grad`). With `create_graph=True` each is a Value whose graph
+    leads back to the inputs, so it can be differentiated again:
+    `grad(grad(f, [x], create_graph=True)[0], [x])` is f''. An input the
+    output does not depend on gets 0 (a Value 0 with `create_graph=True`).
+    """
+    output = _output(output, "grad")
+    inputs = _inputs(inputs, "grad")
+    if type(create_graph) is not bool:
+        raise TypeError(f"grad: create_graph must be True or False, not {type(create_graph).__name__} {create_graph!r}")
+    if create_graph and not is_grad_enabled():
+        raise ValueError(
+            "grad: create_graph=True inside no_grad(): the derivatives would record no graph to differentiate; "
+            "call grad outside the no_grad() block"
+        )
+    return _reverse(output, inputs, create_graph, "grad")
+
+
+def hessian(output, inputs) -> np.ndarray:
+    """The n x n matrix of second derivatives d^2 output / d input_i d input_j (symmetric up to rounding).
+
+    Row i is the gradient of the i-th first derivative: n + 1 reverse passes.
+    """
+    output = _output(output, "hessian")
+    inputs = _inputs(inputs, "hessian")
+    if not is_grad_enabled():
+        raise ValueError("hessian: called inside no_grad(), where the first derivatives would record no graph")
+    first = _reverse(output, inputs, True, "hessian")
+    return np.array([_reverse(g, inputs, False, "hessian") for g in first], dtype=float)
+
+
+def hvp(output, inputs, vector) -> np.ndarray:
+    """The Hessian-vector product H v, without forming H: the gradient of (gradient . v), two reverse passes."""
+    output = _output(output, "hvp")
+    inputs = _inputs(inputs, "hvp")
+    v = _vector(vector, len(inputs))
+    if not is_grad_enabled():
+        raise ValueError("hvp: called inside no_grad(), where the first derivatives would record no graph")
+    first = _reverse(output, inputs, True, "hvp")
+    directional = dot(v, first)  # d(output)/d(inputs) . v, a Value
+    return np.array(_reverse(_as_value(directional), inputs, False, "hvp"), dtype=float)
+
+
+def _vector(vector, n: int) -> list[float]:
+    """The vector of hvp: one finite number per input."""
+    if hasattr(vector, "tolist"):  # a NumPy array
+        vector = vector.tolist()
+    if isinstance(vector, (str, bytes, set, frozenset, dict)) or not hasattr(vector, "__iter__"):
+        raise TypeError(f"hvp: vector must be a list of numbers, one per input, not {type(vector).__name__} {vector!r}")
+    vector = list(vector)
+    if len(vector) != n:
+        raise ValueError(f"hvp: vector has {len(vector)} numbers for {n} inputs; give one number per input")
+    out = []
+    for k, t in enumerate(vector):
+        if isinstance(t, bool) or not isinstance(t, numbers.Real):
+            raise TypeError(f"hvp: vector[{k}] is {type(t).__name__} {t!r}, not a number")
+        if not math.isfinite(t):
+            raise ValueError(f"hvp: vector[{k}] is {t!r}; the vector needs finite numbers")
+        out.append(float(t))
+    return out

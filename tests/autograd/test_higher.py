@@ -1,0 +1,287 @@
+"""grad, hessian and hvp (autograd/higher.py): derivatives of derivatives.
+
+Every operation's second and third derivatives against central differences of
+the engine's one-order-lower derivatives (test_ops.py's operations and points);
+hand-derived closed forms; random graphs (test_hypothesis.py's generator):
+Hessians symmetric and equal to finite differences of the gradient, hvp equal
+to hessian @ v; bad input. PyTorch's second and third derivatives are in
+test_higher_torch.py.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from checks import check_message
+from test_ops import CASES
+
+from autograd import Value, grad, hessian, hvp, no_grad, topological_order
+
+hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is in the test extra: pip install -e '.[test]'")
+from hypothesis import assume, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_hypothesis import BOUND, checked_run, execute, programs  # noqa: E402
+
+H = 1e-5  # central-difference step for derivatives of analytic derivatives
+
+
+def derivatives(fn, point, order: int):
+    """The engine's derivative tensor of the given order (1, 2 or 3) of fn at point, as nested lists."""
+    xs = [Value(p) for p in point]
+    layer = [fn(*xs)]
+    for _ in range(order - 1):
+        layer = [d for f in layer for d in grad(f, xs, create_graph=True)]
+    flat = [d for f in layer for d in grad(f, xs)]
+    return np.array(flat).reshape((len(point),) * order)
+
+
+def numeric_derivative_of(fn, point, order: int):
+    """Central differences of the engine's derivative of order - 1: one more axis, last."""
+    columns = []
+    for i in range(len(point)):
+        up, down = list(point), list(point)
+        up[i] += H
+        down[i] -= H
+        columns.append((derivatives(fn, up, order - 1) - derivatives(fn, down, order - 1)) / (2 * H))
+    return np.stack(columns, axis=-1)
+
+
+@pytest.mark.parametrize("entry, point", CASES, ids=[f"{e[0]} at {p}" for e, p in CASES])
+@pytest.mark.parametrize("order", [2, 3])
+def test_second_and_third_derivatives_match_differences_of_the_one_below(entry, point, order):
+    _, fn, _, _ = entry
+    engine = derivatives(fn, point, order)
+    numeric = numeric_derivative_of(fn, point, order)
+    scale = 1.0 + np.abs(numeric).max()
+    assert np.allclose(engine, numeric, rtol=1e-6, atol=1e-6 * scale), (engine, numeric)
+
+
+# ---- closed forms, by hand --------------------------------------------------------------
+
+
+def nth(fn, x0: float, n: int) -> list[float]:
+    """f', f'', ..., f^(n) at x0 by repeated grad."""
+    x = Value(x0)
+    f, out = fn(x), []
+    for _ in range(n):
+        (f,) = grad(f, [x], create_graph=True)
+        out.append(f.data)
+    return out
+
+
+def test_derivatives_of_exp_sin_and_a_polynomial():
+    assert nth(lambda x: x.exp(), 0.3, 4) == pytest.approx([math.exp(0.3)] * 4, rel=1e-15)
+    s, c = math.sin(0.7), math.cos(0.7)
+    assert nth(lambda x: x.sin(), 0.7, 4) == pytest.approx([c, -s, -c, s], rel=1e-14)
+    # x^5: 5x^4, 20x^3, 60x^2, 120x, 120, 0
+    assert nth(lambda x: x**5, 1.5, 6) == pytest.approx([25.3125, 67.5, 135.0, 180.0, 120.0, 0.0], rel=1e-14)
+
+
+def test_derivatives_of_the_activations():
+    t = math.tanh(0.4)  # tanh'' = -2 t (1 - t^2), tanh''' = -2 (1 - t^2)(1 - 3 t^2)
+    assert nth(lambda x: x.tanh(), 0.4, 3) == pytest.approx(
+        [1 - t * t, -2 * t * (1 - t * t), -2 * (1 - t * t) * (1 - 3 * t * t)], rel=1e-13
+    )
+    s = 1 / (1 + math.exp(0.8))  # sigmoid at -0.8; sigmoid'' = s (1 - s)(1 - 2 s)
+    assert nth(lambda x: x.sigmoid(), -0.8, 2) == pytest.approx([s * (1 - s), s * (1 - s) * (1 - 2 * s)], rel=1e-13)
+    phi = math.exp(-0.5 * 0.25) / math.sqrt(2 * math.pi)  # gelu'' = phi(x)(2 - x^2) at x = 0.5
+    assert nth(lambda x: x.gelu(), 0.5, 2)[1] == pytest.approx(phi * 1.75, rel=1e-13)
+    assert nth(lambda x: x.log(), 2.0, 3) == pytest.approx([0.5, -0.25, 0.25], rel=1e-15)
+    assert nth(lambda x: x.sqrt(), 4.0, 2) == pytest.approx([0.25, -1 / 32], rel=1e-15)
+
+
+def test_mixed_derivatives_of_a_product_and_a_power():
+    x, y = Value(1.5), Value(-0.5)
+    assert hessian(x * x * y, [x, y]).tolist() == [[-1.0, 3.0], [3.0, 0.0]]  # d2/dx2 = 2y, d2/dxdy = 2x
+    # x ** y: d2/dx dy = x^(y-1) (1 + y ln x)
+    mixed = 1.5**-1.5 * (1 - 0.5 * math.log(1.5))
+    assert hessian(x**y, [x, y])[0, 1] == pytest.approx(mixed, rel=1e-14)
+    assert hessian(x**y, [x, y])[1, 0] == pytest.approx(mixed, rel=1e-14)
+    a = Value(0.2)  # prelu: x if x > 0 else a x; d2/dx da = 1 on the left, 0 on the right
+    assert hessian(Value(-2.0).leaky_relu(a), [a]).tolist() == [[0.0]]
+    left = Value(-2.0)
+    assert hessian(left.leaky_relu(a), [left, a]).tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x.relu(),
+        lambda x: abs(x),
+        lambda x: x.step(),
+        lambda x: x.leaky_relu(0.1),
+        lambda x: x.hardtanh(),
+        lambda x: x.elu(),
+    ],
+    ids=["relu", "abs", "step", "leaky_relu", "hardtanh", "elu"],
+)
+@pytest.mark.parametrize("x0", [-1.0, 0.0, 1.0])
+def test_kinks_have_second_derivative_zero_at_and_beside_the_kink(make, x0):
+    x = Value(x0)
+    (d1,) = grad(make(x), [x], create_graph=True)
+    (d2,) = grad(d1, [x])
+    if make(Value(-1.0)).op == "elu" and x0 < 0:
+        assert d2 == pytest.approx(math.exp(x0))  # elu's left side is curved: alpha e^x
+    else:
+        assert d2 == 0.0
+    x.data = x0  # the first derivative at the kink is the one backward() uses
+    out = make(x)
+    out.backward()
+    assert d1.data == x.grad
+
+
+def test_the_third_derivative_of_a_quadratic_is_zero():
+    x, y = Value(0.3), Value(-1.1)
+    q = 3.0 * x * x + x * y - 2.0 * y
+    (dx,) = grad(q, [x], create_graph=True)
+    (dxx,) = grad(dx, [x], create_graph=True)
+    assert dxx.data == 6.0
+    assert grad(dxx, [x, y]) == [0.0, 0.0]
+    (dxxx,) = grad(dxx, [x], create_graph=True)
+    assert isinstance(dxxx, Value) and dxxx.data == 0.0
+    assert hessian(q, [x, y]).tolist() == [[6.0, 1.0], [1.0, 0.0]]
+
+
+def test_an_input_the_output_does_not_depend_on_gets_zero():
+    x, y = Value(2.0), Value(3.0)
+    assert grad(x * x, [x, y]) == [4.0, 0.0]
+    dx, dy = grad(x * x, [x, y], create_graph=True)
+    assert isinstance(dy, Value) and dy.data == 0.0 and dx.data == 4.0
+    assert grad(Value(5.0), [x]) == [0.0]  # a constant output
+    assert grad(x, [x]) == [1.0]
+
+
+def test_grad_equals_backward_and_touches_no_grad():
+    x, y = Value(0.6, label="x"), Value(-1.3, label="y")
+    f = (x * y).tanh() * x + (x / y).exp() + (x * x).sigmoid()
+    nodes = topological_order(f)
+    for node in nodes:
+        node.grad = 7.0
+    values = grad(f, [x, y])
+    second = hessian(f, [x, y])
+    products = hvp(f, [x, y], [1.0, -2.0])
+    assert all(node.grad == 7.0 for node in nodes)
+    for node in nodes:
+        node.grad = 0.0
+    f.backward()
+    assert values == [x.grad, y.grad]  # the same floats, added in the same order
+    assert second[0, 1] == pytest.approx(second[1, 0], rel=1e-13)
+    assert np.allclose(products, second @ [1.0, -2.0], rtol=1e-13, atol=0)
+
+
+def test_grad_of_an_interior_node_and_of_a_node_used_twice():
+    x = Value(0.5)
+    u = x.tanh()
+    f = u * u * x
+    # df/du holding x: 2 u x
+    assert grad(f, [u]) == pytest.approx([2 * math.tanh(0.5) * 0.5])
+    assert grad(f, [x, u])[1] == pytest.approx(2 * math.tanh(0.5) * 0.5)
+
+
+def test_long_chains_need_no_recursion():
+    x = Value(0.1)
+    f = x
+    for _ in range(3000):
+        f = (f * 0.999).sin()
+    (d1,) = grad(f, [x], create_graph=True)
+    (d2,) = grad(d1, [x])
+    assert math.isfinite(d2)
+
+
+# ---- random graphs -------------------------------------------------------------------
+
+
+def _gradient_at(program, point):
+    leaves, _, out, run = execute(program, point)
+    return grad(out, leaves), run.decisions
+
+
+@given(programs(max_leaves=3, max_steps=12))
+def test_random_graphs_hessian_symmetric_and_equal_to_differences(program):
+    leaves, nodes, out, run = checked_run(program)
+    h = hessian(out, leaves)
+    assume(np.all(np.isfinite(h)) and np.abs(h).max() < BOUND**2)
+    assert np.allclose(h, h.T, rtol=1e-9, atol=1e-9)
+    point = program[0]
+    for i in range(len(leaves)):
+        up, down = list(point), list(point)
+        up[i] += H
+        down[i] -= H
+        (g_up, d_up), (g_down, d_down) = _gradient_at(program, up), _gradient_at(program, down)
+        assume(d_up == run.decisions and d_down == run.decisions)
+        numeric = (np.array(g_up) - np.array(g_down)) / (2 * H)
+        assert np.allclose(h[:, i], numeric, rtol=1e-4, atol=1e-4), (i, h[:, i], numeric)
+
+
+@given(programs(max_leaves=4, max_steps=15), st.lists(st.floats(-2.0, 2.0), min_size=4, max_size=4))
+def test_random_graphs_hvp_equals_hessian_times_v(program, v):
+    leaves, nodes, out, run = checked_run(program)
+    v = v[: len(leaves)]
+    h = hessian(out, leaves)
+    assume(np.all(np.isfinite(h)) and np.abs(h).max() < BOUND**2)
+    assert np.allclose(hvp(out, leaves, v), h @ v, rtol=1e-9, atol=1e-9 * (1 + np.abs(h).max()))
+
+
+@given(programs(max_leaves=3, max_steps=12))
+def test_random_graphs_first_derivatives_as_values_equal_backward(program):
+    leaves, nodes, out, run = checked_run(program)  # backpropagated: leaves hold the gradient
+    as_values = grad(out, leaves, create_graph=True)
+    assert [d.data for d in as_values] == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12, abs=1e-12)
+    assert grad(out, leaves) == [leaf.grad for leaf in leaves]
+
+
+# ---- bad input -----------------------------------------------------------------------
+
+X = Value(1.0, label="x")
+F = X * X
+
+BAD = [
+    ("float output", lambda: grad(2.0, [X]), TypeError, ["grad", "output", "float", "2.0", "create_graph=True"]),
+    ("list output", lambda: grad([F], [X]), TypeError, ["grad", "output", "list"]),
+    ("empty inputs", lambda: grad(F, []), ValueError, ["grad", "inputs", "empty"]),
+    ("a set of inputs", lambda: grad(F, {X}), TypeError, ["grad", "inputs", "set", "order", "list"]),
+    ("a number among the inputs", lambda: grad(F, [X, 1.5]), TypeError, ["grad", "inputs[1]", "float", "1.5"]),
+    ("a string", lambda: grad(F, "x"), TypeError, ["grad", "inputs", "str", "'x'"]),
+    ("an input twice", lambda: grad(F, [X, X]), ValueError, ["grad", "inputs[1]", "inputs[0]", "'x'", "once"]),
+    ("create_graph not a bool", lambda: grad(F, [X], create_graph=1), TypeError, ["create_graph", "int", "1"]),
+    ("hessian of a float", lambda: hessian(1.0, [X]), TypeError, ["hessian", "output", "float"]),
+    ("hessian, empty", lambda: hessian(F, ()), ValueError, ["hessian", "inputs", "empty"]),
+    ("hvp, short vector", lambda: hvp(F, [X], [1.0, 2.0]), ValueError, ["hvp", "vector", "2", "1 inputs"]),
+    ("hvp, a string in it", lambda: hvp(F, [X], ["a"]), TypeError, ["hvp", "vector[0]", "str", "'a'"]),
+    ("hvp, nan", lambda: hvp(F, [X], [math.nan]), ValueError, ["hvp", "vector[0]", "nan", "finite"]),
+    ("hvp, no vector", lambda: hvp(F, [X], None), TypeError, ["hvp", "vector", "NoneType"]),
+]
+
+
+@pytest.mark.parametrize("name, call, kind, parts", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_gets_a_clear_error(name, call, kind, parts):
+    with pytest.raises(kind) as info:
+        call()
+    check_message(info, *parts)
+
+
+def test_a_graph_built_under_no_grad_is_refused():
+    x = Value(2.0, label="x")
+    with no_grad():
+        y = x * x
+    with pytest.raises(ValueError) as info:
+        grad(y, [x])
+    check_message(info, "grad", "no_grad()", "inputs[0]", "'x'", "no parents")
+    with no_grad():
+        h = x.tanh()
+    with pytest.raises(ValueError) as info:
+        hessian(h * x + h, [x])  # part of the graph recorded, the part through h not
+    check_message(info, "hessian", "no_grad()")
+
+
+def test_create_graph_inside_no_grad_is_refused():
+    x = Value(2.0)
+    f = x * x
+    with no_grad():
+        assert grad(f, [x]) == [4.0]  # plain numbers need no recording
+        with pytest.raises(ValueError) as info:
+            grad(f, [x], create_graph=True)
+        check_message(info, "grad", "create_graph=True", "no_grad()")
+        with pytest.raises(ValueError) as info:
+            hessian(f, [x])
+        check_message(info, "hessian", "no_grad()")
