@@ -9,6 +9,7 @@ local derivatives: `Value(1e17) + 3` reads `+ 3`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from autograd.value import _REFLECTED, Value, _const_of
@@ -51,6 +52,32 @@ def names(order: list[Value]) -> list[str]:
 
 def one_line(text: str) -> str:
     return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
+
+
+# Lone surrogates cannot be written as UTF-8, and Graphviz refuses noncharacters (U+FFFE, U+FFFF, ...).
+_PLANE_ENDS = "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
+_UNDRAWABLE = re.compile(f"[\ud800-\udfff\ufdd0-\ufdef{_PLANE_ENDS}]")
+
+LABEL_LIMIT = 60  # characters of a label that pictures and step titles draw
+
+
+def drawable(text: str) -> str:
+    """`text` with every character no picture can hold (lone surrogates, noncharacters) replaced by U+FFFD."""
+    return _UNDRAWABLE.sub("\ufffd", text)
+
+
+def shortened(text: str, limit: int = LABEL_LIMIT) -> str:
+    """A drawable `text` of at most `limit` characters: longer ones keep their start and end around an ellipsis."""
+    text = drawable(text)
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return text[: limit - tail - 1] + "…" + text[-tail:]
+
+
+def drawn_names(order: list[Value]) -> list[str]:
+    """`names(order)` as pictures draw them: drawable, long ones shortened with an ellipsis."""
+    return [shortened(name) for name in names(order)]
 
 
 def constant(number: float, bracket: bool = True) -> str:

@@ -17,6 +17,7 @@ picture is made: `import autograd` works without it.
 from __future__ import annotations
 
 import html
+import textwrap
 import warnings
 from collections import deque
 from pathlib import Path
@@ -39,6 +40,7 @@ _INNER_FILL, _INNER_BORDER = "#f4f4f4", "#7a7a7a"
 _OUTPUT_FILL, _OUTPUT_BORDER = "#ffd8a8", "#d9480f"
 _HIGHLIGHT_FILL, _HIGHLIGHT_BORDER = "#fff3bf", "#c2255c"
 _GREY = "#9a9a9a"
+_TITLE_WIDTH = 100  # characters per line of a frame's title
 _ACTIVE = "#c2255c"
 
 _INSTALL_HINT = (
@@ -57,6 +59,7 @@ _PACKAGE_HINT = (
 )
 
 _FORMATS = ("svg", "png", "pdf")
+DPI_RANGE = (24, 600)  # dots per inch save_graph accepts: a thumbnail to print quality
 
 
 class GraphvizNotInstalled(RuntimeError):
@@ -82,6 +85,11 @@ def _GraphPicture():
         graphviz = _graphviz()
 
         class GraphPicture(graphviz.Digraph):
+            summary = "a picture of a computation graph"
+
+            def __repr__(self) -> str:
+                return f"<{self.summary}: save_graph(picture, 'graph.svg') writes it; Jupyter shows it>"
+
             def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
                 try:
                     return super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
@@ -95,8 +103,8 @@ def _GraphPicture():
 
 
 def _escape(text: str) -> str:
-    """Text for a Graphviz HTML-like label: entities escaped, newlines as line breaks."""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    """Text for a Graphviz HTML-like label: entities escaped, newlines as line breaks, undrawable characters �."""
+    text = _text.drawable(str(text)).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = "".join(ch if ch == "\n" or ch >= " " else " " for ch in text)  # other control characters
     return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
 
@@ -150,7 +158,11 @@ def _render(
     ("none": not computed yet, "partial": more to come, "final", "zero": does
     not depend on the variable), the name of its number cell (`cell`: "grad",
     "d/da"), the `active` node, the node whose input edges carry `notes`
-    (`step`), the nodes whose number just `changed`, and a `title`.
+    (`step`), the nodes whose number just `changed`, and a `title`. Lecture
+    frames add `data_state` per node ("known", "new", "unknown": the value
+    is not reached yet), `edge_notes` {(node, input position): text} for edges
+    of other nodes than `step`, and `hide` (unknown numbers read "?"; else
+    they are drawn in grey).
     """
     _text.check_root(root, who)
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -161,7 +173,7 @@ def _render(
     graphviz = _graphviz()
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.names(order)
+    names = _text.drawn_names(order)
 
     highlighted: set[int] = set()
     if highlight is not None:
@@ -183,12 +195,19 @@ def _render(
         )
 
     dot = _GraphPicture()(name="autograd", format="svg")
+    operations = sum(1 for node in order if node.parents)
+    dot.summary = (
+        f"picture of the graph of {names[-1]!r}: {len(order)} value{'s' * (len(order) != 1)}, "
+        f"{operations} operation{'s' * (operations != 1)}"
+    )
     dot.attr(rankdir=rankdir, ordering="in", fontname=_FONT, fontsize="16", bgcolor="white")
     dot.attr(nodesep="0.25", ranksep="0.45")
     dot.attr("node", fontname=_FONT, fontsize="16")
     dot.attr("edge", fontname=_FONT, fontsize="13", color="#555555", arrowsize="0.8")
     if frame is not None and frame.get("title"):
-        dot.attr(label=f"<<B>{_escape(frame['title'])}</B>>", labelloc="t", labeljust="l", fontsize="18")
+        lines = textwrap.wrap(frame["title"], _TITLE_WIDTH, break_on_hyphens=False) or [""]
+        title = '<BR ALIGN="LEFT"/>'.join(_escape(line) for line in lines) + '<BR ALIGN="LEFT"/>'
+        dot.attr(label=f"<<B>{title}</B>>", labelloc="t", labeljust="l", fontsize="18")
 
     last = len(order) - 1
     for i, node in enumerate(order):
@@ -203,12 +222,20 @@ def _render(
         thick = i in highlighted or (frame is not None and frame["active"] == i)
         if thick:
             fill, border = _HIGHLIGHT_FILL, _HIGHLIGHT_BORDER
-        name_html = f"<B>{_escape(node.label)}</B>" if node.label else f'<FONT COLOR="{_GREY}"><I>{names[i]}</I></FONT>'
+        name_html = f"<B>{_escape(names[i])}</B>" if node.label else f'<FONT COLOR="{_GREY}"><I>{names[i]}</I></FONT>'
         cells = [(f"data {_escape(fmt(node.data))}", "")]
+        hide = frame is None or frame.get("hide", True)
+        if frame is not None and "data_state" in frame:
+            data_state = frame["data_state"][i]
+            if data_state == "new":
+                cells = [(f'<FONT COLOR="{_ACTIVE}"><B>{cells[0][0]}</B></FONT>', "")]
+            elif data_state == "unknown":
+                cells = [(f'<FONT COLOR="{_GREY}">{"data ?" if hide else cells[0][0]}</FONT>', "")]
         if frame is not None:
             state, number, cell = frame["state"][i], frame["numbers"][i], _escape(frame["cell"])
             if state == "none":
-                cells.append((f'<FONT COLOR="{_GREY}">{cell} ?</FONT>', ""))
+                shown = "?" if hide else _escape(fmt(number))
+                cells.append((f'<FONT COLOR="{_GREY}">{cell} {shown}</FONT>', ""))
             else:
                 text = f"{cell} {_escape(fmt(number))}" + (" (so far)" if state == "partial" else "")
                 if i in frame["changed"] or frame["active"] == i:
@@ -237,7 +264,7 @@ def _render(
         active = frame is not None and frame.get("step") == i
         dot.node(
             op_name,
-            label=graphviz.nohtml(_text.op_text(node)),
+            label=graphviz.nohtml(_text.drawable(_text.op_text(node))),
             shape="ellipse",
             style="filled",
             fillcolor="white",
@@ -255,12 +282,14 @@ def _render(
                 missing = True
                 continue
             attrs = {}
-            if active:
-                attrs = {"label": f" {frame['notes'][k]} ", "color": _ACTIVE, "fontcolor": _ACTIVE}
-                attrs.update(penwidth="2.5", fontsize="15")
+            note = frame["notes"].get(k) if active else frame.get("edge_notes", {}).get((i, k)) if frame else None
+            if active or note:
+                attrs = {"color": _ACTIVE, "fontcolor": _ACTIVE, "penwidth": "2.5", "fontsize": "15"}
+                if note:
+                    attrs["label"] = f" {note} "
             elif show_local_grads:
                 attrs = {"label": f" local {fmt(local)} ", "fontcolor": "#1c7ed6"}
-            dot.edge(f"v{j}", op_name, **{key: graphviz.nohtml(value) for key, value in attrs.items()})
+            dot.edge(f"v{j}", op_name, **{key: graphviz.nohtml(_text.drawable(v)) for key, v in attrs.items()})
         if missing:
             dot.edge("not_drawn", op_name, style="dashed", color=_GREY)
         dot.edge(op_name, f"v{i}", color=_ACTIVE if active else "#555555", penwidth="2.5" if active else "1")
@@ -316,24 +345,37 @@ def save_graph(graph: graphviz.Digraph, path, *, dpi: int | None = 144) -> Path:
     `picture.svg` also gets `picture.gv`. The source is written first, so it
     exists even when Graphviz's `dot` program is missing; rendering then
     raises `GraphvizNotInstalled` saying how to install it. `dpi` sets the
-    resolution of PNG files (144: sharp on projectors and high-density screens).
+    resolution of PNG files: a number from 24 to 600 (`DPI_RANGE`), 144 by
+    default (sharp on projectors and high-density screens), or None for
+    Graphviz's own 96. Characters no picture can hold (lone surrogates,
+    noncharacters such as U+FFFE) are written as U+FFFD, in the source too.
     Returns the path of the image.
     """
     graphviz = _graphviz()
     if not isinstance(graph, graphviz.Graph | graphviz.Digraph):
         raise TypeError(f"save_graph needs a graphviz.Digraph (from draw_graph), not {type(graph).__name__}")
-    if dpi is not None and (not isinstance(dpi, int) or isinstance(dpi, bool) or dpi < 1):
-        raise ValueError(f"save_graph: dpi must be a positive int (dots per inch) or None, not {dpi!r}")
+    low, high = DPI_RANGE
+    if dpi is not None and (not isinstance(dpi, int | float) or isinstance(dpi, bool)):
+        raise TypeError(f"save_graph: dpi must be a number of dots per inch or None, not {type(dpi).__name__} {dpi!r}")
+    if dpi is not None and not low <= dpi <= high:
+        raise ValueError(f"save_graph: dpi must lie between {low} and {high} dots per inch (or be None), not {dpi!r}")
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in _FORMATS:
         raise ValueError(f"save_graph: cannot tell the format from {str(path)!r}; end the path in .svg, .png or .pdf")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.with_suffix(".gv").write_text(graph.source, encoding="utf-8")
+    source = graph.source
     to_render = graph
-    if fmt == "png" and dpi is not None and "dpi" not in graph.graph_attr:
+    if _text.drawable(source) != source:  # a graph built by hand (draw_graph's labels are drawable already)
         to_render = graph.copy()
-        to_render.attr(dpi=str(dpi))
+        to_render.body[:] = [_text.drawable(line) for line in to_render.body]
+        for attrs in (to_render.graph_attr, to_render.node_attr, to_render.edge_attr):
+            attrs.update({key: _text.drawable(value) for key, value in attrs.items()})
+        source = to_render.source
+    path.with_suffix(".gv").write_text(_text.drawable(source), encoding="utf-8")
+    if fmt == "png" and dpi is not None and "dpi" not in graph.graph_attr:
+        to_render = to_render.copy()
+        to_render.attr(dpi=f"{dpi:g}")
     try:
         data = to_render.pipe(format=fmt)
     except graphviz.ExecutableNotFound:

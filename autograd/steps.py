@@ -2,10 +2,14 @@
 
 * `backward_steps(root)` replays the backward pass (reverse accumulation,
   lecture notes, section 1) one node at a time, from the output back.
+* `lecture_steps(root)` fills the graph in as the lecture does, one number
+  per frame: the forward values, then the gradients (optionally "?" for the
+  numbers not reached yet, a class exercise).
 * `forward_steps(output, wrt)` replays forward accumulation (lecture notes,
   section 2): d(node)/d(wrt) from the inputs to the output, one node a frame.
 * `save_steps(frames, directory)` writes either kind of frames as numbered
-  images and one self-contained HTML page (the player, `autograd/player.html`).
+  images and one self-contained HTML page (the player, `autograd/player.html`);
+  `save_player(images, page)` writes the same page for any PNG or SVG pictures.
 
 The frames are pictures of `autograd.pictures`; their numbers come from the
 recorded local derivatives (`node.local_grads`), backward exactly as
@@ -32,7 +36,7 @@ from autograd.value import Value
 if TYPE_CHECKING:  # for the annotations only
     import graphviz
 
-__all__ = ["backward_steps", "forward_steps", "save_steps", "save_backward_steps"]
+__all__ = ["backward_steps", "lecture_steps", "forward_steps", "save_steps", "save_backward_steps", "save_player"]
 
 _DRAW_OPTIONS = {
     "rankdir": "LR",
@@ -46,6 +50,7 @@ _DRAW_OPTIONS = {
 _KINDS = {
     "backward": ("backward_steps.html", "The backward pass, step by step", "step_"),
     "forward": ("forward_steps.html", "Forward-mode derivatives, step by step", "forward_step_"),
+    "lecture": ("lecture_steps.html", "The chain rule, one number at a time", "lecture_step_"),
     None: ("steps.html", "Step by step", "step_"),
 }
 
@@ -101,7 +106,7 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     fmt = _text.formatter(options["number_format"], who)
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.names(order)
+    names = _text.drawn_names(order)
     steps = [index[node] for node in reversed(order) if node.parents]  # the order backward() visits them in
     _check_steps(len(steps), max_steps, who, "the backward pass")
 
@@ -145,6 +150,101 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     return frames
 
 
+# ----------------------------------------------------------------------------- lecture mode
+
+
+def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 200, **draw_options):
+    """The graph filled in as a lecture does it, one number per frame: the forward values, then the gradients.
+
+    Frame 0 shows the given inputs (the leaves and their values). Then one
+    frame per computed value in topological order (`g = a + b = 1 + 2 = 3`),
+    then one frame per gradient in the order backprop completes them: the
+    seed d(root)/d(root) = 1, then each node the moment its last contribution
+    arrives, written as the sum over its users (`df/dg = df/di · di/dg =
+    42 · 7 = 294`) with `local × upstream = contribution` on those edges.
+    The frame's new number is crimson. Numbers not reached yet are drawn in
+    grey, or as "?" with `hide_unknown=True` (a class works each one out
+    before the next frame shows it).
+
+    Like `backward_steps`, the numbers are replayed from the recorded local
+    derivatives and no `.grad` is changed; `draw_options` are those of
+    `draw_graph`. Refuses graphs of more than `max_steps` numbers to fill in.
+    """
+    who = "lecture_steps"
+    _text.check_root(root, who)
+    if not isinstance(hide_unknown, bool):
+        raise TypeError(
+            f"{who}: hide_unknown must be True or False, not {type(hide_unknown).__name__} {hide_unknown!r}"
+        )
+    options = _options(who, draw_options)
+    fmt = _text.formatter(options["number_format"], who)
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    names = _text.drawn_names(order)
+    n, last = len(order), len(order) - 1
+    computed = [i for i in range(n) if order[i].parents]
+    _check_steps(len(computed) + n, max_steps, who, "the lecture")
+
+    # The backward pass replayed: the order in which gradients become complete, and where their parts come from.
+    grads = [0.0] * n
+    grads[last] = 1.0
+    waiting = [0] * n  # edges from users not processed yet
+    for node in order:
+        for parent in node.parents:
+            waiting[index[parent]] += 1
+    uses: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]  # (user, input position, local)
+    completed = [last]
+    for i in reversed(computed):
+        for k, (parent, local) in enumerate(edges(order[i])):
+            j = index[parent]
+            grads[j] += local * grads[i]
+            uses[j].append((i, k, local))
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                completed.append(j)
+
+    known = [not order[i].parents for i in range(n)]
+    state = ["none"] * n
+    total_steps = len(computed) + len(completed)
+
+    def frame(title: str, active: int, data_new: int | None, step, notes: dict, edge_notes: dict):
+        data_state = ["new" if i == data_new else "known" if known[i] else "unknown" for i in range(n)]
+        content = {"title": title, "numbers": list(grads), "state": list(state), "cell": "grad", "hide": hide_unknown}
+        content.update(active=active, step=step, changed={active} if data_new is None else set(), notes=notes)
+        content.update(data_state=data_state, edge_notes=edge_notes)
+        return _frame(root, who, "lecture", options, content)
+
+    leaves = [i for i in range(n) if known[i]]
+    given = ", ".join(f"{names[i]} = {fmt(order[i].data)}" for i in leaves[:8]) + (", ..." if len(leaves) > 8 else "")
+    title = f"Given: {given}. The forward pass computes the other values, one per frame."
+    frames = [frame(title, -1, None, None, {}, {})]  # nothing highlighted yet
+    number = 0
+    values = [fmt(node.data) for node in order]
+    for i in computed:
+        number += 1
+        node = order[i]
+        title = (
+            f"Step {number} of {total_steps}, forward: {names[i]} = {_text.formula(node, index, names)} = "
+            f"{_text.formula(node, index, values)} = {values[i]}"
+        )
+        frames.append(frame(_text.one_line(title), i, i, i, {}, {}))
+        known[i] = True
+    r = names[last]
+    for j in completed:
+        number += 1
+        state[j] = "final"
+        if j == last:
+            title = f"Step {number} of {total_steps}, backward: the seed d{r}/d{r} = 1"
+            frames.append(frame(title, j, None, None, {}, {}))
+            continue
+        symbols = " + ".join(f"d{r}/d{names[i]} · d{names[i]}/d{names[j]}" for i, _, _ in uses[j])
+        numbers = " + ".join(f"{fmt(grads[i])} · {fmt(local)}" for i, _, local in uses[j])
+        title = f"Step {number} of {total_steps}, backward: d{r}/d{names[j]} = {symbols} = {numbers} = {fmt(grads[j])}"
+        notes = {(i, k): f"{fmt(local)} × {fmt(grads[i])} = {fmt(local * grads[i])}" for i, k, local in uses[j]}
+        frames.append(frame(_text.one_line(title), j, None, None, {}, notes))
+    return frames
+
+
 # ----------------------------------------------------------------------------- forward
 
 
@@ -170,7 +270,7 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     fmt = _text.formatter(options["number_format"], who)
     order = topological_order(output)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.names(order)
+    names = _text.drawn_names(order)
     if wrt not in index:
         shown = repr(wrt.label) if wrt.label else repr(wrt)
         raise ValueError(
@@ -234,6 +334,101 @@ def _player(title: str, frames: str, interval_ms: int) -> str:
     return re.sub(r"\{\{(TITLE|FRAMES|INTERVAL_MS)\}\}", lambda m: values[m.group(1)], template)
 
 
+_CSS_PX = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
+
+
+def _image_size(data: bytes, fmt: str) -> tuple[float, float] | None:
+    """The picture's width and height in CSS pixels: a PNG's pixels, an SVG's width and height (or viewBox)."""
+    if fmt == "png":
+        if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+            return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return None
+    root = re.search(r"<svg\b[^>]*>", data.decode("utf-8", "replace"))
+    if not root:
+        return None
+    attrs = dict(re.findall(r'([\w:-]+)\s*=\s*"([^"]*)"', root.group(0)))
+    sizes = [re.fullmatch(r"\s*([0-9.]+)\s*([a-z]*)\s*", attrs.get(key, "")) for key in ("width", "height")]
+    if all(m and m.group(2) in _CSS_PX for m in sizes):
+        return tuple(float(m.group(1)) * _CSS_PX[m.group(2)] for m in sizes)
+    box = attrs.get("viewBox", "").replace(",", " ").split()
+    return (float(box[2]), float(box[3])) if len(box) == 4 else None
+
+
+def _player_page(title: str, images: list, captions: list, labels: list, interval_ms: int) -> str:
+    """The page for `images` [(bytes, "png" or "svg")]: one fixed stage as large as the largest frame.
+
+    Every frame is drawn at the same scale (its width a share of the stage's),
+    so neither the frames nor the buttons move as one clicks through. The
+    caption is the image's alternative text only (the frames carry their own
+    titles); `labels` are the counter's text per frame.
+    """
+    sizes = [_image_size(data, fmt) for data, fmt in images]
+    if None in sizes:
+        k = sizes.index(None)
+        raise ValueError(f"frame {k} ({images[k][1]}) has no readable width and height")
+    width, height = max(w for w, _ in sizes), max(h for _, h in sizes)
+    blocks = []
+    for k, ((data, fmt), (w, _), caption, label) in enumerate(zip(images, sizes, captions, labels)):
+        share = f"width: {100 * w / width:.3f}%"
+        if fmt == "svg":
+            before, svg, after = _inline_svg(data).partition("<svg")
+            image = f'{before}{svg} role="img" aria-label="{html.escape(caption)}" style="{share}"{after}'
+        else:
+            encoded = base64.b64encode(data).decode("ascii")
+            image = f'<img alt="{html.escape(caption)}" style="{share}" src="data:image/png;base64,{encoded}">'
+        blocks.append(f'<div class="frame" id="frame{k}" data-label="{html.escape(label)}">\n{image}\n</div>')
+    stage = f'<div class="stage" style="max-width: {width:.0f}px; aspect-ratio: {width:.0f} / {height:.0f}">'
+    return _player(title, "\n".join([stage, *blocks, "</div>"]), interval_ms)
+
+
+def _counter_label(caption: str, k: int, count: int) -> str:
+    """What the counter says for frame k: the caption's own numbering ("Step 3 of 4") or heading ("Seed:")."""
+    numbered = re.match(r"[A-Za-z]+ \d+ of \d+\b|\w+(?=:)", caption)
+    return numbered.group(0).lower() if numbered else f"frame {k + 1} of {count}"
+
+
+def save_player(images: Iterable, page, *, captions=None, title: str = "Animation", interval_ms: int = 500) -> Path:
+    """Write one offline web page that steps through pictures (PNG or SVG files, e.g. matplotlib frames).
+
+    The page is the one `save_steps` writes: previous / next / play buttons,
+    the arrow keys, every image embedded, all frames shown at one scale on a
+    stage as large as the largest. `captions` (one str per image) become the
+    images' alternative text; put what a frame shows into the picture itself.
+    The counter repeats a caption's numbering ("Epoch 3 of 20: ..." gives
+    "epoch 3 of 20") or heading ("Start: ..." gives "start"), else it counts
+    frames. Returns the page's path.
+    """
+    who = "save_player"
+    if isinstance(images, str | bytes | Path) or not isinstance(images, Iterable):
+        raise TypeError(f"{who}: images must be a list of PNG or SVG file paths, not {type(images).__name__}")
+    paths = [Path(p) for p in images]
+    if not paths:
+        raise ValueError(f"{who}: images is empty; give it the paths of the frames (PNG or SVG files)")
+    for path in paths:
+        if path.suffix.lower() not in (".png", ".svg"):
+            raise ValueError(f"{who}: image {str(path)!r} is not a .png or .svg file (formats a web page shows)")
+        if not path.is_file():
+            raise ValueError(f"{who}: image {str(path)!r} does not exist")
+    if captions is None:
+        captions = [f"frame {k + 1} of {len(paths)}" for k in range(len(paths))]
+    captions = list(captions) if isinstance(captions, Iterable) and not isinstance(captions, str) else captions
+    if not isinstance(captions, list) or len(captions) != len(paths) or not all(isinstance(c, str) for c in captions):
+        raise ValueError(f"{who}: captions must be one str per image ({len(paths)}), not {captions!r}")
+    if not isinstance(title, str):
+        raise TypeError(f"{who}: title must be a str, not {type(title).__name__} {title!r}")
+    _text.check_count(interval_ms, "interval_ms", who, 1)
+    data = [(path.read_bytes(), path.suffix.lower().lstrip(".")) for path in paths]
+    labels = [_counter_label(caption, k, len(paths)) for k, caption in enumerate(captions)]
+    try:
+        text = _player_page(title, data, captions, labels, interval_ms)
+    except ValueError as exc:
+        raise ValueError(f"{who}: {exc}") from None
+    page = Path(page)
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(text, encoding="utf-8")
+    return page
+
+
 def save_steps(
     frames: Iterable[graphviz.Digraph],
     directory,
@@ -250,7 +445,8 @@ def save_steps(
     frames forward_step_000.png ... and forward_steps.html, so both kinds can
     share a directory. The page embeds every image (SVG inline, PNG as
     base64), so it opens offline in any browser; previous / next / play
-    buttons and the arrow keys move through the steps. `fmt` is "png" or
+    buttons and the arrow keys move through the steps; the counter numbers
+    them as the frames' titles do ("step 3 of 4"). `fmt` is "png" or
     "svg"; `title` defaults to one naming the kind of frames. Each frame's
     DOT source is written too (step_000.gv ...), even without Graphviz.
     """
@@ -281,21 +477,14 @@ def save_steps(
     paths = [directory / f"{prefix}{k:03d}.{fmt}" for k in range(len(frames))]
     for frame, path in zip(frames, paths):  # all sources first: they are useful even without `dot`
         path.with_suffix(".gv").write_text(frame.source, encoding="utf-8")
-    blocks = []
+    images, captions = [], []
     for k, (frame, path) in enumerate(zip(frames, paths)):
         save_graph(frame, path, dpi=dpi)
-        data = path.read_bytes()
-        caption = getattr(frame, "step_title", f"frame {k}")
-        if fmt == "svg":
-            image = _inline_svg(data)
-        else:
-            encoded = base64.b64encode(data).decode("ascii")
-            image = f'<img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}">'
-        blocks.append(
-            f'<div class="frame" id="frame{k}">\n<p class="caption">{html.escape(caption)}</p>\n{image}\n</div>'
-        )
+        images.append((path.read_bytes(), fmt))
+        captions.append(getattr(frame, "step_title", f"frame {k + 1} of {len(frames)}"))
+    labels = [_counter_label(caption, k, len(frames)) for k, caption in enumerate(captions)]
     page = directory / page_name
-    page.write_text(_player(title, "\n".join(blocks), interval_ms), encoding="utf-8")
+    page.write_text(_player_page(title, images, captions, labels, interval_ms), encoding="utf-8")
     return {"frames": paths, "html": page}
 
 

@@ -392,3 +392,113 @@ def test_save_graph_checks_dpi(tmp_path):
     with pytest.raises(ValueError) as info:
         save_graph(draw_graph(Value(1.0)), tmp_path / "x.png", dpi=0)
     check_message(info, "save_graph", "dpi", "0")
+
+
+# ----------------------------------------------------------------------------- hostile input (issue 10, item 5)
+
+
+@pytest.mark.parametrize(
+    "dpi, error",
+    [
+        (0, ValueError),
+        (-5, ValueError),
+        (10**6, ValueError),
+        (23, ValueError),
+        (601, ValueError),
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        ("144", TypeError),
+        (True, TypeError),
+        ([144], TypeError),
+    ],
+)
+def test_save_graph_refuses_dpi_outside_the_documented_range(tmp_path, dpi, error):
+    with pytest.raises(error) as info:
+        save_graph(draw_graph(Value(1.0)), tmp_path / "x.png", dpi=dpi)
+    check_message(info, "save_graph", "dpi", repr(dpi))
+    if error is ValueError:
+        check_message(info, "24", "600")
+    assert not (tmp_path / "x.gv").exists()  # refused before anything is written
+
+
+@needs_dot
+@pytest.mark.parametrize("dpi, width", [(24, 1), (72, 3), (144, 6), (150.0, 6.25), (600, 25), (None, 4)])
+def test_save_graph_accepts_the_range(tmp_path, dpi, width):
+    # a hand-made graph of one fixed-size 1-inch box: the picture is dpi pixels wide (Graphviz's default 96 for None)
+    graph = graphviz.Digraph()
+    graph.attr(pad="0", margin="0")
+    graph.node("x", shape="box", width="1", height="1", fixedsize="true", label="", penwidth="0")
+    path = save_graph(graph, tmp_path / "x.png", dpi=dpi)
+    assert png_size(path)[0] == pytest.approx(24 * width, abs=2)
+
+
+HOSTILE_LABELS = {
+    "U+FFFE": "x\ufffey",
+    "U+FFFF": "x\uffffy",
+    "lone high surrogate": "x\ud800y",
+    "lone low surrogate": "x\udfffy",
+    "plane-16 noncharacter": "x\U0010ffffy",
+}
+
+
+@needs_dot
+@pytest.mark.parametrize("label", HOSTILE_LABELS.values(), ids=HOSTILE_LABELS.keys())
+def test_labels_no_picture_can_hold_are_drawn_as_replacement_characters(tmp_path, label):
+    from autograd import backward_steps
+
+    x = Value(2.0, label=label)
+    y = x * 3
+    y.label = label + "!"
+    path = save_graph(draw_graph(y), tmp_path / "g.svg")
+    source = (tmp_path / "g.gv").read_text(encoding="utf-8")
+    assert "x\ufffdy" in source and source.count("\ufffd") == 2
+    assert "x\ufffdy" in ET.parse(path).getroot().itertext()
+    frames = backward_steps(y)
+    assert "x\ufffdy" in frames[1].step_title
+    save_graph(frames[1], tmp_path / "step.png")
+    assert png_size(tmp_path / "step.png")[0] > 100
+
+
+@needs_dot
+def test_a_hand_made_graph_with_a_surrogate_still_gets_its_source_and_picture(tmp_path):
+    graph = graphviz.Digraph()
+    graph.node("a", label="bad \ud800 label")
+    graph.node("b", label="x\ufffe")
+    graph.edge("a", "b")
+    save_graph(graph, tmp_path / "g.png")
+    source = (tmp_path / "g.gv").read_text(encoding="utf-8")
+    assert "bad \ufffd label" in source and "x\ufffd" in source
+    assert png_size(tmp_path / "g.png")[0] > 10
+
+
+@needs_dot
+def test_long_labels_are_shortened_with_an_ellipsis(tmp_path):
+    from autograd import backward_steps, save_steps
+
+    a = Value(1.0, label="a" * 3000 + "Z")
+    b = Value(2.0, label="b" * 5000)
+    c = a * b + a
+    c.label = "c" * 4500
+    source = draw_graph(c).source
+    labels = [cells[0] for cells in boxes(source).values()]
+    assert all(len(label) <= 60 for label in labels)
+    assert any(label.startswith("aaaa") and "…" in label and label.endswith("aZ") for label in labels)
+    frames = backward_steps(c)
+    assert all(len(frame.step_title) < 600 for frame in frames)
+    saved = save_steps(frames, tmp_path, fmt="png")
+    for path in saved["frames"]:
+        width, height = png_size(path)
+        assert width < 5000 and height < 1000  # unshortened, one label alone would be some 30,000 pixels wide
+    # explanations in text keep the whole label
+    from autograd import explain_chain_rule
+
+    assert "b" * 5000 in explain_chain_rule(c, b)
+
+
+def test_a_picture_says_what_it_is_in_the_repl():
+    x = Value(2.0)
+    y = (x * 3).tanh()
+    shown = repr(draw_graph(y))
+    assert "3 values" in shown and "2 operations" in shown and "'v2'" in shown
+    assert "save_graph" in shown and "object at 0x" not in shown
+    assert "1 value," in repr(draw_graph(Value(1.0)))
