@@ -15,6 +15,7 @@ from autograd.graph import backpropagate, topological_order, zero_grad
 from autograd.higher import grad, hessian, hvp
 from autograd.pictures import GraphvizNotInstalled, draw_graph, save_graph  # graphviz: imported when drawing
 from autograd.steps import backward_steps, forward_steps, lecture_steps, save_backward_steps, save_player, save_steps
+from autograd.trace import Program, TraceError, trace
 from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
 
 __all__ = [
@@ -52,4 +53,7 @@ __all__ = [
     "edge_count",
     "consumers",
     "GraphvizNotInstalled",
+    "trace",
+    "Program",
+    "TraceError",
 ]
