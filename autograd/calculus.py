@@ -21,11 +21,14 @@ The interface, one entry per operation name a node records (`node.op`)::
   parent from a constant, `m.data(a)` gives the numbers a comparison needs,
   `m.where(condition, yes, no)` chooses a branch (`yes` and `no` are
   functions of nothing), `m.both`, `m.either` and `m.isinf` make
-  conditions, and `m.exp`, `m.log`, `m.sin`, `m.cos`,
+  conditions, `m.infinity(op, parent, constant, sign)` stands for an
+  infinite derivative (see `_infinity`), and `m.exp`, `m.log`, `m.sin`, `m.cos`,
   `m.sigmoid`, `m.normal_cdf` are the functions.
 
 A local derivative that is a constant (the 1.0 of `+`, the slopes of
-`relu`) is a plain float: its own derivative is 0.
+`relu`) is a plain float: its own derivative is 0. An infinite one
+(`sqrt` and `x ** 0.5` at 0, a vertical tangent) is a node with data inf,
+so the second derivative there is -inf, as in PyTorch.
 
 Kinks: `relu`, `abs`, `step`, `leaky_relu`, `elu` and `hardtanh` have
 piecewise-constant slopes, so their second derivative is 0 away from the
@@ -62,6 +65,17 @@ def _normal_cdf(x: Value) -> Value:
     return _result(0.5 * math.erfc(-z / _SQRT_2), "normal_cdf", x, _INV_SQRT_2PI * math.exp(-0.5 * z * z))
 
 
+def _infinity(op: str, parent: Value, const: float, sign: float) -> Value:
+    """An infinite local derivative (sqrt and x ** 0.5 at 0) as a node `op`(parent, const) with data inf,
+    whose own slope is infinite with the given sign.
+
+    A plain inf would be a constant, whose derivative is 0; the node keeps
+    the derivative of the derivative, which is infinite too (-inf for
+    sqrt at 0, as in PyTorch).
+    """
+    return _result(math.inf, op, parent, math.copysign(math.inf, sign), const)
+
+
 def _value_where(condition, yes, no):
     return yes() if condition else no()
 
@@ -83,6 +97,7 @@ VALUES = SimpleNamespace(
     both=lambda p, q: p and q,
     either=lambda p, q: p or q,
     isinf=math.isinf,
+    infinity=_infinity,
     exp=lambda a: a.exp(),
     log=lambda a: a.log(),
     sin=lambda a: a.sin(),
@@ -98,6 +113,7 @@ NUMPY = SimpleNamespace(
     both=np.logical_and,
     either=np.logical_or,
     isinf=np.isinf,
+    infinity=lambda op, parent, const, sign: math.inf,
     exp=np.exp,
     log=np.log,
     sin=np.sin,
@@ -138,7 +154,7 @@ def _power_slope(x, n, m):
     d, e = m.data(x), m.data(n)
     return m.where(
         m.both(d == 0.0, e < 1.0),
-        lambda: m.where(e == 0.0, lambda: 0.0, lambda: math.inf),
+        lambda: m.where(e == 0.0, lambda: 0.0, lambda: n * m.infinity("**", x, e - 1.0, e - 1.0)),
         lambda: n * x ** (n - 1.0),
     )
 
@@ -159,7 +175,7 @@ def _pow(args, out, m):
 
 
 def _sqrt(args, out, m):  # 1 / (2 sqrt x); inf at 0
-    return (m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: math.inf),)
+    return (m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: m.infinity("rdiv", out, 0.5, -1.0)),)
 
 
 def _abs(args, out, m):  # the sign; 0 at the kink
