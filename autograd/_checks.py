@@ -5,7 +5,7 @@ a bad argument gets an exception of the standard kind: `TypeError` for a
 wrong type, `ValueError` for a value outside what is accepted. The message
 names the function, the argument and the value, and says what is accepted:
 
-    dot: weights must be an ordered collection (a list, tuple or NumPy array), not set {...}; ...
+    dot: weights must be a sequence (a list, tuple or NumPy array), not set {...}: a set has no order ...
 
 Deeper code may then assume good input. `autograd` and `nn` share these
 helpers, so every message reads the same way.
@@ -46,7 +46,7 @@ def ordered(items, name: str, who: str, *, empty: bool = False) -> list:
 
 
 def _as_list(items, name: str, who: str) -> list:
-    accepted = "an ordered collection (a list, tuple or NumPy array)"
+    accepted = "a sequence (a list, tuple or NumPy array)"
     if isinstance(items, (str, bytes, bytearray)):
         raise TypeError(f"{who}: {name} must be {accepted}, not {shown(items)} (a string is not a list of values)")
     if isinstance(items, Mapping):

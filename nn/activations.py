@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 
-from autograd import Value, total
+from autograd import Value, _checks, total
 
 __all__ = [
     "ACTIVATIONS",
@@ -92,7 +92,15 @@ def get_activation(activation):
                 f"unknown activation {activation!r}{hint if activation == 'softmax' else ''}; "
                 f"valid names: {', '.join(ACTIVATIONS)}, or any function Value -> Value"
             ) from None
-    raise TypeError(f"activation must be a name or a function Value -> Value, not {type(activation).__name__}")
+    raise TypeError(f"activation must be a name or a function Value -> Value, not {_checks.shown(activation)}")
+
+
+def _checked_activation(activation, name: str, who: str):
+    """get_activation(activation), with the error naming the function and the argument (`MLP: activation ...`)."""
+    try:
+        return get_activation(activation)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{who}: {name}: {error}") from None
 
 
 def activation_name(activation) -> str:
@@ -113,6 +121,9 @@ def _logits(logits, who: str) -> list:
         raise TypeError(f"{who}: logits must be a list (or tuple, NumPy array), not {type(logits).__name__}")
     if not logits:
         raise ValueError(f"{who}: no logits")
+    for k, z in enumerate(logits):
+        if not isinstance(z, Value) and not _checks.is_number(z):
+            raise TypeError(f"{who}: logits[{k}] is {_checks.shown(z)}; logits are Values or numbers")
     return list(logits)
 
 

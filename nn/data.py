@@ -14,6 +14,8 @@ from __future__ import annotations
 import numbers
 import random
 
+from autograd import _checks
+
 __all__ = ["batches", "truth_table", "make_rng", "as_rows"]
 
 
@@ -22,12 +24,12 @@ def make_rng(rng):
     if rng is None:
         return random
     if isinstance(rng, bool):
-        raise TypeError("rng must be an int seed or a random.Random, not a bool")
+        raise TypeError(f"rng must be None, an int seed or a random.Random, not bool {rng!r}")
     if isinstance(rng, numbers.Integral):
         return random.Random(int(rng))
     if all(hasattr(rng, name) for name in ("uniform", "gauss", "shuffle")):
         return rng
-    raise TypeError(f"rng must be None, an int seed or a random.Random, not {type(rng).__name__}")
+    raise TypeError(f"rng must be None, an int seed or a random.Random, not {_checks.shown(rng)}")
 
 
 def as_rows(data, name: str = "data", who: str = "as_rows") -> list:
@@ -37,18 +39,14 @@ def as_rows(data, name: str = "data", who: str = "as_rows") -> list:
         >>> as_rows(np.array([[0, 1], [1, 0]]))
         [[0, 1], [1, 0]]
 
-    Anything iterable works (a list, tuple, generator); anything else raises a
-    `TypeError` that names the function `who` and the argument `name`.
-    `batches`, `train` and `Perceptron.fit` read their X and y with it.
+    A list, tuple, generator or NumPy array works; anything else raises a
+    `TypeError` that names the function `who` and the argument `name`: None,
+    a number, a string (not a list of its characters), a set (no order) or a
+    dict. `batches`, `train` and `Perceptron.fit` read their X and y with it.
     """
-    if hasattr(data, "tolist"):  # NumPy array: rows of plain floats
-        data = data.tolist()
-    try:
-        return list(data)
-    except TypeError:
-        raise TypeError(
-            f"{who}: {name} must be a sequence (list, tuple, NumPy array), not {type(data).__name__}"
-        ) from None
+    if not isinstance(name, str) or not isinstance(who, str):
+        raise TypeError(f"as_rows: name and who must be strings, not {_checks.shown(name)} and {_checks.shown(who)}")
+    return _checks.ordered(data, name, who, empty=True)
 
 
 def batches(X, y, batch_size=None, shuffle=True, rng=None):
@@ -65,8 +63,9 @@ def batches(X, y, batch_size=None, shuffle=True, rng=None):
     n = len(X)
     if batch_size is None:
         batch_size = n
-    elif isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batches: batch_size must be None or a positive whole number, got {batch_size!r}")
+    else:
+        batch_size = _checks.whole(batch_size, "batch_size (None or a positive whole number)", "batches", low=1)
+    shuffle = _checks.flag(shuffle, "shuffle", "batches")
     order = list(range(n))
     if shuffle:
         make_rng(rng).shuffle(order)
@@ -82,9 +81,11 @@ def _batch_iterator(X: list, y: list, order: list[int], batch_size: int):
 def truth_table(gate: str) -> tuple[list[list[float]], list[int]]:
     """The four inputs [0, 0], [0, 1], [1, 0], [1, 1] and the outputs of "and", "or" or "xor"."""
     gates = {"and": lambda a, b: a & b, "or": lambda a, b: a | b, "xor": lambda a, b: a ^ b}
+    if not isinstance(gate, str):
+        raise TypeError(f"truth_table: gate must be one of 'and', 'or', 'xor', not {_checks.shown(gate)}")
     try:
         rule = gates[gate.lower()]
-    except (KeyError, AttributeError):
+    except KeyError:
         raise ValueError(f"truth_table: unknown gate {gate!r}; valid: and, or, xor") from None
     inputs = [(0, 0), (0, 1), (1, 0), (1, 1)]
     return [[float(a), float(b)] for a, b in inputs], [rule(a, b) for a, b in inputs]

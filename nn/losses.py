@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from autograd import Value, dot, total
+from autograd import Value, _checks, dot, total
 from nn.activations import log_softmax as log_softmax  # softmax and log_softmax lived here once:
 from nn.activations import logsumexp
 from nn.activations import softmax as softmax  # still importable from nn.losses
@@ -51,7 +51,14 @@ def _as_list(x, name: str, what: str) -> list:
         x = x.tolist()
     if isinstance(x, (list, tuple)):
         return list(x)
-    raise TypeError(f"{name}: {what} must be a list (or tuple, NumPy array), not {type(x).__name__}")
+    raise TypeError(f"{name}: {what} must be a list (or tuple, NumPy array), not {_checks.shown(x)}")
+
+
+def _check_targets(t: list, name: str) -> None:
+    """Every target is a number (or a Value): a clear error instead of one from deep inside an operation."""
+    for i, y in enumerate(t):
+        if not _is_scalar(y):
+            raise TypeError(f"{name}: target {i} is {_checks.shown(y)}; targets are numbers")
 
 
 def _value_of(x) -> float:
@@ -72,6 +79,7 @@ def _pairs(preds, targets, name: str) -> tuple[list, list]:
     if not preds:
         raise ValueError(f"{name}: empty batch (no predictions)")
     if all(_is_scalar(p) for p in preds):
+        _check_targets(targets, name)
         return preds, targets
     flat_p, flat_t = [], []
     for i, (p, t) in enumerate(zip(preds, targets)):
@@ -87,6 +95,7 @@ def _pairs(preds, targets, name: str) -> tuple[list, list]:
             raise ValueError(f"{name}: sample {i} has {len(p)} outputs but {len(t)} target values")
         flat_p.extend(p)
         flat_t.extend(t)
+    _check_targets(flat_t, name)
     return flat_p, flat_t
 
 
@@ -213,6 +222,14 @@ def cross_entropy(logits_batch, targets) -> Value:
     """
     batch = _as_list(logits_batch, "cross_entropy", "logits")
     if batch and _is_scalar(batch[0]):  # one sample
+        if not _is_scalar(targets) or isinstance(targets, Value):
+            raise ValueError(
+                f"cross_entropy: logits_batch is one flat list of {len(batch)} logits, which is one sample, but "
+                f"targets is {_checks.shown(targets)}, not one class index. For one sample give its class, "
+                "cross_entropy(z, 2), or wrap both: cross_entropy([z], [target]). If these are the outputs of a "
+                "model with one output, cross_entropy needs k >= 2 logits per sample: use "
+                "binary_cross_entropy_with_logits (or an MLP with k outputs)"
+            )
         batch, targets = [batch], [targets]
     targets = _as_list(targets, "cross_entropy", "targets")
     if len(batch) != len(targets):
@@ -222,6 +239,11 @@ def cross_entropy(logits_batch, targets) -> Value:
     losses = []
     for i, (z, y) in enumerate(zip(batch, targets)):
         z = _logit_list(z, "cross_entropy")
+        if len(z) < 2:
+            raise ValueError(
+                f"cross_entropy: sample {i} has {len(z)} logit; cross_entropy needs k >= 2 classes "
+                "(for one output per sample use binary_cross_entropy_with_logits)"
+            )
         lse = logsumexp(z)
         if _is_scalar(y) and not isinstance(y, Value):
             k = int(_one_hot(y, len(z), "cross_entropy", i).index(1.0))
@@ -248,9 +270,13 @@ def _check_labels(ys: list[float], labels: str) -> None:
 
 def l2_penalty(params, alpha: float = 1e-4) -> Value:
     """alpha * sum p^2 over the parameters (a Module or a list of Values): weight decay as a loss term."""
+    alpha = _checks.number(alpha, "alpha", "l2_penalty", low=0.0)
     if hasattr(params, "parameters"):
         params = params.parameters()
-    params = list(params)
+    params = _checks.ordered(params, "params (a Module or a list of Values)", "l2_penalty", empty=True)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"l2_penalty: params[{i}] is {_checks.shown(p)}, not a Value (a parameter)")
     return dot(params, params) * alpha
 
 
@@ -281,7 +307,10 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
         raise ValueError(f"accuracy: {len(preds)} predictions but {len(targets)} targets")
     if not preds:
         raise ValueError("accuracy: empty batch (no predictions)")
+    if threshold is not None:
+        threshold = _checks.number(threshold, "threshold", "accuracy", finite=False)
     if all(_is_scalar(p) for p in preds):
+        _check_targets(targets, "accuracy")
         ys = [_value_of(y) for y in targets]
         if labels == "auto":
             labels = "pm1" if any(y < 0 for y in ys) else "01"
@@ -298,12 +327,22 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
                 "the largest one is the predicted class"
             )
         hits = 0
-        for p, y in zip(preds, targets):
-            scores = [_value_of(a) for a in _as_list(p, "accuracy", "prediction")]
+        for i, (p, y) in enumerate(zip(preds, targets)):
+            scores = _as_list(p, "accuracy", f"prediction {i}")
+            if not scores:
+                raise ValueError(f"accuracy: prediction {i} is an empty list of scores")
+            for a in scores:
+                if not _is_scalar(a):
+                    raise TypeError(f"accuracy: prediction {i} holds {_checks.shown(a)}; scores are numbers or Values")
+            scores = [_value_of(a) for a in scores]
             guess = max(range(len(scores)), key=scores.__getitem__)
             if _is_scalar(y):
-                hits += guess == int(_value_of(y))
+                hits += guess == _one_hot(_value_of(y), len(scores), "accuracy", i).index(1.0)
             else:
-                row = [_value_of(a) for a in y]
+                row = _as_list(y, "accuracy", f"target {i}")
+                if len(row) != len(scores):
+                    raise ValueError(f"accuracy: sample {i} has {len(scores)} scores but a target of length {len(row)}")
+                _check_targets(row, "accuracy")
+                row = [_value_of(a) for a in row]
                 hits += guess == max(range(len(row)), key=row.__getitem__)
     return hits / len(preds)

@@ -15,30 +15,34 @@ changes the numbers inside the parameters and never adds to the graph.
 from __future__ import annotations
 
 import math
-import numbers
 
-from autograd import Value, no_grad
+from autograd import Value, _checks, no_grad
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSProp", "Adam"]
 
 
 def _nonnegative(value, name: str, optimizer: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0.0:
-        raise ValueError(f"{optimizer}: {name} must be a number >= 0, got {value!r}")
-    return float(value)
+    """A finite number >= 0 (a learning rate, a decay, an eps)."""
+    return _checks.number(value, name, optimizer, low=0.0)
+
+
+def _fraction(value, name: str, optimizer: str, high_open: bool = False) -> float:
+    """A number in [0, 1] (or [0, 1)): a share kept by a moving average, a dampening."""
+    return _checks.number(value, name, optimizer, low=0.0, high=1.0, high_open=high_open)
 
 
 class Optimizer:
     """What all optimizers share: the parameter list, `zero_grad()`, and the step counter."""
 
     def __init__(self, params, lr):
+        who = type(self).__name__
         if hasattr(params, "parameters"):  # a Module
             params = params.parameters()
         if isinstance(params, Value):
-            raise TypeError(f"{type(self).__name__}: params must be a list of Values (or a Module), not one Value")
-        params = list(params)
+            raise TypeError(f"{who}: params must be a list of Values (or a Module), not one Value")
+        params = list(_checks.ordered(params, "params (a list of Values or a Module)", who, empty=True))
         if not params:
-            raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
+            raise ValueError(f"{who}: got an empty list of parameters")
         seen = set()
         for i, p in enumerate(params):
             if not isinstance(p, Value):
@@ -80,8 +84,8 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum = _nonnegative(momentum, "momentum", "SGD")
         self.weight_decay = _nonnegative(weight_decay, "weight_decay", "SGD")
-        self.dampening = float(dampening)
-        self.nesterov = bool(nesterov)
+        self.dampening = _fraction(dampening, "dampening", "SGD")
+        self.nesterov = _checks.flag(nesterov, "nesterov", "SGD")
         if self.nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0")
         self.velocity = [0.0] * len(self.params)
@@ -130,11 +134,11 @@ class RMSProp(Optimizer):
 
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
         super().__init__(params, lr)
-        self.alpha = _nonnegative(alpha, "alpha", "RMSProp")
+        self.alpha = _fraction(alpha, "alpha", "RMSProp")
         self.eps = _nonnegative(eps, "eps", "RMSProp")
         self.weight_decay = _nonnegative(weight_decay, "weight_decay", "RMSProp")
         self.momentum = _nonnegative(momentum, "momentum", "RMSProp")
-        self.centered = bool(centered)
+        self.centered = _checks.flag(centered, "centered", "RMSProp")
         n = len(self.params)
         self.square_avg = [0.0] * n
         self.grad_avg = [0.0] * n
@@ -167,14 +171,14 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
         super().__init__(params, lr)
-        b1, b2 = betas
-        for name, b in (("betas[0]", b1), ("betas[1]", b2)):
-            if not 0.0 <= b < 1.0:
-                raise ValueError(f"Adam: {name} must lie in [0, 1), got {b!r}")
-        self.betas = (float(b1), float(b2))
+        pair = _checks.ordered(betas, "betas (a pair beta1, beta2)", "Adam", empty=True)
+        if len(pair) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2) of numbers in [0, 1), not {betas!r}")
+        b1, b2 = (_fraction(b, f"betas[{k}]", "Adam", high_open=True) for k, b in enumerate(pair))
+        self.betas = (b1, b2)
         self.eps = _nonnegative(eps, "eps", "Adam")
         self.weight_decay = _nonnegative(weight_decay, "weight_decay", "Adam")
-        self.amsgrad = bool(amsgrad)
+        self.amsgrad = _checks.flag(amsgrad, "amsgrad", "Adam")
         n = len(self.params)
         self.m = [0.0] * n
         self.v = [0.0] * n

@@ -10,11 +10,13 @@ are linearly separable (AND, OR), and never for XOR.
 
 from __future__ import annotations
 
-import numbers
-
+from autograd import _checks
 from nn.data import as_rows, make_rng
 
 __all__ = ["Perceptron"]
+
+MAX_INPUTS = 1_000_000
+"""The most inputs a Perceptron may have (as many weights as nn's MAX_PARAMETERS allows a model)."""
 
 
 class Perceptron:
@@ -25,20 +27,18 @@ class Perceptron:
     """
 
     def __init__(self, nin, lr=1.0, init_scale=0.01, rng=None):
-        if isinstance(nin, bool) or not isinstance(nin, numbers.Integral) or nin < 1:
-            raise ValueError(f"Perceptron: nin must be a positive whole number, got {nin!r}")
-        if not lr > 0:
-            raise ValueError(f"Perceptron: lr (eta) must be > 0, got {lr!r}")
-        self.nin, self.lr = int(nin), float(lr)
+        self.nin = _checks.whole(nin, "nin", "Perceptron", low=1, high=MAX_INPUTS)
+        self.lr = _checks.number(lr, "lr (eta)", "Perceptron", low=0.0, low_open=True)
+        init_scale = _checks.number(init_scale, "init_scale", "Perceptron", low=0.0)
         rng = make_rng(rng)
         self.weights = [rng.uniform(-init_scale, init_scale) for _ in range(self.nin)]
         self.bias = rng.uniform(-init_scale, init_scale)
 
-    def _row(self, x) -> list[float]:
-        x = x.tolist() if hasattr(x, "tolist") else list(x)
+    def _row(self, x, who: str = "Perceptron") -> list[float]:
+        x = _checks.ordered(x, "x", who, empty=True)
         if len(x) != self.nin:
-            raise ValueError(f"Perceptron: expected {self.nin} inputs, got {len(x)}")
-        return [float(v) for v in x]
+            raise ValueError(f"{who}: expected {self.nin} inputs, got {len(x)}")
+        return [_checks.number(v, f"x[{j}]", who) for j, v in enumerate(x)]
 
     def net_input(self, x) -> float:
         """z = w . x + b."""
@@ -52,7 +52,8 @@ class Perceptron:
         """Apply the perceptron rule sample by sample, in the given order, epoch after
         epoch, until an epoch has no mistakes or `max_epochs` have run.
         Returns the number of mistakes (= updates) in each epoch."""
-        X = [self._row(x) for x in as_rows(X, "X", "Perceptron.fit")]
+        max_epochs = _checks.whole(max_epochs, "max_epochs", "Perceptron.fit", low=1)
+        X = [self._row(x, "Perceptron.fit") for x in as_rows(X, "X", "Perceptron.fit")]
         y = as_rows(y, "y", "Perceptron.fit")
         if len(X) != len(y):
             raise ValueError(f"Perceptron.fit: {len(X)} inputs but {len(y)} targets")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from autograd import Value, no_grad
+from autograd import Value, _checks, no_grad
 from nn.data import as_rows, batches, make_rng
 from nn.losses import accuracy, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
 
@@ -124,6 +124,30 @@ def _show_progress(stream, epoch: int, epochs: int, history: History) -> None:
     stream.flush()
 
 
+def _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch) -> None:
+    """The checks of `train`'s arguments that no later step makes at once, each naming the argument."""
+    _checks.function(model, "model", "train", "of one input such as MLP(2, [4, 1])")
+    if not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "zero_grad", None))):
+        hint = " (a name is not enough: it holds the model's parameters)" if isinstance(optimizer, str) else ""
+        raise TypeError(
+            f"train: optimizer must be an optimizer such as SGD(model.parameters(), lr=0.1), "
+            f"not {_checks.shown(optimizer)}{hint}"
+        )
+    if batch_size is not None:
+        _checks.whole(batch_size, "batch_size (None or a positive whole number)", "train", low=1)
+    _checks.flag(shuffle, "shuffle", "train")
+    if val is not None:
+        pair = _checks.ordered(val, "val (a pair X_val, y_val)", "train", empty=True)
+        if len(pair) != 2:
+            raise ValueError(f"train: val must be a pair (X_val, y_val), not {len(pair)} items")
+    if progress is not None:
+        _checks.flag(progress, "progress (None, True or False)", "train")
+    if penalty is not None:
+        _checks.function(penalty, "penalty", "train", "model -> Value, e.g. lambda m: l2_penalty(m, 1e-4)")
+    if on_epoch is not None:
+        _checks.function(on_epoch, "on_epoch", "train", "(epoch, history) -> bool or None")
+
+
 def train(
     model,
     X,
@@ -160,8 +184,8 @@ def train(
     """
     if seed is not None and rng is not None:
         raise ValueError("train: give seed or rng, not both")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"train: epochs must be a whole number >= 0, got {epochs!r}")
+    _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch)
+    epochs = _checks.whole(epochs, "epochs", "train", low=0)
     loss_fn = _loss_function(loss)
     metric_fn = _metric_function(metrics, loss)
     X, y = as_rows(X, "X", "train"), as_rows(y, "y", "train")

@@ -55,8 +55,11 @@ def test_errors_are_raised_at_the_call():
         batches(X, Y[:-1])
     with pytest.raises(ValueError, match="empty"):
         batches([], [])
-    for bad in (0, -1, 2.5, True):
+    for bad in (0, -1):
         with pytest.raises(ValueError, match="batch_size"):
+            batches(X, Y, batch_size=bad)
+    for bad in (2.5, True):  # not whole numbers: the wrong type
+        with pytest.raises(TypeError, match="batch_size"):
             batches(X, Y, batch_size=bad)
     with pytest.raises(TypeError, match="X must be a sequence"):
         batches(5, Y)
