@@ -131,18 +131,29 @@ def _number(x) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def logsumexp(logits) -> Value:
-    """log sum_j e^(z_j), computed as m + log sum_j e^(z_j - m) with m = max z: stable for any logits."""
-    z = _logits(logits, "logsumexp")
+SHIFT_BEYOND = 600.0
+"""logsumexp and softmax subtract the largest logit only when it lies beyond +-600 (where e^z overflows or
+underflows); otherwise they subtract 0.0. So a sample's graph does not depend on its logits' values,
+and `autograd.trace` can compile it for every sample."""
+
+
+def _shift(z: list) -> float:
     m = max(_number(a) for a in z)
+    return m if abs(m) > SHIFT_BEYOND else 0.0
+
+
+def logsumexp(logits) -> Value:
+    """log sum_j e^(z_j), computed as m + log sum_j e^(z_j - m): stable for any logits (m: see _shift)."""
+    z = _logits(logits, "logsumexp")
+    m = _shift(z)
     exps = [(a - m).exp() if isinstance(a, Value) else math.exp(float(a) - m) for a in z]
     return total(exps).log() + m
 
 
 def softmax(logits) -> list[Value]:
-    """e^(z_i) / sum_j e^(z_j), computed as softmax(z - max z) so no exponential overflows."""
+    """e^(z_i) / sum_j e^(z_j), computed as softmax(z - m) so no exponential overflows (m: see _shift)."""
     z = _logits(logits, "softmax")
-    m = max(_number(a) for a in z)
+    m = _shift(z)
     exps = [(a - m).exp() if isinstance(a, Value) else Value(math.exp(float(a) - m)) for a in z]
     s = total(exps)
     return [e / s for e in exps]

@@ -199,7 +199,8 @@ def hinge(scores, targets) -> Value:
         yv = _value_of(y)
         if yv not in (-1.0, 1.0):
             raise ValueError(f"hinge: target {i} is {yv!r}; labels must be -1 or +1 (map 0/1 labels by 2y - 1)")
-        terms.append((1.0 - a * yv).relu() if isinstance(a, Value) else max(0.0, 1.0 - float(a) * yv))
+        y = y if isinstance(y, Value) else yv  # a Value label stays one: autograd.trace then sees it as an input
+        terms.append((1.0 - a * y).relu() if isinstance(a, Value) else max(0.0, 1.0 - float(a) * yv))
     return total(terms) / len(terms)
 
 
