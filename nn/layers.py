@@ -15,22 +15,29 @@ gradients, and save or load its weights as JSON.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import math
 import numbers
 import os
-import tempfile
+import reprlib
+import secrets
+import stat
 import warnings
 from pathlib import Path
 
-from autograd import Value, _checks, dot
-from nn.activations import ACTIVATIONS, PRELU_ALPHA, _checked_activation, activation_name, get_activation, softmax
+from autograd import Value, dot
+from nn._files import check_path, kind_of, open_regular
+from nn.activations import ACTIVATIONS, PRELU_ALPHA, activation_name, get_activation, softmax
 from nn.data import make_rng
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "initial_weights", "xor_step_network"]
 
 FILE_FORMAT = "backprop-lab nn weights"
 FILE_VERSION = 1
+MAX_FILE_BYTES = 100_000_000
+"""The largest weights file `load()` reads (100 MB, some two million parameters); `save()` refuses to write more."""
 
 INIT_SCHEMES = ("uniform", "normal", "xavier", "he")
 """Weight initialisations: U(-1, 1) as micrograd; N(0, sigma^2) as the slides (sigma = 0.1);
@@ -41,34 +48,10 @@ Biases start at 0 in every scheme."""
 # ---- helpers ----------------------------------------------------------------------
 
 
-MAX_PARAMETERS = 1_000_000
-"""The most parameters a Neuron, Layer or MLP may have. Each is a Value of some 150 bytes, and a
-forward and backward pass costs about a microsecond per parameter and sample, so a million already
-takes seconds per sample; larger models are refused before anything is built (instead of running
-out of memory after a minute)."""
-
-
-def _check_size(n, name: str, who: str) -> int:
-    """A layer size: a whole number >= 1 (the model's size is checked by _check_count)."""
-    return _checks.whole(n, name, who, low=1)
-
-
-def _check_count(count: int, who: str, shape: str) -> None:
-    """Refuse a model of more than MAX_PARAMETERS parameters before building it."""
-    if count > MAX_PARAMETERS:
-        raise ValueError(
-            f"{who}: {shape} would have {count:,} parameters, more than the limit of {MAX_PARAMETERS:,} "
-            "(nn.layers.MAX_PARAMETERS) for this scalar engine, where every parameter is a Python object"
-        )
-
-
-def _check_init(init, sigma, who: str) -> float:
-    """The initialisation scheme (one of INIT_SCHEMES) and sigma, the standard deviation of "normal"."""
-    if not isinstance(init, str):
-        raise TypeError(f"{who}: init must be one of {', '.join(INIT_SCHEMES)}, not {_checks.shown(init)}")
-    if init not in INIT_SCHEMES:
-        raise ValueError(f"{who}: unknown init {init!r}; valid schemes: {', '.join(INIT_SCHEMES)}")
-    return _checks.number(sigma, "sigma", who, low=0.0)
+def _check_size(n, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{what} must be a positive whole number, got {n!r}")
+    return int(n)
 
 
 def initial_weights(init: str, fan_in: int, fan_out: int, rng=None, sigma: float = 0.1) -> list[float]:
@@ -80,9 +63,6 @@ def initial_weights(init: str, fan_in: int, fan_out: int, rng=None, sigma: float
         >>> len(initial_weights("xavier", 3, 2, rng=0)), max(map(abs, initial_weights("xavier", 3, 2, rng=0))) <= 1.1
         (3, True)
     """
-    sigma = _check_init(init, sigma, "initial_weights")
-    fan_in = _check_size(fan_in, "fan_in", "initial_weights")
-    fan_out = _check_size(fan_out, "fan_out", "initial_weights")
     rng = make_rng(rng)
     if init == "uniform":
         return [rng.uniform(-1.0, 1.0) for _ in range(fan_in)]
@@ -105,7 +85,10 @@ def _as_inputs(x, nin: int, who: str) -> list:
         if not isinstance(x, list):
             x = [x]
     elif not isinstance(x, list):
-        x = _checks.ordered(x, "the input x (a sequence of numbers or Values)", who, empty=True)
+        try:
+            x = list(x)
+        except TypeError:
+            raise TypeError(f"{who}: input must be a sequence of numbers or Values, not {type(x).__name__}") from None
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
     return x
@@ -210,21 +193,24 @@ class Module:
         for name in names:
             v = state[name]
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                raise ValueError(f"load_state_dict: {name!r} must be a number, got {v!r}")
+                raise ValueError(f"load_state_dict: {name!r} must be a number, got {_short(v)}")
             try:
                 finite = math.isfinite(v)
             except OverflowError:  # an int too large for a float
                 finite = False
             if not finite:
-                raise ValueError(f"load_state_dict: {name!r} must be a finite number, got {v!r}")
+                raise ValueError(f"load_state_dict: {name!r} must be a finite number, got {_short(v)}")
         for name, p in params:
             p.data = float(state[name])
 
     # ---- weights in a file ----------------------------------------------------
 
     def save(self, path) -> None:
-        """Write the weights to a JSON file. The file is written to a temporary name and
-        then renamed, so `path` is either the old file or the complete new one, never half."""
+        """Write the weights to a JSON file. The file is written to a hidden temporary name
+        beside it and then renamed, so `path` is either the old file or the complete new one,
+        never half, and a failed save removes the temporary file. An existing file keeps its
+        permissions; a new one gets those the user's umask gives any new file."""
+        path = Path(check_path(path, "save"))
         state = self.state_dict()
         for name, v in state.items():
             if not math.isfinite(v):
@@ -236,40 +222,78 @@ class Module:
             "sizes": self.sizes(),
             "parameters": state,
         }
-        text = json.dumps(content, indent=1, allow_nan=False) + "\n"
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        data = (json.dumps(content, indent=1, allow_nan=False) + "\n").encode("utf-8")
+        if len(data) > MAX_FILE_BYTES:
+            raise ValueError(
+                f"save: {len(state):,} parameters make a file of {len(data):,} bytes, more than "
+                f"load() reads ({MAX_FILE_BYTES:,} bytes); save the state_dict() some other way"
+            )
+        if not path.parent.is_dir():
+            what = "is not a folder" if path.parent.exists() else "does not exist"
+            raise FileNotFoundError(errno.ENOENT, f"save: the folder {path.parent} {what}", str(path))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+            mode = _existing_mode(path)
+            fd, tmp = _temporary_file(path)
+        except OSError as e:
+            raise _naming(e, path) from None
+        replaced = False
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if mode is not None:
+                    os.chmod(tmp, mode)
+                f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
             os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+            replaced = True
+        except OSError as e:
+            raise _naming(e, path) from None
+        finally:
+            if not replaced:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     def load(self, path):
-        """Read weights written by `save()`; on any error the model is unchanged. Returns self."""
-        path = Path(path)
+        """Read weights written by `save()`; on any error the model is unchanged. Returns self.
+
+        Before reading, `path` must be a regular file (not a directory, a FIFO or a device)
+        of at most `MAX_FILE_BYTES` (100 MB). It must be JSON with the format's name and
+        version 1, no key twice, only finite numbers as weights; every failure is a ValueError.
+        """
+        path = check_path(path, "load")
+        f, _ = open_regular(path, "load", MAX_FILE_BYTES, "100 MB")
+        with f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # the file may have grown since it was measured
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValueError(f"load: {path} has more than {MAX_FILE_BYTES:,} bytes, the 100 MB limit")
         try:
-            text = path.read_text(encoding="utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise ValueError(f"load: {path} is not a text (JSON) file") from None
         try:
-            content = json.loads(text, parse_constant=_reject_constant)
+            content = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
         except json.JSONDecodeError as e:
             raise ValueError(f"load: {path} is not valid JSON (truncated or corrupt?): {e}") from None
+        except RecursionError:
+            raise ValueError(f"load: {path} is JSON nested too deeply to be a weights file") from None
+        except ValueError as e:  # from the two hooks, or an integer of more digits than Python reads
+            raise ValueError(f"load: {path}: {e}") from None
         if not isinstance(content, dict) or content.get("format") != FILE_FORMAT or "parameters" not in content:
             raise ValueError(f"load: {path} is not a weights file written by Module.save()")
+        version = content.get("version")
+        if "version" not in content:
+            raise ValueError(f'load: {path} has no "version"; files written by save() have "version": {FILE_VERSION}')
+        if type(version) is not int or version != FILE_VERSION:
+            raise ValueError(
+                f"load: {path} is a weights file of version {_short(version)}; this nn reads version "
+                f"{FILE_VERSION} only (a file written by another version of backprop-lab?)"
+            )
         sizes, mine = content.get("sizes"), self.sizes()
         if sizes is not None and mine is not None and sizes != mine:
+            model = content.get("model")
+            model = model if isinstance(model, str) and model.isidentifier() and len(model) < 80 else "model"
             raise ValueError(
-                f"load: {path} holds a {content.get('model')} with sizes {sizes}, "
+                f"load: {path} holds a {model} with sizes {_short(sizes)}, "
                 f"but this {type(self).__name__} has sizes {mine}"
             )
         try:
@@ -280,12 +304,66 @@ class Module:
 
 
 def _some(names: list[str], n: int = 4) -> str:
-    shown = ", ".join(repr(x) for x in names[:n])
+    shown = ", ".join(_short(x) for x in names[:n])
     return shown + (", ..." if len(names) > n else "")
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 200  # parameter names whole, megabytes not
+_REPR.maxlong = 60
+
+
+def _short(value) -> str:
+    """repr(value), cut short: a hostile file's keys and values can be megabytes long."""
+    return _REPR.repr(value)
+
+
 def _reject_constant(name: str):
-    raise ValueError(f"load: {name} is not a valid weight (only finite numbers are)")
+    raise ValueError(f"{name} is not a valid weight (only finite numbers are)")
+
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    """A JSON object as a dict, refusing a key given twice (json.loads would keep the last silently)."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key {_short(key)} appears twice")
+        result[key] = value
+    return result
+
+
+def _temporary_file(path: Path) -> tuple[int, Path]:
+    """Create a new hidden file next to `path`; (descriptor, name). Created with mode 0666, so the
+    operating system applies the user's umask to it, as to any file they create."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name[:64]}.{secrets.token_hex(4)}.tmp")  # short: names have a limit
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "save: no free temporary name next to the file", str(path))
+
+
+def _existing_mode(path: Path) -> int | None:
+    """The permission bits of the regular file at `path`, None when there is none. Anything
+    else is refused, since save() would replace it: a directory, a device such as /dev/null, a FIFO."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"save: {path} is {kind_of(mode)}; save() replaces only a regular file")
+    return stat.S_IMODE(mode)
+
+
+def _naming(e: OSError, path: Path) -> OSError:
+    """The operating system's error `e` told about the user's `path`, not the hidden temporary file."""
+    if e.errno is None:
+        return e
+    return OSError(e.errno, f"save: could not write {path}: {e.strerror}", str(path))
 
 
 # ---- Neuron, Layer, MLP --------------------------------------------------------------
@@ -301,13 +379,8 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, activation=None, init="uniform", rng=None, *, nonlin=None, sigma=0.1, fan_out=1):
-        self.nin = _check_size(nin, "nin", "Neuron")
-        _check_count(self.nin + 1, "Neuron", f"Neuron({self.nin})")
-        sigma = _check_init(init, sigma, "Neuron")
-        fan_out = _check_size(fan_out, "fan_out", "Neuron")
-        activation = _resolve_nonlin(activation, nonlin, "Neuron")
-        _checked_activation(activation, "activation", "Neuron")
-        self._set_activation(activation)
+        self.nin = _check_size(nin, "Neuron: nin")
+        self._set_activation(_resolve_nonlin(activation, nonlin, "Neuron"))
         self.init = init
         rng = make_rng(rng)
         self.w = [Value(v) for v in initial_weights(init, self.nin, fan_out, rng, sigma)]
@@ -368,16 +441,12 @@ class Layer(Module):
     `activation` (None: ReLU) or micrograd's `nonlin=True/False` is passed to every neuron."""
 
     def __init__(self, nin, nout, activation=None, init="uniform", rng=None, *, nonlin=None, sigma=0.1):
-        self.nin = _check_size(nin, "nin", "Layer")
-        self.nout = _check_size(nout, "nout", "Layer")
-        _check_count(self.nout * (self.nin + 1), "Layer", f"Layer({self.nin}, {self.nout})")
-        _check_init(init, sigma, "Layer")
+        self.nin = _check_size(nin, "Layer: nin")
+        self.nout = _check_size(nout, "Layer: nout")
         activation = _resolve_nonlin(activation, nonlin, "Layer")
         self.outputs_softmax = activation == "softmax"
         if self.outputs_softmax and self.nout < 2:
             raise ValueError("Layer: a softmax layer needs at least 2 outputs (classes)")
-        if not self.outputs_softmax:
-            _checked_activation(activation, "activation", "Layer")
         self.activation = activation
         rng = make_rng(rng)
         neuron_activation = "linear" if self.outputs_softmax else activation
@@ -450,21 +519,14 @@ class MLP(Module):
                 stacklevel=2,
             )
             rng = seed
-        self.nin = _check_size(nin, "nin", "MLP")
+        self.nin = _check_size(nin, "MLP: nin")
         if isinstance(nouts, numbers.Integral):
             raise TypeError(f"MLP: nouts must be a list of layer sizes such as [{nouts}], not a number")
-        nouts = _checks.ordered(nouts, "nouts (the layer sizes)", "MLP", empty=True)
-        nouts = [_check_size(n, f"nouts[{i}] (a layer size)", "MLP") for i, n in enumerate(nouts)]
+        nouts = [_check_size(n, "MLP: each layer size") for n in nouts]
         if not nouts:
             raise ValueError("MLP: nouts must name at least one layer")
-        sizes = [self.nin, *nouts]
-        _check_count(sum(b * (a + 1) for a, b in zip(sizes, sizes[1:])), "MLP", f"MLP({self.nin}, {nouts})")
-        _check_init(init, sigma, "MLP")
-        if isinstance(activation, str) and activation == "softmax":
+        if activation == "softmax":
             raise ValueError("MLP: softmax works on a whole output layer; use output_activation='softmax'")
-        _checked_activation(activation, "activation", "MLP")  # checked even when there is no hidden layer
-        if not (isinstance(output_activation, str) and output_activation == "softmax"):
-            _checked_activation(output_activation, "output_activation", "MLP")
         self.activation, self.output_activation, self.init = activation, output_activation, init
         rng = make_rng(rng)
         sizes = [self.nin, *nouts]
