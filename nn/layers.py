@@ -27,9 +27,9 @@ import stat
 import warnings
 from pathlib import Path
 
-from autograd import Value, dot
+from autograd import Value, _checks, dot
 from nn._files import check_path, kind_of, open_regular
-from nn.activations import ACTIVATIONS, PRELU_ALPHA, activation_name, get_activation, softmax
+from nn.activations import ACTIVATIONS, PRELU_ALPHA, _checked_activation, activation_name, get_activation, softmax
 from nn.data import make_rng
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "initial_weights", "xor_step_network"]
@@ -48,10 +48,34 @@ Biases start at 0 in every scheme."""
 # ---- helpers ----------------------------------------------------------------------
 
 
-def _check_size(n, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a positive whole number, got {n!r}")
-    return int(n)
+MAX_PARAMETERS = 1_000_000
+"""The most parameters a Neuron, Layer or MLP may have. Each is a Value of some 150 bytes, and a
+forward and backward pass costs about a microsecond per parameter and sample, so a million already
+takes seconds per sample; larger models are refused before anything is built (instead of running
+out of memory after a minute)."""
+
+
+def _check_size(n, name: str, who: str) -> int:
+    """A layer size: a whole number >= 1 (the model's size is checked by _check_count)."""
+    return _checks.whole(n, name, who, low=1)
+
+
+def _check_count(count: int, who: str, shape: str) -> None:
+    """Refuse a model of more than MAX_PARAMETERS parameters before building it."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{who}: {shape} would have {count:,} parameters, more than the limit of {MAX_PARAMETERS:,} "
+            "(nn.layers.MAX_PARAMETERS) for this scalar engine, where every parameter is a Python object"
+        )
+
+
+def _check_init(init, sigma, who: str) -> float:
+    """The initialisation scheme (one of INIT_SCHEMES) and sigma, the standard deviation of "normal"."""
+    if not isinstance(init, str):
+        raise TypeError(f"{who}: init must be one of {', '.join(INIT_SCHEMES)}, not {_checks.shown(init)}")
+    if init not in INIT_SCHEMES:
+        raise ValueError(f"{who}: unknown init {init!r}; valid schemes: {', '.join(INIT_SCHEMES)}")
+    return _checks.number(sigma, "sigma", who, low=0.0)
 
 
 def initial_weights(init: str, fan_in: int, fan_out: int, rng=None, sigma: float = 0.1) -> list[float]:
@@ -63,6 +87,9 @@ def initial_weights(init: str, fan_in: int, fan_out: int, rng=None, sigma: float
         >>> len(initial_weights("xavier", 3, 2, rng=0)), max(map(abs, initial_weights("xavier", 3, 2, rng=0))) <= 1.1
         (3, True)
     """
+    sigma = _check_init(init, sigma, "initial_weights")
+    fan_in = _check_size(fan_in, "fan_in", "initial_weights")
+    fan_out = _check_size(fan_out, "fan_out", "initial_weights")
     rng = make_rng(rng)
     if init == "uniform":
         return [rng.uniform(-1.0, 1.0) for _ in range(fan_in)]
@@ -85,10 +112,7 @@ def _as_inputs(x, nin: int, who: str) -> list:
         if not isinstance(x, list):
             x = [x]
     elif not isinstance(x, list):
-        try:
-            x = list(x)
-        except TypeError:
-            raise TypeError(f"{who}: input must be a sequence of numbers or Values, not {type(x).__name__}") from None
+        x = _checks.ordered(x, "the input x (a sequence of numbers or Values)", who, empty=True)
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
     return x
@@ -379,8 +403,13 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, activation=None, init="uniform", rng=None, *, nonlin=None, sigma=0.1, fan_out=1):
-        self.nin = _check_size(nin, "Neuron: nin")
-        self._set_activation(_resolve_nonlin(activation, nonlin, "Neuron"))
+        self.nin = _check_size(nin, "nin", "Neuron")
+        _check_count(self.nin + 1, "Neuron", f"Neuron({self.nin})")
+        sigma = _check_init(init, sigma, "Neuron")
+        fan_out = _check_size(fan_out, "fan_out", "Neuron")
+        activation = _resolve_nonlin(activation, nonlin, "Neuron")
+        _checked_activation(activation, "activation", "Neuron")
+        self._set_activation(activation)
         self.init = init
         rng = make_rng(rng)
         self.w = [Value(v) for v in initial_weights(init, self.nin, fan_out, rng, sigma)]
@@ -441,12 +470,16 @@ class Layer(Module):
     `activation` (None: ReLU) or micrograd's `nonlin=True/False` is passed to every neuron."""
 
     def __init__(self, nin, nout, activation=None, init="uniform", rng=None, *, nonlin=None, sigma=0.1):
-        self.nin = _check_size(nin, "Layer: nin")
-        self.nout = _check_size(nout, "Layer: nout")
+        self.nin = _check_size(nin, "nin", "Layer")
+        self.nout = _check_size(nout, "nout", "Layer")
+        _check_count(self.nout * (self.nin + 1), "Layer", f"Layer({self.nin}, {self.nout})")
+        _check_init(init, sigma, "Layer")
         activation = _resolve_nonlin(activation, nonlin, "Layer")
         self.outputs_softmax = activation == "softmax"
         if self.outputs_softmax and self.nout < 2:
             raise ValueError("Layer: a softmax layer needs at least 2 outputs (classes)")
+        if not self.outputs_softmax:
+            _checked_activation(activation, "activation", "Layer")
         self.activation = activation
         rng = make_rng(rng)
         neuron_activation = "linear" if self.outputs_softmax else activation
@@ -519,14 +552,21 @@ class MLP(Module):
                 stacklevel=2,
             )
             rng = seed
-        self.nin = _check_size(nin, "MLP: nin")
+        self.nin = _check_size(nin, "nin", "MLP")
         if isinstance(nouts, numbers.Integral):
             raise TypeError(f"MLP: nouts must be a list of layer sizes such as [{nouts}], not a number")
-        nouts = [_check_size(n, "MLP: each layer size") for n in nouts]
+        nouts = _checks.ordered(nouts, "nouts (the layer sizes)", "MLP", empty=True)
+        nouts = [_check_size(n, f"nouts[{i}] (a layer size)", "MLP") for i, n in enumerate(nouts)]
         if not nouts:
             raise ValueError("MLP: nouts must name at least one layer")
-        if activation == "softmax":
+        sizes = [self.nin, *nouts]
+        _check_count(sum(b * (a + 1) for a, b in zip(sizes, sizes[1:])), "MLP", f"MLP({self.nin}, {nouts})")
+        _check_init(init, sigma, "MLP")
+        if isinstance(activation, str) and activation == "softmax":
             raise ValueError("MLP: softmax works on a whole output layer; use output_activation='softmax'")
+        _checked_activation(activation, "activation", "MLP")  # checked even when there is no hidden layer
+        if not (isinstance(output_activation, str) and output_activation == "softmax"):
+            _checked_activation(output_activation, "output_activation", "MLP")
         self.activation, self.output_activation, self.init = activation, output_activation, init
         rng = make_rng(rng)
         sizes = [self.nin, *nouts]
