@@ -580,9 +580,9 @@ class Program:
             if batch is not None and len(arr) != batch:
                 raise ValueError(f"{who}: argument {i} has {len(arr)} samples, argument 0 has {batch}")
             batch = len(arr)
+            if batch == 0:
+                raise ValueError(f"{who}: empty batch (no samples)")
             columns.append(arr.reshape(batch, -1))
-        if batch == 0:
-            raise ValueError(f"{who}: empty batch (no samples)")
         return np.concatenate(columns, axis=1) if len(columns) > 1 else columns[0], batch
 
     def read_parameters(self) -> np.ndarray:
@@ -654,8 +654,11 @@ class Program:
         for i in picks:
             sample = [np.asarray(a, dtype=float)[i] for a in args]
             placeholders, call_args = _placeholders(sample)
-            outputs, _ = _outputs(self.fn(*call_args), "trace")
-            self._compare(placeholders, outputs, i)
+            try:
+                result = self.fn(*call_args)
+            except (ArithmeticError, ValueError):  # a bad sample: the batch run reports it, naming the sample
+                continue
+            self._compare(placeholders, _outputs(result, "trace")[0], i)
 
     def _compare(self, placeholders, outputs, sample: int) -> None:
         order, seen = [], set()
