@@ -10,6 +10,17 @@ loss = mean squared error, all runs starting from zero weights.
   SGD gets furthest; per update, batch steps are the best ones.
 - The learning rate: too small crawls, right converges in a few steps, too
   large overshoots the minimum further on every step and diverges.
+- Where "too large" begins: the loss is a quadratic, and gradient descent on
+  a quadratic diverges once the learning rate passes 2 / lambda, lambda the
+  largest eigenvalue of the Hessian. The engine computes the Hessian
+  (`autograd.hessian`); runs just below and just above 2 / lambda show the
+  edge. One Newton step with that Hessian lands on the minimum.
+- SGD converges only with a decreasing learning rate: at a constant rate
+  its loss keeps jittering above the minimum, with lr / (1 + t / T) it
+  settles.
+- A non-convex function: a small learning rate stops in the local minimum
+  nearest the start; a larger one is carried over the hump by its first
+  step and finds the lower one.
 
 Course material: section 8 of the lecture notes the project follows.
 """
@@ -18,7 +29,9 @@ from __future__ import annotations
 
 import random
 
-from autograd import no_grad
+import numpy as np
+
+from autograd import Value, grad, hessian, no_grad
 from demos import _common as c
 from nn import SGD, Neuron, batches, mse
 
@@ -35,6 +48,17 @@ LR_EPOCHS = 25
 DIVERGED = 1e6
 QUICK_EPOCHS = 10
 QUICK_LR_EPOCHS = 15
+LIMIT_FACTORS = {"just below (0.95 x 2/lambda)": 0.95, "just above (1.05 x 2/lambda)": 1.05}
+LIMIT_EPOCHS = 60
+QUICK_LIMIT_EPOCHS = 40
+SGD_LR = 0.1  # stochastic gradient descent, batch size 1: constant, or LR / (1 + t / DECAY_STEPS) at update t
+DECAY_STEPS = 100
+SGD_EPOCHS = 30
+QUICK_SGD_EPOCHS = 10
+# The non-convex function f(x) = (x^4 - 4 x^2 + x) / 4: a local minimum near 1.35, the global one near -1.47
+NONCONVEX_START = 2.5
+NONCONVEX_RATES = {"small (0.05)": 0.05, "larger (0.3)": 0.3}
+NONCONVEX_STEPS = 100
 
 
 def make_data(n: int = N_SAMPLES, seed: int = SEED):
@@ -92,6 +116,67 @@ def descend(X, y, batch_size, lr: float, epochs: int, seed: int = SEED):
     return {"per_epoch": per_epoch, "per_update": per_update, "diverged": diverged, "model": model}
 
 
+def curvature(X, y) -> dict:
+    """The Hessian of the loss in (w1, w2, b) by the engine, its eigenvalues, the rate limit 2 / lambda_max,
+    and the minimum reached by one Newton step from zero weights (exact: the loss is a quadratic)."""
+    model = new_model()
+    params = model.parameters()
+    loss = mse([model(x) for x in X], y)
+    h = hessian(loss, params)
+    step = np.linalg.solve(h, grad(loss, params))  # Newton: theta - H^-1 gradient
+    minimum = [p.data - d for p, d in zip(params, step.tolist())]
+    for p, v in zip(params, minimum):
+        p.data = v
+    eigenvalues = np.linalg.eigvalsh(h)  # ascending
+    return {
+        "hessian": h,
+        "eigenvalues": eigenvalues,
+        "lambda_max": float(eigenvalues[-1]),
+        "lr_limit": 2.0 / float(eigenvalues[-1]),
+        "minimum": minimum,
+        "min_loss": full_loss(model, X, y),
+    }
+
+
+def sgd_excess(X, y, lr: float, decay_steps, epochs: int, best: float, seed: int = SEED) -> dict:
+    """SGD with batch size 1 at a constant rate (decay_steps None) or lr / (1 + t / decay_steps) at update t;
+    the loss above the minimum `best` before training and after each epoch, and the last rate used."""
+    model = new_model()
+    optimizer = SGD(model.parameters(), lr=lr)
+    rng = random.Random(seed)
+    excess = [full_loss(model, X, y) - best]
+    t = 0
+    for _ in range(epochs):
+        for xb, yb in batches(X, y, 1, shuffle=True, rng=rng):
+            if decay_steps:
+                optimizer.lr = lr / (1.0 + t / decay_steps)
+            loss = mse([model(x) for x in xb], yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            t += 1
+        excess.append(full_loss(model, X, y) - best)
+    return {"excess": excess, "last_lr": optimizer.lr}
+
+
+def nonconvex(x):
+    """f(x) = (x^4 - 4 x^2 + x) / 4, for a float or a Value: two minima, the left one lower."""
+    return (x**4 - 4 * x**2 + x) * 0.25
+
+
+def descend_1d(lr: float, start: float = NONCONVEX_START, steps: int = NONCONVEX_STEPS) -> dict:
+    """Gradient descent on `nonconvex`, slopes by the engine; the path, where it ends, f and f'' there."""
+    path = [start]
+    for _ in range(steps):
+        x = Value(path[-1])
+        (slope,) = grad(nonconvex(x), [x])
+        path.append(path[-1] - lr * slope)
+    x = Value(path[-1])
+    (slope,) = grad(nonconvex(x), [x], create_graph=True)
+    (second,) = grad(slope, [x])
+    return {"path": path, "end": path[-1], "f_end": nonconvex(path[-1]), "second_derivative": second}
+
+
 def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     """Run the demo, write its pictures under `out/gradient_descent`, return the key numbers."""
     folder = c.demo_dir(out, NAME)
@@ -137,13 +222,98 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         "geometrically."
     )
     rates_png = _plot_rates(lr_runs, folder / "learning_rates.png")
-    c.wrote([variants_png, rates_png])
+
+    curve = curvature(X, y)
+    limit_runs = _learning_rate_limit(X, y, curve, QUICK_LIMIT_EPOCHS if quick else LIMIT_EPOCHS)
+    limit_png = _plot_limit(limit_runs, curve, folder / "learning_rate_limit.png")
+    schedule = _sgd_schedule(X, y, curve["min_loss"], QUICK_SGD_EPOCHS if quick else SGD_EPOCHS)
+    schedule_png = _plot_schedule(schedule, folder / "sgd_schedule.png")
+    local = _local_minimum()
+    local_png = _plot_nonconvex(local, folder / "local_minimum.png")
+    images = [variants_png, rates_png, limit_png, schedule_png, local_png]
+    c.wrote(images)
     return {
         "variants": {name: {k: v for k, v in r.items() if k != "model"} for name, r in runs.items()},
         "learning_rates": {name: {k: v for k, v in r.items() if k != "model"} for name, r in lr_runs.items()},
         "noise_floor": noise_floor,
-        "images": [variants_png, rates_png],
+        "curvature": curve,
+        "limit_runs": {name: {k: v for k, v in r.items() if k != "model"} for name, r in limit_runs.items()},
+        "sgd_schedule": schedule,
+        "local_minimum": local,
+        "images": images,
     }
+
+
+def _learning_rate_limit(X, y, curve, epochs: int) -> dict:
+    """Print the Hessian, 2 / lambda and the runs just below and above it; returns the runs."""
+    c.heading("Where 'too large' begins: the curvature")
+    h = curve["hessian"]
+    c.say(
+        "The loss is a quadratic in (w1, w2, b), so its Hessian, the matrix of second derivatives, is the same "
+        "everywhere. The engine computes it (autograd.hessian, derivatives of derivatives):"
+    )
+    c.table([(name, *row) for name, row in zip(("w1", "w2", "b"), h.tolist())], ["", "d/dw1", "d/dw2", "d/db"])
+    lam, limit = curve["lambda_max"], curve["lr_limit"]
+    c.say(
+        f"Its eigenvalues are {', '.join(f'{e:.4f}' for e in curve['eigenvalues'])}. Along the eigenvector of the "
+        f"largest, lambda = {lam:.4f}, one step multiplies the distance to the minimum by (1 - lr lambda): it "
+        f"shrinks while |1 - lr lambda| < 1, that is while lr < 2 / lambda = {limit:.4f}. The 'too large' rate "
+        f"1.1 is past that limit, the 'right' 0.5 is below it. Just below and just above, {epochs} steps:"
+    )
+    runs = {name: descend(X, y, None, factor * limit, epochs) for name, factor in LIMIT_FACTORS.items()}
+    rows = [
+        (name, f"{factor * limit:.4f}", r["per_epoch"][-1], "yes" if r["diverged"] else "no")
+        for (name, factor), r in zip(LIMIT_FACTORS.items(), runs.values())
+    ]
+    c.table(rows, ["learning rate", "lr", "last loss", "diverges"])
+    c.say(
+        f"One Newton step from the start, theta - H^-1 gradient, lands on the minimum of a quadratic: loss "
+        f"{curve['min_loss']:.6f}, at w1 = {curve['minimum'][0]:.4f}, w2 = {curve['minimum'][1]:.4f}, "
+        f"b = {curve['minimum'][2]:.4f} (the newton demo compares the two methods)."
+    )
+    return runs
+
+
+def _sgd_schedule(X, y, best: float, epochs: int) -> dict:
+    """SGD at a constant rate against a decreasing one; prints the loss above the minimum."""
+    c.heading("SGD converges only with a decreasing learning rate")
+    runs = {
+        f"constant {SGD_LR:g}": sgd_excess(X, y, SGD_LR, None, epochs, best),
+        f"{SGD_LR:g} / (1 + t / {DECAY_STEPS})": sgd_excess(X, y, SGD_LR, DECAY_STEPS, epochs, best),
+    }
+    marks = sorted({1, min(5, epochs), epochs // 2, epochs})
+    rows = [(name, *(r["excess"][e] for e in marks)) for name, r in runs.items()]
+    c.say(f"Stochastic gradient descent (one sample per step), {epochs} epochs; loss minus the minimum loss:")
+    c.table(rows, ["learning rate", *(f"epoch {e}" for e in marks)])
+    c.say(
+        "Each sample's gradient points to that sample's own best line, not to the minimum of the whole loss; at "
+        "a constant rate every step moves by about lr times that noise, so the loss never settles. A rate "
+        "shrinking with the update count t averages the noise away (the condition: the rates sum to infinity, "
+        "their squares do not), and the loss keeps going down."
+    )
+    return runs
+
+
+def _local_minimum() -> dict:
+    """Gradient descent from x = 2.5 on the non-convex f with a small and a larger rate; prints where each stops."""
+    c.heading("A non-convex function: stuck in a local minimum")
+    runs = {name: descend_1d(lr) for name, lr in NONCONVEX_RATES.items()}
+    c.say(
+        f"f(x) = (x^4 - 4 x^2 + x) / 4 has a local minimum near x = 1.35 and a lower one near x = -1.47, with a "
+        f"hump near 0.13 between them. Gradient descent from x = {NONCONVEX_START:g}, {NONCONVEX_STEPS} steps:"
+    )
+    rows = [
+        (name, r["path"][1], r["end"], r["f_end"], r["second_derivative"], 2.0 / r["second_derivative"])
+        for name, r in runs.items()
+    ]
+    c.table(rows, ["learning rate", "x after 1 step", "x at the end", "f(x)", "f''(x)", "2 / f''"])
+    c.say(
+        "The small rate walks down into the nearest valley and stays there: the local minimum. The larger "
+        "rate's first step carries it over the hump, and it settles in the lower valley. It can stay there "
+        "because it is below 2 / f'' at that minimum (f'' by the engine). A larger rate is no cure in "
+        "general: the jump could as well land in a worse valley, or past 2 / f'' it does not settle at all."
+    )
+    return runs
 
 
 def _plot_variants(runs, path):
@@ -159,9 +329,16 @@ def _plot_variants(runs, path):
             fmt="o-",
             ms=5,
         )
-        for color, (name, r) in zip(c.COLORS, runs.items()):
+        # Per update, batch and mini-batch run nearly on one curve: batch (few updates) is drawn on top with
+        # large open markers, mini-batch dashed under it, SGD thin and underneath both.
+        looks = [
+            {"marker": "o", "ms": 9, "mfc": "none", "mew": 2, "lw": 1.5, "zorder": 3},
+            {"ls": "--", "lw": 2.5, "zorder": 2},
+            {"lw": 1.2, "alpha": 0.8, "zorder": 1},
+        ]
+        for color, look, (name, r) in zip(c.COLORS, looks, runs.items()):
             updates = range(1, len(r["per_update"]))
-            ax_update.loglog(updates, r["per_update"][1:], color=color, lw=2, label=name)
+            ax_update.loglog(updates, r["per_update"][1:], color=color, label=name, **look)
         ax_update.set_xlabel("updates = gradient evaluations (log scale)")
         ax_update.set_ylabel("loss on all data (log scale)")
         ax_update.set_title("Loss against updates")
@@ -182,6 +359,56 @@ def _plot_rates(lr_runs, path):
             fmt="o-",
             ms=5,
         )
+        return c.save_figure(fig, path)
+
+
+def _plot_limit(limit_runs, curve, path):
+    with c.style():
+        fig, ax = c.figure(size=(9, 6))
+        c.loss_curves(
+            ax,
+            {name: r["per_epoch"] for name, r in limit_runs.items()},
+            "step (batch gradient descent)",
+            "loss (log scale)",
+            f"The learning-rate limit 2 / lambda = {curve['lr_limit']:.3f}",
+            colors=[c.COLORS[0], c.COLORS[1]],
+            fmt="o-",
+            ms=4,
+        )
+        ax.axhline(curve["min_loss"], color="k", ls=":", lw=1.5, label="the minimum (one Newton step)")
+        ax.legend()
+        return c.save_figure(fig, path)
+
+
+def _plot_schedule(schedule, path):
+    with c.style():
+        fig, ax = c.figure(size=(9, 6))
+        c.loss_curves(
+            ax,
+            {name: [max(e, 1e-12) for e in r["excess"]] for name, r in schedule.items()},
+            "epoch (stochastic gradient descent, one sample per step)",
+            "loss above the minimum (log scale)",
+            "SGD: constant against decreasing learning rate",
+            colors=[c.COLORS[1], c.COLORS[0]],
+            fmt="o-",
+            ms=5,
+        )
+        return c.save_figure(fig, path)
+
+
+def _plot_nonconvex(local, path):
+    with c.style():
+        fig, ax = c.figure(size=(9, 6))
+        xs = np.linspace(-2.2, 2.7, 300)
+        ax.plot(xs, nonconvex(xs), color="0.4", lw=2, label="f(x) = (x^4 - 4 x^2 + x) / 4")
+        for color, marker, (name, r) in zip((c.COLORS[1], c.COLORS[0]), ("o", "s"), local.items()):
+            shown = r["path"][:25]
+            ax.plot(shown, [nonconvex(x) for x in shown], marker=marker, color=color, lw=1.2, ms=7, label=name)
+        ax.plot([NONCONVEX_START], [nonconvex(NONCONVEX_START)], "k*", ms=16, label="start", zorder=4)
+        ax.set_xlabel("x")
+        ax.set_ylabel("f(x)")
+        ax.set_title("Learning rate: small stops in the local minimum (first 25 steps)")
+        ax.legend(loc="upper center")
         return c.save_figure(fig, path)
 
 

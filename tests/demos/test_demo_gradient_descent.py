@@ -1,4 +1,5 @@
-"""Batch / mini-batch / stochastic gradient descent and three learning rates behave as section 8 says."""
+"""Batch / mini-batch / stochastic gradient descent, three learning rates, the limit 2 / lambda, SGD's schedule and a
+local minimum behave as section 8 says (checked against numpy least squares and closed forms)."""
 
 import numpy as np
 import pytest
@@ -44,6 +45,70 @@ def test_learning_rates(result):
 
 
 def test_pictures(result):
-    assert len(result["images"]) == 2
+    names = [path.name for path in result["images"]]
+    assert names == [
+        "variants.png",
+        "learning_rates.png",
+        "learning_rate_limit.png",
+        "sgd_schedule.png",
+        "local_minimum.png",
+    ]
     for path in result["images"]:
         check_image(path)
+
+
+def closed_form_hessian():
+    """The loss (1/N) |A theta - y|^2 has the Hessian (2/N) A^T A, A = [x1 x2 1]."""
+    X, _ = gd.make_data()
+    A = np.column_stack([np.array(X), np.ones(len(X))])
+    return 2.0 * A.T @ A / len(X)
+
+
+def test_the_hessian_and_the_learning_rate_limit(result):
+    curve = result["curvature"]
+    expected = closed_form_hessian()
+    assert np.allclose(curve["hessian"], expected, rtol=1e-12, atol=1e-14)
+    lam = np.linalg.eigvalsh(expected).max()
+    assert curve["lambda_max"] == pytest.approx(lam, rel=1e-12)
+    assert curve["lr_limit"] == pytest.approx(2.0 / lam, rel=1e-12)
+    rates = gd.LEARNING_RATES.values()
+    assert max(rates) > curve["lr_limit"] > sorted(rates)[-2]  # the "too large" rate is past it, "right" below
+
+
+def test_just_below_the_limit_converges_and_just_above_diverges(result):
+    below, above = result["limit_runs"].values()
+    best = least_squares_loss()
+    assert not below["diverged"] and below["per_epoch"][-1] < 1.1 * best
+    assert above["diverged"] and above["per_epoch"][-1] > 100 * above["per_epoch"][0]
+
+
+def test_one_newton_step_lands_on_the_least_squares_minimum(result):
+    X, y = gd.make_data()
+    A = np.column_stack([np.array(X), np.ones(len(X))])
+    coef, *_ = np.linalg.lstsq(A, np.array(y), rcond=None)
+    assert np.allclose(result["curvature"]["minimum"], coef, rtol=1e-9, atol=1e-12)
+    assert result["curvature"]["min_loss"] == pytest.approx(least_squares_loss(), rel=1e-9)
+
+
+def test_sgd_settles_only_with_a_decreasing_rate(result):
+    constant, decreasing = result["sgd_schedule"].values()
+    assert len(constant["excess"]) == gd.QUICK_SGD_EPOCHS + 1
+    assert constant["last_lr"] == gd.SGD_LR
+    t = gd.QUICK_SGD_EPOCHS * gd.N_SAMPLES - 1  # the last update's index
+    assert decreasing["last_lr"] == pytest.approx(gd.SGD_LR / (1 + t / gd.DECAY_STEPS))
+    assert decreasing["excess"][-1] < constant["excess"][-1] / 10
+    assert min(constant["excess"][1:]) > 1e-4  # a constant rate never gets close
+    assert all(e >= -1e-15 for run in (constant, decreasing) for e in run["excess"])  # the minimum is a minimum
+
+
+def test_a_small_rate_stops_in_the_local_minimum_a_larger_one_does_not(result):
+    small, larger = result["local_minimum"].values()
+    critical = sorted(np.roots([4.0, 0.0, -8.0, 1.0]).real)  # f'(x) = (4 x^3 - 8 x + 1) / 4 = 0
+    left, hump, right = critical
+    assert small["end"] == pytest.approx(right, abs=1e-6)
+    assert larger["end"] == pytest.approx(left, abs=1e-6)
+    assert larger["path"][1] < hump < small["path"][1]  # the first step decides
+    assert larger["f_end"] < small["f_end"]
+    for run, x in ((small, right), (larger, left)):
+        assert run["second_derivative"] == pytest.approx(3 * x * x - 2, rel=1e-6)  # f'' = (12 x^2 - 8) / 4
+    assert max(gd.NONCONVEX_RATES.values()) < 2 / (3 * left * left - 2)  # stable in the lower valley
