@@ -295,12 +295,14 @@ class Module:
         except UnicodeDecodeError:
             raise ValueError(f"load: {path} is not a text (JSON) file") from None
         try:
-            content = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+            content = json.loads(
+                text, parse_constant=_reject_constant, parse_int=_parse_int, object_pairs_hook=_no_duplicate_keys
+            )
         except json.JSONDecodeError as e:
             raise ValueError(f"load: {path} is not valid JSON (truncated or corrupt?): {e}") from None
         except RecursionError:
             raise ValueError(f"load: {path} is JSON nested too deeply to be a weights file") from None
-        except ValueError as e:  # from the two hooks, or an integer of more digits than Python reads
+        except ValueError as e:  # from the hooks: NaN or Infinity, a huge integer, a key twice
             raise ValueError(f"load: {path}: {e}") from None
         if not isinstance(content, dict) or content.get("format") != FILE_FORMAT or "parameters" not in content:
             raise ValueError(f"load: {path} is not a weights file written by Module.save()")
@@ -344,6 +346,13 @@ def _short(value) -> str:
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a valid weight (only finite numbers are)")
+
+
+def _parse_int(text: str) -> int:
+    """A JSON integer; one of more than 400 digits is past any float (and past 4300 Python refuses to read it)."""
+    if len(text) > 400:
+        raise ValueError(f"an integer of {len(text):,} digits is not a valid weight (only finite numbers are)")
+    return int(text)
 
 
 def _no_duplicate_keys(pairs: list) -> dict:

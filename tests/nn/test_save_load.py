@@ -103,6 +103,7 @@ BAD_FILES = {
     "duplicate version": (lambda p: p.write_text('{"version": 2,' + p.read_text()[1:]), ValueError, "'version'.*twice"),
     "nested 100,000 deep": (lambda p: p.write_text("[" * 100_000 + "]" * 100_000), ValueError, "nested too deeply"),
     "nested inside the weights": (_first_bias("[" * 50_000 + "]" * 50_000), ValueError, "nested too deeply"),
+    "5000-digit integer": (_first_bias("9" * 5000), ValueError, "integer of 5,000 digits is not a valid weight"),
     "megabyte string": (lambda p: _rewrite(p, _bad_value("x" * 1_000_000)), ValueError, "must be a number, got 'xxx"),
     "megabyte name": (lambda p: _rewrite(p, lambda c: c["parameters"].update({"y" * 10**6: 1.0})), ValueError, "yyy"),
 }
@@ -339,6 +340,10 @@ def test_load_refuses_dev_zero_and_a_fifo_before_reading(tmp_path, model):
     os.mkfifo(fifo)
     error = _load_within(model, fifo)  # nobody writes: reading would wait for ever
     assert isinstance(error, ValueError) and "is a FIFO (named pipe), not a regular file" in str(error)
+    link = tmp_path / "weights.json"
+    os.symlink("/dev/zero", link)  # a harmless name is no disguise
+    error = _load_within(model, link)
+    assert isinstance(error, ValueError) and "is a character device" in str(error)
     assert model.state_dict() == before
 
 
