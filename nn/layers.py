@@ -282,14 +282,15 @@ class Module:
 
         Before reading, `path` must be a regular file (not a directory, a FIFO or a device)
         of at most `MAX_FILE_BYTES` (100 MB). It must be JSON with the format's name and
-        version 1, no key twice, only finite numbers as weights; every failure is a ValueError.
+        version 1, no key twice, only finite numbers as weights; a file failing a check raises
+        a ValueError naming it.
         """
         path = check_path(path, "load")
-        f, _ = open_regular(path, "load", MAX_FILE_BYTES, "100 MB")
+        f, size = open_regular(path, "load", MAX_FILE_BYTES, "100 MB")
         with f:
-            raw = f.read(MAX_FILE_BYTES + 1)  # the file may have grown since it was measured
-        if len(raw) > MAX_FILE_BYTES:
-            raise ValueError(f"load: {path} has more than {MAX_FILE_BYTES:,} bytes, the 100 MB limit")
+            raw = f.read(size + 1)  # one byte more than measured tells a file that is still growing
+        if len(raw) > size:
+            raise ValueError(f"load: {path} grew while it was read (is something still writing it?)")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

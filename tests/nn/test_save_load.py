@@ -357,3 +357,17 @@ def test_load_refuses_a_file_over_100_mb_before_reading(tmp_path, model):
         f.truncate(100_000_000)  # exactly the limit: read, and refused as what it is
     with pytest.raises(ValueError, match="not valid JSON"):
         model.load(path)
+
+
+def test_a_file_growing_while_it_is_read_is_refused(saved, model, monkeypatch):
+    measured = nn.layers.open_regular
+
+    def measured_too_small(*args):
+        f, size = measured(*args)
+        return f, size // 2  # as if half the file had been written when it was measured
+
+    monkeypatch.setattr(nn.layers, "open_regular", measured_too_small)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="grew while it was read"):
+        model.load(saved)
+    assert model.state_dict() == before
