@@ -284,3 +284,12 @@ def test_mnist_fifo_refused(tmp_path):
     os.mkfifo(tmp_path / NAMES[1])
     with pytest.raises(ValueError, match="FIFO"):
         load_mnist(tmp_path)
+
+
+def test_a_file_over_1_gib_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.idx"
+    with open(path, "wb") as f:
+        f.write(bytes([0, 0, 0x08, 1]) + struct.pack(">I", 5))
+        f.truncate(MAX_IDX_BYTES + 1)  # sparse: takes no disk space
+    with pytest.raises(ValueError, match=r"1,073,741,825 bytes, more than the 1 GiB limit"):
+        load_idx(path)
