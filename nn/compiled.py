@@ -1,0 +1,277 @@
+"""`train(..., compiled=True)`: the same training, with the model traced once and run on whole batches.
+
+The per-sample loss, `loss([model(x)], [t])`, is compiled by `autograd.trace`;
+every batch is then one NumPy forward and backward pass. The parameters live
+in one NumPy vector while training, and the optimizer's update is the same
+formula as in `nn.optim`, written for vectors (`VECTOR_UPDATES`). After every
+epoch the numbers are written back into the model's Values (and the
+optimizer's state into the optimizer), so pictures, `save()` and a later
+scalar `train` see them.
+
+Targets that are class indices for a model of k outputs become one-hot rows,
+as `mse` and `cross_entropy` read them. Every loss of `nn.losses` is the mean
+of its per-sample losses over the batch; for a loss given as a function the
+first batch checks that this holds.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+
+import numpy as np
+
+from autograd import Value, no_grad, trace
+from nn.data import make_rng
+from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
+from nn.optim import SGD, Adagrad, Adam, RMSProp
+
+__all__: list[str] = []  # used through train(..., compiled=True); nothing of its own to export
+
+
+# ---- the optimizers of nn.optim, on a vector of parameters ------------------------------------------
+
+
+class _Vector:
+    """An optimizer's update on the first n entries of theta (its parameters), state in NumPy arrays."""
+
+    def __init__(self, optimizer, n: int):
+        self.opt, self.n = optimizer, n
+        self.state = {name: np.array(getattr(optimizer, name), dtype=float) for name in self.STATE}
+
+    def step(self, theta, grad) -> None:
+        self.opt.steps += 1
+        self.update(theta[: self.n], grad[: self.n])  # views: updated in place
+
+    def write_back(self) -> None:
+        """The optimizer's own lists get the state, so its next step() goes on from here."""
+        for name, array in self.state.items():
+            setattr(self.opt, name, array.tolist())
+
+
+class _SGD(_Vector):
+    STATE = ("velocity",)
+
+    def update(self, p, grad):
+        o = self.opt
+        g = grad + o.weight_decay * p if o.weight_decay else grad
+        if o.momentum:
+            v = self.state["velocity"]
+            b = g.copy() if o.steps == 1 else o.momentum * v + (1.0 - o.dampening) * g
+            v[:] = b
+            g = g + o.momentum * b if o.nesterov else b
+        p -= o.lr * g
+
+
+class _Adagrad(_Vector):
+    STATE = ("sum_squares",)
+
+    def update(self, p, grad):
+        o = self.opt
+        lr = o.lr / (1.0 + (o.steps - 1) * o.lr_decay)
+        g = grad + o.weight_decay * p if o.weight_decay else grad
+        s = self.state["sum_squares"]
+        s += g * g
+        p -= lr * g / (np.sqrt(s) + o.eps)
+
+
+class _RMSProp(_Vector):
+    STATE = ("square_avg", "grad_avg", "buffer")
+
+    def update(self, p, grad):
+        o, st = self.opt, self.state
+        a = o.alpha
+        g = grad + o.weight_decay * p if o.weight_decay else grad
+        v = st["square_avg"]
+        v[:] = a * v + (1.0 - a) * g * g
+        if o.centered:
+            m = st["grad_avg"]
+            m[:] = a * m + (1.0 - a) * g
+            denom = np.sqrt(np.maximum(v - m * m, 0.0)) + o.eps
+        else:
+            denom = np.sqrt(v) + o.eps
+        if o.momentum:
+            b = st["buffer"]
+            b[:] = o.momentum * b + g / denom
+            p -= o.lr * b
+        else:
+            p -= o.lr * g / denom
+
+
+class _Adam(_Vector):
+    STATE = ("m", "v", "v_max")
+
+    def update(self, p, grad):
+        o, st = self.opt, self.state
+        (b1, b2), t = o.betas, o.steps
+        step_size = o.lr / (1.0 - b1**t)
+        root_correction = math.sqrt(1.0 - b2**t)
+        g = grad + o.weight_decay * p if o.weight_decay else grad
+        m, v = st["m"], st["v"]
+        m[:] = b1 * m + (1.0 - b1) * g
+        v[:] = b2 * v + (1.0 - b2) * g * g
+        if o.amsgrad:
+            v_max = st["v_max"]
+            np.maximum(v_max, v, out=v_max)
+            denom = np.sqrt(v_max) / root_correction + o.eps
+        else:
+            denom = np.sqrt(v) / root_correction + o.eps
+        p -= step_size * m / denom
+
+
+VECTOR_UPDATES = {SGD: _SGD, Adagrad: _Adagrad, RMSProp: _RMSProp, Adam: _Adam}
+"""The optimizers the compiled path can run, and their vector form."""
+
+
+def vector_optimizer(optimizer, n: int):
+    """The vector form of `optimizer` for a parameter vector whose first n entries are its parameters."""
+    for kind, vector in VECTOR_UPDATES.items():
+        if type(optimizer)._update is kind._update:  # a subclass with its own update would be run wrong
+            return vector(optimizer, n)
+    raise TypeError(
+        f"train(compiled=True): the optimizer must be one of {', '.join(k.__name__ for k in VECTOR_UPDATES)} "
+        f"(their updates exist for NumPy vectors), not {type(optimizer).__name__}; use compiled=False for it"
+    )
+
+
+# ---- the data as arrays --------------------------------------------------------------------------------
+
+
+def _outputs_of(output):
+    if isinstance(output, Value):
+        return None
+    if isinstance(output, (list, tuple)) and output and all(isinstance(o, Value) for o in output):
+        return len(output)
+    raise TypeError(
+        f"train(compiled=True): the model must return a Value or a list of Values, got {type(output).__name__}"
+    )
+
+
+def _target_rows(y: list, k, name: str):
+    """Targets as an array: (n,) for one output, (n, k) for k (class indices become one-hot rows)."""
+    if k is None:
+        try:
+            return np.array([float(t) for t in y])
+        except (TypeError, ValueError):
+            raise TypeError(f"train(compiled=True): {name} must be numbers for a model with one output") from None
+    rows = np.zeros((len(y), k))
+    for i, t in enumerate(y):
+        if isinstance(t, numbers.Real) and not isinstance(t, bool):
+            if t != int(t) or not 0 <= t < k:
+                raise ValueError(
+                    f"train(compiled=True): {name}[{i}] is {t!r}; with {k} outputs a target is a class index "
+                    f"in 0..{k - 1} or a list of {k} numbers"
+                )
+            rows[i, int(t)] = 1.0
+        else:
+            t = list(t)
+            if len(t) != k:
+                raise ValueError(f"train(compiled=True): {name}[{i}] has {len(t)} values; the model has {k} outputs")
+            rows[i] = t
+    return rows
+
+
+def _inputs(X: list, name: str) -> np.ndarray:
+    try:
+        return np.array([[float(v) for v in row] for row in X])
+    except (TypeError, ValueError):
+        raise TypeError(f"train(compiled=True): {name} must be rows of numbers") from None
+
+
+# ---- the loop ------------------------------------------------------------------------------------------
+
+
+def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuffle, val, rng, progress, penalty,
+        on_epoch, history, show_progress):  # fmt: skip
+    """The compiled form of `train`'s loop (its arguments already checked); fills and returns `history`."""
+    if not X:
+        raise ValueError("train: empty data set")
+    if len(X) != len(y):
+        raise ValueError(f"train: {len(X)} inputs but {len(y)} targets")
+    with no_grad():
+        k = _outputs_of(model(X[0]))
+    inputs, targets = _inputs(X, "X"), _target_rows(y, k, "y")
+
+    def per_sample(x, t):
+        out = model(x)
+        outs = [out] if k is None else list(out)
+        return [loss_fn([out], [t])] + outs
+
+    program = trace(per_sample, inputs[0].tolist(), targets[0].tolist(), parameters=optimizer.params)
+    pen = trace(lambda: penalty(model), parameters=program.parameters) if penalty is not None else None
+    if pen is not None and len(pen.parameters) != len(program.parameters):
+        raise ValueError("train(compiled=True): the penalty uses Values the model does not (make them parameters)")
+    theta = program.read_parameters()
+    update = vector_optimizer(optimizer, len(optimizer.params))
+    if val is not None:
+        val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
+    n = len(X)
+    size = n if batch_size is None else batch_size
+    checked = loss_fn in _MEAN_LOSSES
+    grad = np.zeros_like(theta)
+
+    for epoch in range(1, epochs + 1):
+        order = list(range(n))
+        if shuffle:
+            make_rng(rng).shuffle(order)  # the same draws as nn.batches
+        loss_sum, outputs, seen = 0.0, [], []
+        for start in range(0, n, size):
+            chosen = order[start : start + size]
+            outs, grad = program.gradient(theta, inputs[chosen], targets[chosen])
+            batch_loss = float(outs[:, 0].mean())
+            if not checked:
+                _check_mean(loss_fn, model, program, theta, X, y, chosen, outs[:, 0])
+                checked = True
+            if pen is not None:
+                value, pen_grad = pen.gradient(theta)
+                batch_loss += float(value[0])
+                grad += pen_grad
+            update.step(theta, grad)
+            loss_sum += batch_loss * len(chosen)
+            if metric_fn is not None:
+                outputs.append(outs[:, 1:])
+                seen.extend(chosen)
+        program.write_parameters(theta)
+        update.write_back()
+        history.loss.append(loss_sum / n)
+        if metric_fn is not None:
+            outs = np.concatenate(outputs)
+            history.accuracy.append(metric_fn(_as_predictions(outs, k), [y[i] for i in seen]))
+        if val is not None:
+            outs = program.evaluate(theta, val_inputs, val_targets)
+            history.val_loss.append(float(outs[:, 0].mean()))
+            if metric_fn is not None:
+                history.val_accuracy.append(metric_fn(_as_predictions(outs[:, 1:], k), list(val[1])))
+        if progress:
+            show_progress(sys.stderr, epoch, epochs, history)
+        if on_epoch is not None and on_epoch(epoch, history) is True:
+            if progress:
+                sys.stderr.write("\n")
+            break
+    for p, g in zip(program.parameters, grad.tolist()):  # as the scalar loop leaves them: the last batch's
+        p.grad = g
+    return history
+
+
+def _as_predictions(outs: np.ndarray, k):
+    return outs[:, 0].tolist() if k is None else outs.tolist()
+
+
+def _check_mean(loss_fn, model, program, theta, X, y, chosen, per_sample) -> None:
+    """A loss given as a function must be the mean of its per-sample losses, or compiling changes it."""
+    few = chosen[:3]
+    program.write_parameters(theta)
+    with no_grad():
+        batch = loss_fn([model(X[i]) for i in few], [y[i] for i in few])
+    expected = float(batch.data if isinstance(batch, Value) else batch)
+    mean = float(np.mean(per_sample[: len(few)]))
+    if not math.isclose(expected, mean, rel_tol=1e-9, abs_tol=1e-12):
+        raise ValueError(
+            f"train(compiled=True): the loss of {len(few)} samples is {expected!r}, but the mean of their "
+            f"per-sample losses is {mean!r}; the compiled path needs a loss that averages over the batch "
+            "(as every loss of nn.losses does). Use compiled=False for this loss"
+        )
+
+
+_MEAN_LOSSES = {mse, l1, hinge, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy}
