@@ -13,6 +13,7 @@ from autograd.forward import forward_derivatives, jacobian, jvp
 from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
 from autograd.graph import backpropagate, topological_order, zero_grad
 from autograd.higher import grad, hessian, hvp
+from autograd.network_pictures import draw_network
 from autograd.pictures import GraphvizNotInstalled, draw_graph, save_graph  # graphviz: imported when drawing
 from autograd.steps import backward_steps, forward_steps, lecture_steps, save_backward_steps, save_player, save_steps
 from autograd.trace import Program, TraceError, trace
@@ -40,6 +41,7 @@ __all__ = [
     "analytic_gradient",
     "GradcheckError",
     "draw_graph",
+    "draw_network",
     "save_graph",
     "backward_steps",
     "lecture_steps",

@@ -1,0 +1,198 @@
+"""Network pictures (autograd.draw_network): a 2-4-1 network's graph by neuron and by layer, Goldberg's three pictures.
+
+Expected numbers are computed here with `math` from the network's weights
+(the forward pass by hand, gradients by central differences of that
+hand-written loss); sizes are read from the PNG files `dot` renders at the
+resolution the demos use (save_graph's default, 144 dpi).
+"""
+
+import html
+import math
+import re
+
+import pytest
+from checks import check_message, course_example, needs_dot, png_size
+
+from autograd import Value, draw_graph, draw_network, save_graph, topological_order
+from nn import MLP
+from nn.losses import binary_cross_entropy
+
+SCREEN = (1920, 1080)
+NODE = re.compile(r"^\s*(\w+) \[label=<(.*)> shape=plain\]$")
+
+
+def texts(source: str) -> dict:
+    """{node name: its label's text, rows joined by ' | ', tags stripped} for every HTML-labelled node."""
+    found = {}
+    for line in source.splitlines():
+        m = NODE.match(line)
+        if m:
+            rows = re.findall(r"<TD[^>]*>(.*?)</TD>", m.group(2))
+            found[m.group(1)] = " | ".join(html.unescape(re.sub(r"<[^>]+>", "", row)) for row in rows)
+    return found
+
+
+def network():
+    """A 2-4-1 tanh/sigmoid network at x = (1, 0), its output p and its binary cross-entropy for target 1."""
+    model = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", rng=1)
+    x = [Value(1.0, label="x1"), Value(0.0, label="x2")]
+    p = model(x)
+    p.label = "p"
+    loss = binary_cross_entropy([p], [1])
+    loss.label = "loss"
+    loss.backward()
+    return model, p, loss
+
+
+def by_hand(model, x=(1.0, 0.0)):
+    """The hidden outputs, p and the loss -log p, from the weights with math."""
+    hidden = []
+    for neuron in model.layers[0].neurons:
+        hidden.append(math.tanh(sum(w.data * xi for w, xi in zip(neuron.w, x)) + neuron.b.data))
+    out = model.layers[1].neurons[0]
+    z = sum(w.data * h for w, h in zip(out.w, hidden)) + out.b.data
+    p = 1 / (1 + math.exp(-z))
+    return hidden, p, -math.log(p)
+
+
+def goldberg_pictures():
+    model, p, loss = network()
+    return model, {
+        "symbols": draw_network(p, show_values=False),
+        "values": draw_network(p),
+        "loss": draw_network(loss, show_grad=True),
+    }
+
+
+def test_one_box_per_neuron_with_the_numbers_by_hand():
+    model, p, loss = network()
+    shown = texts(draw_network(loss).source)
+    neurons = {name: text for name, text in shown.items() if name.startswith("n")}
+    assert len(neurons) == 5
+    hidden, prob, value = by_hand(model)
+    for h in hidden:
+        assert sum(f"h = tanh(z) = {h:.3g}" in text for text in neurons.values()) == 1
+    assert f"h = sigmoid(z) = {prob:.3g}" in neurons["n4"]
+    assert neurons["n4"].startswith("p ")
+    assert shown["v32"].startswith("loss") and f"data {value:.3g}" in shown["v32"]
+    source = draw_network(loss).source
+    assert source.count("subgraph cluster_layer") == 2
+    assert "layer 1: 4 × tanh" in source and "layer 2: 1 × sigmoid" in source
+    # the loss's one-input operations after p form one box: log, sum, neg and the division by 1
+    assert 'v32_op [label="log → sum\n→ neg → / 1"' in source
+
+
+def test_the_full_scalar_graph_stays_available():
+    _, _, loss = network()
+    # 17 parameters, 2 inputs, 5 dots, 5 activations, log, sum, neg, / 1
+    assert len(texts(draw_graph(loss).source)) == 17 + 2 + 5 + 5 + 4
+
+
+def test_gradients_shown_are_those_of_central_differences():
+    model, _, loss = network()
+    text = texts(draw_network(loss, show_grad=True).source)["n0"]
+    neuron = model.layers[0].neurons[0]
+
+    def loss_at(w0):
+        old = neuron.w[0].data
+        neuron.w[0].data = w0
+        try:
+            return by_hand(model)[2]
+        finally:
+            neuron.w[0].data = old
+
+    w0 = neuron.w[0].data
+    slope = (loss_at(w0 + 1e-6) - loss_at(w0 - 1e-6)) / 2e-6
+    assert f"grad w [{slope:.3g}, 0]" in text  # x2 = 0: the second weight's gradient is 0
+
+
+def test_goldberg_three_pictures_differ_as_they_should():
+    model, pictures = goldberg_pictures()
+    symbols, values, with_loss = (texts(pictures[k].source) for k in ("symbols", "values", "loss"))
+    hidden, prob, value = by_hand(model)
+    # 1. without input: operations on symbols, no number anywhere
+    assert not re.search(r"\d\.\d|= -?\d|data|grad", " ".join(symbols.values()))
+    assert symbols["n0"].startswith("neuron 1 | ")
+    assert sum("h = tanh(z)" in t for t in symbols.values()) == 4 and "z = w·x + b" in symbols["n0"]
+    # 2. with a concrete input: the values, still no loss and no gradients
+    assert texts(pictures["values"].source)["v2"] == "x1 | data 1"
+    assert any(f"= {hidden[0]:.3g}" in t for t in values.values())
+    assert "grad" not in " ".join(values.values())
+    for picture in (symbols, values):
+        assert not any(t.startswith("loss") for t in picture.values())
+    # 3. with the loss attached: the loss node, its value by hand, and gradients
+    assert any(t.startswith("loss") and f"data {value:.3g}" in t for t in with_loss.values())
+    assert "grad" in " ".join(with_loss.values())
+    assert set(symbols) == set(values) and set(values) < set(with_loss)
+
+
+@needs_dot
+@pytest.mark.parametrize("group", ["neuron", "layer"])
+def test_a_2_4_1_network_with_its_loss_fits_a_1920x1080_screen(tmp_path, group):
+    _, p, loss = network()
+    pictures = [draw_network(p, show_values=False, group=group), draw_network(p, group=group)]
+    pictures.append(draw_network(loss, show_grad=True, group=group))
+    for k, picture in enumerate(pictures):
+        path = save_graph(picture, tmp_path / f"{k}.png")  # the demos' resolution, 144 dpi
+        width, height = png_size(path)
+        assert width <= SCREEN[0] and height <= SCREEN[1], (group, k, width, height)
+        # readable: no text below 14 points, 28 pixels at 144 dpi
+        sizes = [float(s) for s in re.findall(r'fontsize="?([\d.]+)', picture.source)]
+        assert sizes and min(sizes) >= 14
+    # the full scalar graph of the same loss does not fit
+    width, height = png_size(save_graph(draw_graph(loss), tmp_path / "full.png"))
+    assert width > SCREEN[0]
+
+
+def test_one_box_per_layer():
+    model, _, loss = network()
+    shown = texts(draw_network(loss, group="layer", show_grad=True).source)
+    hidden, prob, _ = by_hand(model)
+    assert set(shown) == {"x1", "L1", "L2", "v32"}
+    assert shown["x1"].startswith("x = [x1, x2] | = [1, 0] | grad [")
+    assert "h = tanh(W x + b), W 4×2" in shown["L1"]
+    assert "h = [" + ", ".join(f"{h:.3g}" for h in hidden) + "]" in shown["L1"]
+    assert f"h = [{prob:.3g}]" in shown["L2"] and "W 1×4" in shown["L2"]
+    source = draw_network(loss, group="layer").source
+    assert re.search(r"x1 -> L1 \[label=\" W1 \"\]", source) and re.search(r"L1 -> L2 \[label=\" W2 \"\]", source)
+
+
+def test_plain_number_inputs_and_graphs_without_neurons():
+    model = MLP(2, [3, 1], activation="relu", rng=2)
+    out = model([0.5, -2.0])
+    shown = texts(draw_network(out).source)
+    assert len([k for k in shown if k.startswith("n")]) == 4
+    assert "h = z (linear)" in shown["n3"]
+    source = draw_network(out).source
+    assert "x1 = 0.5" in source and "x2 = -2" in source
+    # the chain-rule example has no neuron: every value gets its box, as in draw_graph
+    f = course_example()["f"]
+    assert set(texts(draw_network(f).source).values()) >= {"a | data 1", "f | data 441"}
+    assert len(texts(draw_network(f).source)) == len(topological_order(f))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, parts",
+    [
+        ({"group": "bogus"}, ValueError, ["draw_network", "group", "'bogus'", "neuron", "layer"]),
+        ({"group": None}, ValueError, ["draw_network", "group", "None"]),
+        ({"show_values": "yes"}, TypeError, ["draw_network", "show_values", "'yes'"]),
+        ({"show_grad": 1}, TypeError, ["draw_network", "show_grad", "1"]),
+        ({"rankdir": "XY"}, ValueError, ["draw_network", "rankdir", "'XY'"]),
+        ({"number_format": 5}, TypeError, ["draw_network", "number_format", "5"]),
+    ],
+)
+def test_draw_network_refuses_bad_arguments(kwargs, error, parts):
+    _, p, _ = network()
+    with pytest.raises(error) as info:
+        draw_network(p, **kwargs)
+    check_message(info, *parts)
+
+
+def test_draw_network_refuses_a_non_value_and_says_what_it_is():
+    with pytest.raises(TypeError) as info:
+        draw_network([1.0])
+    check_message(info, "draw_network", "list")
+    _, p, _ = network()
+    shown = repr(draw_network(p))
+    assert "5 neurons in 2 layers" in shown and "'p'" in shown
