@@ -21,13 +21,19 @@ from demos import _common as c
 DEMOS = {
     "chain_rule": "demos.chain_rule",
     "paths": "demos.paths",
+    "forward_reverse": "demos.forward_reverse",
     "gradcheck": "demos.gradcheck",
     "perceptron_xor": "demos.perceptron_xor",
     "moons": "demos.moons",
     "universal_approximation": "demos.universal_approximation",
+    "activations": "demos.activations",
+    "losses": "demos.losses",
     "gradient_descent": "demos.gradient_descent",
     "optimizers": "demos.optimizers",
+    "newton": "demos.newton",
     "digits": "demos.digits",
+    "jacobians": "demos.jacobians",
+    "symmetries": "demos.symmetries",
 }
 
 

@@ -12,13 +12,19 @@ from demos import __main__ as cli
 EXPECTED = [
     "chain_rule",
     "paths",
+    "forward_reverse",
     "gradcheck",
     "perceptron_xor",
     "moons",
     "universal_approximation",
+    "activations",
+    "losses",
     "gradient_descent",
     "optimizers",
+    "newton",
     "digits",
+    "jacobians",
+    "symmetries",
 ]
 
 
