@@ -196,3 +196,11 @@ def test_without_torch_the_error_says_how_to_install_it(monkeypatch):
     with pytest.raises(ImportError) as info:
         MLP.from_torch(object())
     check_message(info, "MLP.from_torch", "pip install torch==2.13.0")
+
+
+def test_the_readme_example_runs(torch):
+    from readme_sections import python_blocks, readme_section
+
+    (block,) = [b for b in python_blocks(readme_section("Neural networks: nn")) if "to_torch" in b]
+    assert ">>>" not in block  # not a doctest: a plain environment may lack torch
+    exec(compile(block, "README.md: From here to PyTorch", "exec"), {})
