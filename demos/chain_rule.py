@@ -5,9 +5,13 @@ a, b, c, d = 1, 2, 3, 4 the forward pass gives g = 3, h = 7, i = 21, f = 441.
 The backward pass starts from df/df = 1 and fills in one gradient at a time:
 df/di = 2i = 42, df/dg = df/di * di/dg = 42 * 7 = 294, ... Each gradient is
 the product of the local derivatives along the path from f. The demo prints
-the table of the slides, the product along each path, and draws the graph,
-the backward pass step by step and, for comparison, forward accumulation of
-d/da from the inputs to the output (PNG frames and HTML pages to click through).
+the table of the slides, the product along each path (also with four factors
+through the product node gh, as a later slide writes it), and draws the graph,
+the backward pass step by step, the lecture's frames (one number per frame:
+the forward values, then the gradients; once more with "?" for the numbers
+not reached yet, a class exercise) and, for comparison, forward accumulation
+of d/da from the inputs to the output (PNG frames and HTML pages to click
+through).
 
 Course material: section 1 of the lecture notes the project follows.
 """
@@ -33,6 +37,17 @@ def build(inputs=None):
     for node, name in ((g, "g"), (h, "h"), (i, "i"), (f, "f")):
         node.label = name
     return {"a": a, "b": b, "c": c_, "d": d, "g": g, "h": h, "i": i, "f": f}
+
+
+def build_with_gh(inputs=None):
+    """The same f with the product node named: gh = g * h, then i = gh * 1 (di/dgh = 1), f = i^2; {label: Value}."""
+    nodes = build(inputs)
+    gh = nodes["g"] * nodes["h"]
+    i = gh * 1.0
+    f = i**2
+    for node, name in ((gh, "gh"), (i, "i"), (f, "f")):
+        node.label = name
+    return {**{k: nodes[k] for k in "abcdgh"}, "gh": gh, "i": i, "f": f}
 
 
 def how(node: Value, root: Value, users) -> str:
@@ -80,6 +95,10 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         "Backprop computes df/dg = 294 once and reuses it for a and b: the shared part of the paths is "
         "multiplied only once."
     )
+    with_gh = build_with_gh()
+    (through_gh,) = path_equations(with_gh["f"], with_gh["a"])
+    c.say("With the product node named gh = g · h and passed on as i = gh (di/dgh = 1), the path has four factors:")
+    print("  " + through_gh)
     tangents = forward_derivatives(f, nodes["a"])
     forward_from_a = {k: tangents[v] for k, v in nodes.items()}
     c.say(
@@ -89,25 +108,32 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         + f" (b, c, d and h do not depend on a: 0). The same df/da as backprop's {nodes['a'].grad:g}."
     )
 
-    images, stepper, forward = _pictures(f, nodes["a"], folder)
-    c.wrote(images + [page for page in (stepper, forward) if page])
+    images, stepper, forward, lecture, exercise = _pictures(f, nodes["a"], folder)
+    c.wrote(images + [page for page in (stepper, forward, lecture, exercise) if page])
     if stepper:
-        c.say(f"Open {stepper} in a browser and step through the backward pass one gradient at a time.")
+        c.say(f"Open {stepper} in a browser and step through the backward pass one node at a time.")
         c.say(f"Open {forward} to step through forward mode from a, one node at a time from the inputs.")
+        c.say(f"Open {lecture} for the lecture's order, one number per frame, and {exercise} for the class exercise.")
     return {
         "values": {k: v.data for k, v in nodes.items()},
         "grads": {k: v.grad for k, v in nodes.items()},
         "paths": equations,
+        "path_through_gh": through_gh,
         "forward_from_a": forward_from_a,
         "images": images,
         "html": stepper,
         "forward_html": forward,
+        "lecture_html": lecture,
+        "exercise_html": exercise,
     }
 
 
 def _pictures(f: Value, a: Value, folder):
-    """The graph with values and gradients, the backward pass and forward mode from `a` as frames plus HTML pages."""
-    from autograd import backward_steps, draw_graph, forward_steps, save_steps
+    """The graph with values and gradients; the backward pass, forward mode from `a` and the lecture's frames.
+
+    Returns (images, backward page, forward page, lecture page, exercise page); pages are None without Graphviz.
+    """
+    from autograd import backward_steps, draw_graph, forward_steps, lecture_steps, save_steps
 
     images = []
     graph = draw_graph(f, show_local_grads=True)
@@ -115,7 +141,7 @@ def _pictures(f: Value, a: Value, folder):
         images.append(c.render_graph(graph, folder / f"graph{suffix}"))
     images = [p for p in images if p is not None]
     if not images:
-        return [], None, None
+        return [], None, None, None, None
     saved = save_steps(backward_steps(f), folder / "backward_steps", fmt=FRAME_FORMAT)
     c.say(
         f"The backward pass in {len(saved['frames'])} frames: the seed, then one node per frame "
@@ -123,7 +149,15 @@ def _pictures(f: Value, a: Value, folder):
     )
     forward = save_steps(forward_steps(f, a), folder / "forward_steps", fmt=FRAME_FORMAT)
     c.say(f"Forward mode from a in {len(forward['frames'])} frames: the seed da/da = 1, then one node per frame.")
-    return images + list(saved["frames"]) + list(forward["frames"]), saved["html"], forward["html"]
+    lecture = save_steps(lecture_steps(f), folder / "lecture_steps", fmt=FRAME_FORMAT)
+    exercise = save_steps(lecture_steps(f, hide_unknown=True), folder / "lecture_exercise", fmt=FRAME_FORMAT)
+    c.say(
+        f"The lecture's order in {len(lecture['frames'])} frames, one number each: the given inputs, the forward "
+        "values g, h, i, f, then the gradients from f back to the inputs (not yet reached: grey; in the exercise: ?)."
+    )
+    frames = images + list(saved["frames"]) + list(forward["frames"]) + list(lecture["frames"])
+    frames += list(exercise["frames"])
+    return frames, saved["html"], forward["html"], lecture["html"], exercise["html"]
 
 
 def main(argv=None) -> dict:

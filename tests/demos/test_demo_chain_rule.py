@@ -75,3 +75,29 @@ def test_without_graphviz_the_numbers_still_come(tmp_path, monkeypatch, capsys):
     assert result["grads"]["a"] == 294
     assert result["images"] == [] and result["html"] is None and result["forward_html"] is None
     assert "graph not rendered: dot not found (simulated)" in capsys.readouterr().out
+
+
+def test_four_factors_through_the_product_node_gh(result, tmp_path, capsys):
+    # TEACHING.md section 1: df/da = df/di * di/dgh * dgh/dg * dg/da = 42 * 1 * 7 * 1 = 294
+    assert result["path_through_gh"] == "df/da = df/di · di/dgh · dgh/dg · dg/da = 42 · 1 · 7 · 1 = 294"
+    nodes = chain_rule.build_with_gh()
+    nodes["f"].backward()
+    assert nodes["gh"].data == 21 and nodes["gh"].grad == 42 and nodes["a"].grad == 294
+    chain_rule.run(tmp_path, quick=True)
+    assert "df/da = df/di · di/dgh · dgh/dg · dg/da = 42 · 1 · 7 · 1 = 294" in capsys.readouterr().out
+
+
+@needs_dot
+def test_lecture_pages(result):
+    # one number per frame: the given inputs, 4 forward values (g, h, i, f), 8 gradients
+    for key, folder in (("lecture_html", "lecture_steps"), ("exercise_html", "lecture_exercise")):
+        page = result[key]
+        assert page.name == "lecture_steps.html" and page.parent.name == folder
+        assert page.read_text().count('class="frame"') == 1 + 4 + 8
+        frames = sorted(page.parent.glob("lecture_step_*.png"))
+        assert len(frames) == 13 and all(p in result["images"] for p in frames)
+    exercise = (result["exercise_html"].parent / "lecture_step_000.gv").read_text()
+    lecture = (result["lecture_html"].parent / "lecture_step_000.gv").read_text()
+    # frame 0 of the exercise hides g, h, i, f and every gradient; the lecture greys them
+    assert exercise.count("data ?") == 4 and exercise.count("grad ?") == 8
+    assert "?" not in lecture and "data 441" in lecture
