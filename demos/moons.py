@@ -14,6 +14,7 @@ import math
 import random
 
 from autograd import no_grad
+from demos import _animate
 from demos import _common as c
 from nn import MLP, SGD, accuracy, hinge, l2_penalty
 
@@ -27,6 +28,8 @@ STEPS = 100
 LR_START, LR_END = 1.0, 0.1  # lr = 1.0 - 0.9 * k / STEPS
 GRID = 70  # decision-boundary picture: GRID x GRID forward passes
 QUICK_GRID = 30
+FRAMES, QUICK_FRAMES = 21, 5  # the animation of training: states drawn (every 5 / 25 steps)
+FRAME_GRID = 40  # the animation's boundary: FRAME_GRID x FRAME_GRID forward passes per frame
 
 
 def make_moons(n: int = N_POINTS, noise: float = NOISE, seed: int = SEED):
@@ -58,12 +61,19 @@ def learning_rate(k: int, steps: int = STEPS) -> float:
     return LR_START - (LR_START - LR_END) * k / steps
 
 
-def train(X, y, steps: int = STEPS, seed: int = SEED, log=None):
-    """Full-batch training of MLP(2, [16, 16, 1]) with hinge loss + L2; returns (model, history)."""
+def train(X, y, steps: int = STEPS, seed: int = SEED, log=None, snapshots_at=()):
+    """Full-batch training of MLP(2, [16, 16, 1]) with hinge loss + L2; returns (model, history).
+
+    history["snapshots"] holds {step: parameter values before that step} for
+    the steps in `snapshots_at` (step `steps`: the trained parameters).
+    """
     model = MLP(2, HIDDEN + [1], activation="relu", rng=seed)
     optimizer = SGD(model.parameters(), lr=LR_START)
-    history = {"loss": [], "accuracy": [], "lr": []}
+    history = {"loss": [], "accuracy": [], "lr": [], "snapshots": {}}
+    keep = set(snapshots_at)
     for k in range(steps):
+        if k in keep:
+            history["snapshots"][k] = [p.data for p in model.parameters()]
         scores = [model(x) for x in X]
         loss = hinge(scores, y) + l2_penalty(model.parameters(), L2)
         acc = accuracy(scores, y)
@@ -76,6 +86,8 @@ def train(X, y, steps: int = STEPS, seed: int = SEED, log=None):
         history["lr"].append(optimizer.lr)
         if log and (k % 10 == 0 or k == steps - 1):
             log(k, loss.data, acc)
+    if steps in keep:
+        history["snapshots"][steps] = [p.data for p in model.parameters()]
     with no_grad():
         scores = [model(x).data for x in X]
     history["final_accuracy"] = sum((s > 0) == (t > 0) for s, t in zip(scores, y)) / len(y)
@@ -93,8 +105,10 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         f"learning rate {LR_START} decaying to {LR_END}; loss = mean(relu(1 - y * score)) + {L2:g} * sum(w^2)."
     )
     rows = []
+    frame_steps = _animate.frame_steps(steps, QUICK_FRAMES if quick else FRAMES)
+    log = lambda k, loss, acc: rows.append((k, loss, f"{acc:.0%}"))  # noqa: E731
     with c.Timer() as t:
-        model, history = train(X, y, steps, log=lambda k, loss, acc: rows.append((k, loss, f"{acc:.0%}")))
+        model, history = train(X, y, steps, log=log, snapshots_at=frame_steps)
     c.table(rows, ["step", "loss", "training accuracy"])
     accuracy = history["accuracy"]
     first_perfect = next((k for k, a in enumerate(accuracy) if a == 1.0), None)
@@ -109,7 +123,15 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     )
     picture = _plot(model, X, y, history, folder / "moons.png", QUICK_GRID if quick else GRID)
     c.wrote([picture])
+    movie = _animate_training(model, X, y, history, folder, frame_steps)
+    c.say(
+        f"Animation: the boundary at {len(frame_steps)} moments of training (steps {frame_steps[0]}, "
+        f"{frame_steps[1]}, ... {frame_steps[-1]}): it starts as a nearly straight cut and bends around the moons "
+        "as the accuracy climbs. Step through moons_training.html with the arrow keys, or show the GIF."
+    )
+    c.wrote([movie["html"], movie["gif"], movie["png"]])
     return {
+        "animation": {**movie, "steps": frame_steps},
         "accuracy": history["final_accuracy"],
         "loss": history["loss"][-1],
         "losses": history["loss"],
@@ -138,6 +160,52 @@ def _plot(model, X, y, history, path, grid: int):
         ax_acc.grid(False)
         ax_loss.set_title("Loss and accuracy per step")
         return c.save_figure(fig, path)
+
+
+def _animate_training(model, X, y, history, folder, steps) -> dict:
+    """The decision boundary, loss and accuracy at the given steps of training (from history's snapshots)."""
+    trained = [p.data for p in model.parameters()]
+    losses, accuracy = history["loss"], history["accuracy"]
+    n = len(losses)
+
+    def accuracy_at(s):  # before step s; after the last step, the final accuracy
+        return accuracy[s] if s < n else history["final_accuracy"]
+
+    def loss_at(s):
+        return losses[s] if s < n else None
+
+    captions = []
+    for s in steps:
+        shown = f"loss {loss_at(s):.3f}, " if loss_at(s) is not None else ""
+        captions.append(f"Step {s} of {n}: {shown}training accuracy {accuracy_at(s):.0%}")
+
+    def draw(fig, axes, k):
+        s = steps[k]
+        ax, ax_loss, ax_acc = axes
+        for p, value in zip(model.parameters(), history["snapshots"][s]):
+            p.data = value
+        c.decision_boundary(ax, lambda p: model(p).data, X, y, threshold=0.0, n=FRAME_GRID)
+        ax.set_title("Decision boundary")
+        upto = min(s, n - 1) + 1
+        ax_loss.plot(range(upto), losses[:upto], color=c.COLORS[0])
+        ax_loss.set_xlim(0, n)
+        ax_loss.set_ylim(0, max(losses) * 1.05)
+        ax_loss.set_xlabel("step")
+        ax_loss.set_ylabel("loss (hinge + L2)")
+        ax_loss.set_title("Loss")
+        ax_acc.plot(range(upto), [100 * a for a in accuracy[:upto]], color=c.COLORS[1])
+        ax_acc.set_xlim(0, n)
+        ax_acc.set_ylim(40, 102)
+        ax_acc.set_xlabel("step")
+        ax_acc.set_ylabel("training accuracy (%)")
+        ax_acc.set_title("Accuracy")
+
+    try:
+        title = "Two moons: the decision boundary forming"
+        return _animate.animate(folder, "moons_training", draw, captions, grid=(1, 3), size=(18, 6), title=title)
+    finally:
+        for p, value in zip(model.parameters(), trained):
+            p.data = value
 
 
 def main(argv=None) -> dict:

@@ -20,6 +20,7 @@ import math
 import random
 
 from autograd import Value
+from demos import _animate
 from demos import _common as c
 from nn import MLP, SGD, Adagrad, Adam, RMSProp, mse
 
@@ -32,6 +33,7 @@ ROSENBROCK_START = (-1.5, 2.0)
 ROSENBROCK_STEPS = 1000
 QUICK_NET_STEPS = 80
 QUICK_ROSENBROCK_STEPS = 400
+FRAMES, QUICK_FRAMES = 21, 5  # the animation of the paths: states drawn (every 50 / 100 steps)
 
 # name -> (optimizer class name in nn.optim, keyword arguments) for each problem
 NET_OPTIMIZERS = {
@@ -142,7 +144,15 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     net_png = _plot_network(net, folder / "network_loss.png")
     valley_png = _plot_valley(valley, folder / "rosenbrock.png")
     c.wrote([net_png, valley_png])
+    frame_steps = _animate.frame_steps(rb_steps, QUICK_FRAMES if quick else FRAMES)
+    movie = _animate_valley(valley, folder, frame_steps)
+    c.say(
+        f"Animation: the five paths advancing, drawn every {frame_steps[1]} steps; watch Momentum overshoot "
+        "and then run along the valley while SGD and Adagrad crawl."
+    )
+    c.wrote([movie["html"], movie["gif"], movie["png"]])
     return {
+        "animation": {**movie, "steps": frame_steps},
         "network_final_loss": {name: losses[-1] for name, losses in net.items()},
         "network_losses": net,
         "rosenbrock_final": {name: losses[-1] for name, (_, losses) in valley.items()},
@@ -164,31 +174,64 @@ def _plot_network(net, path):
         return c.save_figure(fig, path)
 
 
-def _plot_valley(valley, path):
+def _draw_valley(ax, valley, upto=None) -> None:
+    """The contour map, each path up to step `upto` (all of it by default) ending in a dot, and the minimum."""
     import numpy as np
 
+    gx, gy = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1, 3, 300))
+    ax.contour(gx, gy, np.log10(rosenbrock(gx, gy) + 1e-3), levels=15, colors="0.6", linewidths=1)
+    styles = ["-", "--", "-", "-.", ":"]
+    for k, (color, (name, (trail, _))) in enumerate(zip(c.COLORS, valley.items())):
+        trail = trail if upto is None else trail[: upto + 1]
+        ax.plot([p[0] for p in trail], [p[1] for p in trail], styles[k], color=color, lw=2.5, label=name, zorder=5 - k)
+        ax.plot(*trail[-1], "o", color=color, ms=10, mec="k", zorder=6)
+    ax.plot(*ROSENBROCK_START, "ko", ms=9, label=f"start {ROSENBROCK_START}")
+    # the minimum on top of everything, white-rimmed, so the paths' end dots near it cannot hide it
+    ax.plot(1, 1, "*", color="k", mec="w", mew=1.5, ms=24, zorder=10, label="minimum (1, 1)")
+    ax.set_xlim(-2, 2)
+    ax.set_ylim(-1, 3)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="lower right")
+
+
+def _plot_valley(valley, path):
     with c.style():
         fig, axes = c.figure(1, 2, size=(16, 6.5))
         ax, ax_loss = axes[0]
-        gx, gy = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1, 3, 300))
-        ax.contour(gx, gy, np.log10(rosenbrock(gx, gy) + 1e-3), levels=15, colors="0.6", linewidths=1)
-        styles = ["-", "--", "-", "-.", ":"]
-        for k, (color, (name, (trail, _))) in enumerate(zip(c.COLORS, valley.items())):
-            ax.plot(
-                [p[0] for p in trail], [p[1] for p in trail], styles[k], color=color, lw=2.5, label=name, zorder=5 - k
-            )
-            ax.plot(*trail[-1], "o", color=color, ms=11, mec="k", zorder=6)
-        ax.plot(*ROSENBROCK_START, "ko", ms=9)
-        ax.plot(1, 1, "k*", ms=18, label="minimum (1, 1)")
-        ax.set_xlim(-2, 2)
-        ax.set_ylim(-1, 3)
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
+        _draw_valley(ax, valley)
         ax.set_title("Paths through the Rosenbrock valley")
-        ax.legend(loc="lower right")
         curves = {name: values for name, (_, values) in valley.items()}
         c.loss_curves(ax_loss, curves, "step", "f(x, y) (log scale)", "Loss per step")
         return c.save_figure(fig, path)
+
+
+def _animate_valley(valley, folder, steps) -> dict:
+    """The five paths through the valley and their losses, drawn up to each of `steps`."""
+    total = len(next(iter(valley.values()))[1]) - 1  # the number of steps taken
+    values = [v for _, losses in valley.values() for v in losses]
+    captions = [
+        f"Step {s} of {total}: " + ", ".join(f"{name} f = {losses[s]:.3g}" for name, (_, losses) in valley.items())
+        for s in steps
+    ]
+
+    def draw(fig, axes, k):
+        s = steps[k]
+        ax, ax_loss = axes
+        _draw_valley(ax, valley, upto=s)
+        ax.set_title("Paths through the Rosenbrock valley")
+        c.loss_curves(
+            ax_loss,
+            {name: losses[: s + 1] for name, (_, losses) in valley.items()},
+            "step",
+            "f(x, y) (log scale)",
+            "Loss per step",
+        )
+        ax_loss.set_xlim(0, total)
+        ax_loss.set_ylim(min(values) / 2, max(values) * 2)
+
+    title = "Five optimizers in the Rosenbrock valley"
+    return _animate.animate(folder, "rosenbrock_paths", draw, captions, grid=(1, 2), size=(16, 7), title=title)
 
 
 def main(argv=None) -> dict:

@@ -4,32 +4,10 @@ caption is shown once, and nothing moves or changes scale as one steps through f
 import re
 
 import pytest
-from browser import needs_chromium, play_through
+from browser import check_played, needs_chromium, play_through
 from checks import check_message, course_example, needs_dot, png_size
 
 from autograd import backward_steps, forward_steps, save_player, save_steps
-
-
-def check_played(records, sizes, captions):
-    """What a viewer sees while stepping through frames of `sizes` (intrinsic width, height) with `captions`."""
-    n = len(sizes)
-    stepped, past, left, played = records[:n], records[n], records[n + 1], records[n + 2]
-    assert [r["shown"] for r in stepped] == [[f"frame{k}"] for k in range(n)]  # exactly one frame at a time
-    assert past["shown"] == [f"frame{n - 1}"] and left["shown"] == [f"frame{n - 2}"]
-    assert played["shown"] == [f"frame{n - 1}"]  # play runs to the last frame and stops there
-    assert [r["alt"] for r in stepped] == captions
-    for r in records:
-        # the captions are in the pictures only, not a second time on the page
-        assert not any(caption in r["outside"] for caption in captions)
-        # one stage and the buttons stay where they are
-        assert r["stage"] == records[0]["stage"] and r["buttons"] == records[0]["buttons"]
-    # and every frame is drawn at the same scale, left-aligned on the stage: the boxes do not jump
-    scales = [r["image"][2] / w for r, (w, _) in zip(stepped, sizes)]
-    assert max(scales) == pytest.approx(min(scales), rel=1e-3)
-    assert {tuple(r["image"][:2]) for r in stepped} == {tuple(records[0]["stage"][:2])}
-    widest = max(w for w, _ in sizes)
-    assert records[0]["stage"][2] == pytest.approx(widest * scales[0], rel=1e-3)
-    return [r["counter"] for r in stepped]
 
 
 @needs_dot

@@ -3,9 +3,12 @@
 import math
 
 import pytest
+from animation_checks import check_animation
 from picture_checks import check_image
 
+from autograd import no_grad
 from demos import moons
+from nn import MLP, hinge, l2_penalty
 
 
 def test_make_moons_shape_and_reproducibility():
@@ -38,3 +41,21 @@ def test_full_training_reaches_100_percent(tmp_path):
     assert result["losses"][-1] < result["losses"][0] / 10
     for path in result["images"]:
         check_image(path)
+    movie = result["animation"]  # the boundary forming: 5 states of training
+    check_animation(movie, moons.QUICK_FRAMES)
+    assert movie["steps"] == [0, 25, 50, 75, 100]
+
+
+def test_snapshots_are_the_states_of_training():
+    X, y = moons.make_moons()
+    model, history = moons.train(X, y, steps=12, snapshots_at=[0, 5, 12])
+    assert sorted(history["snapshots"]) == [0, 5, 12]
+    assert history["snapshots"][12] == [p.data for p in model.parameters()]  # the trained parameters
+    fresh = MLP(2, moons.HIDDEN + [1], activation="relu", rng=moons.SEED)
+    assert history["snapshots"][0] == [p.data for p in fresh.parameters()]
+    for p, value in zip(fresh.parameters(), history["snapshots"][5]):
+        p.data = value
+    with no_grad():  # the parameters before step 5 give the loss recorded at step 5
+        scores = [fresh(x) for x in X]
+        loss = hinge(scores, y) + l2_penalty(fresh.parameters(), moons.L2)
+    assert loss.data == pytest.approx(history["loss"][5], rel=1e-12)

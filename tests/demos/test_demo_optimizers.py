@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from animation_checks import check_animation
 from picture_checks import check_image
 
 from autograd import Value
@@ -47,3 +48,9 @@ def test_pictures(result):
     assert len(result["images"]) == 2
     for path in result["images"]:
         check_image(path)
+
+
+def test_the_paths_animation(result):
+    movie = result["animation"]
+    check_animation(movie, optimizers.QUICK_FRAMES)
+    assert movie["steps"] == [0, 100, 200, 300, 400]  # of the 400 quick steps
