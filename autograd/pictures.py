@@ -201,7 +201,7 @@ def _render(
         f"{operations} operation{'s' * (operations != 1)}"
     )
     dot.attr(rankdir=rankdir, ordering="in", fontname=_FONT, fontsize="16", bgcolor="white")
-    dot.attr(nodesep="0.25", ranksep="0.45")
+    dot.attr(nodesep="0.25", ranksep="0.45" if rankdir in ("LR", "RL") else "0.3")  # top to bottom: ops between
     dot.attr("node", fontname=_FONT, fontsize="16")
     dot.attr("edge", fontname=_FONT, fontsize="13", color="#555555", arrowsize="0.8")
     if frame is not None and frame.get("title"):

@@ -186,9 +186,10 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
 
 def _draw(root: Value, path):
+    """The diamond top to bottom: left to right its seven levels make a strip too wide to read projected."""
     from autograd import draw_graph
 
-    return c.render_graph(draw_graph(root, show_local_grads=True), path)
+    return c.render_graph(draw_graph(root, show_local_grads=True, rankdir="TB"), path)
 
 
 def _plot(results, path):

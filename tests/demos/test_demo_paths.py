@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from checks import needs_dot, png_size
 from picture_checks import check_image
 
 from autograd import Value
@@ -73,3 +74,12 @@ def test_main_with_arguments(tmp_path, capsys):
     result = paths.main(["--quick", "--out", str(tmp_path)])
     assert result["x_squared_grad"] == 6
     assert str(tmp_path / "paths" / "paths_vs_edges.png") in capsys.readouterr().out
+
+
+@needs_dot
+def test_the_diamond_is_drawn_top_to_bottom_and_fits_a_screen(result):
+    (diamond,) = [p for p in result["images"] if p.name == "diamond.png"]
+    width, height = png_size(diamond)
+    assert width <= 1920 and height <= 1080, (width, height)  # left to right it was 3310 x 292
+    assert height > width / 2  # seven levels stacked, not a strip
+    assert "rankdir=TB" in diamond.with_suffix(".gv").read_text()
