@@ -20,6 +20,7 @@ import numbers
 
 import numpy as np
 
+from autograd import _checks
 from autograd.calculus import local_derivatives
 from autograd.graph import edges, topological_order
 from autograd.value import Value, dot, is_grad_enabled, total
@@ -48,16 +49,7 @@ def _inputs(inputs, who: str) -> list[Value]:
     """`inputs` as a non-empty list of distinct Values (a lone Value is a list of one)."""
     if isinstance(inputs, Value):
         return [inputs]
-    if isinstance(inputs, (set, frozenset, dict)):
-        raise TypeError(
-            f"{who}: inputs is a {type(inputs).__name__}, which has no order the derivatives could follow; "
-            "pass a list of Values"
-        )
-    if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
-        raise TypeError(f"{who}: inputs must be a Value or a list of Values, not {type(inputs).__name__} {inputs!r}")
-    inputs = list(inputs)
-    if not inputs:
-        raise ValueError(f"{who}: inputs is empty; pass at least one Value")
+    inputs = _checks.ordered(inputs, "inputs (a list of Values)", who)  # refuses sets, strings, numbers, empty
     first = {}
     for k, item in enumerate(inputs):
         if not isinstance(item, Value):
@@ -77,20 +69,18 @@ def _name(node: Value) -> str:
 
 def _made_under_no_grad(node: Value) -> bool:
     """A result of an operation inside no_grad(): a bare leaf that Value(...) did not make (it has no label slot)."""
-    return not node.op and not hasattr(node, "_label")
+    return not node._operation and not hasattr(node, "_label")
 
 
-def _refuse_unrecorded(output: Value, order: list[Value], inputs: list[Value], reached: set, who: str) -> None:
-    """An input the output does not reach is a 0 derivative, unless the graph between them was not recorded."""
-    unreached = [k for k, x in enumerate(inputs) if id(x) not in reached]
-    if not unreached:
-        return
-    if _made_under_no_grad(output) or any(_made_under_no_grad(node) for node in order):
-        k = unreached[0]
+def _refuse_unrecorded(output: Value, targets: set, who: str) -> None:
+    """The output itself computed under no_grad() has no graph: its derivatives would be a silent 0.
+
+    Results of no_grad() used further on are constants, as in PyTorch (detached).
+    """
+    if id(output) not in targets and _made_under_no_grad(output):
         raise ValueError(
-            f"{who}: the output does not depend on inputs[{k}] ({_name(inputs[k])}) through its recorded graph, "
-            "and part of that graph was computed under no_grad(), whose results record no parents; "
-            "compute the output outside no_grad() to differentiate it"
+            f"{who}: the output ({_name(output)}) was computed under no_grad(), whose results record no parents, "
+            "so it has no graph to differentiate; compute it outside no_grad()"
         )
 
 
@@ -99,15 +89,14 @@ def _refuse_unrecorded(output: Value, order: list[Value], inputs: list[Value], r
 
 def _reverse(output: Value, inputs: list[Value], create_graph: bool, who: str) -> list:
     """d(output)/d(input) for each input: floats, or Values with their own graph."""
-    order = topological_order(output)
     targets = {id(x) for x in inputs}
+    _refuse_unrecorded(output, targets, who)
+    order = topological_order(output)
     # Only nodes that depend on some input carry a derivative worth computing.
     depends = set(targets)
     for node in order:
         if id(node) not in depends and any(id(p) in depends for p in node.parents):
             depends.add(id(node))
-    reached = {id(node) for node in order if id(node) in targets} if id(output) in depends else set()
-    _refuse_unrecorded(output, order, inputs, reached, who)
 
     if not create_graph:
         adjoint = {id(output): 1.0}
@@ -135,7 +124,7 @@ def _reverse(output: Value, inputs: list[Value], create_graph: bool, who: str) -
         for parent, local in zip(node.parents, local_derivatives(node)):
             if id(parent) in depends:
                 pending.setdefault(id(parent), []).append(local if _is_one(g) else local * g)
-    return [_as_value(adjoint.get(id(x), 0.0)) for x in inputs]
+    return [_derivative(adjoint.get(id(x), 0.0)) for x in inputs]
 
 
 def _is_one(g) -> bool:
@@ -152,8 +141,13 @@ def _add(parts: list):
     return total(parts)
 
 
-def _as_value(g) -> Value:
-    return g if isinstance(g, Value) else Value(g)
+def _derivative(g) -> Value:
+    """An adjoint as the Value grad returns: a new leaf for a number; for a constant computed under
+    no_grad() (the a of d(a x)/dx) a node over it, so that differentiating it again gives 0, not the
+    no_grad() refusal."""
+    if not isinstance(g, Value):
+        return Value(g)
+    return g * 1.0 if _made_under_no_grad(g) else g
 
 
 # ---- the public functions --------------------------------------------------------------
@@ -170,8 +164,7 @@ def grad(output, inputs, create_graph: bool = False) -> list:
     """
     output = _output(output, "grad")
     inputs = _inputs(inputs, "grad")
-    if type(create_graph) is not bool:
-        raise TypeError(f"grad: create_graph must be True or False, not {type(create_graph).__name__} {create_graph!r}")
+    create_graph = _checks.flag(create_graph, "create_graph", "grad")
     if create_graph and not is_grad_enabled():
         raise ValueError(
             "grad: create_graph=True inside no_grad(): the derivatives would record no graph to differentiate; "
@@ -202,7 +195,7 @@ def hvp(output, inputs, vector) -> np.ndarray:
         raise ValueError("hvp: called inside no_grad(), where the first derivatives would record no graph")
     first = _reverse(output, inputs, True, "hvp")
     directional = dot(v, first)  # d(output)/d(inputs) . v, a Value
-    return np.array(_reverse(_as_value(directional), inputs, False, "hvp"), dtype=float)
+    return np.array(_reverse(directional, inputs, False, "hvp"), dtype=float)
 
 
 def _vector(vector, n: int) -> list[float]:

@@ -243,7 +243,7 @@ BAD = [
     ("a number among the inputs", lambda: grad(F, [X, 1.5]), TypeError, ["grad", "inputs[1]", "float", "1.5"]),
     ("a string", lambda: grad(F, "x"), TypeError, ["grad", "inputs", "str", "'x'"]),
     ("an input twice", lambda: grad(F, [X, X]), ValueError, ["grad", "inputs[1]", "inputs[0]", "'x'", "once"]),
-    ("create_graph not a bool", lambda: grad(F, [X], create_graph=1), TypeError, ["create_graph", "int", "1"]),
+    ("create_graph not a bool", lambda: grad(F, [X], create_graph="yes"), TypeError, ["create_graph", "'yes'"]),
     ("hessian of a float", lambda: hessian(1.0, [X]), TypeError, ["hessian", "output", "float"]),
     ("hessian, empty", lambda: hessian(F, ()), ValueError, ["hessian", "inputs", "empty"]),
     ("hvp, short vector", lambda: hvp(F, [X], [1.0, 2.0]), ValueError, ["hvp", "vector", "2", "1 inputs"]),
@@ -264,14 +264,26 @@ def test_a_graph_built_under_no_grad_is_refused():
     x = Value(2.0, label="x")
     with no_grad():
         y = x * x
+    for call in (lambda: grad(y, [x]), lambda: grad(y, [x], create_graph=True)):
+        with pytest.raises(ValueError) as info:
+            call()
+        check_message(info, "grad", "no_grad()", "4.0", "no parents")
     with pytest.raises(ValueError) as info:
-        grad(y, [x])
-    check_message(info, "grad", "no_grad()", "inputs[0]", "'x'", "no parents")
+        hessian(y, [x])
+    check_message(info, "hessian", "no_grad()")
+    assert grad(y, [y]) == [1.0]  # its derivative with respect to itself is still 1
+
+
+def test_results_of_no_grad_used_later_are_constants():
+    """As PyTorch's detached tensors: h = tanh(x) made under no_grad() is a number in h x + h."""
+    x = Value(2.0, label="x")
     with no_grad():
         h = x.tanh()
-    with pytest.raises(ValueError) as info:
-        hessian(h * x + h, [x])  # part of the graph recorded, the part through h not
-    check_message(info, "hessian", "no_grad()")
+    assert grad(h * x + h, [x]) == [math.tanh(2.0)]
+    assert hessian(h * x + h, [x]).tolist() == [[0.0]]
+    (slope,) = grad(h * x, [x], create_graph=True)  # the slope is h itself: a constant, differentiable to 0
+    assert slope.data == math.tanh(2.0) and grad(slope, [x]) == [0.0]
+    assert grad(slope, [h]) == [1.0]
 
 
 def test_create_graph_inside_no_grad_is_refused():
