@@ -80,18 +80,36 @@ def __getattr__(name: str):
 # ---- MLP -> torch ----------------------------------------------------------------------------
 
 
-def _activation_module(torch, layer, alphas):
-    """The torch module of one layer's activation (None for linear), or a ValueError."""
+def _layer_activation(layer, k: int) -> str:
+    """The name of what layer k's neurons compute ("softmax" for a softmax layer), or a ValueError."""
     from nn.activations import ACTIVATIONS
 
-    name = layer.activation
-    if not isinstance(name, str):
-        name = next((n for n, f in ACTIVATIONS.items() if f is name), None)
-        if name is None:
-            raise ValueError(
-                f"to_torch: layer activation {getattr(layer.activation, '__name__', layer.activation)!r} is a "
-                f"function of your own; only the named activations map to torch ({', '.join(ACTIVATIONS)}, softmax)"
-            )
+    if layer.outputs_softmax:
+        return "softmax"
+    names = set()
+    for neuron in layer.neurons:
+        name = neuron.activation
+        if not isinstance(name, str):  # a function: one of the table's, or the user's own
+            name = next((n for n, f in ACTIVATIONS.items() if f is name), getattr(name, "__name__", repr(name)))
+        if name == "prelu" and neuron.alpha is None:
+            name = "prelu without its learnable alpha"
+        names.add(name)
+    if len(names) > 1:
+        raise ValueError(
+            f"to_torch: the neurons of layer {k} use different activations ({', '.join(sorted(names))}); "
+            "a torch layer applies one"
+        )
+    (name,) = names
+    if name not in ACTIVATIONS:
+        raise ValueError(
+            f"to_torch: layer {k}'s activation {name!r} is not one of the named activations that map to torch "
+            f"({', '.join(ACTIVATIONS)}, softmax); a function of your own cannot be converted"
+        )
+    return name
+
+
+def _activation_module(torch, name: str, alphas):
+    """The torch module of an activation (None for linear)."""
     own = _own_modules()
     nn = torch.nn
     if name == "prelu":
@@ -130,14 +148,15 @@ def to_torch(model):
     if not isinstance(model, MLP):
         raise TypeError(f"to_torch: model must be an MLP, not {type(model).__name__} {model!r}")
     modules = []
-    for layer in model.layers:
+    for k, layer in enumerate(model.layers):
         linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
         with torch.no_grad():
             linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
             linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
         modules.append(linear)
-        alphas = [n.alpha.data for n in layer.neurons] if layer.activation == "prelu" else []
-        activation = _activation_module(torch, layer, alphas)
+        name = _layer_activation(layer, k)
+        alphas = [n.alpha.data for n in layer.neurons] if name == "prelu" else []
+        activation = _activation_module(torch, name, alphas)
         if activation is not None:
             modules.append(activation)
     return torch.nn.Sequential(*modules)

@@ -204,3 +204,21 @@ def test_the_readme_example_runs(torch):
     (block,) = [b for b in python_blocks(readme_section("Neural networks: nn")) if "to_torch" in b]
     assert ">>>" not in block  # not a doctest: a plain environment may lack torch
     exec(compile(block, "README.md: From here to PyTorch", "exec"), {})
+
+
+def test_activations_given_as_functions_of_the_table(torch):
+    model = MLP(2, [3, 2], activation=ACTIVATIONS["prelu"], output_activation=ACTIVATIONS["tanh"], rng=1)
+    net = model.to_torch()
+    assert [type(m) for m in net] == [torch.nn.Linear, torch.nn.PReLU, torch.nn.Linear, torch.nn.Tanh]
+    assert net[1].weight.tolist() == [0.25, 0.25, 0.25]  # each neuron's learnable alpha
+    x = [[0.3, -1.2]]
+    got = net(torch.tensor(x, dtype=torch.float64))[0].tolist()
+    assert got == pytest.approx([o.data for o in model(x[0])], rel=1e-12, abs=1e-12)
+
+
+def test_a_layer_whose_neurons_differ_is_refused(torch):
+    model = MLP(2, [3, 1], activation="tanh", rng=0)
+    model.layers[0].neurons[1].nonlin = False  # micrograd's switch: this neuron is now linear
+    with pytest.raises(ValueError) as info:
+        model.to_torch()
+    check_message(info, "to_torch", "layer 0", "linear", "tanh")
