@@ -201,11 +201,14 @@ def _plot(forward_err, central_err, path):
         fig, ax = c.figure(size=(9, 6))
         ax.loglog(EPSILONS, forward_err, "o-", color=c.COLORS[1], label="forward difference (error ~ eps)")
         ax.loglog(EPSILONS, central_err, "s-", color=c.COLORS[0], label="central difference (error ~ eps²)")
-        ax.set_xlabel("eps")
+        ax.set_xlabel("eps, the step of the finite difference (larger to the right)")
         ax.set_ylabel("largest |finite difference − backprop|")
         ax.set_title("Finite differences only approximate the gradient")
-        ax.invert_xaxis()
-        ax.legend(loc="upper right")
+        # what dominates at each end of the axis
+        ends = {"ha": "left", "va": "bottom", "transform": ax.transAxes, "fontsize": 12}
+        ax.text(0.02, 0.03, "← smaller eps:\nrounding error grows (~1/eps)", **ends)
+        ax.text(0.98, 0.03, "larger eps →\ntruncation error grows", **{**ends, "ha": "right"})
+        ax.legend(loc="upper center")
         return c.save_figure(fig, path)
 
 

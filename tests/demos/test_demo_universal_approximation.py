@@ -15,8 +15,14 @@ def test_sample():
     assert xs == sorted(xs) == ua.sample()
 
 
-def test_fits(tmp_path):
+def test_fits(tmp_path, capsys):
     result = ua.run(tmp_path, quick=True)
+    # progress: one line per fitted function, with its final MSE, printed as it ends
+    lines = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip().endswith("s")]
+    fitted = {name: line for name in ua.TARGETS for line in lines if " ".join(line).startswith(name + " ")}
+    assert set(fitted) == set(ua.TARGETS)
+    for name, line in fitted.items():
+        assert float(line[-2]) == pytest.approx(result["mse"][name], rel=1e-3)
     mse = result["mse"]
     assert set(mse) == set(ua.TARGETS)
     assert mse["x²"] < 0.005
