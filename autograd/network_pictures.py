@@ -46,7 +46,6 @@ __all__ = ["draw_network"]
 ACTIVATION_OPS = {"tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "hardtanh", "step", "sin", "cos"}
 _NEURON_FILL, _NEURON_BORDER = "#e6fcf5", "#0c8599"
 _PADDING = 2  # points around the text of a cell
-_SHORT_NAME = 12  # a weight's label up to this long is written on its edge; longer ones read w1, w2, ...
 
 
 def _neurons(order: list[Value], index: dict, users: list[list[int]]) -> list[dict]:
@@ -286,11 +285,6 @@ def draw_network(
             show_grad,
         )
     return dot
-
-
-def _weight_name(weight: Value, position: int) -> str:
-    label = _text.drawable(weight.label)
-    return label if label and len(label) <= _SHORT_NAME else f"w{position + 1}"
 
 
 def _draw_neurons(
