@@ -16,6 +16,7 @@ Course material: section 4 of the lecture notes the project follows.
 from __future__ import annotations
 
 from autograd import Value, no_grad
+from demos import _animate
 from demos import _common as c
 from nn import MLP, Adam, Perceptron, binary_cross_entropy, truth_table, xor_step_network
 
@@ -27,6 +28,9 @@ HIDDEN = 4
 LEARNING_RATE = 0.1  # Adam, full batch (the four points)
 EPOCHS = 300  # cheap: four samples, so --quick runs them all too
 GATES = ("and", "or", "xor")
+ANIMATED_GATES = ("and", "xor")  # the perceptron animation: one gate it learns, one it never does
+QUICK_PERCEPTRON_EPOCHS = 6  # epochs the animation shows with --quick (MAX_EPOCHS otherwise)
+XOR_FRAMES, QUICK_XOR_FRAMES = 16, 5  # the 2-4-1 network's training: states drawn (every 20 / 75 steps)
 
 
 def perceptron_runs(max_epochs: int = MAX_EPOCHS, seed: int = SEED) -> dict:
@@ -51,16 +55,43 @@ def hand_made_network():
     return model, table
 
 
-def train_xor(epochs: int = EPOCHS, seed: int = SEED):
-    """A 2-4-1 MLP (tanh, sigmoid output) trained by backprop on XOR; (model, losses, probabilities)."""
+def train_xor(epochs: int = EPOCHS, seed: int = SEED, snapshots_at=()):
+    """A 2-4-1 MLP (tanh, sigmoid output) trained by backprop on XOR; (model, losses, probabilities).
+
+    With `snapshots_at` (step numbers), returns a fourth item too: {step: the
+    parameter values before that step} (step `epochs`: the trained ones).
+    """
     X, y = truth_table("xor")
     model = MLP(2, [HIDDEN, 1], activation="tanh", output_activation="sigmoid", rng=seed)
     optimizer = Adam(model.parameters(), lr=LEARNING_RATE)
-    losses = c.descend(lambda: binary_cross_entropy([model(x) for x in X], y), optimizer, epochs)
+    losses, done, snapshots = [], 0, {}
+    for stop in sorted({*snapshots_at, epochs}):  # descend in pieces; Adam keeps its state between them
+        losses += c.descend(lambda: binary_cross_entropy([model(x) for x in X], y), optimizer, stop - done)
+        done = stop
+        snapshots[stop] = [p.data for p in model.parameters()]
     with no_grad():
         probs = [model(x).data for x in X]
         losses.append(binary_cross_entropy(probs, y).data)
+    if snapshots_at:
+        return model, losses, probs, {k: snapshots[k] for k in sorted(snapshots_at)}
     return model, losses, probs
+
+
+def perceptron_epochs(epochs: int, gates=ANIMATED_GATES, seed: int = SEED) -> dict:
+    """The perceptron rule one epoch at a time: {gate: [(weights, bias, mistakes in the epoch)]}.
+
+    Entry 0 is the start (no epoch yet, mistakes None); a gate stops at its
+    first epoch without mistakes, as `Perceptron.fit` does.
+    """
+    states = {}
+    for gate in gates:
+        X, y = truth_table(gate)
+        p = Perceptron(2, lr=PERCEPTRON_LR, rng=seed)
+        states[gate] = [(list(p.weights), p.bias, None)]
+        while len(states[gate]) <= epochs and states[gate][-1][2] != 0:
+            (mistakes,) = p.fit(X, y, max_epochs=1)
+            states[gate].append((list(p.weights), p.bias, mistakes))
+    return states
 
 
 def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
@@ -121,9 +152,24 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
     images = [_plot_perceptron(runs, folder / "perceptron.png")]
     images.append(_plot_network(model, losses, X, y, folder / "xor_network.png"))
-    images.append(_draw_loss_graph(model, folder / "xor_graph.png"))
+    images.extend(_draw_loss_graph(model, folder / "xor_graph.png"))
     c.wrote(images)
+
+    print()
+    epochs = QUICK_PERCEPTRON_EPOCHS if quick else MAX_EPOCHS
+    perceptron_movie = _animate_perceptron(folder, epochs)
+    xor_movie = _animate_xor_network(folder, QUICK_XOR_FRAMES if quick else XOR_FRAMES)
+    c.say(
+        f"Animations: the perceptron's line on AND and XOR after each of {epochs} epochs "
+        f"({len(perceptron_movie['frames'])} frames), and the 2-{HIDDEN}-1 network's boundary and hidden space "
+        f"at {len(xor_movie['frames'])} moments of training: in the hidden space the four points move until the "
+        f"output neuron's line (v·h + c = 0) separates them ({xor_movie['correct'][EPOCHS]} of 4 at the end). "
+        "Open the .html pages to step through them (arrow keys), or show the GIFs."
+    )
+    movies = {"perceptron_training": perceptron_movie, "xor_training": xor_movie}
+    c.wrote([m[key] for m in movies.values() for key in ("html", "gif", "png")])
     return {
+        "animations": movies,
         "perceptron_mistakes": {gate: m for gate, (_, m) in runs.items()},
         "hand_made_outputs": [o for _, o in table.values()],
         "hand_made_correct": hand_correct,
@@ -135,8 +181,16 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
 
 def _draw_loss_graph(model, path):
-    """The computation graph of the trained network's loss on one sample, x = (1, 0), target 1."""
-    from autograd import draw_graph
+    """Goldberg's three pictures of the trained network (lecture notes, section 10), one box per neuron.
+
+    `path` (xor_graph.png) gets the graph of the loss on one sample, x = (1, 0) with target 1, with values
+    and gradients; beside it xor_graph_symbols.png (the network as operations on symbols),
+    xor_graph_input.png (the same with the concrete input) and xor_graph_full.svg (every scalar node).
+    Returns the paths written (None for a picture Graphviz could not render).
+    """
+    from pathlib import Path
+
+    from autograd import draw_graph, draw_network
 
     for name, p in model.named_parameters():  # short names for the picture: w1[j,i], b1[j], ...
         parts = name.split(".")  # layers.L.neurons.J.w.I or layers.L.neurons.J.b
@@ -149,47 +203,214 @@ def _draw_loss_graph(model, path):
     loss.label = "loss"
     model.zero_grad()
     loss.backward()
-    graph = draw_graph(loss, number_format="{:.3g}")
+    path = Path(path)
+    pictures = [
+        (draw_network(out, show_values=False), path.with_name(f"{path.stem}_symbols.png")),
+        (draw_network(out), path.with_name(f"{path.stem}_input.png")),
+        (draw_network(loss, show_grad=True), path),
+        (draw_graph(loss, number_format="{:.3g}"), path.with_name(f"{path.stem}_full.svg")),
+    ]
     model.zero_grad()
-    return c.render_graph(graph, path)
+    c.say(
+        "Goldberg's three pictures of this network: without input (symbols), with the input x = (1, 0), and with "
+        "the loss attached; one box per neuron. The full scalar graph, every weight a box, is xor_graph_full.svg."
+    )
+    return [c.render_graph(graph, target) for graph, target in pictures]
+
+
+def _draw_gate(ax, gate, weights, bias) -> int:
+    """A gate's four inputs (circle: target 0, square: target 1, red rim: misclassified) and the line
+    w1 x1 + w2 x2 + b = 0 of these weights; returns the number misclassified."""
+    X, y = truth_table(gate)
+    wrong = 0
+    for x, t in zip(X, y):
+        right = (weights[0] * x[0] + weights[1] * x[1] + bias > 0) == (t == 1)  # the perceptron's step
+        wrong += not right
+        ax.scatter(
+            *x,
+            s=260,
+            marker="s" if t else "o",
+            c=c.COLORS[1] if t else c.COLORS[0],
+            edgecolors="k" if right else "red",
+            linewidths=1 if right else 4,
+            zorder=3,
+        )
+    (w1, w2), b = weights, bias
+    xs = [-0.5, 1.5]
+    if abs(w2) > 1e-12:
+        ax.plot(xs, [-(w1 * x + b) / w2 for x in xs], "k-", lw=2.5)
+    elif abs(w1) > 1e-12:
+        ax.axvline(-b / w1, color="k", lw=2.5)
+    ax.set_xlim(-0.5, 1.5)
+    ax.set_ylim(-0.5, 1.5)
+    ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
+    ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
+    ax.set_aspect("equal")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return wrong
+
+
+def _gate_legend(fig) -> None:
+    """One legend for the markers and the line, under the panels."""
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=14, mfc=c.COLORS[0], mec="k", label="target 0"),
+        Line2D([], [], ls="", marker="s", ms=14, mfc=c.COLORS[1], mec="k", label="target 1"),
+        Line2D([], [], ls="", marker="o", ms=14, mfc="white", mec="red", mew=4, label="misclassified (red rim)"),
+        Line2D([], [], color="k", lw=2.5, label="the line w1 x1 + w2 x2 + b = 0"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4)
+
+
+def _mistakes_axes(ax, epochs: int) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mistakes in the epoch")
+    ax.set_xlim(0.5, epochs + 0.5)
+    ax.set_ylim(-0.2, 4.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers only
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="center right")
 
 
 def _plot_perceptron(runs, path):
     with c.style():
-        fig, axes = c.figure(1, 4, size=(20, 5.2))
+        fig, axes = c.figure(1, 4, size=(20, 6))
         for ax, (gate, (p, mistakes)) in zip(axes[0], runs.items()):
-            X, y = truth_table(gate)
-            for x, t in zip(X, y):
-                right = p.predict(x) == t
-                ax.scatter(
-                    *x,
-                    s=260,
-                    marker="s" if t else "o",
-                    c=c.COLORS[1] if t else c.COLORS[0],
-                    edgecolors="k" if right else "red",
-                    linewidths=1 if right else 4,
-                    zorder=3,
-                )
-            (w1, w2), b = p.weights, p.bias
-            xs = [-0.5, 1.5]
-            if abs(w2) > 1e-12:
-                ax.plot(xs, [-(w1 * x + b) / w2 for x in xs], "k-", lw=2.5)
-            ax.set_xlim(-0.5, 1.5)
-            ax.set_ylim(-0.5, 1.5)
-            ax.set_aspect("equal")
-            ax.set_xlabel("x1")
-            ax.set_ylabel("x2")
+            _draw_gate(ax, gate, p.weights, p.bias)
             status = "converged" if mistakes[-1] == 0 else "still wrong (red)"
             ax.set_title(f"{gate.upper()}: last line, {status}")
         ax = axes[0][3]
         for color, (gate, (_, mistakes)) in zip(c.COLORS, runs.items()):
             ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate.upper())
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("mistakes in the epoch")
-        ax.set_ylim(-0.2, 4.2)
         ax.set_title("Perceptron rule: mistakes per epoch")
-        ax.legend()
+        _mistakes_axes(ax, max(len(m) for _, m in runs.values()))
+        _gate_legend(fig)
         return c.save_figure(fig, path)
+
+
+def _animate_perceptron(folder, epochs: int) -> dict:
+    """The line of the perceptron rule after each epoch on AND and XOR, and the mistakes so far."""
+    states = perceptron_epochs(epochs)
+
+    def state(gate, k):  # a gate that has converged keeps its last line
+        return states[gate][min(k, len(states[gate]) - 1)]
+
+    captions = ["Start: small random weights, before the first epoch"]
+    for k in range(1, epochs + 1):
+        parts = []
+        for gate in ANIMATED_GATES:
+            if k < len(states[gate]):
+                parts.append(f"{gate.upper()} {states[gate][k][2]}")
+            else:
+                parts.append(f"{gate.upper()} none since epoch {len(states[gate]) - 1} (converged)")
+        captions.append(f"Epoch {k} of {epochs}: mistakes (updates) during the epoch: " + ", ".join(parts))
+
+    def draw(fig, axes, k):
+        for ax, gate in zip(axes, ANIMATED_GATES):
+            weights, bias, _ = state(gate, k)
+            wrong = _draw_gate(ax, gate, weights, bias)
+            ax.set_title(f"{gate.upper()}, the line after the epoch: {wrong} of 4 wrong")
+        ax = axes[2]
+        for color, gate in zip(c.COLORS[::2], ANIMATED_GATES):
+            mistakes = [m for _, _, m in states[gate][1 : k + 1]]
+            ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate.upper())
+        ax.set_title("Mistakes per epoch")
+        _mistakes_axes(ax, epochs)
+        _gate_legend(fig)
+
+    title = "The perceptron rule on AND and XOR, epoch by epoch"
+    return _animate.animate(folder, "perceptron_training", draw, captions, grid=(1, 3), size=(17, 6.6), title=title)
+
+
+def _hidden_views(model, snapshot):
+    """The 2-4-1 network with these parameters, seen in its hidden space (4-D, so seen along two directions).
+
+    Horizontal: the output neuron's net input z = v·h + c (p = 0.5 at z = 0).
+    Vertical: the direction orthogonal to v along which the four hidden
+    points spread most. Returns (z, s) of the four inputs, the (z, s) curves
+    of the grid lines x1 = const and x2 = const of the unit square, and z of the four.
+    """
+    import numpy as np
+
+    for p, value in zip(model.parameters(), snapshot):
+        p.data = value
+    hidden, output = model.layers
+    W = np.array([[w.data for w in n.w] for n in hidden.neurons])
+    b = np.array([n.b.data for n in hidden.neurons])
+    v = np.array([w.data for w in output.neurons[0].w])
+    c0 = output.neurons[0].b.data
+    X, _ = truth_table("xor")
+
+    def h(points):
+        return np.tanh(np.asarray(points, dtype=float) @ W.T + b)
+
+    H = h(X)
+    unit = v / (np.linalg.norm(v) or 1.0)
+    mean = H.mean(axis=0)
+    rest = (H - mean) - np.outer((H - mean) @ unit, unit)  # the spread left after removing v's direction
+    u = np.linalg.svd(rest)[2][0]
+    if (H[3] - H[0]) @ u < 0:  # a fixed orientation from frame to frame: (1, 1) above (0, 0)
+        u = -u
+
+    def view(points):
+        Hp = h(points)
+        return Hp @ v + c0, (Hp - mean) @ u
+
+    t = np.linspace(0, 1, 40)
+    lines = [view(np.column_stack([np.full_like(t, a), t])) for a in (0, 0.25, 0.5, 0.75, 1)]
+    lines += [view(np.column_stack([t, np.full_like(t, a)])) for a in (0, 0.25, 0.5, 0.75, 1)]
+    return view(X), lines
+
+
+def _animate_xor_network(folder, frames: int) -> dict:
+    """The 2-4-1 network's decision boundary, hidden space and loss as training goes on."""
+    steps = _animate.frame_steps(EPOCHS, frames)
+    model, losses, _, snapshots = train_xor(EPOCHS, snapshots_at=steps)
+    X, y = truth_table("xor")
+    views = {s: _hidden_views(model, snapshots[s]) for s in steps}
+    zs = [z for (points, lines) in views.values() for z in [*points[0], *(zi for lz, _ in lines for zi in lz)]]
+    ss = [s for (points, lines) in views.values() for s in [*points[1], *(si for _, ls in lines for si in ls)]]
+    zlim = (min(zs) - 0.1 * (max(zs) - min(zs)), max(zs) + 0.1 * (max(zs) - min(zs)))
+    slim = (min(ss) - 0.15 * (max(ss) - min(ss)), max(ss) + 0.15 * (max(ss) - min(ss)))
+    correct = {s: sum((z > 0) == (t == 1) for z, t in zip(views[s][0][0], y)) for s in steps}
+    captions = [f"Step {s} of {EPOCHS}: loss {losses[s]:.3f}, {correct[s]} of 4 classified correctly" for s in steps]
+
+    def draw(fig, axes, k):
+        s = steps[k]
+        ax_in, ax_hidden, ax_loss = axes
+        _hidden_views(model, snapshots[s])  # loads the parameters of step s into the model
+        c.decision_boundary(ax_in, lambda p: model(p).data, X, y, threshold=0.5, n=40, labels=("XOR = 0", "XOR = 1"))
+        ax_in.set_title("Input space: boundary p = 0.5")
+        (z, sv), lines = views[s]
+        ax_hidden.axvspan(zlim[0], 0, color=c.COLORS[5], alpha=0.35)
+        ax_hidden.axvspan(0, zlim[1], color=c.COLORS[4], alpha=0.35)
+        ax_hidden.axvline(0, color="k", lw=2)
+        for lz, ls in lines:
+            ax_hidden.plot(lz, ls, color="0.45", lw=1)
+        for zi, si, t in zip(z, sv, y):
+            marker, color = ("s", c.COLORS[1]) if t else ("o", c.COLORS[0])
+            ax_hidden.scatter(zi, si, s=90, marker=marker, c=color, edgecolors="k", zorder=3)
+        ax_hidden.set_xlim(*zlim)
+        ax_hidden.set_ylim(*slim)
+        ax_hidden.set_xlabel("output's net input v·h + c")
+        ax_hidden.set_ylabel("h along its widest other direction")
+        ax_hidden.set_title("Hidden space (grey: the unit square's grid)")
+        ax_loss.semilogy(range(s + 1), losses[: s + 1], color=c.COLORS[0])
+        ax_loss.plot([s], [losses[s]], "o", color=c.COLORS[0])
+        ax_loss.set_xlim(0, EPOCHS)
+        ax_loss.set_ylim(min(losses) * 0.7, max(losses) * 1.5)
+        ax_loss.set_xlabel("step")
+        ax_loss.set_ylabel("binary cross-entropy (log scale)")
+        ax_loss.set_title("Loss")
+
+    title = f"The 2-{HIDDEN}-1 network learning XOR"
+    result = _animate.animate(folder, "xor_training", draw, captions, grid=(1, 3), size=(19, 6.4), title=title)
+    return {**result, "steps": steps, "correct": correct}
 
 
 def _plot_network(model, losses, X, y, path):

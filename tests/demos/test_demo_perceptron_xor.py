@@ -1,10 +1,15 @@
 """The perceptron learns AND and OR, never XOR; the hand-made and the trained networks solve XOR."""
 
+import math
+
 import pytest
+from animation_checks import check_animation
 from checks import needs_dot
 from picture_checks import check_image
 
+from autograd import no_grad
 from demos import perceptron_xor
+from nn import MLP, Perceptron, truth_table
 
 XOR = {(0.0, 0.0): 0, (0.0, 1.0): 1, (1.0, 0.0): 1, (1.0, 1.0): 0}
 
@@ -63,3 +68,44 @@ def test_pictures(result):
 @needs_dot
 def test_graph_rendered(result):
     assert "xor_graph.png" in {p.name for p in result["images"]}
+
+
+def test_perceptron_animation(result):
+    movie = result["animations"]["perceptron_training"]
+    check_animation(movie, perceptron_xor.QUICK_PERCEPTRON_EPOCHS + 1)  # the start, then one frame per epoch
+
+
+def test_perceptron_epochs_replay_the_rule():
+    states = perceptron_xor.perceptron_epochs(perceptron_xor.MAX_EPOCHS)
+    for gate in ("and", "xor"):
+        # one epoch at a time gives the mistakes of one call of fit with the same start
+        fitted = Perceptron(2, lr=perceptron_xor.PERCEPTRON_LR, rng=perceptron_xor.SEED)
+        mistakes = fitted.fit(*truth_table(gate), max_epochs=perceptron_xor.MAX_EPOCHS)
+        assert [m for _, _, m in states[gate][1:]] == mistakes
+        assert states[gate][-1][:2] == (fitted.weights, fitted.bias)
+    (w1, w2), b, _ = states["and"][-1]
+    for x1, x2 in XOR:  # AND's last line: only (1, 1) on the positive side
+        assert (w1 * x1 + w2 * x2 + b > 0) == (x1 == x2 == 1.0)
+    assert len(states["xor"]) == perceptron_xor.MAX_EPOCHS + 1  # XOR never stops
+
+
+def test_xor_network_animation(result):
+    movie = result["animations"]["xor_training"]
+    check_animation(movie, perceptron_xor.QUICK_XOR_FRAMES)
+    assert movie["steps"] == [0, 75, 150, 225, 300]
+    assert movie["correct"][300] == 4
+
+
+def test_xor_snapshots_and_hidden_space():
+    model, losses, probs, snapshots = perceptron_xor.train_xor(snapshots_at=[0, 150, 300])
+    plain_model, plain_losses, plain_probs = perceptron_xor.train_xor()
+    assert (losses, probs) == (plain_losses, plain_probs)  # training in pieces is the same training
+    assert snapshots[300] == [p.data for p in plain_model.parameters()]
+    fresh = MLP(2, [perceptron_xor.HIDDEN, 1], activation="tanh", output_activation="sigmoid", rng=perceptron_xor.SEED)
+    assert snapshots[0] == [p.data for p in fresh.parameters()]
+    # the hidden view's horizontal axis is the output's net input: logit of the model's probability
+    (z, s), lines = perceptron_xor._hidden_views(model, snapshots[150])
+    with no_grad():
+        expected = [math.log(p / (1 - p)) for p in (model(list(x)).data for x in XOR)]
+    assert list(z) == pytest.approx(expected, rel=1e-9)
+    assert len(lines) == 10 and len(s) == 4
