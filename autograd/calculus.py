@@ -137,7 +137,9 @@ def _sub(args, out, m):
 
 def _mul(args, out, m):  # d(ab)/da = b, d(ab)/db = a
     a, b = args
-    return tuple(other for x, other in ((a, b), (b, a)) if m.varies(x))
+    if not m.varies(a):
+        return (a,)
+    return (b, a) if m.varies(b) else (b,)
 
 
 def _div(args, out, m):  # d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b

@@ -22,7 +22,7 @@ import numpy as np
 
 from autograd import _checks
 from autograd.calculus import local_derivatives
-from autograd.graph import edges, topological_order
+from autograd.graph import topological_order
 from autograd.value import Value, dot, is_grad_enabled, total
 
 __all__ = ["grad", "hessian", "hvp"]
@@ -92,39 +92,58 @@ def _reverse(output: Value, inputs: list[Value], create_graph: bool, who: str) -
     targets = {id(x) for x in inputs}
     _refuse_unrecorded(output, targets, who)
     order = topological_order(output)
-    # Only nodes that depend on some input carry a derivative worth computing.
-    depends = set(targets)
-    for node in order:
-        if id(node) not in depends and any(id(p) in depends for p in node.parents):
-            depends.add(id(node))
-
     if not create_graph:
-        adjoint = {id(output): 1.0}
-        for node in reversed(order):
-            g = adjoint.get(id(node))
-            if g is None or not node.op:
-                continue
-            for parent, local in edges(node):
-                if id(parent) in depends:
-                    adjoint[id(parent)] = adjoint.get(id(parent), 0.0) + local * g
-        return [adjoint.get(id(x), 0.0) for x in inputs]
+        return _float_pass(output, order, inputs)
+    return _value_pass(output, order, inputs, targets)
 
+
+def _float_pass(output: Value, order: list[Value], inputs: list[Value]) -> list[float]:
+    """backward()'s loop with the adjoints in a dict instead of `.grad`: the same floats, added in the same order."""
+    adjoint = {id(output): 1.0}
+    get = adjoint.get
+    for node in reversed(order):
+        g = get(id(node))
+        if g is None or not node._operation:
+            continue
+        parents = node._parents
+        if type(parents) is tuple:
+            for parent, local in zip(parents, node._local_grads):
+                key = id(parent)
+                adjoint[key] = get(key, 0.0) + local * g
+        else:  # one parent (see Node)
+            key = id(parents)
+            adjoint[key] = get(key, 0.0) + node._local_grads * g
+    return [get(id(x), 0.0) for x in inputs]
+
+
+def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets: set) -> list[Value]:
+    """Reverse accumulation with the local derivatives of autograd.calculus: every adjoint a Value (or a float
+    while it is a constant), so the derivatives have a graph of their own."""
+    depends = set(targets)  # only nodes that depend on an input carry a derivative worth building
+    for node in order:
+        parents = node._parents
+        if type(parents) is tuple:
+            if any(id(p) in depends for p in parents):
+                depends.add(id(node))
+        elif id(parents) in depends:
+            depends.add(id(node))
     # Each node's adjoint is gathered as a list of contributions and summed (one `sum` node)
     # when the node is reached: every contribution has been made by then (reverse topological order).
     pending = {id(output): [1.0]}
-    adjoint = {}
+    found = {}
     for node in reversed(order):
         parts = pending.pop(id(node), None)
         if parts is None:
             continue
         g = _add(parts)
-        adjoint[id(node)] = g
-        if not node.op:
+        if id(node) in targets:
+            found[id(node)] = g
+        if not node._operation:
             continue
         for parent, local in zip(node.parents, local_derivatives(node)):
             if id(parent) in depends:
                 pending.setdefault(id(parent), []).append(local if _is_one(g) else local * g)
-    return [_derivative(adjoint.get(id(x), 0.0)) for x in inputs]
+    return [_derivative(found.get(id(x), 0.0)) for x in inputs]
 
 
 def _is_one(g) -> bool:
