@@ -63,12 +63,8 @@ def _neurons(order: list[Value], index: dict, users: list[list[int]]) -> list[di
         if len(after) == 1 and after[0].op in ACTIVATION_OPS and after[0].parents[0] is node:
             if all(not p.parents for p in after[0].parents[1:]):  # prelu's alpha is a leaf too
                 out = index[after[0]]
-        members = {i, out}
-        for w in [*weights, bias, *order[out].parents[1:]]:
-            j = index[w]
-            if all(u in members for u in users[j]):
-                members.add(j)
-        found.append({"dot": i, "out": out, "weights": weights, "inputs": inputs, "bias": bias, "members": members})
+        parameters = [index[p] for p in [*weights, bias, *order[out].parents[1:]]]
+        found.append({"dot": i, "out": out, "weights": weights, "inputs": inputs, "bias": bias, "params": parameters})
     return found
 
 
@@ -137,8 +133,9 @@ def draw_network(
     neurons = _neurons(order, index, users)
     owner = {}  # node index -> the neuron it is folded into
     for n, neuron in enumerate(neurons):
-        for j in neuron["members"]:
-            owner[j] = n
+        owner[neuron["dot"]] = owner[neuron["out"]] = n
+    # Weights and biases used by neurons only are written in the neurons' boxes (shared by several samples too).
+    absorbed = {j for neuron in neurons for j in neuron["params"] if all(u in owner for u in users[j])}
 
     # Constant inputs (plain numbers given to a neuron) get a box of their own, one per position and value.
     constants: dict[tuple[int, float], str] = {}
@@ -149,15 +146,17 @@ def draw_network(
             return f"n{owner[j]}" if j in owner else f"v{j}"
         return constants.setdefault((position, item), f"c{len(constants)}")
 
-    # Layers: neurons on the same inputs, numbered by where they start in the graph.
+    # Layers: neurons on the same inputs, numbered by where they start in the graph; a layer's depth is one more
+    # than the deepest layer it reads (the same network applied to two samples has two layers of depth 1).
     layers: dict[tuple, list[int]] = {}
     for n, neuron in enumerate(neurons):
         key = tuple(source(x, k) for k, x in enumerate(neuron["inputs"]))
         layers.setdefault(key, []).append(n)
-    layer_of = {}
-    for number, members in enumerate(layers.values(), start=1):
+    layer_of, depth = {}, {}
+    for number, (key, members) in enumerate(layers.items(), start=1):
         for position, n in enumerate(members, start=1):
             layer_of[n] = (number, position)
+        depth[number] = 1 + max((depth[layer_of[int(s[1:])][0]] for s in key if s.startswith("n")), default=0)
 
     dot = _GraphPicture()(name="network", format="svg")
     dot.summary = (
@@ -214,7 +213,7 @@ def draw_network(
         return f"v{j}_op" if boxless[j] else f"v{j}"
 
     for i, node in enumerate(order):
-        if i in owner or i in in_vector or merged[i]:
+        if i in owner or i in absorbed or i in in_vector or merged[i]:
             continue
         if not boxless[i]:
             if i == last:
@@ -261,6 +260,7 @@ def draw_network(
             neurons,
             layers,
             layer_of,
+            depth,
             neuron_name,
             activation,
             source,
@@ -276,6 +276,7 @@ def draw_network(
             neurons,
             layers,
             layer_of,
+            depth,
             activation,
             source,
             grouped_inputs,
@@ -288,14 +289,27 @@ def draw_network(
 
 
 def _draw_neurons(
-    dot, order, index, neurons, layers, layer_of, neuron_name, activation, source, names, fmt, show_values, show_grad
+    dot,
+    order,
+    index,
+    neurons,
+    layers,
+    layer_of,
+    depth,
+    neuron_name,
+    activation,
+    source,
+    names,
+    fmt,
+    show_values,
+    show_grad,
 ):
     """One box per neuron inside a frame per layer; each input edge carries its weight."""
     for number, members in enumerate(layers.values(), start=1):
         kinds = sorted({activation(n) for n in members})
         with dot.subgraph(name=f"cluster_layer{number}") as cluster:
             cluster.attr(
-                label=f"layer {number}: {len(members)} × {', '.join(kinds)}",
+                label=f"layer {depth[number]}: {len(members)} × {', '.join(kinds)}",
                 labeljust="l",
                 style="dashed",
                 color=_GREY,
@@ -348,7 +362,19 @@ def _crimson(text: str) -> str:
 
 
 def _draw_layers(
-    dot, order, neurons, layers, layer_of, activation, source, grouped_inputs, names, fmt, show_values, show_grad
+    dot,
+    order,
+    neurons,
+    layers,
+    layer_of,
+    depth,
+    activation,
+    source,
+    grouped_inputs,
+    names,
+    fmt,
+    show_values,
+    show_grad,
 ):
     """One box per layer, its numbers as vectors; one edge per pair of connected layers, named by its weights."""
     for layer, leaves in grouped_inputs.items():
@@ -365,7 +391,7 @@ def _draw_layers(
         kinds = sorted({activation(n) for n in members})
         act = ", ".join(kinds)
         width = len(neurons[members[0]]["weights"])
-        rows = [_row(f"layer {number}: {len(members)} × {_escape(act)}", bold=True)]
+        rows = [_row(f"layer {depth[number]}: {len(members)} × {_escape(act)}", bold=True)]
         rows.append(
             _row(
                 f"h = {_escape(act)}(W x + b), W {len(members)}×{width}"
@@ -391,4 +417,4 @@ def _draw_layers(
             if name not in tails:
                 tails.append(name)
         for tail in tails:
-            dot.edge(tail, f"L{number}", label=f" W{number} ")
+            dot.edge(tail, f"L{number}", label=f" W{depth[number]} ")

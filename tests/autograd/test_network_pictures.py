@@ -196,3 +196,17 @@ def test_draw_network_refuses_a_non_value_and_says_what_it_is():
     _, p, _ = network()
     shown = repr(draw_network(p))
     assert "5 neurons in 2 layers" in shown and "'p'" in shown
+
+
+def test_a_batch_of_two_samples_shares_the_weights_and_keeps_the_layer_numbers():
+    model = MLP(2, [3, 1], activation="tanh", rng=4)
+    outs = [model([Value(1.0), Value(2.0)]), model([Value(-1.0), Value(0.5)])]
+    loss = (outs[0] - 1) ** 2 + outs[1] ** 2
+    shown = texts(draw_network(loss).source)
+    # no weight gets a box of its own: every one is written in the neurons that use it
+    assert not any("layers." in text for text in shown.values())
+    assert len([k for k in shown if k.startswith("n")]) == 8
+    source = draw_network(loss).source
+    assert source.count('label="layer 1: 3 × tanh"') == 2 and source.count('label="layer 2: 1 × linear"') == 2
+    layer_source = draw_network(loss, group="layer").source
+    assert layer_source.count('label=" W1 "') == 2 and layer_source.count('label=" W2 "') == 2
