@@ -30,7 +30,7 @@ GRID_POINTS = 401  # an odd count puts 0 on the grid
 QUICK_GRID_POINTS = 161
 KINK_CANDIDATES = (-1.0, 0.0, 1.0)  # where the piecewise activations change formula
 KINK_EPS = 1e-7  # one-sided slopes taken this far left and right of a candidate
-RANGES = {  # the range column of the lecture notes' table
+RANGES = {  # the range column of the lecture notes' table, filled in where it is blank (GELU's least value: -0.17)
     "sigmoid": "(0, 1)",
     "tanh": "(-1, 1)",
     "hardtanh": "[-1, 1]",
@@ -142,7 +142,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         }
         where = ", ".join([f"kink at {z:g}" for z in kinks] + [f"jump at {z:g}" for z in jumps])
         rows.append((name, f"[{min(fs):.3g}, {max(fs):.3g}]", RANGES[name], at0[1], where or "smooth"))
-    c.table(rows, ["activation", "seen on the grid", "range (notes)", "slope at 0", "kinks"])
+    c.table(rows, ["activation", "seen on the grid", "range", "slope at 0", "kinks"])
     c.say(
         "ReLU, leaky and parametric ReLU bend at 0, hardtanh at -1 and 1; there the engine takes one side "
         "(relu'(0) = 0, hardtanh slope 1 on its borders). ELU with alpha = 1 has no kink: both sides have slope "
