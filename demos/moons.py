@@ -28,7 +28,7 @@ STEPS = 100
 LR_START, LR_END = 1.0, 0.1  # lr = 1.0 - 0.9 * k / STEPS
 GRID = 70  # decision-boundary picture: GRID x GRID forward passes
 QUICK_GRID = 30
-FRAMES, QUICK_FRAMES = 21, 5  # the animation of training: states drawn (every 5 / 25 steps)
+FRAMES, QUICK_FRAMES = 21, 3  # the animation of training: states drawn (every 5 / 50 steps)
 FRAME_GRID = 40  # the animation's boundary: FRAME_GRID x FRAME_GRID forward passes per frame
 
 

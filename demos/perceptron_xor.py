@@ -29,8 +29,8 @@ LEARNING_RATE = 0.1  # Adam, full batch (the four points)
 EPOCHS = 300  # cheap: four samples, so --quick runs them all too
 GATES = ("and", "or", "xor")
 ANIMATED_GATES = ("and", "xor")  # the perceptron animation: one gate it learns, one it never does
-QUICK_PERCEPTRON_EPOCHS = 6  # epochs the animation shows with --quick (MAX_EPOCHS otherwise)
-XOR_FRAMES, QUICK_XOR_FRAMES = 16, 5  # the 2-4-1 network's training: states drawn (every 20 / 75 steps)
+QUICK_PERCEPTRON_EPOCHS = 4  # epochs the animation shows with --quick (MAX_EPOCHS otherwise)
+XOR_FRAMES, QUICK_XOR_FRAMES = 16, 4  # the 2-4-1 network's training: states drawn (every 20 / 100 steps)
 
 
 def perceptron_runs(max_epochs: int = MAX_EPOCHS, seed: int = SEED) -> dict:

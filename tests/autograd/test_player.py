@@ -7,7 +7,7 @@ import pytest
 from browser import check_played, needs_chromium, play_through
 from checks import check_message, course_example, needs_dot, png_size
 
-from autograd import backward_steps, forward_steps, save_player, save_steps
+from autograd import backward_steps, forward_steps, lecture_steps, save_player, save_steps
 
 
 @needs_dot
@@ -105,3 +105,13 @@ def test_save_player_refuses_bad_input(tmp_path):
     with pytest.raises(ValueError) as info:
         save_player([broken], page)
     check_message(info, "save_player", "frame 0", "width")
+
+
+@needs_dot
+@needs_chromium
+def test_lecture_steps_counter_in_the_browser(tmp_path):
+    frames = lecture_steps(course_example()["f"])  # the given inputs, 4 forward values, 8 gradients
+    saved = save_steps(frames, tmp_path, interval_ms=100)
+    sizes = [png_size(p) for p in saved["frames"]]
+    counters = check_played(play_through(saved["html"], tmp_path), sizes, [frame.step_title for frame in frames])
+    assert counters == ["given"] + [f"step {k} of 12" for k in range(1, 13)]

@@ -92,7 +92,7 @@ def test_perceptron_epochs_replay_the_rule():
 def test_xor_network_animation(result):
     movie = result["animations"]["xor_training"]
     check_animation(movie, perceptron_xor.QUICK_XOR_FRAMES)
-    assert movie["steps"] == [0, 75, 150, 225, 300]
+    assert movie["steps"] == [0, 100, 200, 300]
     assert movie["correct"][300] == 4
 
 
