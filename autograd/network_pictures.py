@@ -342,17 +342,21 @@ def _neuron_box(n, neurons, order, neuron_name, activation, fmt, show_values, sh
         name += f"   b = {_escape(fmt(bias.data))}" + (_crimson(f" grad {fmt(bias.grad)}") if show_grad else "")
         z += f" = {_escape(fmt(order[neuron['dot']].data))}"
         h += f" = {_escape(fmt(out.data))}" + (_crimson(f"  grad {fmt(out.grad)}") if show_grad else "")
-        rows.append(_wrapped("w = ", [w.data for w in weights], fmt))
+        rows.append(_wrapped("w = ", [w.data for w in weights], fmt, 2 if len(weights) > 3 else 3))
         if show_grad:
-            rows.append(f'<FONT COLOR="{_ACTIVE}">{_wrapped("grad w ", [w.grad for w in weights], fmt)}</FONT>')
+            grads = _wrapped("grad w ", [w.grad for w in weights], fmt, 2 if len(weights) > 3 else 3)
+            rows.append(f'<FONT COLOR="{_ACTIVE}">{grads}</FONT>')
     last = neuron["out"] == len(order) - 1
     fill, border = (_OUTPUT_FILL, _OUTPUT_BORDER) if last else (_NEURON_FILL, _NEURON_BORDER)
     return _table([_row(text) for text in (name, z, h, *rows)], border, fill)
 
 
 def _wrapped(name: str, numbers: list[float], fmt, per_line: int = 3) -> str:
-    """`name [a, b, c, d]` as escaped HTML, broken after every `per_line` numbers (a long row widens the picture)."""
+    """`name [a, b, c, d]` as escaped HTML on lines of at most `per_line` numbers, evenly filled (a long row
+    widens the whole picture)."""
     parts = [fmt(x) for x in numbers]
+    count = -(-len(parts) // per_line)  # lines needed
+    per_line = -(-len(parts) // count) if parts else 1  # the same count of lines, filled evenly
     lines = [", ".join(parts[k : k + per_line]) for k in range(0, len(parts), per_line)]
     return _escape(name + "[") + ',<BR ALIGN="LEFT"/>'.join(_escape(line) for line in lines) + "]"
 

@@ -1,7 +1,7 @@
 """The XOR demo's graph pictures: Goldberg's three pictures of its 2-4-1 network, each fitting a 1920x1080 screen.
 
-Calls the demo's drawing function on a network of the demo's shape (no
-training needed: the pictures' structure does not depend on the weights).
+Calls the demo's drawing function on the demo's trained network (trained
+weights and tiny gradients print wider than a fresh network's).
 """
 
 import re
@@ -10,12 +10,11 @@ import pytest
 from checks import needs_dot, png_size
 
 from demos import perceptron_xor
-from nn import MLP
 
 
 @pytest.fixture(scope="module")
 def pictures(tmp_path_factory):
-    model = MLP(2, [perceptron_xor.HIDDEN, 1], activation="tanh", output_activation="sigmoid", rng=3)
+    model, _, _ = perceptron_xor.train_xor()
     folder = tmp_path_factory.mktemp("xor")
     return model, perceptron_xor._draw_loss_graph(model, folder / "xor_graph.png")
 
@@ -41,3 +40,17 @@ def test_the_pictures_differ_as_goldberg_s_do(pictures):
     # the full scalar graph keeps a box per weight: 4 * 3 + 5 parameters, 2 inputs, 10 operations, 4 of the loss
     assert len(re.findall(r"^\s*v\d+ \[label=<", full, flags=re.M)) == 17 + 2 + 10 + 4
     assert model.parameters()[0].grad == 0  # the gradients are cleared again
+
+
+def test_the_readme_shows_the_demo_s_network_picture():
+    import xml.etree.ElementTree as ET
+
+    from readme_sections import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](demos/images/xor_graph.svg)" in readme
+    svg = ET.parse(ROOT / "demos" / "images" / "xor_graph.svg").getroot()
+    texts = [(el.text or "").strip() for el in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"neuron 1", "neuron 2", "neuron 3", "neuron 4", "p", "loss", "layer 1: 4 × tanh"} <= set(texts)
+    width, height = (float(svg.get(key).removesuffix("pt")) for key in ("width", "height"))
+    assert width * 2 <= 1920 and height * 2 <= 1080  # points at 144 dpi: 2 pixels each
