@@ -96,6 +96,7 @@ def draw_network(
     show_grad: bool = False,
     rankdir: str = "LR",
     number_format="{:.3g}",
+    max_boxes: int = 300,
 ) -> graphviz.Digraph:
     """The computation graph of `root` with each neuron (or each layer) drawn as one box, small enough to project.
 
@@ -106,7 +107,9 @@ def draw_network(
     (the network as operations, no numbers); show_grad=True adds the gradients
     (of the neurons' outputs, weights and biases) after `backward()`.
     rankdir and number_format as in `draw_graph`. Graphs without neurons are
-    drawn as `draw_graph` would draw them, one box per value.
+    drawn as `draw_graph` would draw them, one box per value. A picture of
+    more than `max_boxes` boxes (the loss of a whole data set) is refused:
+    draw the loss of one sample.
     """
     who = "draw_network"
     _text.check_root(root, who)
@@ -120,6 +123,7 @@ def draw_network(
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
     fmt = _text.formatter(number_format, who)
+    _text.check_count(max_boxes, "max_boxes", who, 1)
     show_grad = show_grad and show_values
     graphviz = _graphviz()
     order = topological_order(root)
@@ -204,6 +208,17 @@ def draw_network(
         for i, node in enumerate(order)
     ]
     merged = [boxless[i] and len(order[users[i][0]].parents) == 1 for i in range(len(order))]
+    units = len(layers) + len(grouped_inputs) if group == "layer" else len(neurons)
+    boxes = (
+        units
+        + len(constants)
+        + sum(1 for i in range(len(order)) if not (i in owner or i in absorbed or i in in_vector or boxless[i]))
+    )
+    if boxes > max_boxes:
+        raise ValueError(
+            f"{who}: the picture of {names[-1]!r} would have {boxes} boxes, more than max_boxes={max_boxes}; "
+            "draw the loss of one sample (or pass a larger max_boxes)"
+        )
 
     def tail(j: int) -> str:
         if j in owner:

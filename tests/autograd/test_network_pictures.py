@@ -180,6 +180,9 @@ def test_plain_number_inputs_and_graphs_without_neurons():
         ({"show_grad": 1}, TypeError, ["draw_network", "show_grad", "1"]),
         ({"rankdir": "XY"}, ValueError, ["draw_network", "rankdir", "'XY'"]),
         ({"number_format": 5}, TypeError, ["draw_network", "number_format", "5"]),
+        ({"max_boxes": 0}, ValueError, ["draw_network", "max_boxes", "0"]),
+        ({"max_boxes": "many"}, ValueError, ["draw_network", "max_boxes", "'many'"]),
+        ({"max_boxes": 5}, ValueError, ["draw_network", "max_boxes=5", "'p'", "7 boxes"]),
     ],
 )
 def test_draw_network_refuses_bad_arguments(kwargs, error, parts):
@@ -210,3 +213,13 @@ def test_a_batch_of_two_samples_shares_the_weights_and_keeps_the_layer_numbers()
     assert source.count('label="layer 1: 3 × tanh"') == 2 and source.count('label="layer 2: 1 × linear"') == 2
     layer_source = draw_network(loss, group="layer").source
     assert layer_source.count('label=" W1 "') == 2 and layer_source.count('label=" W2 "') == 2
+
+
+def test_the_loss_of_a_whole_data_set_is_refused_with_advice():
+    model = MLP(2, [8, 1], activation="tanh", rng=5)
+    outs = [model([Value(0.1 * k), Value(1.0)]) for k in range(40)]
+    loss = sum((out - 1) ** 2 for out in outs)
+    with pytest.raises(ValueError) as info:
+        draw_network(loss)
+    check_message(info, "draw_network", "max_boxes=300", "one sample")
+    assert len(texts(draw_network(loss, max_boxes=1000).source)) > 300
