@@ -289,7 +289,7 @@ def _sgd_schedule(X, y, best: float, epochs: int) -> dict:
         "Each sample's gradient points to that sample's own best line, not to the minimum of the whole loss; at "
         "a constant rate every step moves by about lr times that noise, so the loss never settles. A rate "
         "shrinking with the update count t averages the noise away (the condition: the rates sum to infinity, "
-        "their squares do not), and the loss keeps going down."
+        "their squares do not): its loss, still noisy, sinks orders of magnitude below the constant rate's."
     )
     return runs
 
