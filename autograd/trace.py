@@ -29,12 +29,12 @@ import numbers
 import numpy as np
 
 from autograd.graph import topological_order
-from autograd.value import DomainError, Value, _const_of
+from autograd.value import DomainError, Value, _const_of, is_grad_enabled, total
 
 __all__ = ["trace", "Program", "TraceError"]
 
-CHECKED_CALLS = 3  # the first calls re-trace a few of their samples (see Program._check)
-CHECKED_SAMPLES = 4
+CHECKED_CALLS = 2  # the first calls re-trace a few of their samples (see Program._check)
+CHECKED_SAMPLES = 3
 
 
 class TraceError(ValueError):
@@ -317,7 +317,7 @@ class _Instruction:
     def describe(self, names) -> str:
         first, last = names[id(self.nodes[0])], names[id(self.nodes[-1])]
         span = first if len(self.nodes) == 1 else f"{first}..{last}"
-        return f"{len(self.nodes)} nodes {span}"
+        return f"{len(self.nodes)} node{'s' if len(self.nodes) > 1 else ''} {span}"
 
 
 class _Elementwise(_Instruction):
@@ -438,12 +438,7 @@ class Program:
     # -- compiling ------------------------------------------------------------------------------
 
     def _compile(self, placeholders, outputs, parameters):
-        order, seen = [], set()
-        for out in outputs:
-            for node in topological_order(out):
-                if id(node) not in seen:
-                    seen.add(id(node))
-                    order.append(node)
+        order = _order_of(outputs)
         self.order = order
         column = {id(p): k for k, p in enumerate(placeholders)}
         self.n_inputs = len(placeholders)
@@ -485,6 +480,8 @@ class Program:
         self._slot = slot
         self._where_param = where_param
         self.outputs = [self._leaf_source(out, slot, where_param, needs_grad) for out in outputs]
+        kinds = {s.kind for s in self.outputs}
+        self._out_columns = np.array([s.index[0] for s in self.outputs]) if kinds == {"v"} else None
         self.names = {id(n): (n.label or f"n{k}") for k, n in enumerate(order)}
 
     @staticmethod
@@ -493,10 +490,9 @@ class Program:
 
     def _signature(self, node, column, where_param):
         """What must agree for nodes to share an instruction: the kind of each operand."""
-        kinds = []
-        for a in node.operands:
-            kinds.append(self._kind(a, column, where_param) if isinstance(a, Value) else "c")
-        return tuple(kinds)
+        return tuple(
+            ("v" if a._operation or id(a) in column else "p") if isinstance(a, Value) else "c" for a in node.operands
+        )
 
     @staticmethod
     def _leaf_source(node, slot, where_param, needs_grad):
@@ -596,15 +592,18 @@ class Program:
 
     def _forward(self, theta, args, who):
         inputs, batch = self._batch(args, who)
-        if self.calls < CHECKED_CALLS and self.arg_shapes:
+        if self.calls < CHECKED_CALLS and self.arg_shapes and is_grad_enabled():  # no graph under no_grad()
             self._check(args, batch)
-        self.calls += 1
+            self.calls += 1
         values = np.empty((batch, self.width))
         values[:, : self.n_inputs] = inputs
         with np.errstate(all="ignore"):  # value.py's errors are raised by _domain_check instead
             for ins in self.instructions:
                 values[:, ins.start : ins.stop] = ins.forward(values, theta, self)
-        outs = np.column_stack([np.broadcast_to(s.fetch(values, theta), (batch, 1)) for s in self.outputs])
+        if self._out_columns is not None:
+            outs = values[:, self._out_columns]
+        else:
+            outs = np.column_stack([np.broadcast_to(s.fetch(values, theta), (batch, 1)) for s in self.outputs])
         return values, outs, batch
 
     def evaluate(self, theta, *batched_args) -> np.ndarray:
@@ -650,7 +649,7 @@ class Program:
     # -- honesty: is the graph the same for other samples? ---------------------------------------
 
     def _check(self, args, batch: int) -> None:
-        picks = sorted({0, batch - 1, batch // 2, batch // 3})[:CHECKED_SAMPLES]
+        picks = sorted({0, batch - 1, batch // 2})[:CHECKED_SAMPLES]
         for i in picks:
             sample = [np.asarray(a, dtype=float)[i] for a in args]
             placeholders, call_args = _placeholders(sample)
@@ -661,12 +660,7 @@ class Program:
             self._compare(placeholders, _outputs(result, "trace")[0], i)
 
     def _compare(self, placeholders, outputs, sample: int) -> None:
-        order, seen = [], set()
-        for out in outputs:
-            for node in topological_order(out):
-                if id(node) not in seen:
-                    seen.add(id(node))
-                    order.append(node)
+        order = _order_of(outputs)
         column = {id(p): k for k, p in enumerate(placeholders)}
         mine = {id(p): k for k, p in enumerate(self.order)}
         position = {id(n): k for k, n in enumerate(order)}
@@ -694,7 +688,7 @@ class Program:
 
     def _differs(self, sample, k, was, now):
         node = self.order[k] if k < len(self.order) else None
-        where = f"node {k}" + (f" ({node.op!r}, {self.names[id(node)]!r})" if node is not None else "")
+        where = f"node {k}" + (f" ({node.op or 'leaf'!r}, {self.names[id(node)]!r})" if node is not None else "")
         raise TraceError(
             f"trace: sample {sample} of the batch records a different graph than the traced example: at {where} "
             f"the example has {was}, this sample {now}. The function reads a value in Python (a `.data` or "
@@ -764,6 +758,14 @@ class Program:
         return g
 
 
+def _order_of(outputs) -> list:
+    """Every node the outputs depend on, each after its parents (one traversal for all of them)."""
+    if len(outputs) == 1:
+        return topological_order(outputs[0])
+    root = total(outputs)  # a node joining them, left out of the order
+    return [n for n in topological_order(root) if n is not root]
+
+
 def _same_constant(a, b) -> bool:
     if a is None or b is None:
         return a is b
@@ -829,6 +831,10 @@ def trace(fn, *example_args, parameters=None) -> Program:
         for i, p in enumerate(parameters):
             if not isinstance(p, Value):
                 raise TypeError(f"trace: parameters[{i}] is a {type(p).__name__}, not a Value")
+    if not is_grad_enabled():
+        raise RuntimeError(
+            "trace: inside no_grad() no graph is recorded, so there is nothing to compile; trace outside it"
+        )
     placeholders, call_args = _placeholders(example_args)
     outputs, several = _outputs(fn(*call_args), "trace")
     return Program(fn, shapes, placeholders, outputs, several, parameters)
