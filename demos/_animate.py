@@ -67,7 +67,7 @@ def animate(
                 fig.set_layout_engine(None)
         final = c.save_figure(fig, folder / f"{name}.png")
     # each frame rendered once: the GIF is made of the page's frames, 256 colours each
-    images = [Image.open(path).convert("RGB").quantize(256) for path in paths]
+    images = [Image.open(path).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE) for path in paths]
     images[0].save(gif, save_all=True, append_images=images[1:], duration=interval_ms, loop=0)
     page = save_player(paths, folder / f"{name}.html", captions=list(captions), title=title, interval_ms=interval_ms)
     return {"frames": paths, "gif": gif, "html": page, "png": final}

@@ -5,7 +5,8 @@ The network MLP(2, [16, 16, 1]) gives one score per point; the max-margin
 (hinge) loss mean(relu(1 - y * score)) plus an L2 penalty 1e-4 * sum(w^2)
 is minimised by full-batch gradient descent whose learning rate decays from
 1.0 to 0.1 over 100 steps. It reaches 100 % training accuracy; the picture
-shows the decision boundary and the loss and accuracy per step.
+shows the decision boundary and the loss and accuracy per step; an
+animation (GIF, a page to step through, last frame as PNG) shows it forming.
 """
 
 from __future__ import annotations

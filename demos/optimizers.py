@@ -8,7 +8,8 @@
    along the flat one; momentum builds up speed along the valley; Adagrad's
    steps shrink as squared gradients pile up; RMSProp and Adam divide each
    coordinate's step by a running size of its gradients. The picture shows
-   the paths on the contour map and the loss per step.
+   the paths on the contour map and the loss per step; an animation (GIF,
+   a page to step through, last frame as PNG) shows them advancing.
 Learning rates were chosen per optimizer (each near its best for the problem).
 
 Course material: section 8 of the lecture notes the project follows.

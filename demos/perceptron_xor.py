@@ -9,6 +9,9 @@
    activations (tanh hidden, sigmoid output) a 2-4-1 network trained by
    gradient descent on binary cross-entropy learns XOR by itself: loss curve,
    decision boundary and the computation graph of its loss are drawn.
+4. Two animations (GIF, a page to step through, and the last frame as PNG):
+   the perceptron's line on AND and XOR epoch by epoch, and the 2-4-1
+   network's boundary and hidden space as it trains.
 
 Course material: section 4 of the lecture notes the project follows.
 """
