@@ -4,6 +4,8 @@ import math
 
 import pytest
 from animation_checks import check_animation
+from browser import check_played, needs_chromium, play_through
+from checks import png_size
 from picture_checks import check_image
 
 from autograd import Value
@@ -54,3 +56,14 @@ def test_the_paths_animation(result):
     movie = result["animation"]
     check_animation(movie, optimizers.QUICK_FRAMES)
     assert movie["steps"] == [0, 100, 200, 300, 400]  # of the 400 quick steps
+
+
+@needs_chromium
+def test_the_paths_page_in_a_browser(result, tmp_path):
+    movie = result["animation"]
+    captions = [f"Step {s} of 400: " for s in movie["steps"]]
+    records = play_through(movie["html"], tmp_path)
+    shown = [r["alt"] for r in records[: len(captions)]]
+    assert [alt[: len(start)] for alt, start in zip(shown, captions)] == captions
+    counters = check_played(records, [png_size(p) for p in movie["frames"]], shown)
+    assert counters == [f"step {s} of 400" for s in movie["steps"]]

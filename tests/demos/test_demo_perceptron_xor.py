@@ -4,7 +4,8 @@ import math
 
 import pytest
 from animation_checks import check_animation
-from checks import needs_dot
+from browser import check_played, needs_chromium, play_through
+from checks import needs_dot, png_size
 from picture_checks import check_image
 
 from autograd import no_grad
@@ -109,3 +110,15 @@ def test_xor_snapshots_and_hidden_space():
         expected = [math.log(p / (1 - p)) for p in (model(list(x)).data for x in XOR)]
     assert list(z) == pytest.approx(expected, rel=1e-9)
     assert len(lines) == 10 and len(s) == 4
+
+
+@needs_chromium
+def test_the_perceptron_page_in_a_browser(result, tmp_path):
+    movie = result["animations"]["perceptron_training"]
+    records = play_through(movie["html"], tmp_path)
+    epochs = perceptron_xor.QUICK_PERCEPTRON_EPOCHS
+    shown = [r["alt"] for r in records[: epochs + 1]]
+    assert shown[0].startswith("Start:")
+    assert all(shown[k].startswith(f"Epoch {k} of {epochs}:") for k in range(1, epochs + 1))
+    counters = check_played(records, [png_size(p) for p in movie["frames"]], shown)
+    assert counters == ["start"] + [f"epoch {k} of {epochs}" for k in range(1, epochs + 1)]
