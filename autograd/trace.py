@@ -87,7 +87,8 @@ def _gelu(x):
 
 
 def _relu(x):
-    return np.where(x > 0.0, x, np.where(x == x, 0.0, x)), (x > 0.0) * 1.0
+    positive = x > 0.0
+    return np.maximum(x, 0.0), positive * 1.0  # maximum keeps nan, as value.py does
 
 
 def _abs(x):
@@ -192,6 +193,9 @@ NUMPY_OPS = {
 """op -> f(*operands) -> (result, local derivatives): one operand gives one derivative, several a tuple."""
 
 
+_CHECKED = {"log", "sqrt", "/", "rdiv", "exp", "**", "rpow"}
+
+
 def _domain_check(op: str, args, out):
     """The errors value.py raises, for the first offending sample: (exception class, message) or None."""
     if op == "log":
@@ -199,7 +203,12 @@ def _domain_check(op: str, args, out):
     if op == "sqrt":
         return DomainError, args[0] < 0.0, "sqrt({}) is undefined; sqrt needs a number >= 0"
     if op in ("/", "rdiv"):
-        return ZeroDivisionError, np.broadcast_to(args[1] == 0.0, np.shape(out)), "division of {} by zero"
+        zero = args[1] == 0.0
+        return (
+            ZeroDivisionError,
+            np.broadcast_to(zero, np.shape(out)) if np.any(zero) else False,
+            "division of {} by zero",
+        )
     if op == "exp":
         return OverflowError, np.isinf(out) & np.isfinite(args[0]), "exp({}) is too large for a float"
     if op in ("**", "rpow"):
@@ -275,34 +284,39 @@ class _Source:
 
     def add_grad(self, contribution, grads, theta_grad, batch: int) -> None:
         """Add d(reduced output)/d(operand) for every member into the gradients of its source."""
-        if not self.grad or self.kind == "c":
+        if not self.grad:
             return
-        if self.kind == "p":
-            c = contribution
-            if np.ndim(c) == self.index.ndim + 1:  # per sample: the parameters' gradient sums them
-                c = c.sum(axis=0)
+        kind = self.kind
+        if kind == "v":
             if self.slice is not None:
-                theta_grad[self.slice] += c
-            elif self.rows is not None and self._view(theta_grad) is not None:
-                self._view(theta_grad)[...] += c
+                grads[:, self.slice] += contribution
             elif self.unique:
-                theta_grad[self.index] += c
-            else:
-                c = np.broadcast_to(c, self.index.shape)
-                theta_grad += np.bincount(self.index.ravel(), weights=c.ravel(), minlength=theta_grad.size)
+                grads[:, self.index] += contribution
+            else:  # a node used twice by one member, or by several: add the shares up first
+                c = np.broadcast_to(contribution, (batch, *self.index.shape))
+                flat = self.index.ravel()
+                order = np.argsort(flat, kind="stable")
+                sorted_index = flat[order]
+                starts = np.flatnonzero(np.r_[True, sorted_index[1:] != sorted_index[:-1]])
+                summed = np.add.reduceat(c.reshape(batch, -1)[:, order], starts, axis=1)
+                grads[:, sorted_index[starts]] += summed
             return
+        if kind == "c":
+            return
+        c = contribution
+        if getattr(c, "ndim", 0) > self.index.ndim:  # per sample: the parameters' gradient sums them
+            c = c.sum(axis=0)
         if self.slice is not None:
-            grads[:, self.slice] += contribution
+            theta_grad[self.slice] += c
+            return
+        view = self._view(theta_grad) if self.rows is not None else None
+        if view is not None:
+            view += c
         elif self.unique:
-            grads[:, self.index] += contribution
+            theta_grad[self.index] += c
         else:
-            c = np.broadcast_to(contribution, (batch, *self.index.shape))
-            flat = self.index.ravel()
-            order = np.argsort(flat, kind="stable")
-            sorted_index = flat[order]
-            starts = np.flatnonzero(np.r_[True, sorted_index[1:] != sorted_index[:-1]])
-            summed = np.add.reduceat(c.reshape(batch, -1)[:, order], starts, axis=1)
-            grads[:, sorted_index[starts]] += summed
+            c = np.broadcast_to(c, self.index.shape)
+            theta_grad += np.bincount(self.index.ravel(), weights=c.ravel(), minlength=theta_grad.size)
 
 
 class _Instruction:
@@ -324,9 +338,10 @@ class _Elementwise(_Instruction):
     def forward(self, values, theta, program):
         args = [s.fetch(values, theta) for s in self.sources]
         out, local = NUMPY_OPS[self.op](*args)  # (numpy's warnings are off: _forward)
-        check = _domain_check(self.op, args, out)
-        if check is not None and np.any(check[1]):
-            program._domain_error(self, check, args)
+        if self.op in _CHECKED:
+            check = _domain_check(self.op, args, out)
+            if np.any(check[1]):
+                program._domain_error(self, check, args)
         self.local = local if isinstance(local, tuple) else (local,)
         return out
 
@@ -405,8 +420,11 @@ class _Dot(_Instruction):
                     x.add_grad(g @ ws, grads, theta_grad, batch)
             else:
                 g3 = g[..., None]
-                left.add_grad(g3 * ws, grads, theta_grad, batch)
-                right.add_grad(g3 * xs, grads, theta_grad, batch)
+                for side, other in ((left, ws), (right, xs)):
+                    if side.kind == "p" and np.ndim(other) == 2:  # nothing per sample: sum over the batch first
+                        side.add_grad(g.sum(axis=0)[:, None] * other, grads, theta_grad, batch)
+                    elif side.kind != "c":
+                        side.add_grad(g3 * other, grads, theta_grad, batch)
         if self.bias is not None:
             self.bias.add_grad(g, grads, theta_grad, batch)
 
@@ -415,6 +433,72 @@ class _Dot(_Instruction):
         if len(self.parts) == 1 and self.parts[0][2] is not None:
             return f"(B, {n}) @ ({n}, {m})" + (" + b" if self.bias is not None else "")
         return f"(B, {m}) = {n}-term dots"
+
+
+class _Fused:
+    """An instruction followed by element-wise ones that only transform its result (a layer's
+    activation, `x * 2.0`, `1.0 - x` ...): run as one step, the intermediate results never stored."""
+
+    def __init__(self, head):
+        self.head, self.tail = head, []
+        self.start, self.stop, self.grad = head.start, head.stop, head.grad
+
+    def add(self, ins, position: int) -> None:
+        self.tail.append((ins, position))
+        self.start, self.stop = ins.start, ins.stop
+
+    def forward(self, values, theta, program):
+        out = self.head.forward(values, theta, program)
+        self.locals = []
+        for ins, position in self.tail:
+            args = [s.const for s in ins.sources]
+            args[position] = out
+            out, local = NUMPY_OPS[ins.op](*args)
+            if ins.op in _CHECKED:
+                check = _domain_check(ins.op, args, out)
+                if np.any(check[1]):
+                    program._domain_error(ins, check, args)
+            self.locals.append(local[position] if isinstance(local, tuple) else local)
+        return out
+
+    def backward(self, g, grads, theta_grad, batch):
+        for local in reversed(self.locals):
+            g = g * local
+        self.head.backward(g, grads, theta_grad, batch)
+
+
+def _fuse(instructions, outputs):
+    """The steps to run: each element-wise instruction whose one varying operand is exactly the
+    previous step's result, used by nothing else, joins that step (fewer NumPy calls per batch)."""
+    readers: dict = {}  # column -> how many operands (and outputs) read it
+    for ins in instructions:
+        for s in ins.sources:
+            if s.kind == "v":
+                for col in np.unique(s.index).tolist():
+                    readers[col] = readers.get(col, 0) + 1
+    for col in outputs:
+        if col is not None:
+            readers[col] = readers.get(col, 0) + 2  # never fused away
+    steps, by_range = [], {}
+    for ins in instructions:
+        varying = [k for k, s in enumerate(ins.sources) if s.kind != "c"]
+        if isinstance(ins, _Elementwise) and len(varying) == 1 and ins.sources[varying[0]].kind == "v":
+            source = ins.sources[varying[0]]
+            key = (
+                (source.slice.start, source.slice.stop) if source.slice is not None and source.slice.step == 1 else None
+            )
+            step = by_range.get(key)
+            if step is not None and all(readers.get(c, 0) == 1 for c in range(*key)):
+                fused = step if isinstance(step, _Fused) else _Fused(step)
+                if fused is not step:
+                    steps[steps.index(step)] = fused
+                fused.add(ins, varying[0])
+                del by_range[key]
+                by_range[(ins.start, ins.stop)] = fused
+                continue
+        steps.append(ins)
+        by_range[(ins.start, ins.stop)] = ins
+    return steps
 
 
 class Program:
@@ -477,6 +561,7 @@ class Program:
             self.instructions.append(instruction)
             start += len(nodes)
         self.width = start
+        self._steps = _fuse(self.instructions, outputs=[slot.get(id(out)) for out in outputs])
         self._slot = slot
         self._where_param = where_param
         self.outputs = [self._leaf_source(out, slot, where_param, needs_grad) for out in outputs]
@@ -598,7 +683,7 @@ class Program:
         values = np.empty((batch, self.width))
         values[:, : self.n_inputs] = inputs
         with np.errstate(all="ignore"):  # value.py's errors are raised by _domain_check instead
-            for ins in self.instructions:
+            for ins in self._steps:
                 values[:, ins.start : ins.stop] = ins.forward(values, theta, self)
         if self._out_columns is not None:
             outs = values[:, self._out_columns]
@@ -625,7 +710,7 @@ class Program:
         theta_grad = np.zeros_like(theta)
         seed = np.full((batch, 1), 1.0 / batch if reduction == "mean" else 1.0)
         self.outputs[output].add_grad(seed, grads, theta_grad, batch)
-        for ins in reversed(self.instructions):
+        for ins in reversed(self._steps):
             if ins.grad:
                 ins.backward(grads[:, ins.start : ins.stop], grads, theta_grad, batch)
         return (outs if self.several else outs[:, 0]), theta_grad
@@ -706,7 +791,7 @@ class Program:
         label = f", node {node.label!r}" if node.label else ""
         raise kind(
             f"{ins.op}: " + text.format(repr(float(value))) + f" in sample {sample} of the batch "
-            f"(instruction {self.instructions.index(ins) + 1}{label})"
+            f"(instruction {next(k for k, i in enumerate(self.instructions, 1) if i is ins)}{label})"
         )
 
     # -- showing what was compiled ----------------------------------------------------------------

@@ -668,11 +668,17 @@ def gradient_difference(model, X, T) -> float:
 
 
 def moons_compiled_step(model, X, y):
-    """micrograd's demo step compiled: per-sample hinge, the L2 term as its own program, vector SGD."""
+    """micrograd's demo step compiled: per-sample hinge plus the L2 term, vector SGD.
+
+    The L2 term's nodes depend on the parameters only, so the program computes them once per batch;
+    the mean over the batch of hinge_i + L2 is the scalar step's loss.
+    """
     from nn.compiled import vector_optimizer
 
-    program = trace(lambda x, t: hinge([model(x)], [t]), list(X[0]), float(y[0]), parameters=model.parameters())
-    penalty = trace(lambda: l2_penalty(model.parameters(), ALPHA), parameters=program.parameters)
+    def per_sample(x, t):
+        return hinge([model(x)], [t]) + l2_penalty(model.parameters(), ALPHA)
+
+    program = trace(per_sample, list(X[0]), float(y[0]), parameters=model.parameters())
     theta = program.read_parameters()
     update = vector_optimizer(SGD(model.parameters(), lr=LR), len(theta))
     Xa, ya = np.array(X, dtype=float), np.array(y, dtype=float)
@@ -681,9 +687,8 @@ def moons_compiled_step(model, X, y):
 
     def step():
         outs, grad = program.gradient(theta, Xa, ya)
-        value, pen_grad = penalty.gradient(theta)
-        update.step(theta, grad + pen_grad)
-        return float(outs.mean() + value[0])
+        update.step(theta, grad)
+        return float(outs.mean())
 
     return step
 
