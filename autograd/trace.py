@@ -821,7 +821,7 @@ class Program:
         from autograd.pictures import _GraphPicture, _graphviz
 
         _graphviz()
-        g = _GraphPicture()(graph_attr={"rankdir": "LR", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
+        g = _GraphPicture()(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
         g.node("in", f"inputs\n{self.n_inputs} per sample", shape="box", style="filled", fillcolor="#d0e6ff")
         g.node("theta", f"parameters\n{len(self.parameters)}", shape="box", style="filled", fillcolor="#d0e6ff")
         owner = np.zeros(self.width, dtype=int)  # column -> instruction number (0: inputs)

@@ -184,6 +184,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None) -> dict:
         "The squared error is summed over the 10 outputs and averaged over the batch, 1/m sum ||y - yhat||^2: "
         "twice the slides' 1/(2m) form, so that learning rate 0.8 gets far in a few epochs."
     )
+    program_picture = _show_program(n_inputs, data, folder / "digits_program.svg")
     results, rows = {}, []
     for name, (model, optimizer, loss_fn) in models(n_inputs=n_inputs).items():
         print(f"{name}:")
@@ -236,7 +237,9 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None) -> dict:
         _plot_curves(results, folder / "digits_training.png"),
         _plot_history(keras, folder / "digits_keras_history.png"),
         _plot_samples(last_model, data, side, folder / "digits_predictions.png"),
+        program_picture,
     ]
+    images = [path for path in images if path is not None]  # the program's picture needs Graphviz
     c.wrote(images)
     return {
         "skipped": False,
@@ -248,6 +251,19 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None) -> dict:
         "epochs": epochs,
         "images": images,
     }
+
+
+def _show_program(n_inputs: int, data, path):
+    """Print what trace compiles the sigmoid network's per-sample loss into, and draw it (one box per layer)."""
+    model, _ = keras_model(n_inputs=n_inputs)
+    program = trace(lambda x, t: mse([model(x)], [t]), list(data[0][0]), [0.0] * 10)
+    c.say(
+        f"What the compiler sees: the per-sample loss of one image is a graph of {len(program.order):,} scalar "
+        f"nodes; trace groups the nodes of one depth and operation into {len(program.instructions)} vector "
+        "instructions, each layer of dot nodes one matrix product over the batch B:"
+    )
+    print(program)
+    return c.render_graph(program.draw(), path)
 
 
 def _plot_curves(results, path):
