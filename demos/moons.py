@@ -189,12 +189,14 @@ def _animate_training(model, X, y, history, folder, steps) -> dict:
         ax.set_title("Decision boundary")
         upto = min(s, n - 1) + 1
         ax_loss.plot(range(upto), losses[:upto], color=c.COLORS[0])
+        ax_loss.plot([upto - 1], [losses[upto - 1]], "o", color=c.COLORS[0])  # where training is now
         ax_loss.set_xlim(0, n)
         ax_loss.set_ylim(0, max(losses) * 1.05)
         ax_loss.set_xlabel("step")
         ax_loss.set_ylabel("loss (hinge + L2)")
         ax_loss.set_title("Loss")
         ax_acc.plot(range(upto), [100 * a for a in accuracy[:upto]], color=c.COLORS[1])
+        ax_acc.plot([upto - 1], [100 * accuracy[upto - 1]], "o", color=c.COLORS[1])
         ax_acc.set_xlim(0, n)
         ax_acc.set_ylim(40, 102)
         ax_acc.set_xlabel("step")
