@@ -541,7 +541,6 @@ class Program:
             else:
                 depth[key] = 1 + max(depth[id(p)] for p in node.parents)
                 needs_grad[key] = any(needs_grad[id(p)] for p in node.parents)
-        self._depth = depth
 
         groups: dict = {}
         for node in order:
