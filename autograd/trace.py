@@ -451,7 +451,10 @@ class _Fused:
         out = self.head.forward(values, theta, program)
         self.locals = []
         for ins, position in self.tail:
-            args = [s.const for s in ins.sources]
+            if ins.op == "sum":  # a total of one term: the term itself
+                self.locals.append(1.0)
+                continue
+            args = [src.fetch(values, theta) for src in ins.sources]
             args[position] = out
             out, local = NUMPY_OPS[ins.op](*args)
             if ins.op in _CHECKED:
@@ -465,6 +468,29 @@ class _Fused:
         for local in reversed(self.locals):
             g = g * local
         self.head.backward(g, grads, theta_grad, batch)
+
+
+def _fusable(ins):
+    """(position, column range) of the one operand that could come straight from the previous step,
+    or (None, None). The other operands must be constants or inputs that need no gradient."""
+    if isinstance(ins, _Sum):  # a total of a single term, nothing added
+        src = ins.sources[0]
+        if len(ins.sources) == 1 and ins.const is None and src.kind == "v" and src.index.shape[1] == 1:
+            column = src.index[:, 0]
+            if np.array_equal(column, np.arange(column[0], column[0] + column.size)):
+                return 0, (int(column[0]), int(column[0]) + column.size)
+        return None, None
+    if not isinstance(ins, _Elementwise):
+        return None, None
+    candidates = [k for k, s in enumerate(ins.sources) if s.kind == "v" and s.grad]
+    others_fine = all(s.kind == "c" or (s.kind == "v" and not s.grad) for k, s in enumerate(ins.sources)
+                      if k not in candidates)  # fmt: skip
+    if len(candidates) != 1 or not others_fine:
+        return None, None
+    src = ins.sources[candidates[0]]
+    if src.slice is None or src.slice.step != 1:
+        return None, None
+    return candidates[0], (src.slice.start, src.slice.stop)
 
 
 def _fuse(instructions, outputs):
@@ -481,18 +507,18 @@ def _fuse(instructions, outputs):
             readers[col] = readers.get(col, 0) + 2  # never fused away
     steps, by_range = [], {}
     for ins in instructions:
-        varying = [k for k, s in enumerate(ins.sources) if s.kind != "c"]
-        if isinstance(ins, _Elementwise) and len(varying) == 1 and ins.sources[varying[0]].kind == "v":
-            source = ins.sources[varying[0]]
-            key = (
-                (source.slice.start, source.slice.stop) if source.slice is not None and source.slice.step == 1 else None
-            )
+        position, key = _fusable(ins)
+        if key is not None:
             step = by_range.get(key)
-            if step is not None and all(readers.get(c, 0) == 1 for c in range(*key)):
+            head = step.head if isinstance(step, _Fused) else step
+            earlier = step is not None and all(  # the other operands are written before the step runs
+                s.index.max() < head.start for k, s in enumerate(ins.sources) if s.kind == "v" and k != position
+            )
+            if step is not None and earlier and all(readers.get(c, 0) == 1 for c in range(*key)):
                 fused = step if isinstance(step, _Fused) else _Fused(step)
                 if fused is not step:
                     steps[steps.index(step)] = fused
-                fused.add(ins, varying[0])
+                fused.add(ins, position)
                 del by_range[key]
                 by_range[(ins.start, ins.stop)] = fused
                 continue

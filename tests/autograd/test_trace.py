@@ -357,3 +357,18 @@ def test_nan_propagates_like_the_scalar_engine():
     program = trace(lambda x: (w * x).tanh(), Value(0.0))
     out = program([math.nan, 1.0])
     assert math.isnan(out[0]) and out[1] == pytest.approx(math.tanh(2.0))
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_fused_steps_compute_what_the_instructions_do(activation):
+    """Element-wise instructions run fused with the step before them; run one by one they agree."""
+    model = MLP(3, [5, 1], activation=activation, output_activation="tanh", rng=3)
+    program = trace(lambda x, t: hinge([model(x) * 2.0 - 0.5], [t]) + 0.1 * model(x), [0.0] * 3, 1.0)
+    assert len(program._steps) < len(program.instructions)
+    X, t = data(n=6), np.array([1.0, -1.0, 1.0, 1.0, -1.0, -1.0])
+    theta = program.read_parameters()
+    fused = program.gradient(theta, X, t)
+    program._steps = program.instructions
+    unfused = program.gradient(theta, X, t)
+    assert_close(fused[0], unfused[0], rel=1e-15)
+    assert_close(fused[1], unfused[1], rel=1e-15)
