@@ -397,15 +397,16 @@ class _Dot(_Instruction):
         self.cache = [None] * len(self.parts)
 
     def forward(self, values, theta, program):
-        out = 0.0
+        out = None
         for k, (left, right, matrix) in enumerate(self.parts):
             if matrix is not None:
                 w, x = matrix
-                xs, ws = x.fetch(values, theta), theta[w.index]
-                out = out + xs @ ws.T
+                xs, ws = x.fetch(values, theta), w.fetch(values, theta)
+                part = xs @ ws.T
             else:
                 xs, ws = left.fetch(values, theta), right.fetch(values, theta)
-                out = out + (xs * ws).sum(axis=-1)
+                part = (xs * ws).sum(axis=-1)
+            out = part if out is None else out + part
             self.cache[k] = (xs, ws)
         if self.bias is not None:
             out = out + self.bias.fetch(values, theta)
