@@ -17,7 +17,6 @@ first batch checks that this holds.
 from __future__ import annotations
 
 import math
-import numbers
 import sys
 
 import numpy as np
@@ -148,35 +147,40 @@ def _outputs_of(output):
     )
 
 
-def _target_rows(y: list, k, name: str):
+def _target_rows(y, k, name: str) -> np.ndarray:
     """Targets as an array: (n,) for one output, (n, k) for k (class indices become one-hot rows)."""
-    if k is None:
-        try:
-            return np.array([float(t) for t in y])
-        except (TypeError, ValueError):
-            raise TypeError(f"train(compiled=True): {name} must be numbers for a model with one output") from None
-    rows = np.zeros((len(y), k))
-    for i, t in enumerate(y):
-        if isinstance(t, numbers.Real) and not isinstance(t, bool):
-            if t != int(t) or not 0 <= t < k:
-                raise ValueError(
-                    f"train(compiled=True): {name}[{i}] is {t!r}; with {k} outputs a target is a class index "
-                    f"in 0..{k - 1} or a list of {k} numbers"
-                )
-            rows[i, int(t)] = 1.0
-        else:
-            t = list(t)
-            if len(t) != k:
-                raise ValueError(f"train(compiled=True): {name}[{i}] has {len(t)} values; the model has {k} outputs")
-            rows[i] = t
-    return rows
-
-
-def _inputs(X: list, name: str) -> np.ndarray:
     try:
-        return np.array([[float(v) for v in row] for row in X])
+        t = np.asarray(y, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"train(compiled=True): {name} must be rows of numbers") from None
+        t = None  # rows of different kinds: class indices and lists, read one by one below
+    if k is None:
+        if t is None or t.ndim != 1:
+            raise TypeError(f"train(compiled=True): {name} must be one number per sample for a model of one output")
+        return t
+    if t is not None and t.ndim == 2:
+        if t.shape[1] != k:
+            raise ValueError(f"train(compiled=True): {name} has rows of {t.shape[1]} values; the model has {k} outputs")
+        return t
+    if t is not None and t.ndim == 1:
+        bad = np.flatnonzero((t != np.round(t)) | (t < 0) | (t >= k) | np.isnan(t))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"train(compiled=True): {name}[{i}] is {y[i]!r}; with {k} outputs a target is a class index "
+                f"in 0..{k - 1} or a list of {k} numbers"
+            )
+        return np.eye(k)[t.astype(int)]
+    return np.array([_target_rows([row], k, name)[0] for row in y])
+
+
+def _inputs(X, name: str) -> np.ndarray:
+    try:
+        inputs = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        inputs = None
+    if inputs is None or inputs.ndim != 2:
+        raise TypeError(f"train(compiled=True): {name} must be rows of numbers, one row per sample")
+    return inputs
 
 
 # ---- the loop ------------------------------------------------------------------------------------------
@@ -185,13 +189,14 @@ def _inputs(X: list, name: str) -> np.ndarray:
 def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuffle, val, rng, progress, penalty,
         on_epoch, history, show_progress):  # fmt: skip
     """The compiled form of `train`'s loop (its arguments already checked); fills and returns `history`."""
-    if not X:
+    inputs = _inputs(X, "X")
+    if not len(inputs):
         raise ValueError("train: empty data set")
-    if len(X) != len(y):
-        raise ValueError(f"train: {len(X)} inputs but {len(y)} targets")
+    if len(inputs) != len(y):
+        raise ValueError(f"train: {len(inputs)} inputs but {len(y)} targets")
     with no_grad():
-        k = _outputs_of(model(X[0]))
-    inputs, targets = _inputs(X, "X"), _target_rows(y, k, "y")
+        k = _outputs_of(model(inputs[0].tolist()))
+    targets = _target_rows(y, k, "y")
 
     def per_sample(x, t):
         out = model(x)
@@ -206,10 +211,10 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
     update = vector_optimizer(optimizer, len(optimizer.params))
     if val is not None:
         val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
-    n = len(X)
+    n = len(inputs)
     size = n if batch_size is None else batch_size
     checked = loss_fn in _MEAN_LOSSES
-    grad = np.zeros_like(theta)
+    grad = None
 
     for epoch in range(1, epochs + 1):
         order = list(range(n))
@@ -249,7 +254,7 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
             if progress:
                 sys.stderr.write("\n")
             break
-    for p, g in zip(program.parameters, grad.tolist()):  # as the scalar loop leaves them: the last batch's
+    for p, g in zip(program.parameters, [] if grad is None else grad.tolist()):  # as the scalar loop: the last batch's
         p.grad = g
     return history
 
@@ -263,7 +268,7 @@ def _check_mean(loss_fn, model, program, theta, X, y, chosen, per_sample) -> Non
     few = chosen[:3]
     program.write_parameters(theta)
     with no_grad():
-        batch = loss_fn([model(X[i]) for i in few], [y[i] for i in few])
+        batch = loss_fn([model(list(X[i])) for i in few], [y[i] for i in few])
     expected = float(batch.data if isinstance(batch, Value) else batch)
     mean = float(np.mean(per_sample[: len(few)]))
     if not math.isclose(expected, mean, rel_tol=1e-9, abs_tol=1e-12):

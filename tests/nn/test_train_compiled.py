@@ -196,3 +196,12 @@ def test_written_back_so_scalar_training_goes_on():
     h2 = train(model, X, y, loss="cross_entropy", optimizer=opt, epochs=1, batch_size=4, rng=order)
     assert h1.loss + h2.loss == pytest.approx(ref_history.loss, rel=REL)
     assert [p.data for p in model.parameters()] == pytest.approx([p.data for p in reference.parameters()], rel=REL)
+
+
+def test_zero_epochs_change_nothing():
+    X, y = data(n=5)
+    model = MLP(3, [2, 3], rng=0)
+    before = [(p.data, p.grad) for p in model.parameters()]
+    history = train(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters()), epochs=0, compiled=True)
+    assert history.epochs == 0 and history.loss == []
+    assert [(p.data, p.grad) for p in model.parameters()] == before
