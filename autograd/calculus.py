@@ -21,14 +21,19 @@ The interface, one entry per operation name a node records (`node.op`)::
   parent from a constant, `m.data(a)` gives the numbers a comparison needs,
   `m.where(condition, yes, no)` chooses a branch (`yes` and `no` are
   functions of nothing), `m.both`, `m.either` and `m.isinf` make
-  conditions, `m.infinity(op, parent, constant, sign)` stands for an
-  infinite derivative (see `_infinity`), and `m.exp`, `m.log`, `m.sin`, `m.cos`,
-  `m.sigmoid`, `m.normal_cdf` are the functions.
+  conditions, `m.power(x, e)` is x ** e (infinite where the float is, see
+  `_value_power`), and `m.exp`, `m.log`, `m.sin`, `m.cos`, `m.sigmoid`,
+  `m.normal_cdf` are the functions.
 
 A local derivative that is a constant (the 1.0 of `+`, the slopes of
 `relu`) is a plain float: its own derivative is 0. An infinite one
-(`sqrt` and `x ** 0.5` at 0, a vertical tangent) is a node with data inf,
-so the second derivative there is -inf, as in PyTorch.
+(`sqrt` and `x ** 0.5` at 0, a vertical tangent; `x ** -1` at 1e-300,
+whose slope is too large for a float) is a node "pow_inf": x ** e with
+data +-inf, whose own slope is infinite again with the right sign. So at
+0 the derivatives of sqrt are inf, -inf, inf, -inf, ... (the limits from
+the right, as in PyTorch). Derivative graphs thus hold two operations no
+user writes, "pow_inf" and "normal_cdf" (in GELU's derivative);
+`replay` rebuilds them like any other.
 
 Kinks: `relu`, `abs`, `step`, `leaky_relu`, `elu` and `hardtanh` have
 piecewise-constant slopes, so their second derivative is 0 away from the
@@ -46,7 +51,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from autograd.value import Value, _result
+from autograd.value import _APPLY, Value, _result
 
 __all__ = ["RULES", "VALUES", "NUMPY", "local_derivatives"]
 
@@ -65,15 +70,35 @@ def _normal_cdf(x: Value) -> Value:
     return _result(0.5 * math.erfc(-z / _SQRT_2), "normal_cdf", x, _INV_SQRT_2PI * math.exp(-0.5 * z * z))
 
 
-def _infinity(op: str, parent: Value, const: float, sign: float) -> Value:
-    """An infinite local derivative (sqrt and x ** 0.5 at 0) as a node `op`(parent, const) with data inf,
-    whose own slope is infinite with the given sign.
+def _power_value(x: float, e: float) -> float:
+    """x ** e as a float, +-inf where Python refuses: 0 ** negative (the limit from the right, +inf)
+    and a result too large for a float (negative for a negative x and an odd e)."""
+    try:
+        return x**e
+    except ZeroDivisionError:
+        return math.inf
+    except OverflowError:
+        return -math.inf if x < 0.0 and e % 2.0 == 1.0 else math.inf
 
-    A plain inf would be a constant, whose derivative is 0; the node keeps
-    the derivative of the derivative, which is infinite too (-inf for
-    sqrt at 0, as in PyTorch).
+
+def _value_power(x: Value, e) -> Value:
+    """x ** e as a node; where its float is infinite, a node "pow_inf" with data +-inf.
+
+    A plain inf would be a constant, whose derivative is 0; "pow_inf" is
+    the operation ** itself (same rule), so its slope e x ** (e - 1) is
+    infinite again and the derivatives go on: -inf for sqrt'' at 0.
     """
-    return _result(math.inf, op, parent, math.copysign(math.inf, sign), const)
+    try:
+        return x**e
+    except (ZeroDivisionError, OverflowError):
+        pass
+    if not isinstance(e, Value):
+        return _result(_power_value(x.data, e), "pow_inf", x, e * _power_value(x.data, e - 1.0), e)
+    # A Value exponent: x > 0 here, or e does not depend on the inputs (see higher._refuse_logarithm)
+    d, base = e.data, x.data
+    out = _power_value(base, d)
+    d_de = out * math.log(base) if base > 0.0 else 0.0  # as _log_slope
+    return _result(out, "pow_inf", (x, e), (d * _power_value(base, d - 1.0), d_de))
 
 
 def _value_where(condition, yes, no):
@@ -97,7 +122,7 @@ VALUES = SimpleNamespace(
     both=lambda p, q: p and q,
     either=lambda p, q: p or q,
     isinf=math.isinf,
-    infinity=_infinity,
+    power=_value_power,
     exp=lambda a: a.exp(),
     log=lambda a: a.log(),
     sin=lambda a: a.sin(),
@@ -113,7 +138,7 @@ NUMPY = SimpleNamespace(
     both=np.logical_and,
     either=np.logical_or,
     isinf=np.isinf,
-    infinity=lambda op, parent, const, sign: math.inf,
+    power=lambda x, e: x**e,  # inf where Python refuses (inside `where`, whose warnings are off)
     exp=np.exp,
     log=np.log,
     sin=np.sin,
@@ -150,15 +175,10 @@ def _div(args, out, m):  # d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b
 
 
 def _power_slope(x, n, m):
-    """d/dx x^n = n x^(n-1); at x = 0 with 0 < n < 1 the tangent is vertical (inf), as in value.py."""
+    """d/dx x^n = n x^(n-1) (0 for n = 0); at x = 0 with 0 < n < 1 the tangent is vertical (inf), as in value.py."""
     if not m.varies(n) and n == 0.0:
         return 0.0
-    d, e = m.data(x), m.data(n)
-    return m.where(
-        m.both(d == 0.0, e < 1.0),
-        lambda: m.where(e == 0.0, lambda: 0.0, lambda: n * m.infinity("**", x, e - 1.0, e - 1.0)),
-        lambda: n * x ** (n - 1.0),
-    )
+    return m.where(m.both(m.data(x) == 0.0, m.data(n) == 0.0), lambda: 0.0, lambda: n * m.power(x, n - 1.0))
 
 
 def _log_slope(base, out, m):
@@ -177,7 +197,7 @@ def _pow(args, out, m):
 
 
 def _sqrt(args, out, m):  # 1 / (2 sqrt x); inf at 0
-    return (m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: m.infinity("rdiv", out, 0.5, -1.0)),)
+    return (m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: 0.5 * m.power(args[0], -0.5)),)
 
 
 def _abs(args, out, m):  # the sign; 0 at the kink
@@ -263,7 +283,11 @@ RULES = {
     "step": lambda args, out, m: (0.0,),
     "dot": _dot,
     "normal_cdf": _normal_cdf_slope,  # made only by gelu's rule
+    "pow_inf": _pow,  # made only by _value_power: x ** e whose float is infinite
 }
+
+# replay (autograd.value) applies an operation by its Value method; these two exist only in derivatives.
+_APPLY.update(normal_cdf=_normal_cdf, pow_inf=_value_power)
 
 
 def local_derivatives(node: Value) -> tuple:

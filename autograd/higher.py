@@ -46,20 +46,17 @@ def _output(output, who: str) -> Value:
 
 
 def _inputs(inputs, who: str) -> list[Value]:
-    """`inputs` as a non-empty list of distinct Values (a lone Value is a list of one)."""
+    """`inputs` as a non-empty list of Values (a lone Value is a list of one).
+
+    A Value listed twice gets the same derivative in both places, as in
+    PyTorch's `torch.autograd.grad`.
+    """
     if isinstance(inputs, Value):
         return [inputs]
     inputs = _checks.ordered(inputs, "inputs (a list of Values)", who)  # refuses sets, strings, numbers, empty
-    first = {}
     for k, item in enumerate(inputs):
         if not isinstance(item, Value):
             raise TypeError(f"{who}: inputs[{k}] is {type(item).__name__} {item!r}, not a Value")
-        if id(item) in first:
-            raise ValueError(
-                f"{who}: inputs[{k}] is the same Value as inputs[{first[id(item)]}] ({_name(item)}); "
-                "list each input once"
-            )
-        first[id(item)] = k
     return inputs
 
 
@@ -94,7 +91,7 @@ def _reverse(output: Value, inputs: list[Value], create_graph: bool, who: str) -
     order = topological_order(output)
     if not create_graph:
         return _float_pass(output, order, inputs)
-    return _value_pass(output, order, inputs, targets)
+    return _value_pass(output, order, inputs, targets, who)
 
 
 def _float_pass(output: Value, order: list[Value], inputs: list[Value]) -> list[float]:
@@ -116,7 +113,7 @@ def _float_pass(output: Value, order: list[Value], inputs: list[Value]) -> list[
     return [get(id(x), 0.0) for x in inputs]
 
 
-def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets: set) -> list[Value]:
+def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets: set, who: str) -> list[Value]:
     """Reverse accumulation with the local derivatives of autograd.calculus: every adjoint a Value (or a float
     while it is a constant), so the derivatives have a graph of their own."""
     depends = set(targets)  # only nodes that depend on an input carry a derivative worth building
@@ -125,8 +122,12 @@ def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets:
         if type(parents) is tuple:
             if any(id(p) in depends for p in parents):
                 depends.add(id(node))
+                if node._operation in _POWERS:
+                    _refuse_logarithm(node, depends, who)
         elif id(parents) in depends:
             depends.add(id(node))
+            if node._operation == "rpow":
+                _refuse_logarithm(node, depends, who)
     # Each node's adjoint is gathered as a list of contributions and summed (one `sum` node)
     # when the node is reached: every contribution has been made by then (reverse topological order).
     pending = {id(output): [1.0]}
@@ -144,6 +145,35 @@ def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets:
             if id(parent) in depends:
                 pending.setdefault(id(parent), []).append(local if _is_one(g) else local * g)
     return [_derivative(found.get(id(x), 0.0)) for x in inputs]
+
+
+_POWERS = ("**", "pow_inf")  # x ** y with a Value exponent (pow_inf: the same, infinite; see calculus)
+
+
+def _refuse_logarithm(node: Value, depends: set, who: str) -> None:
+    """d/dy base ** y = base ** y ln(base): a derivative that can be differentiated again needs ln(base).
+
+    A base <= 0 has none. backward() and create_graph=False still give the
+    first derivative (0 at base 0, nan below, as PyTorch); beyond it PyTorch
+    gives nan, and our table would give numbers that are not derivatives.
+    """
+    if node._operation == "rpow":  # c ** x: the base is the constant; 0 ** x is 0 for x > 0, all derivatives 0
+        base, exponent = node.operands
+        if base > 0.0 or (base == 0.0 and exponent.data > 0.0):
+            return
+        shown = f"{f'({base!r})' if base < 0.0 else repr(base)} ** x at x = {exponent.data!r}"
+    else:
+        base, exponent = node.parents
+        if id(exponent) not in depends or not base.data <= 0.0:  # nan propagates as nan
+            return
+        if base.data == 0.0 and exponent.data > 0.0 and id(base) not in depends:  # a constant 0 ** y, as above
+            return
+        shown = f"x ** y at base {base.data!r}" + (f" (node {base.label!r})" if base.label else "")
+    raise ValueError(
+        f"{who}: {shown}, whose exponent depends on the inputs: its derivatives beyond the first need "
+        "ln(base), which a base <= 0 does not have (backward() and create_graph=False give the first one); "
+        "make the exponent a number, or keep the base > 0"
+    )
 
 
 def _is_one(g) -> bool:
