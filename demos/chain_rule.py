@@ -24,6 +24,9 @@ from demos import _common as c
 NAME = "chain_rule"
 INPUTS = {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}
 FRAME_FORMAT = "png"
+# Top to bottom, inputs above and f below: every picture and frame fits a 1920 x 1080 projector at
+# save_graph's 144 dpi (left to right, the widest frames were 2151 px wide).
+LAYOUT = "TB"
 
 
 def build(inputs=None):
@@ -136,21 +139,23 @@ def _pictures(f: Value, a: Value, folder):
     from autograd import backward_steps, draw_graph, forward_steps, lecture_steps, save_steps
 
     images = []
-    graph = draw_graph(f, show_local_grads=True)
+    graph = draw_graph(f, show_local_grads=True, rankdir=LAYOUT)
     for suffix in (".png", ".svg"):
         images.append(c.render_graph(graph, folder / f"graph{suffix}"))
     images = [p for p in images if p is not None]
     if not images:
         return [], None, None, None, None
-    saved = save_steps(backward_steps(f), folder / "backward_steps", fmt=FRAME_FORMAT)
+    saved = save_steps(backward_steps(f, rankdir=LAYOUT), folder / "backward_steps", fmt=FRAME_FORMAT)
     c.say(
         f"The backward pass in {len(saved['frames'])} frames: the seed, then one node per frame "
         "passing its gradient on to its inputs."
     )
-    forward = save_steps(forward_steps(f, a), folder / "forward_steps", fmt=FRAME_FORMAT)
+    forward = save_steps(forward_steps(f, a, rankdir=LAYOUT), folder / "forward_steps", fmt=FRAME_FORMAT)
     c.say(f"Forward mode from a in {len(forward['frames'])} frames: the seed da/da = 1, then one node per frame.")
-    lecture = save_steps(lecture_steps(f), folder / "lecture_steps", fmt=FRAME_FORMAT)
-    exercise = save_steps(lecture_steps(f, hide_unknown=True), folder / "lecture_exercise", fmt=FRAME_FORMAT)
+    lecture = save_steps(lecture_steps(f, rankdir=LAYOUT), folder / "lecture_steps", fmt=FRAME_FORMAT)
+    exercise = save_steps(
+        lecture_steps(f, hide_unknown=True, rankdir=LAYOUT), folder / "lecture_exercise", fmt=FRAME_FORMAT
+    )
     c.say(
         f"The lecture's order in {len(lecture['frames'])} frames, one number each: the given inputs, the forward "
         "values g, h, i, f, then the gradients from f back to the inputs (not yet reached: grey; in the exercise: ?)."

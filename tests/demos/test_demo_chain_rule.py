@@ -1,7 +1,7 @@
 """The chain-rule demo reproduces every number of TEACHING.md section 1 and draws the graph."""
 
 import pytest
-from checks import needs_dot
+from checks import needs_dot, png_size
 from picture_checks import check_image
 
 from demos import chain_rule
@@ -62,6 +62,20 @@ def test_pictures(result):
     assert len([p for p in result["images"] if p.name.startswith("forward_step_")]) == 4
     assert result["forward_html"].name == "forward_steps.html"
     assert result["forward_html"].read_text().count('class="frame"') == 4
+
+
+@needs_dot
+def test_every_picture_fits_a_projector(result):
+    # a 1920 x 1080 projector shows each picture whole at its own size (the frames drawn left to right
+    # were up to 2151 px wide); and the layout is top to bottom: the inputs above f
+    sizes = {path: png_size(path) for path in result["images"] if path.suffix == ".png"}
+    assert len(sizes) == 1 + 5 + 4 + 13 + 13
+    too_big = {path.name: size for path, size in sizes.items() if size[0] > 1920 or size[1] > 1080}
+    assert not too_big
+    assert all(height > width / 3 for width, height in sizes.values())  # no wide strip
+    for page in (result["html"], result["forward_html"], result["lecture_html"], result["exercise_html"]):
+        for source in page.parent.glob("*.gv"):
+            assert "rankdir=TB" in source.read_text(), source
 
 
 def test_without_graphviz_the_numbers_still_come(tmp_path, monkeypatch, capsys):
