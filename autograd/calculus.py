@@ -35,13 +35,17 @@ the right, as in PyTorch). Derivative graphs thus hold two operations no
 user writes, "pow_inf" and "normal_cdf" (in GELU's derivative);
 `replay` rebuilds them like any other.
 
-Kinks: `relu`, `abs`, `step`, `leaky_relu`, `elu` and `hardtanh` have
-piecewise-constant slopes, so their second derivative is 0 away from the
-kink. At the kink itself the first derivative is the one-sided value the
-engine documents (relu, abs, step, leaky_relu: the left side's slope at 0;
-elu and hardtanh: the slope inside, borders included) and the second
-derivative is 0 there too, as in PyTorch: the slope is a constant chosen by
-the side the input is on, and a constant has derivative 0.
+Kinks: `relu`, `abs`, `step`, `leaky_relu` and `hardtanh` are straight
+on each side, so their second derivative is 0 away from the kink. At the
+kink the first derivative is the value the engine documents (relu, step,
+leaky_relu: the left side's slope; abs: 0; hardtanh: 1 at its borders)
+and the second derivative is 0 there too, as in PyTorch: the slope is a
+constant chosen by the side the input is on, and a constant has
+derivative 0. `elu` is curved on the left (second derivative alpha e^x);
+at 0 it takes the right side: slope 1, second derivative 0. A `Value`
+alpha of `leaky_relu` (PReLU) makes the left piece alpha x, so at x <= 0
+the mixed derivative d2/dx dalpha is 1, at the kink too (PyTorch gives
+0 at the kink, though its slope there is alpha).
 """
 
 from __future__ import annotations
