@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from checks import png_size
 from picture_checks import check_image
 
 from autograd import no_grad
@@ -31,6 +32,8 @@ def test_fits(tmp_path, capsys):
     assert mse["H(x) (Heaviside step)"] < 0.05  # a step is only approximated
     for path in result["images"]:
         check_image(path)
+        width, height = png_size(path)
+        assert width <= 1920 and height <= 1080, (path.name, width, height)  # a projector shows it whole
 
 
 def test_hidden_contributions_add_up_to_the_output():
