@@ -217,9 +217,10 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         rows.append((name, r["per_epoch"][1], r["per_epoch"][-1], "yes" if r["diverged"] else "no"))
     c.table(rows, ["learning rate", "loss after 1 epoch", "last loss", "diverges"])
     c.say(
-        "Too small: each step is safe but tiny. Right: the loss drops to the noise floor within a few steps. "
-        "Too large: every step jumps over the minimum to a point higher up the other side, so the loss grows "
-        "geometrically."
+        "Too small: each step is safe but tiny. Right: the loss falls to the noise floor in about 15 steps. "
+        "Too large: the loss falls for two steps, then grows geometrically: in one direction every step jumps "
+        "over the minimum to a point higher up the other side (the next part finds that direction and the "
+        "largest safe rate)."
     )
     rates_png = _plot_rates(lr_runs, folder / "learning_rates.png")
 

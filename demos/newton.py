@@ -35,6 +35,7 @@ START_1D = 2.0
 MINIMUM_1D = math.log(2.0)
 LR_1D = 0.25  # below 2 / f''(x) = 2 e^-x all along the way from x = 2
 STEPS_1D = 200
+ZOOM_1D = (0.63, 0.86)  # the x range of the picture's zoom on the minimum
 ROSENBROCK_MINIMUM = (1.0, 1.0)
 LR_ROSENBROCK = 1e-3  # the optimizers demo's SGD rate
 NEWTON_STEPS = 20
@@ -129,7 +130,7 @@ def _one_dimension() -> dict:
     rows = [(k, newton[k], abs(newton[k] - MINIMUM_1D), descent[k], abs(descent[k] - MINIMUM_1D)) for k in range(7)]
     c.table(rows, ["step", "Newton x", "error", "gradient descent x", "error"])
     c.table([(name, n) for name, n in steps.items()], ["method", "steps to converge"])
-    errors = ", ".join(f"{abs(x - MINIMUM_1D):.0e}" for x in newton[1:5])
+    errors = ", ".join(f"{abs(x - MINIMUM_1D):.0e}" for x in newton[1:6])
     ratio = abs(descent[21] - MINIMUM_1D) / abs(descent[20] - MINIMUM_1D)
     c.say(
         f"Newton's error is about squared each step ({errors}: the correct digits double); gradient "
@@ -149,7 +150,8 @@ def _rosenbrock(gd_steps: int) -> dict:
         f"Its Hessian at the minimum, by the engine, is {at_minimum.tolist()}, eigenvalues {lam[0]:.4f} and "
         f"{lam[1]:.1f}: the valley curves {lam[1] / lam[0]:.0f} times more sharply across than along. Gradient descent "
         f"must stay below 2 / {lam[1]:.1f} = {2 / lam[1]:.5f} to settle there; it uses {LR_ROSENBROCK:g} (the "
-        f"optimizers demo's SGD), and along the valley each step gains only lr x {lam[0]:.2f}."
+        f"optimizers demo's SGD), and near the minimum, along the valley, each step shrinks the distance only "
+        f"by the factor 1 - lr x {lam[0]:.4f} = {1 - LR_ROSENBROCK * lam[0]:.4f}."
     )
     newton = newton_2d(rosenbrock, ROSENBROCK_START, NEWTON_STEPS)
     descent = descent_2d(rosenbrock, ROSENBROCK_START, LR_ROSENBROCK, gd_steps, ROSENBROCK_MINIMUM)
@@ -193,18 +195,25 @@ def _the_hump() -> dict:
 
 def _plot_1d(one, path):
     with c.style():
-        fig, axes = c.figure(1, 2, size=(15, 6))
-        ax, ax_err = axes[0]
-        xs = np.linspace(0.0, 2.2, 200)
-        ax.plot(xs, np.exp(xs) - 2 * xs, color="0.4", label="f(x) = e^x - 2x")
-        for color, marker, name in ((c.COLORS[1], "s", "newton"), (c.COLORS[0], "o", "descent")):
-            shown = one[name][:12]
-            label = "Newton" if name == "newton" else f"gradient descent (lr {LR_1D:g})"
-            ax.plot(shown, [f_1d(x) for x in shown], marker=marker, color=color, lw=1.2, label=label)
-        ax.plot(MINIMUM_1D, f_1d(MINIMUM_1D), "k*", ms=16, label="minimum (ln 2)", zorder=4)
-        ax.set_xlabel("x")
-        ax.set_ylabel("f(x)")
-        ax.set_title("Paths (first 12 steps)")
+        fig, axes = c.figure(1, 3, size=(18, 6))
+        ax, ax_zoom, ax_err = axes[0]
+        # the whole way, and a zoom on the minimum, where the last steps crowd together
+        panels = ((ax, (0.0, 2.2), "Paths (first 12 steps)"), (ax_zoom, ZOOM_1D, "Near the minimum"))
+        for panel, (low, high), title in panels:
+            xs = np.linspace(low, high, 200)
+            panel.plot(xs, np.exp(xs) - 2 * xs, color="0.4", label="f(x) = e^x - 2x")
+            panel.plot(MINIMUM_1D, f_1d(MINIMUM_1D), "*", color="w", mec="k", ms=20, label="minimum (ln 2)", zorder=2)
+            for color, marker, name in ((c.COLORS[1], "s", "newton"), (c.COLORS[0], "o", "descent")):
+                shown = one[name][:12]
+                label = "Newton" if name == "newton" else f"gradient descent (lr {LR_1D:g})"
+                panel.plot(shown, [f_1d(x) for x in shown], marker=marker, color=color, lw=1.2, label=label, zorder=3)
+            panel.set_xlabel("x")
+            panel.set_ylabel("f(x)")
+            panel.set_title(title)
+        low, high = f_1d(MINIMUM_1D) - 0.002, f_1d(ZOOM_1D[1])
+        ax.indicate_inset([ZOOM_1D[0], low, ZOOM_1D[1] - ZOOM_1D[0], high - low], edgecolor="k")
+        ax_zoom.set_xlim(*ZOOM_1D)
+        ax_zoom.set_ylim(low, high)
         ax.legend()
         errors = {
             "Newton": [abs(x - MINIMUM_1D) for x in one["newton"] if x != MINIMUM_1D],  # exact: off the log axis
@@ -229,15 +238,15 @@ def _plot_rosenbrock(two, path):
         ax, ax_f = axes[0]
         gx, gy = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-3, 3, 300))
         ax.contour(gx, gy, np.log10(rosenbrock(gx, gy) + 1e-3), levels=15, colors="0.6", linewidths=1)
-        descent = two["descent"]
+        descent, newton = two["descent"], two["newton"]
+        done = {name.split(" (")[0]: n for name, n in two["steps"].items()}  # steps to converge, or None
         ax.plot(
             [p[0] for p in descent],
             [p[1] for p in descent],
             color=c.COLORS[0],
             lw=2.5,
-            label=f"gradient descent ({len(descent) - 1} steps)",
+            label=_steps_label("gradient descent", done["gradient descent"], len(descent) - 1),
         )
-        newton = two["newton"]
         ax.plot(
             [p[0] for p in newton],
             [p[1] for p in newton],
@@ -245,7 +254,7 @@ def _plot_rosenbrock(two, path):
             color=c.COLORS[1],
             lw=2,
             ms=8,
-            label=f"Newton ({len(newton) - 1} steps)",
+            label=_steps_label("Newton", done["Newton"], len(newton) - 1),
             zorder=4,
         )
         ax.plot(*ROSENBROCK_START, "ko", ms=9, label="start")
@@ -255,14 +264,19 @@ def _plot_rosenbrock(two, path):
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.set_title("Paths through the Rosenbrock valley")
-        ax.legend(loc="lower right")
-        curves = {
-            "Newton": [max(rosenbrock(*p), 1e-20) for p in newton],
-            "gradient descent": [max(rosenbrock(*p), 1e-20) for p in descent],
-        }
+        ax.legend(loc="upper right")  # over contour lines only: right of x = 0 the paths stay below y = 1.1
+        # f = 0 exactly (Newton's last step) has no place on a log axis: the curve stops before it
+        values = [[rosenbrock(*p) for p in newton], [rosenbrock(*p) for p in descent]]
+        curves = {name: f[: f.index(0.0)] if 0.0 in f else f for name, f in zip(("Newton", "gradient descent"), values)}
         c.loss_curves(ax_f, curves, "step", "f(x, y) (log scale)", "f per step", colors=[c.COLORS[1], c.COLORS[0]])
         ax_f.set_xscale("symlog", linthresh=10)
         return c.save_figure(fig, path)
+
+
+def _steps_label(name: str, converged_at, taken: int) -> str:
+    if converged_at is None:
+        return f"{name} ({taken} steps, not converged)"
+    return f"{name} (within {TOLERANCE:g} after {converged_at} steps)"
 
 
 def main(argv=None) -> dict:

@@ -112,3 +112,25 @@ def test_a_small_rate_stops_in_the_local_minimum_a_larger_one_does_not(result):
     for run, x in ((small, right), (larger, left)):
         assert run["second_derivative"] == pytest.approx(3 * x * x - 2, rel=1e-6)  # f'' = (12 x^2 - 8) / 4
     assert max(gd.NONCONVEX_RATES.values()) < 2 / (3 * left * left - 2)  # stable in the lower valley
+
+
+def test_the_narrated_shapes_of_the_learning_rate_runs(result):
+    """'Right' reaches the noise floor in about 15 steps; 'too large' falls for two steps, then grows
+    geometrically (the slow directions still converge while the steepest one diverges)."""
+    _, right, large = result["learning_rates"].values()
+    best = least_squares_loss()
+    assert right["per_epoch"][10] > 1.2 * best and right["per_epoch"][15] < 1.02 * best
+    loss = large["per_epoch"]
+    assert loss[0] > loss[1] > loss[2] < loss[3]
+    ratios = [b / a for a, b in zip(loss[4:], loss[5:])]
+    assert min(ratios) > 1.3 and max(ratios) / min(ratios) < 1.2  # a nearly constant factor per step
+
+
+def test_printed_numbers(tmp_path, capsys):
+    gd.main(["--quick", "--out", str(tmp_path)])
+    out = " ".join(capsys.readouterr().out.split())  # narration is wrapped: compare words
+    lam = np.linalg.eigvalsh(closed_form_hessian())
+    assert f"Its eigenvalues are {lam[0]:.4f}, {lam[1]:.4f}, {lam[2]:.4f}." in out
+    assert f"lr < 2 / lambda = {2 / lam[2]:.4f}" in out
+    for factor in (0.95, 1.05):
+        assert f"{factor} x 2/lambda) {factor * 2 / lam[2]:.4f}" in out
