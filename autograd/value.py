@@ -199,7 +199,9 @@ class Value(Node):
                 "Value(data, label='') makes a leaf; micrograd's Value(data, _children, _op) form does not exist "
                 "here: nodes with parents come from operations (x * y, x.tanh(), dot(...)), which record them"
             )
-        self.data = _number(data, "Value")
+        if not isinstance(data, numbers.Real):
+            raise TypeError(f"Value: data must be a number (an int, float or NumPy scalar), not {_checks.shown(data)}")
+        self.data = float(data)
         self.grad = 0.0
         self._label = str(label)
         self._operation = ""

@@ -81,6 +81,11 @@ def activation_names() -> list[str]:
 
 def get_activation(activation):
     """The function h(z) for a name, or the callable itself; a clear error otherwise."""
+    return _checked_activation(activation, "activation", "get_activation")
+
+
+def _checked_activation(activation, name: str, who: str):
+    """The function h(z) for a name, or the callable itself; the error names `who` and the argument `name`."""
     if callable(activation):
         return activation
     if isinstance(activation, str):
@@ -89,18 +94,10 @@ def get_activation(activation):
         except KeyError:
             hint = " (softmax acts on a whole layer: use MLP(..., output_activation='softmax'))"
             raise ValueError(
-                f"unknown activation {activation!r}{hint if activation == 'softmax' else ''}; "
+                f"{who}: unknown {name} {activation!r}{hint if activation == 'softmax' else ''}; "
                 f"valid names: {', '.join(ACTIVATIONS)}, or any function Value -> Value"
             ) from None
-    raise TypeError(f"activation must be a name or a function Value -> Value, not {_checks.shown(activation)}")
-
-
-def _checked_activation(activation, name: str, who: str):
-    """get_activation(activation), with the error naming the function and the argument (`MLP: activation ...`)."""
-    try:
-        return get_activation(activation)
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"{who}: {name}: {error}") from None
+    raise TypeError(f"{who}: {name} must be a name or a function Value -> Value, not {_checks.shown(activation)}")
 
 
 def activation_name(activation) -> str:

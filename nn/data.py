@@ -19,17 +19,18 @@ from autograd import _checks
 __all__ = ["batches", "truth_table", "make_rng", "as_rows"]
 
 
-def make_rng(rng):
-    """A random generator from None (Python's global `random`), an int seed or a `random.Random`."""
+def make_rng(rng, who: str = "make_rng"):
+    """A random generator from None (Python's global `random`), an int seed or a `random.Random`.
+
+    `who` is the function named in the error for anything else.
+    """
     if rng is None:
         return random
-    if isinstance(rng, bool):
-        raise TypeError(f"rng must be None, an int seed or a random.Random, not bool {rng!r}")
-    if isinstance(rng, numbers.Integral):
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         return random.Random(int(rng))
-    if all(hasattr(rng, name) for name in ("uniform", "gauss", "shuffle")):
+    if not isinstance(rng, bool) and all(hasattr(rng, name) for name in ("uniform", "gauss", "shuffle")):
         return rng
-    raise TypeError(f"rng must be None, an int seed or a random.Random, not {_checks.shown(rng)}")
+    raise TypeError(f"{who}: rng must be None, an int seed or a random.Random, not {_checks.shown(rng)}")
 
 
 def as_rows(data, name: str = "data", who: str = "as_rows") -> list:
@@ -68,7 +69,7 @@ def batches(X, y, batch_size=None, shuffle=True, rng=None):
     shuffle = _checks.flag(shuffle, "shuffle", "batches")
     order = list(range(n))
     if shuffle:
-        make_rng(rng).shuffle(order)
+        make_rng(rng, "batches").shuffle(order)
     return _batch_iterator(X, y, order, batch_size)  # checked above, now, not at the first next()
 
 

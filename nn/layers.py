@@ -90,7 +90,8 @@ def initial_weights(init: str, fan_in: int, fan_out: int, rng=None, sigma: float
     sigma = _check_init(init, sigma, "initial_weights")
     fan_in = _check_size(fan_in, "fan_in", "initial_weights")
     fan_out = _check_size(fan_out, "fan_out", "initial_weights")
-    rng = make_rng(rng)
+    _check_count(fan_in, "initial_weights", f"a neuron of fan_in={fan_in}")
+    rng = make_rng(rng, "initial_weights")
     if init == "uniform":
         return [rng.uniform(-1.0, 1.0) for _ in range(fan_in)]
     if init == "normal":
@@ -421,7 +422,7 @@ class Neuron(Module):
         _checked_activation(activation, "activation", "Neuron")
         self._set_activation(activation)
         self.init = init
-        rng = make_rng(rng)
+        rng = make_rng(rng, "Neuron")
         self.w = [Value(v) for v in initial_weights(init, self.nin, fan_out, rng, sigma)]
         self.b = Value(0.0)
         self.alpha = Value(PRELU_ALPHA) if self.activation == "prelu" else None
@@ -491,7 +492,7 @@ class Layer(Module):
         if not self.outputs_softmax:
             _checked_activation(activation, "activation", "Layer")
         self.activation = activation
-        rng = make_rng(rng)
+        rng = make_rng(rng, "Layer")
         neuron_activation = "linear" if self.outputs_softmax else activation
         self.neurons = [
             Neuron(self.nin, neuron_activation, init, rng, sigma=sigma, fan_out=self.nout) for _ in range(self.nout)
@@ -578,7 +579,7 @@ class MLP(Module):
         if not (isinstance(output_activation, str) and output_activation == "softmax"):
             _checked_activation(output_activation, "output_activation", "MLP")
         self.activation, self.output_activation, self.init = activation, output_activation, init
-        rng = make_rng(rng)
+        rng = make_rng(rng, "MLP")
         sizes = [self.nin, *nouts]
         last = len(nouts) - 1
         self.layers = [

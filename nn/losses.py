@@ -118,6 +118,7 @@ def mse(preds, targets, half: bool = False) -> Value:
     half=True gives the slides' 1/(2n) sum (yhat - y)^2, whose gradient is (yhat - y)/n.
     For models with several outputs, targets may be lists or class indices (one-hot).
     """
+    half = _checks.flag(half, "half", "mse")
     p, t = _pairs(preds, targets, "mse")
     diffs = [a - b for a, b in zip(p, t)]
     loss = dot(diffs, diffs)  # sum of squares as one node

@@ -46,7 +46,7 @@ class Optimizer:
         seen = set()
         for i, p in enumerate(params):
             if not isinstance(p, Value):
-                raise TypeError(f"{type(self).__name__}: parameter {i} is a {type(p).__name__}, not a Value")
+                raise TypeError(f"{who}: parameter {i} is {_checks.shown(p)}, not a Value")
             if id(p) in seen:
                 raise ValueError(f"{type(self).__name__}: parameter {i} ({p.label or p!r}) appears twice")
             seen.add(id(p))
