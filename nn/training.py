@@ -194,9 +194,13 @@ def train(
     loss_fn = _loss_function(loss)
     metric_fn = _metric_function(metrics, loss)
     X, y = as_rows(X, "X", "train"), as_rows(y, "y", "train")
+    if len(X) != len(y):
+        raise ValueError(f"train: X has {len(X)} inputs but y has {len(y)} targets; give one target per input")
+    if not X:
+        raise ValueError("train: X and y are empty; there is nothing to train on")
     if val is not None:
         X_val, y_val = (as_rows(part, "val", "train") for part in val)
-    rng = make_rng(seed if seed is not None else rng)
+    rng = make_rng(seed if seed is not None else rng, "train")
     if progress is None:
         progress = getattr(sys.stderr, "isatty", lambda: False)()
     history = History()
