@@ -6,13 +6,19 @@ from checks import png_size
 from PIL import Image
 
 
-def check_animation(movie: dict, count: int) -> None:
-    """`movie` (what demos._animate.animate returns) has `count` frames everywhere, all of one size."""
+def check_animation(movie: dict, count: int, min_width: int = 1600) -> None:
+    """`movie` (what demos._animate.animate returns) has `count` frames everywhere, all of one size.
+
+    A demo's frames are at least `min_width` pixels wide and fit a 1920 x 1080 projector.
+    """
     frames = [Path(p) for p in movie["frames"]]
     assert len(frames) == count
     assert all(p.is_file() for p in frames)
     sizes = {png_size(p) for p in frames}
     assert len(sizes) == 1, f"frames of different sizes {sizes}"
+    (width, height), *_ = sizes
+    # the page and the GIF show the frames at their own size: they should fill much of a 1920 x 1080 projector
+    assert min_width <= width <= 1920 and height <= 1080, f"frames of {width} x {height} pixels"
     assert sorted(p.name for p in frames[0].parent.iterdir()) == [p.name for p in frames]  # nothing left over
     with Image.open(movie["gif"]) as gif:
         assert gif.format == "GIF" and gif.is_animated == (count > 1)
