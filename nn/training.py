@@ -193,6 +193,15 @@ def train(
     _checks.flag(compiled, "compiled", "train")
     loss_fn = _loss_function(loss)
     metric_fn = _metric_function(metrics, loss)
+    rng = make_rng(seed if seed is not None else rng, "train")
+    if progress is None:
+        progress = getattr(sys.stderr, "isatty", lambda: False)()
+    history = History()
+    if compiled:  # NumPy arrays stay arrays there (as_rows would make Python lists of 60,000 images)
+        settings = dict(batch_size=batch_size, shuffle=shuffle, rng=rng, progress=progress, penalty=penalty)
+        return _compiled.run(model, X, y, loss_fn=loss_fn, metric_fn=metric_fn, optimizer=optimizer, epochs=epochs,
+                             val=val, on_epoch=on_epoch, history=history, show_progress=_show_progress,
+                             **settings)  # fmt: skip
     X, y = as_rows(X, "X", "train"), as_rows(y, "y", "train")
     if len(X) != len(y):
         raise ValueError(f"train: X has {len(X)} inputs but y has {len(y)} targets; give one target per input")
@@ -200,15 +209,6 @@ def train(
         raise ValueError("train: X and y are empty; there is nothing to train on")
     if val is not None:
         X_val, y_val = (as_rows(part, "val", "train") for part in val)
-    rng = make_rng(seed if seed is not None else rng, "train")
-    if progress is None:
-        progress = getattr(sys.stderr, "isatty", lambda: False)()
-    history = History()
-    if compiled:
-        settings = dict(batch_size=batch_size, shuffle=shuffle, rng=rng, progress=progress, penalty=penalty)
-        return _compiled.run(model, X, y, loss_fn=loss_fn, metric_fn=metric_fn, optimizer=optimizer, epochs=epochs,
-                             val=None if val is None else (X_val, y_val), on_epoch=on_epoch, history=history,
-                             show_progress=_show_progress, **settings)  # fmt: skip
 
     for epoch in range(1, epochs + 1):
         loss_sum, count, outputs, targets = 0.0, 0, [], []
