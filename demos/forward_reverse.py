@@ -14,7 +14,8 @@ one output with respect to every node. The demo shows:
    by a finite difference in s;
 3. the sweeps a full Jacobian of f: R^n -> R^m takes: n forward or m
    backward. For a loss (m = 1, n large) backward wins; for one input and
-   many outputs forward wins (a picture of both costs, counted and timed);
+   many outputs that share their computation forward wins (a picture of
+   both costs, counted and timed);
 4. the chain-rule example f = ((a + b)(c + d))^2: the frames of forward
    accumulation from a beside the frames of the backward pass.
 
@@ -77,9 +78,18 @@ def many_to_one(n: int):
 
 
 def one_to_many(m: int):
-    """f: R -> R^m, f_j = sin((j + 1) x); returns ([input], outputs)."""
+    """f: R -> R^m, f_j = h_j s with h_j = sin((j + 1) x) and s = sum_k h_k; returns ([input], outputs).
+
+    Every output reads the shared sum s, as the outputs of a layer read the
+    same hidden values, so each of the m backward sweeps walks the whole
+    graph below s, while one forward sweep from x walks the graph once.
+    (With f_j = sin((j + 1) x) alone each backward sweep would visit only
+    its own three nodes, and m of them would cost about one forward sweep.)
+    """
     x = Value(0.3, label="x")
-    return [x], [(x * float(j + 1)).sin() for j in range(m)]
+    h = [(x * float(j + 1)).sin() for j in range(m)]
+    s = total(h)
+    return [x], [hj * s for hj in h]
 
 
 def jacobian_by_forward_sweeps(outputs, inputs):
@@ -227,8 +237,12 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
             "faster; both give the same matrix as jacobian()."
         )
     c.say(
-        "A loss has one output and as many inputs as the network has parameters: that is why training uses "
-        "backward accumulation. Forward accumulation pays off for few inputs and many outputs."
+        "The times grow faster than the sweep counts: every sweep walks a graph that itself grows with n "
+        "(or m), so n sweeps cost about n times the graph, one sweep about the graph once. In the second "
+        "shape every output f_j = h_j s reads the shared sum s = sum_k sin((k + 1) x), as a layer's outputs "
+        "read the same hidden values. A loss has one output and as many inputs as the network has parameters: "
+        "that is why training uses backward accumulation. Forward accumulation pays off for few inputs and "
+        "many outputs."
     )
     images = [_plot(costs, folder / "sweeps.png")]
 
@@ -281,7 +295,10 @@ def _frames(folder) -> dict:
         return result
     result["html"] = [s["html"] for s in saved]
     result["images"] = [_side_by_side(saved[0]["frames"], saved[1]["frames"], folder / "side_by_side.png")]
-    c.say(f"Both players to click through: {saved[0]['html']} and {saved[1]['html']}.")
+    c.say(
+        "Both players to click through, one frame at a time at full size (for the projector): "
+        f"{saved[0]['html']} and {saved[1]['html']}; side_by_side.png puts all the frames on one page."
+    )
     return result
 
 
@@ -295,7 +312,7 @@ def _side_by_side(forward_paths, backward_paths, path):
 
     rows = max(len(forward_paths), len(backward_paths))
     with c.style():
-        fig, axes = c.figure(rows, 2, size=(16, 3.2 * rows))
+        fig, axes = c.figure(rows, 2, size=(17.4, 2.3 * rows + 0.5))  # rows as tall as the frames: no gaps
         for col, (paths, title) in enumerate(
             ((forward_paths, "forward accumulation from a"), (backward_paths, "backward pass from f"))
         ):
@@ -320,6 +337,7 @@ def _plot(costs, path):
             top.loglog(sizes, [r["backward_sweeps"] for r in rows], "s-", color=c.COLORS[1], label="backward: m sweeps")
             top.set_title(f"{shape}: {what}")
             top.set_ylabel("sweeps for the Jacobian")
+            top.set_xlabel("n" if shape == "n >> m" else "m")
             top.legend(loc="upper left")
             bottom.loglog(sizes, [r["forward_seconds"] * 1e3 for r in rows], "o-", color=c.COLORS[0], label="forward")
             bottom.loglog(sizes, [r["backward_seconds"] * 1e3 for r in rows], "s-", color=c.COLORS[1], label="backward")

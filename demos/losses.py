@@ -27,8 +27,8 @@ NAME = "losses"
 Y_HAT = [0.08, 0.25, 0.42, 0.25]  # the slides' network output
 Y = 1  # the correct class
 HUGE_LOGITS = [1000.0, -1000.0, 0.0, 500.0]  # class 1 far below the others
-SHIFT_STEPS = 81  # points on the path from the slides' output to a confident right answer
-QUICK_SHIFT_STEPS = 41
+SHIFT_STEPS = 101  # points on the path from the slides' output to a confident right answer
+QUICK_SHIFT_STEPS = 41  # with 101 or 41 the tie at t = 0.085 falls between grid points (81 put it on one)
 SHIFT_MAX = 0.4  # probability moved from class 2 to class 1 at the end of the path
 
 
@@ -58,7 +58,7 @@ def losses_on(y_hat, y: int) -> dict:
     table = {
         "cross-entropy (probabilities)": ("-log p_y", lambda v: cross_entropy_from_probabilities(v, y), y_hat),
         "cross-entropy (logits)": (
-            "logsumexp(z) - z_y; gradient wrt z = log y_hat",
+            "logsumexp(z) - z_y, at logits z = log y_hat",
             lambda v: cross_entropy(v, y),
             logits,
         ),
@@ -179,7 +179,7 @@ def _plot_gradients(losses, path):
         ax.axhline(0, color="k", lw=1)
         ax.set_ylabel("d loss / d output")
         ax.set_title(f"Gradients of each loss at y_hat = {Y_HAT}, correct class {Y}")
-        ax.legend(fontsize=10, loc="lower right")
+        ax.legend(title="loss (its value)", loc="lower right")
         return c.save_figure(fig, path)
 
 
@@ -190,7 +190,11 @@ def _plot_path(rows, path):
         ax.plot(ts, [r[1] for r in rows], color=c.COLORS[0], label="cross-entropy")
         ax.plot(ts, [r[2] for r in rows], color=c.COLORS[2], label="squared error")
         ax.step(ts, [r[3] for r in rows], where="post", color=c.COLORS[1], label="accuracy")
+        tie = (Y_HAT[2] - Y_HAT[Y]) / 2  # 0.25 + t = 0.42 - t
+        ax.axvline(tie, color=c.COLORS[6], ls=":", lw=1.5)
+        ax.text(tie + 0.01, 0.05, f"t = {tie:g}: class 1 overtakes class 2")
         ax.set_xlabel("probability moved from class 2 to the correct class 1")
+        ax.set_ylabel("loss, or accuracy (0 or 1)")
         ax.set_title("The loss is smooth in the outputs, the accuracy is a step")
         ax.legend()
         return c.save_figure(fig, path)

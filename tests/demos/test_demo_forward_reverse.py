@@ -65,7 +65,10 @@ def test_sweep_counts_and_jacobians(result):
     for row in costs["n << m"]:
         m = row["size"]
         assert (row["n"], row["m"], row["forward_sweeps"], row["backward_sweeps"]) == (1, m, 1, m)
-        expected = [(j + 1) * math.cos((j + 1) * 0.3) for j in range(m)]
+        # f_j = h_j s, h_j = sin((j + 1) x), s = sum_k h_k at x = 0.3: df_j/dx = h_j' s + h_j s' (product rule)
+        h = [math.sin((j + 1) * 0.3) for j in range(m)]
+        dh = [(j + 1) * math.cos((j + 1) * 0.3) for j in range(m)]
+        expected = [dh[j] * sum(h) + h[j] * sum(dh) for j in range(m)]
         for key in ("forward", "backward", "jacobian"):
             assert [r[0] for r in row[key]] == pytest.approx(expected, rel=1e-12), (m, key)
     assert max(r["size"] for r in costs["n >> m"]) >= 32

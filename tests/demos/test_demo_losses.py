@@ -72,6 +72,11 @@ def test_loss_is_smooth_and_accuracy_a_step(result):
     assert all(a > b for a, b in zip(ce, ce[1:]))  # falls at every point
     # class 1 overtakes class 2 when 0.25 + t > 0.42 - t, at t = 0.085
     assert [acc for *_, acc in path] == [1.0 if t > 0.085 else 0.0 for t in ts]
+    # the full run's grid too: no grid point on the tie, where rounding alone would pick the class
+    for steps in (losses.SHIFT_STEPS, losses.QUICK_SHIFT_STEPS):
+        full = losses.loss_against_accuracy(steps)
+        assert min(abs(t - 0.085) for t, *_ in full) > 1e-6
+        assert [acc for *_, acc in full] == [1.0 if t > 0.085 else 0.0 for t, *_ in full]
 
 
 def test_pictures_and_main(result, tmp_path, capsys):
