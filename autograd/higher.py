@@ -209,7 +209,8 @@ def grad(output, inputs, create_graph: bool = False) -> list:
     leave in `.grad`). With `create_graph=True` each is a Value whose graph
     leads back to the inputs, so it can be differentiated again:
     `grad(grad(f, [x], create_graph=True)[0], [x])` is f''. An input the
-    output does not depend on gets 0 (a Value 0 with `create_graph=True`).
+    output does not depend on gets 0 (a Value 0 with `create_graph=True`);
+    an input listed twice gets its derivative in both places.
     """
     output = _output(output, "grad")
     inputs = _inputs(inputs, "grad")
