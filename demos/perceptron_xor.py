@@ -282,7 +282,7 @@ def _mistakes_axes(ax, epochs: int) -> None:
 
 def _plot_perceptron(runs, path):
     with c.style():
-        fig, axes = c.figure(1, 4, size=(20, 6))
+        fig, axes = c.figure(1, 4, size=(17.4, 6.5))  # 1914 x 715 px: within a 1920 x 1080 projector
         for ax, (gate, (p, mistakes)) in zip(axes[0], runs.items()):
             _draw_gate(ax, gate, p.weights, p.bias)
             status = "converged" if mistakes[-1] == 0 else "still wrong (red)"
@@ -290,7 +290,7 @@ def _plot_perceptron(runs, path):
         ax = axes[0][3]
         for color, (gate, (_, mistakes)) in zip(c.COLORS, runs.items()):
             ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate.upper())
-        ax.set_title("Perceptron rule: mistakes per epoch")
+        ax.set_title("Mistakes per epoch")
         _mistakes_axes(ax, max(len(m) for _, m in runs.values()))
         _gate_legend(fig)
         return c.save_figure(fig, path)

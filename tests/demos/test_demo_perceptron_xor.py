@@ -64,6 +64,9 @@ def test_pictures(result):
     assert {"perceptron.png", "xor_network.png"} <= names
     for path in result["images"]:
         check_image(path)
+    # the static pictures fit a 1920 x 1080 projector (perceptron.png was 2200 px wide)
+    sizes = {path.name: png_size(path) for path in result["images"] if path.suffix == ".png"}
+    assert all(w <= 1920 and h <= 1080 for w, h in sizes.values()), sizes
 
 
 @needs_dot
