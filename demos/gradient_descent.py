@@ -408,7 +408,7 @@ def _plot_nonconvex(local, path):
         ax.plot([NONCONVEX_START], [nonconvex(NONCONVEX_START)], "k*", ms=16, label="start", zorder=4)
         ax.set_xlabel("x")
         ax.set_ylabel("f(x)")
-        ax.set_title("Learning rate: small stops in the local minimum (first 25 steps)")
+        ax.set_title("Small rate: local minimum; larger: over the hump (25 steps)")
         ax.legend(loc="upper center")
         return c.save_figure(fig, path)
 
