@@ -35,12 +35,26 @@ STYLE = {
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
 
-def parse_args(argv, description: str) -> argparse.Namespace:
-    """The options every demo understands: --out DIR and --quick."""
-    parser = argparse.ArgumentParser(description=description.strip().splitlines()[0])
+def parse_args(argv, description: str, module: str | None = None) -> argparse.Namespace:
+    """The options every demo understands: --out DIR and --quick.
+
+    `module` is the demo's module name (e.g. "demos.moons"), so --help says
+    `usage: python -m demos.moons`, the command that runs it, not `moons.py`.
+    """
+    parser = argparse.ArgumentParser(prog=_prog(module), description=description.strip().splitlines()[0])
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the pictures (default ./{DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
     return parser.parse_args(argv)
+
+
+def _prog(module: str | None) -> str | None:
+    """`python -m demos.moons` for a demo's module (None: argparse's default)."""
+    if not module or module == "__main__":  # started as `python -m demos.moons`: __main__ knows its real name
+        spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+        module = spec.name if spec is not None else None
+    if module and module.startswith("demos.") and module != "demos.__main__":
+        return f"python -m {module}"
+    return None
 
 
 def demo_dir(out, name: str) -> Path:
@@ -207,7 +221,7 @@ class Timer:
 
 def run_main(run, argv, description: str) -> dict:
     """What each demo's `main(argv)` does: parse the options, run, return the numbers."""
-    args = parse_args(argv, description)
+    args = parse_args(argv, description, getattr(run, "__module__", None))
     result = run(args.out, quick=args.quick)
     sys.stdout.flush()
     return result
