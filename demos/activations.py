@@ -156,10 +156,11 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     sigmoid_run = train_one_neuron("sigmoid")
     c.say(
         f"1. The step function: its slope is 0 at all {n} grid points (largest |slope| "
-        f"{max(map(abs, step_slopes)):g}); at 0, where it jumps, it has no derivative at all. A step neuron "
+        f"{max(map(abs, step_slopes)):g}); at 0, where it jumps, it has no derivative at all (the engine "
+        "returns 0 there too, the grid's middle point). A step neuron "
         f"trained on AND by gradient descent (MSE, lr {STEP_LR:g}, {STEP_EPOCHS} epochs) never moves: its "
-        f"largest gradient was {step_run['largest_gradient']:g}, its weights stayed {step_run['start']} and the "
-        f"loss stayed {step_run['losses'][-1]:.4g}. The same neuron with a sigmoid went from loss "
+        f"largest gradient was {step_run['largest_gradient']:g}, its weights and bias stayed {step_run['start']} "
+        f"and the loss stayed {step_run['losses'][-1]:.4g}. The same neuron with a sigmoid went from loss "
         f"{sigmoid_run['losses'][0]:.4f} to {sigmoid_run['losses'][-1]:.4f}. That is why backprop needs smooth "
         "activations (the perceptron rule, which uses no gradient, can train a step neuron)."
     )
@@ -224,26 +225,34 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
 def _plot(curves, path):
     with c.style():
-        fig, axes = c.figure(3, 5, size=(22, 12))
+        fig, axes = c.figure(3, 5, size=(17.4, 9.8))  # 1914 x 1078 pixels: one 1920 x 1080 projector screen
         cells = list(axes.flat)
         for ax, (name, cv) in zip(cells, curves.items()):
-            ax.plot(cv["z"], cv["f"], color=c.COLORS[0], label="f(z)")
-            ax.plot(cv["z"], cv["slope"], "--", color=c.COLORS[1], label="f'(z), backward pass")
+            ax.plot(cv["z"], cv["f"], color=c.COLORS[0])
+            ax.plot(cv["z"], cv["slope"], "--", color=c.COLORS[1])
             for z in cv["kinks"] + cv["jumps"]:
-                ax.axvline(z, color=c.COLORS[6], lw=1, ls=":")
-            ax.set_title(f"{name}   range {RANGES[name]}")
+                ax.axvline(z, color=c.COLORS[6], lw=1.5, ls=":")
+            ax.set_title(f"{name}  range {RANGES[name].replace('inf', '∞')}", fontsize=14)
             ax.set_ylim(-1.6, 2.6)
+            ax.set_xlabel("z", labelpad=0)
         zs = curves["sigmoid"]["z"]
         two_class = [softmax([Value(z), Value(0.0)])[0].data for z in zs]
         ax = cells[len(curves)]
         ax.plot(zs, two_class, color=c.COLORS[2], label="softmax([z, 0])[0]")
         ax.plot(zs, curves["sigmoid"]["f"], ":", color=c.COLORS[0], lw=4, label="sigmoid(z)")
-        ax.set_title("a two-class softmax is a sigmoid")
-        ax.legend(loc="upper left", fontsize=10)
-        cells[0].legend(loc="upper left", fontsize=10)
-        for ax in cells[len(curves) + 1 :]:
+        ax.set_title("two-class softmax = sigmoid", fontsize=14)
+        ax.set_xlabel("z", labelpad=0)
+        key = cells[len(curves) + 1]  # the last cell is the key to every panel
+        key.plot([], [], color=c.COLORS[0], label="f(z)")
+        key.plot([], [], "--", color=c.COLORS[1], label="f'(z), from backward()")
+        key.plot([], [], ls=":", lw=1.5, color=c.COLORS[6], label="kink or jump")
+        key.plot([], [], color=c.COLORS[2], label="softmax([z, 0])[0]")
+        key.plot([], [], ":", color=c.COLORS[0], lw=4, label="sigmoid(z)")
+        key.axis("off")
+        key.legend(loc="center", fontsize=14, frameon=False)
+        for ax in cells[len(curves) + 2 :]:
             ax.set_visible(False)
-        fig.suptitle("Activations (solid) and their derivatives from backward() (dashed); dotted: kinks and jumps")
+        fig.suptitle("Each activation (solid) and its derivative from the backward pass (dashed)")
         return c.save_figure(fig, path)
 
 

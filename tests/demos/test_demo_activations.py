@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from checks import central_difference
+from checks import central_difference, png_size
 from picture_checks import check_image
 
 from demos import activations
@@ -51,6 +51,11 @@ TABLE_VALUES = {
     "sin": math.sin,
     "cos": math.cos,
     "linear": lambda z: z,
+    "hardtanh": lambda z: min(1.0, max(-1.0, z)),
+    "relu": lambda z: max(0.0, z),
+    "leaky_relu": lambda z: z if z > 0 else 0.01 * z,
+    "prelu": lambda z: z if z > 0 else 0.25 * z,
+    "step": lambda z: 1.0 if z > 0 else 0.0,  # the perceptron's step: 0 for z <= 0
 }
 # (lowest, highest) allowed by the table's range column
 BOUNDS = {
@@ -137,6 +142,8 @@ def test_prelu_gradient_with_respect_to_alpha(result):
 def test_picture_and_main(result, tmp_path, capsys):
     for path in result["images"]:
         check_image(path)
+        width, height = png_size(path)
+        assert width <= 1920 and height <= 1080, (width, height)  # one projector screen (was 2420 x 1320)
     activations.main(["--quick", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert "jump at 0" in out and "kink at -1, kink at 1" in out
