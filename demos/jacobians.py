@@ -226,8 +226,24 @@ def largest_gradient(result: dict) -> float:
     return max(float(np.max(np.abs(g))) for g in [result["x"], *result["W"], *result["b"]])
 
 
-def _show(matrix) -> str:
-    return "[" + "; ".join(" ".join(f"{v:.4g}" for v in row) for row in np.atleast_2d(matrix)) + "]"
+def _lines(matrix) -> list[str]:
+    """A matrix as printed lines, one per row, its columns aligned (a single row as it is)."""
+    cells = [[f"{v:.4g}" for v in row] for row in np.atleast_2d(matrix)]
+    width = max(len(t) for row in cells for t in row) if len(cells) > 1 else 0
+    return ["[" + " ".join(t.rjust(width) for t in row) + "]" for row in cells]
+
+
+def _print_cases(cases) -> None:
+    """Each small case: its name, the engine's matrix row by row, the largest difference to the formula."""
+    name_width = max(len(name) for name in cases)
+    matrix_width = max(len(line) for engine, _ in cases.values() for line in _lines(engine))
+    print(f"  {'Jacobian':<{name_width}}  {'engine':<{matrix_width}}  difference to the formula")
+    print(f"  {'-' * name_width}  {'-' * matrix_width}  {'-' * 25}")
+    for name, (engine, formula) in cases.items():
+        first, *rest = _lines(engine)
+        print(f"  {name:<{name_width}}  {first:<{matrix_width}}  {float(np.max(np.abs(engine - formula))):.2g}")
+        for line in rest:
+            print(f"  {'':<{name_width}}  {line}")
 
 
 def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
@@ -240,11 +256,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         f"sigmoid at {ACT_X}; softmax of {LOGITS}; W = {W_SMALL}, x = {X_SMALL}, b = {B_SMALL}."
     )
     cases = small_jacobians()
-    rows = [
-        (name, _show(engine), f"{float(np.max(np.abs(engine - formula))):.2g}")
-        for name, (engine, formula) in cases.items()
-    ]
-    c.table(rows, ["Jacobian", "engine (rows separated by ;)", "largest diff. to the formula"])
+    _print_cases(cases)
     c.say(
         "The L1 row has 0 where y_hat equals y (sign(0) = 0); the cross-entropy row is zero except at the "
         "correct class; an element-wise activation gives a diagonal matrix; d a / d W is a 3-index tensor "
@@ -304,14 +316,18 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
 def _plot(cases, engine, products, path):
     with c.style():
-        fig, axes = c.figure(1, 3, size=(18, 6))
+        fig, axes = c.figure(1, 3, size=(17.4, 6.2))  # 1914 pixels wide: one projector screen
         softmax_j = next(engine_j for name, (engine_j, _) in cases.items() if name.startswith("softmax"))
         panels = [
-            (softmax_j, f"softmax Jacobian at z = {LOGITS}"),
-            (engine["W"][0], "dL/dW1 by the engine's backprop"),
-            (np.abs(engine["W"][0] - products["W"][0]), "|engine - Jacobian products|, dL/dW1"),
+            (softmax_j, f"softmax Jacobian ds_i/dz_j\nat z = {LOGITS}", "j (input z_j)", "i (output s_i)"),
+            (engine["W"][0], "dL/dW1 by the engine's backprop\n(row k, column l: dL/dW1[k, l])", "l", "k"),
+            (np.abs(engine["W"][0] - products["W"][0]), "|engine - Jacobian products|\nfor dL/dW1", "l", "k"),
         ]
-        for ax, (matrix, title) in zip(axes[0], panels):
+        for i, j in np.ndindex(*softmax_j.shape):  # the small matrix's numbers written in its cells
+            axes[0][0].text(j, i, f"{softmax_j[i, j]:.3f}", ha="center", va="center", fontsize=14)
+        for ax, (matrix, title, xlabel, ylabel) in zip(axes[0], panels):
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
             if matrix.min() < 0:  # a diverging map with 0 in the middle
                 top = float(np.max(np.abs(matrix)))
                 image = ax.imshow(matrix, cmap="coolwarm", vmin=-top, vmax=top)
@@ -320,7 +336,7 @@ def _plot(cases, engine, products, path):
             ax.set_xticks(range(matrix.shape[1]))
             ax.set_yticks(range(matrix.shape[0]))
             fig.colorbar(image, ax=ax, shrink=0.8)
-            ax.set_title(title, fontsize=13)
+            ax.set_title(title, fontsize=14)
             ax.grid(False)
         fig.suptitle("The slides' Jacobians: a small softmax, and the 10 x 10 network's first layer")
         return c.save_figure(fig, path)

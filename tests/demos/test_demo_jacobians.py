@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+from checks import png_size
 from picture_checks import check_image
 
 from demos import jacobians
@@ -129,7 +130,13 @@ def test_without_pytorch(monkeypatch):
 def test_picture_and_main(result, tmp_path, capsys):
     for path in result["images"]:
         check_image(path)
+        assert png_size(path)[0] <= 1920  # one projector screen wide
     jacobians.main(["--quick", "--out", str(tmp_path)])
     out = capsys.readouterr().out
+    # the small matrices are printed one row per line: the softmax Jacobian's diagonal, row by row
+    (softmax_lines,) = [k for k, line in enumerate(out.splitlines()) if line.lstrip().startswith("softmax:")]
+    diagonal = [float(out.splitlines()[softmax_lines + i].split("[")[1].split("]")[0].split()[i]) for i in range(3)]
+    s = np.exp(jacobians.LOGITS) / np.sum(np.exp(jacobians.LOGITS))
+    assert diagonal == pytest.approx(s * (1 - s), rel=1e-3)  # s_i (1 - s_i), printed to 4 digits
     assert "[0 0 -1.667 0]" in out and "backprop" in out
     assert str(tmp_path / "jacobians" / "jacobians.png") in out
