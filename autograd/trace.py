@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 
 import numpy as np
 
 from autograd.graph import topological_order
 from autograd.value import DomainError, Value, _const_of, is_grad_enabled, total
 
-__all__ = ["trace", "Program", "TraceError"]
+__all__ = ["trace", "Program", "TraceError", "is_tracing"]
 
 CHECKED_CALLS = 2  # the first calls re-trace a few of their samples (see Program._check)
 CHECKED_SAMPLES = 3
@@ -39,6 +40,27 @@ CHECKED_SAMPLES = 3
 
 class TraceError(ValueError):
     """A sample's graph differs from the traced one: the function's structure depends on its values."""
+
+
+_tracing = threading.local()
+
+
+def is_tracing() -> bool:
+    """True while `trace` runs a function on placeholders (to compile it, or to check a sample).
+
+    A library function that must choose by a value in Python (a clamp, a
+    shift for stability) asks this and records its choice as an operation
+    instead, so every sample of a batch makes its own choice.
+    """
+    return getattr(_tracing, "depth", 0) > 0
+
+
+def _call_traced(fn, args):
+    _tracing.depth = getattr(_tracing, "depth", 0) + 1
+    try:
+        return fn(*args)
+    finally:
+        _tracing.depth -= 1
 
 
 # ---- the NumPy form of every operation -----------------------------------------------------
@@ -765,7 +787,7 @@ class Program:
             sample = [np.asarray(a, dtype=float)[i] for a in args]
             placeholders, call_args = _placeholders(sample)
             try:
-                result = self.fn(*call_args)
+                result = _call_traced(self.fn, call_args)
             except (ArithmeticError, ValueError):  # a bad sample: the batch run reports it, naming the sample
                 continue
             self._compare(placeholders, _outputs(result, "trace")[0], i)
@@ -947,5 +969,5 @@ def trace(fn, *example_args, parameters=None) -> Program:
             "trace: inside no_grad() no graph is recorded, so there is nothing to compile; trace outside it"
         )
     placeholders, call_args = _placeholders(example_args)
-    outputs, several = _outputs(fn(*call_args), "trace")
+    outputs, several = _outputs(_call_traced(fn, call_args), "trace")
     return Program(fn, shapes, placeholders, outputs, several, parameters)

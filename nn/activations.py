@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 
 from autograd import Value, _checks, total
+from autograd.trace import is_tracing
 
 __all__ = [
     "ACTIVATIONS",
@@ -130,11 +131,14 @@ def _number(x) -> float:
 
 SHIFT_BEYOND = 600.0
 """logsumexp and softmax subtract the largest logit only when it lies beyond +-600 (where e^z overflows or
-underflows); otherwise they subtract 0.0. So a sample's graph does not depend on its logits' values,
-and `autograd.trace` can compile it for every sample."""
+underflows); otherwise they subtract 0.0, so a sample's graph does not depend on its logits' values.
+Under `autograd.trace` they always subtract 0.0: the result is the same for any shift, only e^z must
+stay finite, and a sample whose logits overflow (beyond about 709) is refused naming the sample."""
 
 
 def _shift(z: list) -> float:
+    if is_tracing():  # one sample's shift would be baked into every sample's graph
+        return 0.0
     m = max(_number(a) for a in z)
     return m if abs(m) > SHIFT_BEYOND else 0.0
 

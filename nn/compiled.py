@@ -183,6 +183,23 @@ def _inputs(X, name: str) -> np.ndarray:
     return inputs
 
 
+def _check_values(loss_fn, array, what: str) -> None:
+    """The checks the losses of nn.losses make on values in Python (a trace sees them for one sample only),
+    made on the whole array: hinge labels are -1 or +1, binary targets and probabilities lie in [0, 1]."""
+    binary = (binary_cross_entropy, binary_cross_entropy_with_logits)
+    if loss_fn is hinge and what == "target":
+        bad = np.flatnonzero((array != 1.0) & (array != -1.0))
+        accepted = "labels must be -1 or +1 (map 0/1 labels by 2y - 1)"
+    elif (loss_fn in binary and what == "target") or (loss_fn is binary_cross_entropy and what == "prediction"):
+        bad = np.flatnonzero(~((array >= 0.0) & (array <= 1.0)))
+        accepted = "targets must lie in [0, 1]" if what == "target" else "probabilities must lie in [0, 1]"
+    else:
+        return
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{loss_fn.__name__}: {what} {i} is {float(array.flat[i])!r}; {accepted}")
+
+
 # ---- the loop ------------------------------------------------------------------------------------------
 
 
@@ -197,6 +214,7 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
     with no_grad():
         k = _outputs_of(model(inputs[0].tolist()))
     targets = _target_rows(y, k, "y")
+    _check_values(loss_fn, targets, "target")
 
     def per_sample(x, t):
         out = model(x)
@@ -211,9 +229,11 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
     update = vector_optimizer(optimizer, len(optimizer.params))
     if val is not None:
         val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
+        _check_values(loss_fn, val_targets, "target")
     n = len(inputs)
     size = n if batch_size is None else batch_size
     checked = loss_fn in _MEAN_LOSSES
+    pred_checked = loss_fn is binary_cross_entropy
     grad = None
 
     for epoch in range(1, epochs + 1):
@@ -224,6 +244,8 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
         for start in range(0, n, size):
             chosen = order[start : start + size]
             outs, grad = program.gradient(theta, inputs[chosen], targets[chosen])
+            if pred_checked:
+                _check_values(loss_fn, outs[:, 1:], "prediction")
             batch_loss = float(outs[:, 0].mean())
             if not checked:
                 _check_mean(loss_fn, model, program, theta, X, y, chosen, outs[:, 0])
@@ -245,6 +267,8 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
             history.accuracy.append(metric_fn(_as_predictions(outs, k), [y[i] for i in seen]))
         if val is not None:
             outs = program.evaluate(theta, val_inputs, val_targets)
+            if pred_checked:
+                _check_values(loss_fn, outs[:, 1:], "prediction")
             history.val_loss.append(float(outs[:, 0].mean()))
             if metric_fn is not None:
                 history.val_accuracy.append(metric_fn(_as_predictions(outs[:, 1:], k), list(val[1])))

@@ -20,6 +20,7 @@ import math
 import numbers
 
 from autograd import Value, _checks, dot, total
+from autograd.trace import is_tracing
 from nn.activations import log_softmax as log_softmax  # softmax and log_softmax lived here once:
 from nn.activations import logsumexp
 from nn.activations import softmax as softmax  # still importable from nn.losses
@@ -143,10 +144,21 @@ def _check_probability_targets(t: list, name: str) -> None:
             raise ValueError(f"{name}: target {i} is {_value_of(y)!r}; targets must lie in [0, 1]")
 
 
+_SMALLEST = math.exp(LOG_FLOOR)  # log(_SMALLEST) is LOG_FLOOR exactly
+
+
 def _log(q):
-    """log(q), clamped at LOG_FLOOR (then a constant without gradient) like PyTorch's BCELoss."""
+    """log(q), clamped at LOG_FLOOR like PyTorch's BCELoss: log(max(q, e^-100)), slope 0 below e^-100.
+
+    The scalar graph shows the clamp as a Python choice (a plain log, or the
+    constant -100). Under `autograd.trace` that choice would be one sample's
+    for every sample, so there the clamp is a hardtanh node: each sample
+    takes its own side, with the same numbers and slopes.
+    """
+    if isinstance(q, Value) and is_tracing():
+        return q.hardtanh(_SMALLEST, 1.0).log()
     v = _value_of(q)
-    if v > math.exp(LOG_FLOOR):
+    if v >= _SMALLEST:
         return q.log() if isinstance(q, Value) else math.log(v)
     return LOG_FLOOR
 
