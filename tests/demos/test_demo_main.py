@@ -94,6 +94,6 @@ def test_readme_lists_every_demo_and_embeds_two_pictures():
         assert f"- **{name}**:" in section
     assert "benchmark" not in section
     pictures = [line.split("](", 1)[1].rstrip(")") for line in section.splitlines() if line.startswith("![")]
-    assert len(pictures) == 2
+    assert len(pictures) == 4  # moons, universal approximation, a lecture-mode frame, the perceptron animation
     for picture in pictures:
         check_image(ROOT / picture)
