@@ -236,19 +236,21 @@ def _plot(tanh, line, path):
     with c.style():
         fig, axes = c.figure(1, 2, size=(16, 6))
         left, right = axes[0]
-        for k, copy in enumerate(tanh["copies"]):
-            left.plot(
-                GRID, outputs(with_weights(copy["weights"], "tanh"), GRID), color=c.COLORS[k % 6], lw=1.5, alpha=0.5
-            )
+        for copy in tanh["copies"]:  # one colour: they lie on top of each other, so mixed colours would blur
+            left.plot(GRID, outputs(with_weights(copy["weights"], "tanh"), GRID), color=c.COLORS[0])
         left.scatter(xs, ys, color="k", zorder=3, label="training points")
-        left.plot([], [], color=c.COLORS[0], label=f"all {len(tanh['copies'])} copies (on top of each other)")
-        left.set_title("48 weight vectors, one function")
+        left.plot([], [], color=c.COLORS[0], label=f"all {len(tanh['copies'])} copies, drawn on top of each other")
+        left.set_title(f"{len(tanh['copies'])} weight vectors, one function")
         left.set_xlabel("x")
+        left.set_ylabel("network output")
         left.legend(loc="upper left")
         right.plot([t for t, _ in line], [v for _, v in line], color=c.COLORS[1])
         right.axvline(0.0, color=c.COLORS[6], ls=":", lw=1)
         right.axvline(1.0, color=c.COLORS[6], ls=":", lw=1)
         right.set_yscale("log")
+        for t, text in ((0.0, "θ: trained"), (1.0, "θ': its copy")):
+            where = {"xycoords": ("data", "axes fraction"), "xytext": (8, 0), "textcoords": "offset points"}
+            right.annotate(text, (t, 0.2), **where)
         right.set_xlabel("t: weights (1 - t) θ + t θ', θ' an equivalent copy")
         right.set_ylabel("training MSE")
         right.set_title("A slice of the loss through two equivalent minima")
