@@ -249,6 +249,8 @@ def from_torch(module):
             )
         if linear.bias is None:
             raise ValueError(f"from_torch: {where} is {linear!r} without bias; every neuron of an MLP has a bias")
+        if linear.in_features < 1 or linear.out_features < 1:
+            raise ValueError(f"from_torch: {where} is {linear!r}; an MLP layer has at least one input and one neuron")
         if layers and linear.in_features != layers[-1][0].out_features:
             raise ValueError(
                 f"from_torch: {where} is {linear!r}, but the layer before it has {layers[-1][0].out_features} outputs"
@@ -257,10 +259,15 @@ def from_torch(module):
         if k + 1 < len(children) and type(children[k + 1]) is not torch.nn.Linear:
             name, alphas = _name_of_activation(torch, children[k + 1], f"module {k + 1}", linear.out_features)
             k += 1
-        if name == "softmax" and (k + 1 < len(children) or children[k].dim not in (-1, 1)):
+        if name == "softmax" and k + 1 < len(children):
             raise ValueError(
-                f"from_torch: module {k} is {children[k]!r}: an MLP applies softmax only to its output layer, "
-                "over the outputs (dim=-1)"
+                f"from_torch: module {k} is {children[k]!r} before module {k + 1}: an MLP applies softmax only "
+                "to its output layer"
+            )
+        if name == "softmax" and children[k].dim not in (-1, 1):
+            raise ValueError(
+                f"from_torch: module {k} is {children[k]!r}: an MLP's softmax runs over the outputs of each "
+                "sample, Softmax(dim=-1) (or dim=1)"
             )
         if name == "softmax" and linear.out_features < 2:
             raise ValueError(

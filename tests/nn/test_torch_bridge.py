@@ -153,7 +153,10 @@ def bad_modules(torch):
         (nn.Sequential(nn.Linear(2, 3), nn.PReLU(2), nn.Linear(3, 1)), "PReLU"),
         (nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 1)), "relu, tanh"),
         (nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=-1), nn.Linear(3, 1)), "output layer"),
-        (nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=0)), "dim"),
+        (nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=0)), "dim=-1"),
+        (nn.Sequential(nn.Linear(2, 3), nn.Softmax()), "dim=None", "dim=-1"),  # torch's implicit dim
+        (nn.Sequential(nn.Linear(2, 0)), "out_features=0", "one neuron"),
+        (nn.Sequential(nn.Linear(0, 3)), "in_features=0", "one input"),
         (nn.Sequential(nn.Linear(2, 1), nn.Softmax(dim=-1)), "2 or more"),
         (nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1)), "3 outputs"),
         (nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Tanh()), "Tanh"),
@@ -161,11 +164,12 @@ def bad_modules(torch):
     ]
 
 
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors")  # torch's own, building Linear(2, 0)
 def test_bad_modules_are_refused_by_name(torch):
-    for module, part in bad_modules(torch):
+    for module, *parts in bad_modules(torch):
         with pytest.raises(ValueError) as info:
             MLP.from_torch(module)
-        check_message(info, "from_torch", part)
+        check_message(info, "from_torch", *parts)
     with pytest.raises(TypeError) as info:
         MLP.from_torch(torch.nn.Linear(2, 3))
     check_message(info, "from_torch", "Sequential", "Linear")
