@@ -328,7 +328,7 @@ def _side_by_side(forward_paths, backward_paths, path):
 
 def _plot(costs, path):
     with c.style():
-        fig, axes = c.figure(2, 2, size=(14, 10))
+        fig, axes = c.figure(2, 2, size=(14, 9.8))  # 1540 x 1078 pixels: one projector screen
         for col, (shape, rows) in enumerate(costs.items()):
             sizes = [r["size"] for r in rows]
             what = "n inputs, m = 1 output" if shape == "n >> m" else "n = 1 input, m outputs"

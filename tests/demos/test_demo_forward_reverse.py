@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from checks import HAS_DOT
+from checks import HAS_DOT, png_size
 from picture_checks import check_image
 
 from demos import forward_reverse as fr
@@ -90,6 +90,8 @@ def test_chain_rule_frames(result):
 def test_pictures_and_main(result, tmp_path, capsys):
     for path in result["images"]:
         check_image(path)
+    width, height = png_size(result["images"][0])  # sweeps.png
+    assert width <= 1920 and height <= 1080, (width, height)  # one projector screen
     fr.main(["--quick", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert "df/da = 294" in out and "forward sweeps" in out
