@@ -109,8 +109,7 @@ def _gelu(x):
 
 
 def _relu(x):
-    positive = x > 0.0
-    return np.maximum(x, 0.0), positive * 1.0  # maximum keeps nan, as value.py does
+    return np.maximum(x, 0.0), x > 0.0  # maximum keeps nan, as value.py does; the slope as 0/1 booleans
 
 
 def _abs(x):
@@ -217,6 +216,27 @@ NUMPY_OPS = {
 
 _CHECKED = {"log", "sqrt", "/", "rdiv", "exp", "**", "rpow"}
 
+_IDENTITY = {"*": 1.0, "/": 1.0, "+": 0.0, "-": 0.0}  # x op c is x itself for this c (x / 1, x - 0 ...)
+
+
+def _needs_check(op: str, sources) -> bool:
+    """Whether value.py could refuse an operand: never for a division by nonzero constants."""
+    if op not in _CHECKED:
+        return False
+    divisor = sources[1] if op == "/" and len(sources) == 2 else None
+    return not (divisor is not None and divisor.kind == "c" and bool(np.all(divisor.const != 0.0)))
+
+
+def _is_identity(ins) -> bool:
+    """x * 1, x / 1, x + 0, x - 0 for every member: nothing to compute forward or backward."""
+    if ins.op not in _IDENTITY or len(ins.sources) != 2 or ins.sources[1].kind != "c":
+        return False
+    return bool(np.all(ins.sources[1].const == _IDENTITY[ins.op]))
+
+
+def _scaled(g, local):
+    return g if type(local) is float and local == 1.0 else g * local
+
 
 def _domain_check(op: str, args, out):
     """The errors value.py raises, for the first offending sample: (exception class, message) or None."""
@@ -257,7 +277,7 @@ class _Source:
     `index` has the shape of the operand block ((members,) or (members, terms)).
     """
 
-    __slots__ = ("kind", "index", "const", "unique", "slice", "rows", "grad")
+    __slots__ = ("kind", "index", "const", "unique", "slice", "rows", "grad", "_views")
 
     def __init__(self, kind, index=None, const=None, grad=True):
         self.kind, self.const, self.grad = kind, const, grad
@@ -266,6 +286,7 @@ class _Source:
         # Read without copying where the index allows: a slice of columns (step 1 for batch
         # values), or, in the parameter vector, rows of n equally spaced (a layer's weights).
         self.slice = self.rows = None
+        self._views = (None, None, None, None)  # the last two arrays read as rows, and their views
         if self.index is None or not self.index.size or not self.unique:
             return
         first = int(self.index.flat[0])
@@ -286,10 +307,16 @@ class _Source:
                 self.rows = (first, first + g * stride, g, stride, n)
 
     def _view(self, array):
+        a, view_a, b, view_b = self._views  # training reads theta and writes theta_grad: the same arrays each batch
+        if array is a:
+            return view_a
+        if array is b:
+            return view_b
         start, stop, g, stride, n = self.rows
-        if stop > array.size:  # the last row ends the vector: no room for a whole stride
-            return None
-        return array[start:stop].reshape(g, stride)[:, :n]
+        # None where the last row ends the vector: no room for a whole stride
+        view = None if stop > array.size else array[start:stop].reshape(g, stride)[:, :n]
+        self._views = (array, view, a, view_a)
+        return view
 
     def fetch(self, values, theta):
         if self.kind == "v":
@@ -349,6 +376,7 @@ class _Instruction:
         self.stop = start + len(nodes)
         self.sources = sources
         self.grad = True  # False when no parameter is upstream: nothing to do backward
+        self.checked = _needs_check(op, sources)
 
     def describe(self, names) -> str:
         first, last = names[id(self.nodes[0])], names[id(self.nodes[-1])]
@@ -360,7 +388,7 @@ class _Elementwise(_Instruction):
     def forward(self, values, theta, program):
         args = [s.fetch(values, theta) for s in self.sources]
         out, local = NUMPY_OPS[self.op](*args)  # (numpy's warnings are off: _forward)
-        if self.op in _CHECKED:
+        if self.checked:
             check = _domain_check(self.op, args, out)
             if np.any(check[1]):
                 program._domain_error(self, check, args)
@@ -370,7 +398,7 @@ class _Elementwise(_Instruction):
     def backward(self, g, grads, theta_grad, batch):
         for source, local in zip(self.sources, self.local):
             if source.kind != "c" and source.grad:
-                source.add_grad(g * local, grads, theta_grad, batch)
+                source.add_grad(_scaled(g, local), grads, theta_grad, batch)
 
     def shape_text(self):
         return f"(B, {len(self.nodes)})"
@@ -416,6 +444,10 @@ class _Dot(_Instruction):
                 if matrix is None and w.kind == "p" and x.kind == "v" and (x.index == x.index[:1]).all():
                     matrix = (w, _Source("v", x.index[0], grad=x.grad))
             self.parts.append((left, right, matrix))
+        self.squares = [  # sum_k w_k w_k (an L2 penalty): one gradient 2 w instead of two halves
+            m is None and left.kind == right.kind == "p" and np.array_equal(left.index, right.index)
+            for left, right, m in self.parts
+        ]
         self.cache = [None] * len(self.parts)
 
     def forward(self, values, theta, program):
@@ -428,19 +460,21 @@ class _Dot(_Instruction):
             else:
                 xs, ws = left.fetch(values, theta), right.fetch(values, theta)
                 part = (xs * ws).sum(axis=-1)
-            out = part if out is None else out + part
+            out = part if out is None else _plus(out, part)
             self.cache[k] = (xs, ws)
         if self.bias is not None:
-            out = out + self.bias.fetch(values, theta)
+            out = _plus(out, self.bias.fetch(values, theta))
         return out
 
     def backward(self, g, grads, theta_grad, batch):
-        for (left, right, matrix), (xs, ws) in zip(self.parts, self.cache):
+        for (left, right, matrix), (xs, ws), square in zip(self.parts, self.cache, self.squares):
             if matrix is not None:
                 w, x = matrix
                 w.add_grad(g.T @ xs, grads, theta_grad, batch)
                 if x.grad:
                     x.add_grad(g @ ws, grads, theta_grad, batch)
+            elif square:
+                left.add_grad(2.0 * g.sum(axis=0)[:, None] * ws, grads, theta_grad, batch)
             else:
                 g3 = g[..., None]
                 for side, other in ((left, ws), (right, xs)):
@@ -458,6 +492,14 @@ class _Dot(_Instruction):
         return f"(B, {m}) = {n}-term dots"
 
 
+def _plus(out, x):
+    """out + x, in place when out is a fresh (batch, members) result (x: one row or one per sample)."""
+    if out.ndim == 2:
+        out += x
+        return out
+    return out + x
+
+
 class _Fused:
     """An instruction followed by element-wise ones that only transform its result (a layer's
     activation, `x * 2.0`, `1.0 - x` ...): run as one step, the intermediate results never stored."""
@@ -467,20 +509,19 @@ class _Fused:
         self.start, self.stop, self.grad = head.start, head.stop, head.grad
 
     def add(self, ins, position: int) -> None:
-        self.tail.append((ins, position))
         self.start, self.stop = ins.start, ins.stop
+        if ins.op == "sum" or _is_identity(ins):  # a total of one term, x * 1, x / 1 ...: the input itself
+            return
+        self.tail.append((ins, position))
 
     def forward(self, values, theta, program):
         out = self.head.forward(values, theta, program)
         self.locals = []
         for ins, position in self.tail:
-            if ins.op == "sum":  # a total of one term: the term itself
-                self.locals.append(1.0)
-                continue
             args = [src.fetch(values, theta) for src in ins.sources]
             args[position] = out
             out, local = NUMPY_OPS[ins.op](*args)
-            if ins.op in _CHECKED:
+            if ins.checked:
                 check = _domain_check(ins.op, args, out)
                 if np.any(check[1]):
                     program._domain_error(ins, check, args)
@@ -488,9 +529,13 @@ class _Fused:
         return out
 
     def backward(self, g, grads, theta_grad, batch):
+        factor = 1.0  # constant slopes (-1 of 1 - x, c of x * c) multiply as one number first
         for local in reversed(self.locals):
-            g = g * local
-        self.head.backward(g, grads, theta_grad, batch)
+            if type(local) is float:
+                factor *= local
+            else:
+                g = g * local
+        self.head.backward(_scaled(g, factor), grads, theta_grad, batch)
 
 
 def _fusable(ins):
@@ -609,12 +654,15 @@ class Program:
             self.instructions.append(instruction)
             start += len(nodes)
         self.width = start
+        self._theta_grad = np.zeros(len(self.parameters))
         self._steps = _fuse(self.instructions, outputs=[slot.get(id(out)) for out in outputs])
         self._slot = slot
         self._where_param = where_param
         self.outputs = [self._leaf_source(out, slot, where_param, needs_grad) for out in outputs]
         kinds = {s.kind for s in self.outputs}
         self._out_columns = np.array([s.index[0] for s in self.outputs]) if kinds == {"v"} else None
+        if self._out_columns is not None and (np.diff(self._out_columns) == 1).all():  # copied as a block
+            self._out_columns = slice(int(self._out_columns[0]), int(self._out_columns[-1]) + 1)
         self.names = {id(n): (n.label or f"n{k}") for k, n in enumerate(order)}
 
     @staticmethod
@@ -689,12 +737,12 @@ class Program:
 
     # -- running ------------------------------------------------------------------------------
 
-    def _batch(self, args, who: str) -> tuple[np.ndarray, int]:
-        """The batched arguments as one (batch, inputs) array, checked against the traced shapes."""
+    def _batch(self, args, who: str) -> tuple[list, int]:
+        """The batched arguments as (batch, n) arrays, checked against the traced shapes, and the batch size."""
         if len(args) != len(self.arg_shapes):
             raise TypeError(f"{who}: the traced function takes {len(self.arg_shapes)} arguments, got {len(args)}")
         if not args:
-            return np.zeros((1, 0)), 1
+            return [], 1
         columns, batch = [], None
         for i, (a, shape) in enumerate(zip(args, self.arg_shapes)):
             try:
@@ -712,7 +760,7 @@ class Program:
             if batch == 0:
                 raise ValueError(f"{who}: empty batch (no samples)")
             columns.append(arr.reshape(batch, -1))
-        return np.concatenate(columns, axis=1) if len(columns) > 1 else columns[0], batch
+        return columns, batch
 
     def read_parameters(self) -> np.ndarray:
         """The parameters' current `.data` as one vector (the order of `parameters`)."""
@@ -729,19 +777,24 @@ class Program:
             self._check(args, batch)
             self.calls += 1
         values = np.empty((batch, self.width))
-        values[:, : self.n_inputs] = inputs
+        start = 0
+        for column in inputs:  # each argument's columns, written in place
+            values[:, start : start + column.shape[1]] = column
+            start += column.shape[1]
         with np.errstate(all="ignore"):  # value.py's errors are raised by _domain_check instead
             for ins in self._steps:
                 values[:, ins.start : ins.stop] = ins.forward(values, theta, self)
-        if self._out_columns is not None:
+        if self._out_columns is not None:  # a copy: a view would keep every intermediate result alive
             outs = values[:, self._out_columns]
+            if isinstance(self._out_columns, slice):
+                outs = outs.copy()
         else:
             outs = np.column_stack([np.broadcast_to(s.fetch(values, theta), (batch, 1)) for s in self.outputs])
         return values, outs, batch
 
     def evaluate(self, theta, *batched_args) -> np.ndarray:
         """The per-sample outputs for the parameter vector `theta`: shape (batch,) or (batch, k)."""
-        _, outs, _ = self._forward(np.asarray(theta, dtype=float), batched_args, "program")
+        _, outs, _ = self._forward(self._theta(theta, "evaluate"), batched_args, "program")
         return outs if self.several else outs[:, 0]
 
     def gradient(self, theta, *batched_args, reduction: str = "mean", output: int = 0):
@@ -752,16 +805,36 @@ class Program:
         """
         if reduction not in ("mean", "sum"):
             raise ValueError(f"value_and_grad: reduction must be 'mean' or 'sum', got {reduction!r}")
-        theta = np.asarray(theta, dtype=float)
+        if isinstance(output, bool) or not isinstance(output, numbers.Integral) or not 0 <= output < len(self.outputs):
+            raise ValueError(
+                f"gradient: output must be the number of one of the {len(self.outputs)} outputs "
+                f"(0..{len(self.outputs) - 1}), got {output!r}"
+            )
+        theta = self._theta(theta, "gradient")
         values, outs, batch = self._forward(theta, batched_args, "value_and_grad")
-        grads = np.zeros_like(values)
-        theta_grad = np.zeros_like(theta)
-        seed = np.full((batch, 1), 1.0 / batch if reduction == "mean" else 1.0)
-        self.outputs[output].add_grad(seed, grads, theta_grad, batch)
+        grads = np.zeros(values.shape)
+        theta_grad = self._theta_grad  # the same array every call: its layer views are made once (_Source._view)
+        theta_grad.fill(0.0)
+        seed = 1.0 / batch if reduction == "mean" else 1.0
+        source = self.outputs[output]
+        source.add_grad(seed if source.kind == "v" else np.full((batch, 1), seed), grads, theta_grad, batch)
         for ins in reversed(self._steps):
             if ins.grad:
                 ins.backward(grads[:, ins.start : ins.stop], grads, theta_grad, batch)
-        return (outs if self.several else outs[:, 0]), theta_grad
+        return (outs if self.several else outs[:, 0]), theta_grad.copy()
+
+    def _theta(self, theta, who: str) -> np.ndarray:
+        """theta as a float vector of one entry per parameter."""
+        try:
+            theta = np.asarray(theta, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{who}: theta must be a vector of numbers, not {type(theta).__name__}") from None
+        if theta.shape != (len(self.parameters),):
+            raise ValueError(
+                f"{who}: theta has shape {theta.shape}; the program has {len(self.parameters)} parameters, "
+                f"so theta needs shape ({len(self.parameters)},)"
+            )
+        return theta
 
     def __call__(self, *batched_args) -> np.ndarray:
         """Evaluate a whole batch with the parameters' current values."""

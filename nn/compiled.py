@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-from autograd import Value, no_grad, trace
+from autograd import Value, no_grad, topological_order, trace
 from nn.data import make_rng
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
 from nn.optim import SGD, Adagrad, Adam, RMSProp
@@ -219,12 +219,16 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
     def per_sample(x, t):
         out = model(x)
         outs = [out] if k is None else list(out)
-        return [loss_fn([out], [t])] + outs
+        loss = loss_fn([out], [t])
+        if penalty is None:
+            return [loss] + outs
+        # the penalty, added to every sample's loss, adds itself to the batch mean: one program for both
+        return [loss + penalty(model), loss] + outs
 
     program = trace(per_sample, inputs[0].tolist(), targets[0].tolist(), parameters=optimizer.params)
-    pen = trace(lambda: penalty(model), parameters=program.parameters) if penalty is not None else None
-    if pen is not None and len(pen.parameters) != len(program.parameters):
-        raise ValueError("train(compiled=True): the penalty uses Values the model does not (make them parameters)")
+    if penalty is not None:
+        _check_penalty(model, inputs[0], program, len(optimizer.params))
+    first = 0 if penalty is None else 1  # the column of the loss without penalty; the model's outputs follow
     theta = program.read_parameters()
     update = vector_optimizer(optimizer, len(optimizer.params))
     if val is not None:
@@ -245,19 +249,15 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
             chosen = order[start : start + size]
             outs, grad = program.gradient(theta, inputs[chosen], targets[chosen])
             if pred_checked:
-                _check_values(loss_fn, outs[:, 1:], "prediction")
+                _check_values(loss_fn, outs[:, first + 1 :], "prediction")
             batch_loss = float(outs[:, 0].mean())
             if not checked:
-                _check_mean(loss_fn, model, program, theta, X, y, chosen, outs[:, 0])
+                _check_mean(loss_fn, model, program, theta, X, y, chosen, outs[:, first])
                 checked = True
-            if pen is not None:
-                value, pen_grad = pen.gradient(theta)
-                batch_loss += float(value[0])
-                grad += pen_grad
             update.step(theta, grad)
             loss_sum += batch_loss * len(chosen)
             if metric_fn is not None:
-                outputs.append(outs[:, 1:])
+                outputs.append(outs[:, first + 1 :])
                 seen.extend(chosen)
         program.write_parameters(theta)
         update.write_back()
@@ -268,10 +268,10 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
         if val is not None:
             outs = program.evaluate(theta, val_inputs, val_targets)
             if pred_checked:
-                _check_values(loss_fn, outs[:, 1:], "prediction")
-            history.val_loss.append(float(outs[:, 0].mean()))
+                _check_values(loss_fn, outs[:, first + 1 :], "prediction")
+            history.val_loss.append(float(outs[:, first].mean()))  # without the penalty, as the scalar path
             if metric_fn is not None:
-                history.val_accuracy.append(metric_fn(_as_predictions(outs[:, 1:], k), list(val[1])))
+                history.val_accuracy.append(metric_fn(_as_predictions(outs[:, first + 1 :], k), list(val[1])))
         if progress:
             show_progress(sys.stderr, epoch, epochs, history)
         if on_epoch is not None and on_epoch(epoch, history) is True:
@@ -285,6 +285,23 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
 
 def _as_predictions(outs: np.ndarray, k):
     return outs[:, 0].tolist() if k is None else outs.tolist()
+
+
+def _check_penalty(model, x, program, trained: int) -> None:
+    """The penalty may use only the model's Values and the optimizer's (or numbers): other leaves would be
+    trained by nobody."""
+    model_leaves = {id(n) for out in _as_list(model(x.tolist())) for n in topological_order(out) if not n.op}
+    extra = [p for p in program.parameters[trained:] if id(p) not in model_leaves]
+    if extra:
+        shown = ", ".join(repr(p) for p in extra[:3])
+        raise ValueError(
+            f"train(compiled=True): the penalty uses Values the model does not ({shown}); "
+            "a penalty is a function of the model's parameters, such as lambda m: l2_penalty(m, 1e-4)"
+        )
+
+
+def _as_list(out):
+    return [out] if isinstance(out, Value) else list(out)
 
 
 def _check_mean(loss_fn, model, program, theta, X, y, chosen, per_sample) -> None:
