@@ -471,14 +471,12 @@ def total(values) -> Value:
     if type(values) is not list:
         values = _checks.ordered(values, "values", "total", empty=True)
     parents, const, numbers_seen = [], 0.0, False
-    for i, v in enumerate(values):
+    for v in values:
         if isinstance(v, Value):
             parents.append(v)
-        elif isinstance(v, numbers.Real):
-            const += float(v)
-            numbers_seen = True
         else:
-            raise TypeError(f"total: values[{i}] is {_checks.shown(v)}; use Values, ints, floats or NumPy scalars")
+            const += _dot_number(v, values, "values", "total")
+            numbers_seen = True
     if not parents:
         return Value(const)
     data = sum([p.data for p in parents], const)
@@ -544,14 +542,14 @@ def dot(weights, inputs, bias=None) -> Value:
     return _result(z, "dot", tuple(parents), tuple(local_grads), None if layout is None else tuple(layout))
 
 
-def _dot_number(x, items: list, name: str) -> float:
-    """A number operand of dot as a float; else a TypeError naming where it stands (weights[3])."""
+def _dot_number(x, items: list, name: str, who: str = "dot") -> float:
+    """A number operand of dot or total as a float; else a TypeError naming where it stands (weights[3])."""
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):  # what every operation accepts (see _number)
         return float(x)
     where = name if name == "bias" else f"{name}[{next(i for i, item in enumerate(items) if item is x)}]"
-    raise TypeError(f"dot: {where} is {_checks.shown(x)}; use a Value, an int, a float or a NumPy scalar")
+    raise TypeError(f"{who}: {where} is {_checks.shown(x)}; use a Value, an int, a float or a NumPy scalar")
 
 
 _FLOATS = {float}
