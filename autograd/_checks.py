@@ -128,6 +128,8 @@ def flag(value, name: str, who: str) -> bool:
         return value
     if isinstance(value, numbers.Integral) and value in (0, 1):
         return bool(value)
+    if getattr(value, "shape", None) == () and getattr(value.dtype, "kind", "") == "b":  # a NumPy bool
+        return bool(value)
     raise TypeError(f"{who}: {name} must be True or False, not {shown(value)}")
 
 

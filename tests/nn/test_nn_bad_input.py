@@ -309,6 +309,7 @@ def test_optimizers_perceptron_and_data_take_common_forms():
         x for batch, _ in batches(np.array(X), tuple(Y), batch_size=np.int64(2), rng=random.Random(0)) for x in batch
     ]
     assert sorted(rows) == sorted(X)
+    assert len(list(batches(X, Y, shuffle=np.True_, rng=0))) == 1  # a NumPy bool is a flag too
     assert as_rows(row for row in X) == X and as_rows(np.array([[1, 2]])) == [[1, 2]]
     model = MLP(2, [2, 1], rng=0)
     history = train(model, np.array(X), np.array(Y), optimizer=SGD(model.parameters()), epochs=np.int64(2))
