@@ -23,6 +23,7 @@ a few samples and raises `TraceError` naming the node where they differ.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import threading
@@ -745,12 +746,7 @@ class Program:
             return [], 1
         columns, batch = [], None
         for i, (a, shape) in enumerate(zip(args, self.arg_shapes)):
-            try:
-                arr = np.asarray(a, dtype=float)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"{who}: argument {i} must be an array of numbers (batch first), not {type(a).__name__}"
-                ) from None
+            arr = _numbers(a, f"{who}: argument {i}")
             expected = "(batch,)" if shape is None else f"(batch, {shape})"
             if arr.ndim != (1 if shape is None else 2) or (shape is not None and arr.shape[1] != shape):
                 raise ValueError(f"{who}: argument {i} has shape {arr.shape}; the traced function needs {expected}")
@@ -768,7 +764,7 @@ class Program:
 
     def write_parameters(self, theta) -> None:
         """Set each parameter's `.data` from the vector `theta`."""
-        for p, v in zip(self.parameters, np.asarray(theta, dtype=float).tolist()):
+        for p, v in zip(self.parameters, self._theta(theta, "write_parameters").tolist()):
             p.data = v
 
     def _forward(self, theta, args, who):
@@ -964,6 +960,25 @@ class Program:
         return g
 
 
+def _numbers(a, who: str) -> np.ndarray:
+    """A batched argument as a float array; None, bools, strings and complex numbers are refused
+    (NumPy would read None as nan and drop an imaginary part)."""
+    try:
+        arr = np.asarray(a)
+    except (TypeError, ValueError):  # rows of different lengths
+        arr = None
+    if arr is not None and arr.dtype.kind in "iuf":
+        return arr.astype(float, copy=False)
+    if arr is not None and arr.dtype.kind == "O":
+        bad = [x for x in arr.flat if isinstance(x, bool) or not isinstance(x, (numbers.Real, Value))]
+        if not bad:
+            return np.array([float(x) for x in arr.flat], dtype=float).reshape(arr.shape)
+        bad = bad[0]
+        raise TypeError(f"{who} holds {bad!r:.40}; give numbers (or Values), batch first")
+    what = "rows of different lengths" if arr is None else f"{arr.dtype.name} values ({type(a).__name__})"
+    raise TypeError(f"{who} must be an array of numbers, batch first; got {what}")
+
+
 def _order_of(outputs) -> list:
     """Every node the outputs depend on, each after its parents (one traversal for all of them)."""
     if len(outputs) == 1:
@@ -1019,6 +1034,22 @@ def _outputs(result, who: str):
     raise TypeError(f"{who}: the function must return a Value or a non-empty list of Values, got {result!r:.80}")
 
 
+def _check_count(fn, n: int) -> None:
+    """fn must take the example arguments: else a clear error here, not Python's from inside the call."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some builtins have none: the call will tell
+        return
+    try:
+        signature.bind(*[None] * n)
+    except TypeError as e:
+        name = getattr(fn, "__name__", "fn")
+        raise TypeError(
+            f"trace: {name}{signature} cannot take the {n} example argument{'s' if n != 1 else ''} given ({e}); "
+            "give one example per argument of fn"
+        ) from None
+
+
 def trace(fn, *example_args, parameters=None) -> Program:
     """Compile `fn` for batches: run it once on placeholders shaped like `example_args` and read its graph.
 
@@ -1033,6 +1064,8 @@ def trace(fn, *example_args, parameters=None) -> Program:
         raise TypeError(f"trace: fn must be a function, not {type(fn).__name__}")
     shapes = [_shape(a, i) for i, a in enumerate(example_args)]
     if parameters is not None:
+        if isinstance(parameters, (Value, str)) or not hasattr(parameters, "__iter__"):
+            raise TypeError(f"trace: parameters must be a list of Values, not {type(parameters).__name__}")
         parameters = list(parameters)
         for i, p in enumerate(parameters):
             if not isinstance(p, Value):
@@ -1042,5 +1075,6 @@ def trace(fn, *example_args, parameters=None) -> Program:
             "trace: inside no_grad() no graph is recorded, so there is nothing to compile; trace outside it"
         )
     placeholders, call_args = _placeholders(example_args)
+    _check_count(fn, len(call_args))
     outputs, several = _outputs(_call_traced(fn, call_args), "trace")
     return Program(fn, shapes, placeholders, outputs, several, parameters)

@@ -22,6 +22,7 @@ import sys
 import numpy as np
 
 from autograd import Value, no_grad, topological_order, trace
+from autograd.trace import _numbers
 from nn.data import make_rng
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
 from nn.optim import SGD, Adagrad, Adam, RMSProp
@@ -150,9 +151,9 @@ def _outputs_of(output):
 def _target_rows(y, k, name: str) -> np.ndarray:
     """Targets as an array: (n,) for one output, (n, k) for k (class indices become one-hot rows)."""
     try:
-        t = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        t = None  # rows of different kinds: class indices and lists, read one by one below
+        t = _numbers(y, f"train(compiled=True): {name}")
+    except TypeError:
+        t = None  # rows of different kinds (class indices and lists) read one by one below; None is refused
     if k is None:
         if t is None or t.ndim != 1:
             raise TypeError(f"train(compiled=True): {name} must be one number per sample for a model of one output")
@@ -174,12 +175,14 @@ def _target_rows(y, k, name: str) -> np.ndarray:
 
 
 def _inputs(X, name: str) -> np.ndarray:
-    try:
-        inputs = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        inputs = None
-    if inputs is None or inputs.ndim != 2:
-        raise TypeError(f"train(compiled=True): {name} must be rows of numbers, one row per sample")
+    inputs = _numbers(X, f"train(compiled=True): {name}")
+    if inputs.ndim == 1 and not inputs.size:
+        raise ValueError(f"train: {name} is empty; there is nothing to train on")
+    if inputs.ndim != 2:
+        raise TypeError(
+            f"train(compiled=True): {name} must be rows of numbers, one row per sample, not an array of shape "
+            f"{inputs.shape}"
+        )
     return inputs
 
 
@@ -208,9 +211,9 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
     """The compiled form of `train`'s loop (its arguments already checked); fills and returns `history`."""
     inputs = _inputs(X, "X")
     if not len(inputs):
-        raise ValueError("train: empty data set")
+        raise ValueError("train: X and y are empty; there is nothing to train on")
     if len(inputs) != len(y):
-        raise ValueError(f"train: {len(inputs)} inputs but {len(y)} targets")
+        raise ValueError(f"train: X has {len(inputs)} inputs but y has {len(y)} targets; give one target per input")
     with no_grad():
         k = _outputs_of(model(inputs[0].tolist()))
     targets = _target_rows(y, k, "y")
@@ -220,6 +223,8 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
         out = model(x)
         outs = [out] if k is None else list(out)
         loss = loss_fn([out], [t])
+        if not isinstance(loss, Value):
+            raise TypeError(f"train: the loss must be a Value, got {type(loss).__name__}")
         if penalty is None:
             return [loss] + outs
         # the penalty, added to every sample's loss, adds itself to the batch mean: one program for both
@@ -233,6 +238,11 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
     update = vector_optimizer(optimizer, len(optimizer.params))
     if val is not None:
         val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
+        if val_inputs.shape[1] != inputs.shape[1] or len(val_inputs) != len(val_targets):
+            raise ValueError(
+                f"train: val has {len(val_inputs)} inputs of {val_inputs.shape[1]} numbers and {len(val_targets)} "
+                f"targets; it needs one target per input and {inputs.shape[1]} numbers per input, as X"
+            )
         _check_values(loss_fn, val_targets, "target")
     n = len(inputs)
     size = n if batch_size is None else batch_size
