@@ -37,11 +37,15 @@ def formatter(number_format, who: str) -> Callable[[float], str]:
             f"{who}: number_format must be a format string like '{{:.4g}}' or a callable, not {number_format!r}"
         )
     try:
-        sample = fmt(1.5)
+        sample, other = fmt(1.5), fmt(-250.0)
     except (ValueError, IndexError, KeyError, TypeError) as error:
         raise ValueError(f"{who}: number_format {number_format!r} cannot format a float: {error}") from None
     if not isinstance(sample, str):
         raise TypeError(f"{who}: number_format must produce a str, got {type(sample).__name__}")
+    if sample == other:  # "abc" or "{{}}" would print the same text for every number
+        raise ValueError(
+            f"{who}: number_format {number_format!r} does not show the number (1.5 and -250 both give {sample!r})"
+        )
     return fmt
 
 

@@ -116,6 +116,9 @@ def test_options_rankdir_number_format_highlight():
         draw_graph(3.0)
     with pytest.raises(ValueError, match="number_format"):
         draw_graph(n["f"], number_format="{:d}")
+    for blind in ("abc", "{{}}", lambda v: "?"):  # text that does not show the number
+        with pytest.raises(ValueError, match="does not show the number"):
+            draw_graph(n["f"], number_format=blind)
 
 
 def test_unlabelled_nodes_and_constants():
