@@ -16,7 +16,7 @@ from autograd.higher import grad, hessian, hvp
 from autograd.network_pictures import draw_network
 from autograd.pictures import GraphvizNotInstalled, draw_graph, save_graph  # graphviz: imported when drawing
 from autograd.steps import backward_steps, forward_steps, lecture_steps, save_backward_steps, save_player, save_steps
-from autograd.trace import Program, TraceError, trace
+from autograd.trace import Program, TraceError, is_tracing, trace
 from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
 
 __all__ = [
@@ -58,4 +58,5 @@ __all__ = [
     "trace",
     "Program",
     "TraceError",
+    "is_tracing",
 ]
