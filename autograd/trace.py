@@ -507,10 +507,12 @@ class _Fused:
 
     def __init__(self, head):
         self.head, self.tail = head, []
+        self.members = []  # every instruction that joined, for pictures (the tail leaves out identities)
         self.start, self.stop, self.grad = head.start, head.stop, head.grad
 
     def add(self, ins, position: int) -> None:
         self.start, self.stop = ins.start, ins.stop
+        self.members.append(ins)
         if ins.op == "sum" or _is_identity(ins):  # a total of one term, x * 1, x / 1 ...: the input itself
             return
         self.tail.append((ins, position))
@@ -933,24 +935,34 @@ class Program:
             lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
         return "\n".join(lines)
 
-    def draw(self):
-        """A `graphviz.Digraph` of the program: the inputs, the parameters and one box per instruction."""
+    def draw(self, instructions: bool = False):
+        """A `graphviz.Digraph` of the program: the inputs, the parameters and one box per step the program
+        runs, so one per layer of an MLP (its matrix product with the activation after it);
+        `instructions=True` draws one box per vector instruction instead, as `print` lists them."""
         from autograd.pictures import _GraphPicture, _graphviz
 
         _graphviz()
         g = _GraphPicture()(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
         g.node("in", f"inputs\n{self.n_inputs} per sample", shape="box", style="filled", fillcolor="#d0e6ff")
         g.node("theta", f"parameters\n{len(self.parameters)}", shape="box", style="filled", fillcolor="#d0e6ff")
-        owner = np.zeros(self.width, dtype=int)  # column -> instruction number (0: inputs)
-        for k, ins in enumerate(self.instructions, 1):
-            owner[ins.start : ins.stop] = k
-            g.node(f"i{k}", f"{ins.op}\n{ins.shape_text()}", shape="box", style="rounded,filled", fillcolor="#f4f4f4")
+        boxes = [[ins] for ins in self.instructions] if instructions else [_members(step) for step in self._steps]
+        owner = np.zeros(self.width, dtype=int)  # column -> box number (0: inputs)
+        for k, members in enumerate(boxes, 1):
+            for ins in members:
+                owner[ins.start : ins.stop] = k
+        for k, members in enumerate(boxes, 1):
+            head = members[0]
+            label = f"{head.op}\n{head.shape_text()}"
+            if len(members) > 1:  # the element-wise steps that follow, e.g. the layer's activation
+                label += "\nthen " + " → ".join(ins.op for ins in members[1:]) + f"\n(B, {len(members[-1].nodes)})"
+            g.node(f"i{k}", label, shape="box", style="rounded,filled", fillcolor="#f4f4f4")
             drawn = set()
-            for s in ins.sources:
-                if s.kind == "p":
-                    drawn.add("theta")
-                elif s.kind == "v":
-                    drawn.update(("in" if o == 0 else f"i{o}") for o in np.unique(owner[s.index]))
+            for ins in members:
+                for s in ins.sources:
+                    if s.kind == "p":
+                        drawn.add("theta")
+                    elif s.kind == "v":
+                        drawn.update(("in" if o == 0 else f"i{o}") for o in np.unique(owner[s.index]) if o != k)
             for d in sorted(drawn):
                 g.edge(d, f"i{k}")
         for n, s in enumerate(self.outputs):
@@ -977,6 +989,11 @@ def _numbers(a, who: str) -> np.ndarray:
         raise TypeError(f"{who} holds {bad!r:.40}; give numbers (or Values), batch first")
     what = "rows of different lengths" if arr is None else f"{arr.dtype.name} values ({type(a).__name__})"
     raise TypeError(f"{who} must be an array of numbers, batch first; got {what}")
+
+
+def _members(step) -> list:
+    """The instructions one step runs: itself, or a fused head with every instruction that joined it."""
+    return [step.head, *step.members] if isinstance(step, _Fused) else [step]
 
 
 def _order_of(outputs) -> list:

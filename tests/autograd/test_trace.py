@@ -309,10 +309,24 @@ def test_draw_one_box_per_instruction():
     pytest.importorskip("graphviz", reason="the graphviz Python package is not installed")
     model = MLP(2, [3, 1], rng=0)
     program = trace(model, [0.0, 0.0])
-    source = program.draw().source
+    source = program.draw(instructions=True).source
     boxes = [line for line in source.splitlines() if re.match(r"\s*i\d+ \[label=", line)]
     assert len(boxes) == len(program.instructions)
     assert "in -> i1" in source and "theta -> i1" in source
+
+
+def test_draw_one_box_per_layer():
+    pytest.importorskip("graphviz", reason="the graphviz Python package is not installed")
+    model = MLP(4, [5, 3, 2], activation="tanh", rng=0)  # three layers: tanh, tanh, linear
+    source = trace(model, [0.0] * 4).draw().source
+    boxes = re.findall(r"\s(i\d+) \[label=\"([^\"]*)\"", source)
+    assert [name for name, _ in boxes] == ["i1", "i2", "i3"]
+    assert "(B, 4) @ (4, 5) + b\nthen tanh\n(B, 5)" in boxes[0][1]
+    assert "(B, 5) @ (5, 3) + b\nthen tanh\n(B, 3)" in boxes[1][1]
+    assert "(B, 3) @ (3, 2) + b" in boxes[2][1] and "then" not in boxes[2][1]
+    edges = set(re.findall(r"(\w+) -> (\w+)", source))
+    assert edges == {("in", "i1"), ("theta", "i1"), ("i1", "i2"), ("theta", "i2"), ("i2", "i3"), ("theta", "i3"),
+                     ("i3", "out0"), ("i3", "out1")}  # fmt: skip
 
 
 def test_parameters_order_can_be_given():

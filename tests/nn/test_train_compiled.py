@@ -205,3 +205,23 @@ def test_zero_epochs_change_nothing():
     history = train(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters()), epochs=0, compiled=True)
     assert history.epochs == 0 and history.loss == []
     assert [(p.data, p.grad) for p in model.parameters()] == before
+
+
+def test_penalty_folded_in_with_val_and_metrics():
+    """The penalty rides in the per-sample program; val_loss stays without it, as in the scalar path."""
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, (20, 2)).tolist()
+    y = [1.0 if a * b > 0 else -1.0 for a, b in X]
+    val = (X[:6], y[:6])
+    alpha = 0.05  # large, so a val_loss with the penalty in it could not pass for one without
+    runs = both(
+        lambda: MLP(2, [6, 1], rng=4), lambda p: SGD(p, lr=0.1), X, y, loss="hinge", epochs=3, batch_size=7,
+        seed=1, val=val, penalty=lambda m: l2_penalty(m, alpha),
+    )  # fmt: skip
+    assert_same(*runs)
+    model = runs[1][1]
+    with_penalty = runs[1][0]
+    assert with_penalty.val_accuracy and with_penalty.accuracy
+    # the last val_loss by hand from the trained weights: mean relu(1 - y f(x)), no penalty
+    by_hand = np.mean([max(0.0, 1.0 - t * model(x).data) for x, t in zip(*val)])
+    assert with_penalty.val_loss[-1] == pytest.approx(by_hand, rel=1e-12)
