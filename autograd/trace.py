@@ -30,6 +30,7 @@ import threading
 
 import numpy as np
 
+from autograd import _checks
 from autograd.graph import topological_order
 from autograd.value import DomainError, Value, _const_of, is_grad_enabled, total
 
@@ -941,6 +942,7 @@ class Program:
         `instructions=True` draws one box per vector instruction instead, as `print` lists them."""
         from autograd.pictures import _GraphPicture, _graphviz
 
+        instructions = _checks.flag(instructions, "instructions", "draw")
         _graphviz()
         g = _GraphPicture()(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
         g.node("in", f"inputs\n{self.n_inputs} per sample", shape="box", style="filled", fillcolor="#d0e6ff")

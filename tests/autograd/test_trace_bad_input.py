@@ -74,6 +74,8 @@ PROGRAM_CASES = [
      r"gradient: theta must be a vector of numbers, not str"),
     ("write_parameters too long", lambda p: p.write_parameters([1.0, 2.0]), ValueError,
      r"write_parameters: theta has shape \(2,\)"),
+    ("draw(instructions='yes')", lambda p: p.draw(instructions="yes"), TypeError,
+     r"draw: instructions must be True or False, not str 'yes'"),
 ]  # fmt: skip
 
 
