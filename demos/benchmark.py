@@ -699,13 +699,13 @@ def _repeat(step, n: int) -> None:
         step()
 
 
-def run_compiled(config: dict) -> dict:
-    """The compiled path's figures: {figure: {"unit", "note", "row": {...}}}."""
+def run_compiled(config: dict, gc_on: bool = True) -> dict:
+    """The compiled path's figures, every time taken with the collector on or off: {figure: {"unit", "note", "row"}}."""
     with collector_restored():
-        return _run_compiled(config)
+        return _run_compiled(config, gc_on)
 
 
-def _run_compiled(config: dict) -> dict:
+def _run_compiled(config: dict, gc_on: bool) -> dict:
     reps, scalar_reps = config["repeats"], config["scalar_repeats"]
     X, y, source = digits_data(config["digits_train"])
     T = np.eye(10)[y]
@@ -725,14 +725,14 @@ def _run_compiled(config: dict) -> dict:
         size = len(X) if batch is None else batch
         row = {}
         model = digits_model()
-        row["scalar"] = median_time(partial(scalar_epoch, model, X, y, size), scalar_reps, gc_on=True)
+        row["scalar"] = median_time(partial(scalar_epoch, model, X, y, size), scalar_reps, gc_on=gc_on)
         model = digits_model()
         setup = compiled_setup(model, X, T)
-        row["compiled"] = median_time(partial(compiled_epoch, setup, X, T, size), reps, gc_on=True)
+        row["compiled"] = median_time(partial(compiled_epoch, setup, X, T, size), reps, gc_on=gc_on)
         torch = torch_setup(digits_model(), X, T)
-        row["torch"] = median_time(partial(torch_epoch, torch, size), reps, gc_on=True) if torch else None
+        row["torch"] = median_time(partial(torch_epoch, torch, size), reps, gc_on=gc_on) if torch else None
         layers = layer_arrays(digits_model())
-        row["numpy"] = median_time(partial(numpy_epoch, layers, X, T, size, DIGITS_LR), reps, gc_on=True)
+        row["numpy"] = median_time(partial(numpy_epoch, layers, X, T, size, DIGITS_LR), reps, gc_on=gc_on)
         label = "full" if batch is None else str(batch)
         record(f"digits_epoch/{label}", "s per epoch", f"one epoch at batch {size}: {net}", row)
 
@@ -746,7 +746,7 @@ def _run_compiled(config: dict) -> dict:
         "s",
         f"trace + compile of the digits network's per-sample loss ({len(program.order):,} scalar nodes -> "
         f"{len(program.instructions)} vector instructions)",
-        {"compiled": median_time(trace_once, max(reps, 3), gc_on=True)},
+        {"compiled": median_time(trace_once, max(reps, 3), gc_on=gc_on)},
     )
     model = digits_model()
     setup = compiled_setup(model, X, T)
@@ -768,9 +768,9 @@ def _run_compiled(config: dict) -> dict:
         f"MLP(2, {HIDDEN}) on {len(mX)} two-moons points: max-margin loss + L2, backward, SGD (the train_step "
         "figure); compiled: the mean of 20 steps in a row",
         {
-            "scalar": median_time(scalar_step, reps, gc_on=True),
+            "scalar": median_time(scalar_step, reps, gc_on=gc_on),
             "compiled": median_time(partial(_repeat, moons_compiled_step(compiled_model, mX, my), 20), max(reps, 5),
-                                    gc_on=True) / 20,  # fmt: skip
+                                    gc_on=gc_on) / 20,  # fmt: skip
         },
     )
     record(
@@ -788,7 +788,7 @@ def _run_compiled(config: dict) -> dict:
     return results
 
 
-def report_compiled(results: dict) -> str:
+def report_compiled(results: dict, gc_on: bool = True) -> str:
     """The compiled path's table: scalar, compiled, PyTorch, NumPy by hand, the ratios, the targets."""
     header = ("figure", "unit", "scalar", "compiled", "torch", "numpy", "scalar/comp", "torch/comp", "comp/numpy",
               "target", "met")  # fmt: skip
@@ -810,7 +810,8 @@ def report_compiled(results: dict) -> str:
              ratio(row.get("compiled/numpy")), row["target"] or "-", {True: "yes", False: "NO", None: "-"}[row["met"]])
         )  # fmt: skip
     widths = [max(len(row[k]) for row in [header, *rows]) for k in range(len(header))]
-    lines = ["", "Trace once, train fast: the compiled path (autograd.trace, nn.train(compiled=True)), gc on", ""]
+    setting = "gc on (what users get)" if gc_on else "gc off (the engines alone)"
+    lines = ["", f"Trace once, train fast: the compiled path (autograd.trace, nn.train(compiled=True)), {setting}", ""]
     for row in [header, *rows]:
         cells = [cell.ljust(w) for cell, w in zip(row[:2], widths[:2])]
         cells += [cell.rjust(w) for cell, w in zip(row[2:], widths[2:])]
@@ -937,18 +938,20 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     config = TINY if args.tiny else FULL
     machine = describe_machine()
-    results, compiled = {}, {}
+    results, compiled, compiled_off = {}, {}, {}
     if args.part in ("all", "engine"):
         results = run(config, load_micrograd())
         check_targets(results, args.tiny)
         print(report(results, machine, args.tiny))
     if args.part in ("all", "compiled"):
-        compiled = run_compiled(COMPILED_TINY if args.tiny else COMPILED_FULL)
-        print(report_compiled(compiled))
+        compiled = run_compiled(COMPILED_TINY if args.tiny else COMPILED_FULL, gc_on=True)
+        print(report_compiled(compiled, gc_on=True))
+        compiled_off = run_compiled(COMPILED_TINY if args.tiny else COMPILED_FULL, gc_on=False)
+        print(report_compiled(compiled_off, gc_on=False))
     if args.json:
         with open(args.json, "w") as fh:
             saved = {"machine": machine, "config": config, "gc_settings": list(GC_SETTINGS), "results": results}
-            json.dump({**saved, "compiled": compiled}, fh, indent=2)
+            json.dump({**saved, "compiled": compiled, "compiled_gc_off": compiled_off}, fh, indent=2)
         print(f"wrote {args.json}")
     return results
 
