@@ -28,7 +28,7 @@ per node (every node of the graph, leaves included). The two differ for
 micrograd, which makes an extra leaf node for each Python number operand
 (`x * 1.0001` makes Value(1.0001) and the product); this engine does not.
 
-    python -m demos.benchmark            # the full run (about a minute on a quiet machine)
+    python -m demos.benchmark            # the full run (about two minutes on a quiet machine)
     python -m demos.benchmark --tiny     # a seconds-long smoke run (no target judged)
     python -m demos.benchmark --json results.json
 """
