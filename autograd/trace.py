@@ -110,6 +110,10 @@ def _gelu(x):
     return np.where(inf, np.maximum(x, 0.0), out), np.where(inf, (x > 0.0) * 1.0, slope)
 
 
+def _normal_cdf(x):
+    return 0.5 * _erfc(-x / math.sqrt(2.0)), np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+
 def _relu(x):
     return np.maximum(x, 0.0), x > 0.0  # maximum keeps nan, as value.py does; the slope as 0/1 booleans
 
@@ -212,6 +216,7 @@ NUMPY_OPS = {
     "elu": _elu,
     "gelu": _gelu,
     "step": _step,
+    "normal_cdf": _normal_cdf,  # made only by the derivative of gelu (grad(..., create_graph=True))
 }
 """op -> f(*operands) -> (result, local derivatives): one operand gives one derivative, several a tuple."""
 
@@ -633,6 +638,11 @@ class Program:
         depth, needs_grad = {}, {}
         for node in order:
             key = id(node)
+            if node.op and node.op not in NUMPY_OPS and node.op not in ("dot", "sum"):
+                raise TraceError(
+                    f"trace: the graph holds an operation {node.op!r} (node {node.label or '(unlabelled)'}) that has "
+                    f"no NumPy form; traceable operations: {', '.join(sorted(NUMPY_OPS))}"
+                )
             if not node.op:
                 depth[key] = 0
                 needs_grad[key] = key in where_param

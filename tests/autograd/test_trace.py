@@ -386,3 +386,19 @@ def test_fused_steps_compute_what_the_instructions_do(activation):
     unfused = program.gradient(theta, X, t)
     assert_close(fused[0], unfused[0], rel=1e-15)
     assert_close(fused[1], unfused[1], rel=1e-15)
+
+
+def test_a_derivative_graph_traces_and_an_untraceable_operation_is_named():
+    """grad(create_graph=True) inside the traced function: gelu's derivative holds normal_cdf nodes."""
+    from autograd import grad
+
+    def slope(x):
+        return grad(x.gelu(), [x], create_graph=True)[0]
+
+    program = trace(slope, Value(0.3))
+    xs = [0.3, -0.5, 2.0, -3.0]
+    # d/dx x Phi(x) = Phi(x) + x phi(x), by hand
+    expected = [0.5 * math.erfc(-x / math.sqrt(2)) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi) for x in xs]
+    assert program(np.array(xs)).tolist() == pytest.approx(expected, rel=1e-14)
+    with pytest.raises(TraceError, match="'pow_inf'.*no NumPy form"):  # sqrt's infinite slope at 0
+        trace(lambda x: grad(x.sqrt(), [x], create_graph=True)[0], Value(0.0))

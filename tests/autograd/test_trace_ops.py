@@ -95,7 +95,20 @@ def test_the_table_covers_every_operation_the_engine_records():
         root = fn(*[Value(v) for v in points[0]])
         if isinstance(root, Value):
             recorded |= {n.op for n in all_nodes(root)}
-    assert recorded - {"sum", "dot"} == set(NUMPY_OPS)
+    # normal_cdf is made only by gelu's derivative (grad(..., create_graph=True)): checked below
+    assert recorded - {"sum", "dot"} == set(NUMPY_OPS) - {"normal_cdf"}
+
+
+def test_normal_cdf_matches_the_node_that_gelus_derivative_makes():
+    from autograd import grad
+
+    for x in (-40.0, -3.0, -0.5, 0.0, 0.7, 5.0):
+        v = Value(x)
+        slope = grad(v.gelu(), [v], create_graph=True)[0]
+        node = next(n for n in all_nodes(slope) if n.op == "normal_cdf")
+        out, local = NUMPY_OPS["normal_cdf"](np.array([node.parents[0].data]))
+        assert out[0] == pytest.approx(node.data, rel=1e-15, abs=1e-300)
+        assert local[0] == pytest.approx(node.local_grads[0], rel=1e-15, abs=1e-300)
 
 
 @pytest.mark.parametrize("name, fn, _, points", OPERATIONS, ids=[row[0] for row in OPERATIONS])
