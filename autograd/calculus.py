@@ -6,8 +6,13 @@ training use. A float has no graph, so it cannot be differentiated again.
 This table states the same derivatives as expressions, so that evaluated on
 `Value`s they are nodes whose graph leads back to the inputs
 (`autograd.higher.grad(..., create_graph=True)`), and evaluated on NumPy
-arrays they are arrays. A test proves every entry equal to the float path,
-operation by operation.
+arrays they are arrays. tests/autograd/test_higher_calculus.py proves every
+entry equal to the float path, operation by operation, in both modes.
+
+The compiler has NumPy forms of its own (`autograd/trace.py`, `NUMPY_OPS`):
+they compute each result together with its slopes in one pass over a batch,
+which is what a compiled forward step needs, and
+tests/autograd/test_trace_ops.py checks them against the float path too.
 
 The interface, one entry per operation name a node records (`node.op`)::
 

@@ -69,7 +69,9 @@ def _call_traced(fn, args):
 # Each entry takes the operands in written order (`node.operands`: arrays for the parents,
 # arrays of the recorded constants otherwise) and returns the result and the local
 # derivative with respect to each operand, as value.py computes them for one number.
-# tests/autograd/test_trace_ops.py checks every entry against the scalar engine.
+# tests/autograd/test_trace_ops.py checks every entry against the scalar engine. (value.py
+# is the reference; autograd/calculus.py states the same slopes as Value expressions, for
+# derivatives of derivatives; here result and slopes come out of one pass over the batch.)
 
 
 def _power_slope(x, n):

@@ -9,6 +9,16 @@ bounds); `operands` gives them all in written order and `replay(node)` applies
 the operation to them again. `backward()` then only has to multiply and add
 along the edges (chain rule).
 
+This file is the reference for each operation's calculus. The same local
+derivatives are written twice more, each for a use a float cannot serve:
+`autograd/calculus.py` as expressions on Values (a derivative that can be
+differentiated again: `grad(..., create_graph=True)`, `hessian`), and
+`autograd/trace.py` (`NUMPY_OPS`) as NumPy forms over a whole batch
+(`trace`). tests/autograd/test_higher_calculus.py and
+tests/autograd/test_trace_ops.py check both, operation by operation,
+against the local derivatives recorded here, which test_ops.py checks
+against central differences.
+
 Numerical policy, in one place:
 
 * `+ - *` behave like Python floats: they may overflow to inf, and nan/inf
