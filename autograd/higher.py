@@ -15,7 +15,6 @@ H^-1 times the gradient.
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
@@ -250,18 +249,7 @@ def hvp(output, inputs, vector) -> np.ndarray:
 
 def _vector(vector, n: int) -> list[float]:
     """The vector of hvp: one finite number per input."""
-    if hasattr(vector, "tolist"):  # a NumPy array
-        vector = vector.tolist()
-    if isinstance(vector, (str, bytes, set, frozenset, dict)) or not hasattr(vector, "__iter__"):
-        raise TypeError(f"hvp: vector must be a list of numbers, one per input, not {type(vector).__name__} {vector!r}")
-    vector = list(vector)
+    vector = _checks.ordered(vector, "vector (one number per input)", "hvp", empty=True)
     if len(vector) != n:
         raise ValueError(f"hvp: vector has {len(vector)} numbers for {n} inputs; give one number per input")
-    out = []
-    for k, t in enumerate(vector):
-        if isinstance(t, bool) or not isinstance(t, numbers.Real):
-            raise TypeError(f"hvp: vector[{k}] is {type(t).__name__} {t!r}, not a number")
-        if not math.isfinite(t):
-            raise ValueError(f"hvp: vector[{k}] is {t!r}; the vector needs finite numbers")
-        out.append(float(t))
-    return out
+    return [_checks.number(t, f"vector[{k}]", "hvp") for k, t in enumerate(vector)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from autograd import _text
+from autograd import _checks, _text
 from autograd.graph import topological_order
 from autograd.pictures import (
     _ACTIVE,
@@ -117,9 +117,8 @@ def draw_network(
         raise ValueError(
             f"{who}: group must be 'neuron' (one box per neuron) or 'layer' (one per layer), not {group!r}"
         )
-    for name, flag in (("show_values", show_values), ("show_grad", show_grad)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{who}: {name} must be True or False, not {type(flag).__name__} {flag!r}")
+    show_values = _checks.flag(show_values, "show_values", who)
+    show_grad = _checks.flag(show_grad, "show_grad", who)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
     fmt = _text.formatter(number_format, who)

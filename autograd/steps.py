@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import _text
+from autograd import _checks, _text
 from autograd.forward import forward_derivatives
 from autograd.graph import edges, topological_order
 from autograd.pictures import _graphviz, _render, save_graph
@@ -172,10 +172,7 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
     """
     who = "lecture_steps"
     _text.check_root(root, who)
-    if not isinstance(hide_unknown, bool):
-        raise TypeError(
-            f"{who}: hide_unknown must be True or False, not {type(hide_unknown).__name__} {hide_unknown!r}"
-        )
+    hide_unknown = _checks.flag(hide_unknown, "hide_unknown", who)
     options = _options(who, draw_options)
     fmt = _text.formatter(options["number_format"], who)
     order = topological_order(root)

@@ -129,7 +129,7 @@ def test_lecture_steps_leave_grads_alone():
     "kwargs, error, parts",
     [
         ({"hide_unknown": "yes"}, TypeError, ["lecture_steps", "hide_unknown", "'yes'"]),
-        ({"hide_unknown": 1}, TypeError, ["lecture_steps", "hide_unknown", "1"]),
+        ({"hide_unknown": 2}, TypeError, ["lecture_steps", "hide_unknown", "int 2"]),  # 1 and 0 are flags
         ({"max_steps": 5}, ValueError, ["lecture_steps", "max_steps=5", "12"]),
         ({"max_steps": -1}, ValueError, ["lecture_steps", "max_steps", "-1"]),
         ({"colour": "red"}, TypeError, ["lecture_steps", "colour"]),

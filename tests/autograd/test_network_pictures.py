@@ -177,7 +177,7 @@ def test_plain_number_inputs_and_graphs_without_neurons():
         ({"group": "bogus"}, ValueError, ["draw_network", "group", "'bogus'", "neuron", "layer"]),
         ({"group": None}, ValueError, ["draw_network", "group", "None"]),
         ({"show_values": "yes"}, TypeError, ["draw_network", "show_values", "'yes'"]),
-        ({"show_grad": 1}, TypeError, ["draw_network", "show_grad", "1"]),
+        ({"show_grad": 2}, TypeError, ["draw_network", "show_grad", "int 2"]),  # 1 and 0 are flags, as elsewhere
         ({"rankdir": "XY"}, ValueError, ["draw_network", "rankdir", "'XY'"]),
         ({"number_format": 5}, TypeError, ["draw_network", "number_format", "5"]),
         ({"max_boxes": 0}, ValueError, ["draw_network", "max_boxes", "0"]),
