@@ -21,8 +21,10 @@ def check_root(root, who: str) -> None:
 
 
 def check_count(value, name: str, who: str, minimum: int) -> None:
-    """`value` is an int >= minimum (bool refused), or a ValueError naming the argument."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+    """`value` is an int >= minimum: a TypeError for another type (a bool too), a ValueError below minimum."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{who}: {name} must be an int >= {minimum}, not {type(value).__name__} {value!r}")
+    if value < minimum:
         raise ValueError(f"{who}: {name} must be an int >= {minimum}, not {value!r}")
 
 

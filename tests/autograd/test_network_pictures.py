@@ -181,7 +181,7 @@ def test_plain_number_inputs_and_graphs_without_neurons():
         ({"rankdir": "XY"}, ValueError, ["draw_network", "rankdir", "'XY'"]),
         ({"number_format": 5}, TypeError, ["draw_network", "number_format", "5"]),
         ({"max_boxes": 0}, ValueError, ["draw_network", "max_boxes", "0"]),
-        ({"max_boxes": "many"}, ValueError, ["draw_network", "max_boxes", "'many'"]),
+        ({"max_boxes": "many"}, TypeError, ["draw_network", "max_boxes", "str 'many'"]),
         ({"max_boxes": 5}, ValueError, ["draw_network", "max_boxes=5", "'p'", "7 boxes"]),
     ],
 )
