@@ -47,7 +47,10 @@ def open_regular(path: str, who: str, max_bytes: int, limit_words: str):
     between a check and the open is caught too.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:  # the same kind of error (FileNotFoundError, PermissionError ...), naming the call
+        raise type(e)(e.errno, f"{who}: {e.strerror}", path) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
