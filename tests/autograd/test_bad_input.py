@@ -3,7 +3,7 @@
 Every case asserts the kind of exception (TypeError for a wrong type,
 ValueError for a value outside what is accepted) and that the message names
 the function, the argument and the bad value, whatever the wording. The
-cases include the silent wrong answers of issue 10, item 3 (a set given to
+cases include inputs that once gave silent wrong answers (a set given to
 `dot` or `gradcheck`, `hardtanh(2, -2)`, `gradcheck(eps=nan)`, a negative
 `atol`, a NaN input blamed on backprop). The tests at the end check that the
 common good inputs still work: lists, tuples, generators, NumPy arrays,

@@ -397,7 +397,7 @@ def test_save_graph_checks_dpi(tmp_path):
     check_message(info, "save_graph", "dpi", "0")
 
 
-# ----------------------------------------------------------------------------- hostile input (issue 10, item 5)
+# ----------------------------------------------------------------------------- hostile input (dpi, labels)
 
 
 @pytest.mark.parametrize(

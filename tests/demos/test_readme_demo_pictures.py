@@ -17,7 +17,7 @@ def demo_pictures() -> dict:
 def test_the_demos_section_shows_the_new_pictures():
     pictures = demo_pictures()
     names = {path.name for path in pictures.values()}
-    # issue 14: a lecture-mode frame and an animation's last frame, beside the older moons and fit pictures
+    # a lecture-mode frame and an animation's last frame, beside the moons and fit pictures
     assert {"chain_rule_lecture.png", "perceptron_training.png", "moons.png", "universal_approximation.png"} <= names
     for alt, path in pictures.items():
         assert path.parent.name == "images" and path.parent.parent.name == "demos", path
