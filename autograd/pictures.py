@@ -20,10 +20,11 @@ import html
 import textwrap
 import warnings
 from collections import deque
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import _text
+from autograd import _checks, _text
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -169,6 +170,8 @@ def _render(
         raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
     if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
         raise ValueError(f"{who}: max_nodes must be a positive int or None, not {max_nodes!r}")
+    show_grad = _checks.flag(show_grad, "show_grad", who)
+    show_local_grads = _checks.flag(show_local_grads, "show_local_grads", who)
     fmt = _text.formatter(number_format, who)
     graphviz = _graphviz()
     order = topological_order(root)
@@ -177,10 +180,12 @@ def _render(
 
     highlighted: set[int] = set()
     if highlight is not None:
+        if not isinstance(highlight, Value | Iterable) or isinstance(highlight, str):
+            raise TypeError(f"{who}: highlight must be a Value or a list of Values, not {_checks.shown(highlight)}")
         items = [highlight] if isinstance(highlight, Value) else list(highlight)
         for item in items:
             if not isinstance(item, Value):
-                raise TypeError(f"{who}: highlight must be a Value or Values, not {type(item).__name__}")
+                raise TypeError(f"{who}: highlight must be a Value or Values, not {_checks.shown(item)}")
             if item not in index:
                 raise ValueError(f"{who}: highlighted {item!r} is not in the graph of the root")
             highlighted.add(index[item])

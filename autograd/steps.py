@@ -448,6 +448,10 @@ def save_steps(
     DOT source is written too (step_000.gv ...), even without Graphviz.
     """
     graphviz = _graphviz()
+    if isinstance(frames, Value | graphviz.Graph | graphviz.Digraph) or not isinstance(frames, Iterable):
+        raise TypeError(
+            f"save_steps: frames must be the list backward_steps or forward_steps returns, not {_checks.shown(frames)}"
+        )
     frames = list(frames)
     if not frames:
         raise ValueError("save_steps: no frames to save (pass the list backward_steps or forward_steps returns)")

@@ -1049,6 +1049,8 @@ def _shape(a, i: int):
         raise TypeError(
             f"trace: example argument {i} is a {type(a).__name__}; give a Value, a number or a list of them"
         )
+    if len(a) == 0:
+        raise ValueError(f"trace: example argument {i} is an empty {type(a).__name__}; give at least one number")
     for x in a:
         if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
             raise TypeError(

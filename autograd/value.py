@@ -213,7 +213,7 @@ class Value(Node):
             raise TypeError(f"Value: data must be a number (an int, float or NumPy scalar), not {_checks.shown(data)}")
         self.data = float(data)
         self.grad = 0.0
-        self._label = str(label)
+        self._label = "" if label is None else str(label)  # None is no label, not the text 'None'
         self._operation = ""
         self._parents = ()
         self._local_grads = ()
@@ -230,7 +230,7 @@ class Value(Node):
 
     @label.setter
     def label(self, text) -> None:
-        self._label = str(text)
+        self._label = "" if text is None else str(text)
 
     # ---- the record, read-only ---------------------------------------------------
 

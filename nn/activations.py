@@ -102,7 +102,14 @@ def _checked_activation(activation, name: str, who: str):
 
 
 def activation_name(activation) -> str:
-    """A readable name for an activation given by name or as a function."""
+    """A readable name for an activation given by name or as a function; anything else is refused."""
+    if not (isinstance(activation, str) and activation == "softmax"):
+        _checked_activation(activation, "activation", "activation_name")
+    return _readable_name(activation)
+
+
+def _readable_name(activation) -> str:
+    """The name of whatever was given as an activation, for messages about it."""
     if isinstance(activation, str):
         return activation
     return getattr(activation, "__name__", type(activation).__name__)

@@ -29,7 +29,15 @@ from pathlib import Path
 
 from autograd import Value, _checks, dot
 from nn._files import check_path, kind_of, open_regular
-from nn.activations import ACTIVATIONS, PRELU_ALPHA, _checked_activation, activation_name, get_activation, softmax
+from nn.activations import (
+    ACTIVATIONS,
+    PRELU_ALPHA,
+    _checked_activation,
+    _readable_name,
+    activation_name,
+    get_activation,
+    softmax,
+)
 from nn.data import make_rng
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "initial_weights", "xor_step_network"]
@@ -138,7 +146,7 @@ def _resolve_nonlin(activation, nonlin, who: str):
     if activation is None or activation == wanted or activation is ACTIVATIONS[wanted]:
         return wanted
     raise ValueError(
-        f"{who}: nonlin={nonlin!r} means activation={wanted!r}, but activation={activation_name(activation)!r} "
+        f"{who}: nonlin={nonlin!r} means activation={wanted!r}, but activation={_readable_name(activation)!r} "
         "was given; give one of them (nonlin is micrograd's switch: True for ReLU, False for linear)"
     )
 

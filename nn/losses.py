@@ -311,7 +311,7 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
       pass labels="pm1" (or threshold=0) for the scores of a -1/+1 model.
 
     A list of scores per sample: correct when the largest is at the target's class (targets
-    class indices or one-hot lists); `labels` must then be "auto".
+    class indices or one-hot lists); `labels` must then be "auto" and `threshold` None.
     """
     if labels not in _ACCURACY_LABELS:
         raise ValueError(f"accuracy: labels must be one of {', '.join(map(repr, _ACCURACY_LABELS))}, got {labels!r}")
@@ -339,6 +339,11 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
             raise ValueError(
                 f"accuracy: labels={labels!r} is for one score per sample; with a list of scores per sample "
                 "the largest one is the predicted class"
+            )
+        if threshold is not None:
+            raise ValueError(
+                f"accuracy: threshold={threshold!r} is for one score per sample; with a list of scores per "
+                "sample the largest one is the predicted class, whatever the threshold"
             )
         hits = 0
         for i, (p, y) in enumerate(zip(preds, targets)):

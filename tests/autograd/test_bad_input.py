@@ -21,11 +21,14 @@ from autograd import (
     Value,
     analytic_gradient,
     dot,
+    draw_graph,
     forward_derivatives,
     gradcheck,
     jacobian,
     jvp,
     numerical_gradient,
+    save_backward_steps,
+    save_steps,
     total,
 )
 
@@ -109,6 +112,15 @@ def _cases():
         ("numerical_gradient(None)", lambda: numerical_gradient(square, None), TypeError, ["inputs", "None"]),
         ("analytic_gradient(set)", lambda: analytic_gradient(square, {x}), TypeError, ["analytic_gradient", "set"]),
         ("analytic_gradient(f)", lambda: analytic_gradient(3, [x]), TypeError, ["analytic_gradient", "f", "3"]),
+        # pictures: flags, highlight, frames (found by trying None, strings, sets, nan, -1, [] on every argument)
+        ("draw_graph(show_grad=str)", lambda: draw_graph(out, show_grad="no"), TypeError, ["draw_graph", "'no'"]),
+        ("draw_graph(show_grad=None)", lambda: draw_graph(out, show_grad=None), TypeError, ["show_grad", "None"]),
+        ("draw_graph(local_grads)", lambda: draw_graph(out, show_local_grads={1}), TypeError, ["local_grads", "set"]),
+        ("draw_graph(highlight=nan)", lambda: draw_graph(out, highlight=NAN), TypeError, ["draw_graph", "nan"]),
+        ("draw_graph(highlight=-1)", lambda: draw_graph(out, highlight=-1), TypeError, ["highlight", "int -1"]),
+        ("save_steps(None)", lambda: save_steps(None, "unused"), TypeError, ["save_steps", "frames", "None"]),
+        ("save_steps(nan)", lambda: save_steps(NAN, "unused"), TypeError, ["save_steps", "frames", "nan"]),
+        ("save_backward_steps(Value)", lambda: save_backward_steps(out, "unused"), TypeError, ["frames", "Value"]),
     ]
 
 
@@ -164,6 +176,7 @@ def test_operations_take_ints_and_numpy_scalars():
     assert (x * np.int64(2)).data == 3.0 and (x + 1).data == 2.5
     assert x.hardtanh(np.float64(-1), 1).data == 1.0
     assert x.hardtanh(2, 2).data == 2.0  # equal bounds are fine: a constant
+    assert Value(1.0, None).label == "" and repr(Value(1.0, label=None)) == "Value(data=1.0, grad=0.0)"  # no label
     assert Value(-2.0).leaky_relu(np.float64(0.5)).data == -1.0
     assert math.isinf(Value(3.0).hardtanh(-INF, INF).data) is False  # unbounded clamp is the identity
 

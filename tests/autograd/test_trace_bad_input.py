@@ -34,6 +34,7 @@ TRACE_CASES = [
     ("example set", lambda: trace(lambda x: x, {1.0}), TypeError, r"example argument 0 is a set"),
     ("example of strings", lambda: trace(lambda x: x[0], ["a"]), TypeError, r"example argument 0 holds a str"),
     ("example nested", lambda: trace(lambda x: x[0], [[1.0]]), TypeError, r"example argument 0 holds a list"),
+    ("example empty", lambda: trace(lambda x: x * x, []), ValueError, r"trace: example argument 0 is an empty list"),
     ("too few examples", lambda: trace(lambda x, y: x + y, 1.0), TypeError,
      r"trace: <lambda>\(x, y\) cannot take the 1 example argument given .*'y'"),
     ("too many examples", lambda: trace(lambda x: x, 1.0, 2.0), TypeError, r"cannot take the 2 example arguments"),

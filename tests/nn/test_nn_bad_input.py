@@ -30,6 +30,7 @@ from nn import (
     Perceptron,
     RMSProp,
     accuracy,
+    activation_name,
     as_rows,
     batches,
     binary_cross_entropy,
@@ -105,6 +106,9 @@ def _cases():
         ("initial_weights sigma", lambda: initial_weights("normal", 2, 1, sigma=INF), ValueError, ["sigma", "inf"]),
         ("get_activation(None)", lambda: get_activation(None), TypeError, ["get_activation", "activation", "None"]),
         ("get_activation('x')", lambda: get_activation("x"), ValueError, ["get_activation", "activation", "'x'"]),
+        ("activation_name(None)", lambda: activation_name(None), TypeError, ["activation_name", "activation", "None"]),
+        ("activation_name('x')", lambda: activation_name("x"), ValueError, ["activation_name", "activation", "'x'"]),
+        ("activation_name({1})", lambda: activation_name({1}), TypeError, ["activation_name", "activation", "set"]),
         # losses and metrics
         (
             "cross_entropy one-output",
@@ -137,6 +141,12 @@ def _cases():
             ["accuracy", "threshold", "'0.5'"],
         ),
         ("accuracy labels", lambda: accuracy([0.1], [0], labels="yes"), ValueError, ["accuracy", "labels", "'yes'"]),
+        (
+            "accuracy threshold, classes",
+            lambda: accuracy([[0.1, 0.9]], [1], threshold=0.95),
+            ValueError,
+            ["accuracy", "threshold=0.95", "largest"],
+        ),
         ("l2_penalty alpha -1", lambda: l2_penalty(p, alpha=-1), ValueError, ["l2_penalty", "alpha", "-1"]),
         ("l2_penalty alpha nan", lambda: l2_penalty(p, alpha=NAN), ValueError, ["l2_penalty", "alpha", "nan"]),
         ("l2_penalty None", lambda: l2_penalty(None), TypeError, ["l2_penalty", "params", "None"]),
