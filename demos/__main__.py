@@ -64,8 +64,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demos", description="Run the backprop-lab course demos.")
     parser.add_argument("names", nargs="*", metavar="NAME", help="demos to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the demos and exit")
-    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"folder for the pictures (default ./{c.DEFAULT_OUT})")
-    parser.add_argument("--quick", action="store_true", help="smaller settings: all demos in seconds")
+    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/NAME (default: ./{c.DEFAULT_OUT})")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller settings, what the tests run: all demos in about half a minute"
+    )
     args = parser.parse_args(argv)
 
     if args.list:

@@ -42,7 +42,7 @@ def parse_args(argv, description: str, module: str | None = None) -> argparse.Na
     `usage: python -m demos.moons`, the command that runs it, not `moons.py`.
     """
     parser = argparse.ArgumentParser(prog=_prog(module), description=description.strip().splitlines()[0])
-    parser.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the pictures (default ./{DEFAULT_OUT})")
+    parser.add_argument("--out", default=DEFAULT_OUT, help=f"pictures go to OUT/NAME (default: ./{DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
     return parser.parse_args(argv)
 

@@ -337,7 +337,7 @@ def _plot_samples(model, data, side, path, n: int = 16):
 def main(argv=None) -> dict:
     """Command line: python -m demos.digits [--out DIR] [--quick] [--mnist DIR]."""
     parser = argparse.ArgumentParser(prog="python -m demos.digits", description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"folder for the pictures (default ./{c.DEFAULT_OUT})")
+    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/digits (default: ./{c.DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
     parser.add_argument(
         "--mnist", metavar="DIR", help="a folder with the four MNIST or Fashion-MNIST IDX files (plain or .gz)"

@@ -64,7 +64,7 @@ def losses_on(y_hat, y: int) -> dict:
         ),
         "squared error L2": ("sum (y_hat - y)^2", lambda v: mse(v, target) * n, y_hat),
         "MSE": ("1/n sum (y_hat - y)^2", lambda v: mse(v, target), y_hat),
-        "MSE, seed 000": ("1/(2n) sum (y_hat - y)^2", lambda v: mse(v, target, half=True), y_hat),
+        "MSE, the slides' half form": ("1/(2n) sum (y_hat - y)^2", lambda v: mse(v, target, half=True), y_hat),
         "L1": ("sum |y_hat - y|", lambda v: l1(v, target, reduction="sum"), y_hat),
         "binary cross-entropy": ("-1/n sum y log p + (1-y) log(1-p)", lambda v: binary_cross_entropy(v, target), y_hat),
         "hinge (max-margin)": ("1/n sum max(0, 1 - s y), y in -1/+1", lambda v: hinge(v, signs), y_hat),

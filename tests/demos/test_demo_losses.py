@@ -38,7 +38,7 @@ def expected_losses():
         "cross-entropy (logits)": (-math.log(0.25), d),  # softmax(log y_hat) - one-hot
         "squared error L2": (np.sum(d**2), 2 * d),
         "MSE": (np.mean(d**2), 2 * d / n),
-        "MSE, seed 000": (np.sum(d**2) / (2 * n), d / n),
+        "MSE, the slides' half form": (np.sum(d**2) / (2 * n), d / n),
         "L1": (np.sum(np.abs(d)), np.sign(d)),
         "binary cross-entropy": (bce, bce_grad),
         "hinge (max-margin)": (np.mean(np.maximum(0, margins)), -s / n),
