@@ -421,6 +421,8 @@ def save_player(images: Iterable, page, *, captions=None, title: str = "Animatio
     except ValueError as exc:
         raise ValueError(f"{who}: {exc}") from None
     page = Path(page)
+    if page.is_dir():
+        raise IsADirectoryError(f"{who}: page {str(page)!r} is a folder; give the path of the .html file to write")
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(text, encoding="utf-8")
     return page

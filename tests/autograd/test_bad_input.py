@@ -11,6 +11,7 @@ NumPy scalars and ints, with results computed by hand.
 """
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,11 +29,13 @@ from autograd import (
     jvp,
     numerical_gradient,
     save_backward_steps,
+    save_player,
     save_steps,
     total,
 )
 
 NAN, INF = float("nan"), float("inf")
+PICTURE = Path(__file__).resolve().parents[2] / "demos" / "images" / "chain_rule.png"
 
 
 def x_():
@@ -121,6 +124,7 @@ def _cases():
         ("save_steps(None)", lambda: save_steps(None, "unused"), TypeError, ["save_steps", "frames", "None"]),
         ("save_steps(nan)", lambda: save_steps(NAN, "unused"), TypeError, ["save_steps", "frames", "nan"]),
         ("save_backward_steps(Value)", lambda: save_backward_steps(out, "unused"), TypeError, ["frames", "Value"]),
+        ("save_player(folder)", lambda: save_player([PICTURE], PICTURE.parent), OSError, ["save_player", "folder"]),
     ]
 
 
