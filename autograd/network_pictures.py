@@ -25,15 +25,15 @@ from autograd.pictures import (
     _ACTIVE,
     _FONT,
     _GREY,
-    _INNER_BORDER,
-    _INNER_FILL,
     _LEAF_BORDER,
     _LEAF_FILL,
     _OUTPUT_BORDER,
     _OUTPUT_FILL,
+    _colours,
     _escape,
     _GraphPicture,
     _graphviz,
+    _name_html,
 )
 from autograd.value import Value
 
@@ -230,13 +230,8 @@ def draw_network(
         if i in owner or i in absorbed or i in in_vector or merged[i]:
             continue
         if not boxless[i]:
-            if i == last:
-                fill, border = _OUTPUT_FILL, _OUTPUT_BORDER
-            elif node.parents:
-                fill, border = _INNER_FILL, _INNER_BORDER
-            else:
-                fill, border = _LEAF_FILL, _LEAF_BORDER
-            name = f"<B>{_escape(names[i])}</B>" if node.label else f'<FONT COLOR="{_GREY}"><I>{names[i]}</I></FONT>'
+            fill, border = _colours(node, i == last)
+            name = _name_html(node, names[i])
             cells = f"<VR/><TD>data {_escape(fmt(node.data))}</TD>" if show_values else ""
             if show_grad:
                 cells += f"<VR/><TD>grad {_escape(fmt(node.grad))}</TD>"

@@ -44,6 +44,19 @@ _GREY = "#9a9a9a"
 _TITLE_WIDTH = 100  # characters per line of a frame's title
 _ACTIVE = "#c2255c"
 
+
+def _colours(node, is_output: bool) -> tuple[str, str]:
+    """(fill, border) of a node's box: orange output, grey intermediate, blue leaf."""
+    if is_output:
+        return _OUTPUT_FILL, _OUTPUT_BORDER
+    return (_INNER_FILL, _INNER_BORDER) if node.parents else (_LEAF_FILL, _LEAF_BORDER)
+
+
+def _name_html(node, name: str) -> str:
+    """A node's name in its box: bold for a label, grey italics for a made-up v<i>."""
+    return f"<B>{_escape(name)}</B>" if node.label else f'<FONT COLOR="{_GREY}"><I>{name}</I></FONT>'
+
+
 _INSTALL_HINT = (
     "Install Graphviz (the program, not only the Python package) and make sure `dot` is on PATH:\n"
     "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
@@ -218,16 +231,11 @@ def _render(
     for i, node in enumerate(order):
         if not keep[i]:
             continue
-        if i == last:
-            fill, border = _OUTPUT_FILL, _OUTPUT_BORDER
-        elif node.parents:
-            fill, border = _INNER_FILL, _INNER_BORDER
-        else:
-            fill, border = _LEAF_FILL, _LEAF_BORDER
+        fill, border = _colours(node, i == last)
         thick = i in highlighted or (frame is not None and frame["active"] == i)
         if thick:
             fill, border = _HIGHLIGHT_FILL, _HIGHLIGHT_BORDER
-        name_html = f"<B>{_escape(names[i])}</B>" if node.label else f'<FONT COLOR="{_GREY}"><I>{names[i]}</I></FONT>'
+        name_html = _name_html(node, names[i])
         cells = [(f"data {_escape(fmt(node.data))}", "")]
         hide = frame is None or frame.get("hide", True)
         if frame is not None and "data_state" in frame:
