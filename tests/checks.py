@@ -81,6 +81,18 @@ def check_message(info, *parts) -> None:
         assert str(part) in message, f"{part!r} not in {message!r}"
 
 
+PYTHON_INTERNAL = ("object is not iterable", "unpack", "has no attribute", "object is not callable")
+
+
+def check_refused(call, error, parts) -> None:
+    """`call()` raises `error` whose message holds every part and none of Python's own wordings from deep inside."""
+    with pytest.raises(error) as info:
+        call()
+    check_message(info, *parts)
+    for internal in PYTHON_INTERNAL:
+        assert internal not in str(info.value), f"{internal!r} in {str(info.value)!r}"
+
+
 # The chain-rule table of the lecture notes, section 1: node -> (value, df/dnode)
 TABLE = {
     "a": (1, 294),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from checks import check_message
+from checks import check_message, check_refused
 
 from autograd import (
     GradcheckError,
@@ -133,11 +133,7 @@ CASES = _cases()
 
 @pytest.mark.parametrize("call, error, parts", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_refused_naming_the_argument_and_the_value(call, error, parts):
-    with pytest.raises(error) as info:
-        call()
-    check_message(info, *parts)
-    for internal in ("object is not iterable", "unpack", "has no attribute", "object is not callable"):
-        assert internal not in str(info.value)
+    check_refused(call, error, parts)
 
 
 def test_a_nan_input_is_not_blamed_on_backprop():
