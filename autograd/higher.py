@@ -214,8 +214,8 @@ def grad(output, inputs, create_graph: bool = False) -> list:
     output = _output(output, "grad")
     inputs = _inputs(inputs, "grad")
     create_graph = _checks.flag(create_graph, "create_graph", "grad")
-    if create_graph and not is_grad_enabled():
-        raise ValueError(
+    if create_graph and not is_grad_enabled():  # a state, not an argument: RuntimeError, as trace and gradcheck
+        raise RuntimeError(
             "grad: create_graph=True inside no_grad(): the derivatives would record no graph to differentiate; "
             "call grad outside the no_grad() block"
         )
@@ -230,7 +230,7 @@ def hessian(output, inputs) -> np.ndarray:
     output = _output(output, "hessian")
     inputs = _inputs(inputs, "hessian")
     if not is_grad_enabled():
-        raise ValueError("hessian: called inside no_grad(), where the first derivatives would record no graph")
+        raise RuntimeError("hessian: called inside no_grad(), where the first derivatives would record no graph")
     first = _reverse(output, inputs, True, "hessian")
     return np.array([_reverse(g, inputs, False, "hessian") for g in first], dtype=float)
 
@@ -241,7 +241,7 @@ def hvp(output, inputs, vector) -> np.ndarray:
     inputs = _inputs(inputs, "hvp")
     v = _vector(vector, len(inputs))
     if not is_grad_enabled():
-        raise ValueError("hvp: called inside no_grad(), where the first derivatives would record no graph")
+        raise RuntimeError("hvp: called inside no_grad(), where the first derivatives would record no graph")
     first = _reverse(output, inputs, True, "hvp")
     directional = dot(v, first)  # d(output)/d(inputs) . v, a Value
     return np.array(_reverse(directional, inputs, False, "hvp"), dtype=float)

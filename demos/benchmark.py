@@ -1,6 +1,6 @@
 """Benchmark: speed and memory of the engine, against plain floats and micrograd.
 
-Prints, for each figure of the speed issue, this engine's number, micrograd
+Prints, for each figure, this engine's number, micrograd
 0.1.0's when it is installed (`pip install -e '.[bench]'`), the same work on
 plain Python floats where that means something, the ratios, and the target
 each figure must meet. This is a measurement, not a test: nothing here
@@ -78,7 +78,7 @@ def _faster(r):
 
 
 REPORTED = ("reported", None)
-# The issue's targets: figure -> gc setting -> (wording, test on that row; None: nothing to judge).
+# The targets set for the engine: figure -> gc setting -> (wording, test on that row; None: nothing to judge).
 TARGETS = {
     "train_step": {"on": REPORTED, "off": ("mg/ours >= 6", _at_least(6))},
     "chain_build": {"on": ("mg/ours >= 8", _at_least(8)), "off": REPORTED},
