@@ -17,7 +17,6 @@ first batch checks that this holds.
 from __future__ import annotations
 
 import math
-import sys
 
 import numpy as np
 
@@ -207,7 +206,7 @@ def _check_values(loss_fn, array, what: str) -> None:
 
 
 def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuffle, val, rng, progress, penalty,
-        on_epoch, history, show_progress):  # fmt: skip
+        on_epoch, history, epoch_done):  # fmt: skip
     """The compiled form of `train`'s loop (its arguments already checked); fills and returns `history`."""
     inputs = _inputs(X, "X")
     if not len(inputs):
@@ -282,11 +281,7 @@ def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuff
             history.val_loss.append(float(outs[:, first].mean()))  # without the penalty, as the scalar path
             if metric_fn is not None:
                 history.val_accuracy.append(metric_fn(_as_predictions(outs[:, first + 1 :], k), list(val[1])))
-        if progress:
-            show_progress(sys.stderr, epoch, epochs, history)
-        if on_epoch is not None and on_epoch(epoch, history) is True:
-            if progress:
-                sys.stderr.write("\n")
+        if epoch_done(epoch, epochs, history, progress, on_epoch):
             break
     for p, g in zip(program.parameters, [] if grad is None else grad.tolist()):  # as the scalar loop: the last batch's
         p.grad = g

@@ -125,6 +125,17 @@ def _show_progress(stream, epoch: int, epochs: int, history: History) -> None:
     stream.flush()
 
 
+def _epoch_done(epoch: int, epochs: int, history: History, progress: bool, on_epoch) -> bool:
+    """After an epoch (scalar or compiled path): show progress, ask on_epoch; True means stop early."""
+    if progress:
+        _show_progress(sys.stderr, epoch, epochs, history)
+    if on_epoch is not None and on_epoch(epoch, history) is True:
+        if progress:
+            sys.stderr.write("\n")
+        return True
+    return False
+
+
 def _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch) -> None:
     """The checks of `train`'s arguments that no later step makes at once, each naming the argument."""
     _checks.function(model, "model", "train", "of one input such as MLP(2, [4, 1])")
@@ -200,7 +211,7 @@ def train(
     if compiled:  # NumPy arrays stay arrays there (as_rows would make Python lists of 60,000 images)
         settings = dict(batch_size=batch_size, shuffle=shuffle, rng=rng, progress=progress, penalty=penalty)
         return _compiled.run(model, X, y, loss_fn=loss_fn, metric_fn=metric_fn, optimizer=optimizer, epochs=epochs,
-                             val=val, on_epoch=on_epoch, history=history, show_progress=_show_progress,
+                             val=val, on_epoch=on_epoch, history=history, epoch_done=_epoch_done,
                              **settings)  # fmt: skip
     X, y = as_rows(X, "X", "train"), as_rows(y, "y", "train")
     if len(X) != len(y):
@@ -236,10 +247,6 @@ def train(
                 history.val_loss.append(loss_fn(val_preds, y_val).data)
                 if metric_fn is not None:
                     history.val_accuracy.append(metric_fn(val_preds, y_val))
-        if progress:
-            _show_progress(sys.stderr, epoch, epochs, history)
-        if on_epoch is not None and on_epoch(epoch, history) is True:
-            if progress:
-                sys.stderr.write("\n")
+        if _epoch_done(epoch, epochs, history, progress, on_epoch):
             break
     return history
