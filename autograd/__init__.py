@@ -8,16 +8,53 @@
 (4.0, 2.0)
 """
 
-from autograd.explain import consumers, count_paths, edge_count, explain_chain_rule, path_products
-from autograd.forward import forward_derivatives, jacobian, jvp
-from autograd.gradcheck import GradcheckError, analytic_gradient, gradcheck, numerical_gradient
-from autograd.graph import backpropagate, topological_order, zero_grad
-from autograd.higher import grad, hessian, hvp
-from autograd.network_pictures import draw_network
-from autograd.pictures import GraphvizNotInstalled, draw_graph, save_graph  # graphviz: imported when drawing
-from autograd.steps import backward_steps, forward_steps, lecture_steps, save_backward_steps, save_player, save_steps
-from autograd.trace import Program, TraceError, is_tracing, trace
-from autograd.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
+import importlib
+import sys
+import types
+import warnings
+
+from autograd.compiler import Program, TraceError, is_tracing, trace
+from autograd.core import (
+    DomainError,
+    Value,
+    backpropagate,
+    dot,
+    is_grad_enabled,
+    no_grad,
+    replay,
+    topological_order,
+    total,
+    zero_grad,
+)
+from autograd.pictures import (  # graphviz: imported when drawing
+    GraphvizNotInstalled,
+    backward_steps,
+    consumers,
+    count_paths,
+    draw_graph,
+    draw_network,
+    edge_count,
+    explain_chain_rule,
+    forward_steps,
+    lecture_steps,
+    path_products,
+    save_backward_steps,
+    save_graph,
+    save_player,
+    save_steps,
+)
+from autograd.transforms import (
+    GradcheckError,
+    analytic_gradient,
+    forward_derivatives,
+    grad,
+    gradcheck,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    numerical_gradient,
+)
 
 __all__ = [
     "Value",
@@ -60,3 +97,56 @@ __all__ = [
     "TraceError",
     "is_tracing",
 ]
+
+
+# The modules from before the engine had subpackages stay importable by their
+# old names (`from autograd.value import Value`), with a DeprecationWarning on use.
+_MOVED = {
+    "value": "autograd.core.value",
+    "graph": "autograd.core.graph",
+    "calculus": "autograd.core.calculus",
+    "_checks": "autograd.core.checks",
+    "forward": "autograd.transforms.forward",
+    "higher": "autograd.transforms.higher",
+    "gradcheck": "autograd.transforms.gradcheck",
+    "trace": "autograd.compiler.trace",  # `autograd.trace` itself stays the function
+    "network_pictures": "autograd.pictures.network",
+    "steps": "autograd.pictures.steps",
+    "explain": "autograd.pictures.explain",
+    "_text": "autograd.pictures.naming",
+}
+
+
+class _MovedModule(types.ModuleType):
+    """An old module path: every attribute is read from (and written to) the module's new place."""
+
+    def __init__(self, old: str, new: str):
+        super().__init__(old, f"Moved to {new}; the old name still works.")
+        object.__setattr__(self, "_new", new)
+
+    def _module(self):
+        warnings.warn(f"{self.__name__} is now {self._new}", DeprecationWarning, stacklevel=3)
+        return importlib.import_module(self._new)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._module(), name)
+
+    def __setattr__(self, name, value):  # monkeypatching an old path patches the module itself
+        setattr(self._module(), name, value)
+
+    def __dir__(self):
+        return dir(importlib.import_module(self._new))
+
+
+for _old, _new in _MOVED.items():
+    sys.modules.setdefault(f"autograd.{_old}", _MovedModule(f"autograd.{_old}", _new))
+del _old, _new
+
+
+def __getattr__(name):
+    """`autograd.value` and the other old module names, as attributes of the package too."""
+    if name in _MOVED:
+        return sys.modules[f"autograd.{name}"]
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import math
 
-from autograd import Value, _checks, total
-from autograd.trace import is_tracing
+from autograd import Value, total
+from autograd.compiler.trace import is_tracing
+from autograd.core import checks
 
 __all__ = [
     "ACTIVATIONS",
@@ -98,7 +99,7 @@ def _checked_activation(activation, name: str, who: str):
                 f"{who}: unknown {name} {activation!r}{hint if activation == 'softmax' else ''}; "
                 f"valid names: {', '.join(ACTIVATIONS)}, or any function Value -> Value"
             ) from None
-    raise TypeError(f"{who}: {name} must be a name or a function Value -> Value, not {_checks.shown(activation)}")
+    raise TypeError(f"{who}: {name} must be a name or a function Value -> Value, not {checks.shown(activation)}")
 
 
 def activation_name(activation) -> str:
@@ -127,8 +128,8 @@ def _logits(logits, who: str) -> list:
     if not logits:
         raise ValueError(f"{who}: no logits")
     for k, z in enumerate(logits):
-        if not isinstance(z, Value) and not _checks.is_number(z):
-            raise TypeError(f"{who}: logits[{k}] is {_checks.shown(z)}; logits are Values or numbers")
+        if not isinstance(z, Value) and not checks.is_number(z):
+            raise TypeError(f"{who}: logits[{k}] is {checks.shown(z)}; logits are Values or numbers")
     return list(logits)
 
 

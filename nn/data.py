@@ -14,7 +14,7 @@ from __future__ import annotations
 import numbers
 import random
 
-from autograd import _checks
+from autograd.core import checks
 
 __all__ = ["batches", "truth_table", "make_rng", "as_rows"]
 
@@ -30,7 +30,7 @@ def make_rng(rng, who: str = "make_rng"):
         return random.Random(int(rng))
     if not isinstance(rng, bool) and all(hasattr(rng, name) for name in ("uniform", "gauss", "shuffle")):
         return rng
-    raise TypeError(f"{who}: rng must be None, an int seed or a random.Random, not {_checks.shown(rng)}")
+    raise TypeError(f"{who}: rng must be None, an int seed or a random.Random, not {checks.shown(rng)}")
 
 
 def as_rows(data, name: str = "data", who: str = "as_rows") -> list:
@@ -46,8 +46,8 @@ def as_rows(data, name: str = "data", who: str = "as_rows") -> list:
     dict. `batches`, `train` and `Perceptron.fit` read their X and y with it.
     """
     if not isinstance(name, str) or not isinstance(who, str):
-        raise TypeError(f"as_rows: name and who must be strings, not {_checks.shown(name)} and {_checks.shown(who)}")
-    return _checks.ordered(data, name, who, empty=True)
+        raise TypeError(f"as_rows: name and who must be strings, not {checks.shown(name)} and {checks.shown(who)}")
+    return checks.ordered(data, name, who, empty=True)
 
 
 def batches(X, y, batch_size=None, shuffle=True, rng=None):
@@ -65,8 +65,8 @@ def batches(X, y, batch_size=None, shuffle=True, rng=None):
     if batch_size is None:
         batch_size = n
     else:
-        batch_size = _checks.whole(batch_size, "batch_size (None or a positive whole number)", "batches", low=1)
-    shuffle = _checks.flag(shuffle, "shuffle", "batches")
+        batch_size = checks.whole(batch_size, "batch_size (None or a positive whole number)", "batches", low=1)
+    shuffle = checks.flag(shuffle, "shuffle", "batches")
     order = list(range(n))
     if shuffle:
         make_rng(rng, "batches").shuffle(order)
@@ -83,7 +83,7 @@ def truth_table(gate: str) -> tuple[list[list[float]], list[int]]:
     """The four inputs [0, 0], [0, 1], [1, 0], [1, 1] and the outputs of "and", "or" or "xor"."""
     gates = {"and": lambda a, b: a & b, "or": lambda a, b: a | b, "xor": lambda a, b: a ^ b}
     if not isinstance(gate, str):
-        raise TypeError(f"truth_table: gate must be one of 'and', 'or', 'xor', not {_checks.shown(gate)}")
+        raise TypeError(f"truth_table: gate must be one of 'and', 'or', 'xor', not {checks.shown(gate)}")
     try:
         rule = gates[gate.lower()]
     except KeyError:

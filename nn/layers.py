@@ -27,7 +27,8 @@ import stat
 import warnings
 from pathlib import Path
 
-from autograd import Value, _checks, dot
+from autograd import Value, dot
+from autograd.core import checks
 from nn._files import check_path, kind_of, open_regular
 from nn.activations import (
     ACTIVATIONS,
@@ -65,7 +66,7 @@ out of memory after a minute)."""
 
 def _check_size(n, name: str, who: str) -> int:
     """A layer size: a whole number >= 1 (the model's size is checked by _check_count)."""
-    return _checks.whole(n, name, who, low=1)
+    return checks.whole(n, name, who, low=1)
 
 
 def _check_count(count: int, who: str, shape: str) -> None:
@@ -80,10 +81,10 @@ def _check_count(count: int, who: str, shape: str) -> None:
 def _check_init(init, sigma, who: str) -> float:
     """The initialisation scheme (one of INIT_SCHEMES) and sigma, the standard deviation of "normal"."""
     if not isinstance(init, str):
-        raise TypeError(f"{who}: init must be one of {', '.join(INIT_SCHEMES)}, not {_checks.shown(init)}")
+        raise TypeError(f"{who}: init must be one of {', '.join(INIT_SCHEMES)}, not {checks.shown(init)}")
     if init not in INIT_SCHEMES:
         raise ValueError(f"{who}: unknown init {init!r}; valid schemes: {', '.join(INIT_SCHEMES)}")
-    return _checks.number(sigma, "sigma", who, low=0.0)
+    return checks.number(sigma, "sigma", who, low=0.0)
 
 
 def initial_weights(init: str, fan_in: int, fan_out: int, rng=None, sigma: float = 0.1) -> list[float]:
@@ -121,7 +122,7 @@ def _as_inputs(x, nin: int, who: str) -> list:
         if not isinstance(x, list):
             x = [x]
     elif not isinstance(x, list):
-        x = _checks.ordered(x, "the input x (a sequence of numbers or Values)", who, empty=True)
+        x = checks.ordered(x, "the input x (a sequence of numbers or Values)", who, empty=True)
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
     return x
@@ -574,7 +575,7 @@ class MLP(Module):
         self.nin = _check_size(nin, "nin", "MLP")
         if isinstance(nouts, numbers.Integral):
             raise TypeError(f"MLP: nouts must be a list of layer sizes such as [{nouts}], not a number")
-        nouts = _checks.ordered(nouts, "nouts (the layer sizes)", "MLP", empty=True)
+        nouts = checks.ordered(nouts, "nouts (the layer sizes)", "MLP", empty=True)
         nouts = [_check_size(n, f"nouts[{i}] (a layer size)", "MLP") for i, n in enumerate(nouts)]
         if not nouts:
             raise ValueError("MLP: nouts must name at least one layer")

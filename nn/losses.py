@@ -19,8 +19,9 @@ from __future__ import annotations
 import math
 import numbers
 
-from autograd import Value, _checks, dot, total
-from autograd.trace import is_tracing
+from autograd import Value, dot, total
+from autograd.compiler.trace import is_tracing
+from autograd.core import checks
 from nn.activations import log_softmax as log_softmax  # softmax and log_softmax lived here once:
 from nn.activations import logsumexp
 from nn.activations import softmax as softmax  # still importable from nn.losses
@@ -52,14 +53,14 @@ def _as_list(x, name: str, what: str) -> list:
         x = x.tolist()
     if isinstance(x, (list, tuple)):
         return list(x)
-    raise TypeError(f"{name}: {what} must be a list (or tuple, NumPy array), not {_checks.shown(x)}")
+    raise TypeError(f"{name}: {what} must be a list (or tuple, NumPy array), not {checks.shown(x)}")
 
 
 def _check_targets(t: list, name: str) -> None:
     """Every target is a number (or a Value): a clear error instead of one from deep inside an operation."""
     for i, y in enumerate(t):
         if not _is_scalar(y):
-            raise TypeError(f"{name}: target {i} is {_checks.shown(y)}; targets are numbers")
+            raise TypeError(f"{name}: target {i} is {checks.shown(y)}; targets are numbers")
 
 
 def _value_of(x) -> float:
@@ -119,7 +120,7 @@ def mse(preds, targets, half: bool = False) -> Value:
     half=True gives the slides' 1/(2n) sum (yhat - y)^2, whose gradient is (yhat - y)/n.
     For models with several outputs, targets may be lists or class indices (one-hot).
     """
-    half = _checks.flag(half, "half", "mse")
+    half = checks.flag(half, "half", "mse")
     p, t = _pairs(preds, targets, "mse")
     diffs = [a - b for a, b in zip(p, t)]
     loss = dot(diffs, diffs)  # sum of squares as one node
@@ -239,7 +240,7 @@ def cross_entropy(logits_batch, targets) -> Value:
         if not _is_scalar(targets) or isinstance(targets, Value):
             raise ValueError(
                 f"cross_entropy: logits_batch is one flat list of {len(batch)} logits, which is one sample, but "
-                f"targets is {_checks.shown(targets)}, not one class index. For one sample give its class, "
+                f"targets is {checks.shown(targets)}, not one class index. For one sample give its class, "
                 "cross_entropy(z, 2), or wrap both: cross_entropy([z], [target]). If these are the outputs of a "
                 "model with one output, cross_entropy needs k >= 2 logits per sample: use "
                 "binary_cross_entropy_with_logits (or an MLP with k outputs)"
@@ -284,13 +285,13 @@ def _check_labels(ys: list[float], labels: str) -> None:
 
 def l2_penalty(params, alpha: float = 1e-4) -> Value:
     """alpha * sum p^2 over the parameters (a Module or a list of Values): weight decay as a loss term."""
-    alpha = _checks.number(alpha, "alpha", "l2_penalty", low=0.0)
+    alpha = checks.number(alpha, "alpha", "l2_penalty", low=0.0)
     if hasattr(params, "parameters"):
         params = params.parameters()
-    params = _checks.ordered(params, "params (a Module or a list of Values)", "l2_penalty", empty=True)
+    params = checks.ordered(params, "params (a Module or a list of Values)", "l2_penalty", empty=True)
     for i, p in enumerate(params):
         if not isinstance(p, Value):
-            raise TypeError(f"l2_penalty: params[{i}] is {_checks.shown(p)}, not a Value (a parameter)")
+            raise TypeError(f"l2_penalty: params[{i}] is {checks.shown(p)}, not a Value (a parameter)")
     return dot(params, params) * alpha
 
 
@@ -322,7 +323,7 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
     if not preds:
         raise ValueError("accuracy: empty batch (no predictions)")
     if threshold is not None:
-        threshold = _checks.number(threshold, "threshold", "accuracy", finite=False)
+        threshold = checks.number(threshold, "threshold", "accuracy", finite=False)
     if all(_is_scalar(p) for p in preds):
         _check_targets(targets, "accuracy")
         ys = [_value_of(y) for y in targets]
@@ -352,7 +353,7 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
                 raise ValueError(f"accuracy: prediction {i} is an empty list of scores")
             for a in scores:
                 if not _is_scalar(a):
-                    raise TypeError(f"accuracy: prediction {i} holds {_checks.shown(a)}; scores are numbers or Values")
+                    raise TypeError(f"accuracy: prediction {i} holds {checks.shown(a)}; scores are numbers or Values")
             scores = [_value_of(a) for a in scores]
             guess = max(range(len(scores)), key=scores.__getitem__)
             if _is_scalar(y):

@@ -10,7 +10,7 @@ are linearly separable (AND, OR), and never for XOR.
 
 from __future__ import annotations
 
-from autograd import _checks
+from autograd.core import checks
 from nn.data import as_rows, make_rng
 
 __all__ = ["Perceptron"]
@@ -27,18 +27,18 @@ class Perceptron:
     """
 
     def __init__(self, nin, lr=1.0, init_scale=0.01, rng=None):
-        self.nin = _checks.whole(nin, "nin", "Perceptron", low=1, high=MAX_INPUTS)
-        self.lr = _checks.number(lr, "lr (eta)", "Perceptron", low=0.0, low_open=True)
-        init_scale = _checks.number(init_scale, "init_scale", "Perceptron", low=0.0)
+        self.nin = checks.whole(nin, "nin", "Perceptron", low=1, high=MAX_INPUTS)
+        self.lr = checks.number(lr, "lr (eta)", "Perceptron", low=0.0, low_open=True)
+        init_scale = checks.number(init_scale, "init_scale", "Perceptron", low=0.0)
         rng = make_rng(rng, "Perceptron")
         self.weights = [rng.uniform(-init_scale, init_scale) for _ in range(self.nin)]
         self.bias = rng.uniform(-init_scale, init_scale)
 
     def _row(self, x, who: str = "Perceptron", name: str = "x") -> list[float]:
-        x = _checks.ordered(x, name, who, empty=True)
+        x = checks.ordered(x, name, who, empty=True)
         if len(x) != self.nin:
             raise ValueError(f"{who}: expected {self.nin} inputs, got {len(x)} in {name}")
-        return [_checks.number(v, f"{name}[{j}]", who) for j, v in enumerate(x)]
+        return [checks.number(v, f"{name}[{j}]", who) for j, v in enumerate(x)]
 
     def net_input(self, x) -> float:
         """z = w . x + b."""
@@ -52,7 +52,7 @@ class Perceptron:
         """Apply the perceptron rule sample by sample, in the given order, epoch after
         epoch, until an epoch has no mistakes or `max_epochs` have run.
         Returns the number of mistakes (= updates) in each epoch."""
-        max_epochs = _checks.whole(max_epochs, "max_epochs", "Perceptron.fit", low=1)
+        max_epochs = checks.whole(max_epochs, "max_epochs", "Perceptron.fit", low=1)
         X = [self._row(x, "Perceptron.fit", f"X[{i}]") for i, x in enumerate(as_rows(X, "X", "Perceptron.fit"))]
         y = as_rows(y, "y", "Perceptron.fit")
         if len(X) != len(y):

@@ -54,4 +54,4 @@ def check_install_message(error):
     assert "brew install graphviz" in message
     assert "graphviz.org" in message
     assert isinstance(error, GraphvizNotInstalled) and isinstance(error, RuntimeError)
-    assert type(error).__module__ == "autograd.pictures"  # not graphviz's own ExecutableNotFound
+    assert type(error).__module__ == "autograd.pictures.graphs"  # not graphviz's own ExecutableNotFound

@@ -5,7 +5,7 @@ import gc
 
 import pytest
 
-import autograd.graph
+import autograd.core.graph
 from autograd import Value
 
 
@@ -34,7 +34,7 @@ def test_backward_restores_the_collector_even_on_error(restore_gc, monkeypatch):
     def broken(root, backward):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(autograd.graph, "_order", broken)
+    monkeypatch.setattr(autograd.core.graph, "_order", broken)
     with pytest.raises(RuntimeError, match="boom"):
         (Value(1.0) * 2.0).backward()
     assert gc.isenabled()

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from test_ops import CASES, OPERATIONS
 
-import autograd.value
+import autograd.core.value
 from autograd import Value, dot, grad, replay, topological_order, total
-from autograd.calculus import NUMPY, RULES, VALUES, local_derivatives
+from autograd.core.calculus import NUMPY, RULES, VALUES, local_derivatives
 
 INF, NAN = math.inf, math.nan
 
@@ -113,7 +113,7 @@ def test_every_recorded_operation_has_a_rule():
 def test_every_operation_name_in_value_py_has_a_rule():
     """The names passed to _result(...) in value.py, read from its syntax tree, all have rules
     (this also sees a branch that no sample point reaches)."""
-    tree = ast.parse(inspect.getsource(autograd.value))
+    tree = ast.parse(inspect.getsource(autograd.core.value))
     names = {
         call.args[1].value
         for call in ast.walk(tree)

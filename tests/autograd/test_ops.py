@@ -12,7 +12,7 @@ import math
 import pytest
 
 import autograd
-import autograd.value
+import autograd.core.value
 from autograd import Value
 
 EPS = 1e-6
@@ -216,8 +216,8 @@ def module_operations():
     """Functions of `autograd.value` that make nodes (dot, total, ...)."""
     return {
         name
-        for name in autograd.value.__all__
-        if inspect.isfunction(getattr(autograd.value, name)) and name not in NOT_NODE_FUNCTIONS
+        for name in autograd.core.value.__all__
+        if inspect.isfunction(getattr(autograd.core.value, name)) and name not in NOT_NODE_FUNCTIONS
     }
 
 
@@ -252,7 +252,7 @@ def test_every_operation_has_sample_points(monkeypatch):
     for name in value_ops:
         monkeypatch.setattr(Value, name, recording(name, getattr(Value, name)))
     for name in module_ops:
-        assert getattr(autograd, name) is getattr(autograd.value, name), f"{name} is not re-exported by autograd"
+        assert getattr(autograd, name) is getattr(autograd.core.value, name), f"{name} is not re-exported by autograd"
         monkeypatch.setattr(autograd, name, recording(name, getattr(autograd, name)))
     for _, fn, _, points in OPERATIONS:
         fn(*map(Value, points[0]))

@@ -259,7 +259,7 @@ def test_the_player_is_package_data():
 
     import tomllib
 
-    player = resources.files("autograd").joinpath("player.html").read_text(encoding="utf-8")
+    player = resources.files("autograd.pictures").joinpath("player.html").read_text(encoding="utf-8")
     for needle in ("<script>", "{{TITLE}}", "{{FRAMES}}", "{{INTERVAL_MS}}", "ArrowLeft"):
         assert needle in player
     steps_source = (Path(__file__).resolve().parents[2] / "autograd" / "steps.py").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from autograd import Value, topological_order, trace
-from autograd.trace import CHECKED_SAMPLES, is_tracing
+from autograd.compiler.trace import CHECKED_SAMPLES, is_tracing
 from nn import MLP, SGD, binary_cross_entropy, cross_entropy, hinge, logsumexp, softmax, train
 
 UNCHECKED = (1, 2, 4, 5)  # of a batch of 7

@@ -14,7 +14,7 @@ import pytest
 from test_ops import OPERATIONS
 
 from autograd import DomainError, Value, trace
-from autograd.trace import NUMPY_OPS
+from autograd.compiler.trace import NUMPY_OPS
 
 REL = 1e-13
 SPECIAL = [  # kinks, borders, limits and non-finite inputs: where the one-sided choices are made

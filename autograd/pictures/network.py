@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from autograd import _checks, _text
-from autograd.graph import topological_order
-from autograd.pictures import (
+from autograd.core import checks
+from autograd.core.graph import topological_order
+from autograd.core.value import Value
+from autograd.pictures import naming
+from autograd.pictures.graphs import (
     _ACTIVE,
     _FONT,
     _GREY,
@@ -35,7 +37,6 @@ from autograd.pictures import (
     _graphviz,
     _name_html,
 )
-from autograd.value import Value
 
 if TYPE_CHECKING:  # for the annotations only
     import graphviz
@@ -112,22 +113,22 @@ def draw_network(
     draw the loss of one sample.
     """
     who = "draw_network"
-    _text.check_root(root, who)
+    naming.check_root(root, who)
     if group not in ("neuron", "layer"):
         raise ValueError(
             f"{who}: group must be 'neuron' (one box per neuron) or 'layer' (one per layer), not {group!r}"
         )
-    show_values = _checks.flag(show_values, "show_values", who)
-    show_grad = _checks.flag(show_grad, "show_grad", who)
+    show_values = checks.flag(show_values, "show_values", who)
+    show_grad = checks.flag(show_grad, "show_grad", who)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
-    fmt = _text.formatter(number_format, who)
-    _text.check_count(max_boxes, "max_boxes", who, 1)
+    fmt = naming.formatter(number_format, who)
+    naming.check_count(max_boxes, "max_boxes", who, 1)
     show_grad = show_grad and show_values
     graphviz = _graphviz()
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.drawn_names(order)
+    names = naming.drawn_names(order)
     users: list[list[int]] = [[] for _ in order]
     for i, node in enumerate(order):
         for parent in node.parents:
@@ -178,7 +179,7 @@ def draw_network(
 
     def activation(n: int) -> str:
         neuron = neurons[n]
-        return _text.op_text(order[neuron["out"]]) if neuron["out"] != neuron["dot"] else "linear"
+        return naming.op_text(order[neuron["out"]]) if neuron["out"] != neuron["dot"] else "linear"
 
     # Layer mode: leaves that feed one layer only become one input vector.
     grouped_inputs: dict[int, list[int]] = {}  # layer number -> leaf indices
@@ -241,11 +242,11 @@ def draw_network(
         chain = [i]
         while merged[index[order[chain[0]].parents[0]]]:
             chain.insert(0, index[order[chain[0]].parents[0]])
-        ops = [_text.op_text(order[c]) for c in chain]
+        ops = [naming.op_text(order[c]) for c in chain]
         text = "\n→ ".join(" → ".join(ops[k : k + 2]) for k in range(0, len(ops), 2))  # two per line
         dot.node(
             f"v{i}_op",
-            label=graphviz.nohtml(_text.drawable(text)),
+            label=graphviz.nohtml(naming.drawable(text)),
             shape="ellipse" if len(chain) == 1 else "box",
             style="solid" if len(chain) == 1 else "rounded",
             fontsize="14",

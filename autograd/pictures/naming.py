@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from autograd.value import _REFLECTED, Value, _const_of
+from autograd.core.value import _REFLECTED, Value, _const_of
 
 
 def check_root(root, who: str) -> None:

@@ -21,9 +21,9 @@ import numbers
 
 import numpy as np
 
-from autograd import _checks
-from autograd.graph import edges, topological_order
-from autograd.value import Value
+from autograd.core import checks
+from autograd.core.graph import edges, topological_order
+from autograd.core.value import Value
 
 __all__ = ["jvp", "forward_derivatives", "jacobian"]
 
@@ -39,7 +39,7 @@ def _values(items, what: str, who: str) -> list[Value]:
         return [items]
     if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
         raise TypeError(f"{who}: {what} must be a Value or a list of Values, not {type(items).__name__} {items!r}")
-    items = list(_checks.ordered(items, what, who))  # a set would order the rows or columns arbitrarily
+    items = list(checks.ordered(items, what, who))  # a set would order the rows or columns arbitrarily
     for k, item in enumerate(items):
         if not isinstance(item, Value):
             raise TypeError(f"{who}: {what}[{k}] is {type(item).__name__} {item!r}, not a Value")
@@ -55,7 +55,7 @@ def _tangents(tangents, n: int, who: str) -> list[float]:
         tangents = tangents if isinstance(tangents, list) else [tangents]
     elif isinstance(tangents, (str, bytes)) or not hasattr(tangents, "__iter__"):
         raise TypeError(f"{who}: tangents must be a list of numbers, not {type(tangents).__name__} {tangents!r}")
-    tangents = list(_checks.ordered(tangents, "tangents", who, empty=True))
+    tangents = list(checks.ordered(tangents, "tangents", who, empty=True))
     if len(tangents) != n:
         raise ValueError(f"{who}: {len(tangents)} tangents for {n} inputs; give one number per input")
     out = []

@@ -60,7 +60,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from autograd.value import _APPLY, Value, _result
+from autograd.core.value import _APPLY, Value, _result
 
 __all__ = ["RULES", "VALUES", "NUMPY", "local_derivatives"]
 

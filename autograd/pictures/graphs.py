@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import _checks, _text
-from autograd.graph import topological_order
-from autograd.value import Value
+from autograd.core import checks
+from autograd.core.graph import topological_order
+from autograd.core.value import Value
+from autograd.pictures import naming
 
 if TYPE_CHECKING:  # for the annotations only; pictures import it when they are made
     import graphviz
@@ -118,7 +119,7 @@ def _GraphPicture():
 
 def _escape(text: str) -> str:
     """Text for a Graphviz HTML-like label: entities escaped, newlines as line breaks, undrawable characters �."""
-    text = _text.drawable(str(text)).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = naming.drawable(str(text)).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = "".join(ch if ch == "\n" or ch >= " " else " " for ch in text)  # other control characters
     return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
 
@@ -178,27 +179,27 @@ def _render(
     of other nodes than `step`, and `hide` (unknown numbers read "?"; else
     they are drawn in grey).
     """
-    _text.check_root(root, who)
+    naming.check_root(root, who)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
     if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
         raise ValueError(f"{who}: max_nodes must be a positive int or None, not {max_nodes!r}")
-    show_grad = _checks.flag(show_grad, "show_grad", who)
-    show_local_grads = _checks.flag(show_local_grads, "show_local_grads", who)
-    fmt = _text.formatter(number_format, who)
+    show_grad = checks.flag(show_grad, "show_grad", who)
+    show_local_grads = checks.flag(show_local_grads, "show_local_grads", who)
+    fmt = naming.formatter(number_format, who)
     graphviz = _graphviz()
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.drawn_names(order)
+    names = naming.drawn_names(order)
 
     highlighted: set[int] = set()
     if highlight is not None:
         if not isinstance(highlight, Value | Iterable) or isinstance(highlight, str):
-            raise TypeError(f"{who}: highlight must be a Value or a list of Values, not {_checks.shown(highlight)}")
+            raise TypeError(f"{who}: highlight must be a Value or a list of Values, not {checks.shown(highlight)}")
         items = [highlight] if isinstance(highlight, Value) else list(highlight)
         for item in items:
             if not isinstance(item, Value):
-                raise TypeError(f"{who}: highlight must be a Value or Values, not {_checks.shown(item)}")
+                raise TypeError(f"{who}: highlight must be a Value or Values, not {checks.shown(item)}")
             if item not in index:
                 raise ValueError(f"{who}: highlighted {item!r} is not in the graph of the root")
             highlighted.add(index[item])
@@ -277,7 +278,7 @@ def _render(
         active = frame is not None and frame.get("step") == i
         dot.node(
             op_name,
-            label=graphviz.nohtml(_text.drawable(_text.op_text(node))),
+            label=graphviz.nohtml(naming.drawable(naming.op_text(node))),
             shape="ellipse",
             style="filled",
             fillcolor="white",
@@ -302,7 +303,7 @@ def _render(
                     attrs["label"] = f" {note} "
             elif show_local_grads:
                 attrs = {"label": f" local {fmt(local)} ", "fontcolor": "#1c7ed6"}
-            dot.edge(f"v{j}", op_name, **{key: graphviz.nohtml(_text.drawable(v)) for key, v in attrs.items()})
+            dot.edge(f"v{j}", op_name, **{key: graphviz.nohtml(naming.drawable(v)) for key, v in attrs.items()})
         if missing:
             dot.edge("not_drawn", op_name, style="dashed", color=_GREY)
         dot.edge(op_name, f"v{i}", color=_ACTIVE if active else "#555555", penwidth="2.5" if active else "1")
@@ -379,13 +380,13 @@ def save_graph(graph: graphviz.Digraph, path, *, dpi: int | None = 144) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     source = graph.source
     to_render = graph
-    if _text.drawable(source) != source:  # a graph built by hand (draw_graph's labels are drawable already)
+    if naming.drawable(source) != source:  # a graph built by hand (draw_graph's labels are drawable already)
         to_render = graph.copy()
-        to_render.body[:] = [_text.drawable(line) for line in to_render.body]
+        to_render.body[:] = [naming.drawable(line) for line in to_render.body]
         for attrs in (to_render.graph_attr, to_render.node_attr, to_render.edge_attr):
-            attrs.update({key: _text.drawable(value) for key, value in attrs.items()})
+            attrs.update({key: naming.drawable(value) for key, value in attrs.items()})
         source = to_render.source
-    path.with_suffix(".gv").write_text(_text.drawable(source), encoding="utf-8")
+    path.with_suffix(".gv").write_text(naming.drawable(source), encoding="utf-8")
     if fmt == "png" and dpi is not None and "dpi" not in graph.graph_attr:
         to_render = to_render.copy()
         to_render.attr(dpi=f"{dpi:g}")

@@ -44,8 +44,8 @@ import operator
 import threading
 from contextlib import ContextDecorator
 
-from autograd import _checks
-from autograd.graph import Node, backpropagate, read_only
+from autograd.core import checks
+from autograd.core.graph import Node, backpropagate, read_only
 
 __all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled", "dot", "total", "replay"]
 
@@ -210,7 +210,7 @@ class Value(Node):
                 "here: nodes with parents come from operations (x * y, x.tanh(), dot(...)), which record them"
             )
         if not isinstance(data, numbers.Real):
-            raise TypeError(f"Value: data must be a number (an int, float or NumPy scalar), not {_checks.shown(data)}")
+            raise TypeError(f"Value: data must be a number (an int, float or NumPy scalar), not {checks.shown(data)}")
         self.data = float(data)
         self.grad = 0.0
         self._label = "" if label is None else str(label)  # None is no label, not the text 'None'
@@ -479,7 +479,7 @@ def total(values) -> Value:
     `values`: a list, tuple, generator or NumPy array of Values and numbers (empty: 0).
     """
     if type(values) is not list:
-        values = _checks.ordered(values, "values", "total", empty=True)
+        values = checks.ordered(values, "values", "total", empty=True)
     parents, const, numbers_seen = [], 0.0, False
     for v in values:
         if isinstance(v, Value):
@@ -504,9 +504,9 @@ def dot(weights, inputs, bias=None) -> Value:
     multiplies whom either way.
     """
     if type(weights) is not list:
-        weights = _checks.ordered(weights, "weights", "dot", empty=True)
+        weights = checks.ordered(weights, "weights", "dot", empty=True)
     if type(inputs) is not list:
-        inputs = _checks.ordered(inputs, "inputs", "dot", empty=True)
+        inputs = checks.ordered(inputs, "inputs", "dot", empty=True)
     n = len(weights)
     if n != len(inputs):
         raise ValueError(f"dot: {n} weights but {len(inputs)} inputs")
@@ -559,7 +559,7 @@ def _dot_number(x, items: list, name: str, who: str = "dot") -> float:
     if isinstance(x, numbers.Real):  # what every operation accepts (see _number)
         return float(x)
     where = name if name == "bias" else f"{name}[{next(i for i, item in enumerate(items) if item is x)}]"
-    raise TypeError(f"{who}: {where} is {_checks.shown(x)}; use a Value, an int, a float or a NumPy scalar")
+    raise TypeError(f"{who}: {where} is {checks.shown(x)}; use a Value, an int, a float or a NumPy scalar")
 
 
 _FLOATS = {float}

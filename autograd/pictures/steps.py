@@ -8,7 +8,7 @@
 * `forward_steps(output, wrt)` replays forward accumulation (lecture notes,
   section 2): d(node)/d(wrt) from the inputs to the output, one node a frame.
 * `save_steps(frames, directory)` writes either kind of frames as numbered
-  images and one self-contained HTML page (the player, `autograd/player.html`);
+  images and one self-contained HTML page (the player, `autograd/pictures/player.html`);
   `save_player(images, page)` writes the same page for any PNG or SVG pictures.
 
 The frames are pictures of `autograd.pictures`; their numbers come from the
@@ -27,11 +27,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd import _checks, _text
-from autograd.forward import forward_derivatives
-from autograd.graph import edges, topological_order
-from autograd.pictures import _graphviz, _render, save_graph
-from autograd.value import Value
+from autograd.core import checks
+from autograd.core.graph import edges, topological_order
+from autograd.core.value import Value
+from autograd.pictures import naming
+from autograd.pictures.graphs import _graphviz, _render, save_graph
+from autograd.transforms.forward import forward_derivatives
 
 if TYPE_CHECKING:  # for the annotations only
     import graphviz
@@ -75,7 +76,7 @@ def _frame(root: Value, who: str, kind: str, options: dict, frame: dict):
 
 
 def _check_steps(count: int, max_steps, who: str, what: str) -> None:
-    _text.check_count(max_steps, "max_steps", who, 0)
+    naming.check_count(max_steps, "max_steps", who, 0)
     if count > max_steps:
         raise ValueError(
             f"{who}: {what} of this graph has {count} steps, more than max_steps={max_steps};"
@@ -101,12 +102,12 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     Refuses graphs with more than `max_steps` steps.
     """
     who = "backward_steps"
-    _text.check_root(root, who)
+    naming.check_root(root, who)
     options = _options(who, draw_options)
-    fmt = _text.formatter(options["number_format"], who)
+    fmt = naming.formatter(options["number_format"], who)
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.drawn_names(order)
+    names = naming.drawn_names(order)
     steps = [index[node] for node in reversed(order) if node.parents]  # the order backward() visits them in
     _check_steps(len(steps), max_steps, who, "the backward pass")
 
@@ -143,10 +144,10 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
             changed.add(j)
             notes[k] = f"{fmt(local)} × {fmt(upstream)} = {fmt(contribution)}"
         title = (
-            f"Step {number} of {len(steps)}: {names[i]} = {_text.formula(node, index, names)}, "
+            f"Step {number} of {len(steps)}: {names[i]} = {naming.formula(node, index, names)}, "
             f"upstream gradient d{root_name}/d{names[i]} = {fmt(upstream)}; each input gets local × upstream"
         )
-        frames.append(frame(_text.one_line(title), i, i, changed, notes))
+        frames.append(frame(naming.one_line(title), i, i, changed, notes))
     return frames
 
 
@@ -171,13 +172,13 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
     `draw_graph`. Refuses graphs of more than `max_steps` numbers to fill in.
     """
     who = "lecture_steps"
-    _text.check_root(root, who)
-    hide_unknown = _checks.flag(hide_unknown, "hide_unknown", who)
+    naming.check_root(root, who)
+    hide_unknown = checks.flag(hide_unknown, "hide_unknown", who)
     options = _options(who, draw_options)
-    fmt = _text.formatter(options["number_format"], who)
+    fmt = naming.formatter(options["number_format"], who)
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.drawn_names(order)
+    names = naming.drawn_names(order)
     n, last = len(order), len(order) - 1
     computed = [i for i in range(n) if order[i].parents]
     _check_steps(len(computed) + n, max_steps, who, "the lecture")
@@ -221,10 +222,10 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
         number += 1
         node = order[i]
         title = (
-            f"Step {number} of {total_steps}, forward: {names[i]} = {_text.formula(node, index, names)} = "
-            f"{_text.formula(node, index, values)} = {values[i]}"
+            f"Step {number} of {total_steps}, forward: {names[i]} = {naming.formula(node, index, names)} = "
+            f"{naming.formula(node, index, values)} = {values[i]}"
         )
-        frames.append(frame(_text.one_line(title), i, i, i, {}, {}))
+        frames.append(frame(naming.one_line(title), i, i, i, {}, {}))
         known[i] = True
     r = names[last]
     for j in completed:
@@ -238,7 +239,7 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
         numbers = " + ".join(f"{fmt(grads[i])} · {fmt(local)}" for i, _, local in uses[j])
         title = f"Step {number} of {total_steps}, backward: d{r}/d{names[j]} = {symbols} = {numbers} = {fmt(grads[j])}"
         notes = {(i, k): f"{fmt(local)} × {fmt(grads[i])} = {fmt(local * grads[i])}" for i, k, local in uses[j]}
-        frames.append(frame(_text.one_line(title), j, None, None, {}, notes))
+        frames.append(frame(naming.one_line(title), j, None, None, {}, notes))
     return frames
 
 
@@ -260,14 +261,14 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     `.grad` is changed. `draw_options` are those of `draw_graph`.
     """
     who = "forward_steps"
-    _text.check_root(output, who)
+    naming.check_root(output, who)
     if not isinstance(wrt, Value):
         raise TypeError(f"{who}: wrt must be a Value of the graph of output, not {type(wrt).__name__} {wrt!r}")
     options = _options(who, draw_options)
-    fmt = _text.formatter(options["number_format"], who)
+    fmt = naming.formatter(options["number_format"], who)
     order = topological_order(output)
     index = {node: i for i, node in enumerate(order)}
-    names = _text.drawn_names(order)
+    names = naming.drawn_names(order)
     if wrt not in index:
         shown = repr(wrt.label) if wrt.label else repr(wrt)
         raise ValueError(
@@ -284,7 +285,7 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     shown_numbers = [0.0] * n
     state = ["none" if depends[i] else "zero" for i in range(n)]
     shown_numbers[w], state[w] = tangents[wrt], "final"
-    cell = f"d/d{_text.one_line(names[w])}"
+    cell = f"d/d{naming.one_line(names[w])}"
 
     def frame(title: str, active: int, step, notes: dict) -> graphviz.Digraph:
         content = {"title": title, "numbers": list(shown_numbers), "state": list(state), "cell": cell}
@@ -296,7 +297,7 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     title = f"Seed: d{x}/d{x} = 1. Forward mode now visits the nodes from the inputs to the output."
     if zeros:
         title += f" {', '.join(zeros)} {'does' if len(zeros) == 1 else 'do'} not depend on {x}: d/d{x} = 0."
-    frames = [frame(_text.one_line(title), w, None, {})]
+    frames = [frame(naming.one_line(title), w, None, {})]
     for number, i in enumerate(steps, start=1):
         node = order[i]
         notes = {}
@@ -305,10 +306,10 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
             notes[k] = f"{fmt(local)} × {fmt(tangent)} = {fmt(local * tangent)}"
         shown_numbers[i], state[i] = tangents[node], "final"
         title = (
-            f"Step {number} of {len(steps)}: {names[i]} = {_text.formula(node, index, names)}, "
+            f"Step {number} of {len(steps)}: {names[i]} = {naming.formula(node, index, names)}, "
             f"d{names[i]}/d{x} = sum of local × tangent = {fmt(tangents[node])}"
         )
-        frames.append(frame(_text.one_line(title), i, i, notes))
+        frames.append(frame(naming.one_line(title), i, i, notes))
     return frames
 
 
@@ -325,8 +326,8 @@ def _inline_svg(data: bytes) -> str:
 
 
 def _player(title: str, frames: str, interval_ms: int) -> str:
-    """The player page (package data `autograd/player.html`) with its placeholders filled in, in one pass."""
-    template = resources.files("autograd").joinpath("player.html").read_text(encoding="utf-8")
+    """The player page (package data `autograd/pictures/player.html`) with its placeholders filled in, in one pass."""
+    template = resources.files("autograd.pictures").joinpath("player.html").read_text(encoding="utf-8")
     values = {"TITLE": html.escape(title), "FRAMES": frames, "INTERVAL_MS": str(interval_ms)}
     return re.sub(r"\{\{(TITLE|FRAMES|INTERVAL_MS)\}\}", lambda m: values[m.group(1)], template)
 
@@ -413,7 +414,7 @@ def save_player(images: Iterable, page, *, captions=None, title: str = "Animatio
         raise ValueError(f"{who}: captions must be one str per image ({len(paths)}), not {captions!r}")
     if not isinstance(title, str):
         raise TypeError(f"{who}: title must be a str, not {type(title).__name__} {title!r}")
-    _text.check_count(interval_ms, "interval_ms", who, 1)
+    naming.check_count(interval_ms, "interval_ms", who, 1)
     data = [(path.read_bytes(), path.suffix.lower().lstrip(".")) for path in paths]
     labels = [_counter_label(caption, k, len(paths)) for k, caption in enumerate(captions)]
     try:
@@ -452,7 +453,7 @@ def save_steps(
     graphviz = _graphviz()
     if isinstance(frames, Value | graphviz.Graph | graphviz.Digraph) or not isinstance(frames, Iterable):
         raise TypeError(
-            f"save_steps: frames must be the list backward_steps or forward_steps returns, not {_checks.shown(frames)}"
+            f"save_steps: frames must be the list backward_steps or forward_steps returns, not {checks.shown(frames)}"
         )
     frames = list(frames)
     if not frames:
@@ -471,7 +472,7 @@ def save_steps(
         title = default_title
     if not isinstance(title, str):
         raise TypeError(f"save_steps: title must be a str, not {type(title).__name__} {title!r}")
-    _text.check_count(interval_ms, "interval_ms", "save_steps", 1)
+    naming.check_count(interval_ms, "interval_ms", "save_steps", 1)
     fmt = str(fmt).lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise ValueError(f"save_steps: fmt must be 'png' or 'svg' (formats a web page shows), not {fmt!r}")

@@ -19,10 +19,10 @@ import numbers
 
 import numpy as np
 
-from autograd import _checks
-from autograd.calculus import local_derivatives
-from autograd.graph import topological_order
-from autograd.value import Value, dot, is_grad_enabled, total
+from autograd.core import checks
+from autograd.core.calculus import local_derivatives
+from autograd.core.graph import topological_order
+from autograd.core.value import Value, dot, is_grad_enabled, total
 
 __all__ = ["grad", "hessian", "hvp"]
 
@@ -52,7 +52,7 @@ def _inputs(inputs, who: str) -> list[Value]:
     """
     if isinstance(inputs, Value):
         return [inputs]
-    inputs = _checks.ordered(inputs, "inputs (a list of Values)", who)  # refuses sets, strings, numbers, empty
+    inputs = checks.ordered(inputs, "inputs (a list of Values)", who)  # refuses sets, strings, numbers, empty
     for k, item in enumerate(inputs):
         if not isinstance(item, Value):
             raise TypeError(f"{who}: inputs[{k}] is {type(item).__name__} {item!r}, not a Value")
@@ -213,7 +213,7 @@ def grad(output, inputs, create_graph: bool = False) -> list:
     """
     output = _output(output, "grad")
     inputs = _inputs(inputs, "grad")
-    create_graph = _checks.flag(create_graph, "create_graph", "grad")
+    create_graph = checks.flag(create_graph, "create_graph", "grad")
     if create_graph and not is_grad_enabled():  # a state, not an argument: RuntimeError, as trace and gradcheck
         raise RuntimeError(
             "grad: create_graph=True inside no_grad(): the derivatives would record no graph to differentiate; "
@@ -249,7 +249,7 @@ def hvp(output, inputs, vector) -> np.ndarray:
 
 def _vector(vector, n: int) -> list[float]:
     """The vector of hvp: one finite number per input."""
-    vector = _checks.ordered(vector, "vector (one number per input)", "hvp", empty=True)
+    vector = checks.ordered(vector, "vector (one number per input)", "hvp", empty=True)
     if len(vector) != n:
         raise ValueError(f"hvp: vector has {len(vector)} numbers for {n} inputs; give one number per input")
-    return [_checks.number(t, f"vector[{k}]", "hvp") for k, t in enumerate(vector)]
+    return [checks.number(t, f"vector[{k}]", "hvp") for k, t in enumerate(vector)]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-from autograd import _checks
-from autograd.graph import topological_order
-from autograd.value import Value, is_grad_enabled, no_grad
+from autograd.core import checks
+from autograd.core.graph import topological_order
+from autograd.core.value import Value, is_grad_enabled, no_grad
 
 __all__ = ["gradcheck", "numerical_gradient", "analytic_gradient", "GradcheckError"]
 
@@ -24,12 +24,12 @@ class GradcheckError(AssertionError):
 def _as_values(inputs, who: str, finite: bool = False) -> list[Value]:
     """The inputs as a list of Values (numbers wrapped as leaves); with `finite`, each
     finite: at nan or inf there is no gradient to compare."""
-    items = _checks.ordered(inputs, "inputs", who)
+    items = checks.ordered(inputs, "inputs", who)
     values = []
     for i, x in enumerate(items):
         if not isinstance(x, Value):
-            if not _checks.is_number(x):
-                raise TypeError(f"{who}: inputs[{i}] is {_checks.shown(x)}; give Values or numbers")
+            if not checks.is_number(x):
+                raise TypeError(f"{who}: inputs[{i}] is {checks.shown(x)}; give Values or numbers")
             x = Value(x, label=f"x{i}")
         if finite and not math.isfinite(x.data):
             name = f"inputs[{i}]" + (f" ({x.label!r})" if x.label else "")
@@ -39,11 +39,11 @@ def _as_values(inputs, who: str, finite: bool = False) -> list[Value]:
 
 
 def _check_f(f, who: str) -> None:
-    _checks.function(f, "f", who, "of the inputs returning a Value")
+    checks.function(f, "f", who, "of the inputs returning a Value")
 
 
 def _check_eps(eps, who: str) -> float:
-    return _checks.number(eps, "eps", who, low=0.0, low_open=True)
+    return checks.number(eps, "eps", who, low=0.0, low_open=True)
 
 
 def _evaluate(f, inputs: list[Value]) -> float:
@@ -122,8 +122,8 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
     _check_f(f, "gradcheck")
     inputs = _as_values(inputs, "gradcheck", finite=True)
     eps = _check_eps(eps, "gradcheck")
-    atol = _checks.number(atol, "atol", "gradcheck", low=0.0)
-    rtol = _checks.number(rtol, "rtol", "gradcheck", low=0.0)
+    atol = checks.number(atol, "atol", "gradcheck", low=0.0)
+    rtol = checks.number(rtol, "rtol", "gradcheck", low=0.0)
     analytic = _backprop(f, inputs)
     value = _evaluate(f, inputs)
     if not math.isfinite(value):

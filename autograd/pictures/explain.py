@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from autograd import _text
-from autograd.graph import edges, topological_order
-from autograd.value import Value
+from autograd.core.graph import edges, topological_order
+from autograd.core.value import Value
+from autograd.pictures import naming
 
 __all__ = ["explain_chain_rule", "count_paths", "path_products", "edge_count", "consumers"]
 
@@ -62,7 +62,7 @@ def count_paths(output: Value, x: Value) -> int:
     node are the paths from x to each of its parents, added up. A node used
     twice by one operation (`x * x`) counts as two edges, hence two paths.
     """
-    _text.check_root(output, "count_paths")
+    naming.check_root(output, "count_paths")
     _check_x(x, "count_paths")
     order = topological_order(output)
     index = {node: i for i, node in enumerate(order)}
@@ -80,7 +80,7 @@ def path_products(output: Value, x: Value) -> Iterator[tuple[float, list[Value],
     proportional to their number, which can grow exponentially with depth
     (`count_paths` tells how many first).
     """
-    _text.check_root(output, "path_products")
+    naming.check_root(output, "path_products")
     _check_x(x, "path_products")
     order = topological_order(output)
     index = {node: i for i, node in enumerate(order)}
@@ -99,7 +99,7 @@ def path_products(output: Value, x: Value) -> Iterator[tuple[float, list[Value],
 
 def edge_count(output: Value) -> int:
     """Edges in the graph of `output`: the multiply-adds (local × upstream) of one backward pass."""
-    _text.check_root(output, "edge_count")
+    naming.check_root(output, "edge_count")
     return sum(len(node.parents) for node in topological_order(output))
 
 
@@ -110,7 +110,7 @@ def consumers(output: Value) -> dict[Value, list[tuple[Value, float]]]:
     The output has no users (an empty list); a node used twice by one
     operation appears twice.
     """
-    _text.check_root(output, "consumers")
+    naming.check_root(output, "consumers")
     order = topological_order(output)
     users: dict[Value, list[tuple[Value, float]]] = {node: [] for node in order}
     for node in order:
@@ -128,19 +128,19 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     ValueError, since their number grows exponentially with depth, which is
     exactly why backprop sums them node by node instead of listing them.
     """
-    _text.check_root(root, "explain_chain_rule")
+    naming.check_root(root, "explain_chain_rule")
     _check_x(x, "explain_chain_rule")
     if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
         raise ValueError(f"explain_chain_rule: max_paths must be a positive int, not {max_paths!r}")
-    fmt = _text.formatter(number_format, "explain_chain_rule")
+    fmt = naming.formatter(number_format, "explain_chain_rule")
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    base = _text.names(order)
+    base = naming.names(order)
     seen: dict[str, int] = {}
     for name in base:
         seen[name] = seen.get(name, 0) + 1
     # a label used by several nodes gets its position appended: w#3, w#7
-    names = [f"{_text.one_line(name)}#{i}" if seen[name] > 1 else _text.one_line(name) for i, name in enumerate(base)]
+    names = [f"{naming.one_line(name)}#{i}" if seen[name] > 1 else naming.one_line(name) for i, name in enumerate(base)]
     if x not in index:
         who = f"{x.label!r}" if x.label else repr(x)
         raise ValueError(
@@ -199,7 +199,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
         out.append(f"{header_of} = {' + '.join(num(p) for p in products)} = {fmt(total)}")
 
     unnamed = sorted({i for path in found for edge in path for i in edge[:2] if not order[i].label})
-    formulas = [f"{names[i]} = {_text.formula(order[i], index, names)}" for i in unnamed if order[i].parents]
+    formulas = [f"{names[i]} = {naming.formula(order[i], index, names)}" for i in unnamed if order[i].parents]
     if formulas:
         out.append("where " + ", ".join(formulas))
     return "\n".join(out)  # no newline at the end: print() adds one

@@ -30,9 +30,9 @@ import threading
 
 import numpy as np
 
-from autograd import _checks
-from autograd.graph import topological_order
-from autograd.value import DomainError, Value, _const_of, is_grad_enabled, total
+from autograd.core import checks
+from autograd.core.graph import topological_order
+from autograd.core.value import DomainError, Value, _const_of, is_grad_enabled, total
 
 __all__ = ["trace", "Program", "TraceError", "is_tracing"]
 
@@ -952,9 +952,9 @@ class Program:
         """A `graphviz.Digraph` of the program: the inputs, the parameters and one box per step the program
         runs, so one per layer of an MLP (its matrix product with the activation after it);
         `instructions=True` draws one box per vector instruction instead, as `print` lists them."""
-        from autograd.pictures import _GraphPicture, _graphviz
+        from autograd.pictures.graphs import _GraphPicture, _graphviz
 
-        instructions = _checks.flag(instructions, "instructions", "draw")
+        instructions = checks.flag(instructions, "instructions", "draw")
         _graphviz()
         g = _GraphPicture()(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
         g.node("in", f"inputs\n{self.n_inputs} per sample", shape="box", style="filled", fillcolor="#d0e6ff")
