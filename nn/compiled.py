@@ -2,11 +2,11 @@
 
 The per-sample loss, `loss([model(x)], [t])`, is compiled by `autograd.trace`;
 every batch is then one NumPy forward and backward pass. The parameters live
-in one NumPy vector while training, and the optimizer's update is the same
-formula as in `nn.optim`, written for vectors (`VECTOR_UPDATES`). After every
-epoch the numbers are written back into the model's Values (and the
-optimizer's state into the optimizer), so pictures, `save()` and a later
-scalar `train` see them.
+in one NumPy vector while training, and the optimizer's own `update` (the one
+its `step()` runs) moves that vector. `Steps` gives `train`'s epoch loop the
+batches and the step of one batch; after every epoch the numbers are written
+back into the model's Values, so pictures, `save()` and a later scalar `train`
+see them (the optimizer's state is the optimizer's own all along).
 
 Targets that are class indices for a model of k outputs become one-hot rows,
 as `mse` and `cross_entropy` read them. Every loss of `nn.losses` is the mean
@@ -21,117 +21,41 @@ import math
 import numpy as np
 
 from autograd import Value, no_grad, topological_order, trace
-from autograd.trace import _numbers
-from nn.data import make_rng
+from autograd.compiler.trace import _numbers
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
-from nn.optim import SGD, Adagrad, Adam, RMSProp
+from nn.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 
 __all__: list[str] = []  # used through train(..., compiled=True); nothing of its own to export
 
 
-# ---- the optimizers of nn.optim, on a vector of parameters ------------------------------------------
+# ---- the optimizer's own update, on a vector of parameters ------------------------------------------
+
+_BUILT_IN = (SGD, Adagrad, RMSProp, Adam)  # named when another optimizer is refused
 
 
-class _Vector:
-    """An optimizer's update on the first n entries of theta (its parameters), state in NumPy arrays."""
+class _VectorStep:
+    """The optimizer's `step_vector` on the first n entries of theta (its parameters; views, updated in place)."""
 
-    def __init__(self, optimizer, n: int):
-        self.opt, self.n = optimizer, n
-        self.state = {name: np.array(getattr(optimizer, name), dtype=float) for name in self.STATE}
+    def __init__(self, optimizer: Optimizer, n: int):
+        self.optimizer, self.n = optimizer, n
 
-    def step(self, theta, grad) -> None:
-        self.opt.steps += 1
-        self.update(theta[: self.n], grad[: self.n])  # views: updated in place
-
-    def write_back(self) -> None:
-        """The optimizer's own lists get the state, so its next step() goes on from here."""
-        for name, array in self.state.items():
-            setattr(self.opt, name, array.tolist())
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        self.optimizer.step_vector(theta[: self.n], grad[: self.n])
 
 
-class _SGD(_Vector):
-    STATE = ("velocity",)
+def vector_optimizer(optimizer, n: int) -> _VectorStep:
+    """The step of `optimizer` for a parameter vector whose first n entries are its parameters.
 
-    def update(self, p, grad):
-        o = self.opt
-        g = grad + o.weight_decay * p if o.weight_decay else grad
-        if o.momentum:
-            v = self.state["velocity"]
-            b = g.copy() if o.steps == 1 else o.momentum * v + (1.0 - o.dampening) * g
-            v[:] = b
-            g = g + o.momentum * b if o.nesterov else b
-        p -= o.lr * g
-
-
-class _Adagrad(_Vector):
-    STATE = ("sum_squares",)
-
-    def update(self, p, grad):
-        o = self.opt
-        lr = o.lr / (1.0 + (o.steps - 1) * o.lr_decay)
-        g = grad + o.weight_decay * p if o.weight_decay else grad
-        s = self.state["sum_squares"]
-        s += g * g
-        p -= lr * g / (np.sqrt(s) + o.eps)
-
-
-class _RMSProp(_Vector):
-    STATE = ("square_avg", "grad_avg", "buffer")
-
-    def update(self, p, grad):
-        o, st = self.opt, self.state
-        a = o.alpha
-        g = grad + o.weight_decay * p if o.weight_decay else grad
-        v = st["square_avg"]
-        v[:] = a * v + (1.0 - a) * g * g
-        if o.centered:
-            m = st["grad_avg"]
-            m[:] = a * m + (1.0 - a) * g
-            denom = np.sqrt(np.maximum(v - m * m, 0.0)) + o.eps
-        else:
-            denom = np.sqrt(v) + o.eps
-        if o.momentum:
-            b = st["buffer"]
-            b[:] = o.momentum * b + g / denom
-            p -= o.lr * b
-        else:
-            p -= o.lr * g / denom
-
-
-class _Adam(_Vector):
-    STATE = ("m", "v", "v_max")
-
-    def update(self, p, grad):
-        o, st = self.opt, self.state
-        (b1, b2), t = o.betas, o.steps
-        step_size = o.lr / (1.0 - b1**t)
-        root_correction = math.sqrt(1.0 - b2**t)
-        g = grad + o.weight_decay * p if o.weight_decay else grad
-        m, v = st["m"], st["v"]
-        m[:] = b1 * m + (1.0 - b1) * g
-        v[:] = b2 * v + (1.0 - b2) * g * g
-        if o.amsgrad:
-            v_max = st["v_max"]
-            np.maximum(v_max, v, out=v_max)
-            denom = np.sqrt(v_max) / root_correction + o.eps
-        else:
-            denom = np.sqrt(v) / root_correction + o.eps
-        p -= step_size * m / denom
-
-
-VECTOR_UPDATES = {SGD: _SGD, Adagrad: _Adagrad, RMSProp: _RMSProp, Adam: _Adam}
-"""The optimizers the compiled path can run, and their vector form."""
-
-
-def vector_optimizer(optimizer, n: int):
-    """The vector form of `optimizer` for a parameter vector whose first n entries are its parameters."""
-    for kind, vector in VECTOR_UPDATES.items():
-        if type(optimizer)._update is kind._update:  # a subclass with its own update would be run wrong
-            return vector(optimizer, n)
-    raise TypeError(
-        f"train(compiled=True): the optimizer must be one of {', '.join(k.__name__ for k in VECTOR_UPDATES)} "
-        f"(their updates exist for NumPy vectors), not {type(optimizer).__name__}; use compiled=False for it"
-    )
+    Only an `Optimizer` whose `step()` is its vector `update` can run here (SGD, Adagrad, RMSProp, Adam,
+    or a subclass with its own `update`); a `step()` of its own would be skipped, so it is refused.
+    """
+    kind = type(optimizer)
+    if not isinstance(optimizer, Optimizer) or kind.step is not Optimizer.step or kind.update is Optimizer.update:
+        raise TypeError(
+            f"train(compiled=True): the optimizer must be one of {', '.join(k.__name__ for k in _BUILT_IN)} "
+            f"(their updates exist for NumPy vectors), not {kind.__name__}; use compiled=False for it"
+        )
+    return _VectorStep(optimizer, n)
 
 
 # ---- the data as arrays --------------------------------------------------------------------------------
@@ -202,90 +126,104 @@ def _check_values(loss_fn, array, what: str) -> None:
         raise ValueError(f"{loss_fn.__name__}: {what} {i} is {float(array.flat[i])!r}; {accepted}")
 
 
-# ---- the loop ------------------------------------------------------------------------------------------
+# ---- the steps of train's loop -----------------------------------------------------------------------
 
 
-def run(model, X, y, *, loss_fn, metric_fn, optimizer, epochs, batch_size, shuffle, val, rng, progress, penalty,
-        on_epoch, history, epoch_done):  # fmt: skip
-    """The compiled form of `train`'s loop (its arguments already checked); fills and returns `history`."""
-    inputs = _inputs(X, "X")
-    if not len(inputs):
-        raise ValueError("train: X and y are empty; there is nothing to train on")
-    if len(inputs) != len(y):
-        raise ValueError(f"train: X has {len(inputs)} inputs but y has {len(y)} targets; give one target per input")
-    with no_grad():
-        k = _outputs_of(model(inputs[0].tolist()))
-    targets = _target_rows(y, k, "y")
-    _check_values(loss_fn, targets, "target")
+class Steps:
+    """The compiled path's part of `train`'s epoch loop: the batches (lists of sample indices), the step of
+    one batch, the end of an epoch and the validation, as `train`'s scalar path has them.
 
-    def per_sample(x, t):
-        out = model(x)
-        outs = [out] if k is None else list(out)
-        loss = loss_fn([out], [t])
-        if not isinstance(loss, Value):
-            raise TypeError(f"train: the loss must be a Value, got {type(loss).__name__}")
-        if penalty is None:
-            return [loss] + outs
-        # the penalty, added to every sample's loss, adds itself to the batch mean: one program for both
-        return [loss + penalty(model), loss] + outs
+    Building it checks the data (arguments `train` already checked are taken as they are) and traces the
+    per-sample loss once.
+    """
 
-    program = trace(per_sample, inputs[0].tolist(), targets[0].tolist(), parameters=optimizer.params)
-    if penalty is not None:
-        _check_penalty(model, inputs[0], program, len(optimizer.params))
-    first = 0 if penalty is None else 1  # the column of the loss without penalty; the model's outputs follow
-    theta = program.read_parameters()
-    update = vector_optimizer(optimizer, len(optimizer.params))
-    if val is not None:
-        val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
-        if val_inputs.shape[1] != inputs.shape[1] or len(val_inputs) != len(val_targets):
-            raise ValueError(
-                f"train: val has {len(val_inputs)} inputs of {val_inputs.shape[1]} numbers and {len(val_targets)} "
-                f"targets; it needs one target per input and {inputs.shape[1]} numbers per input, as X"
-            )
-        _check_values(loss_fn, val_targets, "target")
-    n = len(inputs)
-    size = n if batch_size is None else batch_size
-    checked = loss_fn in _MEAN_LOSSES
-    pred_checked = loss_fn is binary_cross_entropy
-    grad = None
+    def __init__(self, model, X, y, *, loss_fn, optimizer, batch_size, shuffle, rng, val, penalty, measure):
+        inputs = _inputs(X, "X")
+        if not len(inputs):
+            raise ValueError("train: X and y are empty; there is nothing to train on")
+        if len(inputs) != len(y):
+            raise ValueError(f"train: X has {len(inputs)} inputs but y has {len(y)} targets; give one target per input")
+        with no_grad():
+            k = _outputs_of(model(inputs[0].tolist()))
+        targets = _target_rows(y, k, "y")
+        _check_values(loss_fn, targets, "target")
 
-    for epoch in range(1, epochs + 1):
-        order = list(range(n))
-        if shuffle:
-            make_rng(rng).shuffle(order)  # the same draws as nn.batches
-        loss_sum, outputs, seen = 0.0, [], []
-        for start in range(0, n, size):
-            chosen = order[start : start + size]
-            outs, grad = program.gradient(theta, inputs[chosen], targets[chosen])
-            if pred_checked:
-                _check_values(loss_fn, outs[:, first + 1 :], "prediction")
-            batch_loss = float(outs[:, 0].mean())
-            if not checked:
-                _check_mean(loss_fn, model, program, theta, X, y, chosen, outs[:, first])
-                checked = True
-            update.step(theta, grad)
-            loss_sum += batch_loss * len(chosen)
-            if metric_fn is not None:
-                outputs.append(outs[:, first + 1 :])
-                seen.extend(chosen)
-        program.write_parameters(theta)
-        update.write_back()
-        history.loss.append(loss_sum / n)
-        if metric_fn is not None:
-            outs = np.concatenate(outputs)
-            history.accuracy.append(metric_fn(_as_predictions(outs, k), [y[i] for i in seen]))
+        def per_sample(x, t):
+            out = model(x)
+            outs = [out] if k is None else list(out)
+            loss = loss_fn([out], [t])
+            if not isinstance(loss, Value):
+                raise TypeError(f"train: the loss must be a Value, got {type(loss).__name__}")
+            if penalty is None:
+                return [loss] + outs
+            # the penalty, added to every sample's loss, adds itself to the batch mean: one program for both
+            return [loss + penalty(model), loss] + outs
+
+        program = trace(per_sample, inputs[0].tolist(), targets[0].tolist(), parameters=optimizer.params)
+        if penalty is not None:
+            _check_penalty(model, inputs[0], program, len(optimizer.params))
+        self.vector = vector_optimizer(optimizer, len(optimizer.params))
         if val is not None:
-            outs = program.evaluate(theta, val_inputs, val_targets)
-            if pred_checked:
-                _check_values(loss_fn, outs[:, first + 1 :], "prediction")
-            history.val_loss.append(float(outs[:, first].mean()))  # without the penalty, as the scalar path
-            if metric_fn is not None:
-                history.val_accuracy.append(metric_fn(_as_predictions(outs[:, first + 1 :], k), list(val[1])))
-        if epoch_done(epoch, epochs, history, progress, on_epoch):
-            break
-    for p, g in zip(program.parameters, [] if grad is None else grad.tolist()):  # as the scalar loop: the last batch's
-        p.grad = g
-    return history
+            val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
+            if val_inputs.shape[1] != inputs.shape[1] or len(val_inputs) != len(val_targets):
+                raise ValueError(
+                    f"train: val has {len(val_inputs)} inputs of {val_inputs.shape[1]} numbers and "
+                    f"{len(val_targets)} targets; it needs one target per input and {inputs.shape[1]} numbers "
+                    "per input, as X"
+                )
+            _check_values(loss_fn, val_targets, "target")
+            self.val = (val_inputs, val_targets, list(val[1]))
+        self.model, self.X, self.y, self.loss_fn, self.k = model, X, y, loss_fn, k
+        self.inputs, self.targets, self.program = inputs, targets, program
+        self.theta = program.read_parameters()
+        self.grad = None
+        self.size = len(inputs) if batch_size is None else batch_size
+        self.shuffle, self.rng, self.measure = shuffle, rng, measure
+        self.first = 0 if penalty is None else 1  # the column of the loss without penalty; the outputs follow
+        self.mean_checked = loss_fn in _MEAN_LOSSES
+        self.pred_checked = loss_fn is binary_cross_entropy
+
+    def batches(self):
+        """One epoch's batches: lists of sample indices, in the order nn.batches draws."""
+        order = list(range(len(self.inputs)))
+        if self.shuffle:
+            self.rng.shuffle(order)  # the same draws as nn.batches
+        size = self.size
+        return (order[start : start + size] for start in range(0, len(order), size))
+
+    def step(self, chosen: list[int]):
+        """Loss and gradient of one batch at theta, then the optimizer's update of theta.
+
+        Returns (batch loss, batch size, predictions, targets), the last two None unless measured.
+        """
+        outs, self.grad = self.program.gradient(self.theta, self.inputs[chosen], self.targets[chosen])
+        first = self.first
+        if self.pred_checked:
+            _check_values(self.loss_fn, outs[:, first + 1 :], "prediction")
+        batch_loss = float(outs[:, 0].mean())
+        if not self.mean_checked:
+            _check_mean(self.loss_fn, self.model, self.program, self.theta, self.X, self.y, chosen, outs[:, first])
+            self.mean_checked = True
+        self.vector.step(self.theta, self.grad)
+        if not self.measure:
+            return batch_loss, len(chosen), None, None
+        return batch_loss, len(chosen), _as_predictions(outs[:, first + 1 :], self.k), [self.y[i] for i in chosen]
+
+    def end_epoch(self) -> None:
+        """The numbers into the model's Values: the parameters, and (as the scalar loop) the last batch's
+        gradients in .grad."""
+        self.program.write_parameters(self.theta)
+        for p, g in zip(self.program.parameters, self.grad.tolist()):
+            p.grad = g
+
+    def validate(self):
+        """(validation loss without the penalty, as the scalar path; the predictions; the targets)."""
+        val_inputs, val_targets, targets = self.val
+        outs = self.program.evaluate(self.theta, val_inputs, val_targets)
+        first = self.first
+        if self.pred_checked:
+            _check_values(self.loss_fn, outs[:, first + 1 :], "prediction")
+        return float(outs[:, first].mean()), _as_predictions(outs[:, first + 1 :], self.k), targets
 
 
 def _as_predictions(outs: np.ndarray, k):

@@ -15,6 +15,9 @@ Written out, each step is exactly the loop a demo may show by hand:
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+
+`train(..., compiled=True)` runs the same epoch loop: `nn.compiled.Steps` supplies its
+batches and the step of one batch (the traced program's gradient, the optimizer's own update).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from autograd import Value, _checks, no_grad
+from autograd import Value, no_grad
+from autograd.core import checks
 from nn import compiled as _compiled
 from nn.data import as_rows, batches, make_rng
 from nn.losses import accuracy, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
@@ -125,39 +129,74 @@ def _show_progress(stream, epoch: int, epochs: int, history: History) -> None:
     stream.flush()
 
 
-def _epoch_done(epoch: int, epochs: int, history: History, progress: bool, on_epoch) -> bool:
-    """After an epoch (scalar or compiled path): show progress, ask on_epoch; True means stop early."""
-    if progress:
-        _show_progress(sys.stderr, epoch, epochs, history)
-    if on_epoch is not None and on_epoch(epoch, history) is True:
-        if progress:
-            sys.stderr.write("\n")
-        return True
-    return False
-
-
 def _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch) -> None:
     """The checks of `train`'s arguments that no later step makes at once, each naming the argument."""
-    _checks.function(model, "model", "train", "of one input such as MLP(2, [4, 1])")
+    checks.function(model, "model", "train", "of one input such as MLP(2, [4, 1])")
     if not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "zero_grad", None))):
         hint = " (a name is not enough: it holds the model's parameters)" if isinstance(optimizer, str) else ""
         raise TypeError(
             f"train: optimizer must be an optimizer such as SGD(model.parameters(), lr=0.1), "
-            f"not {_checks.shown(optimizer)}{hint}"
+            f"not {checks.shown(optimizer)}{hint}"
         )
     if batch_size is not None:
-        _checks.whole(batch_size, "batch_size (None or a positive whole number)", "train", low=1)
-    _checks.flag(shuffle, "shuffle", "train")
+        checks.whole(batch_size, "batch_size (None or a positive whole number)", "train", low=1)
+    checks.flag(shuffle, "shuffle", "train")
     if val is not None:
-        pair = _checks.ordered(val, "val (a pair X_val, y_val)", "train", empty=True)
+        pair = checks.ordered(val, "val (a pair X_val, y_val)", "train", empty=True)
         if len(pair) != 2:
             raise ValueError(f"train: val must be a pair (X_val, y_val), not {len(pair)} items")
     if progress is not None:
-        _checks.flag(progress, "progress (None, True or False)", "train")
+        checks.flag(progress, "progress (None, True or False)", "train")
     if penalty is not None:
-        _checks.function(penalty, "penalty", "train", "model -> Value, e.g. lambda m: l2_penalty(m, 1e-4)")
+        checks.function(penalty, "penalty", "train", "model -> Value, e.g. lambda m: l2_penalty(m, 1e-4)")
     if on_epoch is not None:
-        _checks.function(on_epoch, "on_epoch", "train", "(epoch, history) -> bool or None")
+        checks.function(on_epoch, "on_epoch", "train", "(epoch, history) -> bool or None")
+
+
+class _ScalarSteps:
+    """The scalar path's part of `train`'s epoch loop: batches of rows, and the step of one batch through the
+    graph (forward, loss, backward, optimizer.step()); nn.compiled.Steps is the compiled path's."""
+
+    def __init__(self, model, X, y, *, loss_fn, optimizer, batch_size, shuffle, rng, val, penalty, measure):
+        X, y = as_rows(X, "X", "train"), as_rows(y, "y", "train")
+        if len(X) != len(y):
+            raise ValueError(f"train: X has {len(X)} inputs but y has {len(y)} targets; give one target per input")
+        if not X:
+            raise ValueError("train: X and y are empty; there is nothing to train on")
+        if val is not None:
+            self.val = tuple(as_rows(part, "val", "train") for part in val)
+        self.model, self.X, self.y, self.loss_fn, self.optimizer = model, X, y, loss_fn, optimizer
+        self.batch_size, self.shuffle, self.rng, self.penalty, self.measure = batch_size, shuffle, rng, penalty, measure
+
+    def batches(self):
+        """One epoch's (X_batch, y_batch) pairs."""
+        return batches(self.X, self.y, self.batch_size, shuffle=self.shuffle, rng=self.rng)
+
+    def step(self, batch):
+        """Forward, loss, backward, optimizer step: (batch loss, batch size, predictions as numbers or None
+        unless measured, targets)."""
+        X_batch, y_batch = batch
+        model = self.model
+        preds = [model(x) for x in X_batch]
+        batch_loss = self.loss_fn(preds, y_batch)
+        if self.penalty is not None:
+            batch_loss = batch_loss + self.penalty(model)
+        if not isinstance(batch_loss, Value):
+            raise TypeError(f"train: the loss must be a Value, got {type(batch_loss).__name__}")
+        self.optimizer.zero_grad()
+        batch_loss.backward()
+        self.optimizer.step()
+        outputs = [_numbers(p) for p in preds] if self.measure else None  # numbers only: the graph can go
+        return batch_loss.data, len(X_batch), outputs, y_batch
+
+    def end_epoch(self) -> None:
+        """Nothing to do: the Values were updated in place."""
+
+    def validate(self):
+        """(validation loss, predictions, targets)."""
+        X_val, y_val = self.val
+        val_preds = [self.model(x) for x in X_val]
+        return self.loss_fn(val_preds, y_val).data, val_preds, y_val
 
 
 def train(
@@ -200,53 +239,42 @@ def train(
     if seed is not None and rng is not None:
         raise ValueError("train: give seed or rng, not both")
     _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch)
-    epochs = _checks.whole(epochs, "epochs", "train", low=0)
-    _checks.flag(compiled, "compiled", "train")
+    epochs = checks.whole(epochs, "epochs", "train", low=0)
+    checks.flag(compiled, "compiled", "train")
     loss_fn = _loss_function(loss)
     metric_fn = _metric_function(metrics, loss)
     rng = make_rng(seed if seed is not None else rng, "train")
     if progress is None:
         progress = getattr(sys.stderr, "isatty", lambda: False)()
     history = History()
-    if compiled:  # NumPy arrays stay arrays there (as_rows would make Python lists of 60,000 images)
-        settings = dict(batch_size=batch_size, shuffle=shuffle, rng=rng, progress=progress, penalty=penalty)
-        return _compiled.run(model, X, y, loss_fn=loss_fn, metric_fn=metric_fn, optimizer=optimizer, epochs=epochs,
-                             val=val, on_epoch=on_epoch, history=history, epoch_done=_epoch_done,
-                             **settings)  # fmt: skip
-    X, y = as_rows(X, "X", "train"), as_rows(y, "y", "train")
-    if len(X) != len(y):
-        raise ValueError(f"train: X has {len(X)} inputs but y has {len(y)} targets; give one target per input")
-    if not X:
-        raise ValueError("train: X and y are empty; there is nothing to train on")
-    if val is not None:
-        X_val, y_val = (as_rows(part, "val", "train") for part in val)
-
+    # the compiled path keeps NumPy arrays as arrays (as_rows would make Python lists of 60,000 images)
+    steps = (_compiled.Steps if compiled else _ScalarSteps)(
+        model, X, y, loss_fn=loss_fn, optimizer=optimizer, batch_size=batch_size, shuffle=shuffle, rng=rng, val=val,
+        penalty=penalty, measure=metric_fn is not None,
+    )  # fmt: skip
     for epoch in range(1, epochs + 1):
         loss_sum, count, outputs, targets = 0.0, 0, [], []
-        for X_batch, y_batch in batches(X, y, batch_size, shuffle=shuffle, rng=rng):
-            preds = [model(x) for x in X_batch]
-            batch_loss = loss_fn(preds, y_batch)
-            if penalty is not None:
-                batch_loss = batch_loss + penalty(model)
-            if not isinstance(batch_loss, Value):
-                raise TypeError(f"train: the loss must be a Value, got {type(batch_loss).__name__}")
-            optimizer.zero_grad()
-            batch_loss.backward()
-            optimizer.step()
-            loss_sum += batch_loss.data * len(X_batch)
-            count += len(X_batch)
+        for batch in steps.batches():
+            batch_loss, size, batch_outputs, batch_targets = steps.step(batch)
+            loss_sum += batch_loss * size
+            count += size
             if metric_fn is not None:
-                outputs.extend(_numbers(p) for p in preds)  # numbers only: the graph can go
-                targets.extend(y_batch)
+                outputs.extend(batch_outputs)
+                targets.extend(batch_targets)
+        steps.end_epoch()
         history.loss.append(loss_sum / count)
         if metric_fn is not None:
             history.accuracy.append(metric_fn(outputs, targets))
         if val is not None:
             with no_grad():
-                val_preds = [model(x) for x in X_val]
-                history.val_loss.append(loss_fn(val_preds, y_val).data)
+                val_loss, val_preds, val_targets = steps.validate()
+                history.val_loss.append(val_loss)
                 if metric_fn is not None:
-                    history.val_accuracy.append(metric_fn(val_preds, y_val))
-        if _epoch_done(epoch, epochs, history, progress, on_epoch):
+                    history.val_accuracy.append(metric_fn(val_preds, val_targets))
+        if progress:
+            _show_progress(sys.stderr, epoch, epochs, history)
+        if on_epoch is not None and on_epoch(epoch, history) is True:
+            if progress:
+                sys.stderr.write("\n")
             break
     return history

@@ -2,10 +2,11 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from autograd import Value, is_grad_enabled
-from nn import MLP, SGD, Adagrad, Adam, RMSProp
+from nn import MLP, SGD, Adagrad, Adam, Optimizer, RMSProp
 
 
 def run(optimizer_cls, grads, start=1.0, **options):
@@ -136,6 +137,48 @@ def test_default_updates_match_torch_optim_built_with_its_own_defaults(ours, the
         topt.step()
         expected.append(tp.item())
     assert run(ours, grads) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+class Sign(Optimizer):
+    """signSGD, written once as its rule on vectors: theta <- theta - lr * sign(grad)."""
+
+    def update(self, theta, grad):
+        theta -= self.lr * np.sign(grad)
+
+
+def test_a_subclass_writes_only_its_update_on_vectors():
+    params = [Value(1.0), Value(-2.0), Value(0.5)]
+    opt = Sign(params, lr=0.25)
+    for p, g in zip(params, [3.0, -0.1, 0.0]):
+        p.grad = g
+    opt.step()
+    assert [p.data for p in params] == [0.75, -1.75, 0.5]
+    assert opt.steps == 1
+    theta = np.array([1.0, 1.0, 1.0])
+    opt.step_vector(theta, np.array([-1.0, 2.0, 0.0]))  # the same rule on a vector, changed in place
+    assert theta.tolist() == [1.25, 0.75, 1.0] and opt.steps == 2
+    assert [p.data for p in params] == [0.75, -1.75, 0.5]  # the Values are step()'s, not step_vector's
+    with pytest.raises(NotImplementedError, match="Optimizer must define update"):
+        Optimizer(params, lr=0.1).step()
+
+
+@pytest.mark.parametrize("cls", [SGD, Adagrad, RMSProp, Adam])
+def test_step_is_step_vector_on_the_parameters_numbers(cls):
+    """step() gathers .data and .grad, runs the one update, writes .data back: as step_vector on a copy."""
+    rng = np.random.default_rng(1)
+    start = rng.normal(size=5)
+    params = [Value(float(x)) for x in start]
+    opt, twin = cls(params, lr=0.1), cls([Value(0.0) for _ in start], lr=0.1)
+    theta = start.copy()
+    for _ in range(4):
+        grad = rng.normal(size=5)
+        for p, g in zip(params, grad.tolist()):
+            p.grad = g
+        opt.step()
+        twin.step_vector(theta, grad)
+        assert [p.data for p in params] == theta.tolist()  # the same numbers to the last bit
+        assert all(isinstance(p.data, float) for p in params)
+    assert opt.steps == twin.steps == 4
 
 
 def test_defaults_are_pytorchs():

@@ -1,8 +1,8 @@
 """train(..., compiled=True) against the scalar loop: the same History, parameters and optimizer state.
 
 The reference is `train(..., compiled=False)` on an identical model (same
-seed) and the same batches; the vector optimizers are checked step by step
-against nn.optim's own `step()`.
+seed) and the same batches; the optimizer's update on the compiled path's
+vector is checked step by step against its own `step()` on the Values.
 """
 
 import random
@@ -15,6 +15,7 @@ from nn import (
     SGD,
     Adagrad,
     Adam,
+    Optimizer,
     RMSProp,
     accuracy,
     cross_entropy,
@@ -94,9 +95,11 @@ def test_vector_update_equals_the_optimizer_step(name):
         opt_a.step()
         vector.step(theta, grads)
         assert theta.tolist() == pytest.approx([p.data for p in opt_a.params], rel=1e-14, abs=1e-16)
-    vector.write_back()
-    for attribute in vector.STATE:
+    state = [name for name, value in vars(opt_a).items() if isinstance(value, np.ndarray)]
+    assert state  # momentum buffers, averages: the optimizer's own, on both paths
+    for attribute in state:
         assert getattr(opt_b, attribute) == pytest.approx(getattr(opt_a, attribute), rel=1e-14, abs=1e-16)
+    assert opt_b.steps == opt_a.steps == 6
 
 
 LOSSES = {  # name -> (output activation, outputs, targets)
@@ -167,8 +170,8 @@ def test_a_function_loss_that_sums_is_refused():
 
 
 def test_other_optimizers_are_refused():
-    class Halving(SGD):
-        def _update(self):
+    class Halving(SGD):  # a step() of its own, on the Values: the compiled path could not run it
+        def step(self):
             for p in self.params:
                 p.data *= 0.5
 
@@ -176,10 +179,56 @@ def test_other_optimizers_are_refused():
     model = MLP(3, [2, 3], rng=0)
     with pytest.raises(TypeError, match="optimizer must be one of SGD, Adagrad, RMSProp, Adam"):
         train(model, X, y, loss="cross_entropy", optimizer=Halving(model.parameters()), epochs=1, compiled=True)
+
+    class Stepper:  # has step() and zero_grad(), as train asks, but no vector update
+        params = model.parameters()
+
+        def step(self):
+            pass
+
+        def zero_grad(self):
+            pass
+
+    with pytest.raises(TypeError, match="optimizer must be one of SGD, Adagrad, RMSProp, Adam"):
+        train(model, X, y, loss="cross_entropy", optimizer=Stepper(), epochs=1, compiled=True)
     with pytest.raises(TypeError, match="compiled must be True or False"):
         train(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters()), epochs=1, compiled="yes")
     with pytest.raises(ValueError, match=r"y\[0\] is 7; with 3 outputs a target is a class index in 0..2"):
         train(model, X, [7, 0, 1, 2], loss="cross_entropy", optimizer=SGD(model.parameters()), compiled=True)
+
+
+class Sign(Optimizer):
+    """An optimizer of one's own: signSGD, theta <- theta - lr * sign(grad), written once as its update."""
+
+    def update(self, theta, grad):
+        theta -= self.lr * np.sign(grad)
+
+
+def test_an_optimizer_of_ones_own_runs_its_update_on_both_paths():
+    X, y = data(n=11)
+    runs = both(
+        lambda: MLP(3, [4, 3], rng=3), lambda p: Sign(p, lr=0.01), X, y, loss="cross_entropy", epochs=2,
+        batch_size=4, seed=5,
+    )  # fmt: skip
+    assert_same(*runs)
+    assert runs[1][2].steps == 6
+
+
+def test_on_epoch_sees_the_epochs_parameters_and_last_gradients():
+    """The compiled path writes the numbers back before on_epoch, as the scalar loop leaves them."""
+    X, y = data(n=9)
+    seen = {}
+    for compiled in (False, True):
+        model = MLP(3, [3, 3], rng=2)
+
+        def look(epoch, history, model=model, compiled=compiled):
+            seen.setdefault(compiled, []).append([(p.data, p.grad) for p in model.parameters()])
+
+        train(model, X, y, loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05), epochs=3,
+              batch_size=4, seed=1, on_epoch=look, compiled=compiled)  # fmt: skip
+    assert len(seen[True]) == len(seen[False]) == 3
+    for fast, slow in zip(seen[True], seen[False]):
+        assert np.allclose(fast, slow, rtol=1e-9, atol=1e-12)
 
 
 def test_written_back_so_scalar_training_goes_on():
