@@ -1,0 +1,78 @@
+"""Running a function on placeholder Values and reading the graph it recorded.
+
+Both ends of the compiler do this: `trace` to compile the example, `Program`
+to re-trace a few samples of its first batches and compare their graphs
+with the compiled one. So it lives here, below both, with the tracing flag
+that library code asks (`is_tracing`) and the error for a graph that
+differs (`TraceError`).
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+
+import numpy as np
+
+from autograd.core.graph import topological_order
+from autograd.core.value import Value, total
+
+__all__ = ["TraceError", "is_tracing", "call_traced", "placeholders", "outputs", "order_of"]
+
+
+class TraceError(ValueError):
+    """A sample's graph differs from the traced one: the function's structure depends on its values."""
+
+
+_tracing = threading.local()
+
+
+def is_tracing() -> bool:
+    """True while `trace` runs a function on placeholders (to compile it, or to check a sample).
+
+    A library function that must choose by a value in Python (a clamp, a
+    shift for stability) asks this and records its choice as an operation
+    instead, so every sample of a batch makes its own choice.
+    """
+    return getattr(_tracing, "depth", 0) > 0
+
+
+def call_traced(fn, args):
+    """fn(*args) with `is_tracing()` True while it runs (calls may nest)."""
+    _tracing.depth = getattr(_tracing, "depth", 0) + 1
+    try:
+        return fn(*args)
+    finally:
+        _tracing.depth -= 1
+
+
+def placeholders(example_args):
+    """Fresh leaves standing for the arguments: (all placeholders, the arguments to call fn with), shapes."""
+    flat, call = [], []
+    for a in example_args:
+        if isinstance(a, Value) or (isinstance(a, numbers.Real) and not isinstance(a, bool)) or np.ndim(a) == 0:
+            v = Value(a.data if isinstance(a, Value) else float(a))
+            flat.append(v)
+            call.append(v)
+        else:
+            row = [Value(x.data if isinstance(x, Value) else float(x)) for x in a]
+            flat.extend(row)
+            call.append(row)
+    return flat, call
+
+
+def outputs(result, who: str):
+    """The function's result as (list of output Values, whether it returned several); else a TypeError."""
+    if isinstance(result, Value):
+        return [result], False
+    if isinstance(result, (list, tuple)) and result and all(isinstance(r, Value) for r in result):
+        return list(result), True
+    raise TypeError(f"{who}: the function must return a Value or a non-empty list of Values, got {result!r:.80}")
+
+
+def order_of(roots) -> list:
+    """Every node the outputs `roots` depend on, each after its parents (one traversal for all of them)."""
+    if len(roots) == 1:
+        return topological_order(roots[0])
+    root = total(roots)  # a node joining them, left out of the order
+    return [n for n in topological_order(root) if n is not root]
