@@ -400,25 +400,6 @@ class Program:
         return g
 
 
-def _numbers(a, who: str) -> np.ndarray:
-    """A batched argument as a float array; None, bools, strings and complex numbers are refused
-    (NumPy would read None as nan and drop an imaginary part)."""
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError):  # rows of different lengths
-        arr = None
-    if arr is not None and arr.dtype.kind in "iuf":
-        return arr.astype(float, copy=False)
-    if arr is not None and arr.dtype.kind == "O":
-        bad = [x for x in arr.flat if isinstance(x, bool) or not isinstance(x, (numbers.Real, Value))]
-        if not bad:
-            return np.array([float(x) for x in arr.flat], dtype=float).reshape(arr.shape)
-        bad = bad[0]
-        raise TypeError(f"{who} holds {bad!r:.40}; give numbers (or Values), batch first")
-    what = "rows of different lengths" if arr is None else f"{arr.dtype.name} values ({type(a).__name__})"
-    raise TypeError(f"{who} must be an array of numbers, batch first; got {what}")
-
-
 def as_batch_array(a, who: str) -> np.ndarray:
     """A batched argument as a float array; None, bools, strings and complex numbers are refused
     (NumPy would read None as nan and drop an imaginary part)."""
