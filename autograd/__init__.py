@@ -104,7 +104,7 @@ __all__ = [
 _MOVED = {
     "value": "autograd.core.value",
     "graph": "autograd.core.graph",
-    "calculus": "autograd.core.calculus",
+    "calculus": "autograd.core.registry",  # local_derivatives; VALUES and NUMPY (RULES are the records now)
     "_checks": "autograd.core.checks",
     "forward": "autograd.transforms.forward",
     "higher": "autograd.transforms.higher",

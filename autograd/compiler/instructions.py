@@ -164,11 +164,11 @@ class Instruction:
         kind, mask, text = check
         mask = np.atleast_2d(mask)
         sample, member = (int(i) for i in np.argwhere(mask)[0])
-        value = np.broadcast_to(np.atleast_2d(args[0]), mask.shape)[sample, member]
+        values = [repr(float(np.broadcast_to(np.atleast_2d(a), mask.shape)[sample, member])) for a in args]
         node = self.nodes[member]
         label = f", node {node.label!r}" if node.label else ""
         raise kind(
-            f"{self.op}: " + text.format(repr(float(value))) + f" in sample {sample} of the batch "
+            f"{self.op}: " + text.format(*values) + f" in sample {sample} of the batch "
             f"(instruction {self.number}{label})"
         )
 
@@ -181,7 +181,7 @@ class Elementwise(Instruction):
         out, self.local = forward(self.op, args, self.varying)  # (numpy's warnings are off: Program._forward)
         if self.checked:
             check = refusal(self.op, args, out)
-            if np.any(check[1]):
+            if check is not None:
                 self.refuse(check, args)
         return out
 
@@ -315,7 +315,7 @@ class Fused:
             out, local = forward(ins.op, args, ins.varying)
             if ins.checked:
                 check = refusal(ins.op, args, out)
-                if np.any(check[1]):
+                if check is not None:
                     ins.refuse(check, args)
             self.locals.append(local[position])
         return out

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from autograd.core.value import _REFLECTED, Value, _const_of
+from autograd.core.registry import lookup
+from autograd.core.value import Value, recorded_constant
 
 
 def check_root(root, who: str) -> None:
@@ -92,15 +93,13 @@ def constant(number: float, bracket: bool = True) -> str:
     return f"({text})" if bracket and text.startswith("-") else text
 
 
-_INFIX = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**", "rsub": "-", "rdiv": "/", "rpow": "**"}
-
-
 def _constant_form(node: Value) -> tuple[str, str] | None:
     """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x`, `x ** 2`, `2 ** x`: the pieces left and right of x."""
-    if len(node.parents) != 1 or node.op not in _INFIX or _const_of(node) is None:
+    record = lookup(node.op)
+    if len(node.parents) != 1 or record.symbol is None or recorded_constant(node) is None:
         return None
-    symbol, shown = _INFIX[node.op], constant(_const_of(node))
-    if node.op in _REFLECTED:
+    symbol, shown = record.symbol, constant(recorded_constant(node))
+    if record.reflected:
         return f"{shown} {symbol}", ""
     return "", f"{symbol} {shown}"
 
@@ -146,9 +145,10 @@ def formula(node: Value, index: dict, node_names: list[str]) -> str:
     if pieces is not None:
         left, right = pieces
         return " ".join(part for part in (left, args[0], right) if part)
-    if op in ("+", "-", "*", "/", "**") and len(args) == 2:
-        return f"{args[0]} {op} {args[1]}"
-    if op == "neg":
-        return f"-{args[0]}"
+    symbol = lookup(op).symbol
+    if symbol is not None and len(args) == 2:
+        return f"{args[0]} {symbol} {args[1]}"
+    if symbol is not None and len(args) == 1:  # -x
+        return f"{symbol}{args[0]}"
     shown = [node_names[index[item]] if isinstance(item, Value) else constant(item, False) for item in node.operands]
     return f"{op}({', '.join(shown)})"

@@ -20,8 +20,8 @@ import numbers
 import numpy as np
 
 from autograd.core import checks
-from autograd.core.calculus import local_derivatives
 from autograd.core.graph import topological_order
+from autograd.core.registry import local_derivatives
 from autograd.core.value import Value, dot, is_grad_enabled, total
 
 __all__ = ["grad", "hessian", "hvp"]

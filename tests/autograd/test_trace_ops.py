@@ -142,7 +142,7 @@ def test_compiled_operation_matches_the_scalar_loop(name, fn, _, points):
         (lambda x: x.sqrt(), -2.0, DomainError, "sqrt(-2.0)"),
         (lambda x: 1.0 / x, 0.0, ZeroDivisionError, "division of 1.0 by zero"),
         (lambda x: x.exp(), 1000.0, OverflowError, "exp(1000.0)"),
-        (lambda x: x**-1.0, 0.0, ZeroDivisionError, "0.0 ** negative"),
+        (lambda x: x**-1.0, 0.0, ZeroDivisionError, "0.0 ** -1.0 is undefined"),  # the float path's words
         (lambda x: x**0.5, -1.0, DomainError, "fractional power"),
     ],
 )

@@ -1,0 +1,298 @@
+"""What an operation is to the engine: one `Operation` record, and the table of all of them by name.
+
+A record holds everything any part of the engine knows of an operation:
+its name (what `node.op` says), its value on floats and on NumPy arrays,
+its local derivatives written once in the arithmetic `m` of
+`autograd.core.numerics` (so the same expression serves floats for
+`backward()`, Values for `grad(create_graph=True)` and arrays for `trace`),
+the inputs it refuses, and how pictures write it. The built-in operations
+are in `autograd.core.operations`; `operation(...)` defines a new one:
+
+    >>> import math
+    >>> from autograd import Value, operation
+    >>> atan = operation("atan_doc", math.atan, lambda x, out, m: 1 / (1 + x * x))
+    >>> y = atan(Value(1.0))
+    >>> y.backward()
+    >>> round(y.data, 4), y.op, y.parents[0].grad
+    (0.7854, 'atan_doc', 0.5)
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograd.core import checks
+from autograd.core.numerics import FLOATS, NUMPY, VALUES
+from autograd.core.value import Value, as_number, described, new_node
+
+__all__ = ["Operation", "Refusal", "Activation", "operation", "lookup", "known", "local_derivatives", "REGISTRY"]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An input an operation has no real answer for: `error` is raised where `condition(*operands, m)` holds.
+
+    `message` names the operands as {0}, {1}, ...: `"log({0}) is undefined; log needs a positive number"`.
+    The condition is written in `m` too, so one line serves a float and a whole batch.
+    """
+
+    error: type
+    condition: Callable
+    message: str
+
+
+@dataclass(frozen=True)
+class Activation:
+    """What the course and its tools need of an operation used as a neuron's activation h(z).
+
+    `span`: the z range its demo plots; `range`: the range of h, as the lecture notes' table writes it;
+    `torch`: the `torch.nn` module it corresponds to (a name, or None when PyTorch has none).
+    """
+
+    span: tuple = (-4.0, 4.0)
+    range: str = ""
+    torch: str | None = None
+
+
+@dataclass(eq=False)
+class Operation:
+    """One operation, defined once. Calling it on Values (and numbers) makes a node.
+
+    * `name`: what nodes record (`node.op`);
+    * `value(*operands)`: the result for floats (operands in written order);
+    * `derivatives`: one function per operand, `d(*operands, out, m)`, the local derivative
+      d(out)/d(operand) written in the arithmetic `m` (None for an operand that is only ever a
+      constant, such as hardtanh's bounds); or, for an operation of any number of operands
+      (`sum`, `dot`), one function `slopes(operands, out, m, varying)` giving the slopes of the
+      varying operands;
+    * `numpy(*arrays)`: the result for a batch (default: `value` one sample at a time);
+    * `refusals`: the inputs it refuses (`Refusal`), checked before computing;
+    * `overflow`: the message when a result is too large for a float, an OverflowError
+      (`"exp({0}) is too large for a float"`); None: it overflows to inf, as `+` and `*` do;
+    * `traceable`: False for an operation `trace` cannot compile (`pow_inf`, see its docstring);
+    * `symbol`: written between its operands in pictures (`+`), else as `name(...)`;
+      `reflected`: the constant comes first (`2 - x` is `rsub`);
+    * `identity`: the constant c with x op c == x (the compiler skips such steps);
+    * `method`: the `Value` method that applies it (`"tanh"`), if any;
+    * `fast`: a hand-written float path for speed; `tests/autograd/core/test_operations.py` proves it
+      equal to `value` and `derivatives` to a few units in the last place;
+    * `apply`: how `replay` applies it to a node's operands (default: the operation itself);
+    * `activation`: what the course needs when it is a neuron's activation (`Activation`).
+    """
+
+    name: str
+    value: Callable
+    derivatives: Callable | tuple
+    numpy: Callable | None = None
+    refusals: tuple = ()
+    overflow: str | None = None
+    traceable: bool = True
+    symbol: str | None = None
+    reflected: bool = False
+    identity: float | None = None
+    method: str | tuple | None = None
+    fast: Callable | None = None
+    apply: Callable | None = None
+    activation: Activation | None = None
+    arity: int | None = field(default=None)  # the number of operands; None: any (sum, dot)
+
+    # ---- the derivatives, for each kind of number ------------------------------------
+
+    def slopes(self, operands, out, m, varying) -> tuple:
+        """The local derivatives of the varying operands, in order, evaluated in `m`."""
+        if callable(self.derivatives):
+            return tuple(self.derivatives(operands, out, m, varying))
+        rules = self.derivatives
+        return tuple(rules[k](*operands, out, m) for k, v in enumerate(varying) if v)
+
+    def numpy_forward(self, args, varying):
+        """(result, slopes) for a batch: one slope per operand, 0.0 for a constant one."""
+        out = self.numpy(*args) if self.numpy is not None else _vectorized(self.value)(*args)
+        rules = self.derivatives
+        return out, tuple(rules[k](*args, out, NUMPY) if v else 0.0 for k, v in enumerate(varying))
+
+    def numpy_refusal(self, args, out):
+        """(error class, mask, message) for the first refusal that holds for some sample, or None."""
+        for refusal in self.refusals:
+            mask = np.broadcast_to(refusal.condition(*args, NUMPY), np.shape(out))
+            if mask.any():
+                return refusal.error, mask, refusal.message
+        if self.overflow is not None:
+            mask = np.isinf(out)
+            for a in args:  # a result too large from finite operands; inf from inf is no overflow
+                mask = mask & np.isfinite(a)
+            if mask.any():
+                return OverflowError, mask, self.overflow
+        return None
+
+    # ---- applying it to Values ------------------------------------------------------
+
+    def __call__(self, *operands) -> Value:
+        """The node of this operation on `operands` (Values and numbers, in written order)."""
+        if self.arity is not None and len(operands) != self.arity:
+            raise TypeError(
+                f"{self.name}: takes {self.arity} operand{'s' if self.arity != 1 else ''}, got {len(operands)}"
+            )
+        first = next((a for a in operands if isinstance(a, Value)), None)
+        xs = tuple(a.data if isinstance(a, Value) else as_number(a, self.name, first) for a in operands)
+        self.check(xs, operands)
+        try:
+            out = float(self.value(*xs))
+        except OverflowError:
+            if self.overflow is None:
+                raise
+            raise OverflowError(f"{self.name}: " + self.overflow.format(*map(_shown, operands))) from None
+        varying = tuple(isinstance(a, Value) for a in operands)
+        if first is None:
+            return Value(out)
+        parents = tuple(a for a in operands if isinstance(a, Value))
+        slopes = tuple(float(s) for s in self.slopes(xs, out, FLOATS, varying))
+        constants = tuple(x for x, v in zip(xs, varying) if not v)
+        if not constants:
+            const = None
+        elif self.reflected or varying.index(False) >= len(parents):  # the constants after the parents
+            const = constants[0] if len(constants) == 1 else constants
+        else:  # where each operand stands: None for a parent (see Value.operands)
+            const = tuple(None if v else x for x, v in zip(xs, varying))
+        if len(parents) == 1:
+            return new_node(out, self.name, parents[0], slopes[0], const)
+        return new_node(out, self.name, parents, slopes, const)
+
+    def check(self, xs, operands) -> None:
+        """Raise the first refusal that holds for the floats `xs` (the operands' numbers)."""
+        for refusal in self.refusals:
+            if refusal.condition(*xs, FLOATS):
+                raise refusal.error(f"{self.name}: " + refusal.message.format(*map(_shown, operands)))
+
+    def __repr__(self) -> str:
+        return f"<operation {self.name!r}>"
+
+
+def _shown(a) -> str:
+    return described(a) if isinstance(a, Value) else repr(float(a))
+
+
+def _vectorized(value):
+    return np.vectorize(value, otypes=[float])
+
+
+REGISTRY: dict[str, Operation] = {}
+"""Every operation by the name its nodes record."""
+
+
+def lookup(name: str) -> Operation:
+    """The record of the operation `name`; a KeyError naming the known ones otherwise."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"no operation {name!r}; known operations: {', '.join(sorted(REGISTRY))}") from None
+
+
+def known(name: str) -> bool:
+    return name in REGISTRY
+
+
+def local_derivatives(node: Value) -> tuple:
+    """The local derivatives of `node` as Values (or floats where they are constants), one per parent.
+
+    What `grad(..., create_graph=True)` multiplies along each edge: the record's derivatives
+    evaluated on the node's operands and the node itself, so their graphs lead back to the inputs.
+    """
+    operands = node.operands
+    varying = tuple(isinstance(a, Value) for a in operands)
+    return REGISTRY[node.op].slopes(operands, node, VALUES, varying)
+
+
+def register(record: Operation) -> Operation:
+    """Add a built-in operation to the table, and its method to Value."""
+    REGISTRY[record.name] = record
+    names = record.method if isinstance(record.method, tuple) else (record.method,)
+    for name in names:
+        if name is not None:
+            setattr(Value, name, record.fast if record.fast is not None else _as_method(record, name))
+    return record
+
+
+def _as_method(record: Operation, name: str):
+    def method(self, *constants):
+        return record(self, *constants)
+
+    method.__name__ = name
+    method.__doc__ = f"The operation {record.name!r}: {record.value.__doc__ or 'see autograd.core.operations'}"
+    return method
+
+
+def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False, check_at=None) -> Operation:
+    """Define your own operation once: its value and its local derivatives. Returns it, ready to call.
+
+    `value(*operands)` computes the result on floats; `derivatives` is one function
+    `d(*operands, out, m)` per operand (a single function for an operation of one operand),
+    written with `+ - * /` and the functions of `m` (`m.exp`, `m.log`, `m.where`, ...), so the same
+    expression works on floats, on Values (derivatives of derivatives) and on NumPy arrays (`trace`).
+    `numpy` computes the result on arrays (default: `value` one sample at a time); `refusals` are
+    `Refusal`s of inputs with no answer; `method=True` also makes it a method of Value (`x.atan()`).
+    `check_at`: operand tuples at which the derivatives are compared with central differences
+    (`gradcheck`) right away; a derivative that disagrees is a GradcheckError naming the operation.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"operation: name must be a name like 'atan' (letters, digits, _), not {checks.shown(name)}")
+    if name in REGISTRY:
+        raise ValueError(f"operation: {name!r} is already an operation; choose another name")
+    if method and hasattr(Value, name):
+        raise ValueError(f"operation: Value already has an attribute {name!r}; choose another name")
+    if not callable(value):
+        raise TypeError(f"operation: value must be a function of the operands' floats, not {checks.shown(value)}")
+    rules = (derivatives,) if callable(derivatives) else derivatives
+    if not isinstance(rules, tuple) or not rules:
+        raise TypeError(
+            f"operation {name!r}: derivatives must be a function d(x, out, m), or a tuple of one per operand, "
+            f"not {checks.shown(derivatives)}"
+        )
+    arity = _arity(value, name)
+    if arity is not None and len(rules) != arity:
+        raise ValueError(
+            f"operation {name!r}: value takes {arity} operand{'s' if arity != 1 else ''} but {len(rules)} "
+            f"derivative{'s were' if len(rules) != 1 else ' was'} given; give one per operand"
+        )
+    for k, rule in enumerate(rules):
+        if not callable(rule):
+            raise TypeError(f"operation {name!r}: derivatives[{k}] must be a function d(..., out, m), not {rule!r}")
+    if numpy is not None and not callable(numpy):
+        raise TypeError(f"operation {name!r}: numpy must be a function of arrays, not {checks.shown(numpy)}")
+    for k, refusal in enumerate(refusals):
+        if not isinstance(refusal, Refusal):
+            raise TypeError(f"operation {name!r}: refusals[{k}] must be a Refusal, not {checks.shown(refusal)}")
+    record = Operation(name, value, rules, numpy=numpy, refusals=tuple(refusals), arity=len(rules))
+    if check_at is not None:
+        _check_against_differences(record, check_at)
+    if method:
+        record.method = name
+    return register(record)
+
+
+def _arity(value, name: str) -> int | None:
+    try:
+        parameters = inspect.signature(value).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature (math.atan has one)
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters):
+        return None
+    return sum(p.default is p.empty for p in parameters)
+
+
+def _check_against_differences(record: Operation, points) -> None:
+    from autograd.transforms.gradcheck import GradcheckError, gradcheck
+
+    for point in points:
+        point = point if isinstance(point, tuple) else (point,)
+        xs = [Value(float(p)) for p in point]
+        try:
+            gradcheck(lambda *v: record(*v), xs)
+        except GradcheckError as e:
+            raise GradcheckError(
+                f"operation {record.name!r}: its derivatives disagree with central differences at {point}: {e}"
+            ) from None
