@@ -24,9 +24,26 @@ from autograd.pictures import naming
 __all__ = ["explain_chain_rule", "count_paths", "path_products", "edge_count", "consumers"]
 
 
-def _check_x(x, who: str) -> None:
+def _check(output, x, who: str) -> None:
+    """`output` and `x` are Values (x need not be in the graph of output: the callers tell what that means)."""
+    naming.check_root(output, who)
     if not isinstance(x, Value):
         raise TypeError(f"{who}: x must be a Value of the graph, not {type(x).__name__} {x!r}")
+
+
+def _graph(output, x, who: str) -> tuple[list[Value], dict[Value, int]]:
+    """After checking the arguments, the graph of `output` in topological order and each node's position."""
+    _check(output, x, who)
+    order = topological_order(output)
+    return order, {node: i for i, node in enumerate(order)}
+
+
+def _product(path: list[tuple[int, int, float]]) -> float:
+    """The product of the local derivatives along a path, multiplied from the output down."""
+    product = 1.0
+    for _, _, local in path:
+        product *= local
+    return product
 
 
 def _path_counts(order: list[Value], index: dict, xi: int) -> list[int]:
@@ -62,10 +79,7 @@ def count_paths(output: Value, x: Value) -> int:
     node are the paths from x to each of its parents, added up. A node used
     twice by one operation (`x * x`) counts as two edges, hence two paths.
     """
-    naming.check_root(output, "count_paths")
-    _check_x(x, "count_paths")
-    order = topological_order(output)
-    index = {node: i for i, node in enumerate(order)}
+    order, index = _graph(output, x, "count_paths")
     if x not in index:
         return 0
     return _path_counts(order, index, index[x])[-1]
@@ -80,10 +94,7 @@ def path_products(output: Value, x: Value) -> Iterator[tuple[float, list[Value],
     proportional to their number, which can grow exponentially with depth
     (`count_paths` tells how many first).
     """
-    naming.check_root(output, "path_products")
-    _check_x(x, "path_products")
-    order = topological_order(output)
-    index = {node: i for i, node in enumerate(order)}
+    order, index = _graph(output, x, "path_products")
     if x not in index:
         return
     xi = index[x]
@@ -91,10 +102,7 @@ def path_products(output: Value, x: Value) -> Iterator[tuple[float, list[Value],
         yield 1.0, [x], []
         return
     for path in _walk(order, index, xi, _path_counts(order, index, xi)):
-        product = 1.0
-        for _, _, local in path:
-            product *= local
-        yield product, [order[path[0][0]]] + [order[j] for _, j, _ in path], [local for _, _, local in path]
+        yield _product(path), [order[path[0][0]]] + [order[j] for _, j, _ in path], [local for _, _, local in path]
 
 
 def edge_count(output: Value) -> int:
@@ -128,8 +136,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     ValueError, since their number grows exponentially with depth, which is
     exactly why backprop sums them node by node instead of listing them.
     """
-    naming.check_root(root, "explain_chain_rule")
-    _check_x(x, "explain_chain_rule")
+    _check(root, x, "explain_chain_rule")
     if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
         raise ValueError(f"explain_chain_rule: max_paths must be a positive int, not {max_paths!r}")
     fmt = naming.formatter(number_format, "explain_chain_rule")
@@ -172,9 +179,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     products = []
     for path in found:
         symbols = " · ".join(f"d{names[i]}/d{names[j]}" for i, j, _ in path)
-        product = 1.0
-        for _, _, local in path:
-            product *= local
+        product = _product(path)
         products.append(product)
         factors = " · ".join(num(local) for _, _, local in path)
         if len(path) == 1:

@@ -20,7 +20,8 @@ import html
 import textwrap
 import warnings
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,28 +35,49 @@ if TYPE_CHECKING:  # for the annotations only; pictures import it when they are 
 
 __all__ = ["draw_graph", "save_graph", "GraphvizNotInstalled"]
 
-# Colours: blue leaves (inputs, parameters), grey intermediates, orange output,
-# crimson for what the step frames are doing right now.
-_FONT = "Helvetica,Arial,sans-serif"
-_LEAF_FILL, _LEAF_BORDER = "#d0e6ff", "#2f6db3"
-_INNER_FILL, _INNER_BORDER = "#f4f4f4", "#7a7a7a"
-_OUTPUT_FILL, _OUTPUT_BORDER = "#ffd8a8", "#d9480f"
-_HIGHLIGHT_FILL, _HIGHLIGHT_BORDER = "#fff3bf", "#c2255c"
-_GREY = "#9a9a9a"
+# What the other picture modules of the package share (network, steps, the compiler's Program.draw):
+# STYLE, colours, name_html, escape, require_graphviz, new_picture, start_picture, check_rankdir, indexed,
+# DrawOptions, Frame and render.
+
+
+@dataclass(frozen=True)
+class Style:
+    """The font and colours of every picture, so that a leaf is the same blue in all of them.
+
+    Blue leaves (inputs, parameters), grey intermediates, orange output,
+    crimson (`active`) for what the step frames are doing right now.
+    """
+
+    font: str = "Helvetica,Arial,sans-serif"
+    leaf_fill: str = "#d0e6ff"
+    leaf_border: str = "#2f6db3"
+    inner_fill: str = "#f4f4f4"
+    inner_border: str = "#7a7a7a"
+    output_fill: str = "#ffd8a8"
+    output_border: str = "#d9480f"
+    highlight_fill: str = "#fff3bf"
+    highlight_border: str = "#c2255c"
+    grey: str = "#9a9a9a"
+    active: str = "#c2255c"
+    ink: str = "#555555"  # edges, operation ovals, frame labels
+
+
+STYLE = Style()
 _TITLE_WIDTH = 100  # characters per line of a frame's title
-_ACTIVE = "#c2255c"
+DEFAULT_NUMBER_FORMAT = "{:.4g}"  # draw_graph's and the step frames' numbers
+_LOCAL_GRAD_BLUE = "#1c7ed6"
 
 
-def _colours(node, is_output: bool) -> tuple[str, str]:
+def colours(node, is_output: bool) -> tuple[str, str]:
     """(fill, border) of a node's box: orange output, grey intermediate, blue leaf."""
     if is_output:
-        return _OUTPUT_FILL, _OUTPUT_BORDER
-    return (_INNER_FILL, _INNER_BORDER) if node.parents else (_LEAF_FILL, _LEAF_BORDER)
+        return STYLE.output_fill, STYLE.output_border
+    return (STYLE.inner_fill, STYLE.inner_border) if node.parents else (STYLE.leaf_fill, STYLE.leaf_border)
 
 
-def _name_html(node, name: str) -> str:
+def name_html(node, name: str) -> str:
     """A node's name in its box: bold for a label, grey italics for a made-up v<i>."""
-    return f"<B>{_escape(name)}</B>" if node.label else f'<FONT COLOR="{_GREY}"><I>{name}</I></FONT>'
+    return f"<B>{escape(name)}</B>" if node.label else f'<FONT COLOR="{STYLE.grey}"><I>{name}</I></FONT>'
 
 
 _INSTALL_HINT = (
@@ -81,8 +103,8 @@ class GraphvizNotInstalled(RuntimeError):
     """Pictures need the `graphviz` Python package and Graphviz's `dot` program; one of them is missing."""
 
 
-def _graphviz():
-    """The `graphviz` module, imported when the first picture is made."""
+def require_graphviz():
+    """The `graphviz` module, imported when the first picture is made (GraphvizNotInstalled says how to get it)."""
     try:
         import graphviz
     except ImportError:
@@ -93,11 +115,11 @@ def _graphviz():
 _picture_class = None
 
 
-def _GraphPicture():
+def picture_class():
     """A `graphviz.Digraph` subclass whose Jupyter display says how to install Graphviz when `dot` is missing."""
     global _picture_class
     if _picture_class is None:
-        graphviz = _graphviz()
+        graphviz = require_graphviz()
 
         class GraphPicture(graphviz.Digraph):
             summary = "a picture of a computation graph"
@@ -117,11 +139,139 @@ def _GraphPicture():
     return _picture_class
 
 
-def _escape(text: str) -> str:
+def new_picture(**attrs) -> graphviz.Digraph:
+    """An empty picture: `graphviz.Digraph(**attrs)` that tells how to install Graphviz when Jupyter cannot show it."""
+    return picture_class()(**attrs)
+
+
+# For the compiler (Program.draw) until it moves to the public names require_graphviz and new_picture.
+_graphviz = require_graphviz
+_GraphPicture = picture_class
+
+
+def start_picture(name: str, rankdir: str, spacing: tuple[str, str], font_sizes: tuple[str, str]) -> graphviz.Digraph:
+    """An empty SVG picture in the shared look: white, the package font, inputs kept in the order written.
+
+    `spacing` is (nodesep, ranksep) in inches, `font_sizes` the points of
+    the node and of the edge labels.
+    """
+    dot = new_picture(name=name, format="svg")
+    dot.attr(rankdir=rankdir, ordering="in", fontname=STYLE.font, fontsize="16", bgcolor="white")
+    dot.attr(nodesep=spacing[0], ranksep=spacing[1])
+    dot.attr("node", fontname=STYLE.font, fontsize=font_sizes[0])
+    dot.attr("edge", fontname=STYLE.font, fontsize=font_sizes[1], color=STYLE.ink, arrowsize="0.8")
+    return dot
+
+
+def escape(text: str) -> str:
     """Text for a Graphviz HTML-like label: entities escaped, newlines as line breaks, undrawable characters �."""
     text = naming.drawable(str(text)).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = "".join(ch if ch == "\n" or ch >= " " else " " for ch in text)  # other control characters
     return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
+
+
+def check_rankdir(rankdir, who: str) -> None:
+    """The direction of a picture: Graphviz's four (the message names the two that matter)."""
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
+
+
+def indexed(root: Value) -> tuple[list[Value], dict[Value, int], list[str]]:
+    """The graph of `root` in topological order, each node's position in it, and the names pictures give them."""
+    order = topological_order(root)
+    return order, {node: i for i, node in enumerate(order)}, naming.drawn_names(order)
+
+
+# ----------------------------------------------------------------------------- options and frames
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    """`draw_graph`'s options, checked once (`DrawOptions.checked`), for a picture and for every step frame."""
+
+    who: str  # the public function, named in error messages and warnings
+    rankdir: str
+    show_grad: bool
+    show_local_grads: bool
+    number_format: object  # as given: a format string or a callable
+    max_nodes: int | None
+    highlight: tuple[Value, ...]  # the Values to draw yellow, all in the graph
+    fmt: Callable[[float], str] = field(repr=False)  # number_format as a function
+
+    @classmethod
+    def checked(
+        cls,
+        root: Value,
+        who: str,
+        *,
+        rankdir: str = "LR",
+        show_grad: bool = True,
+        show_local_grads: bool = False,
+        number_format=DEFAULT_NUMBER_FORMAT,
+        max_nodes: int | None = 500,
+        highlight=None,
+    ) -> DrawOptions:
+        """The options of a picture of `root` after checking them (the errors name `who`); defaults as draw_graph's."""
+        naming.check_root(root, who)
+        check_rankdir(rankdir, who)
+        if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
+            raise ValueError(f"{who}: max_nodes must be a positive int or None, not {max_nodes!r}")
+        show_grad = checks.flag(show_grad, "show_grad", who)
+        show_local_grads = checks.flag(show_local_grads, "show_local_grads", who)
+        fmt = naming.formatter(number_format, who)
+        require_graphviz()
+        items = _highlighted(root, highlight, who)
+        return cls(who, rankdir, show_grad, show_local_grads, number_format, max_nodes, items, fmt)
+
+
+OPTION_NAMES = ("rankdir", "show_grad", "show_local_grads", "number_format", "max_nodes", "highlight")
+
+
+def _highlighted(root: Value, highlight, who: str) -> tuple[Value, ...]:
+    """`highlight` (None, a Value or some Values) as a tuple of Values of the graph of `root`."""
+    if highlight is None:
+        return ()
+    if not isinstance(highlight, Value | Iterable) or isinstance(highlight, str):
+        raise TypeError(f"{who}: highlight must be a Value or a list of Values, not {checks.shown(highlight)}")
+    items = [highlight] if isinstance(highlight, Value) else list(highlight)
+    in_graph = set(topological_order(root))
+    for item in items:
+        if not isinstance(item, Value):
+            raise TypeError(f"{who}: highlight must be a Value or Values, not {checks.shown(item)}")
+        if item not in in_graph:
+            raise ValueError(f"{who}: highlighted {item!r} is not in the graph of the root")
+    return tuple(items)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a step frame (`autograd.pictures.steps`) draws over the picture: its numbers, highlights and notes.
+
+    Per node in topological order: `numbers` and `state` ("none": not
+    computed yet, "partial": more to come, "final", "zero": does not depend
+    on the variable). `cell` names the number cell ("grad", "d/da"),
+    `active` is the node drawn crimson, `step` the node whose input edges
+    carry `notes` {input position: text}, `changed` the nodes whose number
+    just changed. Lecture frames add `data_state` per node ("known", "new",
+    "unknown": the value is not reached yet), `edge_notes` {(node, input
+    position): text} for edges of other nodes than `step`, and `hide`
+    (unknown numbers read "?"; else they are drawn in grey).
+    """
+
+    title: str
+    numbers: list[float]
+    state: list[str]
+    cell: str
+    active: int
+    step: int | None
+    changed: set[int]
+    notes: dict[int, str]
+    data_state: list[str] | None = None
+    edge_notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    hide: bool = True
+
+
+# ----------------------------------------------------------------------------- drawing
 
 
 def _kept_nodes(order: list[Value], index: dict, max_nodes) -> tuple[list[bool], int]:
@@ -146,168 +296,162 @@ def _kept_nodes(order: list[Value], index: dict, max_nodes) -> tuple[list[bool],
     return keep, n - count
 
 
-def _box_label(name_html: str, cells: list[tuple[str, str]], border: str, fill: str, thick: bool) -> str:
-    """The HTML-like label of a value's box: name | data | grad, cells already escaped."""
-    tds = "".join(f"<VR/><TD{attrs}>{content}</TD>" for content, attrs in cells)
+@dataclass(frozen=True)
+class _Scene:
+    """One picture being drawn: the graph in topological order, which nodes are kept, and what to show."""
+
+    order: list[Value]
+    index: dict[Value, int]
+    names: list[str]
+    keep: list[bool]
+    highlighted: set[int]
+    options: DrawOptions
+    frame: Frame | None
+
+
+def _box_label(name: str, cells: list[str], border: str, fill: str, thick: bool) -> str:
+    """The HTML-like label of a value's box: name | data | grad, all already escaped."""
+    tds = "".join(f"<VR/><TD>{content}</TD>" for content in cells)
     return (
         f'<<TABLE BORDER="{3 if thick else 1}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="7" '
-        f'COLOR="{border}" BGCOLOR="{fill}"><TR><TD>{name_html}</TD>{tds}</TR></TABLE>>'
+        f'COLOR="{border}" BGCOLOR="{fill}"><TR><TD>{name}</TD>{tds}</TR></TABLE>>'
     )
 
 
-def _render(
-    root: Value,
-    *,
-    who: str,
-    rankdir: str,
-    show_grad: bool,
-    show_local_grads: bool,
-    number_format,
-    max_nodes,
-    highlight,
-    frame: dict | None = None,
-) -> graphviz.Digraph:
-    """Build the picture; a `frame` (from `autograd.steps`) overrides the numbers, highlights and edge labels.
+def render(root: Value, options: DrawOptions, frame: Frame | None = None) -> graphviz.Digraph:
+    """The picture of the graph of `root`; a step `frame` overrides the numbers, highlights and edge labels.
 
-    A frame holds, per node in topological order, `numbers` and `state`
-    ("none": not computed yet, "partial": more to come, "final", "zero": does
-    not depend on the variable), the name of its number cell (`cell`: "grad",
-    "d/da"), the `active` node, the node whose input edges carry `notes`
-    (`step`), the nodes whose number just `changed`, and a `title`. Lecture
-    frames add `data_state` per node ("known", "new", "unknown": the value
-    is not reached yet), `edge_notes` {(node, input position): text} for edges
-    of other nodes than `step`, and `hide` (unknown numbers read "?"; else
-    they are drawn in grey).
+    `options` are already checked; graphs of more than `options.max_nodes`
+    values are cut, with a warning pointing two calls up (at the caller of
+    draw_graph).
     """
-    naming.check_root(root, who)
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
-    if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
-        raise ValueError(f"{who}: max_nodes must be a positive int or None, not {max_nodes!r}")
-    show_grad = checks.flag(show_grad, "show_grad", who)
-    show_local_grads = checks.flag(show_local_grads, "show_local_grads", who)
-    fmt = naming.formatter(number_format, who)
-    graphviz = _graphviz()
-    order = topological_order(root)
-    index = {node: i for i, node in enumerate(order)}
-    names = naming.drawn_names(order)
-
-    highlighted: set[int] = set()
-    if highlight is not None:
-        if not isinstance(highlight, Value | Iterable) or isinstance(highlight, str):
-            raise TypeError(f"{who}: highlight must be a Value or a list of Values, not {checks.shown(highlight)}")
-        items = [highlight] if isinstance(highlight, Value) else list(highlight)
-        for item in items:
-            if not isinstance(item, Value):
-                raise TypeError(f"{who}: highlight must be a Value or Values, not {checks.shown(item)}")
-            if item not in index:
-                raise ValueError(f"{who}: highlighted {item!r} is not in the graph of the root")
-            highlighted.add(index[item])
-
-    keep, hidden = _kept_nodes(order, index, max_nodes)
+    order, index, names = indexed(root)
+    keep, hidden = _kept_nodes(order, index, options.max_nodes)
     if hidden:
         warnings.warn(
-            f"{who}: the graph has {len(order)} values, more than max_nodes={max_nodes}; drawing only the "
-            f"{len(order) - hidden} nearest to the output and summarising the other {hidden} in one grey "
+            f"{options.who}: the graph has {len(order)} values, more than max_nodes={options.max_nodes}; drawing only "
+            f"the {len(order) - hidden} nearest to the output and summarising the other {hidden} in one grey "
             f"'not drawn' node. Pass a larger max_nodes (or None, slow for big graphs) to draw more.",
             stacklevel=3,
         )
+    highlighted = {index[item] for item in options.highlight}
+    scene = _Scene(order, index, names, keep, highlighted, options, frame)
 
-    dot = _GraphPicture()(name="autograd", format="svg")
+    ranksep = "0.45" if options.rankdir in ("LR", "RL") else "0.3"  # top to bottom: ops between
+    dot = start_picture("autograd", options.rankdir, ("0.25", ranksep), ("16", "13"))
     operations = sum(1 for node in order if node.parents)
     dot.summary = (
         f"picture of the graph of {names[-1]!r}: {len(order)} value{'s' * (len(order) != 1)}, "
         f"{operations} operation{'s' * (operations != 1)}"
     )
-    dot.attr(rankdir=rankdir, ordering="in", fontname=_FONT, fontsize="16", bgcolor="white")
-    dot.attr(nodesep="0.25", ranksep="0.45" if rankdir in ("LR", "RL") else "0.3")  # top to bottom: ops between
-    dot.attr("node", fontname=_FONT, fontsize="16")
-    dot.attr("edge", fontname=_FONT, fontsize="13", color="#555555", arrowsize="0.8")
-    if frame is not None and frame.get("title"):
-        lines = textwrap.wrap(frame["title"], _TITLE_WIDTH, break_on_hyphens=False) or [""]
-        title = '<BR ALIGN="LEFT"/>'.join(_escape(line) for line in lines) + '<BR ALIGN="LEFT"/>'
+    if frame is not None and frame.title:
+        lines = textwrap.wrap(frame.title, _TITLE_WIDTH, break_on_hyphens=False) or [""]
+        title = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines) + '<BR ALIGN="LEFT"/>'
         dot.attr(label=f"<<B>{title}</B>>", labelloc="t", labeljust="l", fontsize="18")
-
-    last = len(order) - 1
-    for i, node in enumerate(order):
-        if not keep[i]:
-            continue
-        fill, border = _colours(node, i == last)
-        thick = i in highlighted or (frame is not None and frame["active"] == i)
-        if thick:
-            fill, border = _HIGHLIGHT_FILL, _HIGHLIGHT_BORDER
-        name_html = _name_html(node, names[i])
-        cells = [(f"data {_escape(fmt(node.data))}", "")]
-        hide = frame is None or frame.get("hide", True)
-        if frame is not None and "data_state" in frame:
-            data_state = frame["data_state"][i]
-            if data_state == "new":
-                cells = [(f'<FONT COLOR="{_ACTIVE}"><B>{cells[0][0]}</B></FONT>', "")]
-            elif data_state == "unknown":
-                cells = [(f'<FONT COLOR="{_GREY}">{"data ?" if hide else cells[0][0]}</FONT>', "")]
-        if frame is not None:
-            state, number, cell = frame["state"][i], frame["numbers"][i], _escape(frame["cell"])
-            if state == "none":
-                shown = "?" if hide else _escape(fmt(number))
-                cells.append((f'<FONT COLOR="{_GREY}">{cell} {shown}</FONT>', ""))
-            else:
-                text = f"{cell} {_escape(fmt(number))}" + (" (so far)" if state == "partial" else "")
-                if i in frame["changed"] or frame["active"] == i:
-                    text = f'<FONT COLOR="{_ACTIVE}"><B>{text}</B></FONT>'
-                elif state in ("partial", "zero"):
-                    text = f'<FONT COLOR="{_GREY}">{text}</FONT>'
-                cells.append((text, ""))
-        elif show_grad:
-            cells.append((f"grad {_escape(fmt(node.grad))}", ""))
-        dot.node(f"v{i}", label=_box_label(name_html, cells, border, fill, thick), shape="plain")
-
+    for i in range(len(order)):
+        if keep[i]:
+            _draw_value(dot, scene, i)
     if hidden:
         dot.node(
             "not_drawn",
-            label=graphviz.nohtml(f"{hidden} more values\nnot drawn\n(max_nodes={max_nodes})"),
+            label=require_graphviz().nohtml(f"{hidden} more values\nnot drawn\n(max_nodes={options.max_nodes})"),
             shape="box",
             style="dashed,rounded",
-            color=_GREY,
-            fontcolor=_GREY,
+            color=STYLE.grey,
+            fontcolor=STYLE.grey,
         )
-
     for i, node in enumerate(order):
-        if not keep[i] or not node.parents:
-            continue
-        op_name = f"v{i}_op"
-        active = frame is not None and frame.get("step") == i
-        dot.node(
-            op_name,
-            label=graphviz.nohtml(naming.drawable(naming.op_text(node))),
-            shape="ellipse",
-            style="filled",
-            fillcolor="white",
-            color=_ACTIVE if active else "#555555",
-            penwidth="2.5" if active else "1",
-            fontsize="15",
-            margin="0.05,0.02",
-            width="0.45",
-            height="0.35",
-        )
-        missing = False
-        for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            j = index[parent]
-            if not keep[j]:
-                missing = True
-                continue
-            attrs = {}
-            note = frame["notes"].get(k) if active else frame.get("edge_notes", {}).get((i, k)) if frame else None
-            if active or note:
-                attrs = {"color": _ACTIVE, "fontcolor": _ACTIVE, "penwidth": "2.5", "fontsize": "15"}
-                if note:
-                    attrs["label"] = f" {note} "
-            elif show_local_grads:
-                attrs = {"label": f" local {fmt(local)} ", "fontcolor": "#1c7ed6"}
-            dot.edge(f"v{j}", op_name, **{key: graphviz.nohtml(naming.drawable(v)) for key, v in attrs.items()})
-        if missing:
-            dot.edge("not_drawn", op_name, style="dashed", color=_GREY)
-        dot.edge(op_name, f"v{i}", color=_ACTIVE if active else "#555555", penwidth="2.5" if active else "1")
+        if keep[i] and node.parents:
+            _draw_operation(dot, scene, i)
     return dot
+
+
+def _draw_value(dot, scene: _Scene, i: int) -> None:
+    """The box of value i: name | data | grad (or the frame's number), yellow when highlighted or active."""
+    node, frame = scene.order[i], scene.frame
+    fill, border = colours(node, i == len(scene.order) - 1)
+    thick = i in scene.highlighted or (frame is not None and frame.active == i)
+    if thick:
+        fill, border = STYLE.highlight_fill, STYLE.highlight_border
+    fmt = scene.options.fmt
+    cells = [_data_cell(f"data {escape(fmt(node.data))}", frame, i)]
+    if frame is not None:
+        cells.append(_number_cell(frame, i, fmt))
+    elif scene.options.show_grad:
+        cells.append(f"grad {escape(fmt(node.grad))}")
+    dot.node(f"v{i}", label=_box_label(name_html(node, scene.names[i]), cells, border, fill, thick), shape="plain")
+
+
+def _data_cell(text: str, frame: Frame | None, i: int) -> str:
+    """The data cell of value i: as it is, or in a lecture frame crimson when new and grey (or "?") when unknown."""
+    data_state = None if frame is None or frame.data_state is None else frame.data_state[i]
+    if data_state == "new":
+        return f'<FONT COLOR="{STYLE.active}"><B>{text}</B></FONT>'
+    if data_state == "unknown":
+        return f'<FONT COLOR="{STYLE.grey}">{"data ?" if frame.hide else text}</FONT>'
+    return text
+
+
+def _number_cell(frame: Frame, i: int, fmt) -> str:
+    """The frame's number of value i: grey until reached, crimson when it just changed, "(so far)" while partial."""
+    state, number, cell = frame.state[i], frame.numbers[i], escape(frame.cell)
+    if state == "none":
+        shown = "?" if frame.hide else escape(fmt(number))
+        return f'<FONT COLOR="{STYLE.grey}">{cell} {shown}</FONT>'
+    text = f"{cell} {escape(fmt(number))}" + (" (so far)" if state == "partial" else "")
+    if i in frame.changed or frame.active == i:
+        return f'<FONT COLOR="{STYLE.active}"><B>{text}</B></FONT>'
+    if state in ("partial", "zero"):
+        return f'<FONT COLOR="{STYLE.grey}">{text}</FONT>'
+    return text
+
+
+def _draw_operation(dot, scene: _Scene, i: int) -> None:
+    """The oval of node i's operation, the edges from its inputs (with notes or local derivatives) and to i."""
+    nohtml = require_graphviz().nohtml
+    node, frame = scene.order[i], scene.frame
+    op_name = f"v{i}_op"
+    active = frame is not None and frame.step == i
+    colour, width = (STYLE.active, "2.5") if active else (STYLE.ink, "1")
+    dot.node(
+        op_name,
+        label=nohtml(naming.drawable(naming.op_text(node))),
+        shape="ellipse",
+        style="filled",
+        fillcolor="white",
+        color=colour,
+        penwidth=width,
+        fontsize="15",
+        margin="0.05,0.02",
+        width="0.45",
+        height="0.35",
+    )
+    missing = False
+    for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        j = scene.index[parent]
+        if not scene.keep[j]:
+            missing = True
+            continue
+        attrs = _edge_attrs(scene, i, k, local)
+        dot.edge(f"v{j}", op_name, **{key: nohtml(naming.drawable(v)) for key, v in attrs.items()})
+    if missing:
+        dot.edge("not_drawn", op_name, style="dashed", color=STYLE.grey)
+    dot.edge(op_name, f"v{i}", color=colour, penwidth=width)
+
+
+def _edge_attrs(scene: _Scene, i: int, k: int, local: float) -> dict[str, str]:
+    """The look of the edge from input k to node i's operation: a frame's note in crimson, or the local derivative."""
+    frame = scene.frame
+    active = frame is not None and frame.step == i
+    note = frame.notes.get(k) if active else frame.edge_notes.get((i, k)) if frame else None
+    if active or note:
+        attrs = {"color": STYLE.active, "fontcolor": STYLE.active, "penwidth": "2.5", "fontsize": "15"}
+        if note:
+            attrs["label"] = f" {note} "
+        return attrs
+    if scene.options.show_local_grads:
+        return {"label": f" local {scene.options.fmt(local)} ", "fontcolor": _LOCAL_GRAD_BLUE}
+    return {}
 
 
 def draw_graph(
@@ -334,9 +478,9 @@ def draw_graph(
     Graphs with more than `max_nodes` values are cut to the `max_nodes` values
     nearest the output, with a warning; `max_nodes=None` draws everything.
     """
-    return _render(
+    options = DrawOptions.checked(
         root,
-        who="draw_graph",
+        "draw_graph",
         rankdir=rankdir,
         show_grad=show_grad,
         show_local_grads=show_local_grads,
@@ -344,6 +488,7 @@ def draw_graph(
         max_nodes=max_nodes,
         highlight=highlight,
     )
+    return render(root, options)
 
 
 # ----------------------------------------------------------------------------- saving
@@ -365,7 +510,7 @@ def save_graph(graph: graphviz.Digraph, path, *, dpi: int | None = 144) -> Path:
     noncharacters such as U+FFFE) are written as U+FFFD, in the source too.
     Returns the path of the image.
     """
-    graphviz = _graphviz()
+    graphviz = require_graphviz()
     if not isinstance(graph, graphviz.Graph | graphviz.Digraph):
         raise TypeError(f"save_graph needs a graphviz.Digraph (from draw_graph), not {type(graph).__name__}")
     low, high = DPI_RANGE

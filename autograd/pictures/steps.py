@@ -22,16 +22,26 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd.core import checks
-from autograd.core.graph import edges, topological_order
+from autograd.core.graph import edges
 from autograd.core.value import Value
 from autograd.pictures import naming
-from autograd.pictures.graphs import _graphviz, _render, save_graph
+from autograd.pictures.graphs import (
+    DEFAULT_NUMBER_FORMAT,
+    OPTION_NAMES,
+    DrawOptions,
+    Frame,
+    indexed,
+    render,
+    require_graphviz,
+    save_graph,
+)
 from autograd.transforms.forward import forward_derivatives
 
 if TYPE_CHECKING:  # for the annotations only
@@ -39,13 +49,7 @@ if TYPE_CHECKING:  # for the annotations only
 
 __all__ = ["backward_steps", "lecture_steps", "forward_steps", "save_steps", "save_backward_steps", "save_player"]
 
-_DRAW_OPTIONS = {
-    "rankdir": "LR",
-    "show_local_grads": False,
-    "number_format": "{:.4g}",
-    "max_nodes": 500,
-    "highlight": None,
-}
+_STEP_OPTIONS = sorted(set(OPTION_NAMES) - {"show_grad"})  # draw_graph's options; show_grad is always on
 
 # kind of frames -> (page file, default page title, image file prefix)
 _KINDS = {
@@ -56,21 +60,25 @@ _KINDS = {
 }
 
 
-def _options(who: str, draw_options: dict) -> dict:
-    """draw_graph's options for the frames (show_grad is always on); anything else is refused."""
-    unknown = set(draw_options) - set(_DRAW_OPTIONS) - {"show_grad"}
+def _options(who: str, draw_options: dict) -> tuple[dict, Callable[[float], str]]:
+    """draw_graph's options for the frames (show_grad is always on; anything else is refused) and the number format.
+
+    The other options are checked by `DrawOptions.checked` just before the
+    first frame, so that a step count over `max_steps` is reported first.
+    """
+    unknown = set(draw_options) - set(_STEP_OPTIONS) - {"show_grad"}
     if unknown:
         raise TypeError(
-            f"{who} got unexpected option(s) {sorted(unknown)}; it takes draw_graph's options {sorted(_DRAW_OPTIONS)}"
+            f"{who} got unexpected option(s) {sorted(unknown)}; it takes draw_graph's options {_STEP_OPTIONS}"
         )
-    options = {**_DRAW_OPTIONS, **draw_options}
-    options["show_grad"] = True
-    return options
+    fmt = naming.formatter(draw_options.get("number_format", DEFAULT_NUMBER_FORMAT), who)
+    return {**draw_options, "show_grad": True}, fmt
 
 
-def _frame(root: Value, who: str, kind: str, options: dict, frame: dict):
-    picture = _render(root, who=who, frame=frame, **options)
-    picture.step_title = frame["title"]
+def _frame(root: Value, kind: str, options: DrawOptions, frame: Frame):
+    """One step frame: the picture with the frame drawn over it, its title and kind kept for `save_steps`."""
+    picture = render(root, options, frame)
+    picture.step_title = frame.title
     picture.step_kind = kind
     return picture
 
@@ -103,11 +111,8 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     """
     who = "backward_steps"
     naming.check_root(root, who)
-    options = _options(who, draw_options)
-    fmt = naming.formatter(options["number_format"], who)
-    order = topological_order(root)
-    index = {node: i for i, node in enumerate(order)}
-    names = naming.drawn_names(order)
+    options, fmt = _options(who, draw_options)
+    order, index, names = indexed(root)
     steps = [index[node] for node in reversed(order) if node.parents]  # the order backward() visits them in
     _check_steps(len(steps), max_steps, who, "the backward pass")
 
@@ -124,10 +129,9 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
 
     def frame(title: str, active: int, step, changed: set, notes: dict) -> graphviz.Digraph:
         state = ["none" if not reached[i] else ("partial" if waiting[i] else "final") for i in range(n)]
-        content = {"title": title, "numbers": list(grads), "state": state, "cell": "grad"}
-        content.update(active=active, step=step, changed=changed, notes=notes)
-        return _frame(root, who, "backward", options, content)
+        return _frame(root, "backward", draw, Frame(title, list(grads), state, "grad", active, step, changed, notes))
 
+    draw = DrawOptions.checked(root, who, **options)
     root_name = names[last]
     seed = f"Seed: d{root_name}/d{root_name} = 1. Backprop now visits the nodes from the output back."
     frames = [frame(seed, last, None, set(), {})]
@@ -174,11 +178,8 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
     who = "lecture_steps"
     naming.check_root(root, who)
     hide_unknown = checks.flag(hide_unknown, "hide_unknown", who)
-    options = _options(who, draw_options)
-    fmt = naming.formatter(options["number_format"], who)
-    order = topological_order(root)
-    index = {node: i for i, node in enumerate(order)}
-    names = naming.drawn_names(order)
+    options, fmt = _options(who, draw_options)
+    order, index, names = indexed(root)
     n, last = len(order), len(order) - 1
     computed = [i for i in range(n) if order[i].parents]
     _check_steps(len(computed) + n, max_steps, who, "the lecture")
@@ -207,11 +208,11 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
 
     def frame(title: str, active: int, data_new: int | None, step, notes: dict, edge_notes: dict):
         data_state = ["new" if i == data_new else "known" if known[i] else "unknown" for i in range(n)]
-        content = {"title": title, "numbers": list(grads), "state": list(state), "cell": "grad", "hide": hide_unknown}
-        content.update(active=active, step=step, changed={active} if data_new is None else set(), notes=notes)
-        content.update(data_state=data_state, edge_notes=edge_notes)
-        return _frame(root, who, "lecture", options, content)
+        changed = {active} if data_new is None else set()
+        numbers = Frame(title, list(grads), list(state), "grad", active, step, changed, notes, hide=hide_unknown)
+        return _frame(root, "lecture", draw, replace(numbers, data_state=data_state, edge_notes=edge_notes))
 
+    draw = DrawOptions.checked(root, who, **options)
     leaves = [i for i in range(n) if known[i]]
     given = ", ".join(f"{names[i]} = {fmt(order[i].data)}" for i in leaves[:8]) + (", ..." if len(leaves) > 8 else "")
     title = f"Given: {given}. The forward pass computes the other values, one per frame."
@@ -264,11 +265,8 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     naming.check_root(output, who)
     if not isinstance(wrt, Value):
         raise TypeError(f"{who}: wrt must be a Value of the graph of output, not {type(wrt).__name__} {wrt!r}")
-    options = _options(who, draw_options)
-    fmt = naming.formatter(options["number_format"], who)
-    order = topological_order(output)
-    index = {node: i for i, node in enumerate(order)}
-    names = naming.drawn_names(order)
+    options, fmt = _options(who, draw_options)
+    order, index, names = indexed(output)
     if wrt not in index:
         shown = repr(wrt.label) if wrt.label else repr(wrt)
         raise ValueError(
@@ -288,10 +286,10 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     cell = f"d/d{naming.one_line(names[w])}"
 
     def frame(title: str, active: int, step, notes: dict) -> graphviz.Digraph:
-        content = {"title": title, "numbers": list(shown_numbers), "state": list(state), "cell": cell}
-        content.update(active=active, step=step, changed={active}, notes=notes)
-        return _frame(output, who, "forward", options, content)
+        content = Frame(title, list(shown_numbers), list(state), cell, active, step, {active}, notes)
+        return _frame(output, "forward", draw, content)
 
+    draw = DrawOptions.checked(output, who, **options)
     x = names[w]
     zeros = [names[i] for i in range(n) if not depends[i]]
     title = f"Seed: d{x}/d{x} = 1. Forward mode now visits the nodes from the inputs to the output."
@@ -450,7 +448,7 @@ def save_steps(
     "svg"; `title` defaults to one naming the kind of frames. Each frame's
     DOT source is written too (step_000.gv ...), even without Graphviz.
     """
-    graphviz = _graphviz()
+    graphviz = require_graphviz()
     if isinstance(frames, Value | graphviz.Graph | graphviz.Digraph) or not isinstance(frames, Iterable):
         raise TypeError(
             f"save_steps: frames must be the list backward_steps or forward_steps returns, not {checks.shown(frames)}"

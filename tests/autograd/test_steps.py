@@ -262,10 +262,11 @@ def test_the_player_is_package_data():
     player = resources.files("autograd.pictures").joinpath("player.html").read_text(encoding="utf-8")
     for needle in ("<script>", "{{TITLE}}", "{{FRAMES}}", "{{INTERVAL_MS}}", "ArrowLeft"):
         assert needle in player
-    steps_source = (Path(__file__).resolve().parents[2] / "autograd" / "steps.py").read_text(encoding="utf-8")
+    repository = Path(__file__).resolve().parents[2]
+    steps_source = (repository / "autograd" / "pictures" / "steps.py").read_text(encoding="utf-8")
     assert "<script" not in steps_source and "ArrowLeft" not in steps_source  # the page is not a Python string
-    config = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "*.html" in config["tool"]["setuptools"]["package-data"]["autograd"]
+    config = tomllib.loads((repository / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "*.html" in config["tool"]["setuptools"]["package-data"]["autograd.pictures"]
 
 
 def test_save_steps_checks_its_arguments(tmp_path):
