@@ -16,11 +16,14 @@ import warnings
 from autograd.compiler import Program, TraceError, is_tracing, trace
 from autograd.core import (
     DomainError,
+    Operation,
+    Refusal,
     Value,
     backpropagate,
     dot,
     is_grad_enabled,
     no_grad,
+    operation,
     replay,
     topological_order,
     total,
@@ -58,6 +61,9 @@ from autograd.transforms import (
 
 __all__ = [
     "Value",
+    "operation",
+    "Operation",
+    "Refusal",
     "DomainError",
     "no_grad",
     "is_grad_enabled",

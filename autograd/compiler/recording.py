@@ -15,7 +15,8 @@ import threading
 import numpy as np
 
 from autograd.core.graph import topological_order
-from autograd.core.value import Value, total
+from autograd.core.operations import total
+from autograd.core.value import Value
 
 __all__ = ["TraceError", "is_tracing", "call_traced", "placeholders", "outputs", "order_of"]
 

@@ -2,12 +2,16 @@
 
 `value` holds `Value` (one number of the graph and how it was made),
 `graph` the graph's walks (the topological order and the one reverse
-loop behind `backward`), `operations` one record per operation: its
-value, its local derivatives and how pictures write it.
+loop behind `backward`), `operations` one record per operation (its
+value, its local derivatives, what it refuses, how pictures write it),
+`registry` what a record is and `operation(...)` for your own,
+`numerics` the arithmetic `m` the derivatives are written in.
 """
 
 from autograd.core.graph import backpropagate, topological_order, zero_grad
-from autograd.core.value import DomainError, Value, dot, is_grad_enabled, no_grad, replay, total
+from autograd.core.operations import dot, replay, total
+from autograd.core.registry import Operation, Refusal, operation
+from autograd.core.value import DomainError, Value, is_grad_enabled, no_grad
 
 __all__ = [
     "Value",
@@ -20,4 +24,7 @@ __all__ = [
     "topological_order",
     "backpropagate",
     "zero_grad",
+    "operation",
+    "Operation",
+    "Refusal",
 ]

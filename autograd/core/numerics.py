@@ -27,8 +27,6 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from autograd.core.value import Value
-
 __all__ = ["FLOATS", "VALUES", "NUMPY", "sigmoid", "power_or_inf", "SQRT_2", "INV_SQRT_2PI"]
 
 SQRT_2 = math.sqrt(2.0)
@@ -81,9 +79,14 @@ FLOATS = SimpleNamespace(
 )
 
 
+def _is_constant(a) -> bool:
+    """In VALUES, operands are Values or plain numbers (the constants)."""
+    return isinstance(a, (int, float))
+
+
 def _on_values(method: str, on_floats):
     """A function of VALUES: the Value method for a Value, the float function for a constant."""
-    return lambda a: getattr(a, method)() if isinstance(a, Value) else on_floats(a)
+    return lambda a: on_floats(a) if _is_constant(a) else getattr(a, method)()
 
 
 def _value_power(x, e):
@@ -95,13 +98,13 @@ def _value_power(x, e):
 def _value_normal_cdf(x):
     from autograd.core.operations import normal_cdf
 
-    return normal_cdf(x) if isinstance(x, Value) else _normal_cdf(x)
+    return _normal_cdf(x) if _is_constant(x) else normal_cdf(x)
 
 
 VALUES = SimpleNamespace(
-    varies=lambda a: isinstance(a, Value),
+    varies=lambda a: not _is_constant(a),
     where=FLOATS.where,
-    data=lambda a: a.data if isinstance(a, Value) else a,
+    data=lambda a: a if _is_constant(a) else a.data,
     both=FLOATS.both,
     either=FLOATS.either,
     isinf=math.isinf,

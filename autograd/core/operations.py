@@ -398,7 +398,7 @@ register(
         (lambda x, out, m: m.cos(x),),
         numpy=NUMPY.sin,
         method="sin",
-        activation=Activation(span=(-6.0, 6.0), range="[-1, 1]"),
+        activation=Activation(range="[-1, 1]", order=10, torch="Sin"),
     )
 )
 register(
@@ -408,7 +408,7 @@ register(
         (lambda x, out, m: -m.sin(x),),
         numpy=NUMPY.cos,
         method="cos",
-        activation=Activation(span=(-6.0, 6.0), range="[-1, 1]"),
+        activation=Activation(range="[-1, 1]", order=11, torch="Cos"),
     )
 )
 
@@ -429,7 +429,7 @@ register(
         numpy=np.tanh,
         method="tanh",
         fast=_tanh,
-        activation=Activation(range="(-1, 1)", torch="Tanh"),
+        activation=Activation(range="(-1, 1)", order=2, torch="Tanh"),
     )
 )
 
@@ -447,7 +447,7 @@ register(
         numpy=NUMPY.sigmoid,
         method="sigmoid",
         fast=_sigmoid,
-        activation=Activation(range="(0, 1)", torch="Sigmoid"),
+        activation=Activation(range="(0, 1)", order=1, torch="Sigmoid"),
     )
 )
 
@@ -475,7 +475,7 @@ register(
         numpy=lambda x: np.maximum(x, 0.0),
         method="relu",
         fast=_relu,
-        activation=Activation(range="[0, inf)", torch="ReLU"),
+        activation=Activation(range="[0, inf)", order=4, torch="ReLU"),
     )
 )
 
@@ -506,7 +506,14 @@ register(
         numpy=lambda x, alpha: np.where(x > 0.0, x, alpha * x),
         method="leaky_relu",
         fast=_leaky_relu,
-        activation=Activation(range="(-inf, inf)", torch="LeakyReLU"),
+        activation=Activation(
+            range="(-inf, inf)",
+            order=5,
+            torch="LeakyReLU",
+            torch_args=(("negative_slope", 0.01),),
+            torch_shown="LeakyReLU(0.01)",
+            torch_note="has slope 0.01 (use PReLU for another, learnable slope)",
+        ),
     )
 )
 
@@ -544,7 +551,14 @@ register(
         numpy=lambda x, lo, hi: np.where(x < lo, lo, np.where(x > hi, hi, x)),
         method="hardtanh",
         fast=_hardtanh,
-        activation=Activation(range="[-1, 1]", torch="Hardtanh"),
+        activation=Activation(
+            range="[-1, 1]",
+            order=3,
+            torch="Hardtanh",
+            torch_args=(("min_val", -1.0), ("max_val", 1.0)),
+            torch_shown="Hardtanh(-1, 1)",
+            torch_note="clamps to [-1, 1]",
+        ),
     )
 )
 
@@ -561,7 +575,16 @@ register(
         (lambda x, out, m: m.sigmoid(x),),
         numpy=lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
         method="softplus",
-        activation=Activation(range="(0, inf)", torch="Softplus"),
+        activation=Activation(
+            range="(0, inf)",
+            order=7,
+            torch="Softplus",
+            # above its threshold torch's Softplus returns z itself; past 40, ln(1 + e^z) is z in float64
+            torch_args=(("beta", 1.0), ("threshold", 40.0)),
+            torch_accepts=lambda module: not (module.beta != 1.0 or module.threshold < 20.0),
+            torch_shown="Softplus(beta=1)",
+            torch_note="is ln(1 + e^z) (beta=1; a threshold of at least 20)",
+        ),
     )
 )
 
@@ -584,7 +607,14 @@ register(
         numpy=lambda x, alpha: np.where(x >= 0.0, x, alpha * np.expm1(x)),
         method="elu",
         fast=_elu,
-        activation=Activation(range="(-alpha, inf)", torch="ELU"),
+        activation=Activation(
+            range="(-1, inf)",
+            order=8,
+            torch="ELU",
+            torch_args=(("alpha", 1.0),),
+            torch_shown="ELU(alpha=1)",
+            torch_note="has alpha = 1",
+        ),
     )
 )
 
@@ -615,7 +645,14 @@ register(
         (_gelu_slope,),
         numpy=_numpy_gelu,
         method="gelu",
-        activation=Activation(range="[-0.17, inf)", torch="GELU"),
+        activation=Activation(
+            range="[-0.17, inf)",
+            order=9,
+            torch="GELU",
+            torch_args=(("approximate", "none"),),  # the exact erf form
+            torch_shown="GELU(approximate='none')",
+            torch_note="is the exact z * Phi(z) (approximate='none')",
+        ),
     )
 )
 
@@ -632,7 +669,7 @@ register(
         (lambda x, out, m: 0.0,),
         numpy=lambda x: np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, x)),
         method="step",
-        activation=Activation(range="{0, 1}"),
+        activation=Activation(range="{0, 1}", order=13, torch="Step"),
     )
 )
 

@@ -49,13 +49,30 @@ class Refusal:
 class Activation:
     """What the course and its tools need of an operation used as a neuron's activation h(z).
 
-    `span`: the z range its demo plots; `range`: the range of h, as the lecture notes' table writes it;
-    `torch`: the `torch.nn` module it corresponds to (a name, or None when PyTorch has none).
+    An operation with one is an activation everywhere at once: `nn.ACTIVATIONS` (a neuron's
+    activation by name), `draw_network` (the operation after a `dot` is its layer's activation),
+    `MLP.to_torch`/`from_torch` and the activations demo read these fields, so they agree.
+
+    * `span`: the z range the activations demo plots; `range`: the range of h, as the lecture
+      notes' table writes it (with the default arguments: ELU's alpha = 1);
+    * `order`: its row in that table (section 6), the order of `nn.ACTIVATIONS`, of the demo's
+      panels and of the names in messages; None: after the table's, in the order of registration;
+    * `torch`: the class name of its PyTorch module, in `torch.nn` or one of `nn.torch_bridge`'s
+      own (`Sin`, `Cos`, `Step`); None when there is none;
+    * `torch_args`: the keyword arguments that module is built with, as (name, value) pairs; a module
+      read back (`from_torch`) must have the same values, unless `torch_accepts(module)` says otherwise;
+    * `torch_shown`: how messages write the module (default: `torch`); `torch_note`: what the
+      engine's form is, said when a module with other arguments is refused ("has alpha = 1").
     """
 
     span: tuple = (-4.0, 4.0)
     range: str = ""
+    order: int | None = None
     torch: str | None = None
+    torch_args: tuple = ()
+    torch_accepts: Callable | None = None
+    torch_shown: str | None = None
+    torch_note: str = ""
 
 
 @dataclass(eq=False)
@@ -99,6 +116,7 @@ class Operation:
     apply: Callable | None = None
     activation: Activation | None = None
     arity: int | None = field(default=None)  # the number of operands; None: any (sum, dot)
+    user: bool = False  # defined with operation(): what it computes is checked at each call
 
     # ---- the derivatives, for each kind of number ------------------------------------
 
@@ -141,16 +159,23 @@ class Operation:
         xs = tuple(a.data if isinstance(a, Value) else as_number(a, self.name, first) for a in operands)
         self.check(xs, operands)
         try:
-            out = float(self.value(*xs))
+            out = self.value(*xs)
         except OverflowError:
             if self.overflow is None:
                 raise
             raise OverflowError(f"{self.name}: " + self.overflow.format(*map(_shown, operands))) from None
+        if self.user:
+            _a_number(out, f"{self.name}: value{tuple(xs)!r}")
+        out = float(out)
         varying = tuple(isinstance(a, Value) for a in operands)
         if first is None:
             return Value(out)
         parents = tuple(a for a in operands if isinstance(a, Value))
-        slopes = tuple(float(s) for s in self.slopes(xs, out, FLOATS, varying))
+        slopes = self.slopes(xs, out, FLOATS, varying)
+        if self.user:
+            for k, slope in zip((k for k, v in enumerate(varying) if v), slopes):
+                _a_number(slope, f"{self.name}: derivatives[{k}] at {tuple(xs)!r}")
+        slopes = tuple(map(float, slopes))
         constants = tuple(x for x, v in zip(xs, varying) if not v)
         if not constants:
             const = None
@@ -170,6 +195,11 @@ class Operation:
 
     def __repr__(self) -> str:
         return f"<operation {self.name!r}>"
+
+
+def _a_number(x, what: str) -> None:
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{what} gave {checks.shown(x)}; it must give one number")
 
 
 def _shown(a) -> str:
@@ -240,9 +270,9 @@ def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"operation: name must be a name like 'atan' (letters, digits, _), not {checks.shown(name)}")
-    if name in REGISTRY:
-        raise ValueError(f"operation: {name!r} is already an operation; choose another name")
-    if method and hasattr(Value, name):
+    if name in REGISTRY and name not in _USERS:
+        raise ValueError(f"operation: {name!r} is one of the engine's operations; choose another name")
+    if method and hasattr(Value, name) and name not in _USERS:
         raise ValueError(f"operation: Value already has an attribute {name!r}; choose another name")
     if not callable(value):
         raise TypeError(f"operation: value must be a function of the operands' floats, not {checks.shown(value)}")
@@ -258,20 +288,31 @@ def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False
             f"operation {name!r}: value takes {arity} operand{'s' if arity != 1 else ''} but {len(rules)} "
             f"derivative{'s were' if len(rules) != 1 else ' was'} given; give one per operand"
         )
+    called_as = f"d({', '.join(f'x{k}' for k in range(len(rules)))}, out, m)" if len(rules) > 1 else "d(x, out, m)"
     for k, rule in enumerate(rules):
         if not callable(rule):
-            raise TypeError(f"operation {name!r}: derivatives[{k}] must be a function d(..., out, m), not {rule!r}")
+            raise TypeError(f"operation {name!r}: derivatives[{k}] must be a function {called_as}, not {rule!r}")
+        takes = _arity(rule, name)
+        if takes is not None and takes != len(rules) + 2:
+            raise TypeError(
+                f"operation {name!r}: derivatives[{k}] takes {takes} argument{'s' if takes != 1 else ''}; "
+                f"it is called as {called_as}"
+            )
     if numpy is not None and not callable(numpy):
         raise TypeError(f"operation {name!r}: numpy must be a function of arrays, not {checks.shown(numpy)}")
     for k, refusal in enumerate(refusals):
         if not isinstance(refusal, Refusal):
             raise TypeError(f"operation {name!r}: refusals[{k}] must be a Refusal, not {checks.shown(refusal)}")
-    record = Operation(name, value, rules, numpy=numpy, refusals=tuple(refusals), arity=len(rules))
+    record = Operation(name, value, rules, numpy=numpy, refusals=tuple(refusals), arity=len(rules), user=True)
     if check_at is not None:
         _check_against_differences(record, check_at)
     if method:
         record.method = name
+    _USERS.add(name)  # defining it again (a notebook cell run twice) replaces it
     return register(record)
+
+
+_USERS: set = set()  # the names of operations defined with operation(): they may be defined again
 
 
 def _arity(value, name: str) -> int | None:

@@ -10,7 +10,7 @@ and add along the edges (the chain rule, `autograd.core.graph`).
 
 The operations themselves (`+`, `*`, `tanh`, `dot` ...) are defined in
 `autograd.core.operations`, each once: its value, its local derivatives, what
-it refuses and how pictures write it. Importing this module installs them as
+it refuses and how pictures write it. Importing `autograd` installs them as
 Value's methods and operators.
 
 Numerical policy, in one place:
@@ -39,7 +39,7 @@ from contextlib import ContextDecorator
 from autograd.core import checks
 from autograd.core.graph import Node, backpropagate, read_only
 
-__all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled", "dot", "total", "replay"]
+__all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled"]
 
 
 class DomainError(ValueError):
@@ -157,7 +157,9 @@ def _operands(node: Value) -> tuple:
     const, parents = recorded_constant(node), node.parents
     if const is None:
         return parents
-    if registry.lookup(node._operation).reflected:
+    from autograd.core.registry import lookup  # the records know the operations (and import this module)
+
+    if lookup(node._operation).reflected:
         return (const, *parents)
     if type(const) is tuple:
         if None in const:  # where each operand stands: None for the next parent, else the number
@@ -241,7 +243,3 @@ class Value(Node):
 
 VALUE_TYPES = {Value}  # Value and its subclasses (each added as it is defined): `type(x) in VALUE_TYPES` is fast
 
-
-# The operations: their records, and Value's methods and operators made from them.
-from autograd.core import registry  # noqa: E402
-from autograd.core.operations import dot, replay, total  # noqa: E402

@@ -21,8 +21,9 @@ import numpy as np
 
 from autograd.core import checks
 from autograd.core.graph import topological_order
+from autograd.core.operations import dot, total
 from autograd.core.registry import local_derivatives
-from autograd.core.value import Value, dot, is_grad_enabled, total
+from autograd.core.value import Value, is_grad_enabled
 
 __all__ = ["grad", "hessian", "hvp"]
 
