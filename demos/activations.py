@@ -1,7 +1,7 @@
 """Activation functions: each one drawn with its derivative from the backward pass, its range and its kinks.
 
 Every activation of the course's table (nn.ACTIVATIONS) is evaluated on a
-grid, and its derivative at each point is what the engine's backward pass
+grid over its span, and its derivative at each point is what the engine's backward pass
 puts into z.grad: no derivative formula appears in this demo. The table
 gives the range seen on the grid beside the range in the lecture notes, the
 slope at 0, and the points where the slope jumps (kinks) or the function
@@ -22,29 +22,14 @@ import math
 
 from autograd import Value
 from demos import _common as c
-from nn import ACTIVATIONS, SGD, Neuron, mse, softmax
+from nn import SGD, Neuron, mse, softmax
+from nn.activations import activation_entries
 
 NAME = "activations"
-Z_RANGE = (-4.0, 4.0)
 GRID_POINTS = 401  # an odd count puts 0 on the grid
 QUICK_GRID_POINTS = 161
 KINK_CANDIDATES = (-1.0, 0.0, 1.0)  # where the piecewise activations change formula
 KINK_EPS = 1e-7  # one-sided slopes taken this far left and right of a candidate
-RANGES = {  # the range column of the lecture notes' table, filled in where it is blank (GELU's least value: -0.17)
-    "sigmoid": "(0, 1)",
-    "tanh": "(-1, 1)",
-    "hardtanh": "[-1, 1]",
-    "relu": "[0, inf)",
-    "leaky_relu": "(-inf, inf)",
-    "prelu": "(-inf, inf)",
-    "softplus": "(0, inf)",
-    "elu": "(-1, inf)",
-    "gelu": "[-0.17, inf)",
-    "sin": "[-1, 1]",
-    "cos": "[-1, 1]",
-    "linear": "(-inf, inf)",
-    "step": "{0, 1}",
-}
 STEP_DATA = ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 0.0, 0.0, 1.0])  # AND
 STEP_WEIGHTS = [0.3, -0.2]
 STEP_LR = 0.5
@@ -53,6 +38,20 @@ SOFTMAX_LOGITS = [1.0, 2.0, 0.5]
 SOFTMAX_SHIFTS = [-3.0, 10.0, 1000.0]
 PRELU_ALPHA = 0.25
 PRELU_POINTS = [-2.0, -0.5, 1.5]
+SCREEN = (17.4, 9.8)  # inches: 1914 x 1078 pixels, one 1920 x 1080 projector screen
+EXTRA_PANELS = 2  # after the activations: the two-class softmax and the key
+
+
+def grid(span, n: int) -> list[float]:
+    """n evenly spaced points from span[0] to span[1], both included."""
+    lo, hi = span
+    return [lo + (hi - lo) * k / (n - 1) for k in range(n)]
+
+
+def grid_shape(panels: int) -> tuple[int, int]:
+    """(rows, columns) for this many panels on one wide screen: about 5 columns to 3 rows (15 panels: 3 x 5)."""
+    rows = max(1, round(math.sqrt(panels * 3 / 5)))
+    return rows, math.ceil(panels / rows)
 
 
 def value_and_slope(fn, z: float) -> tuple[float, float]:
@@ -118,15 +117,18 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     """Run the demo, write its picture under `out/activations`, return the key numbers."""
     folder = c.demo_dir(out, NAME)
     n = QUICK_GRID_POINTS if quick else GRID_POINTS
-    lo, hi = Z_RANGE
-    zs = [lo + (hi - lo) * k / (n - 1) for k in range(n)]
+    entries = activation_entries()
+    spans = {entry.facts.span for entry in entries.values()}
+    (lo, hi), *others = spans
+    on = f"in [{lo:g}, {hi:g}]" if not others else "over its span (see the picture)"
     c.heading("Activation functions and their derivatives")
     c.say(
-        f"Each activation on {n} points in [{lo:g}, {hi:g}]; every slope below is z.grad after backward(), "
+        f"Each activation on {n} points {on}; every slope below is z.grad after backward(), "
         "not a formula. 'seen' is the range of the values on the grid; kinks are where the slope jumps."
     )
     curves, rows = {}, []
-    for name, fn in ACTIVATIONS.items():
+    for name, entry in entries.items():
+        fn, zs = entry.function, grid(entry.facts.span, n)
         fs, slopes = curve(fn, zs)
         kinks, jumps = breaks(fn)
         at0 = value_and_slope(fn, 0.0)
@@ -141,7 +143,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
             "at_0": at0,
         }
         where = ", ".join([f"kink at {z:g}" for z in kinks] + [f"jump at {z:g}" for z in jumps])
-        rows.append((name, f"[{min(fs):.3g}, {max(fs):.3g}]", RANGES[name], at0[1], where or "smooth"))
+        rows.append((name, f"[{min(fs):.3g}, {max(fs):.3g}]", entry.facts.range, at0[1], where or "smooth"))
     c.table(rows, ["activation", "seen on the grid", "range", "slope at 0", "kinks"])
     c.say(
         "ReLU, leaky and parametric ReLU bend at 0, hardtanh at -1 and 1; there the engine takes one side "
@@ -182,7 +184,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
 
     # 3. sigmoid is a two-class softmax
     value_gap = slope_gap = 0.0
-    for z in zs:
+    for z in curves["sigmoid"]["z"]:
         s, ds = value_and_slope(Value.sigmoid, z)
         two = Value(z)
         p = softmax([two, Value(0.0)])[0]
@@ -209,7 +211,8 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     )
     c.table(prelu_rows, ["z", "prelu(z)", "d/dz", "d/d(alpha)"])
 
-    picture = _plot(curves, folder / "activations.png")
+    ranges = {name: entry.facts.range for name, entry in entries.items()}
+    picture = _plot(curves, ranges, folder / "activations.png")
     c.wrote([picture])
     return {
         "curves": curves,
@@ -223,16 +226,16 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
-def _plot(curves, path):
+def _plot(curves, ranges, path):
     with c.style():
-        fig, axes = c.figure(3, 5, size=(17.4, 9.8))  # 1914 x 1078 pixels: one 1920 x 1080 projector screen
+        fig, axes = c.figure(*grid_shape(len(curves) + EXTRA_PANELS), size=SCREEN)
         cells = list(axes.flat)
         for ax, (name, cv) in zip(cells, curves.items()):
             ax.plot(cv["z"], cv["f"], color=c.COLORS[0])
             ax.plot(cv["z"], cv["slope"], "--", color=c.COLORS[1])
             for z in cv["kinks"] + cv["jumps"]:
                 ax.axvline(z, color=c.COLORS[6], lw=1.5, ls=":")
-            ax.set_title(f"{name}  range {RANGES[name].replace('inf', '∞')}", fontsize=14)
+            ax.set_title(f"{name}  range {ranges[name].replace('inf', '∞')}", fontsize=14)
             ax.set_ylim(-1.6, 2.6)
             ax.set_xlabel("z", labelpad=0)
         zs = curves["sigmoid"]["z"]

@@ -24,10 +24,13 @@ work on any list of logits:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
 from autograd import Value, total
 from autograd.compiler.trace import is_tracing
 from autograd.core import checks
+from autograd.core.registry import REGISTRY, Activation, Operation
 
 __all__ = [
     "ACTIVATIONS",
@@ -58,21 +61,66 @@ def prelu(z: Value, alpha=PRELU_ALPHA) -> Value:
     return z.leaky_relu(alpha)
 
 
-ACTIVATIONS = {
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "hardtanh": Value.hardtanh,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,  # alpha = 0.01
-    "prelu": prelu,  # alpha = 0.25; a Neuron learns its own alpha
-    "softplus": Value.softplus,
-    "elu": Value.elu,
-    "gelu": Value.gelu,
-    "sin": Value.sin,
-    "cos": Value.cos,
-    "linear": linear,
-    "step": Value.step,
-}
+@dataclass(frozen=True)
+class ActivationEntry:
+    """One activation by name: the function h(z) of one Value, and what the course knows of it (`Activation`)."""
+
+    name: str
+    function: Callable
+    facts: Activation
+
+
+OWN_ACTIVATIONS = (
+    ActivationEntry("prelu", prelu, Activation(range="(-inf, inf)", order=6, torch="PReLU")),
+    ActivationEntry("linear", linear, Activation(range="(-inf, inf)", order=12, torch="Identity")),
+)
+"""nn's own two, which are no single operation of the engine: the identity, and leaky_relu with a learnable alpha
+(their names win over an operation of the same name)."""
+
+
+def _function_of(record: Operation) -> Callable:
+    """What applies an activation operation to one Value: its Value method (`Value.tanh`), else the record."""
+    method = record.method[-1] if isinstance(record.method, tuple) else record.method
+    return getattr(Value, method) if method else record
+
+
+_built: tuple = (None, {})  # (the registry's activations when built, name -> ActivationEntry)
+
+
+def activation_entries() -> dict[str, ActivationEntry]:
+    """Every activation by name, in the order of the course's table (`Activation.order`).
+
+    The engine's operations whose record has an `activation` (read from `REGISTRY` now, so one
+    registered later is here too) and nn's own `OWN_ACTIVATIONS`; the nn, the torch bridge and
+    the activations demo all read this one table.
+    """
+    global _built
+    key = tuple((name, record, record.activation) for name, record in REGISTRY.items() if record.activation is not None)
+    if key != _built[0]:
+        found = [ActivationEntry(name, _function_of(record), facts) for name, record, facts in key]
+        found = [e for e in found if e.name not in {own.name for own in OWN_ACTIVATIONS}] + list(OWN_ACTIVATIONS)
+        found.sort(key=lambda e: (e.facts.order is None, e.facts.order or 0))  # no order: after, as registered
+        _built = (key, {e.name: e for e in found})
+    return _built[1]
+
+
+class ActivationTable(Mapping):
+    """name -> the function h(z): a read-only view of `activation_entries()`, current at every use."""
+
+    def __getitem__(self, name: str) -> Callable:
+        return activation_entries()[name].function
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(activation_entries())
+
+    def __len__(self) -> int:
+        return len(activation_entries())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+ACTIVATIONS = ActivationTable()
 """Every activation a neuron accepts by name, mapped to a function h(z) of one Value."""
 
 
@@ -83,10 +131,10 @@ def activation_names() -> list[str]:
 
 def get_activation(activation):
     """The function h(z) for a name, or the callable itself; a clear error otherwise."""
-    return _checked_activation(activation, "activation", "get_activation")
+    return checked_activation(activation, "activation", "get_activation")
 
 
-def _checked_activation(activation, name: str, who: str):
+def checked_activation(activation, name: str, who: str):
     """The function h(z) for a name, or the callable itself; the error names `who` and the argument `name`."""
     if callable(activation):
         return activation
@@ -105,11 +153,11 @@ def _checked_activation(activation, name: str, who: str):
 def activation_name(activation) -> str:
     """A readable name for an activation given by name or as a function; anything else is refused."""
     if not (isinstance(activation, str) and activation == "softmax"):
-        _checked_activation(activation, "activation", "activation_name")
-    return _readable_name(activation)
+        checked_activation(activation, "activation", "activation_name")
+    return readable_name(activation)
 
 
-def _readable_name(activation) -> str:
+def readable_name(activation) -> str:
     """The name of whatever was given as an activation, for messages about it."""
     if isinstance(activation, str):
         return activation

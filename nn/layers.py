@@ -29,14 +29,15 @@ from pathlib import Path
 
 from autograd import Value, dot
 from autograd.core import checks
+from nn import torch_bridge
 from nn._files import check_path, kind_of, open_regular
 from nn.activations import (
     ACTIVATIONS,
     PRELU_ALPHA,
-    _checked_activation,
-    _readable_name,
     activation_name,
+    checked_activation,
     get_activation,
+    readable_name,
     softmax,
 )
 from nn.data import make_rng
@@ -147,7 +148,7 @@ def _resolve_nonlin(activation, nonlin, who: str):
     if activation is None or activation == wanted or activation is ACTIVATIONS[wanted]:
         return wanted
     raise ValueError(
-        f"{who}: nonlin={nonlin!r} means activation={wanted!r}, but activation={_readable_name(activation)!r} "
+        f"{who}: nonlin={nonlin!r} means activation={wanted!r}, but activation={readable_name(activation)!r} "
         "was given; give one of them (nonlin is micrograd's switch: True for ReLU, False for linear)"
     )
 
@@ -428,7 +429,7 @@ class Neuron(Module):
         sigma = _check_init(init, sigma, "Neuron")
         fan_out = _check_size(fan_out, "fan_out", "Neuron")
         activation = _resolve_nonlin(activation, nonlin, "Neuron")
-        _checked_activation(activation, "activation", "Neuron")
+        checked_activation(activation, "activation", "Neuron")
         self._set_activation(activation)
         self.init = init
         rng = make_rng(rng, "Neuron")
@@ -499,7 +500,7 @@ class Layer(Module):
         if self.outputs_softmax and self.nout < 2:
             raise ValueError("Layer: a softmax layer needs at least 2 outputs (classes)")
         if not self.outputs_softmax:
-            _checked_activation(activation, "activation", "Layer")
+            checked_activation(activation, "activation", "Layer")
         self.activation = activation
         rng = make_rng(rng, "Layer")
         neuron_activation = "linear" if self.outputs_softmax else activation
@@ -584,9 +585,9 @@ class MLP(Module):
         _check_init(init, sigma, "MLP")
         if isinstance(activation, str) and activation == "softmax":
             raise ValueError("MLP: softmax works on a whole output layer; use output_activation='softmax'")
-        _checked_activation(activation, "activation", "MLP")  # checked even when there is no hidden layer
+        checked_activation(activation, "activation", "MLP")  # checked even when there is no hidden layer
         if not (isinstance(output_activation, str) and output_activation == "softmax"):
-            _checked_activation(output_activation, "output_activation", "MLP")
+            checked_activation(output_activation, "output_activation", "MLP")
         self.activation, self.output_activation, self.init = activation, output_activation, init
         rng = make_rng(rng, "MLP")
         sizes = [self.nin, *nouts]
@@ -615,16 +616,12 @@ class MLP(Module):
 
     def to_torch(self):
         """The same network as a `torch.nn.Sequential` (float64, same weights and activations); needs torch."""
-        from nn.torch_bridge import to_torch
-
-        return to_torch(self)
+        return torch_bridge.to_torch(self, MLP)
 
     @classmethod
     def from_torch(cls, module) -> MLP:
         """Read back a `torch.nn.Sequential` of Linear layers and activations, as `to_torch` makes; needs torch."""
-        from nn.torch_bridge import from_torch
-
-        return from_torch(module)
+        return torch_bridge.from_torch(module, MLP)
 
     def __repr__(self) -> str:
         return (

@@ -6,6 +6,11 @@ such a `Sequential` back into an `MLP`. Three activations of the course have
 no module in `torch.nn`, so this module defines them: `Sin`, `Cos` and `Step`
 (the perceptron's step: 0 for z <= 0, else 1, with gradient 0).
 
+Which module an activation becomes, with which arguments, and which modules
+are read back as which activation, comes from nn's one table of activations
+(`nn.activations.activation_entries()`, the engine's `Activation` records),
+so an activation added there is converted, or refused by name, here too.
+
 PyTorch is optional: it is imported on the first call, and without it the
 error says how to install it. The `Sequential` takes a batch, a tensor of
 shape (n, nin), as every torch model does (a `PReLU` layer with one slope per
@@ -17,12 +22,17 @@ from __future__ import annotations
 import functools
 import math
 
+from nn.activations import ACTIVATIONS, ActivationEntry, activation_entries
+
 __all__: list[str] = []  # reached as MLP.to_torch() and MLP.from_torch(module)
 
 INSTALL_HINT = "pip install torch==2.13.0 (or the project's extra: pip install -e '.[torch]')"
 
-SOFTPLUS_THRESHOLD = 40.0
+SOFTPLUS_THRESHOLD = dict(activation_entries()["softplus"].facts.torch_args)["threshold"]
 """torch's Softplus returns z itself above its threshold; past 40, ln(1 + e^z) equals z in float64."""
+
+OWN_MODULES = ("Sin", "Cos", "Step")
+"""The activation modules this module defines, for the activations `torch.nn` lacks."""
 
 
 def _torch(who: str):
@@ -71,9 +81,34 @@ def _own_modules() -> dict:
     return {"Sin": Sin, "Cos": Cos, "Step": Step}
 
 
+def _module_class(torch, entry: ActivationEntry):
+    """The class of an activation's module: in torch.nn, or one of OWN_MODULES; None if neither has it."""
+    name = entry.facts.torch
+    return _own_modules()[name] if name in OWN_MODULES else getattr(torch.nn, name, None)
+
+
+def _convertible() -> dict[str, ActivationEntry]:
+    """The activations that have a torch module, by name, in the table's order."""
+    return {name: entry for name, entry in activation_entries().items() if entry.facts.torch is not None}
+
+
+def accepted() -> str:
+    """What `from_torch` accepts, in words: the modules of the activations, PyTorch's own before this module's."""
+    shown = [(e.facts.torch_shown or e.facts.torch, e.facts.torch in OWN_MODULES) for e in _convertible().values()]
+    theirs = ", ".join(text for text, own in shown if not own)
+    ours = ", ".join(text for text, own in shown if own)
+    return (
+        f"Linear (with bias), each optionally followed by one of {theirs}, "
+        + (f"nn.torch_bridge's {ours}, " if ours else "")
+        + "or (after the last Linear) Softmax(dim=-1)"
+    )
+
+
 def __getattr__(name: str):
-    if name in ("Sin", "Cos", "Step"):
+    if name in OWN_MODULES:
         return _own_modules()[name]
+    if name == "ACCEPTED":  # built from the table of activations when asked, so it is never out of date
+        return accepted()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -82,8 +117,6 @@ def __getattr__(name: str):
 
 def _layer_activation(layer, k: int) -> str:
     """The name of what layer k's neurons compute ("softmax" for a softmax layer), or a ValueError."""
-    from nn.activations import ACTIVATIONS
-
     if layer.outputs_softmax:
         return "softmax"
     names = set()
@@ -100,52 +133,47 @@ def _layer_activation(layer, k: int) -> str:
             "a torch layer applies one"
         )
     (name,) = names
-    if name not in ACTIVATIONS:
+    convertible = _convertible()
+    if name not in convertible:
         raise ValueError(
             f"to_torch: layer {k}'s activation {name!r} is not one of the named activations that map to torch "
-            f"({', '.join(ACTIVATIONS)}, softmax); a function of your own cannot be converted"
+            f"({', '.join(convertible)}, softmax); a function of your own cannot be converted"
         )
     return name
 
 
 def _activation_module(torch, name: str, alphas):
-    """The torch module of an activation (None for linear)."""
-    own = _own_modules()
-    nn = torch.nn
-    if name == "prelu":
-        module = nn.PReLU(num_parameters=len(alphas), dtype=torch.float64)
+    """The torch module of an activation (None for linear), built as its `Activation` record says."""
+    if name == "softmax":
+        return torch.nn.Softmax(dim=-1)
+    entry = activation_entries()[name]
+    if entry.facts.torch == "Identity":
+        return None  # a linear layer is its Linear alone
+    if entry.facts.torch == "PReLU":  # one learnable slope per neuron
+        module = torch.nn.PReLU(num_parameters=len(alphas), dtype=torch.float64)
         with torch.no_grad():
             module.weight.copy_(torch.tensor(alphas, dtype=torch.float64))
         return module
-    table = {
-        "sigmoid": nn.Sigmoid,
-        "tanh": nn.Tanh,
-        "hardtanh": lambda: nn.Hardtanh(-1.0, 1.0),
-        "relu": nn.ReLU,
-        "leaky_relu": lambda: nn.LeakyReLU(0.01),
-        "softplus": lambda: nn.Softplus(beta=1.0, threshold=SOFTPLUS_THRESHOLD),
-        "elu": lambda: nn.ELU(alpha=1.0),
-        "gelu": lambda: nn.GELU(approximate="none"),  # the exact erf form, as Value.gelu
-        "sin": own["Sin"],
-        "cos": own["Cos"],
-        "step": own["Step"],
-        "linear": lambda: None,
-        "softmax": lambda: nn.Softmax(dim=-1),
-    }
-    return table[name]()
+    cls = _module_class(torch, entry)
+    if cls is None:
+        raise ValueError(
+            f"to_torch: activation {name!r} names the module {entry.facts.torch!r}, which neither torch.nn "
+            "nor nn.torch_bridge has"
+        )
+    return cls(**dict(entry.facts.torch_args))
 
 
-def to_torch(model):
+def to_torch(model, mlp: type):
     """An equivalent `torch.nn.Sequential` of `model` (an `MLP`): same weights and activations, float64.
+
+    `mlp` is the MLP class, handed in by `MLP.to_torch` (so this module does not import nn.layers).
 
     Layer k becomes `Linear(nin, nout)` with weight[j][i] = neuron j's w_i and
     bias[j] = its b, followed by its activation's module (none for a linear
     layer; `Softmax(dim=-1)` for a softmax output).
     """
-    from nn.layers import MLP
-
     torch = _torch("MLP.to_torch")
-    if not isinstance(model, MLP):
+    if not isinstance(model, mlp):
         raise TypeError(f"to_torch: model must be an MLP, not {type(model).__name__} {model!r}")
     modules = []
     for k, layer in enumerate(model.layers):
@@ -164,73 +192,44 @@ def to_torch(model):
 
 # ---- torch -> MLP ----------------------------------------------------------------------------
 
-ACCEPTED = (
-    "Linear (with bias), each optionally followed by one of Sigmoid, Tanh, Hardtanh(-1, 1), ReLU, "
-    "LeakyReLU(0.01), PReLU, Softplus(beta=1), ELU(alpha=1), GELU(approximate='none'), Identity, "
-    "nn.torch_bridge's Sin, Cos, Step, or (after the last Linear) Softmax(dim=-1)"
-)
-
 
 def _name_of_activation(torch, module, where: str, nout: int):
     """The MLP activation name of a torch activation module (and its PReLU slopes), or a ValueError."""
-    nn = torch.nn
-    own = _own_modules()
 
     def refuse(why: str):
-        raise ValueError(f"from_torch: {where} is {module!r}: {why}; accepted: {ACCEPTED}")
+        raise ValueError(f"from_torch: {where} is {module!r}: {why}; accepted: {accepted()}")
 
-    plain = {
-        nn.Sigmoid: "sigmoid",
-        nn.Tanh: "tanh",
-        nn.ReLU: "relu",
-        nn.Identity: "linear",
-        own["Sin"]: "sin",
-        own["Cos"]: "cos",
-        own["Step"]: "step",
-    }
     kind = type(module)
-    if kind in plain:
-        return plain[kind], None
-    if kind is nn.Hardtanh:
-        if (module.min_val, module.max_val) != (-1.0, 1.0):
-            refuse("the MLP's hardtanh clamps to [-1, 1]")
-        return "hardtanh", None
-    if kind is nn.LeakyReLU:
-        if module.negative_slope != 0.01:
-            refuse("the MLP's leaky_relu has slope 0.01 (use PReLU for another, learnable slope)")
-        return "leaky_relu", None
-    if kind is nn.PReLU:
-        alphas = [float(a) for a in module.weight.detach().reshape(-1).tolist()]
-        if len(alphas) not in (1, nout):
-            refuse(f"it has {len(alphas)} slopes; the layer before it has {nout} neurons (give 1 or {nout})")
-        return "prelu", alphas * nout if len(alphas) == 1 else alphas
-    if kind is nn.Softplus:
-        if module.beta != 1.0 or module.threshold < 20.0:
-            refuse("the MLP's softplus is ln(1 + e^z) (beta=1; a threshold of at least 20)")
-        return "softplus", None
-    if kind is nn.ELU:
-        if module.alpha != 1.0:
-            refuse("the MLP's elu has alpha = 1")
-        return "elu", None
-    if kind is nn.GELU:
-        if module.approximate != "none":
-            refuse("the MLP's gelu is the exact z * Phi(z) (approximate='none')")
-        return "gelu", None
-    if kind is nn.Softmax:
+    if kind is torch.nn.Softmax:
         return "softmax", None
+    matching = [(name, e.facts) for name, e in _convertible().items() if _module_class(torch, e) is kind]
+    for name, facts in matching:
+        if facts.torch == "PReLU":  # its slopes become the neurons' alphas
+            alphas = [float(a) for a in module.weight.detach().reshape(-1).tolist()]
+            if len(alphas) not in (1, nout):
+                refuse(f"it has {len(alphas)} slopes; the layer before it has {nout} neurons (give 1 or {nout})")
+            return name, alphas * nout if len(alphas) == 1 else alphas
+        if facts.torch_accepts is not None:
+            if facts.torch_accepts(module):
+                return name, None
+        elif all(getattr(module, key) == value for key, value in facts.torch_args):
+            return name, None
+    if matching:
+        name, facts = matching[0]
+        refuse(f"the MLP's {name} {facts.torch_note}")
     refuse("an MLP has no such layer or activation")
 
 
-def from_torch(module):
+def from_torch(module, mlp: type):
     """An `MLP` computing what `module` computes: a `torch.nn.Sequential` as `to_torch` makes.
 
+    `mlp` is the MLP class, handed in by `MLP.from_torch` (so this module does not import nn.layers).
+
     Accepted: Linear layers with bias, each followed by at most one activation
-    module (see ACCEPTED); every hidden layer must have the same activation
+    module (see accepted()); every hidden layer must have the same activation
     (an MLP has one `activation` for them and one `output_activation`).
     Anything else raises a ValueError naming the module and what is accepted.
     """
-    from nn.layers import MLP
-
     torch = _torch("MLP.from_torch")
     if not isinstance(module, torch.nn.Sequential):
         raise TypeError(
@@ -245,7 +244,7 @@ def from_torch(module):
         where = f"module {k}"
         if type(linear) is not torch.nn.Linear:
             raise ValueError(
-                f"from_torch: {where} is {linear!r}, where a Linear layer is expected; accepted: {ACCEPTED}"
+                f"from_torch: {where} is {linear!r}, where a Linear layer is expected; accepted: {accepted()}"
             )
         if linear.bias is None:
             raise ValueError(f"from_torch: {where} is {linear!r} without bias; every neuron of an MLP has a bias")
@@ -276,7 +275,7 @@ def from_torch(module):
         layers.append((linear, name, alphas))
         k += 1
     if not layers:
-        raise ValueError(f"from_torch: module is an empty Sequential; accepted: {ACCEPTED}")
+        raise ValueError(f"from_torch: module is an empty Sequential; accepted: {accepted()}")
     hidden = {name for _, name, _ in layers[:-1]}
     if len(hidden) > 1:
         raise ValueError(
@@ -285,7 +284,7 @@ def from_torch(module):
         )
     activation = hidden.pop() if hidden else "relu"
     sizes = [linear.out_features for linear, _, _ in layers]
-    model = MLP(layers[0][0].in_features, sizes, activation=activation, output_activation=layers[-1][1], rng=0)
+    model = mlp(layers[0][0].in_features, sizes, activation=activation, output_activation=layers[-1][1], rng=0)
     state = {}
     for i, (linear, _, alphas) in enumerate(layers):
         weight = linear.weight.detach().to(torch.float64).tolist()
