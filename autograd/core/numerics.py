@@ -17,7 +17,8 @@ derivative graph matters), `where(condition, yes, no)` (a branch; `yes` and
 `no` are functions of nothing, so only the chosen one runs on floats and
 Values), `data(a)` (the numbers a comparison needs), `both`, `either`,
 `isinf`, `isfinite`, `power(x, e)` (x ** e, +-inf where Python refuses),
-and the functions `exp`, `log`, `sin`, `cos`, `sigmoid`, `normal_cdf`.
+and the functions `exp`, `log`, `sin`, `cos`, `sigmoid`, `normal_cdf`, and
+`step` (1 where x > 0, else 0: the slope of relu, a constant).
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ def power_or_inf(x: float, e: float) -> float:
         return -math.inf if x < 0.0 and e % 2.0 == 1.0 else math.inf
 
 
+def _step(x) -> float:
+    return 1.0 if x > 0.0 else 0.0
+
+
 def _finite_or_nan(f):
     """f, but nan at +-inf (where math.sin and math.cos refuse) and at nan."""
     return lambda x: f(x) if math.isfinite(x) else math.nan
@@ -76,6 +81,7 @@ FLOATS = SimpleNamespace(
     cos=_finite_or_nan(math.cos),
     sigmoid=sigmoid,
     normal_cdf=_normal_cdf,
+    step=_step,
 )
 
 
@@ -116,6 +122,7 @@ VALUES = SimpleNamespace(
     cos=_on_values("cos", FLOATS.cos),
     sigmoid=_on_values("sigmoid", sigmoid),
     normal_cdf=_value_normal_cdf,
+    step=lambda a: _step(a if _is_constant(a) else a.data),  # a constant: its own derivative is 0
 )
 
 
@@ -156,4 +163,5 @@ NUMPY = SimpleNamespace(
     cos=_numpy_trig(np.cos),
     sigmoid=_numpy_sigmoid,
     normal_cdf=lambda x: 0.5 * _erfc(-np.asarray(x) / SQRT_2),
+    step=lambda x: x > 0.0,  # booleans multiply as 0 and 1, without making an array of floats
 )

@@ -463,15 +463,11 @@ def _relu_value(x: float) -> float:
     return x if x > 0.0 or x != x else 0.0
 
 
-def _step_slope(x, out, m):  # 1 right of 0, else 0
-    return m.where(m.data(x) > 0.0, lambda: 1.0, lambda: 0.0)
-
-
 register(
     Operation(
         "relu",
         _relu_value,
-        (_step_slope,),
+        (lambda x, out, m: m.step(x),),
         numpy=lambda x: np.maximum(x, 0.0),
         method="relu",
         fast=_relu,

@@ -131,7 +131,9 @@ class Operation:
         """(result, slopes) for a batch: one slope per operand, 0.0 for a constant one."""
         out = self.numpy(*args) if self.numpy is not None else _vectorized(self.value)(*args)
         rules = self.derivatives
-        return out, tuple(rules[k](*args, out, NUMPY) if v else 0.0 for k, v in enumerate(varying))
+        if len(args) == 1:  # the usual case, without the loop
+            return out, (rules[0](args[0], out, NUMPY),)
+        return out, tuple([rules[k](*args, out, NUMPY) if v else 0.0 for k, v in enumerate(varying)])
 
     def numpy_refusal(self, args, out):
         """(error class, mask, message) for the first refusal that holds for some sample, or None."""
