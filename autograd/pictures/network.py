@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from autograd.core import checks
+from autograd.core.registry import lookup
 from autograd.core.value import Value
 from autograd.pictures import naming
 from autograd.pictures.graphs import (
@@ -41,8 +42,6 @@ if TYPE_CHECKING:  # for the annotations only
 
 __all__ = ["draw_network"]
 
-# Operations nn's activations record on a neuron's weighted sum (linear records none); read by activation_of only.
-ACTIVATION_OPS = {"tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "hardtanh", "step", "sin", "cos"}
 _NEURON_FILL, _NEURON_BORDER = "#e6fcf5", "#0c8599"
 _PADDING = 2  # points around the text of a cell
 
@@ -51,9 +50,13 @@ def activation_of(node: Value) -> str | None:
     """The activation `node` applies (its operation's name) when it is one, else None.
 
     This decides which operation after a neuron's `dot` is the activation
-    of its layer; a neuron followed by no activation is drawn "linear".
+    of its layer: exactly those whose record in the engine's REGISTRY has an
+    `activation`, so a new activation is drawn as one with no change here.
+    Any other operation (`* 2.0`, a user's own) is no activation: the neuron
+    is drawn "linear" (h = z) and that operation after it, as the graph has
+    it. An operation the engine does not know is a KeyError naming the known ones.
     """
-    return node.op if node.op in ACTIVATION_OPS else None
+    return node.op if lookup(node.op).activation is not None else None
 
 
 @dataclass(frozen=True)
