@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from autograd import Value, no_grad, topological_order, trace
-from autograd.compiler.trace import _numbers
+from autograd.compiler.program import as_batch_array
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
 from nn.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 
@@ -74,7 +74,7 @@ def _outputs_of(output):
 def _target_rows(y, k, name: str) -> np.ndarray:
     """Targets as an array: (n,) for one output, (n, k) for k (class indices become one-hot rows)."""
     try:
-        t = _numbers(y, f"train(compiled=True): {name}")
+        t = as_batch_array(y, f"train(compiled=True): {name}")
     except TypeError:
         t = None  # rows of different kinds (class indices and lists) read one by one below; None is refused
     if k is None:
@@ -98,7 +98,7 @@ def _target_rows(y, k, name: str) -> np.ndarray:
 
 
 def _inputs(X, name: str) -> np.ndarray:
-    inputs = _numbers(X, f"train(compiled=True): {name}")
+    inputs = as_batch_array(X, f"train(compiled=True): {name}")
     if inputs.ndim == 1 and not inputs.size:
         raise ValueError(f"train: {name} is empty; there is nothing to train on")
     if inputs.ndim != 2:

@@ -21,7 +21,7 @@ from autograd.compiler.instructions import Dot, Elementwise, Source, Sum, fuse, 
 from autograd.compiler.numpy_forms import has_form, operations
 from autograd.compiler.recording import TraceError
 from autograd.core import checks
-from autograd.core.value import Value, _const_of, is_grad_enabled
+from autograd.core.value import Value, is_grad_enabled, recorded_constant
 
 __all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES"]
 
@@ -112,7 +112,7 @@ class Program:
     def _signature(self, node, column, where_param):
         """What must agree for nodes to share an instruction: the kind of each operand."""
         return tuple(
-            ("v" if a._operation or id(a) in column else "p") if isinstance(a, Value) else "c" for a in node.operands
+            ("v" if a.op or id(a) in column else "p") if isinstance(a, Value) else "c" for a in node.operands
         )
 
     @staticmethod
@@ -152,7 +152,7 @@ class Program:
                 bias = self._column([o[-1] for o in operands], slot, where_param, needs_grad)
             return Dot(op, nodes, d, start, parts, bias)
         if op == "sum":
-            const = _const_of(nodes[0])
+            const = recorded_constant(nodes[0])
             terms = [list(n.parents) for n in nodes]
             kinds = [self._kind(a, slot, where_param) for a in terms[0]]
             sources = []
@@ -161,7 +161,7 @@ class Program:
                 if positions:
                     rows = [[row[k] for k in positions] for row in terms]
                     sources.append(self._block(rows, slot, where_param, needs_grad))
-            consts = None if const is None else np.array([_const_of(n) for n in nodes], dtype=float)
+            consts = None if const is None else np.array([recorded_constant(n) for n in nodes], dtype=float)
             return Sum(op, nodes, d, start, sources, consts)
         sources = [
             self._column([o[k] for o in operands], slot, where_param, needs_grad) for k in range(len(operands[0]))
@@ -323,7 +323,7 @@ class Program:
             new_parents = [position[id(p)] for p in new.parents]
             if old_parents != new_parents:
                 self._differs(sample, k, f"parents {old_parents}", f"parents {new_parents}")
-            a, b = _const_of(old), _const_of(new)
+            a, b = recorded_constant(old), recorded_constant(new)
             if not _same_constant(a, b):
                 self._differs(sample, k, f"the constant {a!r}", f"the constant {b!r}")
 
@@ -364,11 +364,11 @@ class Program:
         """A `graphviz.Digraph` of the program: the inputs, the parameters and one box per step the program
         runs, so one per layer of an MLP (its matrix product with the activation after it);
         `instructions=True` draws one box per vector instruction instead, as `print` lists them."""
-        from autograd.pictures.graphs import _GraphPicture, _graphviz
+        from autograd.pictures.graphs import new_picture, require_graphviz
 
         instructions = checks.flag(instructions, "instructions", "draw")
-        _graphviz()
-        g = _GraphPicture()(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
+        require_graphviz()
+        g = new_picture(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
         g.node("in", f"inputs\n{self.n_inputs} per sample", shape="box", style="filled", fillcolor="#d0e6ff")
         g.node("theta", f"parameters\n{len(self.parameters)}", shape="box", style="filled", fillcolor="#d0e6ff")
         boxes = (

@@ -37,13 +37,12 @@ import numpy as np
 from autograd.compiler import recording
 from autograd.compiler.program import CHECKED_CALLS as CHECKED_CALLS  # re-exported: its old place
 from autograd.compiler.program import CHECKED_SAMPLES as CHECKED_SAMPLES
-from autograd.compiler.program import Program, as_batch_array
+from autograd.compiler.program import Program
 from autograd.compiler.recording import TraceError, is_tracing
 from autograd.core.value import Value, is_grad_enabled
 
 __all__ = ["trace", "Program", "TraceError", "is_tracing"]
 
-_numbers = as_batch_array  # old private name, nn/compiled uses it until it switches
 
 
 def _shape(a, i: int):

@@ -1,10 +1,19 @@
-"""The graph itself: what every node records, the topological order, the backward pass.
+"""The graph itself: what every node records, the topological order, and the chain rule in both directions.
 
 A `Node` is the part of a `Value` that the graph is made of: its gradient,
 its parents (the inputs of the operation that made it) and the local
-derivative d(node)/d(parent) of each edge. Everything that walks the graph,
-backward here and forward accumulation in `autograd.forward`, reads only
-these, so both orders of the chain rule use the same recorded derivatives.
+derivative d(node)/d(parent) of each edge. Everything that walks the graph
+reads only these, so every use of the chain rule multiplies the same
+recorded derivatives:
+
+* `reverse_accumulate`: backwards from one output, d(output)/d(node) for
+  every node (what `grad`, `hessian`, `hvp`, `jacobian` and the step frames
+  use; derivatives of derivatives pass Value slopes instead of the floats);
+* `backpropagate`: the same into every node's `.grad`, the backward pass
+  of `Value.backward()`, with the devices that make it fast;
+* `forward_accumulate`: forwards from the inputs, d(node)/d(direction)
+  for every node (forward mode, `jvp`, Jacobians column by column).
+
 This module imports nothing from the rest of the engine.
 """
 
@@ -17,7 +26,7 @@ import threading
 
 # Node (the base of Value), edges() and read_only() serve value.py and forward.py;
 # users reach the graph through Value and its views, so they are not exported.
-__all__ = ["topological_order", "backpropagate", "zero_grad"]
+__all__ = ["topological_order", "backpropagate", "zero_grad"]  # and for the engine: reverse/forward_accumulate
 
 
 def read_only(name: str, get, doc: str) -> property:
@@ -165,12 +174,77 @@ def topological_order(root: Node) -> list[Node]:
     return _order(root, backward=False)
 
 
+def reverse_accumulate(order: list, root, seed=1.0, *, slopes=None, combine=sum, on_node=None) -> dict:
+    """The chain rule backwards over `order` (each node after its parents): {id(node): d(root)/d(node)}.
+
+    Every node, from `root` back, passes local × upstream to each of its parents;
+    a node's upstream is the sum of what its users passed it (all of them have,
+    by then: reverse topological order). Nodes `root` does not reach are left out.
+
+    `slopes(node)`: its (parent, local derivative) pairs, the recorded floats by
+    default; derivatives of derivatives give Values instead (and only the parents
+    worth following). `combine(shares)`: a node's upstream from the shares it got,
+    in the order they came (`sum` adds floats as `backward()` does). `on_node(node,
+    upstream, sent)` is told what each node passed on, `sent` the (parent, local,
+    share) triples: the step frames draw them.
+    """
+    slopes = edges if slopes is None else slopes
+    shares = {id(root): [seed]}
+    adjoint = {}
+    for node in reversed(order):
+        mine = shares.pop(id(node), None)
+        if mine is None:  # root does not depend on this node
+            continue
+        upstream = adjoint[id(node)] = combine(mine)
+        sent = []
+        for parent, local in slopes(node):
+            share = local if _is_one(upstream) else local * upstream  # no node "x * 1" in derivative graphs
+            shares.setdefault(id(parent), []).append(share)
+            sent.append((parent, local, share))
+        if on_node is not None:
+            on_node(node, upstream, sent)
+    return adjoint
+
+
+def _is_one(g) -> bool:
+    return type(g) is float and g == 1.0
+
+
+def forward_accumulate(order: list, seeds: dict) -> dict:
+    """The chain rule forwards over `order`: the tangent d(node)/ds of every node that depends on a seeded one.
+
+    `seeds` maps nodes to their own tangent (the direction). Each node's tangent
+    is the sum over its parents of local × the parent's tangent. A node that
+    depends on no seeded node is left out: its tangent is exactly 0, and leaving
+    it out keeps an infinite local derivative elsewhere (sqrt at 0) from turning
+    0 into nan. A seeded interior node adds its seed to what flows in from its
+    parents, so tangents stay linear in the seeds.
+    """
+    tangent: dict = {}
+    for node in order:
+        t = seeds.get(node)
+        for parent, local in edges(node):
+            tp = tangent.get(parent)
+            if tp is not None:
+                t = local * tp if t is None else t + local * tp
+        if t is not None:
+            tangent[node] = t
+    return tangent
+
+
 def backpropagate(root: Node, grad: float = 1.0) -> None:
-    """The backward pass behind `Value.backward()`: reverse accumulation of d(root)/d(node).
+    """The backward pass behind `Value.backward()`: `reverse_accumulate` into every node's `.grad`.
 
     Interior nodes start from zero on every call; leaves keep what they had,
     so their gradients accumulate across calls (as in PyTorch). Leaves have
     no parents to pass anything on to, so the pass does not even visit them.
+
+    It runs for every training step, so it is `reverse_accumulate` with its
+    speed devices: the shares go straight into `.grad` (no dict), the order
+    comes from stamps on the nodes (no set), a node of one parent stores it
+    without a tuple, and the usual two parents are unrolled. The chain rule
+    itself is the same four lines (tests/autograd/test_backward.py checks the
+    two agree on random graphs).
     """
     _check_node(root, "backpropagate")
     if isinstance(grad, bool) or not isinstance(grad, numbers.Real):

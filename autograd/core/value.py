@@ -141,8 +141,6 @@ def recorded_constant(node: Value):
     return getattr(node, "_const", None)
 
 
-_const_of = recorded_constant  # the old private name, for the compiler until it moves to the public one
-
 
 def _operands(node: Value) -> tuple:
     """All operands of the operation: the parents and the constant numbers, in written order.

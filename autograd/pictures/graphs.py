@@ -144,11 +144,6 @@ def new_picture(**attrs) -> graphviz.Digraph:
     return picture_class()(**attrs)
 
 
-# For the compiler (Program.draw) until it moves to the public names require_graphviz and new_picture.
-_graphviz = require_graphviz
-_GraphPicture = picture_class
-
-
 def start_picture(name: str, rankdir: str, spacing: tuple[str, str], font_sizes: tuple[str, str]) -> graphviz.Digraph:
     """An empty SVG picture in the shared look: white, the package font, inputs kept in the order written.
 

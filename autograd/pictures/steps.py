@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd.core import checks
-from autograd.core.graph import edges
+from autograd.core.graph import edges, reverse_accumulate
 from autograd.core.value import Value
 from autograd.pictures import naming
 from autograd.pictures.graphs import (
@@ -135,23 +135,26 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     root_name = names[last]
     seed = f"Seed: d{root_name}/d{root_name} = 1. Backprop now visits the nodes from the output back."
     frames = [frame(seed, last, None, set(), {})]
-    for number, i in enumerate(steps, start=1):
-        node = order[i]
-        upstream = grads[i]
+
+    def passed_on(node, upstream, sent):  # one frame per node that passes gradients on
+        if not sent:
+            return
+        i = index[node]
         notes, changed = {}, set()
-        for k, (parent, local) in enumerate(edges(node)):
+        for k, (parent, local, contribution) in enumerate(sent):
             j = index[parent]
-            contribution = local * upstream
-            grads[j] += contribution
+            grads[j] += contribution  # the sums so far, as the frames show them
             waiting[j] -= 1
             reached[j] = True
             changed.add(j)
             notes[k] = f"{fmt(local)} × {fmt(upstream)} = {fmt(contribution)}"
         title = (
-            f"Step {number} of {len(steps)}: {names[i]} = {naming.formula(node, index, names)}, "
+            f"Step {len(frames)} of {len(steps)}: {names[i]} = {naming.formula(node, index, names)}, "
             f"upstream gradient d{root_name}/d{names[i]} = {fmt(upstream)}; each input gets local × upstream"
         )
         frames.append(frame(naming.one_line(title), i, i, changed, notes))
+
+    reverse_accumulate(order, root, on_node=passed_on)
     return frames
 
 
@@ -193,14 +196,17 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
             waiting[index[parent]] += 1
     uses: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]  # (user, input position, local)
     completed = [last]
-    for i in reversed(computed):
-        for k, (parent, local) in enumerate(edges(order[i])):
+
+    def passed_on(node, upstream, sent):
+        for k, (parent, local, contribution) in enumerate(sent):
             j = index[parent]
-            grads[j] += local * grads[i]
-            uses[j].append((i, k, local))
+            grads[j] += contribution
+            uses[j].append((index[node], k, local))
             waiting[j] -= 1
             if waiting[j] == 0:
                 completed.append(j)
+
+    reverse_accumulate(order, root, on_node=passed_on)
 
     known = [not order[i].parents for i in range(n)]
     state = ["none"] * n

@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 
 from autograd.core import checks
-from autograd.core.graph import edges, topological_order
+from autograd.core.graph import forward_accumulate, reverse_accumulate, topological_order
 from autograd.core.value import Value
 
 __all__ = ["jvp", "forward_derivatives", "jacobian"]
@@ -72,37 +72,9 @@ def _tangents(tangents, n: int, who: str) -> list[float]:
 # ---- the two sweeps ----------------------------------------------------------------
 
 
-def _forward_sweep(order: list[Value], seeds: dict) -> dict:
-    """Forward accumulation: the tangent d(node)/ds of every node that depends on a seeded one.
-
-    `seeds` maps nodes to their own tangent (the direction). A node that
-    depends on no seeded node is left out: its tangent is exactly 0, and
-    leaving it out keeps an infinite local derivative elsewhere (sqrt at 0)
-    from turning 0 into nan. A seeded interior node adds its seed to what
-    flows in from its parents, so tangents stay linear in the seeds.
-    """
-    tangent: dict = {}
-    for node in order:
-        t = seeds.get(node)
-        for parent, local in edges(node):
-            tp = tangent.get(parent)
-            if tp is not None:
-                t = local * tp if t is None else t + local * tp
-        if t is not None:
-            tangent[node] = t
-    return tangent
-
-
 def _reverse_sweep(output: Value) -> dict:
-    """Backward accumulation into a dict: d(output)/d(node) for every node, no `.grad` changed."""
-    order = topological_order(output)
-    adjoint = dict.fromkeys(order, 0.0)
-    adjoint[output] = 1.0
-    for node in reversed(order):
-        g = adjoint[node]
-        for parent, local in edges(node):
-            adjoint[parent] += local * g
-    return adjoint
+    """Backward accumulation into a dict: {id(node): d(output)/d(node)}, no `.grad` changed."""
+    return reverse_accumulate(topological_order(output), output)
 
 
 def _joint_order(outputs: list[Value]) -> list[Value]:
@@ -135,7 +107,7 @@ def forward_derivatives(output: Value, wrt: Value) -> dict:
     if not isinstance(wrt, Value):
         raise TypeError(f"forward_derivatives: wrt must be a Value, not {type(wrt).__name__} {wrt!r}")
     order = topological_order(output)
-    tangent = _forward_sweep(order, {wrt: 1.0})
+    tangent = forward_accumulate(order, {wrt: 1.0})
     return {node: tangent.get(node, 0.0) for node in order}
 
 
@@ -154,7 +126,7 @@ def jvp(output: Value, inputs, tangents) -> float:
     seeds: dict = {}
     for x, t in zip(inputs, direction):
         seeds[x] = seeds.get(x, 0.0) + t
-    return _forward_sweep(topological_order(output), seeds).get(output, 0.0)
+    return forward_accumulate(topological_order(output), seeds).get(output, 0.0)
 
 
 def jacobian(outputs, inputs, mode: str = "reverse") -> np.ndarray:
@@ -175,10 +147,10 @@ def jacobian(outputs, inputs, mode: str = "reverse") -> np.ndarray:
     if mode == "reverse":
         for i, output in enumerate(outputs):
             adjoint = _reverse_sweep(output)
-            matrix[i] = [adjoint.get(x, 0.0) for x in inputs]
+            matrix[i] = [adjoint.get(id(x), 0.0) for x in inputs]
     else:
         order = _joint_order(outputs)
         for j, x in enumerate(inputs):
-            tangent = _forward_sweep(order, {x: 1.0})
+            tangent = forward_accumulate(order, {x: 1.0})
             matrix[:, j] = [tangent.get(output, 0.0) for output in outputs]
     return matrix

@@ -20,7 +20,7 @@ import numbers
 import numpy as np
 
 from autograd.core import checks
-from autograd.core.graph import topological_order
+from autograd.core.graph import reverse_accumulate, topological_order
 from autograd.core.operations import dot, total
 from autograd.core.registry import local_derivatives
 from autograd.core.value import Value, is_grad_enabled
@@ -95,27 +95,15 @@ def _reverse(output: Value, inputs: list[Value], create_graph: bool, who: str) -
 
 
 def _float_pass(output: Value, order: list[Value], inputs: list[Value]) -> list[float]:
-    """backward()'s loop with the adjoints in a dict instead of `.grad`: the same floats, added in the same order."""
-    adjoint = {id(output): 1.0}
-    get = adjoint.get
-    for node in reversed(order):
-        g = get(id(node))
-        if g is None or not node._operation:
-            continue
-        parents = node._parents
-        if type(parents) is tuple:
-            for parent, local in zip(parents, node._local_grads):
-                key = id(parent)
-                adjoint[key] = get(key, 0.0) + local * g
-        else:  # one parent (see Node)
-            key = id(parents)
-            adjoint[key] = get(key, 0.0) + node._local_grads * g
-    return [get(id(x), 0.0) for x in inputs]
+    """backward()'s chain rule into a dict instead of `.grad`: the same floats, added in the same order."""
+    adjoint = reverse_accumulate(order, output)
+    return [adjoint.get(id(x), 0.0) for x in inputs]
 
 
 def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets: set, who: str) -> list[Value]:
-    """Reverse accumulation with the local derivatives of autograd.calculus: every adjoint a Value (or a float
-    while it is a constant), so the derivatives have a graph of their own."""
+    """The chain rule with each operation's derivatives evaluated on Values (its record's, see
+    autograd.core.registry): every adjoint a Value (or a float while it is a constant), so the
+    derivatives have a graph of their own."""
     depends = set(targets)  # only nodes that depend on an input carry a derivative worth building
     for node in order:
         parents = node._parents
@@ -128,23 +116,14 @@ def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets:
             depends.add(id(node))
             if node._operation == "rpow":
                 _refuse_logarithm(node, depends, who)
-    # Each node's adjoint is gathered as a list of contributions and summed (one `sum` node)
-    # when the node is reached: every contribution has been made by then (reverse topological order).
-    pending = {id(output): [1.0]}
-    found = {}
-    for node in reversed(order):
-        parts = pending.pop(id(node), None)
-        if parts is None:
-            continue
-        g = _add(parts)
-        if id(node) in targets:
-            found[id(node)] = g
+
+    def slopes(node):
         if not node._operation:
-            continue
-        for parent, local in zip(node.parents, local_derivatives(node)):
-            if id(parent) in depends:
-                pending.setdefault(id(parent), []).append(local if _is_one(g) else local * g)
-    return [_derivative(found.get(id(x), 0.0)) for x in inputs]
+            return ()
+        return [(p, local) for p, local in zip(node.parents, local_derivatives(node)) if id(p) in depends]
+
+    adjoint = reverse_accumulate(order, output, slopes=slopes, combine=_add)
+    return [_derivative(adjoint.get(id(x), 0.0)) for x in inputs]
 
 
 _POWERS = ("**", "pow_inf")  # x ** y with a Value exponent (pow_inf: the same, infinite; see calculus)
@@ -174,10 +153,6 @@ def _refuse_logarithm(node: Value, depends: set, who: str) -> None:
         "ln(base), which a base <= 0 does not have (backward() and create_graph=False give the first one); "
         "make the exponent a number, or keep the base > 0"
     )
-
-
-def _is_one(g) -> bool:
-    return type(g) is float and g == 1.0
 
 
 def _add(parts: list):
