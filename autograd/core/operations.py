@@ -48,6 +48,11 @@ _ONE_MINUS_ONE = (1.0, -1.0)
 # building a chain).
 
 
+def define(name: str, value, derivatives, **fields) -> Operation:
+    """One of the engine's operations: its record, registered (with its method put on Value)."""
+    return register(Operation(name, value, derivatives, **fields))
+
+
 def one(*operands_and_out) -> float:
     """The local derivative 1 (of x + y with respect to either)."""
     return 1.0
@@ -68,19 +73,8 @@ def _add(self, other) -> Value:
     return new_node(self.data + c, "+", self, 1.0, c)
 
 
-register(
-    Operation(
-        "+",
-        operator.add,
-        (one, one),
-        numpy=operator.add,
-        symbol="+",
-        identity=0.0,
-        method=("__add__", "__radd__"),
-        fast=_add,
-        apply=operator.add,
-    )
-)
+define("+", operator.add, (one, one), numpy=operator.add, symbol="+", identity=0.0, method=("__add__", "__radd__"),
+       fast=_add, apply=operator.add)  # fmt: skip
 
 
 def _sub(self, other) -> Value:
@@ -90,19 +84,8 @@ def _sub(self, other) -> Value:
     return new_node(self.data - c, "-", self, 1.0, c)
 
 
-register(
-    Operation(
-        "-",
-        operator.sub,
-        (one, minus_one),
-        numpy=operator.sub,
-        symbol="-",
-        identity=0.0,
-        method="__sub__",
-        fast=_sub,
-        apply=operator.sub,
-    )
-)
+define("-", operator.sub, (one, minus_one), numpy=operator.sub, symbol="-", identity=0.0, method="__sub__",
+       fast=_sub, apply=operator.sub)  # fmt: skip
 
 
 def _rsub(self, other) -> Value:  # c - self
@@ -110,37 +93,16 @@ def _rsub(self, other) -> Value:  # c - self
     return new_node(c - self.data, "rsub", self, -1.0, c)
 
 
-register(
-    Operation(
-        "rsub",
-        operator.sub,
-        (None, minus_one),
-        numpy=operator.sub,
-        symbol="-",
-        reflected=True,
-        method="__rsub__",
-        fast=_rsub,
-        apply=operator.sub,
-    )
-)
+define("rsub", operator.sub, (None, minus_one), numpy=operator.sub, symbol="-", reflected=True, method="__rsub__",
+       fast=_rsub, apply=operator.sub)  # fmt: skip
 
 
 def _neg(self) -> Value:
     return new_node(-self.data, "neg", self, -1.0)
 
 
-register(
-    Operation(
-        "neg",
-        operator.neg,
-        (minus_one,),
-        numpy=operator.neg,
-        symbol="-",
-        method="__neg__",
-        fast=_neg,
-        apply=operator.neg,
-    )
-)
+define("neg", operator.neg, (minus_one,), numpy=operator.neg, symbol="-", method="__neg__", fast=_neg,
+       apply=operator.neg)  # fmt: skip
 
 
 def _mul(self, other) -> Value:
@@ -150,19 +112,8 @@ def _mul(self, other) -> Value:
     return new_node(self.data * c, "*", self, c, c)
 
 
-register(
-    Operation(
-        "*",
-        operator.mul,
-        (lambda x, y, out, m: y, lambda x, y, out, m: x),
-        numpy=operator.mul,
-        symbol="*",
-        identity=1.0,
-        method=("__mul__", "__rmul__"),
-        fast=_mul,
-        apply=operator.mul,
-    )
-)
+define("*", operator.mul, (lambda x, y, out, m: y, lambda x, y, out, m: x), numpy=operator.mul, symbol="*",
+       identity=1.0, method=("__mul__", "__rmul__"), fast=_mul, apply=operator.mul)  # fmt: skip
 
 
 _BY_ZERO = "division of {0} by zero"
@@ -182,20 +133,9 @@ def _div(self, other) -> Value:  # self / other: d/dself = 1/other, d/dother = -
 
 
 _DIVISION_BY_ZERO = Refusal(ZeroDivisionError, lambda x, y, m: y == 0.0, _BY_ZERO)
-register(
-    Operation(
-        "/",
-        operator.truediv,
-        (lambda x, y, out, m: 1.0 / y, lambda x, y, out, m: -out / y),
-        numpy=operator.truediv,
-        symbol="/",
-        refusals=(_DIVISION_BY_ZERO,),
-        identity=1.0,
-        method="__truediv__",
-        fast=_div,
-        apply=operator.truediv,
-    )
-)
+define("/", operator.truediv, (lambda x, y, out, m: 1.0 / y, lambda x, y, out, m: -out / y), numpy=operator.truediv,
+       symbol="/", refusals=(_DIVISION_BY_ZERO,), identity=1.0, method="__truediv__", fast=_div,
+       apply=operator.truediv)  # fmt: skip
 
 
 def _rdiv(self, other) -> Value:  # c / self: d/dself = -c/self^2
@@ -206,20 +146,9 @@ def _rdiv(self, other) -> Value:  # c / self: d/dself = -c/self^2
     return new_node(q, "rdiv", self, -q / b, c)
 
 
-register(
-    Operation(
-        "rdiv",
-        operator.truediv,
-        (None, lambda c, x, out, m: -out / x),
-        numpy=operator.truediv,
-        symbol="/",
-        reflected=True,
-        refusals=(_DIVISION_BY_ZERO,),
-        method="__rtruediv__",
-        fast=_rdiv,
-        apply=operator.truediv,
-    )
-)
+define("rdiv", operator.truediv, (None, lambda c, x, out, m: -out / x), numpy=operator.truediv, symbol="/",
+       reflected=True, refusals=(_DIVISION_BY_ZERO,), method="__rtruediv__", fast=_rdiv,
+       apply=operator.truediv)  # fmt: skip
 
 
 # ---- powers -------------------------------------------------------------------------------
@@ -279,20 +208,8 @@ def _pow(self, other) -> Value:
 
 
 _POW_RULES = (lambda x, n, out, m: power_slope(x, n, out, m), lambda x, n, out, m: log_slope(x, out, m))
-register(
-    Operation(
-        "**",
-        operator.pow,
-        _POW_RULES,
-        numpy=np.power,
-        refusals=_POWER_REFUSALS,
-        overflow=_POWER_TOO_LARGE,
-        symbol="**",
-        method="__pow__",
-        fast=_pow,
-        apply=operator.pow,
-    )
-)
+define("**", operator.pow, _POW_RULES, numpy=np.power, refusals=_POWER_REFUSALS, overflow=_POWER_TOO_LARGE,
+       symbol="**", method="__pow__", fast=_pow, apply=operator.pow)  # fmt: skip
 
 
 def _rpow(self, other) -> Value:  # c ** x: d/dx = c^x ln c
@@ -301,21 +218,9 @@ def _rpow(self, other) -> Value:  # c ** x: d/dx = c^x ln c
     return new_node(out, "rpow", self, _float_log_slope(c, out), c)
 
 
-register(
-    Operation(
-        "rpow",
-        operator.pow,
-        (None, lambda c, x, out, m: log_slope(c, out, m)),
-        numpy=np.power,
-        refusals=_POWER_REFUSALS,
-        overflow=_POWER_TOO_LARGE,
-        symbol="**",
-        reflected=True,
-        method="__rpow__",
-        fast=_rpow,
-        apply=operator.pow,
-    )
-)
+define("rpow", operator.pow, (None, lambda c, x, out, m: log_slope(c, out, m)), numpy=np.power,
+       refusals=_POWER_REFUSALS, overflow=_POWER_TOO_LARGE, symbol="**", reflected=True, method="__rpow__",
+       fast=_rpow, apply=operator.pow)  # fmt: skip
 
 
 def power_or_inf_node(x: Value, e) -> Value:
@@ -338,7 +243,7 @@ def power_or_inf_node(x: Value, e) -> Value:
 
 
 # Not traceable: the node stands where one sample's float is infinite, so other samples' graphs differ.
-register(Operation("pow_inf", power_or_inf, _POW_RULES, numpy=np.power, apply=power_or_inf_node, traceable=False))
+define("pow_inf", power_or_inf, _POW_RULES, numpy=np.power, apply=power_or_inf_node, traceable=False)
 
 
 # ---- functions ------------------------------------------------------------------------------
@@ -355,31 +260,17 @@ def _exp(self) -> Value:
     return new_node(e, "exp", self, e)
 
 
-register(
-    Operation("exp", math.exp, (lambda x, out, m: out,), numpy=np.exp, overflow=_EXP_TOO_LARGE, method="exp", fast=_exp)
-)
+define("exp", math.exp, (lambda x, out, m: out,), numpy=np.exp, overflow=_EXP_TOO_LARGE, method="exp", fast=_exp)
 
-register(
-    Operation(
-        "log",
-        math.log,
-        (lambda x, out, m: 1.0 / x,),
-        numpy=np.log,
-        method="log",
-        refusals=(Refusal(DomainError, lambda x, m: x <= 0.0, "log({0}) is undefined; log needs a positive number"),),
-    )
-)
+_LOG_DOMAIN = Refusal(DomainError, lambda x, m: x <= 0.0, "log({0}) is undefined; log needs a positive number")
+_SQRT_DOMAIN = Refusal(DomainError, lambda x, m: x < 0.0, "sqrt({0}) is undefined; sqrt needs a number >= 0")
+define("log", math.log, (lambda x, out, m: 1.0 / x,), numpy=np.log, method="log",
+       refusals=(_LOG_DOMAIN,))  # fmt: skip
 
-register(
-    Operation(
-        "sqrt",
-        math.sqrt,
-        (lambda x, out, m: m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: 0.5 * m.power(x, -0.5)),),
-        numpy=np.sqrt,
-        method="sqrt",
-        refusals=(Refusal(DomainError, lambda x, m: x < 0.0, "sqrt({0}) is undefined; sqrt needs a number >= 0"),),
-    )
-)
+define("sqrt", math.sqrt,
+       (lambda x, out, m: m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: 0.5 * m.power(x, -0.5)),),
+       numpy=np.sqrt, method="sqrt",
+       refusals=(_SQRT_DOMAIN,))  # fmt: skip
 
 
 def _sign(x, out, m):  # the slope of |x|: 0 at the kink
@@ -387,30 +278,14 @@ def _sign(x, out, m):  # the slope of |x|: 0 at the kink
     return m.where(d > 0.0, lambda: 1.0, lambda: m.where(d < 0.0, lambda: -1.0, lambda: 0.0))
 
 
-register(Operation("abs", abs, (_sign,), numpy=np.abs, method=("__abs__", "abs"), apply=abs))
+define("abs", abs, (_sign,), numpy=np.abs, method=("__abs__", "abs"), apply=abs)
 
 
 # sin(inf) and cos(inf) are nan, as in NumPy and PyTorch (math.sin refuses them)
-register(
-    Operation(
-        "sin",
-        FLOATS.sin,
-        (lambda x, out, m: m.cos(x),),
-        numpy=NUMPY.sin,
-        method="sin",
-        activation=Activation(range="[-1, 1]", order=10, torch="Sin"),
-    )
-)
-register(
-    Operation(
-        "cos",
-        FLOATS.cos,
-        (lambda x, out, m: -m.sin(x),),
-        numpy=NUMPY.cos,
-        method="cos",
-        activation=Activation(range="[-1, 1]", order=11, torch="Cos"),
-    )
-)
+define("sin", FLOATS.sin, (lambda x, out, m: m.cos(x),), numpy=NUMPY.sin, method="sin",
+       activation=Activation(range="[-1, 1]", order=10, torch="Sin"))  # fmt: skip
+define("cos", FLOATS.cos, (lambda x, out, m: -m.sin(x),), numpy=NUMPY.cos, method="cos",
+       activation=Activation(range="[-1, 1]", order=11, torch="Cos"))  # fmt: skip
 
 
 # ---- activation functions (section 6 of the lecture notes) --------------------------------------
@@ -421,17 +296,8 @@ def _tanh(self) -> Value:
     return new_node(t, "tanh", self, 1.0 - t * t)
 
 
-register(
-    Operation(
-        "tanh",
-        math.tanh,
-        (lambda x, out, m: 1.0 - out * out,),
-        numpy=np.tanh,
-        method="tanh",
-        fast=_tanh,
-        activation=Activation(range="(-1, 1)", order=2, torch="Tanh"),
-    )
-)
+define("tanh", math.tanh, (lambda x, out, m: 1.0 - out * out,), numpy=np.tanh, method="tanh", fast=_tanh,
+       activation=Activation(range="(-1, 1)", order=2, torch="Tanh"))  # fmt: skip
 
 
 def _sigmoid(self) -> Value:
@@ -439,17 +305,8 @@ def _sigmoid(self) -> Value:
     return new_node(s, "sigmoid", self, s * (1.0 - s))
 
 
-register(
-    Operation(
-        "sigmoid",
-        sigmoid,
-        (lambda x, out, m: out * (1.0 - out),),
-        numpy=NUMPY.sigmoid,
-        method="sigmoid",
-        fast=_sigmoid,
-        activation=Activation(range="(0, 1)", order=1, torch="Sigmoid"),
-    )
-)
+define("sigmoid", sigmoid, (lambda x, out, m: out * (1.0 - out),), numpy=NUMPY.sigmoid, method="sigmoid",
+       fast=_sigmoid, activation=Activation(range="(0, 1)", order=1, torch="Sigmoid"))  # fmt: skip
 
 
 def _relu(self) -> Value:
@@ -463,17 +320,8 @@ def _relu_value(x: float) -> float:
     return x if x > 0.0 or x != x else 0.0
 
 
-register(
-    Operation(
-        "relu",
-        _relu_value,
-        (lambda x, out, m: m.step(x),),
-        numpy=lambda x: np.maximum(x, 0.0),
-        method="relu",
-        fast=_relu,
-        activation=Activation(range="[0, inf)", order=4, torch="ReLU"),
-    )
-)
+define("relu", _relu_value, (lambda x, out, m: m.step(x),), numpy=lambda x: np.maximum(x, 0.0), method="relu",
+       fast=_relu, activation=Activation(range="[0, inf)", order=4, torch="ReLU"))  # fmt: skip
 
 
 def _leaky_relu(self, alpha=0.01) -> Value:
@@ -494,24 +342,17 @@ _LEAKY_RULES = (
     lambda x, alpha, out, m: m.where(m.data(x) > 0.0, lambda: 1.0, lambda: alpha),
     lambda x, alpha, out, m: m.where(m.data(x) > 0.0, lambda: 0.0, lambda: x),
 )
-register(
-    Operation(
-        "leaky_relu",
-        lambda x, alpha: x if x > 0.0 else alpha * x,
-        _LEAKY_RULES,
-        numpy=lambda x, alpha: np.where(x > 0.0, x, alpha * x),
-        method="leaky_relu",
-        fast=_leaky_relu,
-        activation=Activation(
-            range="(-inf, inf)",
-            order=5,
-            torch="LeakyReLU",
-            torch_args=(("negative_slope", 0.01),),
-            torch_shown="LeakyReLU(0.01)",
-            torch_note="has slope 0.01 (use PReLU for another, learnable slope)",
-        ),
-    )
+_LEAKY_RELU_ACTIVATION = Activation(
+    range="(-inf, inf)",
+    order=5,
+    torch="LeakyReLU",
+    torch_args=(("negative_slope", 0.01),),
+    torch_shown="LeakyReLU(0.01)",
+    torch_note="has slope 0.01 (use PReLU for another, learnable slope)",
 )
+define("leaky_relu", lambda x, alpha: x if x > 0.0 else alpha * x, _LEAKY_RULES,
+       numpy=lambda x, alpha: np.where(x > 0.0, x, alpha * x), method="leaky_relu", fast=_leaky_relu,
+       activation=_LEAKY_RELU_ACTIVATION)  # fmt: skip
 
 
 def _hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
@@ -539,24 +380,17 @@ def _inside(x, low, high, out, m):  # slope 1 inside, borders included; 0 outsid
     return m.where(m.either(d < low, d > high), lambda: 0.0, lambda: 1.0)
 
 
-register(
-    Operation(
-        "hardtanh",
-        _clamp,
-        (_inside, None, None),
-        numpy=lambda x, lo, hi: np.where(x < lo, lo, np.where(x > hi, hi, x)),
-        method="hardtanh",
-        fast=_hardtanh,
-        activation=Activation(
-            range="[-1, 1]",
-            order=3,
-            torch="Hardtanh",
-            torch_args=(("min_val", -1.0), ("max_val", 1.0)),
-            torch_shown="Hardtanh(-1, 1)",
-            torch_note="clamps to [-1, 1]",
-        ),
-    )
+_HARDTANH_ACTIVATION = Activation(
+    range="[-1, 1]",
+    order=3,
+    torch="Hardtanh",
+    torch_args=(("min_val", -1.0), ("max_val", 1.0)),
+    torch_shown="Hardtanh(-1, 1)",
+    torch_note="clamps to [-1, 1]",
 )
+define("hardtanh", _clamp, (_inside, None, None),
+       numpy=lambda x, lo, hi: np.where(x < lo, lo, np.where(x > hi, hi, x)), method="hardtanh", fast=_hardtanh,
+       activation=_HARDTANH_ACTIVATION)  # fmt: skip
 
 
 def _softplus(x: float) -> float:
@@ -564,25 +398,19 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-register(
-    Operation(
-        "softplus",
-        _softplus,
-        (lambda x, out, m: m.sigmoid(x),),
-        numpy=lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
-        method="softplus",
-        activation=Activation(
-            range="(0, inf)",
-            order=7,
-            torch="Softplus",
-            # above its threshold torch's Softplus returns z itself; past 40, ln(1 + e^z) is z in float64
-            torch_args=(("beta", 1.0), ("threshold", 40.0)),
-            torch_accepts=lambda module: not (module.beta != 1.0 or module.threshold < 20.0),
-            torch_shown="Softplus(beta=1)",
-            torch_note="is ln(1 + e^z) (beta=1; a threshold of at least 20)",
-        ),
-    )
+_SOFTPLUS_ACTIVATION = Activation(
+    range="(0, inf)",
+    order=7,
+    torch="Softplus",
+    # above its threshold torch's Softplus returns z itself; past 40, ln(1 + e^z) is z in float64
+    torch_args=(("beta", 1.0), ("threshold", 40.0)),
+    torch_accepts=lambda module: not (module.beta != 1.0 or module.threshold < 20.0),
+    torch_shown="Softplus(beta=1)",
+    torch_note="is ln(1 + e^z) (beta=1; a threshold of at least 20)",
 )
+define("softplus", _softplus, (lambda x, out, m: m.sigmoid(x),),
+       numpy=lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))), method="softplus",
+       activation=_SOFTPLUS_ACTIVATION)  # fmt: skip
 
 
 def _elu(self, alpha: float = 1.0) -> Value:
@@ -595,24 +423,11 @@ def _elu(self, alpha: float = 1.0) -> Value:
     return new_node(alpha * math.expm1(x), "elu", self, alpha * math.exp(x), alpha)
 
 
-register(
-    Operation(
-        "elu",
-        lambda x, alpha: x if x >= 0.0 else alpha * math.expm1(x),
-        (lambda x, alpha, out, m: m.where(m.data(x) >= 0.0, lambda: 1.0, lambda: alpha * m.exp(x)), None),
-        numpy=lambda x, alpha: np.where(x >= 0.0, x, alpha * np.expm1(x)),
-        method="elu",
-        fast=_elu,
-        activation=Activation(
-            range="(-1, inf)",
-            order=8,
-            torch="ELU",
-            torch_args=(("alpha", 1.0),),
-            torch_shown="ELU(alpha=1)",
-            torch_note="has alpha = 1",
-        ),
-    )
-)
+define("elu", lambda x, alpha: x if x >= 0.0 else alpha * math.expm1(x),
+       (lambda x, alpha, out, m: m.where(m.data(x) >= 0.0, lambda: 1.0, lambda: alpha * m.exp(x)), None),
+       numpy=lambda x, alpha: np.where(x >= 0.0, x, alpha * np.expm1(x)), method="elu", fast=_elu,
+       activation=Activation(range="(-1, inf)", order=8, torch="ELU", torch_args=(("alpha", 1.0),),
+                             torch_shown="ELU(alpha=1)", torch_note="has alpha = 1"))  # fmt: skip
 
 
 def _gelu(x: float) -> float:
@@ -634,23 +449,11 @@ def _numpy_gelu(x):
     return np.where(np.isinf(x), np.maximum(x, 0.0), x * NUMPY.normal_cdf(x))
 
 
-register(
-    Operation(
-        "gelu",
-        _gelu,
-        (_gelu_slope,),
-        numpy=_numpy_gelu,
-        method="gelu",
-        activation=Activation(
-            range="[-0.17, inf)",
-            order=9,
-            torch="GELU",
-            torch_args=(("approximate", "none"),),  # the exact erf form
-            torch_shown="GELU(approximate='none')",
-            torch_note="is the exact z * Phi(z) (approximate='none')",
-        ),
-    )
-)
+# the exact erf form
+define("gelu", _gelu, (_gelu_slope,), numpy=_numpy_gelu, method="gelu",
+       activation=Activation(range="[-0.17, inf)", order=9, torch="GELU", torch_args=(("approximate", "none"),),
+                             torch_shown="GELU(approximate='none')",  # the exact erf form
+                             torch_note="is the exact z * Phi(z) (approximate='none')"))  # fmt: skip
 
 
 def _step(x: float) -> float:
@@ -658,23 +461,15 @@ def _step(x: float) -> float:
     return 1.0 if x > 0.0 else (0.0 if x <= 0.0 else x)
 
 
-register(
-    Operation(
-        "step",
-        _step,
-        (lambda x, out, m: 0.0,),
-        numpy=lambda x: np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, x)),
-        method="step",
-        activation=Activation(range="{0, 1}", order=13, torch="Step"),
-    )
-)
+define("step", _step, (lambda x, out, m: 0.0,), numpy=lambda x: np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, x)),
+       method="step", activation=Activation(range="{0, 1}", order=13, torch="Step"))  # fmt: skip
 
 
 def _normal_pdf(x, out, m):  # phi(x), the standard normal density
     return INV_SQRT_2PI * m.exp(-0.5 * x * x)
 
 
-NORMAL_CDF = register(Operation("normal_cdf", FLOATS.normal_cdf, (_normal_pdf,), numpy=NUMPY.normal_cdf))
+NORMAL_CDF = define("normal_cdf", FLOATS.normal_cdf, (_normal_pdf,), numpy=NUMPY.normal_cdf)
 
 
 def normal_cdf(x: Value) -> Value:
@@ -712,7 +507,7 @@ def _ones(operands, out, m, varying):  # the slope of a sum: 1 for every parent
     return tuple(1.0 for v in varying if v)
 
 
-register(Operation("sum", lambda *terms: math.fsum(terms), _ones, apply=lambda *terms: total(terms)))
+define("sum", lambda *terms: math.fsum(terms), _ones, apply=lambda *terms: total(terms))
 
 
 def dot(weights, inputs, bias=None) -> Value:
@@ -815,7 +610,7 @@ def _dot_value(*layout) -> float:
     return z + layout[-1] if len(layout) % 2 else z
 
 
-register(Operation("dot", _dot_value, _dot_slopes, apply=_dot_of_layout))
+define("dot", _dot_value, _dot_slopes, apply=_dot_of_layout)
 
 
 BUILTIN = frozenset(REGISTRY)
