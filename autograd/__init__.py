@@ -13,102 +13,18 @@ import sys
 import types
 import warnings
 
-from autograd.compiler import Program, TraceError, is_tracing, trace
-from autograd.core import (
-    DomainError,
-    Operation,
-    Refusal,
-    Value,
-    backpropagate,
-    dot,
-    is_grad_enabled,
-    no_grad,
-    operation,
-    replay,
-    topological_order,
-    total,
-    zero_grad,
-)
-from autograd.pictures import (  # graphviz: imported when drawing
-    GraphvizNotInstalled,
-    backward_steps,
-    consumers,
-    count_paths,
-    draw_graph,
-    draw_network,
-    edge_count,
-    explain_chain_rule,
-    forward_steps,
-    lecture_steps,
-    path_products,
-    save_backward_steps,
-    save_graph,
-    save_player,
-    save_steps,
-)
-from autograd.transforms import (
-    GradcheckError,
-    analytic_gradient,
-    forward_derivatives,
-    grad,
-    gradcheck,
-    hessian,
-    hvp,
-    jacobian,
-    jvp,
-    numerical_gradient,
-)
+from autograd import compiler, core, pictures, transforms
+from autograd.compiler import *  # noqa: F403 (each subpackage's __all__ is the list of its public names)
+from autograd.core import *  # noqa: F403
+from autograd.pictures import *  # noqa: F403 (graphviz: imported when drawing, not here)
+from autograd.transforms import *  # noqa: F403
 
-__all__ = [
-    "Value",
-    "operation",
-    "Operation",
-    "Refusal",
-    "DomainError",
-    "no_grad",
-    "is_grad_enabled",
-    "dot",
-    "total",
-    "replay",
-    "topological_order",
-    "backpropagate",
-    "jvp",
-    "forward_derivatives",
-    "jacobian",
-    "grad",
-    "hessian",
-    "hvp",
-    "zero_grad",
-    "gradcheck",
-    "numerical_gradient",
-    "analytic_gradient",
-    "GradcheckError",
-    "draw_graph",
-    "draw_network",
-    "save_graph",
-    "backward_steps",
-    "lecture_steps",
-    "save_backward_steps",
-    "forward_steps",
-    "save_steps",
-    "save_player",
-    "explain_chain_rule",
-    "count_paths",
-    "path_products",
-    "edge_count",
-    "consumers",
-    "GraphvizNotInstalled",
-    "trace",
-    "Program",
-    "TraceError",
-    "is_tracing",
-]
-
+__all__ = [*core.__all__, *transforms.__all__, *compiler.__all__, *pictures.__all__]
 
 # The modules from before the engine had subpackages stay importable by their
 # old names (`from autograd.value import Value`), with a DeprecationWarning on use.
 _MOVED = {
-    "value": "autograd.core.value",
+    "value": "autograd.core",  # Value, no_grad ... and dot, total, replay (now in core.operations)
     "graph": "autograd.core.graph",
     "calculus": "autograd.core.registry",  # local_derivatives; VALUES and NUMPY (RULES are the records now)
     "_checks": "autograd.core.checks",
