@@ -30,6 +30,8 @@ def test_notebook_executes(tmp_path):
     text = "\n".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
     assert "df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294" in text
     assert "df/dc = 126" in text
+    assert "dt/dx = 0.786448, 1 - tanh(0.5)^2 = 0.786448" in text  # the lecture's tanh as an operation of our own
+    assert "d2t/dx2 = -0.726862, -2 tanh(0.5) (1 - tanh(0.5)^2) = -0.726862" in text
     images = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs if "data" in out]
     assert any("image/svg+xml" in out["data"] for out in images)  # the graphs
     assert any("image/png" in out["data"] for out in images)  # the loss curve
