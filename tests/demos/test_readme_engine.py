@@ -1,6 +1,6 @@
 """The README's first examples ("The engine in one minute", "Checking gradients yourself") run as printed.
 
-The other README sections have their own tests (tests/autograd/test_pictures.py, tests/nn/test_nn_readme.py,
+The other README sections have their own tests (tests/autograd/pictures/test_pictures.py, tests/nn/test_nn_readme.py,
 test_demo_main.py). The expected output here is the README's own text, whose numbers are the course's
 chain-rule table (294, 126, 42).
 """

@@ -1,8 +1,8 @@
 """The NumPy form of every operation (autograd/compiler/numpy_forms.py) against the scalar engine.
 
 The scalar engine is the reference here: its values are checked against `math`
-and its local derivatives against central differences in test_ops.py (and
-against PyTorch in test_torch.py). Each row of test_ops' OPERATIONS table is
+and its local derivatives against central differences in core/test_ops.py (and
+against PyTorch in core/test_torch.py). Each row of core/test_ops.py's OPERATIONS table is
 evaluated both ways, at its sample points and at the kinks and special values
 below, and compiled by `trace` as a whole program.
 """

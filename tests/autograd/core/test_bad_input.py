@@ -35,7 +35,7 @@ from autograd import (
 )
 
 NAN, INF = float("nan"), float("inf")
-PICTURE = Path(__file__).resolve().parents[2] / "demos" / "images" / "chain_rule.png"
+PICTURE = Path(__file__).resolve().parents[3] / "demos" / "images" / "chain_rule.png"
 
 
 def x_():

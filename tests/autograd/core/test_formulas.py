@@ -5,7 +5,7 @@ This file is the slides' table written as tests, so a reader can check it
 against them: the values are computed here from textbook formulas (tanh from
 exp, GELU from the `statistics` normal distribution, hand numbers), but the
 derivatives are the slides' closed forms (sigmoid' = s (1 - s), tanh' = 1 - t^2,
-...), which are the same expressions autograd/value.py uses. They document the
+...), which are the same expressions autograd/core/operations.py uses. They document the
 formulas; they do not prove them. The independent checks are elsewhere, for
 every operation: test_ops.py compares each gradient with central differences,
 test_torch.py with PyTorch (including the slopes at 0 where PyTorch makes the

@@ -176,7 +176,7 @@ def test_every_recorded_operation_has_a_record_and_every_builtin_record_is_teste
     recorded = {node.op for _, fn, point in ALL_CASES for node in nodes_of(fn, point)}
     assert len(recorded) >= 25  # the enumeration sees the operations (so this test can fail)
     assert recorded <= set(REGISTRY), sorted(recorded - set(REGISTRY))
-    only_in_derivatives = {"normal_cdf", "pow_inf"}  # test_higher_calculus.py sees them inside derivative graphs
+    only_in_derivatives = {"normal_cdf", "pow_inf"}  # seen inside derivative graphs: transforms/test_higher_calculus.py
     untested = BUILTIN - only_in_derivatives - recorded
     assert not untested, f"operations without a row in test_ops.py's table: {sorted(untested)}"
 

@@ -2,7 +2,7 @@
 central differences, at several points away from kinks.
 
 `OPERATIONS` is the table. `test_every_operation_has_sample_points` fails when
-`Value` (or `autograd.value`) gains an operation that no table entry calls, so
+`Value` (or `autograd.core.operations`) gains an operation that no table entry calls, so
 a new operation cannot land without being checked here.
 """
 

@@ -1,4 +1,4 @@
-"""The chain rule in words (autograd.explain): explain_chain_rule and path counting, no Graphviz needed.
+"""The chain rule in words (autograd.pictures.explain): explain_chain_rule and path counting, no Graphviz needed.
 
 Expected texts and numbers come from the lecture notes, sections 1 and 2,
 and from hand calculation, never from the code under test.

@@ -1,4 +1,4 @@
-"""Step frames (autograd.steps): backward_steps, forward_steps and the player page save_steps writes.
+"""Step frames (autograd.pictures.steps): backward_steps, forward_steps and the player page save_steps writes.
 
 Expected numbers come from the lecture notes, sections 1 and 2, from hand
 calculation and from central differences, never from the code under test.
@@ -262,7 +262,7 @@ def test_the_player_is_package_data():
     player = resources.files("autograd.pictures").joinpath("player.html").read_text(encoding="utf-8")
     for needle in ("<script>", "{{TITLE}}", "{{FRAMES}}", "{{INTERVAL_MS}}", "ArrowLeft"):
         assert needle in player
-    repository = Path(__file__).resolve().parents[2]
+    repository = Path(__file__).resolve().parents[3]
     steps_source = (repository / "autograd" / "pictures" / "steps.py").read_text(encoding="utf-8")
     assert "<script" not in steps_source and "ArrowLeft" not in steps_source  # the page is not a Python string
     config = tomllib.loads((repository / "pyproject.toml").read_text(encoding="utf-8"))

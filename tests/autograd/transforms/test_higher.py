@@ -1,8 +1,8 @@
-"""grad, hessian and hvp (autograd/higher.py): derivatives of derivatives.
+"""grad, hessian and hvp (autograd/transforms/higher.py): derivatives of derivatives.
 
 Every operation's second and third derivatives against central differences of
-the engine's one-order-lower derivatives (test_ops.py's operations and points);
-hand-derived closed forms; random graphs (test_hypothesis.py's generator):
+the engine's one-order-lower derivatives (core/test_ops.py's operations and points);
+hand-derived closed forms; random graphs (core/test_hypothesis.py's generator):
 Hessians symmetric and equal to finite differences of the gradient, hvp equal
 to hessian @ v; bad input. PyTorch's second and third derivatives are in
 test_higher_torch.py.

@@ -4,7 +4,7 @@ inside the graphs that grad(..., create_graph=True) builds.
 Derivative graphs hold nodes of their own (normal_cdf in GELU's, pow_inf where
 a slope is infinite): each is rebuilt by `replay` and its record's derivatives
 give what it recorded. The nodes of the users' graphs are checked against their
-records in test_operations.py.
+records in core/test_operations.py.
 """
 
 import pytest

@@ -1,5 +1,5 @@
 """Second and third derivatives against PyTorch's (`torch.autograd.grad(..., create_graph=True)`, float64):
-every operation of test_torch.py's table, the kinks, and random expressions.
+every operation of core/test_torch.py's table, the kinks, and random expressions.
 
 Optional: skipped when torch is not installed (pip install -e '.[torch]').
 """
@@ -49,7 +49,7 @@ def test_second_and_third_derivatives_match_torch(entry, point, order):
     assert np.allclose(engine, reference, rtol=1e-10, atol=1e-12), (engine, reference)
 
 
-# At the kink itself: PyTorch's first derivative there is ours (test_torch.py), and so is its second;
+# At the kink itself: PyTorch's first derivative there is ours (core/test_torch.py), and so is its second;
 # where the tangent is vertical (sqrt at 0) the second derivative is -inf in both.
 KINKS = [
     ("relu", lambda x: x.relu(), torch.relu),
