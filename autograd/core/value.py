@@ -135,6 +135,11 @@ def new_node(data: float, op: str, parents, local_grads, const=None) -> Value:
     return out
 
 
+def made_under_no_grad(node: Value) -> bool:
+    """A result of an operation inside no_grad(): a bare leaf that Value(...) did not make (it has no label slot)."""
+    return not node._operation and not hasattr(node, "_label")
+
+
 def recorded_constant(node: Value):
     """The constant(s) a node recorded, or None: a float, a tuple (after the parents), or a tuple with
     None where each parent stands (`dot` with numbers among its operands)."""

@@ -23,7 +23,7 @@ from autograd.core import checks
 from autograd.core.graph import reverse_accumulate, topological_order
 from autograd.core.operations import dot, total
 from autograd.core.registry import local_derivatives
-from autograd.core.value import Value, is_grad_enabled
+from autograd.core.value import Value, is_grad_enabled, made_under_no_grad
 
 __all__ = ["grad", "hessian", "hvp"]
 
@@ -64,17 +64,12 @@ def _name(node: Value) -> str:
     return f"node {node.label!r}" if node.label else f"data {node.data!r}"
 
 
-def _made_under_no_grad(node: Value) -> bool:
-    """A result of an operation inside no_grad(): a bare leaf that Value(...) did not make (it has no label slot)."""
-    return not node._operation and not hasattr(node, "_label")
-
-
 def _refuse_unrecorded(output: Value, targets: set, who: str) -> None:
     """The output itself computed under no_grad() has no graph: its derivatives would be a silent 0.
 
     Results of no_grad() used further on are constants, as in PyTorch (detached).
     """
-    if id(output) not in targets and _made_under_no_grad(output):
+    if id(output) not in targets and made_under_no_grad(output):
         raise ValueError(
             f"{who}: the output ({_name(output)}) was computed under no_grad(), whose results record no parents, "
             "so it has no graph to differentiate; compute it outside no_grad()"
@@ -106,19 +101,13 @@ def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets:
     derivatives have a graph of their own."""
     depends = set(targets)  # only nodes that depend on an input carry a derivative worth building
     for node in order:
-        parents = node._parents
-        if type(parents) is tuple:
-            if any(id(p) in depends for p in parents):
-                depends.add(id(node))
-                if node._operation in _POWERS:
-                    _refuse_logarithm(node, depends, who)
-        elif id(parents) in depends:
+        if any(id(p) in depends for p in node.parents):
             depends.add(id(node))
-            if node._operation == "rpow":
+            if node.op == "rpow" or (node.op in _POWERS and len(node.parents) == 2):  # a Value exponent
                 _refuse_logarithm(node, depends, who)
 
     def slopes(node):
-        if not node._operation:
+        if not node.op:
             return ()
         return [(p, local) for p, local in zip(node.parents, local_derivatives(node)) if id(p) in depends]
 
@@ -126,7 +115,7 @@ def _value_pass(output: Value, order: list[Value], inputs: list[Value], targets:
     return [_derivative(adjoint.get(id(x), 0.0)) for x in inputs]
 
 
-_POWERS = ("**", "pow_inf")  # x ** y with a Value exponent (pow_inf: the same, infinite; see calculus)
+_POWERS = ("**", "pow_inf")  # x ** y (pow_inf: the same with an infinite value, see power_or_inf_node)
 
 
 def _refuse_logarithm(node: Value, depends: set, who: str) -> None:
@@ -136,7 +125,7 @@ def _refuse_logarithm(node: Value, depends: set, who: str) -> None:
     first derivative (0 at base 0, nan below, as PyTorch); beyond it PyTorch
     gives nan, and our table would give numbers that are not derivatives.
     """
-    if node._operation == "rpow":  # c ** x: the base is the constant; 0 ** x is 0 for x > 0, all derivatives 0
+    if node.op == "rpow":  # c ** x: the base is the constant; 0 ** x is 0 for x > 0, all derivatives 0
         base, exponent = node.operands
         if base > 0.0 or (base == 0.0 and exponent.data > 0.0):
             return
@@ -171,7 +160,7 @@ def _derivative(g) -> Value:
     no_grad() refusal."""
     if not isinstance(g, Value):
         return Value(g)
-    return g * 1.0 if _made_under_no_grad(g) else g
+    return g * 1.0 if made_under_no_grad(g) else g
 
 
 # ---- the public functions --------------------------------------------------------------
