@@ -243,7 +243,7 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
     speed devices: the shares go straight into `.grad` (no dict), the order
     comes from stamps on the nodes (no set), a node of one parent stores it
     without a tuple, and the usual two parents are unrolled. The chain rule
-    itself is the same four lines (tests/autograd/test_backward.py checks the
+    itself is the same four lines (tests/autograd/core/test_one_reverse_loop.py checks the
     two agree on random graphs).
     """
     _check_node(root, "backpropagate")

@@ -17,7 +17,7 @@ path equal to its record's `value` and `derivatives`, to a few units in
 the last place (tests/autograd/core/test_operations.py).
 
 To add an operation: one record here (and its fast path, if it needs one),
-one row of sample points in tests/autograd/core/test_operations.py's table,
+one row of sample points in tests/autograd/core/test_ops.py's table,
 and one line in the README. To define your own without touching the engine:
 `autograd.operation(...)`.
 """
