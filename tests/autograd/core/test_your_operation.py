@@ -160,6 +160,14 @@ def test_the_engine_gains_an_operation_from_one_record(forget):
         )
     )
     check_everywhere(Value.atan, math.atan, lambda x: 1 / (1 + x * x), lambda x: -2 * x / (1 + x * x) ** 2)
+    x = Value(0.5, label="x")
+    assert "atan(x)" in explain_chain_rule(x.atan(), x)
+    try:
+        import graphviz  # noqa: F401
+    except ImportError:
+        pass  # the picture is checked where graphviz is installed (CI has it)
+    else:
+        assert "label=atan " in draw_graph(x.atan()).source  # the operation node, named by its record
     torch = pytest.importorskip("torch")
     t = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
     (g,) = torch.autograd.grad(torch.atan(t), t, create_graph=True)
