@@ -10,17 +10,31 @@ import pytest
 from checks import check_message
 
 from autograd import DomainError, Value, dot, total
+from autograd.core.operations import BUILTIN
+from autograd.core.registry import REGISTRY
 
 # ---- operand types -------------------------------------------------------------
 
+ENGINE = [record for record in REGISTRY.values() if record.name in BUILTIN]  # the one table, in its order
+
+
+def methods(record) -> tuple:
+    """The Value methods that apply a record's operation ("__add__", "__radd__"; "tanh")."""
+    return record.method if isinstance(record.method, tuple) else tuple(filter(None, [record.method]))
+
+
 BAD_OPERANDS = ["3", None, 2j, [1.0], (1.0,), {"a": 1}]
+# Python's arithmetic operators: the records written between two operands (x + y), not reflected (2 - x)
 BINARY = [
-    ("+", operator.add),
-    ("-", operator.sub),
-    ("*", operator.mul),
-    ("/", operator.truediv),
-    ("**", operator.pow),
+    (record.symbol, getattr(operator, methods(record)[0].strip("_")))
+    for record in ENGINE
+    if record.symbol and not record.reflected and not callable(record.derivatives) and len(record.derivatives) == 2
 ]
+
+
+def test_the_operator_table_is_read_from_the_records():
+    assert [symbol for symbol, _ in BINARY] == ["+", "-", "*", "/", "**"]
+    assert BINARY[0][1] is operator.add and BINARY[-1][1] is operator.pow
 
 
 @pytest.mark.parametrize("bad", BAD_OPERANDS, ids=repr)
@@ -220,8 +234,12 @@ def test_documented_nan_and_inf_examples():
     assert (Value(1e308) * 10.0).data == math.inf  # + - * overflow like floats
 
 
-UNARY = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu", "hardtanh"]
-UNARY += ["softplus", "elu", "gelu", "step"]
+# Every function with a Value method of its own name (x.exp(), x.tanh(), ...), from the one table
+UNARY = [name for record in ENGINE for name in methods(record) if not name.startswith("_")]
+
+
+def test_every_function_is_in_the_nan_test():
+    assert len(UNARY) >= 15 and {"exp", "log", "abs", "leaky_relu", "hardtanh", "step"} <= set(UNARY)
 
 
 @pytest.mark.parametrize("method", UNARY)
