@@ -809,16 +809,9 @@ def report_compiled(results: dict, gc_on: bool = True) -> str:
              show(row.get("numpy")), ratio(row.get("scalar/compiled")), ratio(row.get("torch/compiled")),
              ratio(row.get("compiled/numpy")), row["target"] or "-", {True: "yes", False: "NO", None: "-"}[row["met"]])
         )  # fmt: skip
-    widths = [max(len(row[k]) for row in [header, *rows]) for k in range(len(header))]
     setting = "gc on (what users get)" if gc_on else "gc off (the engines alone)"
     lines = ["", f"Trace once, train fast: the compiled path (autograd.trace, nn.train(compiled=True)), {setting}", ""]
-    for row in [header, *rows]:
-        cells = [cell.ljust(w) for cell, w in zip(row[:2], widths[:2])]
-        cells += [cell.rjust(w) for cell, w in zip(row[2:], widths[2:])]
-        lines.append("  ".join(cells).rstrip())
-    lines.append("")
-    name_width = max(len(name) for name in results)
-    lines.extend(f"{name:<{name_width}}  {r['note']}" for name, r in results.items())
+    lines += _table_and_notes(header, rows, 2, results)
     threads = [r["torch_threads"] for r in results.values() if "torch_threads" in r]
     lines.append(
         "compiled: the per-sample loss traced once, each batch one NumPy forward/backward and a vector SGD step; "
@@ -876,6 +869,23 @@ def _fmt(x, unit) -> str:
     return str(x)
 
 
+def _table_and_notes(header, rows, text_columns: int, results: dict) -> list[str]:
+    """The report's lines: the rows aligned under the header, then each figure's note (what it timed).
+
+    The first `text_columns` columns (names, units) are left-aligned, the figures right-aligned.
+    """
+    widths = [max(len(row[k]) for row in [header, *rows]) for k in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell.ljust(w) for cell, w in zip(row[:text_columns], widths[:text_columns])]
+        cells += [cell.rjust(w) for cell, w in zip(row[text_columns:], widths[text_columns:])]
+        lines.append("  ".join(cells).rstrip())
+    lines.append("")
+    name_width = max(len(name) for name in results)
+    lines.extend(f"{name:<{name_width}}  {r['note']}" for name, r in results.items())
+    return lines
+
+
 def report(results: dict, machine: dict, tiny: bool) -> str:
     """The table the benchmark prints (one row per figure and gc setting), then what each figure timed."""
     header = ("figure", "unit", "gc", "ours", "micrograd", "mg/ours", "floats", "ours/floats", "target", "met")
@@ -898,20 +908,13 @@ def report(results: dict, machine: dict, tiny: bool) -> str:
                     met,
                 )
             )
-    widths = [max(len(row[k]) for row in [header, *rows]) for k in range(len(header))]
     lines = [
         f"Python {machine['python']} ({machine['implementation']}) on {machine['system']}, {machine['cpus']} CPUs",
         "gc on: what users get; gc off: the engines alone. Times: the median of the repetitions.",
         "mg/ours: micrograd's figure / ours (above 1: ours is faster or smaller).",
         "",
     ]
-    for row in [header, *rows]:
-        cells = [cell.ljust(w) for cell, w in zip(row[:3], widths[:3])]
-        cells += [cell.rjust(w) for cell, w in zip(row[3:], widths[3:])]
-        lines.append("  ".join(cells).rstrip())
-    lines.append("")
-    name_width = max(len(name) for name in results)
-    lines.extend(f"{name:<{name_width}}  {r['note']}" for name, r in results.items())
+    lines += _table_and_notes(header, rows, 3, results)
     counts = results["chain_build"]["counts"]
     nodes = ", ".join(f"{engine} {n:,}" for engine, n in counts["nodes"].items())
     lines += [

@@ -45,6 +45,7 @@ LR = 0.1  # the same for the three variants
 MINI_BATCH = 10
 LEARNING_RATES = {"too small (0.01)": 0.01, "right (0.5)": 0.5, "too large (1.1)": 1.1}  # batch GD
 LR_EPOCHS = 25
+BATCH_LABELS = ("step (batch gradient descent)", "loss (log scale)")  # the axes of the batch runs' loss pictures
 DIVERGED = 1e6
 QUICK_EPOCHS = 10
 QUICK_LR_EPOCHS = 15
@@ -323,7 +324,7 @@ def _plot_variants(runs, path):
         ax_epoch, ax_update = axes[0]
         c.loss_curves(
             ax_epoch,
-            {name: r["per_epoch"] for name, r in runs.items()},
+            _per_epoch(runs),
             "epoch (passes over the data)",
             "loss on all data (log scale)",
             "Loss against epochs",
@@ -347,54 +348,42 @@ def _plot_variants(runs, path):
         return c.save_figure(fig, path)
 
 
-def _plot_rates(lr_runs, path):
+def _per_epoch(runs) -> dict:
+    """Each run's loss after every epoch, by name: the curves the batch pictures draw."""
+    return {name: r["per_epoch"] for name, r in runs.items()}
+
+
+def _plot_losses(curves, labels, title, colors, path, ms=5, minimum=None):
+    """One panel of loss curves (log scale, a marker per point) saved as PNG: the rates, limit and schedule pictures.
+
+    `labels` is (x label, y label). `minimum`, when given, is the loss one
+    Newton step reaches, drawn as a dotted line for the curves to approach.
+    """
     with c.style():
         fig, ax = c.figure(size=(9, 6))
-        c.loss_curves(
-            ax,
-            {name: r["per_epoch"] for name, r in lr_runs.items()},
-            "step (batch gradient descent)",
-            "loss (log scale)",
-            "Learning rate: too small, right, too large",
-            colors=[c.COLORS[2], c.COLORS[0], c.COLORS[1]],
-            fmt="o-",
-            ms=5,
-        )
+        c.loss_curves(ax, curves, *labels, title, colors=colors, fmt="o-", ms=ms)
+        if minimum is not None:
+            ax.axhline(minimum, color="k", ls=":", lw=1.5, label="the minimum (one Newton step)")
+            ax.legend()
         return c.save_figure(fig, path)
+
+
+def _plot_rates(lr_runs, path):
+    colors = [c.COLORS[2], c.COLORS[0], c.COLORS[1]]
+    return _plot_losses(_per_epoch(lr_runs), BATCH_LABELS, "Learning rate: too small, right, too large", colors, path)
 
 
 def _plot_limit(limit_runs, curve, path):
-    with c.style():
-        fig, ax = c.figure(size=(9, 6))
-        c.loss_curves(
-            ax,
-            {name: r["per_epoch"] for name, r in limit_runs.items()},
-            "step (batch gradient descent)",
-            "loss (log scale)",
-            f"The learning-rate limit 2 / lambda = {curve['lr_limit']:.3f}",
-            colors=[c.COLORS[0], c.COLORS[1]],
-            fmt="o-",
-            ms=4,
-        )
-        ax.axhline(curve["min_loss"], color="k", ls=":", lw=1.5, label="the minimum (one Newton step)")
-        ax.legend()
-        return c.save_figure(fig, path)
+    title = f"The learning-rate limit 2 / lambda = {curve['lr_limit']:.3f}"
+    colors = [c.COLORS[0], c.COLORS[1]]
+    return _plot_losses(_per_epoch(limit_runs), BATCH_LABELS, title, colors, path, ms=4, minimum=curve["min_loss"])
 
 
 def _plot_schedule(schedule, path):
-    with c.style():
-        fig, ax = c.figure(size=(9, 6))
-        c.loss_curves(
-            ax,
-            {name: [max(e, 1e-12) for e in r["excess"]] for name, r in schedule.items()},
-            "epoch (stochastic gradient descent, one sample per step)",
-            "loss above the minimum (log scale)",
-            "SGD: constant against decreasing learning rate",
-            colors=[c.COLORS[1], c.COLORS[0]],
-            fmt="o-",
-            ms=5,
-        )
-        return c.save_figure(fig, path)
+    excess = {name: [max(e, 1e-12) for e in r["excess"]] for name, r in schedule.items()}  # a log axis has no 0
+    labels = ("epoch (stochastic gradient descent, one sample per step)", "loss above the minimum (log scale)")
+    title = "SGD: constant against decreasing learning rate"
+    return _plot_losses(excess, labels, title, [c.COLORS[1], c.COLORS[0]], path)
 
 
 def _plot_nonconvex(local, path):
