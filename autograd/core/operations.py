@@ -263,14 +263,38 @@ def _exp(self) -> Value:
 define("exp", math.exp, (lambda x, out, m: out,), numpy=np.exp, overflow=_EXP_TOO_LARGE, method="exp", fast=_exp)
 
 _LOG_DOMAIN = Refusal(DomainError, lambda x, m: x <= 0.0, "log({0}) is undefined; log needs a positive number")
-_SQRT_DOMAIN = Refusal(DomainError, lambda x, m: x < 0.0, "sqrt({0}) is undefined; sqrt needs a number >= 0")
-define("log", math.log, (lambda x, out, m: 1.0 / x,), numpy=np.log, method="log",
+
+
+def _log(self) -> Value:
+    """Natural logarithm."""
+    x = self.data
+    if x <= 0.0:
+        raise DomainError("log: " + _LOG_DOMAIN.message.format(described(self)))
+    return new_node(math.log(x), "log", self, 1.0 / x)
+
+
+define("log", math.log, (lambda x, out, m: 1.0 / x,), numpy=np.log, method="log", fast=_log,
        refusals=(_LOG_DOMAIN,))  # fmt: skip
+
+_SQRT_DOMAIN = Refusal(DomainError, lambda x, m: x < 0.0, "sqrt({0}) is undefined; sqrt needs a number >= 0")
+
+
+def _sqrt(self) -> Value:
+    x = self.data
+    if x < 0.0:
+        raise DomainError("sqrt: " + _SQRT_DOMAIN.message.format(described(self)))
+    s = math.sqrt(x)
+    return new_node(s, "sqrt", self, 0.5 / s if s else math.inf)
+
 
 define("sqrt", math.sqrt,
        (lambda x, out, m: m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: 0.5 * m.power(x, -0.5)),),
-       numpy=np.sqrt, method="sqrt",
-       refusals=(_SQRT_DOMAIN,))  # fmt: skip
+       numpy=np.sqrt, method="sqrt", fast=_sqrt, refusals=(_SQRT_DOMAIN,))  # fmt: skip
+
+
+def _abs(self) -> Value:
+    x = self.data
+    return new_node(abs(x), "abs", self, 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
 
 
 def _sign(x, out, m):  # the slope of |x|: 0 at the kink
@@ -278,7 +302,7 @@ def _sign(x, out, m):  # the slope of |x|: 0 at the kink
     return m.where(d > 0.0, lambda: 1.0, lambda: m.where(d < 0.0, lambda: -1.0, lambda: 0.0))
 
 
-define("abs", abs, (_sign,), numpy=np.abs, method=("__abs__", "abs"), apply=abs)
+define("abs", abs, (_sign,), numpy=np.abs, method=("__abs__", "abs"), fast=_abs, apply=abs)
 
 
 # sin(inf) and cos(inf) are nan, as in NumPy and PyTorch (math.sin refuses them)
@@ -450,7 +474,16 @@ def _numpy_gelu(x):
 
 
 # the exact erf form
-define("gelu", _gelu, (_gelu_slope,), numpy=_numpy_gelu, method="gelu",
+def _gelu_fast(self) -> Value:
+    """x * Phi(x), Phi the standard normal distribution function (exact, via erf)."""
+    x = self.data
+    if math.isinf(x):  # the limits; x * Phi(x) would give inf * 0 = nan at -inf
+        return new_node(max(x, 0.0), "gelu", self, 1.0 if x > 0.0 else 0.0)
+    cdf = FLOATS.normal_cdf(x)
+    return new_node(x * cdf, "gelu", self, cdf + x * (INV_SQRT_2PI * math.exp(-0.5 * x * x)))
+
+
+define("gelu", _gelu, (_gelu_slope,), numpy=_numpy_gelu, method="gelu", fast=_gelu_fast,
        activation=Activation(range="[-0.17, inf)", order=9, torch="GELU", torch_args=(("approximate", "none"),),
                              torch_shown="GELU(approximate='none')",  # the exact erf form
                              torch_note="is the exact z * Phi(z) (approximate='none')"))  # fmt: skip

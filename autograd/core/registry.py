@@ -118,6 +118,10 @@ class Operation:
     arity: int | None = field(default=None)  # the number of operands; None: any (sum, dot)
     user: bool = False  # defined with operation(): what it computes is checked at each call
 
+    def __post_init__(self):
+        if self.arity is None and not callable(self.derivatives):
+            self.arity = len(self.derivatives)  # one derivative per operand
+
     # ---- the derivatives, for each kind of number ------------------------------------
 
     def slopes(self, operands, out, m, varying) -> tuple:
@@ -250,8 +254,29 @@ def register(record: Operation) -> Operation:
 
 
 def _as_method(record: Operation, name: str):
-    def method(self, *constants):
-        return record(self, *constants)
+    """The Value method that applies `record`: for an operation of one operand, `record.__call__`
+    unrolled (a few times faster: activations run once per neuron); else the call itself."""
+    if record.arity != 1 or record.user:
+
+        def method(self, *constants):
+            return record(self, *constants)
+
+    else:
+        op, value, rule, refusals = record.name, record.value, record.derivatives[0], record.refusals
+        overflow = record.overflow
+
+        def method(self):
+            x = self.data
+            for refusal in refusals:
+                if refusal.condition(x, FLOATS):
+                    raise refusal.error(f"{op}: " + refusal.message.format(described(self)))
+            try:
+                out = value(x)
+            except OverflowError:
+                if overflow is None:
+                    raise
+                raise OverflowError(f"{op}: " + overflow.format(described(self))) from None
+            return new_node(out, op, self, rule(x, out, FLOATS))
 
     method.__name__ = name
     method.__doc__ = f"The operation {record.name!r}: {record.value.__doc__ or 'see autograd.core.operations'}"
