@@ -129,7 +129,9 @@ class Operation:
         if callable(self.derivatives):
             return tuple(self.derivatives(operands, out, m, varying))
         rules = self.derivatives
-        return tuple(rules[k](*operands, out, m) for k, v in enumerate(varying) if v)
+        if len(operands) == 1:
+            return (rules[0](operands[0], out, m),)
+        return tuple([rules[k](*operands, out, m) for k, v in enumerate(varying) if v])
 
     def numpy_forward(self, args, varying):
         """(result, slopes) for a batch: one slope per operand, 0.0 for a constant one."""
@@ -161,8 +163,10 @@ class Operation:
             raise TypeError(
                 f"{self.name}: takes {self.arity} operand{'s' if self.arity != 1 else ''}, got {len(operands)}"
             )
-        first = next((a for a in operands if isinstance(a, Value)), None)
-        xs = tuple(a.data if isinstance(a, Value) else as_number(a, self.name, first) for a in operands)
+        parents = [a for a in operands if isinstance(a, Value)]
+        first = parents[0] if parents else None
+        xs = [a.data if isinstance(a, Value) else as_number(a, self.name, first) for a in operands]
+        varying = [isinstance(a, Value) for a in operands]
         self.check(xs, operands)
         try:
             out = self.value(*xs)
@@ -170,28 +174,28 @@ class Operation:
             if self.overflow is None:
                 raise
             raise OverflowError(f"{self.name}: " + self.overflow.format(*map(_shown, operands))) from None
-        if self.user:
-            _a_number(out, f"{self.name}: value{tuple(xs)!r}")
+        if self.user and not _is_number(out):
+            raise TypeError(f"{self.name}: value{tuple(xs)!r} gave {checks.shown(out)}; it must give one number")
         out = float(out)
-        varying = tuple(isinstance(a, Value) for a in operands)
         if first is None:
             return Value(out)
-        parents = tuple(a for a in operands if isinstance(a, Value))
         slopes = self.slopes(xs, out, FLOATS, varying)
-        if self.user:
-            for k, slope in zip((k for k, v in enumerate(varying) if v), slopes):
-                _a_number(slope, f"{self.name}: derivatives[{k}] at {tuple(xs)!r}")
-        slopes = tuple(map(float, slopes))
-        constants = tuple(x for x, v in zip(xs, varying) if not v)
-        if not constants:
+        if self.user and not all(map(_is_number, slopes)):
+            positions = [k for k, v in enumerate(varying) if v]
+            k, slope = next((k, s) for k, s in zip(positions, slopes) if not _is_number(s))
+            raise TypeError(
+                f"{self.name}: derivatives[{k}] at {tuple(xs)!r} gave {checks.shown(slope)}; it must give one number"
+            )
+        if len(parents) == len(operands):
             const = None
-        elif self.reflected or varying.index(False) >= len(parents):  # the constants after the parents
+        elif self.reflected or all(varying[: len(parents)]):  # the constants after the parents
+            constants = tuple(x for x, v in zip(xs, varying) if not v)
             const = constants[0] if len(constants) == 1 else constants
         else:  # where each operand stands: None for a parent (see Value.operands)
             const = tuple(None if v else x for x, v in zip(xs, varying))
         if len(parents) == 1:
-            return new_node(out, self.name, parents[0], slopes[0], const)
-        return new_node(out, self.name, parents, slopes, const)
+            return new_node(out, self.name, first, float(slopes[0]), const)
+        return new_node(out, self.name, tuple(parents), tuple(map(float, slopes)), const)
 
     def check(self, xs, operands) -> None:
         """Raise the first refusal that holds for the floats `xs` (the operands' numbers)."""
@@ -203,9 +207,8 @@ class Operation:
         return f"<operation {self.name!r}>"
 
 
-def _a_number(x, what: str) -> None:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{what} gave {checks.shown(x)}; it must give one number")
+def _is_number(x) -> bool:
+    return type(x) is float or (not isinstance(x, bool) and isinstance(x, (int, float, np.floating, np.integer)))
 
 
 def _shown(a) -> str:
