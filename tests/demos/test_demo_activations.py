@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from activation_formulas import FORMULAS
 from checks import central_difference, png_size
 from picture_checks import check_image
 
@@ -42,21 +43,7 @@ TABLE_SLOPES = {
     "linear": lambda z: 1.0,
     "step": lambda z: 0.0,
 }
-TABLE_VALUES = {
-    "sigmoid": sig,
-    "tanh": math.tanh,
-    "softplus": lambda z: math.log(1 + math.exp(z)),
-    "elu": lambda z: z if z >= 0 else math.exp(z) - 1,
-    "gelu": lambda z: z * Phi(z),
-    "sin": math.sin,
-    "cos": math.cos,
-    "linear": lambda z: z,
-    "hardtanh": lambda z: min(1.0, max(-1.0, z)),
-    "relu": lambda z: max(0.0, z),
-    "leaky_relu": lambda z: z if z > 0 else 0.01 * z,
-    "prelu": lambda z: z if z > 0 else 0.25 * z,
-    "step": lambda z: 1.0 if z > 0 else 0.0,  # the perceptron's step: 0 for z <= 0
-}
+TABLE_VALUES = FORMULAS  # the values of the lecture notes' table, written independently of the engine
 # (lowest, highest) allowed by the table's range column
 BOUNDS = {
     "sigmoid": (0, 1),

@@ -3,28 +3,10 @@
 import math
 
 import pytest
+from activation_formulas import FORMULAS, PHI
 
 from autograd import Value, gradcheck
 from nn import ACTIVATIONS, MLP, Layer, Neuron, activation_names, get_activation
-
-PHI = lambda z: 0.5 * (1 + math.erf(z / math.sqrt(2)))  # standard normal distribution function
-
-# f(z) written independently of the engine, from the table of TEACHING.md section 6
-FORMULAS = {
-    "sigmoid": lambda z: 1 / (1 + math.exp(-z)),
-    "tanh": lambda z: (math.exp(z) - math.exp(-z)) / (math.exp(z) + math.exp(-z)),
-    "hardtanh": lambda z: -1.0 if z < -1 else (z if z <= 1 else 1.0),
-    "relu": lambda z: max(0.0, z),
-    "leaky_relu": lambda z: z if z > 0 else 0.01 * z,
-    "prelu": lambda z: z if z > 0 else 0.25 * z,  # alpha starts at 0.25
-    "softplus": lambda z: math.log(1 + math.exp(z)),
-    "elu": lambda z: z if z >= 0 else math.exp(z) - 1,
-    "gelu": lambda z: z * PHI(z),
-    "sin": math.sin,
-    "cos": math.cos,
-    "linear": lambda z: z,
-    "step": lambda z: 0.0 if z <= 0 else 1.0,
-}
 
 # z values on both sides of every kink, away from it (finite differences need smoothness)
 POINTS = [-2.3, -0.6, 0.4, 1.7]

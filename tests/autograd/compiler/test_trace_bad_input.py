@@ -80,12 +80,6 @@ PROGRAM_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name, call, kind, message", TRACE_CASES, ids=[c[0] for c in TRACE_CASES])
-def test_trace_refuses(name, call, kind, message):
-    with pytest.raises(kind, match=message):
-        call()
-
-
 @pytest.mark.parametrize("name, call, kind, message", PROGRAM_CASES, ids=[c[0] for c in PROGRAM_CASES])
 def test_program_refuses(name, call, kind, message):
     p = program()
@@ -156,7 +150,10 @@ TRAIN_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name, call, kind, message", TRAIN_CASES, ids=[c[0] for c in TRAIN_CASES])
-def test_train_compiled_refuses(name, call, kind, message):
+@pytest.mark.parametrize(
+    "name, call, kind, message", TRACE_CASES + TRAIN_CASES, ids=[c[0] for c in TRACE_CASES + TRAIN_CASES]
+)
+def test_trace_and_train_compiled_refuse(name, call, kind, message):
+    """trace's example checks and train(compiled=True)'s, each refused at the call that names it."""
     with pytest.raises(kind, match=message):
         call()

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+from test_trace import scalar_reference
 
 from autograd import Value, topological_order, trace
 from autograd.compiler.trace import CHECKED_SAMPLES, is_tracing
@@ -20,21 +21,6 @@ UNCHECKED = (1, 2, 4, 5)  # of a batch of 7
 def test_the_positions_used_here_are_not_checked():
     picks = sorted({0, 7 - 1, 7 // 2})[:CHECKED_SAMPLES]
     assert not set(picks) & set(UNCHECKED)
-
-
-def scalar_loop(fn, params, rows):
-    """Per-sample outputs and the batch mean's gradient by the scalar engine, sample by sample."""
-    for p in params:
-        p.grad = 0.0
-    outs = []
-    for row in rows:
-        out = fn(*[[Value(v) for v in a] if isinstance(a, list) else Value(a) for a in row])
-        (out / len(rows)).backward()
-        outs.append(out.data)
-    grads = [p.grad for p in params]
-    for p in params:
-        p.grad = 0.0
-    return np.array(outs), np.array(grads)
 
 
 def compiled(fn, params, rows, example):
@@ -73,7 +59,7 @@ def test_bce_clamp_below_e_minus_100_at_unchecked_samples(example_x):
     # x = -200: p = e^-199.5 < e^-100 with t = 1 (clamped); x = 60: p rounds to 1.0 with t = 0 (clamped)
     rows = [(0.2, 1.0), (-200.0, 1.0), (60.0, 0.0), (0.4, 0.0), (-150.0, 1.0), (-1.0, 0.0), (1.5, 1.0)]
     value, outs, grads = compiled(per_sample, [w, b], rows, (example_x, 1.0))
-    ref_outs, ref_grads = scalar_loop(per_sample, [w, b], rows)
+    ref_outs, ref_grads = scalar_reference(per_sample, [w, b], rows)
     hand = [bce_by_hand(1.0, 0.5, x, t) for x, t in rows]
     expected = np.array([h[0] for h in hand])
     expected_grad = np.array([sum(h[1] for h in hand), sum(h[2] for h in hand)]) / len(rows)
@@ -115,7 +101,7 @@ def test_logits_beyond_the_shift_at_unchecked_samples(example):
            [605.0, 700.0, 601.0], [-650.0, -640.0, -655.0], [3.0, 2.0, 1.0]]  # fmt: skip
     rows = [(z,) for z in big]
     value, outs, grads = compiled(per_sample, [w], rows, (example,))
-    ref_outs, ref_grads = scalar_loop(per_sample, [w], rows)
+    ref_outs, ref_grads = scalar_reference(per_sample, [w], rows)
     expected = np.array([np_logsumexp(z) - z[0] for z in big])
     # d/dw of logsumexp(w z) - w z_0 at w = 1: sum softmax(z)_j z_j - z_0
     expected_grad = np.mean([np.dot(np.exp(np.array(z) - max(z)) / np.exp(np.array(z) - max(z)).sum(), z) - z[0]

@@ -100,11 +100,16 @@ def test_the_record_on_floats_gives_what_the_node_recorded(name, fn, point):
 @pytest.mark.parametrize("name, fn, point", ALL_CASES, ids=IDS)
 def test_the_record_on_values_gives_the_same_derivatives_as_nodes(name, fn, point):
     for node in nodes_of(fn, point):
-        slopes = local_derivatives(node)
-        assert len(slopes) == len(node.local_grads), node.op
-        for slope, recorded in zip(slopes, node.local_grads):
-            assert isinstance(slope, (float, Value)), (node.op, slope)
-            assert close(slope.data if isinstance(slope, Value) else slope, recorded), (node.op, slope, recorded)
+        assert_value_slopes_recorded(node)
+
+
+def assert_value_slopes_recorded(node):
+    """The record's derivatives evaluated on Values (nodes, or floats where constant) equal what `node` recorded."""
+    slopes = local_derivatives(node)
+    assert len(slopes) == len(node.local_grads), node.op
+    for slope, recorded in zip(slopes, node.local_grads):
+        assert isinstance(slope, (float, Value)), (node.op, slope)
+        assert close(slope.data if isinstance(slope, Value) else slope, recorded), (node.op, slope, recorded)
 
 
 @pytest.mark.parametrize("name, fn, point", ALL_CASES, ids=IDS)

@@ -170,12 +170,17 @@ def evaluate(program, leaves, side):
     return nodes[-1] + nodes[len(leaves) + len(program) // 2]  # two sinks meeting: another diamond
 
 
+def random_case(seed: int, max_leaves: int, max_steps: int):
+    """A random point and a random expression program on it (the same for every engine)."""
+    rng = random.Random(seed)
+    n_leaves = rng.randint(1, max_leaves)
+    point = [rng.uniform(-2.0, 2.0) for _ in range(n_leaves)]
+    return point, random_expression(rng, n_leaves, rng.randint(2, max_steps))
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_random_expressions_match_torch(seed):
-    rng = random.Random(seed)
-    n_leaves = rng.randint(1, 4)
-    point = [rng.uniform(-2.0, 2.0) for _ in range(n_leaves)]
-    program = random_expression(rng, n_leaves, rng.randint(2, 25))
+    point, program = random_case(seed, 4, 25)
     engine = engine_value_and_grads(lambda *xs: evaluate(program, xs, 0), point)
     reference = torch_value_and_grads(lambda *xs: evaluate(program, xs, 1), point)
     value, grads = engine

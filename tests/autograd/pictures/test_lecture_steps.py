@@ -11,8 +11,9 @@ import re
 import pytest
 from checks import TABLE, check_message, course_example, needs_dot
 from dot_parsing import boxes, edge_label, edges
+from test_steps import reused_node_graph
 
-from autograd import Value, lecture_steps, save_steps, topological_order
+from autograd import lecture_steps, save_steps, topological_order
 
 
 def cells(frame) -> dict:
@@ -103,11 +104,7 @@ def test_lecture_frames_without_hiding_show_the_answers_in_grey():
 
 
 def test_lecture_mode_with_a_reused_node_waits_for_every_share():
-    x = Value(3.0, label="x")
-    y = x * x
-    y.label = "y"
-    z = y + x
-    z.label = "z"
+    z = reused_node_graph()
     frames = lecture_steps(z, hide_unknown=True)
     assert len(frames) == 1 + 2 + 3
     titles = [frame.step_title for frame in frames]

@@ -71,12 +71,18 @@ def test_backward_steps_frames_of_the_chain_rule():
     assert not re.search(r'BORDER="3"[^\n]*<B>i</B>', frames[3].source)
 
 
-def test_backward_steps_reused_node_and_partial_grads():
+def reused_node_graph() -> Value:
+    """z = y + x with y = x * x: x is used three times, so its gradient arrives in shares."""
     x = Value(3.0, label="x")
     y = x * x
     y.label = "y"
     z = y + x
     z.label = "z"
+    return z
+
+
+def test_backward_steps_reused_node_and_partial_grads():
+    z = reused_node_graph()
     frames = backward_steps(z)
     assert len(frames) == 3
     # step 1 (z = y + x): x has received 1 of its 3 contributions

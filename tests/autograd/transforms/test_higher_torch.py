@@ -4,7 +4,6 @@ every operation of core/test_torch.py's table, the kinks, and random expressions
 Optional: skipped when torch is not installed (pip install -e '.[torch]').
 """
 
-import random
 
 import numpy as np
 import pytest
@@ -12,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="PyTorch is optional: pip install -e '.[torch]'")
 F = torch.nn.functional
 
-from test_torch import CASES, evaluate, random_expression  # noqa: E402
+from test_torch import CASES, evaluate, random_case  # noqa: E402
 
 from autograd import Value, dot, grad, hessian, total  # noqa: E402
 
@@ -71,10 +70,7 @@ def test_second_derivative_at_zero_matches_torch(name, fn, t_fn):
 
 @pytest.mark.parametrize("seed", range(25))
 def test_random_expressions_hessians_match_torch(seed):
-    rng = random.Random(seed)
-    n_leaves = rng.randint(1, 3)
-    point = [rng.uniform(-2.0, 2.0) for _ in range(n_leaves)]
-    program = random_expression(rng, n_leaves, rng.randint(2, 15))
+    point, program = random_case(seed, 3, 15)
     leaves = [Value(p) for p in point]
     engine = hessian(evaluate(program, leaves, 0), leaves)
     reference = torch_tensor(lambda *xs: evaluate(program, xs, 1), point, 2)
