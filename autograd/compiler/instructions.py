@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd.compiler.numpy_forms import can_refuse, forward, identity, refusal
+from autograd.compiler.numpy_forms import can_refuse, forward_function, has_form, identity, refusal
 
 __all__ = ["Source", "Instruction", "Elementwise", "Sum", "Dot", "Fused", "fuse", "instructions_of"]
 
@@ -152,6 +152,7 @@ class Instruction:
         self.grad = True  # False when no parameter is upstream: nothing to do backward
         self.checked = _needs_check(op, sources)
         self.varying = tuple(s.kind != "c" for s in sources)  # which operands are not constants
+        self.run = forward_function(op, self.varying) if has_form(op) else None  # args -> (result, slopes)
         self.number = 0  # the place in Program.instructions, from 1: what an error names (set by Program)
 
     def describe(self, names) -> str:
@@ -178,7 +179,7 @@ class Elementwise(Instruction):
 
     def forward(self, values, theta):
         args = [s.fetch(values, theta) for s in self.sources]
-        out, self.local = forward(self.op, args, self.varying)  # (numpy's warnings are off: Program._forward)
+        out, self.local = self.run(args)  # (numpy's warnings are off: Program._forward)
         if self.checked:
             check = refusal(self.op, args, out)
             if check is not None:
@@ -312,7 +313,7 @@ class Fused:
         for ins, position in self.tail:
             args = [src.fetch(values, theta) for src in ins.sources]
             args[position] = out
-            out, local = forward(ins.op, args, ins.varying)
+            out, local = ins.run(args)
             if ins.checked:
                 check = refusal(ins.op, args, out)
                 if check is not None:

@@ -5,7 +5,8 @@ The rest of the compiler asks this module five questions and nothing else:
 * `has_form(op)`: can an element-wise instruction run `op`? (`dot` and `sum`
   have instruction kinds of their own, `Dot` and `Sum` in instructions.py, so
   they have no form here);
-* `forward(op, args, varying)`: the result and one local derivative per operand;
+* `forward(op, args, varying)`: the result and one local derivative per operand
+  (`forward_function(op, varying)`: the same as a function of `args`, made once per instruction);
 * `refusal(op, args, out)`: the error the float path would raise, and for which members;
 * `can_refuse(op)`: whether `refusal` can ever find something (else it is skipped);
 * `identity(op)`: the constant c with x op c == x (an instruction that can be skipped);
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from autograd.core.registry import REGISTRY, known, lookup
 
-__all__ = ["has_form", "forward", "refusal", "can_refuse", "identity", "operations"]
+__all__ = ["has_form", "forward", "forward_function", "refusal", "can_refuse", "identity", "operations"]
 
 _OWN_INSTRUCTIONS = ("dot", "sum")
 
@@ -46,6 +47,11 @@ def forward(op: str, args: list, varying: tuple) -> tuple:
     a plain float (1.0, -1.0 ...): the backward pass multiplies those as numbers.
     """
     return REGISTRY[op].numpy_forward(args, varying)
+
+
+def forward_function(op: str, varying: tuple):
+    """`forward` for one instruction, made once when it is compiled: `run(args) -> (result, slopes)`."""
+    return REGISTRY[op].numpy_step(varying)
 
 
 def can_refuse(op: str) -> bool:

@@ -23,6 +23,7 @@ and the functions `exp`, `log`, `sin`, `cos`, `sigmoid`, `normal_cdf`, and
 
 from __future__ import annotations
 
+import functools
 import math
 from types import SimpleNamespace
 
@@ -163,5 +164,5 @@ NUMPY = SimpleNamespace(
     cos=_numpy_trig(np.cos),
     sigmoid=_numpy_sigmoid,
     normal_cdf=lambda x: 0.5 * _erfc(-np.asarray(x) / SQRT_2),
-    step=lambda x: x > 0.0,  # booleans multiply as 0 and 1, without making an array of floats
+    step=functools.partial(np.less, 0.0),  # 0 < x as booleans: they multiply as 0 and 1, no array of floats
 )

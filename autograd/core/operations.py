@@ -53,16 +53,6 @@ def define(name: str, value, derivatives, **fields) -> Operation:
     return register(Operation(name, value, derivatives, **fields))
 
 
-def one(*operands_and_out) -> float:
-    """The local derivative 1 (of x + y with respect to either)."""
-    return 1.0
-
-
-def minus_one(*operands_and_out) -> float:
-    """The local derivative -1 (of x - y with respect to y)."""
-    return -1.0
-
-
 # ---- + - * / ---------------------------------------------------------------------------
 
 
@@ -73,7 +63,7 @@ def _add(self, other) -> Value:
     return new_node(self.data + c, "+", self, 1.0, c)
 
 
-define("+", operator.add, (one, one), numpy=operator.add, symbol="+", identity=0.0, method=("__add__", "__radd__"),
+define("+", operator.add, (1.0, 1.0), numpy=operator.add, symbol="+", identity=0.0, method=("__add__", "__radd__"),
        fast=_add, apply=operator.add)  # fmt: skip
 
 
@@ -84,7 +74,7 @@ def _sub(self, other) -> Value:
     return new_node(self.data - c, "-", self, 1.0, c)
 
 
-define("-", operator.sub, (one, minus_one), numpy=operator.sub, symbol="-", identity=0.0, method="__sub__",
+define("-", operator.sub, (1.0, -1.0), numpy=operator.sub, symbol="-", identity=0.0, method="__sub__",
        fast=_sub, apply=operator.sub)  # fmt: skip
 
 
@@ -93,7 +83,7 @@ def _rsub(self, other) -> Value:  # c - self
     return new_node(c - self.data, "rsub", self, -1.0, c)
 
 
-define("rsub", operator.sub, (None, minus_one), numpy=operator.sub, symbol="-", reflected=True, method="__rsub__",
+define("rsub", operator.sub, (None, -1.0), numpy=operator.sub, symbol="-", reflected=True, method="__rsub__",
        fast=_rsub, apply=operator.sub)  # fmt: skip
 
 
@@ -101,7 +91,7 @@ def _neg(self) -> Value:
     return new_node(-self.data, "neg", self, -1.0)
 
 
-define("neg", operator.neg, (minus_one,), numpy=operator.neg, symbol="-", method="__neg__", fast=_neg,
+define("neg", operator.neg, (-1.0,), numpy=operator.neg, symbol="-", method="__neg__", fast=_neg,
        apply=operator.neg)  # fmt: skip
 
 
@@ -344,7 +334,11 @@ def _relu_value(x: float) -> float:
     return x if x > 0.0 or x != x else 0.0
 
 
-define("relu", _relu_value, (lambda x, out, m: m.step(x),), numpy=lambda x: np.maximum(x, 0.0), method="relu",
+def _relu_slope(x, out, m):  # 1 right of 0, else 0: the step function
+    return m.step(x)
+
+
+define("relu", _relu_value, (_relu_slope,), numpy=lambda x: np.maximum(x, 0.0), method="relu",
        fast=_relu, activation=Activation(range="[0, inf)", order=4, torch="ReLU"))  # fmt: skip
 
 
@@ -494,7 +488,7 @@ def _step(x: float) -> float:
     return 1.0 if x > 0.0 else (0.0 if x <= 0.0 else x)
 
 
-define("step", _step, (lambda x, out, m: 0.0,), numpy=lambda x: np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, x)),
+define("step", _step, (0.0,), numpy=lambda x: np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, x)),
        method="step", activation=Activation(range="{0, 1}", order=13, torch="Step"))  # fmt: skip
 
 

@@ -82,8 +82,9 @@ class Operation:
     * `name`: what nodes record (`node.op`);
     * `value(*operands)`: the result for floats (operands in written order);
     * `derivatives`: one function per operand, `d(*operands, out, m)`, the local derivative
-      d(out)/d(operand) written in the arithmetic `m` (None for an operand that is only ever a
-      constant, such as hardtanh's bounds); or, for an operation of any number of operands
+      d(out)/d(operand) written in the arithmetic `m`, or the number itself where it is a constant
+      (the 1.0 and -1.0 of x - y); None for an operand that is only ever a constant, such as
+      hardtanh's bounds; or, for an operation of any number of operands
       (`sum`, `dot`), one function `slopes(operands, out, m, varying)` giving the slopes of the
       varying operands;
     * `numpy(*arrays)`: the result for a batch (default: `value` one sample at a time);
@@ -119,8 +120,11 @@ class Operation:
     user: bool = False  # defined with operation(): what it computes is checked at each call
 
     def __post_init__(self):
-        if self.arity is None and not callable(self.derivatives):
-            self.arity = len(self.derivatives)  # one derivative per operand
+        if not callable(self.derivatives):
+            # a constant derivative may be written as the number itself (the 1 and -1 of x - y)
+            self.derivatives = tuple(float(d) if _constant(d) else d for d in self.derivatives)
+            if self.arity is None:
+                self.arity = len(self.derivatives)  # one derivative per operand
 
     # ---- the derivatives, for each kind of number ------------------------------------
 
@@ -130,16 +134,42 @@ class Operation:
             return tuple(self.derivatives(operands, out, m, varying))
         rules = self.derivatives
         if len(operands) == 1:
-            return (rules[0](operands[0], out, m),)
-        return tuple([rules[k](*operands, out, m) for k, v in enumerate(varying) if v])
+            rule = rules[0]
+            return (rule if type(rule) is float else rule(operands[0], out, m),)
+        return tuple([rules[k] if type(rules[k]) is float else rules[k](*operands, out, m)
+                      for k, v in enumerate(varying) if v])  # fmt: skip
 
     def numpy_forward(self, args, varying):
         """(result, slopes) for a batch: one slope per operand, 0.0 for a constant one."""
-        out = self.numpy(*args) if self.numpy is not None else _vectorized(self.value)(*args)
+        return self.numpy_step(varying)(args)
+
+    def numpy_step(self, varying):
+        """`numpy_forward` for these `varying` operands, as one function of the operands: the compiler
+        makes it once per instruction, so each batch pays for no more than the value and the slopes."""
+        value = self.numpy if self.numpy is not None else _vectorized(self.value)
         rules = self.derivatives
-        if len(args) == 1:  # the usual case, without the loop
-            return out, (rules[0](args[0], out, NUMPY),)
-        return out, tuple([rules[k](*args, out, NUMPY) if v else 0.0 for k, v in enumerate(varying)])
+        if len(varying) == 1:  # the usual case, without the loop
+            rule = rules[0]
+            if type(rule) is float:
+                return lambda args: (value(args[0]), (rule,))
+
+            def step(args):
+                x = args[0]
+                out = value(x)
+                return out, (rule(x, out, NUMPY),)
+
+            return step
+        chosen = [(k, rules[k]) for k, v in enumerate(varying) if v and type(rules[k]) is not float]
+        constant = [rules[k] if v and type(rules[k]) is float else 0.0 for k, v in enumerate(varying)]
+
+        def step(args):
+            out = value(*args)
+            slopes = constant.copy()
+            for k, rule in chosen:
+                slopes[k] = rule(*args, out, NUMPY)
+            return out, slopes
+
+        return step
 
     def numpy_refusal(self, args, out):
         """(error class, mask, message) for the first refusal that holds for some sample, or None."""
@@ -205,6 +235,11 @@ class Operation:
 
     def __repr__(self) -> str:
         return f"<operation {self.name!r}>"
+
+
+def _constant(d) -> bool:
+    """A derivative written as a number (an int or float, not a bool)."""
+    return isinstance(d, (int, float)) and not isinstance(d, bool)
 
 
 def _is_number(x) -> bool:
@@ -279,7 +314,7 @@ def _as_method(record: Operation, name: str):
                 if overflow is None:
                     raise
                 raise OverflowError(f"{op}: " + overflow.format(described(self))) from None
-            return new_node(out, op, self, rule(x, out, FLOATS))
+            return new_node(out, op, self, rule if type(rule) is float else rule(x, out, FLOATS))
 
     method.__name__ = name
     method.__doc__ = f"The operation {record.name!r}: {record.value.__doc__ or 'see autograd.core.operations'}"
