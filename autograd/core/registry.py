@@ -287,8 +287,17 @@ def register(record: Operation) -> Operation:
     names = record.method if isinstance(record.method, tuple) else (record.method,)
     for name in names:
         if name is not None:
-            setattr(Value, name, record.fast if record.fast is not None else _as_method(record, name))
+            setattr(Value, name, _as_method(record, name) if record.fast is None else _named(record, name))
     return record
+
+
+def _named(record: Operation, name: str):
+    """The record's fast path as Value's method: named so (`help(Value.tanh)`, tracebacks)."""
+    fast = record.fast
+    if not fast.__qualname__.startswith("Value."):  # named once (__add__ is __radd__ too)
+        fast.__name__, fast.__qualname__ = name, f"Value.{name}"
+        fast.__doc__ = fast.__doc__ or f"The operation {record.name!r} (its record: autograd.core.operations)."
+    return fast
 
 
 def _as_method(record: Operation, name: str):
