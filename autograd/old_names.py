@@ -27,6 +27,14 @@ _MOVED = {
 }
 
 
+# Names that were tables of copies, now each operation's one record:
+_GONE = {
+    "RULES": "each operation's derivatives are its record's (autograd.core.registry.REGISTRY[op].derivatives)",
+    "NUMPY_OPS": "each operation's NumPy form is its record's (autograd.core.registry.REGISTRY[op].numpy)",
+    "ACTIVATION_OPS": "an operation is an activation when its record has one (REGISTRY[op].activation)",
+}
+
+
 class _MovedModule(types.ModuleType):
     """An old module path: every attribute is read from (and written to) the module's new place."""
 
@@ -41,6 +49,8 @@ class _MovedModule(types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
+        if name in _GONE:
+            raise AttributeError(f"{self.__name__}.{name} is gone: {_GONE[name]}")
         return getattr(self._module(), name)
 
     def __setattr__(self, name, value):  # monkeypatching an old path patches the module itself

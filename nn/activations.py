@@ -119,6 +119,12 @@ class ActivationTable(Mapping):
     def __repr__(self) -> str:
         return repr(dict(self))
 
+    def __setitem__(self, name, function) -> None:
+        raise TypeError(
+            f"nn.ACTIVATIONS is read-only (it lists the engine's activations and nn's own), so {name!r} cannot be "
+            "added to it; give your function itself: Neuron(n, activation=f), MLP(..., activation=f)"
+        )
+
 
 ACTIVATIONS = ActivationTable()
 """Every activation a neuron accepts by name, mapped to a function h(z) of one Value."""

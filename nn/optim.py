@@ -83,7 +83,8 @@ class Optimizer:
         `step()` runs it on the Values' numbers, `train(..., compiled=True)` on its parameter vector.
         """
         self.steps += 1
-        self.update(theta, grad)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # nan and inf propagate, as floats do
+            self.update(theta, grad)
 
     def update(self, theta: np.ndarray, grad: np.ndarray) -> None:
         """The rule: move theta (a NumPy vector, one entry per parameter, changed in place) against grad.

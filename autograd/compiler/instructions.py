@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd.compiler.numpy_forms import can_refuse, forward_function, has_form, identity, refusal
+from autograd.compiler.numpy_forms import can_refuse, forward_function, has_form, identity, overflow, refusal
 
 __all__ = ["Source", "Instruction", "Elementwise", "Sum", "Dot", "Fused", "fuse", "instructions_of"]
 
 
 def _needs_check(op: str, sources) -> bool:
-    """Whether value.py could refuse an operand: never for a division by nonzero constants."""
+    """Whether the float path could refuse an operand: never for a division by nonzero constants."""
     if not can_refuse(op):
         return False
     divisor = sources[1] if op == "/" and len(sources) == 2 else None
@@ -160,8 +160,22 @@ class Instruction:
         span = first if len(self.nodes) == 1 else f"{first}..{last}"
         return f"{len(self.nodes)} node{'s' if len(self.nodes) > 1 else ''} {span}"
 
+    def evaluate(self, args):
+        """(result, slopes) of the operation on `args`, raising the float path's error for a refused sample:
+        the inputs it refuses before computing, an overflow after. (NumPy's warnings are off: Program._forward.)"""
+        if self.checked:
+            check = refusal(self.op, args, np.broadcast_shapes(*map(np.shape, args)))
+            if check is not None:
+                self.refuse(check, args)
+        out, local = self.run(args)
+        if self.checked:
+            check = overflow(self.op, args, out)
+            if check is not None:
+                self.refuse(check, args)
+        return out, local
+
     def refuse(self, check, args):
-        """Raise value.py's error for the first offending sample and member of `check` (a `refusal`)."""
+        """Raise the float path's error for the first offending sample and member of `check` (a refusal)."""
         kind, mask, text = check
         mask = np.atleast_2d(mask)
         sample, member = (int(i) for i in np.argwhere(mask)[0])
@@ -179,11 +193,7 @@ class Elementwise(Instruction):
 
     def forward(self, values, theta):
         args = [s.fetch(values, theta) for s in self.sources]
-        out, self.local = self.run(args)  # (numpy's warnings are off: Program._forward)
-        if self.checked:
-            check = refusal(self.op, args, out)
-            if check is not None:
-                self.refuse(check, args)
+        out, self.local = self.evaluate(args)
         return out
 
     def backward(self, g, grads, theta_grad, batch):
@@ -313,11 +323,7 @@ class Fused:
         for ins, position in self.tail:
             args = [src.fetch(values, theta) for src in ins.sources]
             args[position] = out
-            out, local = ins.run(args)
-            if ins.checked:
-                check = refusal(ins.op, args, out)
-                if check is not None:
-                    ins.refuse(check, args)
+            out, local = ins.evaluate(args)
             self.locals.append(local[position])
         return out
 

@@ -1,13 +1,14 @@
 """The seam between the compiler and the engine's operations: each operation's NumPy form over a batch.
 
-The rest of the compiler asks this module five questions and nothing else:
+The rest of the compiler asks this module these questions and nothing else:
 
 * `has_form(op)`: can an element-wise instruction run `op`? (`dot` and `sum`
   have instruction kinds of their own, `Dot` and `Sum` in instructions.py, so
   they have no form here);
 * `forward(op, args, varying)`: the result and one local derivative per operand
   (`forward_function(op, varying)`: the same as a function of `args`, made once per instruction);
-* `refusal(op, args, out)`: the error the float path would raise, and for which members;
+* `refusal(op, args, shape)` and `overflow(op, args, out)`: the error the float path would
+  raise, and for which members (the refused inputs before computing, an overflow after);
 * `can_refuse(op)`: whether `refusal` can ever find something (else it is skipped);
 * `identity(op)`: the constant c with x op c == x (an instruction that can be skipped);
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from autograd.core.registry import REGISTRY, known, lookup
 
-__all__ = ["has_form", "forward", "forward_function", "refusal", "can_refuse", "identity", "operations"]
+__all__ = ["has_form", "forward", "forward_function", "refusal", "overflow", "can_refuse", "identity", "operations"]
 
 _OWN_INSTRUCTIONS = ("dot", "sum")
 
@@ -55,7 +56,7 @@ def forward_function(op: str, varying: tuple):
 
 
 def can_refuse(op: str) -> bool:
-    """Whether value.py can refuse some operand of `op` (a domain error, division by zero, overflow)."""
+    """Whether the float path can refuse some operand of `op` (a domain error, division by zero, overflow)."""
     record = REGISTRY[op]
     return bool(record.refusals) or record.overflow is not None
 
@@ -65,11 +66,14 @@ def identity(op: str) -> float | None:
     return REGISTRY[op].identity
 
 
-def refusal(op: str, args: list, out):
-    """What the float path would raise for `op` on these operands: None when nothing is wrong, else
-    (exception class, mask of the offending members, message naming the operands as {0}, {1} ...).
+def refusal(op: str, args: list, shape: tuple):
+    """What the float path would refuse among these operands, before anything is computed: None when
+    nothing, else (exception class, mask of shape `shape` marking the offending members, message naming
+    the operands as {0}, {1} ...). Domain errors and division by zero are refused, not returned as nan."""
+    return REGISTRY[op].numpy_refusal(args, shape)
 
-    The mask has the shape of `out`. Domain errors, division by zero and overflow are refused,
-    not returned as inf or nan.
-    """
-    return REGISTRY[op].numpy_refusal(args, out)
+
+def overflow(op: str, args: list, out):
+    """(OverflowError, mask, message) where finite operands gave an infinite result the float path refuses
+    (`exp`, `**`), or None."""
+    return REGISTRY[op].numpy_overflow(args, out)

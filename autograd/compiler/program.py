@@ -111,9 +111,7 @@ class Program:
 
     def _signature(self, node, column, where_param):
         """What must agree for nodes to share an instruction: the kind of each operand."""
-        return tuple(
-            ("v" if a.op or id(a) in column else "p") if isinstance(a, Value) else "c" for a in node.operands
-        )
+        return tuple(("v" if a.op or id(a) in column else "p") if isinstance(a, Value) else "c" for a in node.operands)
 
     @staticmethod
     def _leaf_source(node, slot, where_param, needs_grad):
@@ -216,7 +214,7 @@ class Program:
         for column in inputs:  # each argument's columns, written in place
             values[:, start : start + column.shape[1]] = column
             start += column.shape[1]
-        with np.errstate(all="ignore"):  # value.py's errors are raised by the instructions instead
+        with np.errstate(all="ignore"):  # the float path's errors are raised by the instructions instead
             for ins in self._steps:
                 values[:, ins.start : ins.stop] = ins.forward(values, theta)
         if self._out_columns is not None:  # a copy: a view would keep every intermediate result alive

@@ -44,7 +44,6 @@ from autograd.core.value import Value, is_grad_enabled
 __all__ = ["trace", "Program", "TraceError", "is_tracing"]
 
 
-
 def _shape(a, i: int):
     if isinstance(a, bool):
         raise TypeError(f"trace: example argument {i} is a bool; give a Value, a number or a list of them")

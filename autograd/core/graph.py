@@ -24,7 +24,7 @@ import math
 import numbers
 import threading
 
-# Node (the base of Value), edges() and read_only() serve value.py and forward.py;
+# Node (the base of Value), edges() and read_only() serve the engine's other modules;
 # users reach the graph through Value and its views, so they are not exported.
 __all__ = ["topological_order", "backpropagate", "zero_grad"]  # and for the engine: reverse/forward_accumulate
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from autograd.core import checks
 from autograd.core.numerics import FLOATS, INV_SQRT_2PI, NUMPY, power_or_inf, sigmoid
-from autograd.core.registry import REGISTRY, Activation, Operation, Refusal, lookup, register
+from autograd.core.registry import Activation, Operation, Refusal, lookup, register
 from autograd.core.value import VALUE_TYPES, DomainError, Value, as_number, described, located, new_node
 
 __all__ = ["dot", "total", "replay", "normal_cdf", "power_or_inf_node"]
@@ -48,8 +48,13 @@ _ONE_MINUS_ONE = (1.0, -1.0)
 # building a chain).
 
 
+BUILTIN: set = set()
+"""The names of the engine's own operations (users' own come from `autograd.operation`)."""
+
+
 def define(name: str, value, derivatives, **fields) -> Operation:
     """One of the engine's operations: its record, registered (with its method put on Value)."""
+    BUILTIN.add(name)
     return register(Operation(name, value, derivatives, **fields))
 
 
@@ -638,10 +643,6 @@ def _dot_value(*layout) -> float:
 
 
 define("dot", _dot_value, _dot_slopes, apply=_dot_of_layout)
-
-
-BUILTIN = frozenset(REGISTRY)
-"""The names of the engine's own operations (users' own come from `autograd.operation`)."""
 
 
 # ---- replaying the record --------------------------------------------------------------------

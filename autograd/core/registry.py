@@ -27,7 +27,7 @@ import numpy as np
 
 from autograd.core import checks
 from autograd.core.numerics import FLOATS, NUMPY, VALUES
-from autograd.core.value import Value, as_number, described, new_node
+from autograd.core.value import Value, as_number, described, new_node, no_float_of_values
 
 __all__ = ["Operation", "Refusal", "Activation", "operation", "lookup", "known", "local_derivatives", "REGISTRY"]
 
@@ -43,6 +43,14 @@ class Refusal:
     error: type
     condition: Callable
     message: str
+
+    def __post_init__(self):
+        if not (isinstance(self.error, type) and issubclass(self.error, Exception)):
+            raise TypeError(f"Refusal: error must be an exception class (ValueError ...), not {self.error!r}")
+        if not callable(self.condition):
+            raise TypeError(f"Refusal: condition must be a function (*operands, m) -> bool, not {self.condition!r}")
+        if not isinstance(self.message, str):
+            raise TypeError(f"Refusal: message must be a text naming the operands as {{0}}, not {self.message!r}")
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,12 @@ class Operation:
     def numpy_step(self, varying):
         """`numpy_forward` for these `varying` operands, as one function of the operands: the compiler
         makes it once per instruction, so each batch pays for no more than the value and the slopes."""
+        if self.user:  # an error from inside the user's own code names the operation
+            step = self._numpy_step(varying)
+            return lambda args: _users(self, "value or derivatives (on arrays)", lambda: step(args), args)
+        return self._numpy_step(varying)
+
+    def _numpy_step(self, varying):
         value = self.numpy if self.numpy is not None else _vectorized(self.value)
         rules = self.derivatives
         if len(varying) == 1:  # the usual case, without the loop
@@ -171,12 +185,19 @@ class Operation:
 
         return step
 
-    def numpy_refusal(self, args, out):
-        """(error class, mask, message) for the first refusal that holds for some sample, or None."""
+    def numpy_refusal(self, args, shape):
+        """(error class, mask, message) for the first refusal that holds for some sample, or None.
+
+        Checked before the value is computed: a value of one sample at a time (a user's operation
+        without `numpy=`) would raise Python's own error first."""
         for refusal in self.refusals:
-            mask = np.broadcast_to(refusal.condition(*args, NUMPY), np.shape(out))
+            mask = np.broadcast_to(refusal.condition(*args, NUMPY), shape)
             if mask.any():
                 return refusal.error, mask, refusal.message
+        return None
+
+    def numpy_overflow(self, args, out):
+        """(OverflowError, mask, message) where a finite input gave an infinite result, or None."""
         if self.overflow is not None:
             mask = np.isinf(out)
             for a in args:  # a result too large from finite operands; inf from inf is no overflow
@@ -199,7 +220,7 @@ class Operation:
         varying = [isinstance(a, Value) for a in operands]
         self.check(xs, operands)
         try:
-            out = self.value(*xs)
+            out = self.value(*xs) if not self.user else _users(self, "value", lambda: self.value(*xs), operands)
         except OverflowError:
             if self.overflow is None:
                 raise
@@ -209,7 +230,10 @@ class Operation:
         out = float(out)
         if first is None:
             return Value(out)
-        slopes = self.slopes(xs, out, FLOATS, varying)
+        if self.user:
+            slopes = _users(self, "derivatives", lambda: self.slopes(xs, out, FLOATS, varying), operands)
+        else:
+            slopes = self.slopes(xs, out, FLOATS, varying)
         if self.user and not all(map(_is_number, slopes)):
             positions = [k for k, v in enumerate(varying) if v]
             k, slope = next((k, s) for k, s in zip(positions, slopes) if not _is_number(s))
@@ -240,6 +264,20 @@ class Operation:
 def _constant(d) -> bool:
     """A derivative written as a number (an int or float, not a bool)."""
     return isinstance(d, (int, float)) and not isinstance(d, bool)
+
+
+def _users(record: Operation, what: str, compute, operands):
+    """compute() for a user's operation: an error from inside the user's own code names the operation."""
+    try:
+        return compute()
+    except (TypeError, ValueError, ArithmeticError) as e:
+        if str(e).startswith(f"{record.name}: "):  # already ours
+            raise
+        shown = ", ".join(_shown(a) if not isinstance(a, np.ndarray) else f"array{a.shape}" for a in operands)
+        hint = ""
+        if what == "derivatives":
+            hint = "; write derivatives d(x, out, m) with + - * / and m's functions (m.exp, m.where(c, yes, no) ...)"
+        raise type(e)(f"{record.name}: its {what} at ({shown}) raised {type(e).__name__}: {e}{hint}") from None
 
 
 def _is_number(x) -> bool:
@@ -278,7 +316,11 @@ def local_derivatives(node: Value) -> tuple:
     """
     operands = node.operands
     varying = tuple(isinstance(a, Value) for a in operands)
-    return REGISTRY[node.op].slopes(operands, node, VALUES, varying)
+    record = REGISTRY[node.op]
+    if not record.user:
+        return record.slopes(operands, node, VALUES, varying)
+    with no_float_of_values(record.name):  # math.exp(x) would quietly make a constant of x here
+        return _users(record, "derivatives", lambda: record.slopes(operands, node, VALUES, varying), operands)
 
 
 def register(record: Operation) -> Operation:
@@ -295,7 +337,7 @@ def _named(record: Operation, name: str):
     """The record's fast path as Value's method: named so (`help(Value.tanh)`, tracebacks)."""
     fast = record.fast
     if not fast.__qualname__.startswith("Value."):  # named once (__add__ is __radd__ too)
-        fast.__name__, fast.__qualname__ = name, f"Value.{name}"
+        fast.__name__, fast.__qualname__, fast.__module__ = name, f"Value.{name}", Value.__module__
         fast.__doc__ = fast.__doc__ or f"The operation {record.name!r} (its record: autograd.core.operations)."
     return fast
 
@@ -325,7 +367,7 @@ def _as_method(record: Operation, name: str):
                 raise OverflowError(f"{op}: " + overflow.format(described(self))) from None
             return new_node(out, op, self, rule if type(rule) is float else rule(x, out, FLOATS))
 
-    method.__name__ = name
+    method.__name__, method.__qualname__, method.__module__ = name, f"Value.{name}", Value.__module__  # pickle finds it
     method.__doc__ = f"The operation {record.name!r}: {record.value.__doc__ or 'see autograd.core.operations'}"
     return method
 
@@ -348,6 +390,8 @@ def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False
         raise ValueError(f"operation: {name!r} is one of the engine's operations; choose another name")
     if method and hasattr(Value, name) and name not in _USERS:
         raise ValueError(f"operation: Value already has an attribute {name!r}; choose another name")
+    if not isinstance(method, bool):
+        raise TypeError(f"operation {name!r}: method must be True or False (a method named {name!r}), not {method!r}")
     if not callable(value):
         raise TypeError(f"operation: value must be a function of the operands' floats, not {checks.shown(value)}")
     rules = (derivatives,) if callable(derivatives) else derivatives
@@ -356,58 +400,91 @@ def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False
             f"operation {name!r}: derivatives must be a function d(x, out, m), or a tuple of one per operand, "
             f"not {checks.shown(derivatives)}"
         )
-    arity = _arity(value, name)
-    if arity is not None and len(rules) != arity:
+    least, most = _arity(value, name)
+    if least is not None and not least <= len(rules) <= most:
+        takes = f"{least} operand{'s' if least != 1 else ''}" if least == most else f"{least} to {most} operands"
         raise ValueError(
-            f"operation {name!r}: value takes {arity} operand{'s' if arity != 1 else ''} but {len(rules)} "
+            f"operation {name!r}: value takes {takes} but {len(rules)} "
             f"derivative{'s were' if len(rules) != 1 else ' was'} given; give one per operand"
         )
     called_as = f"d({', '.join(f'x{k}' for k in range(len(rules)))}, out, m)" if len(rules) > 1 else "d(x, out, m)"
     for k, rule in enumerate(rules):
         if not callable(rule):
             raise TypeError(f"operation {name!r}: derivatives[{k}] must be a function {called_as}, not {rule!r}")
-        takes = _arity(rule, name)
-        if takes is not None and takes != len(rules) + 2:
+        takes, most = _arity(rule, name)
+        if takes is not None and not takes <= len(rules) + 2 <= most:
             raise TypeError(
                 f"operation {name!r}: derivatives[{k}] takes {takes} argument{'s' if takes != 1 else ''}; "
                 f"it is called as {called_as}"
             )
     if numpy is not None and not callable(numpy):
         raise TypeError(f"operation {name!r}: numpy must be a function of arrays, not {checks.shown(numpy)}")
+    if isinstance(refusals, Refusal) or not isinstance(refusals, (list, tuple)):
+        raise TypeError(f"operation {name!r}: refusals must be a list of Refusal(...), not {checks.shown(refusals)}")
     for k, refusal in enumerate(refusals):
         if not isinstance(refusal, Refusal):
             raise TypeError(f"operation {name!r}: refusals[{k}] must be a Refusal, not {checks.shown(refusal)}")
+        try:
+            refusal.message.format(*(f"x{j}" for j in range(len(rules))))
+        except (IndexError, KeyError, ValueError):
+            raise ValueError(
+                f"operation {name!r}: refusals[{k}]'s message {refusal.message!r} may name only the operands "
+                f"{', '.join('{' + str(j) + '}' for j in range(len(rules)))}"
+            ) from None
     record = Operation(name, value, rules, numpy=numpy, refusals=tuple(refusals), arity=len(rules), user=True)
     if check_at is not None:
-        _check_against_differences(record, check_at)
+        _check_against_differences(record, _points(check_at, len(rules), name))
     if method:
         record.method = name
-    _USERS.add(name)  # defining it again (a notebook cell run twice) replaces it
+    elif name in _USERS and name in Value.__dict__:  # defined again without its method: the old one goes
+        delattr(Value, name)
+    _USERS.add(name)  # defining it again (a notebook cell run twice) replaces it; nodes made before keep theirs
     return register(record)
+
+
+def _points(check_at, arity: int, name: str) -> list:
+    """check_at as a list of operand tuples of `arity` floats each; a clear error for anything else."""
+    if isinstance(check_at, (str, bytes)) or not isinstance(check_at, (list, tuple)) or not check_at:
+        raise TypeError(
+            f"operation {name!r}: check_at must be a non-empty list of points (numbers, or tuples of {arity} "
+            f"numbers), not {checks.shown(check_at)}"
+        )
+    points = []
+    for k, point in enumerate(check_at):
+        point = point if isinstance(point, tuple) else (point,)
+        if len(point) != arity or not all(checks.is_number(p) for p in point):
+            raise TypeError(
+                f"operation {name!r}: check_at[{k}] is {checks.shown(check_at[k])}; a point is "
+                f"{'a number' if arity == 1 else f'a tuple of {arity} numbers'}"
+            )
+        points.append(tuple(float(p) for p in point))
+    return points
 
 
 _USERS: set = set()  # the names of operations defined with operation(): they may be defined again
 
 
-def _arity(value, name: str) -> int | None:
+def _arity(value, name: str) -> tuple:
+    """(least, most) positional arguments `value` takes; (None, None) where that cannot be told."""
     try:
         parameters = inspect.signature(value).parameters.values()
     except (TypeError, ValueError):  # a builtin without a signature (math.atan has one)
-        return None
+        return None, None
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters):
-        return None
-    return sum(p.default is p.empty for p in parameters)
+        return None, None
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return sum(p.default is p.empty for p in positional), len(positional)
 
 
-def _check_against_differences(record: Operation, points) -> None:
+def _check_against_differences(record: Operation, points: list) -> None:
     from autograd.transforms.gradcheck import GradcheckError, gradcheck
 
     for point in points:
-        point = point if isinstance(point, tuple) else (point,)
-        xs = [Value(float(p)) for p in point]
         try:
-            gradcheck(lambda *v: record(*v), xs)
+            gradcheck(lambda *v: record(*v), [Value(p) for p in point])
         except GradcheckError as e:
             raise GradcheckError(
                 f"operation {record.name!r}: its derivatives disagree with central differences at {point}: {e}"
             ) from None
+        except (ArithmeticError, ValueError) as e:
+            raise type(e)(f"operation {record.name!r}: check_at point {point} cannot be checked: {e}") from None

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numbers
 import threading
-from contextlib import ContextDecorator
+from contextlib import ContextDecorator, contextmanager
 
 from autograd.core import checks
 from autograd.core.graph import Node, backpropagate, read_only
@@ -73,6 +73,21 @@ class no_grad(ContextDecorator):
         with _quiet_lock:
             _quiet_blocks -= 1
         return False
+
+
+_deriving = threading.local()  # _deriving.who: the user's operation whose derivative is being made of Values
+
+
+@contextmanager
+def no_float_of_values(who: str):
+    """While a user's derivative is evaluated on Values, `float(value)` is an error naming `who`: `math.exp(x)`
+    would turn x into a number, and the derivative's own derivative would silently be 0."""
+    previous = getattr(_deriving, "who", None)
+    _deriving.who = who
+    try:
+        yield
+    finally:
+        _deriving.who = previous
 
 
 def is_grad_enabled() -> bool:
@@ -144,7 +159,6 @@ def recorded_constant(node: Value):
     """The constant(s) a node recorded, or None: a float, a tuple (after the parents), or a tuple with
     None where each parent stands (`dot` with numbers among its operands)."""
     return getattr(node, "_const", None)
-
 
 
 def _operands(node: Value) -> tuple:
@@ -227,6 +241,13 @@ class Value(Node):
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
+        who = getattr(_deriving, "who", None)
+        if who is not None:
+            raise TypeError(
+                f"{who}: its derivative turned a Value into a float (math.exp(x), float(x) ...), which would lose "
+                "the derivative's own derivative; write it with + - * / and m's functions (m.exp(x), m.log(x), "
+                "m.where(...))"
+            )
         return self.data
 
     def __format__(self, spec: str) -> str:
@@ -245,4 +266,3 @@ class Value(Node):
 
 
 VALUE_TYPES = {Value}  # Value and its subclasses (each added as it is defined): `type(x) in VALUE_TYPES` is fast
-

@@ -95,9 +95,9 @@ def constant(number: float, bracket: bool = True) -> str:
 
 def _constant_form(node: Value) -> tuple[str, str] | None:
     """For `x + 2`, `2 - x`, `x * 3`, `x / 4`, `4 / x`, `x ** 2`, `2 ** x`: the pieces left and right of x."""
-    record = lookup(node.op)
-    if len(node.parents) != 1 or record.symbol is None or recorded_constant(node) is None:
+    if not node.op or len(node.parents) != 1 or recorded_constant(node) is None or lookup(node.op).symbol is None:
         return None
+    record = lookup(node.op)
     symbol, shown = record.symbol, constant(recorded_constant(node))
     if record.reflected:
         return f"{shown} {symbol}", ""
@@ -134,6 +134,9 @@ def op_text(node: Value) -> str:
         return node.op
     if node.op == "sum":
         return f"sum + {constant(sum(numbers))}"
+    const = recorded_constant(node)
+    if type(const) is tuple and None in const:  # a constant before a parent (a user's op): _ for each parent
+        return f"{node.op}({', '.join('_' if isinstance(a, Value) else constant(a, False) for a in node.operands)})"
     return f"{node.op}({', '.join(constant(n, bracket=False) for n in numbers)})"
 
 
@@ -145,7 +148,7 @@ def formula(node: Value, index: dict, node_names: list[str]) -> str:
     if pieces is not None:
         left, right = pieces
         return " ".join(part for part in (left, args[0], right) if part)
-    symbol = lookup(op).symbol
+    symbol = lookup(op).symbol if op else None
     if symbol is not None and len(args) == 2:
         return f"{args[0]} {symbol} {args[1]}"
     if symbol is not None and len(args) == 1:  # -x

@@ -2,8 +2,9 @@
 
 `backward()` multiplies floats along the edges, so the gradients it leaves
 in `.grad` are numbers with no graph. `grad(f, inputs, create_graph=True)`
-runs the same reverse accumulation with the local derivatives of
-`autograd.calculus` written as Value operations instead, so each derivative
+runs the same reverse accumulation (`autograd.core.graph.reverse_accumulate`)
+with each operation's derivatives (its record in `autograd.core.operations`)
+evaluated on Values instead of floats, so each derivative
 is itself a Value whose graph leads back to the inputs, and can be
 differentiated again: f'', f''', a Hessian. No `.grad` is touched.
 

@@ -144,3 +144,18 @@ def test_unknown_activation_lists_the_valid_names():
         get_activation("softmax")
     with pytest.raises(TypeError):
         get_activation(3)
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+def test_a_model_with_every_activation_pickles(name):
+    """Value's methods made from the operations' records are found by pickle (a model can be copied, saved)."""
+    import pickle
+
+    model = MLP(2, [3, 1], activation=name, rng=0)
+    again = pickle.loads(pickle.dumps(model))
+    assert again([0.3, -0.7]).data == model([0.3, -0.7]).data
+
+
+def test_activations_cannot_be_assigned_and_say_what_to_do_instead():
+    with pytest.raises(TypeError, match=r"read-only .* give your function itself: Neuron\(n, activation=f\)"):
+        ACTIVATIONS["swish"] = lambda z: z * z.sigmoid()

@@ -217,3 +217,84 @@ def test_a_derivative_that_gives_no_number_is_named(forget):
     words = r"pair: derivatives\[0\] at \(0.5,\) gave tuple \(1.0, 2.0\); it must give one number"
     with pytest.raises(TypeError, match=words):
         pair(Value(0.5))
+
+
+def test_a_refusal_holds_in_a_batch_without_a_numpy_form(forget):
+    """value one sample at a time would raise Python's own error: the refusal is checked before it."""
+    forget("log2_plain")
+    refused = [Refusal(ValueError, lambda x, m: x <= 0, "log2({0}) needs a positive number")]
+    log2 = operation("log2_plain", math.log2, lambda x, out, m: 1 / (x * math.log(2)), refusals=refused)
+    program = trace(log2, Value(1.0))
+    assert program(np.array([2.0, 8.0])).tolist() == [1.0, 3.0]
+    with pytest.raises(ValueError, match=r"log2_plain: log2\(-1.0\) needs a positive number in sample 1"):
+        program(np.array([2.0, -1.0]))
+
+
+def test_a_derivative_written_with_math_is_refused_where_it_would_lose_its_own_derivative(forget):
+    forget("exp_math")
+    e = operation("exp_math", math.exp, lambda x, out, m: math.exp(x))  # should be m.exp(x) (or out)
+    x = Value(0.5)
+    e(x).backward()  # on floats math.exp is fine
+    assert x.grad == pytest.approx(math.exp(0.5))
+    with pytest.raises(TypeError, match=r"exp_math: its derivative turned a Value into a float .*m\.exp\(x\)"):
+        hessian(e(x), [x])
+
+
+def test_errors_inside_a_users_code_name_the_operation(forget):
+    forget("where_wrong")
+    bad = operation("where_wrong", abs, lambda x, out, m: m.where(x > 0, 1.0, -1.0))  # yes/no must be functions
+    with pytest.raises(TypeError, match=r"where_wrong: its derivatives at \(0.5\) raised TypeError: .* m\.where"):
+        bad(Value(0.5))
+    forget("sqrt_plain")
+    root = operation("sqrt_plain", math.sqrt, lambda x, out, m: 0.5 / out)
+    with pytest.raises(ValueError, match=r"sqrt_plain: its value at \(-1.0\) raised ValueError: math domain error"):
+        root(Value(-1.0))
+
+
+MORE_BAD = [
+    (dict(method="atan2x"), TypeError, "method must be True or False"),
+    (dict(refusals=Refusal(ValueError, lambda x, m: x < 0, "{0}")), TypeError, "refusals must be a list of Refusal"),
+    (dict(refusals=[Refusal(ValueError, lambda x, m: x < 0, "{1} < 0")]), ValueError, r"may name only .*\{0\}"),
+    (dict(check_at=0.5), TypeError, "check_at must be a non-empty list of points"),
+    (dict(check_at=["a"]), TypeError, r"check_at\[0\] is str 'a'; a point is a number"),
+    (dict(check_at=[(1.0, 2.0)]), TypeError, r"check_at\[0\] is tuple \(1.0, 2.0\); a point is a number"),
+]
+
+
+@pytest.mark.parametrize("settings, error, words", MORE_BAD, ids=[b[2] for b in MORE_BAD])
+def test_bad_settings_are_refused_naming_them(settings, error, words, forget):
+    forget("atan_set")
+    with pytest.raises(error, match=words):
+        operation("atan_set", math.atan, lambda x, out, m: 1 / (1 + x * x), **settings)
+
+
+def test_a_bad_refusal_and_a_check_point_outside_the_domain_are_named(forget):
+    with pytest.raises(TypeError, match="Refusal: error must be an exception class"):
+        Refusal("oops", lambda x, m: x < 0, "{0}")
+    forget("log_checked")
+    with pytest.raises(ValueError, match=r"operation 'log_checked': check_at point \(-1.0,\) cannot be checked"):
+        operation("log_checked", math.log, lambda x, out, m: 1 / x, check_at=[-1.0])
+
+
+def test_a_value_with_a_default_parameter_may_take_that_operand(forget):
+    forget("scaled")
+    scaled = operation("scaled", lambda x, a=2.0: a * x, (lambda x, a, out, m: a, lambda x, a, out, m: x))
+    assert scaled(Value(3.0), 0.5).data == 1.5
+
+
+def test_defining_it_again_without_its_method_removes_the_method(forget):
+    forget("twice_m")
+    operation("twice_m", lambda x: 2 * x, lambda x, out, m: 2.0, method=True)
+    assert hasattr(Value(1.0), "twice_m")
+    operation("twice_m", lambda x: 2 * x, lambda x, out, m: 2.0)
+    assert not hasattr(Value(1.0), "twice_m")
+
+
+def test_a_constant_before_a_parent_is_drawn_where_it_stands(forget):
+    from autograd.pictures.naming import op_text
+
+    forget("hyp_drawn")
+    hyp = operation("hyp_drawn", math.hypot, (lambda x, y, out, m: x / out, lambda x, y, out, m: y / out))
+    b = Value(4.0, label="b")
+    assert op_text(hyp(3.0, b)) == "hyp_drawn(3, _)" and op_text(hyp(b, 3.0)) == "hyp_drawn(3)"
+    assert op_text(b) == ""  # a leaf shows no operation
