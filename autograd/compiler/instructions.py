@@ -193,7 +193,7 @@ class Elementwise(Instruction):
 
     def forward(self, values, theta):
         args = [s.fetch(values, theta) for s in self.sources]
-        out, self.local = self.evaluate(args)
+        out, self.local = self.evaluate(args) if self.checked else self.run(args)
         return out
 
     def backward(self, g, grads, theta_grad, batch):
@@ -323,7 +323,7 @@ class Fused:
         for ins, position in self.tail:
             args = [src.fetch(values, theta) for src in ins.sources]
             args[position] = out
-            out, local = ins.evaluate(args)
+            out, local = ins.evaluate(args) if ins.checked else ins.run(args)
             self.locals.append(local[position])
         return out
 
