@@ -21,6 +21,7 @@ from autograd.compiler.instructions import Dot, Elementwise, Source, Sum, fuse, 
 from autograd.compiler.numpy_forms import has_form, operations
 from autograd.compiler.recording import TraceError
 from autograd.core import checks
+from autograd.core.graph import operation_of
 from autograd.core.value import Value, is_grad_enabled, recorded_constant
 
 __all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES"]
@@ -61,14 +62,17 @@ class Program:
         where_param = {id(p): k for k, p in enumerate(self.parameters)}
 
         depth, needs_grad = {}, {}
+        runnable = {"dot", "sum", ""}  # operations checked to have a NumPy form (each asked once)
         for node in order:
-            key = id(node)
-            if node.op and not has_form(node.op) and node.op not in ("dot", "sum"):
+            key, op = id(node), operation_of(node)
+            if op not in runnable and has_form(op):
+                runnable.add(op)
+            if op not in runnable:
                 raise TraceError(
                     f"trace: the graph holds an operation {node.op!r} (node {node.label or '(unlabelled)'}) that has "
                     f"no NumPy form; traceable operations: {', '.join(operations())}"
                 )
-            if not node.op:
+            if not op:
                 depth[key] = 0
                 needs_grad[key] = key in where_param
             else:
@@ -111,7 +115,9 @@ class Program:
 
     def _signature(self, node, column, where_param):
         """What must agree for nodes to share an instruction: the kind of each operand."""
-        return tuple(("v" if a.op or id(a) in column else "p") if isinstance(a, Value) else "c" for a in node.operands)
+        return tuple(
+            ("v" if operation_of(a) or id(a) in column else "p") if isinstance(a, Value) else "c" for a in node.operands
+        )
 
     @staticmethod
     def _leaf_source(node, slot, where_param, needs_grad):
