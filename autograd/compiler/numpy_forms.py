@@ -5,8 +5,8 @@ The rest of the compiler asks this module these questions and nothing else:
 * `has_form(op)`: can an element-wise instruction run `op`? (`dot` and `sum`
   have instruction kinds of their own, `Dot` and `Sum` in instructions.py, so
   they have no form here);
-* `forward(op, args, varying)`: the result and one local derivative per operand
-  (`forward_function(op, varying)`: the same as a function of `args`, made once per instruction);
+* `forward_function(op, varying)`: a function of the operands giving the result and one local
+  derivative per operand, made once per instruction;
 * `refusal(op, args, shape)` and `overflow(op, args, out)`: the error the float path would
   raise, and for which members (the refused inputs before computing, an overflow after);
 * `can_refuse(op)`: whether `refusal` can ever find something (else it is skipped);
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from autograd.core.registry import REGISTRY, known, lookup
 
-__all__ = ["has_form", "forward", "forward_function", "refusal", "overflow", "can_refuse", "identity", "operations"]
+__all__ = ["has_form", "forward_function", "refusal", "overflow", "can_refuse", "identity", "operations"]
 
 _OWN_INSTRUCTIONS = ("dot", "sum")
 
@@ -39,19 +39,14 @@ def operations() -> list[str]:
     return sorted(name for name in REGISTRY if has_form(name))
 
 
-def forward(op: str, args: list, varying: tuple) -> tuple:
-    """(result, slopes) of `op` over a batch: `slopes` holds one local derivative per operand of `args`.
+def forward_function(op: str, varying: tuple):
+    """The NumPy step of `op` for one instruction, made once when it is compiled: `run(args) -> (result, slopes)`.
 
     `args` are the operands in written order: arrays for operands from the batch
     or the parameters, arrays of shape (members,) for constants, for which
-    `varying[k]` is False and the slope is anything (never used). A slope may be
-    a plain float (1.0, -1.0 ...): the backward pass multiplies those as numbers.
+    `varying[k]` is False and the slope is anything (never used). `slopes` holds one
+    local derivative per operand; a plain float (1.0, -1.0 ...) is multiplied as a number.
     """
-    return REGISTRY[op].numpy_forward(args, varying)
-
-
-def forward_function(op: str, varying: tuple):
-    """`forward` for one instruction, made once when it is compiled: `run(args) -> (result, slopes)`."""
     return REGISTRY[op].numpy_step(varying)
 
 

@@ -147,13 +147,10 @@ class Operation:
         return tuple([rules[k] if type(rules[k]) is float else rules[k](*operands, out, m)
                       for k, v in enumerate(varying) if v])  # fmt: skip
 
-    def numpy_forward(self, args, varying):
-        """(result, slopes) for a batch: one slope per operand, 0.0 for a constant one."""
-        return self.numpy_step(varying)(args)
-
     def numpy_step(self, varying):
-        """`numpy_forward` for these `varying` operands, as one function of the operands: the compiler
-        makes it once per instruction, so each batch pays for no more than the value and the slopes."""
+        """`step(args) -> (result, slopes)` for a batch, one slope per operand (0.0 for a constant one), for
+        these `varying` operands: the compiler makes it once per instruction, so each batch pays for no more
+        than the value and the slopes."""
         if self.user:  # an error from inside the user's own code names the operation
             step = self._numpy_step(varying)
             return lambda args: _users(self, "value or derivatives (on arrays)", lambda: step(args), args)

@@ -120,7 +120,7 @@ def test_the_record_on_numpy_arrays_gives_the_same_numbers(name, fn, point):
             continue
         xs, varying = numbers_of(node)
         with np.errstate(all="ignore"):
-            out, slopes = record.numpy_forward([np.array([x]) if v else x for x, v in zip(xs, varying)], varying)
+            out, slopes = record.numpy_step(varying)([np.array([x]) if v else x for x, v in zip(xs, varying)])
         assert close(np.asarray(out).ravel()[0], node.data), (node.op, xs, out, node.data)
         mine = [np.broadcast_to(s, (1,))[0] for s, v in zip(slopes, varying) if v]
         for slope, recorded in zip(mine, node.local_grads, strict=True):
@@ -148,7 +148,7 @@ def test_numpy_forms_evaluate_whole_arrays_at_once():
         constants = CONSTANTS.get(name, ())
         points = np.abs(xs) + 0.5 if name in ("log", "sqrt") else xs
         with np.errstate(all="ignore"):
-            out, slopes = record.numpy_forward([points, *constants], (True,) + (False,) * len(constants))
+            out, slopes = record.numpy_step((True,) + (False,) * len(constants))([points, *constants])
         for k, x in enumerate(points):
             node = record(Value(float(x)), *constants)
             assert close(out[k], node.data), (name, x)
@@ -183,7 +183,7 @@ def test_floats_and_arrays_refuse_the_same_inputs(name, fn, points, error):
         with np.errstate(all="ignore"):
             refusal = record.numpy_refusal(args, np.broadcast_shapes(*map(np.shape, args)))  # before computing
             if refusal is None:
-                out, _ = record.numpy_forward(args, varying)
+                out, _ = record.numpy_step(varying)(args)
                 refusal = record.numpy_overflow(args, out)  # after
         assert refusal is not None, (name, x)
         kind, mask, message = refusal
