@@ -14,7 +14,7 @@ import sys
 import numpy as np
 import pytest
 
-from demos import benchmark
+from demos import benchmark, benchmark_compiled
 
 CHAIN_FIGURES = ("chain_build", "chain_backward")
 
@@ -168,7 +168,7 @@ def test_the_compiled_figures_are_printed_and_saved(tiny_run):
             assert name in printed and figure["note"]
             assert figure["row"]["compiled"] > 0
             assert figure["row"]["met"] is None  # a tiny run judges nothing
-            assert figure["row"]["target"] == benchmark.COMPILED_TARGETS[name][0]
+            assert figure["row"]["target"] == benchmark_compiled.COMPILED_TARGETS[name][0]
         assert compiled["gradient_difference"]["row"]["compiled"] < 1e-12
     compiled = saved["compiled"]
     for batch in ("10", "full"):
@@ -178,26 +178,26 @@ def test_the_compiled_figures_are_printed_and_saved(tiny_run):
 
 def test_every_baseline_does_the_same_epoch():
     """The scalar engine, the compiled program, NumPy by hand and PyTorch: the same weights after one epoch."""
-    X, y, _ = benchmark.digits_data(25)
+    X, y, _ = benchmark_compiled.digits_data(25)
     T = np.eye(10)[y]
-    scalar = benchmark.digits_model()
-    benchmark.scalar_epoch(scalar, X, y, 10)
-    expected = np.concatenate([np.concatenate([W.ravel(), b]) for W, b in benchmark.layer_arrays(scalar)])
+    scalar = benchmark_compiled.digits_model()
+    benchmark_compiled.scalar_epoch(scalar, X, y, 10)
+    expected = np.concatenate([np.concatenate([W.ravel(), b]) for W, b in benchmark_compiled.layer_arrays(scalar)])
 
     def flat(layers):
         return np.concatenate([np.concatenate([W.ravel(), b]) for W, b in layers])
 
-    layers = benchmark.layer_arrays(benchmark.digits_model())
-    benchmark.numpy_epoch(layers, X, T, 10, benchmark.DIGITS_LR)
+    layers = benchmark_compiled.layer_arrays(benchmark_compiled.digits_model())
+    benchmark_compiled.numpy_epoch(layers, X, T, 10, benchmark_compiled.DIGITS_LR)
     assert flat(layers) == pytest.approx(expected, rel=1e-12, abs=1e-14)
-    model = benchmark.digits_model()
-    setup = benchmark.compiled_setup(model, X, T)
-    benchmark.compiled_epoch(setup, X, T, 10)
+    model = benchmark_compiled.digits_model()
+    setup = benchmark_compiled.compiled_setup(model, X, T)
+    benchmark_compiled.compiled_epoch(setup, X, T, 10)
     setup[0].write_parameters(setup[1])
-    assert flat(benchmark.layer_arrays(model)) == pytest.approx(expected, rel=1e-12, abs=1e-14)
-    torch = benchmark.torch_setup(benchmark.digits_model(), X, T)
+    assert flat(benchmark_compiled.layer_arrays(model)) == pytest.approx(expected, rel=1e-12, abs=1e-14)
+    torch = benchmark_compiled.torch_setup(benchmark_compiled.digits_model(), X, T)
     if torch is not None:
-        benchmark.torch_epoch(torch, 10)
+        benchmark_compiled.torch_epoch(torch, 10)
         net = torch[1]
         weights = [m for m in net if hasattr(m, "weight")]
         got = np.concatenate([np.concatenate([m.weight.detach().numpy().ravel(), m.bias.detach().numpy()])
@@ -208,7 +208,7 @@ def test_every_baseline_does_the_same_epoch():
 def test_the_compiled_moons_step_is_the_scalar_one():
     X, y = benchmark.make_moons(12)
     a, b = benchmark.MLP(2, benchmark.HIDDEN, rng=1), benchmark.MLP(2, benchmark.HIDDEN, rng=1)
-    step = benchmark.moons_compiled_step(b, X, y)
+    step = benchmark_compiled.moons_compiled_step(b, X, y)
     optimizer = benchmark.SGD(a.parameters(), lr=benchmark.LR)
     for _ in range(3):
         assert step() == pytest.approx(benchmark.train_step_ours(a, optimizer, X, y), rel=1e-12)
