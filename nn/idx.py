@@ -26,7 +26,7 @@ import zlib
 
 import numpy as np
 
-from nn._files import check_path, open_regular
+from autograd.core.files import check_path, open_regular
 
 __all__ = ["load_idx", "load_mnist"]
 

@@ -15,22 +15,16 @@ gradients, and save or load its weights as JSON.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import math
 import numbers
-import os
 import reprlib
-import secrets
-import stat
 import warnings
-from pathlib import Path
 
 from autograd import Value, dot
 from autograd.core import checks
+from autograd.core.files import read_regular, write_atomically
 from nn import torch_bridge
-from nn._files import check_path, kind_of, open_regular
 from nn.activations import (
     ACTIVATIONS,
     PRELU_ALPHA,
@@ -245,7 +239,7 @@ class Module:
         beside it and then renamed, so `path` is either the old file or the complete new one,
         never half, and a failed save removes the temporary file. An existing file keeps its
         permissions; a new one gets those the user's umask gives any new file."""
-        path = Path(check_path(path, "save"))
+        path = checks.path(path, "path", "save")
         state = self.state_dict()
         for name, v in state.items():
             if not math.isfinite(v):
@@ -263,30 +257,7 @@ class Module:
                 f"save: {len(state):,} parameters make a file of {len(data):,} bytes, more than "
                 f"load() reads ({MAX_FILE_BYTES:,} bytes); save the state_dict() some other way"
             )
-        if not path.parent.is_dir():
-            what = "is not a folder" if path.parent.exists() else "does not exist"
-            raise FileNotFoundError(errno.ENOENT, f"save: the folder {path.parent} {what}", str(path))
-        try:
-            mode = _existing_mode(path)
-            fd, tmp = _temporary_file(path)
-        except OSError as e:
-            raise _naming(e, path) from None
-        replaced = False
-        try:
-            with os.fdopen(fd, "wb") as f:
-                if mode is not None:
-                    os.chmod(tmp, mode)
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-            replaced = True
-        except OSError as e:
-            raise _naming(e, path) from None
-        finally:
-            if not replaced:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        write_atomically(path, data, "save")
 
     def load(self, path):
         """Read weights written by `save()`; on any error the model is unchanged. Returns self.
@@ -296,12 +267,8 @@ class Module:
         version 1, no key twice, only finite numbers as weights; a file failing a check raises
         a ValueError naming it.
         """
-        path = check_path(path, "load")
-        f, size = open_regular(path, "load", MAX_FILE_BYTES, "100 MB")
-        with f:
-            raw = f.read(size + 1)  # one byte more than measured tells a file that is still growing
-        if len(raw) > size:
-            raise ValueError(f"load: {path} grew while it was read (is something still writing it?)")
+        path = checks.path(path, "path", "load")
+        raw = read_regular(path, "load", MAX_FILE_BYTES, limit_words="100 MB")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -375,40 +342,6 @@ def _no_duplicate_keys(pairs: list) -> dict:
             raise ValueError(f"the key {_short(key)} appears twice")
         result[key] = value
     return result
-
-
-def _temporary_file(path: Path) -> tuple[int, Path]:
-    """Create a new hidden file next to `path`; (descriptor, name). Created with mode 0666, so the
-    operating system applies the user's umask to it, as to any file they create."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        tmp = path.with_name(f".{path.name[:64]}.{secrets.token_hex(4)}.tmp")  # short: names have a limit
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(errno.EEXIST, "save: no free temporary name next to the file", str(path))
-
-
-def _existing_mode(path: Path) -> int | None:
-    """The permission bits of the regular file at `path`, None when there is none. Anything
-    else is refused, since save() would replace it: a directory, a device such as /dev/null, a FIFO."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return None
-    if stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if not stat.S_ISREG(mode):
-        raise ValueError(f"save: {path} is {kind_of(mode)}; save() replaces only a regular file")
-    return stat.S_IMODE(mode)
-
-
-def _naming(e: OSError, path: Path) -> OSError:
-    """The operating system's error `e` told about the user's `path`, not the hidden temporary file."""
-    if e.errno is None:
-        return e
-    return OSError(e.errno, f"save: could not write {path}: {e.strerror}", str(path))
 
 
 # ---- Neuron, Layer, MLP --------------------------------------------------------------

@@ -89,7 +89,7 @@ def number(
     try:
         x = float(value)
     except OverflowError:  # an int too large for a float
-        x = math.copysign(math.inf, value)
+        x = -math.inf if value < 0 else math.inf
     bad = x != x or (finite and math.isinf(x))
     if low is not None:
         bad = bad or x < low or (low_open and x == low)
@@ -97,8 +97,18 @@ def number(
         bad = bad or x > high or (high_open and x == high)
     if bad:
         wanted = "a finite number" if finite else "a number (not nan)"
-        raise ValueError(f"{who}: {name} must be {wanted}{_range(low, high, low_open, high_open)}, not {value!r}")
+        raise ValueError(f"{who}: {name} must be {wanted}{_range(low, high, low_open, high_open)}, not {_brief(value)}")
     return x
+
+
+def _brief(value) -> str:
+    """repr(value), or for an int too large for a float its size in digits (10**400 has 401)."""
+    if isinstance(value, numbers.Integral) and not -(10**20) < value < 10**20:
+        digits = len(str(abs(int(value))))
+        if digits > 30:
+            sign = "-" if value < 0 else ""
+            return f"an integer of {digits:,} digits ({sign}{str(abs(int(value)))[:6]}...), too large for a float"
+    return repr(value)
 
 
 def _range(low, high, low_open: bool, high_open: bool) -> str:
@@ -137,3 +147,51 @@ def function(value, name: str, who: str, what: str) -> None:
     """`value` is callable, or a TypeError saying what kind of function is wanted."""
     if not callable(value):
         raise TypeError(f"{who}: {name} must be a function {what}, not {shown(value)}")
+
+
+def choice(value, name: str, who: str, choices) -> str:
+    """`value` when it is one of the option strings `choices`.
+
+    Anything that is not a string (a NumPy array, a list, None, a number) is a
+    TypeError and an unknown string a ValueError, both naming the argument and
+    the choices; `value` is never compared as a whole with `==`, so an array
+    cannot reach "the truth value of an array is ambiguous".
+    """
+    options = ", ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise TypeError(f"{who}: {name} must be one of {options} (a string), not {shown(value)}")
+    if value not in choices:
+        raise ValueError(f"{who}: {name} must be one of {options}, not {shown(value)}")
+    return value
+
+
+def path(value, name: str, who: str) -> str:
+    """`value` as a file name (a str or os.PathLike); None, numbers and bytes are a TypeError naming `name`."""
+    from autograd.core.files import check_path  # files builds on this module
+
+    return check_path(value, who, name)
+
+
+def floats(values, name: str, who: str, *, length: int | None = None, finite: bool = True) -> list[float]:
+    """`values` as a list of floats: a sequence (list, tuple, NumPy array of one dimension, generator)
+    of numbers, each checked as `number` does and named by its place (`vector[2]`).
+
+    Refused with a message naming the argument: a single number or a 0-d array where
+    a sequence is expected, strings and bytes (b"ab" is not two numbers), sets and
+    dicts (see `ordered`), bools, nested lists, an int too large for a float
+    (10**400: a ValueError, not Python's OverflowError), nan and, when `finite`,
+    infinities; and when `length` is given, any other count.
+    """
+    if hasattr(values, "ndim") and hasattr(values, "dtype"):  # a NumPy array: one dimension of numbers
+        if values.ndim != 1:
+            single = " (a single number)" if values.ndim == 0 else ""
+            raise TypeError(
+                f"{who}: {name} must be a sequence of numbers (one dimension), not an array of "
+                f"{values.ndim} dimensions{single}: {shown(values)}"
+            )
+        if values.dtype.kind not in "iuf":
+            raise TypeError(f"{who}: {name} must hold numbers, not {values.dtype} ({shown(values)})")
+    items = ordered(values, f"{name} (a sequence of numbers)", who, empty=True)
+    if length is not None and len(items) != length:
+        raise ValueError(f"{who}: {name} has {len(items)} numbers; give {length}")
+    return [number(x, f"{name}[{k}]", who, finite=finite) for k, x in enumerate(items)]

@@ -10,6 +10,7 @@ import threading
 import pytest
 
 import nn.layers
+from autograd.core import files
 from nn import MLP, Neuron
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="umask, FIFOs and /dev/zero exist on POSIX systems only")
@@ -360,13 +361,13 @@ def test_load_refuses_a_file_over_100_mb_before_reading(tmp_path, model):
 
 
 def test_a_file_growing_while_it_is_read_is_refused(saved, model, monkeypatch):
-    measured = nn.layers.open_regular
+    measured = files.open_regular
 
     def measured_too_small(*args):
         f, size = measured(*args)
         return f, size // 2  # as if half the file had been written when it was measured
 
-    monkeypatch.setattr(nn.layers, "open_regular", measured_too_small)
+    monkeypatch.setattr(files, "open_regular", measured_too_small)
     before = model.state_dict()
     with pytest.raises(ValueError, match="grew while it was read"):
         model.load(saved)
