@@ -1,0 +1,1 @@
+"""Live widgets for Jupyter (anywidget) and standalone pages (Voilà); the `live` extra."""
