@@ -44,9 +44,24 @@ def summary(name: str) -> str:
 
 
 def run_demos(names, out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the named demos one after another; returns {name: (seconds, result or exception)}."""
+    """Run the named demos one after another; returns {name: (seconds, result or exception)}.
+
+    Demos whose optional extras are missing are not started: one notice up
+    front names them and the command that installs what they need, and their
+    result is the MissingExtra.
+    """
+    missing = {name: c.missing_extras(name) for name in names}
+    missing = {name: extras for name, extras in missing.items() if extras}
+    if missing:
+        print(c.missing_message(missing), file=sys.stderr)
+        if len(missing) < len(names):
+            print("The other demos run now.", file=sys.stderr)
+        sys.stderr.flush()
     results = {}
     for name in names:
+        if name in missing:
+            results[name] = (0.0, c.MissingExtra(f"needs [{','.join(missing[name])}]"))
+            continue
         module = importlib.import_module(DEMOS[name])
         start = time.perf_counter()
         try:
@@ -57,6 +72,30 @@ def run_demos(names, out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         results[name] = (time.perf_counter() - start, outcome)
         sys.stdout.flush()
     return results
+
+
+def status(result) -> str:
+    """A demo's line in the summary: ok, skipped, not run (a missing extra) or FAILED."""
+    if isinstance(result, c.MissingExtra):
+        return f"not run: {result}"
+    if isinstance(result, Exception):
+        return "FAILED"
+    return "skipped" if result.get("skipped") else "ok"
+
+
+def tutorial_note() -> str:
+    """Where the tutorial notebook is and how to open it (it needs Jupyter: the `notebook` extra)."""
+    from importlib import resources
+
+    path = resources.files("demos") / "tutorial.ipynb"
+    note = f"The tutorial notebook: jupyter notebook {path}"
+    missing = c.missing_extras("tutorial")
+    if missing:
+        from autograd import install_command
+
+        needs = " and ".join(c.describe_extra(extra) for extra in missing)
+        note += f"\n  It needs {needs}, not installed here: {install_command(*missing)}"
+    return note
 
 
 def main(argv=None) -> int:
@@ -74,6 +113,8 @@ def main(argv=None) -> int:
         width = max(map(len, DEMOS))
         for name in DEMOS:
             print(f"{name.ljust(width)}  {summary(name)}")
+        print()
+        print(tutorial_note())
         return 0
     unknown = [n for n in args.names if n not in DEMOS]
     if unknown:
@@ -87,8 +128,7 @@ def main(argv=None) -> int:
     if len(names) > 1:
         c.heading("Summary")
         for name, (seconds, result) in results.items():
-            status = "FAILED" if isinstance(result, Exception) else ("skipped" if result.get("skipped") else "ok")
-            print(f"  {name.ljust(24)} {seconds:6.1f} s  {status}")
+            print(f"  {name.ljust(24)} {seconds:6.1f} s  {status(result)}")
         print(f"  {'total'.ljust(24)} {total:6.1f} s; pictures under {args.out}/")
     return 1 if failed else 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import sys
 import textwrap
 import time
@@ -30,6 +31,77 @@ STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 110,
 }
+
+# What each demo needs beyond the engine: the optional extras of pyproject.toml
+# (chain_rule draws with Graphviz alone; jacobians adds PyTorch's rows when the
+# `torch` extra is there). The one place this is said: `python -m demos` and
+# `python -m demos.NAME` check it before a demo starts.
+NEEDS = {
+    "chain_rule": (),
+    "paths": ("demos",),
+    "forward_reverse": ("demos",),
+    "gradcheck": ("demos",),
+    "perceptron_xor": ("demos",),
+    "moons": ("demos",),
+    "universal_approximation": ("demos",),
+    "activations": ("demos",),
+    "losses": ("demos",),
+    "gradient_descent": ("demos",),
+    "optimizers": ("demos",),
+    "newton": ("demos",),
+    "digits": ("demos", "digits"),
+    "jacobians": ("demos",),
+    "symmetries": ("demos",),
+    "tutorial": ("notebook", "demos"),  # demos/tutorial.ipynb, opened with Jupyter
+}
+
+# The modules each extra brings (found without importing them).
+EXTRA_MODULES = {
+    "demos": ("matplotlib", "PIL"),
+    "digits": ("sklearn",),
+    "torch": ("torch",),
+    "notebook": ("notebook", "nbconvert", "ipykernel"),
+}
+
+
+class MissingExtra(RuntimeError):
+    """A demo needs an optional extra that is not installed (the message says how to install it)."""
+
+
+def missing_extras(name: str, needs=None) -> list[str]:
+    """The extras demo `name` needs (NEEDS, or `needs`) whose modules are not installed, in that order."""
+    return [
+        extra
+        for extra in (NEEDS[name] if needs is None else needs)
+        if any(importlib.util.find_spec(module) is None for module in EXTRA_MODULES[extra])
+    ]
+
+
+def exit_unless_installed(name: str, needs=None) -> None:
+    """Stop (exit status 1) with the message naming the missing extras and the command, before demo `name` starts."""
+    missing = missing_extras(name, needs)
+    if missing:
+        raise SystemExit(missing_message({name: missing}))
+
+
+def missing_message(missing: dict) -> str:
+    """What to install for {demo: [extra, ...]}: which demo needs which extra (its modules), and the command."""
+    from autograd import install_command
+
+    extras = list(dict.fromkeys(extra for needed in missing.values() for extra in needed))
+    lines = [f"  {name}: {' and '.join(describe_extra(extra) for extra in needed)}" for name, needed in missing.items()]
+    demos = "This demo needs" if len(missing) == 1 else "These demos need"
+    return (
+        f"{demos} optional parts of backprop-lab that are not installed:\n"
+        + "\n".join(lines)
+        + f"\nInstall them with:\n  {install_command(*extras)}"
+    )
+
+
+def describe_extra(extra: str) -> str:
+    """`[demos] (matplotlib, PIL)`: an extra and the modules it brings."""
+    return f"[{extra}] ({', '.join(EXTRA_MODULES[extra])})"
+
 
 # Colours that stay apart on a washed-out projector (and for colour-blind viewers).
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -221,7 +293,11 @@ class Timer:
 
 def run_main(run, argv, description: str) -> dict:
     """What each demo's `main(argv)` does: parse the options, run, return the numbers."""
-    args = parse_args(argv, description, getattr(run, "__module__", None))
+    module = getattr(run, "__module__", None)
+    args = parse_args(argv, description, module)
+    name = getattr(run, "__globals__", {}).get("NAME")  # the demo module's NAME, however it was started
+    if name in NEEDS:
+        exit_unless_installed(name)
     result = run(args.out, quick=args.quick)
     sys.stdout.flush()
     return result

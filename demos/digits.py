@@ -16,7 +16,7 @@ is traced once and each batch runs as NumPy vector instructions (the scalar
 engine needs about a millisecond per image and step; this is over 40 times
 faster at batch 10).
 
-scikit-learn is an optional extra: pip install -e ".[digits]" (or pip install scikit-learn).
+scikit-learn comes with the optional extra `digits` (`python -m demos digits` says how to install it).
 
 Course material: section 5 of the lecture notes the project follows.
 """
@@ -29,7 +29,7 @@ import sys
 
 import numpy as np
 
-from autograd import no_grad, trace
+from autograd import install_command, no_grad, trace
 from demos import _common as c
 from nn import MLP, SGD, Adam, accuracy, cross_entropy, mse, train
 
@@ -48,7 +48,7 @@ QUICK_N_TRAIN = 300
 QUICK_N_TEST = 200
 QUICK_EPOCHS = 3
 MNIST_QUICK_N_TRAIN = 2000  # --mnist with --quick: a slice of the 60,000, for a check that it runs
-INSTALL_HINT = 'This demo needs scikit-learn: pip install -e ".[digits]" (or pip install scikit-learn).'
+INSTALL_HINT = f"This demo needs scikit-learn, which the extra [digits] brings: {install_command('digits')}"
 
 
 def load(n_train: int = N_TRAIN, n_test: int = N_TEST, seed: int = SEED):
@@ -343,6 +343,7 @@ def main(argv=None) -> dict:
         "--mnist", metavar="DIR", help="a folder with the four MNIST or Fashion-MNIST IDX files (plain or .gz)"
     )
     args = parser.parse_args(argv)
+    c.exit_unless_installed(NAME, ("demos",) if args.mnist else None)  # MNIST's own files need no scikit-learn
     result = run(args.out, quick=args.quick, mnist=args.mnist)
     sys.stdout.flush()
     return result

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd import Value, dot, jacobian, total
+from autograd import Value, dot, install_command, jacobian, total
 from demos import _common as c
 from nn import MLP, l1, mse, softmax
 
@@ -291,7 +291,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         ["method", "L", "|dL/dx|", "largest difference to the engine"],
     )
     if torch_results is None:
-        c.say("(PyTorch is not installed, so its two rows are missing: pip install torch==2.13.0.)")
+        c.say(f"(PyTorch is not installed, so its two rows are missing: {install_command('torch')})")
     c.say(
         f"The differences are rounding: the gradients reach {largest_gradient(engine):.3g}. Written out, the "
         f"products take {products['products_alone']} matrix products when each gradient is computed from its own chain "

@@ -4,6 +4,7 @@ import importlib
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,9 +32,12 @@ EXPECTED = [
 def test_list(capsys):
     assert cli.main(["--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines] == EXPECTED
-    assert all(len(line.split()) > 3 for line in lines)  # a one-line description each
+    demos, rest = lines[: len(EXPECTED)], lines[len(EXPECTED) :]
+    assert [line.split()[0] for line in demos] == EXPECTED
+    assert all(len(line.split()) > 3 for line in demos)  # a one-line description each
     assert "benchmark" not in "\n".join(lines)
+    assert rest[0] == "" and rest[1].startswith("The tutorial notebook: jupyter notebook ")
+    assert rest[1].endswith("tutorial.ipynb") and Path(rest[1].split()[-1]).is_file()  # where it is installed
 
 
 def test_list_in_a_fresh_interpreter():
