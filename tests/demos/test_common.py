@@ -147,3 +147,57 @@ def test_run_main_rejects_unknown_options(capsys):
     with pytest.raises(SystemExit):
         c.run_main(lambda out, quick: {}, ["--fast"], "A demo.")
     assert "--fast" in capsys.readouterr().err
+
+
+# The command a missing extra's notice gives depends on how the project was installed.
+
+
+def fake_install(tmp_path, monkeypatch, checkout: bool):
+    """autograd's __file__ inside a source checkout (pyproject.toml names the project) or inside site-packages."""
+    import autograd
+
+    root = tmp_path / ("checkout" if checkout else "site-packages")
+    (root / "autograd").mkdir(parents=True)
+    if checkout:
+        (root / "pyproject.toml").write_text('[project]\nname = "backprop-lab"\n', encoding="utf-8")
+    monkeypatch.setattr(autograd, "__file__", str(root / "autograd" / "__init__.py"))
+    return root
+
+
+def test_install_command_in_a_checkout(tmp_path, monkeypatch):
+    from autograd import install_command
+
+    root = fake_install(tmp_path, monkeypatch, checkout=True)
+    monkeypatch.chdir(root)
+    assert install_command("demos") == 'pip install -e ".[demos]"'
+    monkeypatch.chdir(tmp_path)  # elsewhere: the checkout's path, so the command works from here
+    assert install_command("demos", "digits") == f'pip install -e "{root.resolve()}[demos,digits]"'
+
+
+def test_install_command_from_a_wheel(tmp_path, monkeypatch):
+    from autograd import install_command
+
+    root = fake_install(tmp_path, monkeypatch, checkout=False)
+    (root / "pyproject.toml").write_text('[project]\nname = "someone-else"\n', encoding="utf-8")  # not ours
+    monkeypatch.chdir(root)
+    assert install_command("digits") == 'pip install "backprop-lab[digits]"'
+
+
+def test_missing_message_names_demo_extra_modules_and_command(monkeypatch):
+    monkeypatch.setattr(c, "missing_extras", lambda name, needs=None: ["digits"])
+    text = c.missing_message({"digits": ["demos", "digits"]})
+    assert "digits: [demos] (matplotlib, PIL) and [digits] (sklearn)" in text
+    assert text.splitlines()[-1].strip().startswith("pip install") and "[demos,digits]" in text
+
+
+def test_extras_named_by_the_demos_are_the_projects():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    from readme_sections import ROOT
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert set(c.EXTRA_MODULES) <= set(extras)
+    distribution_of = {"matplotlib": "matplotlib", "PIL": "matplotlib", "sklearn": "scikit-learn", "torch": "torch"}
+    for extra, modules in c.EXTRA_MODULES.items():
+        named = " ".join(extras[extra])
+        for module in modules:
+            assert distribution_of.get(module, module) in named, (extra, module)  # PIL comes with matplotlib

@@ -101,3 +101,64 @@ def test_readme_lists_every_demo_and_embeds_two_pictures():
     assert len(pictures) == 4  # moons, universal approximation, a lecture-mode frame, the perceptron animation
     for picture in pictures:
         check_image(ROOT / picture)
+
+
+# A plain `pip install .` brings no matplotlib: a demo that needs it says so before it starts.
+
+
+def without(monkeypatch, *modules):
+    """Make `modules` not installed, as Python's import system sees it (find_spec finds nothing, import fails)."""
+    for module in modules:
+        for loaded in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+            monkeypatch.delitem(sys.modules, loaded)
+        monkeypatch.setitem(sys.modules, module, None)
+
+
+def test_a_demo_whose_extra_is_missing_is_not_started(tmp_path, monkeypatch, capsys):
+    started = []
+    for name in ("moons", "chain_rule"):
+        module = importlib.import_module(f"demos.{name}")
+        monkeypatch.setattr(module, "run", lambda out, quick=False, name=name: started.append(name) or {})
+    without(monkeypatch, "matplotlib")
+    status = cli.main(["moons", "chain_rule", "--quick", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert status == 1 and started == ["chain_rule"]  # it needs Graphviz alone (NEEDS says so)
+    notice = captured.err.split("The other demos run now.")[0]
+    assert "moons: [demos] (matplotlib" in notice and "chain_rule" not in notice
+    assert 'pip install -e ".[demos]"' in notice or "pip install -e " in notice
+    assert "not run: needs [demos]" in captured.out
+    assert [line for line in captured.out.splitlines() if line.strip().startswith("chain_rule")][-1].endswith("ok")
+
+
+def test_python_m_demo_without_its_extra_stops_before_training():
+    # what a plain `pip install .` gave: moons trained for 4 s, then ModuleNotFoundError
+    code = (
+        "import sys, runpy; sys.modules['matplotlib'] = None; sys.argv = ['moons', '--quick', '--out', 'never'];"
+        "runpy.run_module('demos.moons', run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "ModuleNotFoundError" not in done.stderr
+    assert "moons: [demos] (matplotlib" in done.stderr and "pip install" in done.stderr
+    assert done.stdout == ""  # nothing trained, nothing printed
+
+
+def test_digits_with_mnist_files_needs_no_scikit_learn(monkeypatch):
+    digits = importlib.import_module("demos.digits")
+    ran = []
+    monkeypatch.setattr(digits, "run", lambda out, quick=False, mnist=None: ran.append(mnist) or {})
+    without(monkeypatch, "sklearn")
+    with pytest.raises(SystemExit) as stop:
+        digits.main(["--quick"])
+    assert "digits: [digits] (sklearn)" in str(stop.value.code) and not ran
+    digits.main(["--quick", "--mnist", "somewhere"])
+    assert ran == ["somewhere"]
+
+
+def test_every_demo_declares_what_it_needs():
+    from demos import _common as c
+
+    assert set(cli.DEMOS) <= set(c.NEEDS)
+    assert set(c.NEEDS) - set(cli.DEMOS) == {"tutorial"}  # the notebook, not a module
+    for needs in c.NEEDS.values():
+        assert set(needs) <= set(c.EXTRA_MODULES)
