@@ -39,7 +39,7 @@ from nn.data import make_rng
 __all__ = ["Module", "Neuron", "Layer", "MLP", "INIT_SCHEMES", "initial_weights", "xor_step_network"]
 
 FILE_FORMAT = "backprop-lab nn weights"
-FILE_VERSION = 1
+FILE_VERSION = 2
 MAX_FILE_BYTES = 100_000_000
 """The largest weights file `load()` reads (100 MB, some two million parameters); `save()` refuses to write more."""
 
@@ -193,6 +193,17 @@ class Module:
         """Layer sizes, input first (e.g. [2, 16, 16, 1]); saved with the weights to explain mismatches."""
         return None
 
+    def structure(self) -> dict:
+        """What decides the model's function besides the weights, as {name: value} in a fixed order:
+        the sizes and every activation (each layer's and each neuron's; softmax outputs).
+
+        `save()` writes it beside the weights and `load()` refuses a file whose structure differs,
+        naming the first difference. The initialisation is not part of it (loading replaces it);
+        a PReLU's learnable slope shows as the parameter `alpha`. A user's own activation function
+        is known by its name only.
+        """
+        return {}
+
     # ---- weights as a dict --------------------------------------------------
 
     def state_dict(self) -> dict[str, float]:
@@ -235,10 +246,10 @@ class Module:
     # ---- weights in a file ----------------------------------------------------
 
     def save(self, path) -> None:
-        """Write the weights to a JSON file. The file is written to a hidden temporary name
-        beside it and then renamed, so `path` is either the old file or the complete new one,
-        never half, and a failed save removes the temporary file. An existing file keeps its
-        permissions; a new one gets those the user's umask gives any new file."""
+        """Write the weights, with the model's `structure()`, to a JSON file. The file is written
+        to a hidden temporary name beside it and then renamed, so `path` is either the old file or
+        the complete new one, never half, and a failed save removes the temporary file. An existing
+        file keeps its permissions; a new one gets those the user's umask gives any new file."""
         path = checks.path(path, "path", "save")
         state = self.state_dict()
         for name, v in state.items():
@@ -248,7 +259,9 @@ class Module:
             "format": FILE_FORMAT,
             "version": FILE_VERSION,
             "model": type(self).__name__,
+            "built_as": repr(self),
             "sizes": self.sizes(),
+            "structure": self.structure(),
             "parameters": state,
         }
         data = (json.dumps(content, indent=1, allow_nan=False) + "\n").encode("utf-8")
@@ -263,16 +276,22 @@ class Module:
         """Read weights written by `save()`; on any error the model is unchanged. Returns self.
 
         Before reading, `path` must be a regular file (not a directory, a FIFO or a device)
-        of at most `MAX_FILE_BYTES` (100 MB). It must be JSON with the format's name and
-        version 1, no key twice, only finite numbers as weights; a file failing a check raises
-        a ValueError naming it.
+        of at most `MAX_FILE_BYTES` (100 MB). Before parsing, it may hold no more JSON values
+        than a file for this model has. It must be JSON with the format's name and version
+        (2, or 1 from before the structure was recorded), no key twice, only finite numbers as
+        weights, and the model's `structure()`: a file saved from a model built differently
+        (other sizes or activations) is refused, naming the first difference. A version-1 file
+        records the sizes only: it loads with a warning that the activations were not checked.
         """
         path = checks.path(path, "path", "load")
         raw = read_regular(path, "load", MAX_FILE_BYTES, limit_words="100 MB")
+        mine = self.structure()
+        _refuse_too_many_values(raw, path, self, mine)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise ValueError(f"load: {path} is not a text (JSON) file") from None
+        del raw
         try:
             content = json.loads(
                 text, parse_constant=_reject_constant, parse_int=_parse_int, object_pairs_hook=_no_duplicate_keys
@@ -283,29 +302,110 @@ class Module:
             raise ValueError(f"load: {path} is JSON nested too deeply to be a weights file") from None
         except ValueError as e:  # from the hooks: NaN or Infinity, a huge integer, a key twice
             raise ValueError(f"load: {path}: {e}") from None
+        del text
         if not isinstance(content, dict) or content.get("format") != FILE_FORMAT or "parameters" not in content:
             raise ValueError(f"load: {path} is not a weights file written by Module.save()")
         version = content.get("version")
         if "version" not in content:
             raise ValueError(f'load: {path} has no "version"; files written by save() have "version": {FILE_VERSION}')
-        if type(version) is not int or version != FILE_VERSION:
+        if type(version) is not int or version not in READ_VERSIONS:
             raise ValueError(
-                f"load: {path} is a weights file of version {_short(version)}; this nn reads version "
-                f"{FILE_VERSION} only (a file written by another version of backprop-lab?)"
+                f"load: {path} is a weights file of version {_short(version)}; this nn reads versions "
+                f"{' and '.join(map(str, READ_VERSIONS))} (a file written by another version of backprop-lab?)"
             )
-        sizes, mine = content.get("sizes"), self.sizes()
-        if sizes is not None and mine is not None and sizes != mine:
-            model = content.get("model")
-            model = model if isinstance(model, str) and model.isidentifier() and len(model) < 80 else "model"
+        model = content.get("model")
+        model = model if isinstance(model, str) and model.isidentifier() and len(model) < 80 else "model"
+        sizes = content.get("sizes")
+        if sizes is not None and self.sizes() is not None and sizes != self.sizes():
             raise ValueError(
-                f"load: {path} holds a {model} with sizes {_short(sizes)}, "
-                f"but this {type(self).__name__} has sizes {mine}"
+                f"load: {path} holds {_a(model)} with sizes {_short(sizes)}, "
+                f"but this {type(self).__name__} has sizes {self.sizes()}"
             )
+        if version >= 2:
+            _compare_structure(content, mine, path, model, self)
         try:
             self.load_state_dict(content["parameters"])
         except (TypeError, ValueError) as e:
             raise type(e)(f"load: {path}: {e}") from None
+        if version == 1 and mine:
+            warnings.warn(
+                f"load: {path} was written by an older backprop-lab (weights file version 1), which did not "
+                f"record the activations: the weights were loaded into {self!r} without checking that it was "
+                "saved from a model with the same activations; save it again to record them",
+                UserWarning,
+                stacklevel=2,
+            )
         return self
+
+
+READ_VERSIONS = (1, 2)
+"""The weights file versions `load()` reads: 2 records the structure, 1 only the sizes."""
+
+
+def _refuse_too_many_values(raw: bytes, path: str, module: Module, structure: dict) -> None:
+    """Refuse, before parsing, a file with more JSON values than a weights file for `module` can hold.
+
+    Parsing builds one Python object per value: 99 MB of `[[],[],...]` would take gigabytes.
+    A file for this model has one entry per parameter and per structure fact, and a handful of
+    lists and objects; commas and brackets inside strings only make the count larger.
+    """
+    containers = raw.count(b"[") + raw.count(b"{")
+    allowed_containers = 16 + sum(isinstance(v, list) for v in structure.values())
+    entries = raw.count(b",")
+    allowed_entries = 2 * (module.num_parameters() + len(structure)) + 256
+    if containers > allowed_containers or entries > allowed_entries:
+        what = (
+            f"{containers:,} JSON lists and objects" if containers > allowed_containers else f"{entries:,} JSON values"
+        )
+        raise ValueError(
+            f"load: {path} holds {what}, more than a weights file for this {type(module).__name__} "
+            f"of {module.num_parameters():,} parameters can: not a file save() wrote for it (refused before parsing)"
+        )
+
+
+def _compare_structure(content: dict, mine: dict, path: str, model: str, module: Module) -> None:
+    """Refuse a file whose recorded structure differs from the model's, naming the first difference."""
+    theirs = content.get("structure")
+    if not isinstance(theirs, dict):
+        raise ValueError(f'load: {path} has no "structure" (a dict), which files of version 2 record')
+    built = content.get("built_as")
+    hint = f"; the file's model was built as {_short(built)}" if isinstance(built, str) else ""
+    for key, value in mine.items():
+        if key not in theirs:
+            raise ValueError(
+                f"load: {path} does not record {key!r}, which this {type(module).__name__} has ({_short(value)}){hint}"
+            )
+        if _canonical(theirs[key]) != _canonical(value):
+            raise ValueError(
+                f"load: {path} was saved from {_a(model)} whose {key} is {_short(theirs[key])}, but this "
+                f"{type(module).__name__} has {key} {_short(value)}: its outputs would be different numbers{hint}"
+            )
+    for key in theirs:
+        if key not in mine:
+            raise ValueError(
+                f"load: {path} records {_short(key)} = {_short(theirs[key])}, which this {type(module).__name__} "
+                f"does not have{hint}"
+            )
+
+
+def _a(name: str) -> str:
+    """'a Neuron', 'an MLP'."""
+    return f"{'an' if name[:1] in 'AEIOU' or name.startswith('MLP') else 'a'} {name}"
+
+
+def _canonical(value) -> str:
+    """JSON text of a fact, so that true and 1, or 2 and 2.0, stay different."""
+    return json.dumps(value, sort_keys=True)
+
+
+def _activation_fact(activation) -> str:
+    """An activation as the structure records it: a table name, or "function <name>" for a user's own."""
+    if isinstance(activation, str):
+        return activation
+    for name, fn in ACTIVATIONS.items():
+        if fn is activation:
+            return name
+    return f"function {readable_name(activation)}"
 
 
 def _some(names: list[str], n: int = 4) -> str:
@@ -412,6 +512,9 @@ class Neuron(Module):
     def sizes(self) -> list[int]:
         return [self.nin, 1]
 
+    def structure(self) -> dict:
+        return {"activation": _activation_fact(self.activation)}
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={activation_name(self.activation)!r})"
 
@@ -468,6 +571,12 @@ class Layer(Module):
 
     def sizes(self) -> list[int]:
         return [self.nin, self.nout]
+
+    def structure(self) -> dict:
+        facts = {"activation": _activation_fact(self.activation), "outputs_softmax": self.outputs_softmax}
+        for j, neuron in enumerate(self.neurons):
+            facts.update({f"neurons.{j}.{key}": value for key, value in neuron.structure().items()})
+        return facts
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={activation_name(self.activation)!r})"
@@ -546,6 +655,15 @@ class MLP(Module):
 
     def sizes(self) -> list[int]:
         return [self.nin] + [layer.nout for layer in self.layers]
+
+    def structure(self) -> dict:
+        facts = {
+            "activation": _activation_fact(self.activation),
+            "output_activation": _activation_fact(self.output_activation),
+        }
+        for i, layer in enumerate(self.layers):
+            facts.update({f"layers.{i}.{key}": value for key, value in layer.structure().items()})
+        return facts
 
     def to_torch(self):
         """The same network as a `torch.nn.Sequential` (float64, same weights and activations); needs torch."""
