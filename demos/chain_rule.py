@@ -18,8 +18,16 @@ Course material: section 1 of the lecture notes the project follows.
 
 from __future__ import annotations
 
-from autograd import Value, consumers, forward_derivatives, path_products
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from autograd import Value, count_paths, forward_derivatives, path_products, topological_order
+from autograd.core.value import recorded_constant
 from demos import _common as c
+from demos import expression
+from demos.expression import number_text
 
 NAME = "chain_rule"
 INPUTS = {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}
@@ -27,6 +35,9 @@ FRAME_FORMAT = "png"
 # Top to bottom, inputs above and f below: every picture and frame fits a 1920 x 1080 projector at
 # save_graph's 144 dpi (left to right, the widest frames were 2151 px wide).
 LAYOUT = "TB"
+FIT_INCHES = "13.3,7.45"  # Graphviz's size: at most 1915 x 1073 px at 144 dpi, whatever the expression
+OWN = "own_example"  # the folder of --expr's pictures, beside the course example's
+MAX_PATHS_SHOWN = 8  # more paths from an input to the output are counted, not listed
 
 
 def build(inputs=None):
@@ -53,14 +64,113 @@ def build_with_gh(inputs=None):
     return {**{k: nodes[k] for k in "abcdgh"}, "gh": gh, "i": i, "f": f}
 
 
-def how(node: Value, root: Value, users) -> str:
-    """How node.grad comes about: the sum over its users (from `consumers(root)`) of user's gradient * local."""
+# The local derivative d(node)/d(input) of each operation, written as the lecture writes it, in the formula
+# language of demos.expression: x and y stand for the node's inputs, c for its constant. Only the text: the
+# numbers come from the engine's records (node.local_grads), and a test evaluates every formula here against
+# them. Operations without a line here (abs, gelu, ...) show their number only.
+LOCAL_FORMULAS = {
+    "+": ("1", "1"),
+    "-": ("1", "-1"),
+    "*": ("y", "x"),
+    "/": ("1 / y", "-x / y ** 2"),
+    "**": ("y * x ** (y - 1)", "x ** y * log(x)"),
+    "neg": ("-1",),
+    "exp": ("exp(x)",),
+    "log": ("1 / x",),
+    "sqrt": ("1 / (2 * sqrt(x))",),
+    "sin": ("cos(x)",),
+    "cos": ("-sin(x)",),
+    "tanh": ("1 - tanh(x) ** 2",),
+    "sigmoid": ("sigmoid(x) * (1 - sigmoid(x))",),
+    "relu": ("step(x)",),
+    "softplus": ("sigmoid(x)",),
+    "step": ("0",),
+}
+# One input and a constant c: x + c, x - c, c - x, x * c, x / c, c / x, c ** x (x ** n: see local_formula).
+WITH_CONSTANT = {
+    "+": "1",
+    "-": "1",
+    "rsub": "-1",
+    "*": "c",
+    "/": "1 / c",
+    "rdiv": "-c / x ** 2",
+    "rpow": "c ** x * log(c)",
+}
+
+
+def local_formula(node: Value, k: int) -> str | None:
+    """d(node)/d(input k) in the formula language, over the inputs' labels: '2 * i' for f = i ** 2; None if unknown."""
+    parents, const = node.parents, recorded_constant(node)
+    if isinstance(const, tuple):  # several constants (a user's operation): no formula
+        return None
+    if const is None:
+        templates = LOCAL_FORMULAS.get(node.op, ())
+        template = templates[k] if len(templates) == len(parents) else None
+    elif node.op == "**":  # x ** n: n · x^(n-1), written as the lecture does (2 · i)
+        n = const
+        template = (
+            "0" if n == 0 else "1" if n == 1 else f"{_num(n)} * x" if n == 2 else f"{_num(n)} * x ** {_num(n - 1)}"
+        )
+    else:
+        template = WITH_CONSTANT.get(node.op)
+    names = {"x": parents[0].label, "y": parents[-1].label, "c": _num(const) if const is not None else ""}
+    if template is None or not all(names[letter] for letter in re.findall(r"\b[xy]\b", template)):
+        return None
+    return re.sub(r"\b[xyc]\b", lambda m: names[m.group(0)], template)
+
+
+def _num(x: float) -> str:
+    """A number inside a formula: negative ones in parentheses."""
+    text = number_text(x)
+    return f"({text})" if x < 0 else text
+
+
+def _math(formula: str, values: dict | None = None) -> str:
+    """A formula of the language in the lecture's notation (with `values`: numbers for the names)."""
+    try:
+        return expression.parse(formula).math(values)
+    except expression.ExpressionError:  # no name inside: a number such as 1 or -1
+        return number_text(float(formula.replace("(", "").replace(")", "")))
+
+
+def _bracketed(text: str) -> str:
+    """`text` as a factor of a product or a later term of a sum: in parentheses if it is a sum or starts with -."""
+    return f"({text})" if (" + " in text or " - " in text or text.startswith("-")) else text
+
+
+def how(node: Value, root: Value, order=None) -> str:
+    """How node.grad comes about, in symbols, in the local derivatives' formulas, and in numbers.
+
+    'df/di = 2 · i = 2 · 21 = 42' for f = i², 'df/di · di/dg = 42 · h = 42 · 7 = 294' for i = g · h:
+    the sum over the node's users of upstream gradient × local derivative (computed by `backward()`).
+    """
+    r = root.label
     if node is root:
-        return f"d{root.label}/d{root.label} = 1, the seed of the backward pass"
-    terms = users.get(node, [])
-    symbols = " + ".join(f"d{root.label}/d{u.label} · d{u.label}/d{node.label}" for u, _ in terms)
-    numbers = " + ".join(f"{u.grad:g} · {local:g}" for u, local in terms)
-    return f"{symbols} = {numbers}"
+        return f"d{r}/d{r} = 1, the seed of the backward pass"
+    order = topological_order(root) if order is None else order
+    values = {v.label: v.data for v in order if v.label}
+    terms = [(user, k, local) for user in order for k, (p, local) in enumerate(zip(user.parents, user.local_grads))
+             if p is node]  # fmt: skip
+    symbols, formulas, numbers = [], [], []
+    for user, k, local in terms:
+        formula = local_formula(user, k)
+        shown = _math(formula) if formula else None
+        worked = _math(formula, values) if formula else number_text(local)
+        symbol = f"d{user.label}/d{node.label}"
+        if user is root:  # the seed 1 is left out: df/di = 2 · i
+            symbols.append(symbol)
+            formulas.append(shown if len(terms) == 1 or shown is None else _bracketed(shown))
+            numbers.append(worked if len(terms) == 1 else _bracketed(worked))
+        else:
+            upstream = _num(user.grad)
+            symbols.append(f"d{r}/d{user.label} · {symbol}")
+            formulas.append(f"{upstream} · {_bracketed(shown)}" if shown else None)
+            numbers.append(f"{upstream} · {_bracketed(worked)}")
+    parts = [" + ".join(symbols)]
+    if all(formulas):
+        parts.append(" + ".join(formulas))
+    parts += [" + ".join(numbers), number_text(node.grad)]
+    return " = ".join(p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1])  # 1 = 1 written once
 
 
 def path_equations(root: Value, leaf: Value) -> list[str]:
@@ -68,26 +178,53 @@ def path_equations(root: Value, leaf: Value) -> list[str]:
     lines = []
     for product, trail, locals_ in path_products(root, leaf):
         symbols = " · ".join(f"d{u.label}/d{v.label}" for u, v in zip(trail, trail[1:]))
-        numbers = " · ".join(f"{x:g}" for x in locals_)
-        lines.append(f"d{root.label}/d{leaf.label} = {symbols} = {numbers} = {product:g}")
+        numbers = " · ".join(_num(x) for x in locals_)
+        lines.append(f"d{root.label}/d{leaf.label} = {symbols} = {numbers} = {number_text(product)}")
     return lines
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its pictures under `out/chain_rule`, return the key numbers."""
+def _fit(picture):
+    """At save_graph's 144 dpi, a picture no larger than a 1920 x 1080 projector (Graphviz shrinks larger ones)."""
+    picture.attr(size=FIT_INCHES)
+    return picture
+
+
+def run(
+    out=c.DEFAULT_OUT,
+    quick: bool = False,
+    *,
+    expr: str | None = None,
+    values=None,
+    lecture: bool = False,
+    exercise: bool = False,
+    language: str = "de",
+) -> dict:
+    """Run the demo, write its pictures under `out/chain_rule`, return the key numbers.
+
+    With `expr` (and `values`, {name: number} or 'a=1,b=2'): your own example instead of the course's,
+    under `out/chain_rule/own_example`; `lecture` adds the lecture's frames, `exercise` an exercise sheet
+    with its answer key (in `language`, "de" or "en").
+    """
+    if expr is not None:
+        return run_expression(out, expr, values, lecture=lecture, exercise=exercise, language=language, quick=quick)
     folder = c.demo_dir(out, NAME)
     nodes = build()
     f = nodes["f"]
-    c.heading("The chain rule: f(a, b, c, d) = ((a + b) * (c + d))^2")
-    c.say("Forward pass, with a, b, c, d = 1, 2, 3, 4: g = a + b, h = c + d, i = g * h, f = i^2.")
+    c.heading("The chain rule: f(a, b, c, d) = ((a + b) · (c + d))²")
+    c.say("Forward pass, with a, b, c, d = 1, 2, 3, 4: g = a + b, h = c + d, i = g · h, f = i².")
     f.backward()
-    users = consumers(f)
-    order = ["g", "h", "i", "f", "a", "b", "c", "d"]
+    order = topological_order(f)
+    shown = ["g", "h", "i", "f", "a", "b", "c", "d"]
+    hows = {k: how(nodes[k], f, order) for k in shown}
     c.table(
-        [(k, f"{nodes[k].data:g}", f"{nodes[k].grad:g}", how(nodes[k], f, users)) for k in order],
+        [(k, number_text(nodes[k].data), number_text(nodes[k].grad), hows[k]) for k in shown],
         ["node", "value", "df/dnode", "how"],
     )
     print()
+    c.say(
+        "The one local derivative that is neither 1 nor a neighbour's value, f = i²; every gradient below f starts from it:"
+    )
+    print("  " + hows["i"])
     c.say("Each input's gradient is the product of the local derivatives along its path from f:")
     equations = {}
     for k in "abcd":
@@ -111,24 +248,133 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         + f" (b, c, d and h do not depend on a: 0). The same df/da as backprop's {nodes['a'].grad:g}."
     )
 
-    images, stepper, forward, lecture, exercise = _pictures(f, nodes["a"], folder)
-    c.wrote(images + [page for page in (stepper, forward, lecture, exercise) if page])
+    images, stepper, forward, lecture_page, exercise_page = _pictures(f, nodes["a"], folder)
+    sheet = _sheet("((a + b) * (c + d)) ** 2", INPUTS, folder, language) if exercise else None
+    c.wrote(images + [page for page in (stepper, forward, lecture_page, exercise_page) if page])
     if stepper:
         c.say(f"Open {stepper} in a browser and step through the backward pass one node at a time.")
         c.say(f"Open {forward} to step through forward mode from a, one node at a time from the inputs.")
-        c.say(f"Open {lecture} for the lecture's order, one number per frame, and {exercise} for the class exercise.")
+        c.say(
+            f"Open {lecture_page} for the lecture's order, one number per frame, and {exercise_page} for the class "
+            "exercise."
+        )
     return {
         "values": {k: v.data for k, v in nodes.items()},
         "grads": {k: v.grad for k, v in nodes.items()},
+        "how": hows,
         "paths": equations,
         "path_through_gh": through_gh,
         "forward_from_a": forward_from_a,
         "images": images,
         "html": stepper,
         "forward_html": forward,
-        "lecture_html": lecture,
-        "exercise_html": exercise,
+        "lecture_html": lecture_page,
+        "exercise_html": exercise_page,
+        "sheet": sheet,
     }
+
+
+def run_expression(
+    out, expr: str, values, *, lecture: bool = False, exercise: bool = False, language: str = "de", quick=False
+) -> dict:
+    """Your own example: the table, the paths and the pictures of `expr` at `values`, under out/chain_rule/own_example.
+
+    Refuses (ExpressionError) a formula outside the allow-list of `demos.expression` and values that do not
+    give every name of it exactly one number.
+    """
+    parsed = expression.parse(expr)
+    if values is None:
+        raise expression.ExpressionError(
+            f"give every name of {expr!r} a value: --values {','.join(f'{n}=1' for n in parsed.names)}"
+        )
+    given = (
+        expression.parse_values(values, parsed) if isinstance(values, str) else expression.check_values(parsed, values)
+    )
+    nodes, steps = parsed.build_steps(given)
+    root = list(nodes.values())[-1]
+    r = root.label
+    folder = c.demo_dir(Path(out) / NAME, OWN)
+    c.heading(f"The chain rule: {r} = {parsed.math()}")
+    c.say("Given: " + ", ".join(f"{name} = {number_text(x)}" for name, x in given.items()) + ".")
+    c.say("Forward pass, one operation per line:")
+    for name, symbols, numbers in steps:
+        print(f"  {name} = {symbols} = {numbers} = {number_text(nodes[name].data)}")
+    root.backward()
+    order = topological_order(root)
+    shown = [name for name, _, _ in reversed(steps)] + list(parsed.names)
+    hows = {k: how(nodes[k], root, order) for k in shown}
+    print()
+    c.say(f"Backward pass, from the seed d{r}/d{r} = 1 back to the inputs:")
+    c.table(
+        [(k, number_text(nodes[k].data), number_text(nodes[k].grad), hows[k]) for k in shown],
+        ["node", "value", f"d{r}/dnode", "how"],
+    )
+    print()
+    equations = {}
+    for name in parsed.names:
+        count = count_paths(root, nodes[name])
+        if count > MAX_PATHS_SHOWN:
+            c.say(f"{count} paths lead from {name} to {r}; backprop adds them node by node instead of listing them.")
+            continue
+        equations[name] = path_equations(root, nodes[name])
+        for line in equations[name]:
+            print("  " + line)
+        if count > 1:
+            print(f"  d{r}/d{name} is the sum over the {count} paths: {number_text(nodes[name].grad)}")
+
+    images, pages = [], {}
+    graph = _fit(draw_graph_tb(root))
+    images = [p for p in (c.render_graph(graph, folder / f"graph{suffix}") for suffix in (".png", ".svg")) if p]
+    if images:
+        from autograd import backward_steps, lecture_steps, save_steps
+
+        saved = save_steps([_fit(p) for p in backward_steps(root, rankdir=LAYOUT)], folder / "backward_steps",
+                           fmt=FRAME_FORMAT)  # fmt: skip
+        images += saved["frames"]
+        pages["html"] = saved["html"]
+        if lecture:
+            for key, hide, sub in (
+                ("lecture_html", False, "lecture_steps"),
+                ("exercise_html", True, "lecture_exercise"),
+            ):
+                frames = [_fit(p) for p in lecture_steps(root, hide_unknown=hide, rankdir=LAYOUT)]
+                saved = save_steps(frames, folder / sub, fmt=FRAME_FORMAT)
+                images += saved["frames"]
+                pages[key] = saved["html"]
+            c.say(f"The lecture's frames, one number each: {pages['lecture_html']} (and with '?': "
+                  f"{pages['exercise_html']}).")  # fmt: skip
+    sheet = _sheet(expr, given, folder, language) if exercise else None
+    c.wrote(images + list(pages.values()))
+    return {
+        "expression": parsed,
+        "values": {k: v.data for k, v in nodes.items()},
+        "grads": {k: v.grad for k, v in nodes.items()},
+        "steps": steps,
+        "how": hows,
+        "paths": equations,
+        "images": images,
+        "folder": folder,
+        "sheet": sheet,
+        **{key: pages.get(key) for key in ("html", "lecture_html", "exercise_html")},
+    }
+
+
+def draw_graph_tb(root: Value):
+    """The graph of `root` drawn top to bottom with values, gradients and local derivatives."""
+    from autograd import draw_graph
+
+    return draw_graph(root, show_local_grads=True, rankdir=LAYOUT)
+
+
+def _sheet(expr: str, values: dict, folder: Path, language: str) -> dict:
+    """The exercise sheet and answer key for this expression (demos.sheets), in `folder`/sheet."""
+    from demos import sheets
+
+    written = sheets.write_sheets([sheets.chain_rule_exercise(expr, values, language)], folder / "sheet", language)
+    c.say(f"Exercise sheet: {written['sheet']}; its answer key: {written['key']}.")
+    for reason in written["skipped"]:
+        c.say(reason)
+    return written
 
 
 def _pictures(f: Value, a: Value, folder):
@@ -136,25 +382,33 @@ def _pictures(f: Value, a: Value, folder):
 
     Returns (images, backward page, forward page, lecture page, exercise page); pages are None without Graphviz.
     """
-    from autograd import backward_steps, draw_graph, forward_steps, lecture_steps, save_steps
+    from autograd import backward_steps, forward_steps, lecture_steps, save_steps
 
     images = []
-    graph = draw_graph(f, show_local_grads=True, rankdir=LAYOUT)
+    graph = _fit(draw_graph_tb(f))
     for suffix in (".png", ".svg"):
         images.append(c.render_graph(graph, folder / f"graph{suffix}"))
     images = [p for p in images if p is not None]
     if not images:
         return [], None, None, None, None
-    saved = save_steps(backward_steps(f, rankdir=LAYOUT), folder / "backward_steps", fmt=FRAME_FORMAT)
+    saved = save_steps(
+        [_fit(p) for p in backward_steps(f, rankdir=LAYOUT)], folder / "backward_steps", fmt=FRAME_FORMAT
+    )
     c.say(
         f"The backward pass in {len(saved['frames'])} frames: the seed, then one node per frame "
         "passing its gradient on to its inputs."
     )
-    forward = save_steps(forward_steps(f, a, rankdir=LAYOUT), folder / "forward_steps", fmt=FRAME_FORMAT)
+    forward = save_steps(
+        [_fit(p) for p in forward_steps(f, a, rankdir=LAYOUT)], folder / "forward_steps", fmt=FRAME_FORMAT
+    )
     c.say(f"Forward mode from a in {len(forward['frames'])} frames: the seed da/da = 1, then one node per frame.")
-    lecture = save_steps(lecture_steps(f, rankdir=LAYOUT), folder / "lecture_steps", fmt=FRAME_FORMAT)
+    lecture = save_steps(
+        [_fit(p) for p in lecture_steps(f, rankdir=LAYOUT)], folder / "lecture_steps", fmt=FRAME_FORMAT
+    )
     exercise = save_steps(
-        lecture_steps(f, hide_unknown=True, rankdir=LAYOUT), folder / "lecture_exercise", fmt=FRAME_FORMAT
+        [_fit(p) for p in lecture_steps(f, hide_unknown=True, rankdir=LAYOUT)],
+        folder / "lecture_exercise",
+        fmt=FRAME_FORMAT,
     )
     c.say(
         f"The lecture's order in {len(lecture['frames'])} frames, one number each: the given inputs, the forward "
@@ -166,8 +420,29 @@ def _pictures(f: Value, a: Value, folder):
 
 
 def main(argv=None) -> dict:
-    """Command line: python -m demos.chain_rule [--out DIR] [--quick]."""
-    return c.run_main(run, argv, __doc__)
+    """Command line: python -m demos.chain_rule [--expr FORMULA --values a=1,b=2] [--lecture] [--exercise]."""
+    parser = argparse.ArgumentParser(prog="python -m demos.chain_rule", description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/{NAME} (default: ./{c.DEFAULT_OUT})")
+    parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
+    parser.add_argument(
+        "--expr", metavar="FORMULA", help=f"your own example, e.g. '(a+b)*(c+d)'; allowed: {expression.allowed()}"
+    )
+    parser.add_argument("--values", metavar="a=1,b=2", help="a number for every name of --expr")
+    parser.add_argument("--lecture", action="store_true", help="also write the lecture's frames for --expr")
+    parser.add_argument("--exercise", action="store_true", help="also write an exercise sheet and its answer key")
+    parser.add_argument("--lang", choices=("de", "en"), default="de", help="language of the exercise sheet")
+    args = parser.parse_args(argv)
+    if args.values is not None and args.expr is None:
+        parser.error("--values goes with --expr (the course's example has its own values)")
+    try:
+        result = run(
+            args.out, quick=args.quick, expr=args.expr, values=args.values, lecture=args.lecture,
+            exercise=args.exercise, language=args.lang,
+        )  # fmt: skip
+    except expression.ExpressionError as error:
+        parser.error(str(error))
+    sys.stdout.flush()
+    return result
 
 
 if __name__ == "__main__":
