@@ -99,19 +99,21 @@ def _mixed_message(site: str, ours: str, strangers: dict) -> str:
                 continue
             for package in strangers:
                 if package in listed:
-                    owners[package].append(entry.name[: -len(".dist-info")].replace("-", " ", 1))
+                    owners[package].append(entry.name[: -len(".dist-info")])  # name-version
     lines = []
     for package, files in strangers.items():
-        who = ", ".join(owners[package]) or "a distribution that is gone (its files are left behind)"
+        who = ", ".join(o.replace("-", " ", 1) for o in owners[package]) or "a project that is gone (files left behind)"
         shown = ", ".join(files[:5]) + (", ..." if len(files) > 5 else "")
         lines.append(f"  {package}: also holds files of {who} ({shown})")
+    repair = " ".join(o.replace("-", "==", 1) for package in strangers for o in owners[package])
+    repair = f", then pip install --force-reinstall --no-deps {repair}" if repair else ""
     return (
         f"backprop-lab shares its package folders in {site} with another project:\n"
         + "\n".join(lines)
         + "\nBoth install packages under the same name, so pip let one overwrite the other's files: either may "
         "now fail, and uninstalling one leaves the other broken. Install backprop-lab into a virtual environment "
-        "of its own (python -m venv .venv; see the README's section on installing) and reinstall the other "
-        "project where it was."
+        "of its own (python -m venv .venv; see the README's section on installing). To repair this environment: "
+        f"pip uninstall backprop-lab{repair}."
     )
 
 

@@ -98,6 +98,21 @@ def tutorial_note() -> str:
     return note
 
 
+def engine_problem() -> str | None:
+    """Why `import autograd` does not give this project's engine (another project of that name shadows it), or None."""
+    try:
+        import autograd
+    except ImportError as exc:
+        return f"the engine cannot be imported: {exc}"
+    if hasattr(autograd, "install_command"):
+        return None
+    return (
+        f"`import autograd` finds another project's package of that name ({autograd.__file__}), not backprop-lab's "
+        "engine, so the demos cannot run. Install backprop-lab into a virtual environment of its own "
+        "(python -m venv .venv; see the README's section on installing)."
+    )
+
+
 def main(argv=None) -> int:
     """The command line; returns the exit status (1 if any demo failed)."""
     parser = argparse.ArgumentParser(prog="python -m demos", description="Run the backprop-lab course demos.")
@@ -108,6 +123,9 @@ def main(argv=None) -> int:
         "--quick", action="store_true", help="smaller settings, what the tests run: all demos in about half a minute"
     )
     args = parser.parse_args(argv)
+    problem = engine_problem()
+    if problem:
+        parser.exit(1, f"{parser.prog}: {problem}\n")
 
     if args.list:
         width = max(map(len, DEMOS))

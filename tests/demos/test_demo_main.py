@@ -162,3 +162,17 @@ def test_every_demo_declares_what_it_needs():
     assert set(c.NEEDS) - set(cli.DEMOS) == {"tutorial"}  # the notebook, not a module
     for needs in c.NEEDS.values():
         assert set(needs) <= set(c.EXTRA_MODULES)
+
+
+def test_another_projects_autograd_is_named_not_a_traceback(monkeypatch, capsys):
+    # an editable install beside HIPS autograd: `import autograd` finds HIPS's package first
+    import types
+
+    other = types.ModuleType("autograd")
+    other.__file__ = "/somewhere/site-packages/autograd/__init__.py"
+    monkeypatch.setitem(sys.modules, "autograd", other)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--list"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 1
+    assert "another project's package" in err and other.__file__ in err and "virtual environment" in err
