@@ -22,6 +22,7 @@ import numpy as np
 
 from autograd import Value, no_grad, topological_order, trace
 from autograd.compiler.program import as_batch_array
+from nn.data import as_rows
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
 from nn.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 
@@ -97,6 +98,15 @@ def _target_rows(y, k, name: str) -> np.ndarray:
     return np.array([_target_rows([row], k, name)[0] for row in y])
 
 
+def _collection(data, name: str):
+    """A NumPy array as it is (kept as an array); any other data set as the scalar path reads it: a list,
+    tuple, generator or dict view becomes a list, and None, a number, a string, a set or a dict is
+    refused naming `name` (nn.data.as_rows)."""
+    if isinstance(data, np.ndarray) and data.ndim:
+        return data
+    return as_rows(data, name, "train")
+
+
 def _inputs(X, name: str) -> np.ndarray:
     inputs = as_batch_array(X, f"train(compiled=True): {name}")
     if inputs.ndim == 1 and not inputs.size:
@@ -138,6 +148,7 @@ class Steps:
     """
 
     def __init__(self, model, X, y, *, loss_fn, optimizer, batch_size, shuffle, rng, val, penalty, measure):
+        X, y = _collection(X, "X"), _collection(y, "y")
         inputs = _inputs(X, "X")
         if not len(inputs):
             raise ValueError("train: X and y are empty; there is nothing to train on")
@@ -164,6 +175,7 @@ class Steps:
             _check_penalty(model, inputs[0], program, len(optimizer.params))
         self.vector = vector_optimizer(optimizer, len(optimizer.params))
         if val is not None:
+            val = (_collection(val[0], "val's X"), _collection(val[1], "val's y"))
             val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
             if val_inputs.shape[1] != inputs.shape[1] or len(val_inputs) != len(val_targets):
                 raise ValueError(

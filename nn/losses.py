@@ -129,8 +129,7 @@ def mse(preds, targets, half: bool = False) -> Value:
 
 def l1(preds, targets, reduction: str = "mean") -> Value:
     """Mean (or, with reduction="sum", total) absolute error sum |yhat - y|; slope sign(yhat - y), 0 at 0."""
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"l1: reduction must be 'mean' or 'sum', got {reduction!r}")
+    checks.choice(reduction, "reduction", "l1", ("mean", "sum"))
     p, t = _pairs(preds, targets, "l1")
     loss = total([abs(a - b) for a, b in zip(p, t)])
     return loss / len(p) if reduction == "mean" else loss
@@ -314,8 +313,7 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
     A list of scores per sample: correct when the largest is at the target's class (targets
     class indices or one-hot lists); `labels` must then be "auto" and `threshold` None.
     """
-    if labels not in _ACCURACY_LABELS:
-        raise ValueError(f"accuracy: labels must be one of {', '.join(map(repr, _ACCURACY_LABELS))}, got {labels!r}")
+    checks.choice(labels, "labels", "accuracy", _ACCURACY_LABELS)
     preds = _as_list(preds, "accuracy", "predictions")
     targets = _as_list(targets, "accuracy", "targets")
     if len(preds) != len(targets):

@@ -81,9 +81,14 @@ class History:
 def _loss_function(loss):
     if callable(loss):
         return loss
+    if not isinstance(loss, str):
+        raise TypeError(
+            f"train: loss must be a name ({', '.join(LOSSES)}) or a function (preds, targets) -> Value, "
+            f"not {checks.shown(loss)}"
+        )
     try:
         return LOSSES[loss]
-    except (KeyError, TypeError):
+    except KeyError:
         raise ValueError(
             f"train: unknown loss {loss!r}; valid names: {', '.join(LOSSES)}, or a function (preds, targets) -> Value"
         ) from None
@@ -92,9 +97,10 @@ def _loss_function(loss):
 def _metric_function(metrics, loss):
     if metrics is None or callable(metrics):
         return metrics
-    if metrics != "auto":
-        raise ValueError(
-            f"train: metrics must be 'auto', None or a function (preds, targets) -> float, got {metrics!r}"
+    if not isinstance(metrics, str) or metrics != "auto":  # never == on an array: its truth is ambiguous
+        kind = ValueError if isinstance(metrics, str) else TypeError
+        raise kind(
+            f"train: metrics must be 'auto', None or a function (preds, targets) -> float, not {checks.shown(metrics)}"
         )
     if isinstance(loss, str) and loss in _ACCURACY_SETTINGS:
         labels, threshold = _ACCURACY_SETTINGS[loss]
@@ -129,8 +135,9 @@ def _show_progress(stream, epoch: int, epochs: int, history: History) -> None:
     stream.flush()
 
 
-def _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch) -> None:
-    """The checks of `train`'s arguments that no later step makes at once, each naming the argument."""
+def _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch):
+    """The checks of `train`'s arguments that no later step makes at once, each naming the argument;
+    returns val as a list (X_val, y_val) or None."""
     checks.function(model, "model", "train", "of one input such as MLP(2, [4, 1])")
     if not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "zero_grad", None))):
         hint = " (a name is not enough: it holds the model's parameters)" if isinstance(optimizer, str) else ""
@@ -142,15 +149,16 @@ def _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penal
         checks.whole(batch_size, "batch_size (None or a positive whole number)", "train", low=1)
     checks.flag(shuffle, "shuffle", "train")
     if val is not None:
-        pair = checks.ordered(val, "val (a pair X_val, y_val)", "train", empty=True)
-        if len(pair) != 2:
-            raise ValueError(f"train: val must be a pair (X_val, y_val), not {len(pair)} items")
+        val = checks.ordered(val, "val (a pair X_val, y_val)", "train", empty=True)
+        if len(val) != 2:
+            raise ValueError(f"train: val must be a pair (X_val, y_val), not {len(val)} items")
     if progress is not None:
         checks.flag(progress, "progress (None, True or False)", "train")
     if penalty is not None:
         checks.function(penalty, "penalty", "train", "model -> Value, e.g. lambda m: l2_penalty(m, 1e-4)")
     if on_epoch is not None:
         checks.function(on_epoch, "on_epoch", "train", "(epoch, history) -> bool or None")
+    return val  # a pair read once: a generator of (X_val, y_val) is spent by reading it
 
 
 class _ScalarSteps:
@@ -238,7 +246,7 @@ def train(
     """
     if seed is not None and rng is not None:
         raise ValueError("train: give seed or rng, not both")
-    _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch)
+    val = _check_arguments(model, optimizer, batch_size, shuffle, val, progress, penalty, on_epoch)
     epochs = checks.whole(epochs, "epochs", "train", low=0)
     checks.flag(compiled, "compiled", "train")
     loss_fn = _loss_function(loss)

@@ -51,11 +51,21 @@ class Source:
     `index` has the shape of the operand block ((members,) or (members, terms)).
     """
 
-    __slots__ = ("kind", "index", "const", "unique", "slice", "rows", "grad", "_views")
+    __slots__ = ("kind", "index", "const", "unique", "slice", "rows", "grad", "_views", "columns", "array")
 
     def __init__(self, kind, index=None, const=None, grad=True):
         self.kind, self.const, self.grad = kind, const, grad
         self.index = None if index is None else np.asarray(index, dtype=np.intp)
+        self.columns = self.index  # the graph's columns (kind "v"): what pictures and fusion read
+        self.array = 0  # kind "v": which array of the store holds them (0: the results, 1 + j: argument j)
+        self._layout()
+
+    def bind(self, array: int, index) -> None:
+        """Read the operand from array `array` of the store, at `index` (Program's compact layout)."""
+        self.array, self.index = array, np.asarray(index, dtype=np.intp)
+        self._layout()
+
+    def _layout(self) -> None:
         self.unique = self.index is not None and len(np.unique(self.index)) == self.index.size
         # Read without copying where the index allows: a slice of columns (step 1 for batch
         # values), or, in the parameter vector, rows of n equally spaced (a layer's weights).
@@ -67,9 +77,9 @@ class Source:
         if self.index.ndim == 1:
             steps = np.diff(self.index)
             step = int(steps[0]) if steps.size else 1
-            if step > 0 and (steps == step).all() and (kind == "p" or step == 1):
+            if step > 0 and (steps == step).all() and (self.kind == "p" or step == 1):
                 self.slice = slice(first, int(self.index[-1]) + 1, step)
-        elif kind == "p":
+        elif self.kind == "p":
             g, n = self.index.shape
             starts = self.index[:, 0]
             stride = int(starts[1] - starts[0]) if g > 1 else n
@@ -92,8 +102,10 @@ class Source:
         self._views = (array, view, a, view_a)
         return view
 
-    def fetch(self, values, theta):
+    def fetch(self, store, theta):
+        """The operand of every member: store[array][:, index] (batch values), theta[index] or the constants."""
         if self.kind == "v":
+            values = store[self.array]
             return values[:, self.slice] if self.slice is not None else values[:, self.index]
         if self.kind == "p":
             if self.slice is not None:
@@ -155,6 +167,10 @@ class Instruction:
         self.run = forward_function(op, self.varying) if has_form(op) else None  # args -> (result, slopes)
         self.number = 0  # the place in Program.instructions, from 1: what an error names (set by Program)
 
+    def all_sources(self) -> list:
+        """Every Source the instruction reads."""
+        return list(self.sources)
+
     def describe(self, names) -> str:
         first, last = names[id(self.nodes[0])], names[id(self.nodes[-1])]
         span = first if len(self.nodes) == 1 else f"{first}..{last}"
@@ -191,13 +207,12 @@ class Instruction:
 class Elementwise(Instruction):
     """One operation with a NumPy form (numpy_forms.py) on every member, its operands one column each."""
 
-    def forward(self, values, theta):
-        args = [s.fetch(values, theta) for s in self.sources]
-        out, self.local = self.evaluate(args) if self.checked else self.run(args)
-        return out
+    def forward(self, store, theta):
+        args = [s.fetch(store, theta) for s in self.sources]
+        return self.evaluate(args) if self.checked else self.run(args)  # (result, the local slopes)
 
-    def backward(self, g, grads, theta_grad, batch):
-        for source, local in zip(self.sources, self.local):
+    def backward(self, saved, g, grads, theta_grad, batch):
+        for source, local in zip(self.sources, saved):
             if source.kind != "c" and source.grad:
                 source.add_grad(_scaled(g, local), grads, theta_grad, batch)
 
@@ -212,13 +227,13 @@ class Sum(Instruction):
         super().__init__(op, nodes, depth, start, sources)
         self.const = const  # the summed numbers, one per member (or None)
 
-    def forward(self, values, theta):
+    def forward(self, store, theta):
         out = 0.0
         for s in self.sources:  # one block per kind of source
-            out = out + s.fetch(values, theta).sum(axis=-1)
-        return out if self.const is None else out + self.const
+            out = out + s.fetch(store, theta).sum(axis=-1)
+        return (out if self.const is None else out + self.const), None
 
-    def backward(self, g, grads, theta_grad, batch):
+    def backward(self, saved, g, grads, theta_grad, batch):
         for s in self.sources:
             s.add_grad(g[..., None], grads, theta_grad, batch)
 
@@ -249,26 +264,29 @@ class Dot(Instruction):
             m is None and left.kind == right.kind == "p" and np.array_equal(left.index, right.index)
             for left, right, m in self.parts
         ]
-        self.cache = [None] * len(self.parts)
 
-    def forward(self, values, theta):
-        out = None
-        for k, (left, right, matrix) in enumerate(self.parts):
+    def all_sources(self) -> list:
+        """Every Source the instruction reads, the matrix products' own included."""
+        return self.sources + [x for _, _, m in self.parts if m is not None for x in m]
+
+    def forward(self, store, theta):
+        out, saved = None, []
+        for left, right, matrix in self.parts:
             if matrix is not None:
                 w, x = matrix
-                xs, ws = x.fetch(values, theta), w.fetch(values, theta)
+                xs, ws = x.fetch(store, theta), w.fetch(store, theta)
                 part = xs @ ws.T
             else:
-                xs, ws = left.fetch(values, theta), right.fetch(values, theta)
+                xs, ws = left.fetch(store, theta), right.fetch(store, theta)
                 part = (xs * ws).sum(axis=-1)
             out = part if out is None else _plus(out, part)
-            self.cache[k] = (xs, ws)
+            saved.append((xs, ws))
         if self.bias is not None:
-            out = _plus(out, self.bias.fetch(values, theta))
-        return out
+            out = _plus(out, self.bias.fetch(store, theta))
+        return out, saved
 
-    def backward(self, g, grads, theta_grad, batch):
-        for (left, right, matrix), (xs, ws), square in zip(self.parts, self.cache, self.squares):
+    def backward(self, saved, g, grads, theta_grad, batch):
+        for (left, right, matrix), (xs, ws), square in zip(self.parts, saved, self.squares):
             if matrix is not None:
                 w, x = matrix
                 w.add_grad(g.T @ xs, grads, theta_grad, batch)
@@ -308,33 +326,42 @@ class Fused:
     def __init__(self, head):
         self.head, self.tail = head, []
         self.members = []  # every instruction that joined, for pictures (the tail leaves out identities)
+        self.positions = []  # for each member, the operand that is the step's result so far
         self.start, self.stop, self.grad = head.start, head.stop, head.grad
 
     def add(self, ins, position: int) -> None:
         self.start, self.stop = ins.start, ins.stop
         self.members.append(ins)
+        self.positions.append(position)
         if ins.op == "sum" or _is_identity(ins):  # a total of one term, x * 1, x / 1 ...: the input itself
             return
         self.tail.append((ins, position))
 
-    def forward(self, values, theta):
-        out = self.head.forward(values, theta)
-        self.locals = []
+    def all_sources(self) -> list:
+        """The Sources the step reads: the head's, and the members' other operands (their operand at
+        `position` is the step's own result, never stored)."""
+        others = [s for ins, k in zip(self.members, self.positions) for j, s in enumerate(ins.sources) if j != k]
+        return self.head.all_sources() + others
+
+    def forward(self, store, theta):
+        out, head_saved = self.head.forward(store, theta)
+        slopes = []
         for ins, position in self.tail:
-            args = [src.fetch(values, theta) for src in ins.sources]
+            args = [src.fetch(store, theta) for src in ins.sources]
             args[position] = out
             out, local = ins.evaluate(args) if ins.checked else ins.run(args)
-            self.locals.append(local[position])
-        return out
+            slopes.append(local[position])
+        return out, (head_saved, slopes)
 
-    def backward(self, g, grads, theta_grad, batch):
+    def backward(self, saved, g, grads, theta_grad, batch):
+        head_saved, slopes = saved
         factor = 1.0  # constant slopes (-1 of 1 - x, c of x * c) multiply as one number first
-        for local in reversed(self.locals):
+        for local in reversed(slopes):
             if type(local) is float:
                 factor *= local
             else:
                 g = g * local
-        self.head.backward(_scaled(g, factor), grads, theta_grad, batch)
+        self.head.backward(head_saved, _scaled(g, factor), grads, theta_grad, batch)
 
 
 def _fusable(ins):

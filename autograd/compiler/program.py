@@ -13,6 +13,7 @@ example, and `TraceError` names the node where a sample differs.
 from __future__ import annotations
 
 import numbers
+import threading
 
 import numpy as np
 
@@ -22,12 +23,16 @@ from autograd.compiler.numpy_forms import has_form, operations
 from autograd.compiler.recording import TraceError
 from autograd.core import checks
 from autograd.core.graph import operation_of
-from autograd.core.value import Value, is_grad_enabled, recorded_constant
+from autograd.core.value import Value, recorded_constant
 
-__all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES"]
+__all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES", "FIRST_CALL_BUDGET", "LATER_PERIOD"]
 
-CHECKED_CALLS = 2  # the first calls re-trace a few of their samples (see Program._check)
+# The structure guard (Program._guard): which samples are traced again and compared with the compiled graph.
+CHECKED_CALLS = 1  # the first call re-traces every sample, as far as the budget reaches ...
+FIRST_CALL_BUDGET = 200_000  # ... samples x graph nodes (about 0.3 s); the first, middle and last sample always
 CHECKED_SAMPLES = 3
+LATER_PERIOD = 2  # later calls: one sample every (graph nodes / LATER_PERIOD) calls, a few percent of their time
+FUSE = True  # run an element-wise instruction in the step before it (instructions.fuse); False for tests
 
 
 class Program:
@@ -45,7 +50,12 @@ class Program:
         self.fn = fn
         self.arg_shapes = arg_shapes  # None for a Value argument, n for a list of n
         self.several = several
-        self.calls = 0
+        self.calls = 0  # calls so far (what the structure guard's schedule counts)
+        flat = iter([p.data for p in placeholders])  # the example, to run it again (Program._fresh_leaves)
+        self._example = [next(flat) if n is None else [next(flat) for _ in range(n)] for n in arg_shapes]
+        self._fresh = None  # positions of leaves the function makes anew on every call (found when needed)
+        self._lock = threading.Lock()  # the guard's counters; everything else a call uses is its own
+        self._local = threading.local()  # each thread's arrays (Program._workspace)
         self._compile(placeholders, outputs, parameters)
 
     # -- compiling ------------------------------------------------------------------------------
@@ -98,16 +108,70 @@ class Program:
             self.instructions.append(instruction)
             start += len(nodes)
         self.width = start
-        self._theta_grad = np.zeros(len(self.parameters))
-        self._steps = fuse(self.instructions, outputs=[slot.get(id(out)) for out in outputs])
+        self._steps = (
+            fuse(self.instructions, outputs=[slot.get(id(out)) for out in outputs]) if FUSE else list(self.instructions)
+        )
         self._slot = slot
         self._where_param = where_param
         self.outputs = [self._leaf_source(out, slot, where_param, needs_grad) for out in outputs]
-        kinds = {s.kind for s in self.outputs}
-        self._out_columns = np.array([s.index[0] for s in self.outputs]) if kinds == {"v"} else None
-        if self._out_columns is not None and (np.diff(self._out_columns) == 1).all():  # copied as a block
-            self._out_columns = slice(int(self._out_columns[0]), int(self._out_columns[-1]) + 1)
+        self._layout()
         self.names = {id(n): (n.label or f"n{k}") for k, n in enumerate(order)}
+
+    def _layout(self) -> None:
+        """Where each step writes and each operand is read (speed and memory; see the module's notes).
+
+        The graph numbers its values by columns: the inputs, then every instruction's members. Running
+        stores only what a later step reads: an operand that lies within one argument is read from that
+        argument's array itself (no copy of the inputs), and the results array holds each step's result
+        (a fused step's intermediate results are never stored) and the few input columns an operand
+        mixes with results, copied in each call.
+        """
+        widths = [1 if shape is None else shape for shape in self.arg_shapes]
+        offsets = np.cumsum([0] + widths)
+        sources, seen = [], set()
+        for s in [x for step in self._steps for x in step.all_sources()] + self.outputs:
+            if s.kind == "v" and id(s) not in seen:
+                seen.add(id(s))
+                sources.append(s)
+        plan, copied = [], set()
+        for s in sources:
+            cols = s.columns
+            argument = None
+            if cols.size and int(cols.max()) < self.n_inputs:
+                owners = np.searchsorted(offsets, cols, side="right") - 1
+                if (owners == owners.flat[0]).all():
+                    argument = int(owners.flat[0])
+            if argument is None:
+                copied.update(c for c in np.unique(cols).tolist() if c < self.n_inputs)
+            plan.append((s, argument))
+        new = np.full(self.width, -1, dtype=np.intp)  # graph column -> column of the results array
+        copied = sorted(copied)
+        new[copied] = np.arange(len(copied))
+        self._copies = []  # (argument, its columns, columns of the results array) copied in each call
+        for j in range(len(widths)):
+            mine = [c for c in copied if offsets[j] <= c < offsets[j + 1]]
+            if mine:
+                self._copies.append((j, np.array(mine) - offsets[j], new[mine]))
+        column = len(copied)
+        self._at = []  # each step's columns in the results array
+        for step in self._steps:
+            n = step.stop - step.start
+            new[step.start : step.stop] = np.arange(column, column + n)
+            self._at.append(slice(column, column + n))
+            column += n
+        self.stored = column  # the results array's width
+        for s, argument in plan:
+            if argument is not None:
+                s.bind(1 + argument, s.columns - offsets[argument])
+            else:
+                index = new[s.columns]
+                assert (index >= 0).all(), "an operand reads a value no step stores"
+                s.bind(0, index)
+        self._out = None  # (array, columns) when every output is a value: copied as one block
+        if {s.kind for s in self.outputs} == {"v"} and len({s.array for s in self.outputs}) == 1:
+            cols = np.array([int(s.index[0]) for s in self.outputs])
+            block = len(cols) > 1 and (np.diff(cols) == 1).all() or len(cols) == 1
+            self._out = (self.outputs[0].array, slice(int(cols[0]), int(cols[-1]) + 1) if block else cols)
 
     @staticmethod
     def _kind(node, column, where_param) -> str:
@@ -189,7 +253,7 @@ class Program:
             return [], 1
         columns, batch = [], None
         for i, (a, shape) in enumerate(zip(args, self.arg_shapes)):
-            arr = as_batch_array(a, f"{who}: argument {i}")
+            arr = a if type(a) is np.ndarray and a.dtype == np.float64 else as_batch_array(a, f"{who}: argument {i}")
             expected = "(batch,)" if shape is None else f"(batch, {shape})"
             if arr.ndim != (1 if shape is None else 2) or (shape is not None and arr.shape[1] != shape):
                 raise ValueError(f"{who}: argument {i} has shape {arr.shape}; the traced function needs {expected}")
@@ -210,64 +274,93 @@ class Program:
         for p, v in zip(self.parameters, self._theta(theta, "write_parameters").tolist()):
             p.data = v
 
+    def _workspace(self, batch: int):
+        """This thread's results array and its gradients, at least `batch` rows: made once, reused by every
+        call (no allocation, and threads never share them)."""
+        ws = self._local
+        values = getattr(ws, "values", None)
+        if values is None or len(values) < batch:
+            ws.values = values = np.empty((batch, self.stored))
+            ws.grads = np.empty((batch, self.stored))
+            ws.theta_grad = np.empty(len(self.parameters))
+        return values[:batch], ws.grads[:batch], ws.theta_grad
+
     def _forward(self, theta, args, who):
+        """(the store of arrays, the saved state of every step, outputs (batch, k), batch)."""
         inputs, batch = self._batch(args, who)
-        if self.calls < CHECKED_CALLS and self.arg_shapes and is_grad_enabled():  # no graph under no_grad()
-            self._check(args, batch)
-            self.calls += 1
-        values = np.empty((batch, self.width))
-        start = 0
-        for column in inputs:  # each argument's columns, written in place
-            values[:, start : start + column.shape[1]] = column
-            start += column.shape[1]
+        self._guard(inputs, batch)
+        values = self._workspace(batch)[0]
+        for j, columns, dest in self._copies:
+            values[:, dest] = inputs[j][:, columns]
+        store = [values, *inputs]
+        saved = []
         with np.errstate(all="ignore"):  # the float path's errors are raised by the instructions instead
-            for ins in self._steps:
-                values[:, ins.start : ins.stop] = ins.forward(values, theta)
-        if self._out_columns is not None:  # a copy: a view would keep every intermediate result alive
-            outs = values[:, self._out_columns]
-            if isinstance(self._out_columns, slice):
+            for step, at in zip(self._steps, self._at):
+                out, state = step.forward(store, theta)
+                values[:, at] = out
+                saved.append(state)
+        if self._out is not None:  # a copy: the results array is reused by the next call
+            array, columns = self._out
+            outs = store[array][:, columns]
+            if isinstance(columns, slice):
                 outs = outs.copy()
         else:
-            outs = np.column_stack([np.broadcast_to(s.fetch(values, theta), (batch, 1)) for s in self.outputs])
-        return values, outs, batch
+            outs = np.column_stack([np.broadcast_to(s.fetch(store, theta), (batch, 1)) for s in self.outputs])
+        return store, saved, outs, batch
 
     def evaluate(self, theta, *batched_args) -> np.ndarray:
         """The per-sample outputs for the parameter vector `theta`: shape (batch,) or (batch, k)."""
-        _, outs, _ = self._forward(self._theta(theta, "evaluate"), batched_args, "program")
+        outs = self._forward(self._theta(theta, "evaluate"), batched_args, "program")[2]
         return outs if self.several else outs[:, 0]
 
-    def gradient(self, theta, *batched_args, reduction: str = "mean", output: int = 0):
+    def gradient(self, theta, *batched_args, reduction: str = "mean", output: int = 0, out=None):
         """(per-sample outputs, d(reduced output `output`)/d theta) for the parameter vector `theta`.
 
         The reduction is the mean (or sum) over the batch; the outputs array is
-        shaped as `evaluate`'s. The parameters' `.grad` are not touched.
+        shaped as `evaluate`'s. The parameters' `.grad` are not touched. `out`, a float
+        vector of one entry per parameter, receives the gradient (and is returned) instead of a
+        new array: training writes every batch's gradient into the same one.
         """
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f"value_and_grad: reduction must be 'mean' or 'sum', got {reduction!r}")
+        checks.choice(reduction, "reduction", "gradient", ("mean", "sum"))
         if isinstance(output, bool) or not isinstance(output, numbers.Integral) or not 0 <= output < len(self.outputs):
             raise ValueError(
                 f"gradient: output must be the number of one of the {len(self.outputs)} outputs "
                 f"(0..{len(self.outputs) - 1}), got {output!r}"
             )
         theta = self._theta(theta, "gradient")
-        values, outs, batch = self._forward(theta, batched_args, "value_and_grad")
-        grads = np.zeros(values.shape)
-        theta_grad = self._theta_grad  # the same array every call: its layer views are made once (Source._view)
+        if out is not None and not (
+            type(out) is np.ndarray and out.dtype == np.float64 and out.shape == theta.shape and out.flags.writeable
+        ):
+            raise TypeError(
+                f"gradient: out must be a writeable float64 NumPy vector of shape {theta.shape}, "
+                f"not {checks.shown(out)}"
+            )
+        store, saved, outs, batch = self._forward(theta, batched_args, "value_and_grad")
+        _, grads, theta_grad = self._workspace(batch)
+        if out is not None:
+            theta_grad = out
+        grads.fill(0.0)
         theta_grad.fill(0.0)
         seed = 1.0 / batch if reduction == "mean" else 1.0
         source = self.outputs[output]
         source.add_grad(seed if source.kind == "v" else np.full((batch, 1), seed), grads, theta_grad, batch)
-        for ins in reversed(self._steps):
-            if ins.grad:
-                ins.backward(grads[:, ins.start : ins.stop], grads, theta_grad, batch)
-        return (outs if self.several else outs[:, 0]), theta_grad.copy()
+        for step, at, state in zip(reversed(self._steps), reversed(self._at), reversed(saved)):
+            if step.grad:
+                step.backward(state, grads[:, at], grads, theta_grad, batch)
+        return (outs if self.several else outs[:, 0]), (theta_grad if out is not None else theta_grad.copy())
 
     def _theta(self, theta, who: str) -> np.ndarray:
         """theta as a float vector of one entry per parameter."""
+        if type(theta) is np.ndarray and theta.dtype == np.float64 and theta.shape == (len(self.parameters),):
+            return theta  # training's own vector: nothing to convert (the call's fixed cost)
+        if isinstance(theta, (str, bytes, set, frozenset, dict)):
+            raise TypeError(f"{who}: theta must be a vector of numbers, not {checks.shown(theta)}")
         try:
             theta = np.asarray(theta, dtype=float)
+        except OverflowError:
+            raise ValueError(f"{who}: theta holds a number too large for a float (such as 10**400)") from None
         except (TypeError, ValueError):
-            raise TypeError(f"{who}: theta must be a vector of numbers, not {type(theta).__name__}") from None
+            raise TypeError(f"{who}: theta must be a vector of numbers, not {checks.shown(theta)}") from None
         if theta.shape != (len(self.parameters),):
             raise ValueError(
                 f"{who}: theta has shape {theta.shape}; the program has {len(self.parameters)} parameters, "
@@ -286,6 +379,7 @@ class Program:
             raise ValueError(
                 f"value_and_grad: the traced function returns {len(self.outputs)} outputs; it needs one (a loss)"
             )
+        checks.choice(reduction, "reduction", "value_and_grad", ("mean", "sum"))
         outs, theta_grad = self.gradient(self.read_parameters(), *batched_args, reduction=reduction)
         for p, g in zip(self.parameters, theta_grad.tolist()):
             p.grad += g
@@ -293,16 +387,62 @@ class Program:
 
     # -- honesty: is the graph the same for other samples? ---------------------------------------
 
-    def _check(self, args, batch: int) -> None:
-        picks = sorted({0, batch - 1, batch // 2})[:CHECKED_SAMPLES]
-        for i in picks:
-            sample = [np.asarray(a, dtype=float)[i] for a in args]
-            placeholders, call_args = recording.placeholders(sample)
-            try:
-                result = recording.call_traced(self.fn, call_args)
-            except (ArithmeticError, ValueError):  # a bad sample: the batch run reports it, naming the sample
-                continue
-            self._compare(placeholders, recording.outputs(result, "trace")[0], i)
+    def _guard(self, inputs, batch: int) -> None:
+        """Trace some samples again and compare their graphs with the compiled one (TraceError if one differs).
+
+        The first call checks every sample as far as FIRST_CALL_BUDGET reaches (and always its first,
+        middle and last); every later call checks one sample every (graph nodes / LATER_PERIOD) calls, a
+        different position each time, so the cost stays a few percent of the calls'. Under no_grad() too:
+        evaluation is where a wrong branch would go unseen. What the guard cannot see, a value read that
+        only samples it never traces would take differently, `check(...)` tests on a whole batch.
+        """
+        if not self.arg_shapes:
+            return
+        with self._lock:
+            self.calls += 1
+            calls = self.calls
+        if calls <= CHECKED_CALLS:
+            every = FIRST_CALL_BUDGET // max(len(self.order), 1)
+            picks = sorted({0, batch // 2, batch - 1} | set(range(min(batch, every))))
+        else:
+            period = max(1, len(self.order) // LATER_PERIOD)
+            if (calls - CHECKED_CALLS) % period:
+                return
+            picks = [((calls - CHECKED_CALLS) // period * 7919) % batch]  # a prime stride: other positions
+        self._check(inputs, picks)
+
+    def check(self, *batched_args) -> None:
+        """Trace every sample of this batch again and compare its graph with the compiled one: a `TraceError`
+        names the first sample and node that differ (the function read a value in Python)."""
+        inputs, batch = self._batch(batched_args, "check")
+        self._check(inputs, range(batch))
+
+    def _check(self, inputs, picks) -> None:
+        with recording.recording_on():  # under no_grad() too: evaluation is where a wrong branch goes unseen
+            for i in picks:
+                sample = [float(a[i, 0]) if shape is None else a[i] for a, shape in zip(inputs, self.arg_shapes)]
+                placeholders, call_args = recording.placeholders(sample)
+                try:
+                    result = recording.call_traced(self.fn, call_args)
+                except (ArithmeticError, ValueError) as e:  # a bad sample: the batch run reports it, naming it
+                    if isinstance(e, TraceError):
+                        raise
+                    continue
+                self._compare(placeholders, recording.outputs(result, "trace")[0], i)
+
+    def _fresh_leaves(self) -> set:
+        """Positions of the leaves (not arguments) the function makes anew on each call, such as Value(2.0)
+        written inside it: found by running the example again. A leaf that is the same object both times
+        is a parameter, and a sample must use that very Value."""
+        if self._fresh is None:
+            placeholders, call_args = recording.placeholders(self._example)
+            with recording.recording_on():
+                order = recording.order_of(recording.outputs(recording.call_traced(self.fn, call_args), "trace")[0])
+            same = len(order) == len(self.order)
+            self._fresh = {
+                k for k, (old, new) in enumerate(zip(self.order, order)) if not old.op and same and old is not new
+            }
+        return self._fresh
 
     def _compare(self, placeholders, outputs, sample: int) -> None:
         order = recording.order_of(outputs)
@@ -318,10 +458,16 @@ class Program:
             if not old.op:
                 if id(new) in column:
                     same = self._slot.get(id(old)) == column[id(new)]
-                else:
-                    same = (old is new or old.data == new.data) and id(old) in self._where_param
+                elif old is new:  # a parameter: the same Value, not merely an equal number
+                    same = id(old) in self._where_param
+                else:  # another Value: fine only where the function makes a new leaf each call
+                    same = old.data == new.data and k in self._fresh_leaves()
                 if not same:
-                    self._differs(sample, k, f"the leaf {old.data!r}", f"the leaf {new.data!r}")
+                    was = f"the leaf {old.data!r}" + (f" ({old.label!r})" if old.label else "")
+                    now = f"the leaf {new.data!r}" + (f" ({new.label!r})" if new.label else "")
+                    if old is not new and old.data == new.data:
+                        now = f"another Value {now[4:]} (equal in value, but not the same parameter)"
+                    self._differs(sample, k, was, now)
                 continue
             old_parents = [mine[id(p)] for p in old.parents]
             new_parents = [position[id(p)] for p in new.parents]
@@ -394,12 +540,12 @@ class Program:
                     if s.kind == "p":
                         drawn.add("theta")
                     elif s.kind == "v":
-                        drawn.update(("in" if o == 0 else f"i{o}") for o in np.unique(owner[s.index]) if o != k)
+                        drawn.update(("in" if o == 0 else f"i{o}") for o in np.unique(owner[s.columns]) if o != k)
             for d in sorted(drawn):
                 g.edge(d, f"i{k}")
         for n, s in enumerate(self.outputs):
             g.node(f"out{n}", "output" if len(self.outputs) == 1 else f"output {n}", shape="ellipse")
-            o = owner[s.index[0]] if s.kind == "v" else None
+            o = owner[s.columns[0]] if s.kind == "v" else None
             g.edge("theta" if o is None else ("in" if o == 0 else f"i{o}"), f"out{n}")
         return g
 
@@ -416,7 +562,11 @@ def as_batch_array(a, who: str) -> np.ndarray:
     if arr is not None and arr.dtype.kind == "O":
         bad = [x for x in arr.flat if isinstance(x, bool) or not isinstance(x, (numbers.Real, Value))]
         if not bad:
-            return np.array([float(x) for x in arr.flat], dtype=float).reshape(arr.shape)
+            try:
+                return np.array([float(x) for x in arr.flat], dtype=float).reshape(arr.shape)
+            except OverflowError:
+                big = next(x for x in arr.flat if isinstance(x, numbers.Integral) and abs(x) > 2**1024)
+                raise ValueError(f"{who} holds {checks.shown(big, 40)}, too large for a float") from None
         bad = bad[0]
         raise TypeError(f"{who} holds {bad!r:.40}; give numbers (or Values), batch first")
     what = "rows of different lengths" if arr is None else f"{arr.dtype.name} values ({type(a).__name__})"

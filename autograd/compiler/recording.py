@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import numbers
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 
 from autograd.core.graph import topological_order
 from autograd.core.operations import total
 from autograd.core.value import Value
+from autograd.core.value import _mode as _grad_mode  # no_grad()'s per-thread depth; core has no enable_grad()
 
-__all__ = ["TraceError", "is_tracing", "call_traced", "placeholders", "outputs", "order_of"]
+__all__ = ["TraceError", "is_tracing", "recording_on", "call_traced", "placeholders", "outputs", "order_of"]
 
 
 class TraceError(ValueError):
@@ -36,6 +38,18 @@ def is_tracing() -> bool:
     instead, so every sample of a batch makes its own choice.
     """
     return getattr(_tracing, "depth", 0) > 0
+
+
+@contextmanager
+def recording_on():
+    """The graph recorded inside, even within `no_grad()` (in this thread): the structure guard traces
+    samples of a call made for evaluation too."""
+    previous = getattr(_grad_mode, "depth", 0)
+    _grad_mode.depth = 0
+    try:
+        yield
+    finally:
+        _grad_mode.depth = previous
 
 
 def call_traced(fn, args):

@@ -39,28 +39,42 @@ from autograd.compiler.program import CHECKED_CALLS as CHECKED_CALLS  # re-expor
 from autograd.compiler.program import CHECKED_SAMPLES as CHECKED_SAMPLES
 from autograd.compiler.program import Program
 from autograd.compiler.recording import TraceError, is_tracing
+from autograd.core import checks
 from autograd.core.value import Value, is_grad_enabled
 
 __all__ = ["trace", "Program", "TraceError", "is_tracing"]
 
 
 def _shape(a, i: int):
+    """None for a single number (or Value), n for a list of n: the batched shape (batch,) or (batch, n)."""
+    accepted = "give a Value, a number or a list of them"
     if isinstance(a, bool):
-        raise TypeError(f"trace: example argument {i} is a bool; give a Value, a number or a list of them")
+        raise TypeError(f"trace: example argument {i} is a bool; {accepted}")
+    if isinstance(a, np.ndarray) and (a.ndim > 1 or a.dtype.kind not in "iuf"):
+        raise TypeError(f"trace: example argument {i} is an array of {a.ndim} dimensions of {a.dtype}; {accepted}")
     if isinstance(a, (Value, numbers.Real)) or (isinstance(a, np.ndarray) and a.ndim == 0):
+        _number(a, f"example argument {i}")
         return None
-    if isinstance(a, (set, frozenset, dict)) or not hasattr(a, "__len__"):
-        raise TypeError(
-            f"trace: example argument {i} is a {type(a).__name__}; give a Value, a number or a list of them"
-        )
+    if isinstance(a, (str, bytes, bytearray, set, frozenset, dict)) or not hasattr(a, "__len__"):
+        raise TypeError(f"trace: example argument {i} is {checks.shown(a)}; {accepted}")
     if len(a) == 0:
         raise ValueError(f"trace: example argument {i} is an empty {type(a).__name__}; give at least one number")
-    for x in a:
+    for k, x in enumerate(a):
         if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
             raise TypeError(
                 f"trace: example argument {i} holds a {type(x).__name__}; its items must be Values or numbers"
             )
+        _number(x, f"example argument {i}[{k}]")
     return len(a)
+
+
+def _number(x, name: str) -> None:
+    """A number a float can hold (10**400 cannot); nan and infinities are fine as examples."""
+    if not isinstance(x, Value):
+        try:
+            float(x)
+        except OverflowError:
+            raise ValueError(f"trace: {name} is {checks.shown(x, 40)}, too large for a float") from None
 
 
 def _check_count(fn, n: int) -> None:
@@ -93,9 +107,9 @@ def trace(fn, *example_args, parameters=None) -> Program:
         raise TypeError(f"trace: fn must be a function, not {type(fn).__name__}")
     shapes = [_shape(a, i) for i, a in enumerate(example_args)]
     if parameters is not None:
-        if isinstance(parameters, (Value, str)) or not hasattr(parameters, "__iter__"):
-            raise TypeError(f"trace: parameters must be a list of Values, not {type(parameters).__name__}")
-        parameters = list(parameters)
+        if isinstance(parameters, Value):
+            raise TypeError(f"trace: parameters must be a list of Values, not {checks.shown(parameters)}")
+        parameters = checks.ordered(parameters, "parameters (a list of Values)", "trace", empty=True)
         for i, p in enumerate(parameters):
             if not isinstance(p, Value):
                 raise TypeError(f"trace: parameters[{i}] is a {type(p).__name__}, not a Value")

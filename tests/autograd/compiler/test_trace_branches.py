@@ -1,8 +1,8 @@
 """Samples that take the other side of a library function's value choice, at batch positions the
 structure guard does not re-trace: compiled and scalar must agree, and both equal the numbers by hand.
 
-The guard re-traces samples 0, B // 2 and B - 1 of its first calls; with B = 7 the samples
-1, 2, 4 and 5 are seen by the compiled program only.
+With its budget set to 0 (below) the guard re-traces samples 0, B // 2 and B - 1 of the first call
+and no sample later; with B = 7 the samples 1, 2, 4 and 5 are seen by the compiled program only.
 """
 
 import math
@@ -12,15 +12,28 @@ import pytest
 from test_trace import scalar_reference
 
 from autograd import Value, topological_order, trace
+from autograd.compiler import program as program_module
 from autograd.compiler.trace import CHECKED_SAMPLES, is_tracing
 from nn import MLP, SGD, binary_cross_entropy, cross_entropy, hinge, logsumexp, softmax, train
 
 UNCHECKED = (1, 2, 4, 5)  # of a batch of 7
 
 
+@pytest.fixture(autouse=True)
+def guard_at_three_samples(monkeypatch):
+    """Only the first call's first, middle and last samples are traced again."""
+    monkeypatch.setattr(program_module, "FIRST_CALL_BUDGET", 0)
+    monkeypatch.setattr(program_module, "LATER_PERIOD", 1e-9)  # a period of more calls than any test makes
+
+
 def test_the_positions_used_here_are_not_checked():
-    picks = sorted({0, 7 - 1, 7 // 2})[:CHECKED_SAMPLES]
-    assert not set(picks) & set(UNCHECKED)
+    seen = []
+    w = Value(1.0)
+    program = trace(lambda x: seen.append(x.data) or w * x, Value(-1.0))
+    seen.clear()
+    for _ in range(3):
+        program(np.arange(7.0))
+    assert len(seen) == CHECKED_SAMPLES and not set(seen) & set(UNCHECKED)
 
 
 def compiled(fn, params, rows, example):
