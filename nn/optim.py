@@ -28,8 +28,35 @@ __all__ = ["Optimizer", "SGD", "Adagrad", "RMSProp", "Adam"]
 
 
 def _nonnegative(value, name: str, optimizer: str) -> float:
-    """A finite number >= 0 (a learning rate, a decay, an eps)."""
+    """A finite number >= 0 (a learning rate, a decay)."""
     return checks.number(value, name, optimizer, low=0.0)
+
+
+def _positive_eps(value, optimizer: str) -> float:
+    """eps, added to the square root it divides by: a finite number > 0.
+
+    eps = 0 (which torch.optim allows) makes the first step of a parameter whose gradient is
+    exactly 0 a 0 / 0, nan, and a nan weight silently for ever after; so it is refused.
+    """
+    eps = checks.number(value, "eps", optimizer, low=0.0)
+    if eps == 0.0:
+        raise ValueError(
+            f"{optimizer}: eps must be > 0, not {value!r}: it keeps the step defined where a gradient is exactly 0 "
+            "(0 / (sqrt(0) + eps) = 0, where eps = 0 would give 0 / 0 = nan); a tiny eps such as 1e-12 is fine"
+        )
+    return eps
+
+
+def _eps_attribute() -> property:
+    """`eps` as an attribute checked when it is set, after construction too (see _positive_eps)."""
+
+    def get(self) -> float:
+        return self._eps
+
+    def set(self, value) -> None:
+        self._eps = _positive_eps(value, type(self).__name__)
+
+    return property(get, set, doc="Added to the square root in the denominator: a finite number > 0.")
 
 
 def _fraction(value, name: str, optimizer: str, high_open: bool = False) -> float:
@@ -137,13 +164,16 @@ class SGD(Optimizer):
 class Adagrad(Optimizer):
     """Per-parameter learning rates that shrink with the accumulated squared gradients
     (as torch.optim.Adagrad): s <- s + g^2; theta <- theta - lr_t * g / (sqrt(s) + eps),
-    with lr_t = lr / (1 + (t - 1) * lr_decay) and g = grad + weight_decay * theta. `sum_squares` holds s."""
+    with lr_t = lr / (1 + (t - 1) * lr_decay) and g = grad + weight_decay * theta. `sum_squares` holds s.
+    eps must be > 0 (torch allows 0, which makes a gradient of exactly 0 a nan step)."""
+
+    eps = _eps_attribute()
 
     def __init__(self, params, lr=0.01, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
         super().__init__(params, lr)
         self.lr_decay = _nonnegative(lr_decay, "lr_decay", "Adagrad")
         self.weight_decay = _nonnegative(weight_decay, "weight_decay", "Adagrad")
-        self.eps = _nonnegative(eps, "eps", "Adagrad")
+        self.eps = eps
         start = _nonnegative(initial_accumulator_value, "initial_accumulator_value", "Adagrad")
         self.sum_squares = np.full(len(self.params), start)
 
@@ -161,13 +191,15 @@ class RMSProp(Optimizer):
 
     momentum > 0 keeps a buffer b <- momentum * b + g / (sqrt(v) + eps) and steps by lr * b;
     centered=True divides by the estimated standard deviation sqrt(v - mean(g)^2) instead.
-    `square_avg`, `grad_avg` and `buffer` hold v, mean(g) and b.
+    `square_avg`, `grad_avg` and `buffer` hold v, mean(g) and b. eps must be > 0 (as for Adagrad).
     """
+
+    eps = _eps_attribute()
 
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
         super().__init__(params, lr)
         self.alpha = _fraction(alpha, "alpha", "RMSProp")
-        self.eps = _nonnegative(eps, "eps", "RMSProp")
+        self.eps = eps
         self.weight_decay = _nonnegative(weight_decay, "weight_decay", "RMSProp")
         self.momentum = _nonnegative(momentum, "momentum", "RMSProp")
         self.centered = checks.flag(centered, "centered", "RMSProp")
@@ -197,8 +229,10 @@ class Adam(Optimizer):
     m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
     theta <- theta - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
 
-    amsgrad=True uses the largest v seen so far (`v_max`) instead of v.
+    amsgrad=True uses the largest v seen so far (`v_max`) instead of v. eps must be > 0 (as for Adagrad).
     """
+
+    eps = _eps_attribute()
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
         super().__init__(params, lr)
@@ -207,7 +241,7 @@ class Adam(Optimizer):
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2) of numbers in [0, 1), not {betas!r}")
         b1, b2 = (_fraction(b, f"betas[{k}]", "Adam", high_open=True) for k, b in enumerate(pair))
         self.betas = (b1, b2)
-        self.eps = _nonnegative(eps, "eps", "Adam")
+        self.eps = eps
         self.weight_decay = _nonnegative(weight_decay, "weight_decay", "Adam")
         self.amsgrad = checks.flag(amsgrad, "amsgrad", "Adam")
         self.m, self.v, self.v_max = self._zeros(3)
