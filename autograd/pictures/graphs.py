@@ -17,15 +17,18 @@ picture is made: `import autograd` works without it.
 from __future__ import annotations
 
 import html
+import re
+import shutil
+import subprocess
 import textwrap
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd.core import checks
+from autograd.core import checks, files
 from autograd.core.graph import topological_order
 from autograd.core.value import Value
 from autograd.pictures import naming
@@ -128,12 +131,9 @@ def picture_class():
                 return f"<{self.summary}: save_graph(picture, 'graph.svg') writes it; Jupyter shows it>"
 
             def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-                try:
-                    return super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
-                except graphviz.ExecutableNotFound:
-                    raise GraphvizNotInstalled(
-                        "cannot display the graph: Graphviz's `dot` program was not found.\n" + _INSTALL_HINT
-                    ) from None
+                """Jupyter's display: SVG laid out as save_graph does (checked size, dot's limits, a timeout)."""
+                svg = run_dot(self, "svg", "cannot display the graph")
+                return {"image/svg+xml": svg.decode("utf-8")}
 
         _picture_class = GraphPicture
     return _picture_class
@@ -166,9 +166,162 @@ def escape(text: str) -> str:
 
 
 def check_rankdir(rankdir, who: str) -> None:
-    """The direction of a picture: Graphviz's four (the message names the two that matter)."""
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"{who}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
+    """The direction of a picture: Graphviz's four, 'LR' left to right and 'TB' top to bottom the two that matter."""
+    checks.choice(rankdir, "rankdir", who, ("LR", "TB", "RL", "BT"))
+
+
+# ----------------------------------------------------------------------------- what dot lays out
+
+LAYOUT_LIMIT = 25_000  # nodes and bends dot lays out in about 2 s on a small laptop (with _DOT_LIMITS)
+DOT_SECONDS = 60.0  # then dot is stopped and the picture refused
+# Network simplex's iterations (ranking, then positions) cut short: pictures dot would spend minutes on are
+# laid out in seconds, and every picture of the course demos comes out the same (checked by comparing them).
+_DOT_LIMITS = {"nslimit": "1", "nslimit1": "1"}
+_LIMITS_FROM = 2_000  # nodes and bends from which a picture's DOT text carries _DOT_LIMITS itself
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|->|--|[\[\]{};=,]|(?:[^\s\[\]{};=,"<-]|-(?![->]))+')
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|$)|#[^\n]*", re.S)
+_KEYWORDS = {"graph", "digraph", "strict", "node", "edge", "subgraph"}
+
+
+def _tokens(source: str) -> list[str]:
+    """The DOT text as tokens: an HTML-like label <...> is one token "<>", comments are dropped."""
+    found, i, n = [], 0, len(source)
+    while i < n:
+        if source[i].isspace():
+            i += 1
+        elif source[i] == "<":  # up to the matching ">"
+            depth = 0
+            while i < n:
+                depth += (source[i] == "<") - (source[i] == ">")
+                i += 1
+                if depth == 0:
+                    break
+            found.append("<>")
+        elif (comment := _COMMENT.match(source, i)) and (source[i] != "#" or i == 0 or source[i - 1] == "\n"):
+            i = comment.end()
+        else:
+            m = _TOKEN.match(source, i)
+            found.append(m.group(0) if m else source[i])
+            i = m.end() if m else i + 1
+    return found
+
+
+def _statements(source: str) -> tuple[int, list[tuple[int, int]]]:
+    """The number of nodes of a DOT text and its edges (node numbers), attribute lists and settings skipped."""
+    tokens = _tokens(source)
+    nodes: dict[str, int] = {}
+    edges, chain, arrow, k = [], None, False, 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t == "[":  # an attribute list: skipped whole
+            while k < len(tokens) and tokens[k] != "]":
+                k += 1
+        elif t in ("->", "--"):
+            arrow = True
+        elif t in ("{", "}", ";", ",", "]", "="):
+            chain, arrow = None, False
+        elif k + 1 < len(tokens) and tokens[k + 1] == "=":  # name=value
+            chain, arrow, k = None, False, k + 2
+        elif t.lower() in _KEYWORDS:
+            if t.lower() == "subgraph" and k + 1 < len(tokens) and tokens[k + 1] != "{":
+                k += 1  # its name is no node
+            chain, arrow = None, False
+        else:
+            node = nodes.setdefault(t, len(nodes))
+            if arrow and chain is not None:
+                edges.append((chain, node))
+            chain, arrow = node, False
+        k += 1
+    return len(nodes), edges
+
+
+def layout_size(graph) -> int:
+    """How many points dot lays out for a picture: its nodes plus the bends of edges that span several ranks.
+
+    dot puts every node on a rank and an edge across k ranks gets k - 1
+    bend points, each laid out like a node: a value used by 100 operations
+    far apart (Horner's scheme) costs thousands. The ranks are estimated by
+    the longest path from the nodes without inputs, a node without inputs
+    placed just before its first user; dot's own ranking is never longer.
+    """
+    source = graph if isinstance(graph, str) else graph.source
+    n, edges = _statements(source)
+    after: list[list[int]] = [[] for _ in range(n)]
+    waiting = [0] * n
+    for a, b in edges:
+        if a != b:
+            after[a].append(b)
+            waiting[b] += 1
+    starts = [a for a in range(n) if waiting[a] == 0]
+    rank, queue = [0] * n, deque(starts)
+    while queue:  # nodes in cycles keep the rank their inputs gave them so far
+        a = queue.popleft()
+        for b in after[a]:
+            rank[b] = max(rank[b], rank[a] + 1)
+            waiting[b] -= 1
+            if waiting[b] == 0:
+                queue.append(b)
+    for a in starts:
+        if after[a]:
+            rank[a] = min(rank[b] for b in after[a]) - 1
+    return n + sum(max(0, abs(rank[b] - rank[a]) - 1) for a, b in edges)
+
+
+class PictureTooLarge(ValueError):
+    """A picture dot could not lay out in seconds: refused before dot runs (or stopped after DOT_SECONDS)."""
+
+
+def check_layout(graph, who: str, advice: str = "draw a smaller part of it"):
+    """`graph` itself when dot lays it out in seconds (`layout_size` at most LAYOUT_LIMIT), else PictureTooLarge.
+
+    Every picture function calls it before returning a picture, and
+    `save_graph` and Jupyter's display before they run dot.
+    """
+    size = layout_size(graph)
+    if size > LAYOUT_LIMIT:
+        raise PictureTooLarge(
+            f"{who}: the picture would make Graphviz's dot lay out {size:,} nodes and bends of long edges, more than "
+            f"the {LAYOUT_LIMIT:,} it lays out in seconds (it could take minutes or crash); {advice}"
+        )
+    return graph
+
+
+def with_limits(graph):
+    """`graph`, or for a large one a copy whose DOT text cuts dot's network simplex short (_DOT_LIMITS)."""
+    if layout_size(graph) < _LIMITS_FROM or all(graph.graph_attr.get(k) == v for k, v in _DOT_LIMITS.items()):
+        return graph
+    limited = graph.copy()
+    limited.attr(**_DOT_LIMITS)
+    return limited
+
+
+def run_dot(graph, fmt: str, what: str) -> bytes:
+    """`graph` laid out by Graphviz's dot as `fmt` bytes, after `check_layout`, with _DOT_LIMITS and a timeout.
+
+    `what` starts the messages ("save_graph could not render 'a.svg'").
+    """
+    check_layout(graph, what)
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizNotInstalled(f"{what}: Graphviz's `dot` program was not found.\n{_INSTALL_HINT}") from None
+    limits = [f"-G{key}={value}" for key, value in _DOT_LIMITS.items()]
+    try:
+        done = subprocess.run(
+            [program, "-Kdot", f"-T{fmt}", *limits],
+            input=graph.source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise PictureTooLarge(
+            f"{what}: Graphviz's dot did not finish laying out the picture in {DOT_SECONDS:g} s and was stopped "
+            f"({layout_size(graph):,} nodes and bends of long edges); draw a smaller part of it"
+        ) from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip()[:500]
+        raise RuntimeError(f"{what}: Graphviz's dot failed (exit status {done.returncode}): {said or 'no message'}")
+    return done.stdout
 
 
 def indexed(root: Value) -> tuple[list[Value], dict[Value, int], list[str]]:
@@ -226,7 +379,7 @@ def _highlighted(root: Value, highlight, who: str) -> tuple[Value, ...]:
     """`highlight` (None, a Value or some Values) as a tuple of Values of the graph of `root`."""
     if highlight is None:
         return ()
-    if not isinstance(highlight, Value | Iterable) or isinstance(highlight, str):
+    if not isinstance(highlight, Value | Iterable) or isinstance(highlight, str) or getattr(highlight, "ndim", 1) == 0:
         raise TypeError(f"{who}: highlight must be a Value or a list of Values, not {checks.shown(highlight)}")
     items = [highlight] if isinstance(highlight, Value) else list(highlight)
     in_graph = set(topological_order(root))
@@ -317,18 +470,10 @@ def render(root: Value, options: DrawOptions, frame: Frame | None = None) -> gra
     """The picture of the graph of `root`; a step `frame` overrides the numbers, highlights and edge labels.
 
     `options` are already checked; graphs of more than `options.max_nodes`
-    values are cut, with a warning pointing two calls up (at the caller of
-    draw_graph).
+    values are cut (`checked_render` warns about it).
     """
     order, index, names = indexed(root)
     keep, hidden = _kept_nodes(order, index, options.max_nodes)
-    if hidden:
-        warnings.warn(
-            f"{options.who}: the graph has {len(order)} values, more than max_nodes={options.max_nodes}; drawing only "
-            f"the {len(order) - hidden} nearest to the output and summarising the other {hidden} in one grey "
-            f"'not drawn' node. Pass a larger max_nodes (or None, slow for big graphs) to draw more.",
-            stacklevel=3,
-        )
     highlighted = {index[item] for item in options.highlight}
     scene = _Scene(order, index, names, keep, highlighted, options, frame)
 
@@ -358,6 +503,7 @@ def render(root: Value, options: DrawOptions, frame: Frame | None = None) -> gra
     for i, node in enumerate(order):
         if keep[i] and node.parents:
             _draw_operation(dot, scene, i)
+    dot.values_not_drawn = (len(order), hidden)
     return dot
 
 
@@ -483,14 +629,38 @@ def draw_graph(
         max_nodes=max_nodes,
         highlight=highlight,
     )
-    return render(root, options)
+    return checked_render(root, options)
+
+
+def checked_render(root: Value, options: DrawOptions, frame: Frame | None = None, stacklevel: int = 3):
+    """`render` after making sure dot lays the picture out in seconds (the refusal says which max_nodes fits);
+    a cut graph is a warning pointing `stacklevel` calls up (at the user's call)."""
+    picture = render(root, options, frame)
+    if layout_size(picture) > LAYOUT_LIMIT:
+        low, high = 1, len(topological_order(root)) if options.max_nodes is None else options.max_nodes
+        while low < high:  # the largest max_nodes whose picture fits
+            middle = (low + high + 1) // 2
+            if layout_size(render(root, replace(options, max_nodes=middle), frame)) <= LAYOUT_LIMIT:
+                low = middle
+            else:
+                high = middle - 1
+        check_layout(
+            picture,
+            options.who,
+            f"pass max_nodes={low} (or fewer) to draw the values nearest the output, or draw a smaller expression",
+        )
+    total, hidden = picture.values_not_drawn
+    if hidden:
+        warnings.warn(
+            f"{options.who}: the graph has {total} values, more than max_nodes={options.max_nodes}; drawing only "
+            f"the {total - hidden} nearest to the output and summarising the other {hidden} in one grey "
+            f"'not drawn' node. Pass a larger max_nodes (or None, slow for big graphs) to draw more.",
+            stacklevel=stacklevel,
+        )
+    return picture
 
 
 # ----------------------------------------------------------------------------- saving
-
-
-def _not_installed(what: str) -> GraphvizNotInstalled:
-    return GraphvizNotInstalled(f"{what}: Graphviz's `dot` program was not found.\n{_INSTALL_HINT}")
 
 
 def save_graph(graph: graphviz.Digraph, path, *, dpi: int | None = 144) -> Path:
@@ -503,39 +673,39 @@ def save_graph(graph: graphviz.Digraph, path, *, dpi: int | None = 144) -> Path:
     default (sharp on projectors and high-density screens), or None for
     Graphviz's own 96. Characters no picture can hold (lone surrogates,
     noncharacters such as U+FFFE) are written as U+FFFD, in the source too.
-    Returns the path of the image.
+    A picture dot could not lay out in seconds is refused before dot runs
+    (`PictureTooLarge`, a ValueError), and dot is stopped after a minute.
+    Both files are written whole or not at all, and a symbolic link standing
+    at either name is replaced, never written through. Returns the path of
+    the image.
     """
+    who = "save_graph"
     graphviz = require_graphviz()
     if not isinstance(graph, graphviz.Graph | graphviz.Digraph):
-        raise TypeError(f"save_graph needs a graphviz.Digraph (from draw_graph), not {type(graph).__name__}")
+        raise TypeError(f"{who} needs a graphviz.Digraph (from draw_graph), not {checks.shown(graph)}")
     low, high = DPI_RANGE
-    if dpi is not None and (not isinstance(dpi, int | float) or isinstance(dpi, bool)):
-        raise TypeError(f"save_graph: dpi must be a number of dots per inch or None, not {type(dpi).__name__} {dpi!r}")
-    if dpi is not None and not low <= dpi <= high:
-        raise ValueError(f"save_graph: dpi must lie between {low} and {high} dots per inch (or be None), not {dpi!r}")
-    path = Path(path)
+    if dpi is not None:
+        if not checks.is_number(dpi):
+            raise TypeError(f"{who}: dpi must be a number of dots per inch or None, not {checks.shown(dpi)}")
+        dpi = checks.number(dpi, "dpi (dots per inch, or None)", who, low=low, high=high)
+    path = Path(checks.path(path, "path", who))
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in _FORMATS:
-        raise ValueError(f"save_graph: cannot tell the format from {str(path)!r}; end the path in .svg, .png or .pdf")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    source = graph.source
+        raise ValueError(f"{who}: cannot tell the format from {str(path)!r}; end the path in .svg, .png or .pdf")
     to_render = graph
-    if naming.drawable(source) != source:  # a graph built by hand (draw_graph's labels are drawable already)
+    if naming.drawable(graph.source) != graph.source:  # a graph built by hand (draw_graph's labels are drawable)
         to_render = graph.copy()
         to_render.body[:] = [naming.drawable(line) for line in to_render.body]
         for attrs in (to_render.graph_attr, to_render.node_attr, to_render.edge_attr):
             attrs.update({key: naming.drawable(value) for key, value in attrs.items()})
-        source = to_render.source
-    path.with_suffix(".gv").write_text(naming.drawable(source), encoding="utf-8")
+    check_layout(to_render, f"{who} refused {str(path)!r}")
+    to_render = with_limits(to_render)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    files.write_atomically(path.with_suffix(".gv"), naming.drawable(to_render.source), who)
     if fmt == "png" and dpi is not None and "dpi" not in graph.graph_attr:
         to_render = to_render.copy()
         to_render.attr(dpi=f"{dpi:g}")
-    try:
-        data = to_render.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        source = path.with_suffix(".gv")
-        raise _not_installed(
-            f"save_graph could not render {str(path)!r} (its DOT source is in {str(source)!r})"
-        ) from None
-    path.write_bytes(data)
+    source = path.with_suffix(".gv")
+    data = run_dot(to_render, fmt, f"{who} could not render {str(path)!r} (its DOT source is in {str(source)!r})")
+    files.write_atomically(path, data, who)
     return path

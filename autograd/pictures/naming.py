@@ -12,21 +12,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from autograd.core.checks import shown
 from autograd.core.registry import lookup
 from autograd.core.value import Value, recorded_constant
 
 
 def check_root(root, who: str) -> None:
     if not isinstance(root, Value):
-        raise TypeError(f"{who} needs a Value as its root, not {type(root).__name__} {root!r}")
+        raise TypeError(f"{who} needs a Value as its root, not {shown(root)}")
 
 
-def check_count(value, name: str, who: str, minimum: int) -> None:
-    """`value` is an int >= minimum: a TypeError for another type (a bool too), a ValueError below minimum."""
+def check_count(value, name: str, who: str, minimum: int, maximum: int | None = None) -> None:
+    """`value` is an int >= minimum (and <= maximum): a TypeError for another type (a bool, a float, a NumPy
+    array), a ValueError outside the range."""
     if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{who}: {name} must be an int >= {minimum}, not {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{who}: {name} must be an int >= {minimum}, not {value!r}")
+        raise TypeError(f"{who}: {name} must be an int >= {minimum}, not {shown(value)}")
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and <= {maximum:,}" if maximum is not None else ""
+        raise ValueError(f"{who}: {name} must be an int >= {minimum}{upper}, not {shown(value)}")
 
 
 def formatter(number_format, who: str) -> Callable[[float], str]:
@@ -37,7 +40,7 @@ def formatter(number_format, who: str) -> Callable[[float], str]:
         fmt = number_format.format
     else:
         raise TypeError(
-            f"{who}: number_format must be a format string like '{{:.4g}}' or a callable, not {number_format!r}"
+            f"{who}: number_format must be a format string like '{{:.4g}}' or a callable, not {shown(number_format)}"
         )
     try:
         sample, other = fmt(1.5), fmt(-250.0)

@@ -26,6 +26,7 @@ from autograd.core.value import Value
 from autograd.pictures import naming
 from autograd.pictures.graphs import (
     STYLE,
+    check_layout,
     check_rankdir,
     colours,
     escape,
@@ -225,10 +226,12 @@ def _find_boxless(net: _Layout) -> None:
 
 
 def _box_count(net: _Layout) -> int:
-    """How many boxes the picture has: neurons (or layers and input vectors), constants and other values."""
+    """How many boxes the picture has: neurons (or layers and input vectors), constants, other values and the
+    ovals of their operations (a chain of one-input operations is one), each a node dot lays out."""
     units = len(net.layers) + len(net.grouped_inputs) if net.group == "layer" else len(net.neurons)
     values = sum(1 for i in range(len(net.order)) if not (net.hidden(i) or net.boxless[i]))
-    return units + len(net.constants) + values
+    ovals = sum(1 for i, node in enumerate(net.order) if node.parents and not (net.hidden(i) or net.merged[i]))
+    return units + len(net.constants) + values + ovals
 
 
 def draw_network(
@@ -251,15 +254,13 @@ def draw_network(
     (of the neurons' outputs, weights and biases) after `backward()`.
     rankdir and number_format as in `draw_graph`. Graphs without neurons are
     drawn as `draw_graph` would draw them, one box per value. A picture of
-    more than `max_boxes` boxes (the loss of a whole data set) is refused:
-    draw the loss of one sample.
+    more than `max_boxes` boxes and operation ovals (the loss of a whole
+    data set) is refused: draw the loss of one sample. So is a picture that
+    Graphviz could not lay out in seconds (`PictureTooLarge`).
     """
     who = "draw_network"
     naming.check_root(root, who)
-    if group not in ("neuron", "layer"):
-        raise ValueError(
-            f"{who}: group must be 'neuron' (one box per neuron) or 'layer' (one per layer), not {group!r}"
-        )
+    checks.choice(group, "group", who, ("neuron", "layer"))
     show_values = checks.flag(show_values, "show_values", who)
     show_grad = checks.flag(show_grad, "show_grad", who)
     check_rankdir(rankdir, who)
@@ -270,8 +271,8 @@ def draw_network(
     boxes = _box_count(net)
     if boxes > max_boxes:
         raise ValueError(
-            f"{who}: the picture of {net.names[-1]!r} would have {boxes} boxes, more than max_boxes={max_boxes}; "
-            "draw the loss of one sample (or pass a larger max_boxes)"
+            f"{who}: the picture of {net.names[-1]!r} would have {boxes} boxes and operations, more than "
+            f"max_boxes={max_boxes}; draw the loss of one sample (or pass a larger max_boxes)"
         )
     dot = start_picture("network", rankdir, ("0.12", "0.3"), ("14", "14"))
     dot.summary = (
@@ -286,7 +287,7 @@ def draw_network(
         _draw_neurons(dot, net)
     else:
         _draw_layers(dot, net)
-    return dot
+    return check_layout(dot, who, "draw the loss of one sample, or a smaller part of the graph")
 
 
 # ----------------------------------------------------------------------------- values that are no neuron

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd.core import checks
+from autograd.core import checks, files
 from autograd.core.graph import edges, reverse_accumulate
 from autograd.core.value import Value
 from autograd.pictures import naming
@@ -37,8 +37,9 @@ from autograd.pictures.graphs import (
     OPTION_NAMES,
     DrawOptions,
     Frame,
+    check_layout,
+    checked_render,
     indexed,
-    render,
     require_graphviz,
     save_graph,
 )
@@ -77,7 +78,7 @@ def _options(who: str, draw_options: dict) -> tuple[dict, Callable[[float], str]
 
 def _frame(root: Value, kind: str, options: DrawOptions, frame: Frame):
     """One step frame: the picture with the frame drawn over it, its title and kind kept for `save_steps`."""
-    picture = render(root, options, frame)
+    picture = checked_render(root, options, frame, stacklevel=5)  # at the caller of backward_steps ...
     picture.step_title = frame.title
     picture.step_kind = kind
     return picture
@@ -389,23 +390,35 @@ def _counter_label(caption: str, k: int, count: int) -> str:
     return numbered.group(0).lower() if numbered else f"frame {k + 1} of {count}"
 
 
+_MAX_INTERVAL_MS = 3_600_000  # an hour per frame
+
+
+def _checked_title(title, who: str) -> str:
+    if not isinstance(title, str):
+        raise TypeError(f"{who}: title must be a str, not {checks.shown(title)}")
+    return title
+
+
 def save_player(images: Iterable, page, *, captions=None, title: str = "Animation", interval_ms: int = 500) -> Path:
     """Write one offline web page that steps through pictures (PNG or SVG files, e.g. matplotlib frames).
 
     The page is the one `save_steps` writes: previous / next / play buttons,
     the arrow keys, every image embedded, all frames shown at one scale on a
-    stage as large as the largest. `captions` (one str per image) become the
-    images' alternative text; put what a frame shows into the picture itself.
-    The counter repeats a caption's numbering ("Epoch 3 of 20: ..." gives
-    "epoch 3 of 20") or heading ("Start: ..." gives "start"), else it counts
-    frames. Returns the page's path.
+    stage as large as the largest. `images` is a sequence (a list, tuple or
+    generator; a set has no order) of file paths. `captions` (one str per
+    image, in a sequence too) become the images' alternative text; put what
+    a frame shows into the picture itself. The counter repeats a caption's
+    numbering ("Epoch 3 of 20: ..." gives "epoch 3 of 20") or heading
+    ("Start: ..." gives "start"), else it counts frames. The page is written
+    whole or not at all, never through a symbolic link standing at its name.
+    Returns the page's path.
     """
     who = "save_player"
-    if isinstance(images, str | bytes | Path) or not isinstance(images, Iterable):
-        raise TypeError(f"{who}: images must be a list of PNG or SVG file paths, not {type(images).__name__}")
-    paths = [Path(p) for p in images]
-    if not paths:
-        raise ValueError(f"{who}: images is empty; give it the paths of the frames (PNG or SVG files)")
+    if isinstance(images, str | bytes | Path):
+        raise TypeError(f"{who}: images must be a list of PNG or SVG file paths, not one path ({checks.shown(images)})")
+    items = checks.ordered(images, "images (a list of PNG or SVG file paths)", who)
+    paths = [Path(checks.path(item, f"images[{k}]", who)) for k, item in enumerate(items)]
+    page = Path(checks.path(page, "page", who))
     for path in paths:
         if path.suffix.lower() not in (".png", ".svg"):
             raise ValueError(f"{who}: image {str(path)!r} is not a .png or .svg file (formats a web page shows)")
@@ -413,24 +426,27 @@ def save_player(images: Iterable, page, *, captions=None, title: str = "Animatio
             raise ValueError(f"{who}: image {str(path)!r} does not exist")
     if captions is None:
         captions = [f"frame {k + 1} of {len(paths)}" for k in range(len(paths))]
-    captions = list(captions) if isinstance(captions, Iterable) and not isinstance(captions, str) else captions
-    if not isinstance(captions, list) or len(captions) != len(paths) or not all(isinstance(c, str) for c in captions):
-        raise ValueError(f"{who}: captions must be one str per image ({len(paths)}), not {captions!r}")
-    if not isinstance(title, str):
-        raise TypeError(f"{who}: title must be a str, not {type(title).__name__} {title!r}")
-    naming.check_count(interval_ms, "interval_ms", who, 1)
-    data = [(path.read_bytes(), path.suffix.lower().lstrip(".")) for path in paths]
+    captions = checks.ordered(captions, "captions (one str per image)", who, empty=True)
+    if len(captions) != len(paths):
+        raise ValueError(f"{who}: captions must be one str per image ({len(paths)}), not {len(captions)} of them")
+    for k, caption in enumerate(captions):
+        if not isinstance(caption, str):
+            raise TypeError(f"{who}: captions[{k}] must be a str, not {checks.shown(caption)}")
+    title = _checked_title(title, who)
+    naming.check_count(interval_ms, "interval_ms", who, 1, _MAX_INTERVAL_MS)
+    data = [(files.read_regular(path, who, _MAX_IMAGE_BYTES), path.suffix.lower().lstrip(".")) for path in paths]
     labels = [_counter_label(caption, k, len(paths)) for k, caption in enumerate(captions)]
     try:
         text = _player_page(title, data, captions, labels, interval_ms)
     except ValueError as exc:
         raise ValueError(f"{who}: {exc}") from None
-    page = Path(page)
     if page.is_dir():
         raise IsADirectoryError(f"{who}: page {str(page)!r} is a folder; give the path of the .html file to write")
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(text, encoding="utf-8")
-    return page
+    return files.write_atomically(page, text, who, "page")
+
+
+_MAX_IMAGE_BYTES = 200 * 10**6  # one frame of a page a browser shows
 
 
 def save_steps(
@@ -453,46 +469,45 @@ def save_steps(
     them as the frames' titles do ("step 3 of 4"). `fmt` is "png" or
     "svg"; `title` defaults to one naming the kind of frames. Each frame's
     DOT source is written too (step_000.gv ...), even without Graphviz.
+    Every file is written whole, never through a symbolic link standing at
+    its name (the link is replaced).
     """
+    who = "save_steps"
     graphviz = require_graphviz()
-    if isinstance(frames, Value | graphviz.Graph | graphviz.Digraph) or not isinstance(frames, Iterable):
-        raise TypeError(
-            f"save_steps: frames must be the list backward_steps or forward_steps returns, not {checks.shown(frames)}"
-        )
-    frames = list(frames)
-    if not frames:
-        raise ValueError("save_steps: no frames to save (pass the list backward_steps or forward_steps returns)")
+    if isinstance(frames, Value | graphviz.Graph | graphviz.Digraph):
+        raise TypeError(f"{who}: frames must be the list backward_steps or forward_steps returns, not one picture")
+    frames = checks.ordered(frames, "frames (the list backward_steps or forward_steps returns)", who)
     for k, frame in enumerate(frames):
         if not isinstance(frame, graphviz.Graph | graphviz.Digraph):
-            raise TypeError(f"save_steps: frame {k} is a {type(frame).__name__}, not a graphviz.Digraph")
+            raise TypeError(f"{who}: frame {k} is a {type(frame).__name__}, not a graphviz.Digraph")
+    directory = Path(checks.path(directory, "directory", who))
     kinds = {getattr(frame, "step_kind", None) for frame in frames}
     if len(kinds) > 1:
         raise ValueError(
-            f"save_steps: the frames mix kinds {sorted(str(kind) for kind in kinds)}; save the frames of "
+            f"{who}: the frames mix kinds {sorted(str(kind) for kind in kinds)}; save the frames of "
             "backward_steps and of forward_steps separately"
         )
     page_name, default_title, prefix = _KINDS[kinds.pop()]
-    if title is None:
-        title = default_title
-    if not isinstance(title, str):
-        raise TypeError(f"save_steps: title must be a str, not {type(title).__name__} {title!r}")
-    naming.check_count(interval_ms, "interval_ms", "save_steps", 1)
-    fmt = str(fmt).lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise ValueError(f"save_steps: fmt must be 'png' or 'svg' (formats a web page shows), not {fmt!r}")
-    directory = Path(directory)
+    title = default_title if title is None else _checked_title(title, who)
+    naming.check_count(interval_ms, "interval_ms", who, 1, _MAX_INTERVAL_MS)
+    if isinstance(fmt, str):
+        fmt = fmt.lower().lstrip(".")
+    checks.choice(fmt, "fmt", who, ("png", "svg"))
+    for frame in frames:  # before anything is written
+        check_layout(frame, who)
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / f"{prefix}{k:03d}.{fmt}" for k in range(len(frames))]
     for frame, path in zip(frames, paths):  # all sources first: they are useful even without `dot`
-        path.with_suffix(".gv").write_text(frame.source, encoding="utf-8")
+        files.write_atomically(path.with_suffix(".gv"), frame.source, who)
     images, captions = [], []
     for k, (frame, path) in enumerate(zip(frames, paths)):
         save_graph(frame, path, dpi=dpi)
-        images.append((path.read_bytes(), fmt))
+        images.append((files.read_regular(path, who, _MAX_IMAGE_BYTES), fmt))
         captions.append(getattr(frame, "step_title", f"frame {k + 1} of {len(frames)}"))
     labels = [_counter_label(caption, k, len(frames)) for k, caption in enumerate(captions)]
-    page = directory / page_name
-    page.write_text(_player_page(title, images, captions, labels, interval_ms), encoding="utf-8")
+    page = files.write_atomically(
+        directory / page_name, _player_page(title, images, captions, labels, interval_ms), who
+    )
     return {"frames": paths, "html": page}
 
 

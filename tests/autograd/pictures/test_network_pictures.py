@@ -10,6 +10,7 @@ import html
 import math
 import re
 
+import numpy as np
 import pytest
 from checks import check_message, course_example, needs_dot, png_size
 
@@ -175,7 +176,9 @@ def test_plain_number_inputs_and_graphs_without_neurons():
     "kwargs, error, parts",
     [
         ({"group": "bogus"}, ValueError, ["draw_network", "group", "'bogus'", "neuron", "layer"]),
-        ({"group": None}, ValueError, ["draw_network", "group", "None"]),
+        ({"group": None}, TypeError, ["draw_network", "group", "None"]),
+        ({"group": np.array("layer")}, TypeError, ["draw_network", "group", "ndarray"]),
+        ({"rankdir": np.array("TB")}, TypeError, ["draw_network", "rankdir", "ndarray"]),
         ({"show_values": "yes"}, TypeError, ["draw_network", "show_values", "'yes'"]),
         ({"show_grad": 2}, TypeError, ["draw_network", "show_grad", "int 2"]),  # 1 and 0 are flags, as elsewhere
         ({"rankdir": "XY"}, ValueError, ["draw_network", "rankdir", "'XY'"]),

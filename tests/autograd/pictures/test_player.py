@@ -91,7 +91,7 @@ def test_save_player_refuses_bad_input(tmp_path):
         (([tmp_path / "missing.png"],), {}, ValueError, ["missing.png", "does not exist"]),
         (([tmp_path / "notes.txt"],), {}, ValueError, ["notes.txt", ".png"]),
         ((paths,), {"captions": ["a", "b"]}, ValueError, ["captions", "1"]),
-        ((paths,), {"captions": [3]}, ValueError, ["captions", "3"]),
+        ((paths,), {"captions": [3]}, TypeError, ["captions[0]", "3"]),
         ((paths,), {"title": None}, TypeError, ["title", "None"]),
         ((paths,), {"interval_ms": 0}, ValueError, ["interval_ms", "0"]),
     ]
