@@ -222,7 +222,8 @@ def run(
     )
     print()
     c.say(
-        "The one local derivative that is neither 1 nor a neighbour's value, f = i²; every gradient below f starts from it:"
+        "The one local derivative that is neither 1 nor a neighbour's value, f = i²; every gradient below f "
+        "starts from it:"
     )
     print("  " + hows["i"])
     c.say("Each input's gradient is the product of the local derivatives along its path from f:")
@@ -297,11 +298,11 @@ def run_expression(
     c.heading(f"The chain rule: {r} = {parsed.math()}")
     c.say("Given: " + ", ".join(f"{name} = {number_text(x)}" for name, x in given.items()) + ".")
     c.say("Forward pass, one operation per line:")
-    for name, symbols, numbers in steps:
+    for name, symbols, numbers, _ in steps:
         print(f"  {name} = {symbols} = {numbers} = {number_text(nodes[name].data)}")
     root.backward()
     order = topological_order(root)
-    shown = [name for name, _, _ in reversed(steps)] + list(parsed.names)
+    shown = [step[0] for step in reversed(steps)] + list(parsed.names)
     hows = {k: how(nodes[k], root, order) for k in shown}
     print()
     c.say(f"Backward pass, from the seed d{r}/d{r} = 1 back to the inputs:")

@@ -101,8 +101,11 @@ class Expression:
         """
         return self.build_steps(values)[0]
 
-    def build_steps(self, values: dict) -> tuple[dict[str, Value], list[tuple[str, str, str]]]:
-        """`build`'s graph and the forward pass as the lecture writes it: [(name, 'g · h', '3 · 7'), ...]."""
+    def build_steps(self, values: dict) -> tuple[dict[str, Value], list[tuple[str, str, str, str]]]:
+        """`build`'s graph and the forward pass as the lecture writes it: [(name, 'g · h', '3 · 7', 'g * h'), ...].
+
+        The last text of each step is the step in the formula language (Python's syntax), for checks.
+        """
         values = check_values(self, values)
         leaves = {name: Value(values[name], label=name) for name in self.names}
         made: list[tuple[Value, ast.expr]] = []
@@ -125,7 +128,7 @@ class Expression:
         steps = []
         for node, tree in made:
             step = _one_step(tree, made_by)
-            steps.append((node.label, to_math(step), to_math(step, numbers)))
+            steps.append((node.label, to_math(step), to_math(step, numbers), ast.unparse(step)))
         return nodes, steps
 
 
