@@ -1,0 +1,82 @@
+"""The playground as a page of its own: TensorFlow Playground's core, trained live by this engine.
+
+python -m demos.playground [SCENARIO.json] [--port N] [--no-browser]
+
+Serves the playground (and a stepper through the chain-rule example) on
+127.0.0.1 only, with Voilà, and opens the browser: for projecting in class
+without a notebook. A scenario file (saved from the page, or written by hand,
+see nn/playground/scenarios/) sets the data, the network, the training and the
+controls the class sees. Everything the page loads comes from this computer:
+the widget's JavaScript and CSS are package data, nothing from a CDN.
+Needs the `live` extra (anywidget, ipywidgets, voila).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+
+NAME = "playground"
+TITLE = "Backprop lab: playground"
+
+
+def page_cells(scenario_text: str, *, stepper: bool = True) -> list:
+    """The page's cells: the playground made from the (checked) scenario text, then the chain-rule stepper.
+
+    The scenario reaches the page's kernel as a string literal and is read there by
+    loads_scenario again: data, never code.
+    """
+    cells = [
+        "from nn.playground import Playground, loads_scenario\n"
+        f"playground = Playground(loads_scenario({scenario_text!r}))\n"
+        "playground"
+    ]
+    if stepper:
+        cells += [
+            ("markdown", "## The chain rule, one step at a time\nf = ((a + b)(c + d))², the example of the lecture."),
+            "from autograd.widgets import Stepper\nfrom demos.chain_rule import build\nStepper(build()['f'])",
+        ]
+    return cells
+
+
+def has_stepper() -> bool:
+    """Whether this installation has the stepper widget (autograd.widgets.Stepper)."""
+    return importlib.util.find_spec("autograd.widgets.stepper") is not None
+
+
+def main(argv=None) -> int:
+    """The command line; returns the exit status (2: a bad scenario or argument, 1: cannot serve)."""
+    parser = argparse.ArgumentParser(prog="python -m demos.playground", description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", nargs="?", help="a scenario file (JSON) to start from")
+    parser.add_argument("--port", type=int, default=None, help="the port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    parser.add_argument("--no-stepper", action="store_true", help="the playground alone, without the stepper")
+    args = parser.parse_args(argv)
+
+    from nn.playground import default_scenario, dumps_scenario, load_scenario
+
+    try:
+        scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
+    except (OSError, TypeError, ValueError) as e:
+        print(f"python -m demos.playground: {e}", file=sys.stderr)
+        return 2
+    from autograd.widgets.serve import LiveExtraMissing, PortInUse, serve
+
+    cells = page_cells(dumps_scenario(scenario), stepper=not args.no_stepper and has_stepper())
+    try:
+        serve(cells, title=scenario["title"] or TITLE, port=args.port, open_browser=not args.no_browser)
+    except LiveExtraMissing as e:
+        print(f"python -m demos.playground: {e}", file=sys.stderr)
+        return 1
+    except PortInUse as e:
+        print(f"python -m demos.playground: {e}", file=sys.stderr)
+        return 1
+    except ValueError as e:  # a port outside 1..65535
+        print(f"python -m demos.playground: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

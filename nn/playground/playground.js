@@ -1,0 +1,370 @@
+// The playground's page: controls, heat maps, points, loss curves and one sample's graph.
+// Everything is computed in the kernel (nn.playground.Session); this file draws what it sends
+// and sends back what the user does. Ranges, choices and colours come from Python (`options`).
+
+const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const L2_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const OUTPUT_SIZE = 320; // the decision map on the page, in CSS pixels
+const NEURON_SIZE = 44;
+
+function make(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function rgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+function bytesOf(value) {
+  if (!value) return new Uint8Array(0);
+  if (value instanceof DataView) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return new Uint8Array(value.buffer || value);
+}
+
+function render({ model, el }) {
+  const options = model.get("options");
+  const colors = options.colors.map(rgb);
+  const neutral = rgb(options.neutral);
+  const strength = options.map_strength;
+  const fields = options.fields;
+  const stats = { frames: 0, epochs: [], times: [] };
+  let mode = "select"; // what a click on the map does: "select" a point or "add" one of class addClass
+  let addClass = 0;
+
+  const root = make("div", { class: "pg-root" });
+  el.append(root);
+  const send = (content) => model.send(content);
+  const set = (name, value) => send({ do: "set", changes: { [name]: value } });
+
+  // ---- the top bar: buttons and training settings ----
+  const title = make("div", { class: "pg-title" });
+  const play = make("button", { class: "pg-play", "data-control": "play", title: "Play / Pause", onclick: () => send({ do: model.get("running") ? "pause" : "play" }) });
+  const step = make("button", { class: "pg-step", "data-control": "step", text: "Step", title: "one epoch", onclick: () => send({ do: "step" }) });
+  const reset = make("button", { class: "pg-reset", "data-control": "reset", text: "Reset", title: "back to epoch 0", onclick: () => send({ do: "reset" }) });
+  const epoch = make("span", { class: "pg-epoch" });
+
+  function select(name, label, values, show = String) {
+    const box = make("select", { class: `pg-${name}`, onchange: () => set(name, JSON.parse(box.value)) });
+    for (const v of values) box.append(make("option", { value: JSON.stringify(v), text: show(v) }));
+    const wrap = make("label", { class: "pg-field", "data-control": name }, make("span", { text: label }), box);
+    wrap.update = (v) => {
+      if (!values.some((x) => JSON.stringify(x) === JSON.stringify(v))) box.append(make("option", { value: JSON.stringify(v), text: show(v) }));
+      box.value = JSON.stringify(v);
+    };
+    return wrap;
+  }
+
+  function slider(name, label, low, high, stepSize = 1) {
+    const [, [lo, hi]] = fields[name];
+    const input = make("input", { type: "range", class: `pg-${name}`, min: Math.max(lo, low), max: Math.min(hi, high), step: stepSize });
+    const shown = make("span", { class: "pg-value" });
+    input.addEventListener("input", () => (shown.textContent = input.value));
+    input.addEventListener("change", () => set(name, Number(input.value)));
+    const wrap = make("label", { class: "pg-field", "data-control": name }, make("span", { text: label }), input, shown);
+    wrap.update = (v) => { input.value = v; shown.textContent = v; };
+    return wrap;
+  }
+
+  const controls = {
+    learning_rate: select("learning_rate", "Learning rate", LEARNING_RATES),
+    activation: select("activation", "Activation", fields.activation[1]),
+    l2: select("l2", "L2", L2_RATES),
+    batch_size: slider("batch_size", "Batch size", 1, 50),
+    epochs_per_frame: slider("epochs_per_frame", "Epochs per frame", 1, 20),
+    noise: slider("noise", "Noise %", 0, 50),
+    train_percent: slider("train_percent", "Training data %", 10, 90),
+    points: slider("points", "Points", 10, 1000, 10),
+  };
+  const top = make("div", { class: "pg-top" }, reset, play, step, make("span", { class: "pg-epoch-box" }, "Epoch ", epoch),
+    controls.learning_rate, controls.activation, controls.l2, controls.batch_size, controls.epochs_per_frame);
+
+  // ---- data: data sets, classes, noise, split, points ----
+  const datasetBox = make("div", { class: "pg-field pg-datasets", "data-control": "dataset" });
+  for (const name of fields.dataset[1]) {
+    datasetBox.append(make("button", { class: "pg-dataset", "data-name": name, text: name, onclick: () => set("dataset", name) }));
+  }
+  const classBox = make("div", { class: "pg-field pg-classes", "data-control": "classes" }, make("span", { text: "Classes" }));
+  for (const k of [2, 3]) classBox.append(make("button", { class: "pg-class-count", "data-k": k, text: String(k), onclick: () => set("classes", k) }));
+  const regenerate = make("button", { class: "pg-regenerate", "data-control": "regenerate", text: "New data", onclick: () => send({ do: "regenerate" }) });
+  const fileInput = make("input", { type: "file", accept: ".json,application/json", style: "display:none" });
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files[0];
+    fileInput.value = "";
+    if (!file) return;
+    if (file.size > options.max_scenario_bytes) {
+      message.textContent = `${file.name} has ${file.size} bytes; a scenario has at most ${options.max_scenario_bytes}`;
+      return;
+    }
+    file.text().then((text) => send({ do: "load", text }));
+  });
+  const save = make("button", { class: "pg-save", "data-control": "save", text: "Save scenario", onclick: () => send({ do: "save" }) });
+  const load = make("button", { class: "pg-load", "data-control": "load", text: "Load scenario", onclick: () => fileInput.click() });
+  const dataColumn = make("div", { class: "pg-column pg-data" }, make("h3", { text: "Data" }), datasetBox, classBox,
+    controls.noise, controls.train_percent, controls.points, regenerate, make("div", { class: "pg-files" }, save, load, fileInput));
+
+  // ---- the network: layers and each neuron's map ----
+  const layerButtons = make("div", { class: "pg-field pg-layer-buttons", "data-control": "hidden" },
+    make("button", { class: "pg-add-layer", text: "+ layer", onclick: () => changeLayers((h) => h.length < 4 && h.push(2)) }),
+    make("button", { class: "pg-remove-layer", text: "− layer", onclick: () => changeLayers((h) => h.pop()) }));
+  const layersBox = make("div", { class: "pg-layers" });
+  const networkColumn = make("div", { class: "pg-column pg-network" }, make("h3", { class: "pg-network-title" }), layerButtons, layersBox);
+  function changeLayers(change) {
+    const hidden = [...model.get("settings").hidden];
+    change(hidden);
+    set("hidden", hidden);
+  }
+  let neuronCanvases = [];
+  let focus = null; // [layer, neuron] shown large on the output's place while the mouse is on it
+  function buildLayers() {
+    const hidden = model.get("settings").hidden;
+    layersBox.replaceChildren();
+    neuronCanvases = [];
+    hidden.forEach((size, l) => {
+      const column = make("div", { class: "pg-layer" });
+      const edit = make("div", { class: "pg-neuron-buttons", "data-control": "hidden" },
+        make("button", { text: "+", title: "one neuron more", onclick: () => changeLayers((h) => h[l] < 8 && h[l]++) }),
+        make("button", { text: "−", title: "one neuron less", onclick: () => changeLayers((h) => h[l] > 1 && h[l]--) }));
+      column.append(make("div", { class: "pg-layer-name", text: `${size} neuron${size > 1 ? "s" : ""}` }), edit);
+      const canvases = [];
+      for (let i = 0; i < size; i++) {
+        const c = make("canvas", { class: "pg-neuron", width: options.neuron_resolution, height: options.neuron_resolution, title: `layer ${l + 1}, neuron ${i + 1}` });
+        c.addEventListener("mouseenter", () => { focus = [l, i]; draw(); });
+        c.addEventListener("mouseleave", () => { focus = null; draw(); });
+        canvases.push(c);
+        column.append(c);
+      }
+      neuronCanvases.push(canvases);
+      layersBox.append(column);
+    });
+    applyHidden();
+  }
+
+  // ---- the output: the decision map with the points, the losses and their curves ----
+  const trainLoss = make("span", { class: "pg-train-loss" });
+  const testLoss = make("span", { class: "pg-test-loss" });
+  const mapCanvas = make("canvas", { class: "pg-map", width: OUTPUT_SIZE, height: OUTPUT_SIZE });
+  const curveCanvas = make("canvas", { class: "pg-curve", width: OUTPUT_SIZE, height: 90 });
+  const pixels = make("canvas", { width: options.output_resolution, height: options.output_resolution });
+  const clickBox = make("div", { class: "pg-field pg-click", "data-control": "add_points" }, make("span", { text: "A click" }));
+  function clickChoice(label, value, k) {
+    const b = make("button", { class: "pg-click-mode", "data-mode": value, text: label, onclick: () => { mode = value; addClass = k; markButtons(); } });
+    clickBox.append(b);
+    return b;
+  }
+  clickChoice("shows a point's graph", "select", 0);
+  const addButtons = [0, 1, 2].map((k) => clickChoice(`adds class ${k}`, "add", k));
+  const showTest = make("input", { type: "checkbox", class: "pg-show-test-box", onchange: () => set("show_test", showTest.checked) });
+  const discretize = make("input", { type: "checkbox", class: "pg-discretize-box", onchange: () => set("discretize", discretize.checked) });
+  const outputColumn = make("div", { class: "pg-column pg-output" }, make("h3", { text: "Output" }),
+    make("div", { class: "pg-losses" }, "Test loss ", testLoss, make("br"), "Training loss ", trainLoss),
+    curveCanvas, mapCanvas, clickBox,
+    make("label", { class: "pg-field", "data-control": "show_test" }, showTest, " show test data"),
+    make("label", { class: "pg-field", "data-control": "discretize" }, discretize, " discretize output"));
+  mapCanvas.addEventListener("click", (event) => {
+    const box = mapCanvas.getBoundingClientRect();
+    const px = ((event.clientX - box.left) / box.width) * OUTPUT_SIZE;
+    const py = ((event.clientY - box.top) / box.height) * OUTPUT_SIZE;
+    const [x, y] = [(px / OUTPUT_SIZE) * 12 - 6, 6 - (py / OUTPUT_SIZE) * 12];
+    if (mode === "add" && !hidden().has("add_points")) {
+      send({ do: "add_point", x, y, cls: addClass });
+      return;
+    }
+    let best = -1;
+    let bestDistance = 10; // pixels
+    model.get("points").forEach(([qx, qy, , test], i) => {
+      if (test && !model.get("settings").show_test) return;
+      const d = Math.hypot(toPixel(qx) - px, toPixel(-qy) - py);
+      if (d < bestDistance) { best = i; bestDistance = d; }
+    });
+    send({ do: "select", index: best });
+  });
+
+  // ---- one sample's computation graph ----
+  const sampleText = make("div", { class: "pg-sample-text" });
+  const sampleGraph = make("div", { class: "pg-sample-graph" });
+  const samplePanel = make("div", { class: "pg-sample" }, sampleText, sampleGraph);
+  const message = make("div", { class: "pg-message" });
+
+  root.append(title, top, make("div", { class: "pg-main" }, dataColumn, networkColumn, outputColumn), message, samplePanel);
+
+  // ---- drawing ----
+  const toPixel = (x) => ((x + 6) / 12) * OUTPUT_SIZE;
+
+  function twoClassColour(byte, out, at, hard) {
+    let v = (byte / 255) * 2 - 1;
+    if (hard) v = v < 0 ? -1 : v > 0 ? 1 : 0;
+    const target = v < 0 ? colors[0] : colors[1];
+    const a = strength * Math.abs(v);
+    for (let c = 0; c < 3; c++) out[at + c] = neutral[c] + a * (target[c] - neutral[c]);
+    out[at + 3] = 255;
+  }
+
+  function paint(canvas, bytes, offset, size, classes, hard) {
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(size, size);
+    const out = image.data;
+    for (let p = 0; p < size * size; p++) {
+      if (classes === 2) {
+        twoClassColour(bytes[offset + p], out, 4 * p, hard);
+        continue;
+      }
+      const probs = [0, 1, 2].map((k) => bytes[offset + 3 * p + k] / 255);
+      let weights = probs;
+      if (hard) { const top = probs.indexOf(Math.max(...probs)); weights = probs.map((_, k) => (k === top ? 1 : 0)); }
+      for (let c = 0; c < 3; c++) {
+        const full = weights.reduce((sum, w, k) => sum + w * colors[k][c], 0);
+        out[4 * p + c] = neutral[c] + strength * (full - neutral[c]);
+      }
+      out[4 * p + 3] = 255;
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+
+  function drawCurve(curve) {
+    const ctx = curveCanvas.getContext("2d");
+    const { width, height } = curveCanvas;
+    ctx.clearRect(0, 0, width, height);
+    if (curve.length < 2) return;
+    const top = Math.max(...curve.map((r) => Math.max(r[1], r[2]))) || 1;
+    const first = curve[0][0];
+    const last = curve[curve.length - 1][0];
+    for (const [column, colour] of [[1, "#999"], [2, "#000"]]) {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      curve.forEach((row, i) => {
+        const x = ((row[0] - first) / Math.max(last - first, 1)) * (width - 4) + 2;
+        const y = height - 2 - (row[column] / top) * (height - 4);
+        if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+      });
+      ctx.stroke();
+    }
+  }
+
+  function draw() {
+    const frame = model.get("frame");
+    const settings = model.get("settings");
+    if (!frame || frame.id === undefined) return;
+    const hard = settings.discretize;
+    const r = options.output_resolution;
+    const n = options.neuron_resolution;
+    const neuronBytes = bytesOf(model.get("neuron_maps"));
+    let offset = 0;
+    neuronCanvases.forEach((canvases) => canvases.forEach((c) => { paint(c, neuronBytes, offset, n, 2, false); offset += n * n; }));
+    const ctx = mapCanvas.getContext("2d");
+    ctx.imageSmoothingEnabled = true;
+    if (focus && neuronCanvases[focus[0]] && neuronCanvases[focus[0]][focus[1]]) {
+      ctx.drawImage(neuronCanvases[focus[0]][focus[1]], 0, 0, OUTPUT_SIZE, OUTPUT_SIZE);
+    } else {
+      paint(pixels, bytesOf(model.get("output_map")), 0, r, frame.classes, hard);
+      ctx.drawImage(pixels, 0, 0, OUTPUT_SIZE, OUTPUT_SIZE);
+    }
+    const chosen = model.get("selected");
+    model.get("points").forEach(([x, y, k, test], i) => {
+      if (test && !settings.show_test) return;
+      ctx.beginPath();
+      ctx.arc(toPixel(x), toPixel(-y), i === chosen ? 6 : 3.5, 0, 2 * Math.PI);
+      ctx.fillStyle = `rgb(${colors[k].join(",")})`;
+      ctx.fill();
+      ctx.lineWidth = i === chosen ? 2.5 : 1;
+      ctx.strokeStyle = test ? "#000" : "#fff";
+      ctx.stroke();
+    });
+    epoch.textContent = String(frame.epoch).padStart(6, "0");
+    trainLoss.textContent = frame.train_loss.toFixed(3);
+    testLoss.textContent = frame.test_loss.toFixed(3);
+    drawCurve(frame.curve);
+    stats.frames += 1;
+    stats.epochs.push(frame.epoch);
+    stats.times.push(performance.now());
+    root.dataset.frames = stats.frames;
+    root.dataset.epoch = frame.epoch;
+  }
+
+  function hidden() {
+    return new Set(model.get("settings").hidden_controls || []);
+  }
+
+  function applyHidden() {
+    const gone = hidden();
+    root.querySelectorAll("[data-control]").forEach((node) => node.classList.toggle("pg-hidden", gone.has(node.dataset.control)));
+  }
+
+  function markButtons() {
+    const s = model.get("settings");
+    datasetBox.querySelectorAll("button").forEach((b) => b.classList.toggle("pg-chosen", b.dataset.name === s.dataset));
+    classBox.querySelectorAll("button").forEach((b) => b.classList.toggle("pg-chosen", Number(b.dataset.k) === s.classes));
+    clickBox.querySelectorAll("button").forEach((b) => b.classList.toggle("pg-chosen", b.dataset.mode === mode && (mode === "select" || b === addButtons[addClass])));
+    addButtons[2].style.display = s.classes > 2 ? "" : "none";
+    if (addClass >= s.classes) { mode = "select"; addClass = 0; }
+  }
+
+  function showSettings() {
+    const s = model.get("settings");
+    for (const [name, control] of Object.entries(controls)) control.update(s[name]);
+    showTest.checked = s.show_test;
+    discretize.checked = s.discretize;
+    const shape = [2, ...s.hidden, s.classes === 2 ? 1 : s.classes].join("-");
+    networkColumn.querySelector(".pg-network-title").textContent = `Network ${shape}`;
+    markButtons();
+    buildLayers();
+  }
+
+  function showRunning() {
+    const running = model.get("running");
+    play.textContent = running ? "Pause" : "Play";
+    root.classList.toggle("pg-running", running);
+  }
+
+  function showSample() {
+    sampleText.textContent = model.get("sample_text");
+    sampleGraph.innerHTML = model.get("sample_svg"); // Graphviz's SVG, made in the kernel from the model
+  }
+
+  const onFrame = () => {
+    draw();
+    send({ do: "drawn", id: model.get("frame").id });
+  };
+  const onCustom = (content) => {
+    if (content && content.kind === "scenario") {
+      const url = URL.createObjectURL(new Blob([content.text], { type: "application/json" }));
+      const a = make("a", { href: url, download: "playground-scenario.json" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    }
+  };
+  const handlers = [
+    ["change:frame", onFrame],
+    ["change:settings", () => { showSettings(); draw(); }],
+    ["change:points", draw],
+    ["change:selected", draw],
+    ["change:running", showRunning],
+    ["change:sample_svg", showSample],
+    ["change:sample_text", showSample],
+    ["change:message", () => (message.textContent = model.get("message"))],
+    ["change:title", () => (title.textContent = model.get("title"))],
+    ["msg:custom", onCustom],
+  ];
+  for (const [event, handler] of handlers) model.on(event, handler);
+
+  title.textContent = model.get("title");
+  message.textContent = model.get("message");
+  showSettings();
+  showRunning();
+  showSample();
+  draw();
+  return () => { for (const [event, handler] of handlers) model.off(event, handler); };
+}
+
+export default { render };

@@ -1,0 +1,296 @@
+"""Scenario files: the whole state of a playground as JSON, read as hostile input.
+
+A scenario holds the settings (data set, network, training), the controls a
+teacher hides (TensorFlow Playground's classroom option), points added by
+clicking, and optionally where training stands (`state`: the epoch, the
+weights, the shuffling generator and the loss curves), so a saved playground
+goes on exactly where it stopped.
+
+Reading checks, in this order: the file is a regular file of at most
+MAX_SCENARIO_BYTES (before a byte is read), UTF-8, JSON without duplicate
+keys or NaN, nested no deeper than the schema; then every field against the
+schema (`FIELDS`): its type, its range or its choices. An unknown field is
+refused, so a typo is never silently ignored. Nothing in a scenario is
+executed or imported: it is data, every value a number, a string from a
+fixed list, or a list of those.
+
+    >>> scenario = check_scenario({"format": FORMAT, "version": 1, "dataset": "spiral", "hidden": [8, 8]})
+    >>> scenario["dataset"], scenario["learning_rate"], scenario["hidden"]
+    ('spiral', 0.03, [8, 8])
+"""
+
+from __future__ import annotations
+
+import json
+
+from autograd.core import checks, files
+from nn.playground.datasets import DATASETS, EXTENT
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "FIELDS",
+    "CONTROLS",
+    "ACTIVATIONS",
+    "MAX_SCENARIO_BYTES",
+    "check_scenario",
+    "default_scenario",
+    "load_scenario",
+    "loads_scenario",
+    "dumps_scenario",
+    "save_scenario",
+]
+
+FORMAT = "backprop-lab playground scenario"
+VERSION = 1
+MAX_SCENARIO_BYTES = 1_000_000
+"""The largest scenario file read (1 MB; a full one with 2000 curve points and 1000 added points is about 150 kB)."""
+
+MAX_LAYERS, MAX_NEURONS = 4, 8
+MAX_ADDED = 1000
+MAX_HISTORY = 2000
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu", "elu", "gelu", "softplus", "sin")
+"""The hidden-layer activations offered (names of nn.ACTIVATIONS)."""
+
+# name -> (kind, details, default). Kinds: "int" (low, high), "number" (low, high), "choice" (options),
+# "bool", "text" (longest), "layers", "points", "controls", "state", "const" (the one accepted value).
+FIELDS = {
+    "format": ("const", FORMAT, FORMAT),
+    "version": ("const", VERSION, VERSION),
+    "title": ("text", 200, ""),
+    "notes": ("text", 5000, ""),
+    "dataset": ("choice", tuple(DATASETS), "xor"),
+    "classes": ("int", (2, 3), 2),
+    "points": ("int", (10, 1000), 200),
+    "noise": ("int", (0, 50), 0),
+    "train_percent": ("int", (10, 90), 50),
+    "seed": ("int", (0, 2**32 - 1), 1),
+    "added": ("points", None, []),
+    "hidden": ("layers", None, [4, 2]),
+    "activation": ("choice", ACTIVATIONS, "tanh"),
+    "learning_rate": ("number", (1e-6, 10.0), 0.03),
+    "batch_size": ("int", (1, 1000), 10),
+    "l2": ("number", (0.0, 10.0), 0.0),
+    "epochs_per_frame": ("int", (1, 100), 1),
+    "show_test": ("bool", None, False),
+    "discretize": ("bool", None, False),
+    "hidden_controls": ("controls", None, []),
+    "state": ("state", None, None),
+}
+"""The schema: every field a scenario may have; all but format and version may be left out (defaults)."""
+
+SETTINGS = [name for name in FIELDS if name not in ("format", "version", "title", "notes", "state")]
+"""The fields a playground's controls change."""
+
+CONTROLS = (
+    *[name for name in SETTINGS if name not in ("added", "hidden_controls")],
+    "play", "step", "reset", "add_points", "regenerate", "save", "load",
+)  # fmt: skip
+"""What `hidden_controls` may hide: the settings' controls and the buttons."""
+
+_STATE_FIELDS = ("epoch", "weights", "shuffle_state", "history")
+_MT_WORDS = 625  # random.Random's state: 624 words of the Mersenne Twister and the position in them
+
+
+def default_scenario() -> dict:
+    """A scenario of all defaults (a new dict each time)."""
+    return check_scenario({"format": FORMAT, "version": VERSION})
+
+
+def check_scenario(data, who: str = "check_scenario") -> dict:
+    """The scenario `data` (a dict as read from JSON) checked against FIELDS; a new dict with every field,
+    defaults filled in. Errors are TypeError (wrong type) or ValueError (out of range, unknown field),
+    naming the field."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{who}: a scenario is a JSON object {{...}} of fields, not {_kind(data)}")
+    unknown = [key for key in data if key not in FIELDS]
+    if unknown:
+        raise ValueError(f"{who}: unknown field {_short(unknown[0])}; a scenario has the fields {', '.join(FIELDS)}")
+    for required in ("format", "version"):
+        if required not in data:
+            raise ValueError(f"{who}: field {required!r} is missing; a scenario starts with "
+                             f'"format": "{FORMAT}", "version": {VERSION}')  # fmt: skip
+    checked = {}
+    for name, (kind, details, default) in FIELDS.items():
+        checked[name] = _field(kind, details, data[name], f"field {name!r}", who) if name in data else _copy(default)
+    if checked["classes"] < 3:
+        for i, point in enumerate(checked["added"]):
+            if point[2] >= checked["classes"]:
+                raise ValueError(
+                    f"{who}: field 'added'[{i}] has class {point[2]}, but the scenario has {checked['classes']} "
+                    f"classes (0..{checked['classes'] - 1})"
+                )
+    return checked
+
+
+def _copy(default):
+    return list(default) if isinstance(default, list) else default
+
+
+def _kind(value) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _short(value) -> str:
+    """A field name as written ('exec'), anything else with its type (str 'abc', list [1, 2])."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
+    return checks.shown(value, limit=60)
+
+
+def _field(kind, details, value, name, who):
+    if kind == "const":
+        if type(value) is not type(details) or value != details:
+            raise ValueError(f"{who}: {name} must be {json.dumps(details)}, not {_short(value)}")
+        return value
+    if kind == "int":
+        return checks.whole(value, name, who, low=details[0], high=details[1])
+    if kind == "number":
+        return checks.number(value, name, who, low=details[0], high=details[1])
+    if kind == "choice":
+        return checks.choice(value, name, who, details)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise TypeError(f"{who}: {name} must be true or false, not {_kind(value)} {_short(value)}")
+        return value
+    if kind == "text":
+        if not isinstance(value, str):
+            raise TypeError(f"{who}: {name} must be a string, not {_kind(value)}")
+        if len(value) > details:
+            raise ValueError(f"{who}: {name} has {len(value):,} characters, more than the {details} allowed")
+        return value
+    if kind == "layers":
+        return _layers(value, name, who)
+    if kind == "points":
+        return _points(value, name, who)
+    if kind == "controls":
+        return _controls(value, name, who)
+    return None if value is None else _state(value, name, who)
+
+
+def _list(value, name, who, longest: int) -> list:
+    if not isinstance(value, list):
+        raise TypeError(f"{who}: {name} must be a list [...], not {_kind(value)}")
+    if len(value) > longest:
+        raise ValueError(f"{who}: {name} has {len(value):,} entries, more than the {longest:,} allowed")
+    return value
+
+
+def _layers(value, name, who) -> list[int]:
+    sizes = _list(value, name, who, MAX_LAYERS)
+    return [
+        checks.whole(n, f"{name}[{i}] (neurons in a layer)", who, low=1, high=MAX_NEURONS) for i, n in enumerate(sizes)
+    ]
+
+
+def _points(value, name, who) -> list[list]:
+    checked = []
+    for i, point in enumerate(_list(value, name, who, MAX_ADDED)):
+        where = f"{name}[{i}]"
+        if not isinstance(point, list) or len(point) != 3:
+            raise TypeError(f"{who}: {where} must be a point [x, y, class], not {_short(point)}")
+        x = checks.number(point[0], f"{where} x", who, low=-EXTENT, high=EXTENT)
+        y = checks.number(point[1], f"{where} y", who, low=-EXTENT, high=EXTENT)
+        checked.append([x, y, checks.whole(point[2], f"{where} class", who, low=0, high=2)])
+    return checked
+
+
+def _controls(value, name, who) -> list[str]:
+    names = [checks.choice(c, f"{name}[{i}]", who, CONTROLS) for i, c in enumerate(_list(value, name, who, 100))]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{who}: {name} names a control twice")
+    return names
+
+
+def _state(value, name, who) -> dict:
+    if not isinstance(value, dict):
+        raise TypeError(f"{who}: {name} must be an object with {', '.join(_STATE_FIELDS)}, or null")
+    unknown = [key for key in value if key not in _STATE_FIELDS]
+    missing = [key for key in _STATE_FIELDS if key not in value]
+    if unknown or missing:
+        problem = f"unknown field {_short(unknown[0])}" if unknown else f"field {missing[0]!r} is missing"
+        raise ValueError(f"{who}: {name}: {problem}; it has the fields {', '.join(_STATE_FIELDS)}")
+    epoch = checks.whole(value["epoch"], f"{name}.epoch", who, high=10**9)
+    weights = value["weights"]
+    if not isinstance(weights, dict) or len(weights) > 1000:
+        raise TypeError(f"{who}: {name}.weights must be an object of at most 1000 {{name: number}} entries")
+    for key, w in weights.items():
+        checks.number(w, f"{name}.weights[{_short(key)}]", who)
+    words = _list(value["shuffle_state"], f"{name}.shuffle_state", who, _MT_WORDS)
+    if len(words) != _MT_WORDS:
+        raise ValueError(f"{who}: {name}.shuffle_state must have {_MT_WORDS} whole numbers, not {len(words)}")
+    for i, word in enumerate(words):
+        checks.whole(word, f"{name}.shuffle_state[{i}]", who, high=2**32 - 1 if i < _MT_WORDS - 1 else 624)
+    history = []
+    for i, row in enumerate(_list(value["history"], f"{name}.history", who, MAX_HISTORY)):
+        if not isinstance(row, list) or len(row) != 3:
+            raise TypeError(f"{who}: {name}.history[{i}] must be [epoch, training loss, test loss]")
+        history.append(
+            [checks.whole(row[0], f"{name}.history[{i}] epoch", who, high=epoch)]
+            + [checks.number(x, f"{name}.history[{i}] loss", who, low=0.0) for x in row[1:]]
+        )
+    return {"epoch": epoch, "weights": dict(weights), "shuffle_state": list(words), "history": history}
+
+
+# ---- text and files ------------------------------------------------------------------------------------
+
+
+def _refuse_constant(text: str):
+    raise ValueError(f"{text} is not a number JSON allows")
+
+
+def _no_duplicates(pairs: list) -> dict:
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the field {key!r} appears twice")
+        result[key] = value
+    return result
+
+
+def loads_scenario(text, who: str = "loads_scenario") -> dict:
+    """A scenario from JSON text (str or UTF-8 bytes of at most MAX_SCENARIO_BYTES), checked (see the module)."""
+    if isinstance(text, str):
+        if len(text) > MAX_SCENARIO_BYTES:
+            raise ValueError(f"{who}: the scenario has {len(text):,} characters, more than {MAX_SCENARIO_BYTES:,}")
+        raw = text
+    elif isinstance(text, (bytes, bytearray)):
+        if len(text) > MAX_SCENARIO_BYTES:
+            raise ValueError(f"{who}: the scenario has {len(text):,} bytes, more than {MAX_SCENARIO_BYTES:,}")
+        try:
+            raw = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{who}: the scenario is not UTF-8 text (byte {e.start})") from None
+    else:
+        raise TypeError(f"{who}: text must be a str or bytes of JSON, not {checks.shown(text)}")
+    try:
+        data = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno}, column {e.colno}"
+        raise ValueError(f"{who}: the scenario is not valid JSON: {e.msg} at {where}") from None
+    except ValueError as e:  # a duplicate field, NaN, Infinity, an integer of too many digits
+        raise ValueError(f"{who}: the scenario is not accepted JSON: {e}") from None
+    except RecursionError:
+        raise ValueError(f"{who}: the scenario is nested too deeply to be a scenario") from None
+    return check_scenario(data, who)
+
+
+def load_scenario(path) -> dict:
+    """Read and check the scenario file `path` (see the module)."""
+    raw = files.read_regular(path, "load_scenario", MAX_SCENARIO_BYTES)
+    return loads_scenario(raw, f"load_scenario {path}")
+
+
+def dumps_scenario(scenario) -> str:
+    """The scenario as JSON text (checked first: what is written can be read back)."""
+    scenario = check_scenario(scenario, "dumps_scenario")
+    return json.dumps(scenario, indent=1, allow_nan=False) + "\n"
+
+
+def save_scenario(scenario, path):
+    """Write the scenario to `path` as JSON (all at once: the file is the old one or the complete new one)."""
+    text = dumps_scenario(scenario)
+    if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        raise ValueError(f"save_scenario: the scenario would have more than {MAX_SCENARIO_BYTES:,} bytes")
+    return files.write_atomically(path, text, "save_scenario")

@@ -1,0 +1,331 @@
+"""The live playground: a `Session` shown and driven by an anywidget (the `live` extra).
+
+The widget is the view and the controls; the training is the session's. While
+playing, training runs in an asyncio task on the kernel's own event loop: a
+chunk of `epochs_per_frame` epochs, then a frame (the heat maps as bytes, the
+losses, the curve) to the page, then the task waits until the page has drawn
+it (at most FRAME_WAIT seconds). Between chunks the kernel handles the page's
+messages, so Pause and every control answer at once.
+
+The page's JavaScript and CSS (playground.js, playground.css) are package data:
+nothing comes from a CDN. Where no widget front end runs (a plain REPL, GitHub's
+notebook viewer, nbconvert) the widget shows a still picture and a one-line hint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import time
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets
+
+from nn.playground import picture
+from nn.playground.scenario import (
+    CONTROLS,
+    FIELDS,
+    MAX_SCENARIO_BYTES,
+    dumps_scenario,
+    load_scenario,
+    loads_scenario,
+    save_scenario,
+)
+from nn.playground.session import Session
+
+__all__ = ["Playground"]
+
+OUTPUT_RESOLUTION = 50  # the decision map: 50 x 50 points of the square, drawn smoothed
+NEURON_RESOLUTION = 25  # each hidden neuron's map
+CURVE_POINTS = 300  # the loss curves sent to the page: at most this many points
+FRAME_WAIT = 0.5  # seconds a frame waits for the page to draw the last one (no page: training goes on)
+GRAPH_EVERY = 1.0  # seconds between redrawn sample graphs while playing
+
+_HERE = Path(__file__).parent
+
+
+def _bytes(values: np.ndarray, low: float, high: float) -> bytes:
+    """Values in [low, high] as bytes 0..255 (the page's heat maps)."""
+    scaled = (np.clip(values, low, high) - low) / (high - low) * 255.0
+    return np.round(scaled).astype(np.uint8).tobytes()
+
+
+class Playground(anywidget.AnyWidget):
+    """TensorFlow Playground's core, trained by this engine: `Playground(scenario=None, **settings)`.
+
+    `scenario`: a scenario dict, a path to a scenario file, or None; keyword settings override its
+    fields, e.g. `Playground(dataset="spiral", hidden=[8, 8], hidden_controls=["dataset"])`.
+    `.session` is the training (nn.playground.Session); `.play()`, `.pause()`, `.step()`, `.reset()`
+    and `.save(path)` do from Python what the buttons do.
+    """
+
+    _esm = _HERE / "playground.js"
+    _css = _HERE / "playground.css"
+
+    settings = traitlets.Dict().tag(sync=True)
+    options = traitlets.Dict().tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    frame = traitlets.Dict().tag(sync=True)
+    output_map = traitlets.Bytes(b"").tag(sync=True)
+    neuron_maps = traitlets.Bytes(b"").tag(sync=True)
+    points = traitlets.List().tag(sync=True)
+    running = traitlets.Bool(False).tag(sync=True)
+    selected = traitlets.Int(-1).tag(sync=True)
+    sample_svg = traitlets.Unicode("").tag(sync=True)
+    sample_text = traitlets.Unicode("").tag(sync=True)
+    message = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, scenario=None, **settings):
+        if isinstance(scenario, (str, Path)):
+            scenario = load_scenario(scenario)
+        session = Session(scenario, **settings)
+        super().__init__()
+        self.session = session
+        self.title = session.settings["title"]
+        self.options = {
+            "fields": {name: [kind, details] for name, (kind, details, _) in FIELDS.items()
+                       if kind in ("int", "number", "choice")},
+            "controls": list(CONTROLS),
+            "colors": list(picture.COLORS),
+            "neutral": picture.NEUTRAL,
+            "map_strength": picture.MAP_STRENGTH,
+            "max_scenario_bytes": MAX_SCENARIO_BYTES,
+            "output_resolution": OUTPUT_RESOLUTION,
+            "neuron_resolution": NEURON_RESOLUTION,
+        }  # fmt: skip
+        self._task = None
+        self._drawn = None
+        self._frame_id = 0
+        self._graph_time = 0.0
+        self.on_msg(self._on_message)
+        self._show_all()
+
+    # ---- what the page shows -----------------------------------------------------------------------
+
+    def _show_all(self) -> None:
+        with self.hold_sync():
+            self.settings = {name: self.session.settings[name] for name in FIELDS if name not in ("format", "version",
+                             "title", "notes", "state")}  # fmt: skip
+            self.points = self.session.points()
+            self._push_frame()
+            self._show_sample(force=True)
+
+    def _push_frame(self) -> None:
+        """Send the current heat maps, losses and curve as one message."""
+        session = self.session
+        maps = session.heat_maps(OUTPUT_RESOLUTION)
+        step = OUTPUT_RESOLUTION // NEURON_RESOLUTION
+        neurons = [layer[:, step // 2 :: step, step // 2 :: step] for layer in maps["neurons"]]
+        output = maps["output"]
+        history = session.history
+        stride = max(1, -(-len(history) // CURVE_POINTS))
+        curve = history[::stride] + ([history[-1]] if history and (len(history) - 1) % stride else [])
+        train_loss, test_loss = session.losses()
+        self._frame_id += 1
+        with self.hold_sync():
+            self.output_map = _bytes(output, -1.0, 1.0) if output.ndim == 2 else _bytes(output, 0.0, 1.0)
+            self.neuron_maps = _bytes(np.concatenate([n.ravel() for n in neurons]), -1.0, 1.0) if neurons else b""
+            self.frame = {
+                "id": self._frame_id,
+                "epoch": session.epoch,
+                "train_loss": train_loss,
+                "test_loss": test_loss,
+                "curve": curve,
+                "layers": list(session.settings["hidden"]),
+                "classes": session.classes,
+                "time": time.time(),
+            }
+
+    def _show_sample(self, force: bool = False) -> None:
+        """Redraw the selected sample's graph (at most every GRAPH_EVERY seconds unless forced)."""
+        if self.selected < 0:
+            if self.sample_svg:
+                self.sample_svg, self.sample_text = "", ""
+            return
+        now = time.monotonic()
+        if not force and now - self._graph_time < GRAPH_EVERY:
+            return
+        self._graph_time = now
+        text, dot = self._sample(self.selected)
+        self.sample_text, self.sample_svg = text, self._svg(dot)
+
+    def _sample(self, index: int):
+        """(the words about sample `index`, the picture of its loss's graph as a graphviz.Digraph or None)."""
+        x, cls, test = self.session.sample(index)
+        loss = self.session.sample_loss(index)
+        text = (
+            f"{'Test' if test else 'Training'} point {index}: x = ({x[0]:.2f}, {x[1]:.2f}), class {cls}; "
+            f"its loss {loss.data:.4g} at epoch {self.session.epoch}, with values and gradients"
+        )
+        try:
+            from autograd.pictures import draw_network
+
+            return text, draw_network(loss, show_grad=True)
+        except Exception as e:  # no Graphviz here: the text says so instead of a picture
+            return f"{text} (no picture: {e})", None
+
+    @staticmethod
+    def _svg(dot) -> str:
+        """The picture as SVG text (Graphviz's `dot` runs here: in a worker thread while playing)."""
+        try:
+            return "" if dot is None else dot.pipe(format="svg").decode("utf-8")
+        except Exception:  # dot missing or failing: no picture, the text stands
+            return ""
+
+    # ---- the buttons, from Python or from the page -------------------------------------------------
+
+    def step(self) -> None:
+        """One epoch, shown (the Step button)."""
+        self.session.step(1)
+        with self.hold_sync():
+            self._push_frame()
+            self._show_sample(force=True)
+
+    def reset(self) -> None:
+        """Back to epoch 0 with the starting weights (the Reset button)."""
+        self.pause()
+        self.session.reset()
+        self._show_all()
+
+    def play(self) -> None:
+        """Train in the background on the kernel's event loop until `pause()` (the Play button)."""
+        if self._task is not None and not self._task.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            try:
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+            except RuntimeError:
+                loop = None
+        if loop is None or not loop.is_running():
+            self.message = "Play needs a running kernel (Jupyter or the page); step() trains from plain Python"
+            return
+        self.running = True
+        self._task = loop.create_task(self._run())
+
+    def pause(self) -> None:
+        """Stop training after the current chunk (the Pause button)."""
+        self.running = False
+
+    def save(self, path) -> Path:
+        """Write the whole state to a scenario file."""
+        return save_scenario(self.session.to_scenario(), path)
+
+    def load(self, scenario) -> None:
+        """Replace the whole state by a scenario (a dict, a path or JSON text)."""
+        if isinstance(scenario, Path):
+            scenario = load_scenario(scenario)
+        elif isinstance(scenario, str):
+            scenario = loads_scenario(scenario, "Playground.load")
+        session = Session(scenario)
+        self.pause()
+        self.session = session
+        self.title = session.settings["title"]
+        self.selected = -1
+        self._show_all()
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self.running:
+                # the next chunk trains while the page draws the last frame: one frame on its way at a time
+                self.session.step(self.session.settings["epochs_per_frame"])
+                if self._drawn is not None:
+                    try:
+                        await asyncio.wait_for(self._drawn.wait(), FRAME_WAIT)
+                    except asyncio.TimeoutError:
+                        pass
+                if not self.running:  # paused while waiting: the epochs trained are shown below
+                    break
+                self._drawn = asyncio.Event()
+                self._push_frame()
+                if self.selected >= 0 and time.monotonic() - self._graph_time >= GRAPH_EVERY:
+                    self._graph_time = time.monotonic()
+                    text, dot = self._sample(self.selected)  # the graph here; only Graphviz in the worker thread
+                    svg = await loop.run_in_executor(None, functools.partial(self._svg, dot))
+                    self.sample_text, self.sample_svg = text, svg
+                await asyncio.sleep(0)
+        except Exception as e:  # a diverging run (nan) or a bad setting: stop and say why
+            self.message = f"training stopped: {e}"
+        finally:
+            self.running = False
+            self._drawn = None
+            self._push_frame()  # the last epochs are shown, whatever stopped the loop
+
+    # ---- messages from the page --------------------------------------------------------------------
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("do")
+        try:
+            if kind == "drawn":
+                if self._drawn is not None and content.get("id") == self._frame_id:
+                    self._drawn.set()
+            elif kind in ("play", "pause", "step", "reset"):
+                getattr(self, kind)()
+            elif kind == "regenerate":
+                self.pause()
+                self.session.regenerate()
+                self.selected = -1
+                self._show_all()
+            elif kind == "set":
+                self._set(content.get("changes"))
+            elif kind == "add_point":
+                self.session.add_point(content.get("x"), content.get("y"), content.get("cls"))
+                self.points = self.session.points()
+                self._push_frame()
+            elif kind == "select":
+                index = content.get("index")
+                self.selected = index if isinstance(index, int) and 0 <= index < len(self.session.points()) else -1
+                self._show_sample(force=True)
+            elif kind == "save":
+                self.send({"kind": "scenario", "text": dumps_scenario(self.session.to_scenario())})
+            elif kind == "load":
+                self.load(str(content.get("text", "")))
+            else:
+                return
+            if kind != "drawn":
+                self.message = ""
+        except (TypeError, ValueError) as e:
+            self.message = str(e)
+
+    def _set(self, changes) -> None:
+        if not isinstance(changes, dict):
+            raise TypeError("Playground: a change of settings must be an object of fields")
+        restart = any(name in changes for name in ("dataset", "classes", "points", "noise", "train_percent",
+                                                   "seed", "added", "hidden", "activation"))  # fmt: skip
+        was_running = self.running
+        if restart:
+            self.pause()
+        changed = self.session.update(**changes)
+        if restart and changed:
+            self.selected = -1
+            self._show_all()
+            if was_running:
+                self.play()
+        else:
+            self.settings = {**self.settings, **{name: self.session.settings[name] for name in changes}}
+            if "discretize" in changes or "show_test" in changes:
+                self._push_frame()
+
+    # ---- without a widget front end ----------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"Playground: {self.session!r}; {HINT}"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/plain"] = repr(self)
+        data["image/png"] = base64.b64encode(picture.still_picture(self.session)).decode("ascii")
+        return bundle
+
+
+HINT = "a live widget: run it in Jupyter (JupyterLab, Notebook 7, VS Code, Colab) or `python -m demos.playground`"
