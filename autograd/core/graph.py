@@ -27,7 +27,8 @@ import threading
 
 # Node (the base of Value), edges() and read_only() serve the engine's other modules;
 # users reach the graph through Value and its views, so they are not exported.
-__all__ = ["topological_order", "backpropagate", "zero_grad"]  # and for the engine: reverse/forward_accumulate
+__all__ = ["topological_order", "backpropagate", "zero_grad", "StaleGraphError"]
+# and for the engine: reverse/forward_accumulate, data_changed
 
 
 def read_only(name: str, get, doc: str) -> property:
@@ -41,9 +42,13 @@ def read_only(name: str, get, doc: str) -> property:
     return property(get, refuse, None, doc)
 
 
+class StaleGraphError(RuntimeError):
+    """A graph was walked after the data of one of its leaves changed: its recorded slopes belong to the old data."""
+
+
 class Node:
-    """A node of the computation graph: its gradient, the operation that made it, its parents
-    and the local derivative of each edge.
+    """A node of the computation graph: its gradient (`_grad`), the operation that made it, its
+    parents and the local derivative of each edge.
 
     `_parents` and `_local_grads` are tuples, in written order, except that
     a node with one parent (most nodes: `exp`, `relu`, `x * 2.0` ...) keeps
@@ -53,7 +58,7 @@ class Node:
     give tuples. A leaf has the operation "" and no parents.
     """
 
-    __slots__ = ("grad", "_operation", "_parents", "_local_grads", "_mark")
+    __slots__ = ("_grad", "_operation", "_parents", "_local_grads", "_mark")
 
     op = read_only(
         "op", lambda self: self._operation, "The operation that made this node (`+`, `*`, `tanh` ...), '' for a leaf."
@@ -78,17 +83,24 @@ class Node:
         output back (`o.grad = 1.0; o._backward(); n._backward(); ...`).
         `backward()` does the same for every node in reverse topological order.
         """
-        g = self.grad
+        if self._mark < _last_change:
+            _refuse_stale(self, self._mark, "_backward")
+        g = self._grad
         for parent, local in edges(self):
-            parent.grad += local * g
+            parent._grad += local * g
 
     def __setstate__(self, state) -> None:
         """Unpickling and copying: the slots as saved, but no traversal stamp (it means nothing in another process)."""
         attributes, slots = state if isinstance(state, tuple) else (state, None)  # a subclass may have a __dict__
         for saved in (attributes, slots):
             for name, value in (saved or {}).items():
-                setattr(self, name, value)
+                setattr(self, _RENAMED.get(name, name), value)
         self._mark = 0
+        if not self._operation and hasattr(self, "_const"):  # a leaf's stamp means nothing in another process
+            del self._const
+
+
+_RENAMED = {"data": "_data", "grad": "_grad"}  # the slots' names in pickles made before they were checked
 
 
 operation_of = operator.attrgetter("_operation")
@@ -103,24 +115,70 @@ def edges(node: Node):
     return ((parents, node._local_grads),)
 
 
-# Each traversal stamps the nodes it reaches with two fresh numbers, "seen"
-# and "placed" (larger than any earlier stamp), instead of keeping sets of
-# nodes: one attribute store per node, no hashing. The lock keeps two
+# One clock, `_stamp`, for two things. Each traversal stamps the nodes it
+# reaches with two fresh numbers, "seen" and "placed" (larger than any earlier
+# stamp), instead of keeping sets of nodes: one attribute store per node, no
+# hashing. And each assignment to a leaf's data takes a stamp of its own
+# (`data_changed`), which the leaf keeps. A node is born with the stamp of the
+# last assignment as its mark, so its mark says up to when its parents are
+# known unchanged; only a node whose mark is older than the last assignment
+# (nearly never) has its parents looked at (`stale_parent`). The lock keeps two
 # threads from walking (and stamping) at the same time.
 _stamp = 0
+_last_change = 0  # the stamp of the last assignment to any Value's data
 _walking = threading.Lock()
+_clock = threading.Lock()
 
 
-def _order(root: Node, backward: bool) -> list[Node]:
+def data_changed() -> int:
+    """A fresh stamp for an assignment to a leaf's data (larger than every traversal's so far)."""
+    global _stamp, _last_change
+    with _clock:
+        _stamp += 1
+        _last_change = _stamp
+        return _stamp
+
+
+def stale_parent(node: Node, mark: int):
+    """The leaf among `node`'s parents whose data was assigned after `mark` (when `node` was built, or last
+    found consistent), or None. Operations' results cannot be assigned, so only leaves can have changed."""
+    for parent in node.parents:
+        if not parent._operation and getattr(parent, "_const", 0) > mark:
+            return parent
+    return None
+
+
+def _refuse_stale(node: Node, mark: int, who: str) -> None:
+    """StaleGraphError naming the leaf whose data changed after `node` used it (nothing if none did)."""
+    leaf = stale_parent(node, mark)
+    if leaf is None:
+        return
+    from autograd.core.value import described  # the words for a Value (value.py imports this module)
+
+    raise StaleGraphError(
+        f"{who}: the leaf {described(leaf)} got new data after {node.op!r} computed {described(node)} from its "
+        "old data, so the graph's recorded slopes belong to the old number (as PyTorch refuses a tensor changed "
+        f"after it was saved for backward); compute the result again from the current data, then call {who}"
+    )
+
+
+def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
     """Topological order of what `root` depends on.
 
     For the backward pass (`backward=True`) the leaves are left out, and
-    each node's gradient is set to 0 as it is placed.
+    each node's gradient is set to 0 as it is placed. A node built before
+    the last assignment to a parent's data is a StaleGraphError; with
+    `refuse_stale=False` it is let through, and keeps its old mark so that
+    later walks refuse it still.
     """
     global _stamp
+    who = "backward" if backward else "topological_order"
     with _walking:
-        _stamp += 2
-        seen, placed = _stamp, _stamp + 1
+        with _clock:
+            _stamp += 2
+            seen, placed = _stamp - 1, _stamp
+            changed = _last_change
+        stale = []  # (node, its mark) let through: the marks go back at the end
         order: list[Node] = []
         place = order.append
         stack = [root]
@@ -129,21 +187,28 @@ def _order(root: Node, backward: bool) -> list[Node]:
         keep_leaves = not backward
         while stack:
             node = pop()
-            if node._mark == seen:  # second visit: all of its parents are placed
+            mark = node._mark
+            if mark == seen:  # second visit: all of its parents are placed
                 node._mark = placed
                 if backward:
-                    node.grad = 0.0
+                    node._grad = 0.0
                 place(node)
                 continue
             # First visit: the node goes back on the stack, its new parents above it
             # (reversed, so that the first parent comes off first). Along a chain of
             # single parents the walk goes straight on, without the stack.
-            while node._mark < seen:
+            while mark < seen:
+                if mark < changed and node._operation:  # built before some assignment: did a parent change?
+                    if refuse_stale:
+                        _refuse_stale(node, mark, who)
+                    elif stale_parent(node, mark) is not None:
+                        stale.append((node, mark))
                 node._mark = seen
                 push(node)
                 parents = node._parents
                 if type(parents) is not tuple:  # one parent
-                    if parents._mark < seen and (keep_leaves or parents._operation):
+                    mark = parents._mark
+                    if mark < seen and (keep_leaves or parents._operation):
                         node = parents
                         continue
                 elif len(parents) == 2:  # the usual many: spelled out, no iterator to make
@@ -157,6 +222,8 @@ def _order(root: Node, backward: bool) -> list[Node]:
                         if p._mark < seen and (keep_leaves or p._operation):
                             push(p)
                 break
+        for node, mark in stale:
+            node._mark = mark
         return order
 
 
@@ -258,25 +325,30 @@ def backpropagate(root: Node, grad: float = 1.0) -> None:
     if not math.isfinite(seed):  # a nan or inf seed would make every gradient nan or inf
         raise ValueError(f"backward: grad must be a finite number (the seed d root / d root), not {grad!r}")
     if not root._operation:  # a leaf: its own gradient is all there is
-        root.grad += seed
+        if not hasattr(root, "_label"):  # Value(...) gives its leaves a label slot; results under no_grad() have none
+            raise RuntimeError(
+                "backward: this Value was computed inside no_grad(), which records no graph, so it has no "
+                "gradient to pass back (PyTorch: 'does not require grad'); compute it outside no_grad()"
+            )
+        root._grad += seed
         return
     _pause_collector()
     try:
         order = _order(root, backward=True)  # interior nodes only, their gradients zeroed
-        root.grad += seed
+        root._grad += seed
         for node in reversed(order):  # the chain rule: each edge adds local × upstream
-            g = node.grad
+            g = node._grad
             parents = node._parents
             if type(parents) is not tuple:  # one parent
-                parents.grad += node._local_grads * g
+                parents._grad += node._local_grads * g
             elif len(parents) == 2:
                 p, q = parents
                 local_p, local_q = node._local_grads
-                p.grad += local_p * g
-                q.grad += local_q * g
+                p._grad += local_p * g
+                q._grad += local_q * g
             else:
                 for parent, local in zip(parents, node._local_grads):
-                    parent.grad += local * g
+                    parent._grad += local * g
     finally:
         _resume_collector()
 
@@ -312,5 +384,5 @@ def zero_grad(*roots: Node) -> None:
     """Set `.grad` to 0 on every node that any of `roots` depends on."""
     for root in roots:
         _check_node(root, "zero_grad")
-        for node in _order(root, backward=False):
-            node.grad = 0.0
+        for node in _order(root, backward=False, refuse_stale=False):
+            node._grad = 0.0

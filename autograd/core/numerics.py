@@ -111,7 +111,7 @@ def _value_normal_cdf(x):
 VALUES = SimpleNamespace(
     varies=lambda a: not _is_constant(a),
     where=FLOATS.where,
-    data=lambda a: a if _is_constant(a) else a.data,
+    data=lambda a: a if _is_constant(a) else a._data,
     both=FLOATS.both,
     either=FLOATS.either,
     isinf=math.isinf,
@@ -123,7 +123,7 @@ VALUES = SimpleNamespace(
     cos=_on_values("cos", FLOATS.cos),
     sigmoid=_on_values("sigmoid", sigmoid),
     normal_cdf=_value_normal_cdf,
-    step=lambda a: _step(a if _is_constant(a) else a.data),  # a constant: its own derivative is 0
+    step=lambda a: _step(a if _is_constant(a) else a._data),  # a constant: its own derivative is 0
 )
 
 

@@ -63,9 +63,9 @@ def define(name: str, value, derivatives, **fields) -> Operation:
 
 def _add(self, other) -> Value:
     if type(other) in VALUE_TYPES:
-        return new_node(self.data + other.data, "+", (self, other), _ONE_ONE)
+        return new_node(self._data + other._data, "+", (self, other), _ONE_ONE)
     c = other if type(other) is float else as_number(other, "+", self)
-    return new_node(self.data + c, "+", self, 1.0, c)
+    return new_node(self._data + c, "+", self, 1.0, c)
 
 
 define("+", operator.add, (1.0, 1.0), numpy=operator.add, symbol="+", identity=0.0, method=("__add__", "__radd__"),
@@ -74,9 +74,9 @@ define("+", operator.add, (1.0, 1.0), numpy=operator.add, symbol="+", identity=0
 
 def _sub(self, other) -> Value:
     if type(other) in VALUE_TYPES:
-        return new_node(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
+        return new_node(self._data - other._data, "-", (self, other), _ONE_MINUS_ONE)
     c = other if type(other) is float else as_number(other, "-", self)
-    return new_node(self.data - c, "-", self, 1.0, c)
+    return new_node(self._data - c, "-", self, 1.0, c)
 
 
 define("-", operator.sub, (1.0, -1.0), numpy=operator.sub, symbol="-", identity=0.0, method="__sub__",
@@ -85,7 +85,7 @@ define("-", operator.sub, (1.0, -1.0), numpy=operator.sub, symbol="-", identity=
 
 def _rsub(self, other) -> Value:  # c - self
     c = as_number(other, "-", self)
-    return new_node(c - self.data, "rsub", self, -1.0, c)
+    return new_node(c - self._data, "rsub", self, -1.0, c)
 
 
 define("rsub", operator.sub, (None, -1.0), numpy=operator.sub, symbol="-", reflected=True, method="__rsub__",
@@ -93,7 +93,7 @@ define("rsub", operator.sub, (None, -1.0), numpy=operator.sub, symbol="-", refle
 
 
 def _neg(self) -> Value:
-    return new_node(-self.data, "neg", self, -1.0)
+    return new_node(-self._data, "neg", self, -1.0)
 
 
 define("neg", operator.neg, (-1.0,), numpy=operator.neg, symbol="-", method="__neg__", fast=_neg,
@@ -102,9 +102,9 @@ define("neg", operator.neg, (-1.0,), numpy=operator.neg, symbol="-", method="__n
 
 def _mul(self, other) -> Value:
     if type(other) in VALUE_TYPES:
-        return new_node(self.data * other.data, "*", (self, other), (other.data, self.data))
+        return new_node(self._data * other._data, "*", (self, other), (other._data, self._data))
     c = other if type(other) is float else as_number(other, "*", self)
-    return new_node(self.data * c, "*", self, c, c)
+    return new_node(self._data * c, "*", self, c, c)
 
 
 define("*", operator.mul, (lambda x, y, out, m: y, lambda x, y, out, m: x), numpy=operator.mul, symbol="*",
@@ -116,15 +116,15 @@ _BY_ZERO = "division of {0} by zero"
 
 def _div(self, other) -> Value:  # self / other: d/dself = 1/other, d/dother = -self/other^2
     if type(other) in VALUE_TYPES:
-        b = other.data
+        b = other._data
         if b == 0.0:
             raise ZeroDivisionError(f"/: {_BY_ZERO.format(described(self))} (divisor {described(other)})")
-        q = self.data / b
+        q = self._data / b
         return new_node(q, "/", (self, other), (1.0 / b, -q / b))
     c = other if type(other) is float else as_number(other, "/", self)
     if c == 0.0:
         raise ZeroDivisionError(f"/: {_BY_ZERO.format(described(self))}")
-    return new_node(self.data / c, "/", self, 1.0 / c, c)
+    return new_node(self._data / c, "/", self, 1.0 / c, c)
 
 
 _DIVISION_BY_ZERO = Refusal(ZeroDivisionError, lambda x, y, m: y == 0.0, _BY_ZERO)
@@ -134,7 +134,7 @@ define("/", operator.truediv, (lambda x, y, out, m: 1.0 / y, lambda x, y, out, m
 
 
 def _rdiv(self, other) -> Value:  # c / self: d/dself = -c/self^2
-    c, b = as_number(other, "/", self), self.data
+    c, b = as_number(other, "/", self), self._data
     if b == 0.0:
         raise ZeroDivisionError(f"/: {_BY_ZERO.format(repr(c))} (divisor {described(self)})")
     q = c / b
@@ -193,9 +193,9 @@ def _float_power_slope(x: float, n: float) -> float:
 
 
 def _pow(self, other) -> Value:
-    x = self.data
+    x = self._data
     if isinstance(other, Value):  # x ** y: d/dx = y x^(y-1), d/dy = x^y ln x
-        y = other.data
+        y = other._data
         out = _power(x, y, self)
         return new_node(out, "**", (self, other), (_float_power_slope(x, y), _float_log_slope(x, out)))
     n = as_number(other, "**", self)
@@ -209,7 +209,7 @@ define("**", operator.pow, _POW_RULES, numpy=np.power, refusals=_POWER_REFUSALS,
 
 def _rpow(self, other) -> Value:  # c ** x: d/dx = c^x ln c
     c = as_number(other, "**", self)
-    out = _power(c, self.data, self)
+    out = _power(c, self._data, self)
     return new_node(out, "rpow", self, _float_log_slope(c, out), c)
 
 
@@ -231,8 +231,8 @@ def power_or_inf_node(x: Value, e) -> Value:
     except (ZeroDivisionError, OverflowError):
         pass
     if not isinstance(e, Value):
-        return new_node(power_or_inf(x.data, e), "pow_inf", x, e * power_or_inf(x.data, e - 1.0), e)
-    d, base = e.data, x.data  # x > 0 here, or e does not depend on the inputs (see transforms.higher)
+        return new_node(power_or_inf(x._data, e), "pow_inf", x, e * power_or_inf(x._data, e - 1.0), e)
+    d, base = e._data, x._data  # x > 0 here, or e does not depend on the inputs (see transforms.higher)
     out = power_or_inf(base, d)
     return new_node(out, "pow_inf", (x, e), (d * power_or_inf(base, d - 1.0), _float_log_slope(base, out)))
 
@@ -249,7 +249,7 @@ _EXP_TOO_LARGE = "exp({0}) is too large for a float"
 
 def _exp(self) -> Value:
     try:
-        e = math.exp(self.data)
+        e = math.exp(self._data)
     except OverflowError:
         raise OverflowError("exp: " + _EXP_TOO_LARGE.format(described(self))) from None
     return new_node(e, "exp", self, e)
@@ -262,7 +262,7 @@ _LOG_DOMAIN = Refusal(DomainError, lambda x, m: x <= 0.0, "log({0}) is undefined
 
 def _log(self) -> Value:
     """Natural logarithm."""
-    x = self.data
+    x = self._data
     if x <= 0.0:
         raise DomainError("log: " + _LOG_DOMAIN.message.format(described(self)))
     return new_node(math.log(x), "log", self, 1.0 / x)
@@ -275,7 +275,7 @@ _SQRT_DOMAIN = Refusal(DomainError, lambda x, m: x < 0.0, "sqrt({0}) is undefine
 
 
 def _sqrt(self) -> Value:
-    x = self.data
+    x = self._data
     if x < 0.0:
         raise DomainError("sqrt: " + _SQRT_DOMAIN.message.format(described(self)))
     s = math.sqrt(x)
@@ -288,7 +288,7 @@ define("sqrt", math.sqrt,
 
 
 def _abs(self) -> Value:
-    x = self.data
+    x = self._data
     return new_node(abs(x), "abs", self, 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
 
 
@@ -311,7 +311,7 @@ define("cos", FLOATS.cos, (lambda x, out, m: -m.sin(x),), numpy=NUMPY.cos, metho
 
 
 def _tanh(self) -> Value:
-    t = math.tanh(self.data)  # math.tanh never overflows
+    t = math.tanh(self._data)  # math.tanh never overflows
     return new_node(t, "tanh", self, 1.0 - t * t)
 
 
@@ -320,7 +320,7 @@ define("tanh", math.tanh, (lambda x, out, m: 1.0 - out * out,), numpy=np.tanh, m
 
 
 def _sigmoid(self) -> Value:
-    s = sigmoid(self.data)
+    s = sigmoid(self._data)
     return new_node(s, "sigmoid", self, s * (1.0 - s))
 
 
@@ -329,7 +329,7 @@ define("sigmoid", sigmoid, (lambda x, out, m: out * (1.0 - out),), numpy=NUMPY.s
 
 
 def _relu(self) -> Value:
-    x = self.data
+    x = self._data
     if x > 0.0:
         return new_node(x, "relu", self, 1.0)
     return new_node(0.0 if x == x else x, "relu", self, 0.0)  # nan stays nan
@@ -349,9 +349,9 @@ define("relu", _relu_value, (_relu_slope,), numpy=lambda x: np.maximum(x, 0.0), 
 
 def _leaky_relu(self, alpha=0.01) -> Value:
     """x if x > 0 else alpha * x. A `Value` alpha is learnable (parametric ReLU, a second parent)."""
-    x = self.data
+    x = self._data
     if isinstance(alpha, Value):
-        a = alpha.data
+        a = alpha._data
         if x > 0.0:
             return new_node(x, "leaky_relu", (self, alpha), (1.0, 0.0))
         return new_node(a * x, "leaky_relu", (self, alpha), (a, x))
@@ -380,7 +380,7 @@ define("leaky_relu", lambda x, alpha: x if x > 0.0 else alpha * x, _LEAKY_RULES,
 
 def _hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
     """Clamp to [min_val, max_val]; slope 1 inside (borders included), 0 outside."""
-    x, min_val, max_val = self.data, as_number(min_val, "hardtanh", self), as_number(max_val, "hardtanh", self)
+    x, min_val, max_val = self._data, as_number(min_val, "hardtanh", self), as_number(max_val, "hardtanh", self)
     if not min_val <= max_val:  # also refuses nan bounds
         raise ValueError(
             f"hardtanh: min_val must be <= max_val (neither nan), not min_val={min_val!r}, "
@@ -438,7 +438,7 @@ define("softplus", _softplus, (lambda x, out, m: m.sigmoid(x),),
 
 def _elu(self, alpha: float = 1.0) -> Value:
     """x if x >= 0 else alpha (e^x - 1)."""
-    x, alpha = self.data, as_number(alpha, "elu", self)
+    x, alpha = self._data, as_number(alpha, "elu", self)
     if alpha != alpha:
         raise ValueError(f"elu: alpha must be a number (not nan), not nan{located(self)}")
     if x >= 0.0:
@@ -475,7 +475,7 @@ def _numpy_gelu(x):
 # the exact erf form
 def _gelu_fast(self) -> Value:
     """x * Phi(x), Phi the standard normal distribution function (exact, via erf)."""
-    x = self.data
+    x = self._data
     if math.isinf(x):  # the limits; x * Phi(x) would give inf * 0 = nan at -inf
         return new_node(max(x, 0.0), "gelu", self, 1.0 if x > 0.0 else 0.0)
     cdf = FLOATS.normal_cdf(x)
@@ -531,7 +531,7 @@ def total(values) -> Value:
             numbers_seen = True
     if not parents:
         return Value(const)
-    data = sum([p.data for p in parents], const)
+    data = sum([p._data for p in parents], const)
     return new_node(data, "sum", tuple(parents), (1.0,) * len(parents), const if numbers_seen else None)
 
 
@@ -572,8 +572,8 @@ def dot(weights, inputs, bias=None) -> Value:
         for w, x in zip(weights, inputs):
             wv = isinstance(w, Value)
             xv = isinstance(x, Value)
-            wd = w.data if wv else _dot_number(w, weights, "weights")
-            xd = x.data if xv else _dot_number(x, inputs, "inputs")
+            wd = w._data if wv else _dot_number(w, weights, "weights")
+            xd = x._data if xv else _dot_number(x, inputs, "inputs")
             z += wd * xd
             if wv:
                 parents.append(w)
@@ -587,7 +587,7 @@ def dot(weights, inputs, bias=None) -> Value:
                 layout += (None if isinstance(w, Value) else float(w), None if isinstance(x, Value) else float(x))
     if bias is not None:
         if isinstance(bias, Value):
-            z += bias.data
+            z += bias._data
             parents.append(bias)
             local_grads.append(1.0)
             if layout is not None:
@@ -612,7 +612,7 @@ def _dot_number(x, items: list, name: str, who: str = "dot") -> float:
 
 
 _FLOATS = {float}
-_data = operator.attrgetter("data")
+_data = operator.attrgetter("_data")
 
 
 def _dot_slopes(operands, out, m, varying):

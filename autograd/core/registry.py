@@ -213,7 +213,7 @@ class Operation:
             )
         parents = [a for a in operands if isinstance(a, Value)]
         first = parents[0] if parents else None
-        xs = [a.data if isinstance(a, Value) else as_number(a, self.name, first) for a in operands]
+        xs = [a._data if isinstance(a, Value) else as_number(a, self.name, first) for a in operands]
         varying = [isinstance(a, Value) for a in operands]
         self.check(xs, operands)
         try:
@@ -352,7 +352,7 @@ def _as_method(record: Operation, name: str):
         overflow = record.overflow
 
         def method(self):
-            x = self.data
+            x = self._data
             for refusal in refusals:
                 if refusal.condition(x, FLOATS):
                     raise refusal.error(f"{op}: " + refusal.message.format(described(self)))

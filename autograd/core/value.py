@@ -33,10 +33,11 @@ Numerical policy, in one place:
 from __future__ import annotations
 
 import numbers
+import operator
 import threading
 from contextlib import ContextDecorator, contextmanager
 
-from autograd.core import checks
+from autograd.core import checks, graph
 from autograd.core.graph import Node, backpropagate, read_only
 
 __all__ = ["Value", "DomainError", "no_grad", "is_grad_enabled"]
@@ -97,7 +98,7 @@ def is_grad_enabled() -> bool:
 
 def described(node: Value) -> str:
     """`0.0 (node 'x')` or just `0.0`: the words error messages use for a node."""
-    return f"{node.data!r} (node {node.label!r})" if node.label else repr(node.data)
+    return f"{node._data!r} (node {node.label!r})" if node.label else repr(node._data)
 
 
 def located(node: Value) -> str:
@@ -120,6 +121,21 @@ def as_number(x, op: str, node: Value | None = None) -> float:
     )
 
 
+def _assigned_number(x, name: str, node: Value) -> float:
+    """What `node.data = x` or `node.grad = x` stores: the number as a float (a NumPy float32 learning
+    rate in `p.data -= lr * p.grad` must not turn the model's numbers into float32), else a TypeError."""
+    if isinstance(x, numbers.Real):  # what Value(...) takes: ints, bools, NumPy scalars (not complex, not arrays)
+        return float(x)
+    raise TypeError(
+        f"Value.{name} must be a number (an int, float or NumPy scalar), not {checks.shown(x)}"
+        f"{located(node)}; it is stored as a float"
+    )
+
+
+# The stamp of the last assignment to any Value's data (graph.data_changed): a node starts with it as its
+# traversal mark, so a graph built after every assignment has nothing to check.
+_last_change = 0
+
 _new = object.__new__  # makes a node without __init__: new_node fills in already checked fields
 
 
@@ -134,9 +150,9 @@ def new_node(data: float, op: str, parents, local_grads, const=None) -> Value:
     it visits every node again and again while a graph grows.
     """
     out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out._mark = 0
+    out._data = data
+    out._grad = 0.0
+    out._mark = _last_change  # born after every assignment so far: see graph.stale_parent
     if not _quiet_blocks or not getattr(_mode, "depth", 0):  # recording (see no_grad)
         out._operation = op
         out._parents = parents
@@ -157,8 +173,9 @@ def made_under_no_grad(node: Value) -> bool:
 
 def recorded_constant(node: Value):
     """The constant(s) a node recorded, or None: a float, a tuple (after the parents), or a tuple with
-    None where each parent stands (`dot` with numbers among its operands)."""
-    return getattr(node, "_const", None)
+    None where each parent stands (`dot` with numbers among its operands). A leaf has none (its `_const`
+    slot holds the stamp of the last assignment to its data instead)."""
+    return getattr(node, "_const", None) if node._operation else None
 
 
 def _operands(node: Value) -> tuple:
@@ -191,10 +208,17 @@ class Value(Node):
 
     `grad`, the operation, the parents and the local derivatives live in
     `Node` (the graph's part, with the views `op`, `parents`, `local_grads`);
-    a Value adds the number, a label and the operation's constant operands.
+    a Value adds the number, a label and the operation's constant operands
+    (`_const`; a leaf has no operation and keeps there the stamp of the last
+    assignment to its data, which tells a graph built before it: see
+    `graph.stale_parent`).
+
+    The engine reads and writes the numbers in the slots `_data` and `_grad`
+    directly; users go through the properties `data` and `grad`, which check
+    what is assigned (see `_assigned_number`).
     """
 
-    __slots__ = ("data", "_label", "_const")
+    __slots__ = ("_data", "_label", "_const")
 
     def __init__(self, data, label: str = "", *micrograd_form):
         if isinstance(data, Value):
@@ -206,13 +230,43 @@ class Value(Node):
             )
         if not isinstance(data, numbers.Real):
             raise TypeError(f"Value: data must be a number (an int, float or NumPy scalar), not {checks.shown(data)}")
-        self.data = float(data)
-        self.grad = 0.0
+        self._data = float(data)
+        self._grad = 0.0
         self._label = "" if label is None else str(label)  # None is no label, not the text 'None'
         self._operation = ""
         self._parents = ()
         self._local_grads = ()
-        self._mark = 0
+        self._mark = _last_change  # as new_node: a node built by hand from a leaf (tests do) starts consistent
+
+    def _set_data(self, x) -> None:
+        global _last_change
+        if type(x) is not float:
+            x = _assigned_number(x, "data", self)
+        if self._operation:
+            raise AttributeError(
+                f"Value.data of {described(self)} cannot be assigned: the operation {self._operation!r} computed it "
+                "from its parents, and its users' slopes were computed from it; change a leaf's data (an input, a "
+                "parameter) and compute the result again"
+            )
+        self._data = x
+        self._const = _last_change = graph.data_changed()
+
+    def _set_grad(self, x) -> None:
+        self._grad = x if type(x) is float else _assigned_number(x, "grad", self)
+
+    data = property(
+        operator.attrgetter("_data"),
+        _set_data,
+        None,
+        "The number (a float). A leaf's may be assigned (any int, float or NumPy scalar becomes a float); a graph "
+        "built from the old number then refuses backward().",
+    )
+    grad = property(
+        operator.attrgetter("_grad"),
+        _set_grad,
+        None,
+        "d(output)/d(this node) after backward() (a float); assigning any int, float or NumPy scalar stores a float.",
+    )
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -238,7 +292,7 @@ class Value(Node):
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self._data!r}, grad={self._grad!r}{label})"
 
     def __float__(self) -> float:
         who = getattr(_deriving, "who", None)
@@ -248,10 +302,10 @@ class Value(Node):
                 "the derivative's own derivative; write it with + - * / and m's functions (m.exp(x), m.log(x), "
                 "m.where(...))"
             )
-        return self.data
+        return self._data
 
     def __format__(self, spec: str) -> str:
-        return format(self.data, spec) if spec else repr(self)
+        return format(self._data, spec) if spec else repr(self)
 
     # ---- backpropagation -----------------------------------------------------
 
@@ -260,7 +314,9 @@ class Value(Node):
 
         Gradients of leaves (nodes no operation made: inputs, parameters)
         accumulate across calls, as in PyTorch: zero them between steps.
-        Gradients of interior nodes are recomputed on every call.
+        Gradients of interior nodes are recomputed on every call. A result
+        computed inside `no_grad()` has no graph and refuses; so does a graph
+        one of whose leaves got new `.data` after it was built.
         """
         backpropagate(self, grad)
 
