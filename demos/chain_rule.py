@@ -250,7 +250,7 @@ def run(
     )
 
     images, stepper, forward, lecture_page, exercise_page = _pictures(f, nodes["a"], folder)
-    sheet = _sheet("((a + b) * (c + d)) ** 2", INPUTS, folder, language) if exercise else None
+    sheet = _sheet("((a + b) * (c + d)) ** 2", INPUTS, folder, language, quick) if exercise else None
     c.wrote(images + [page for page in (stepper, forward, lecture_page, exercise_page) if page])
     if stepper:
         c.say(f"Open {stepper} in a browser and step through the backward pass one node at a time.")
@@ -344,7 +344,7 @@ def run_expression(
                 pages[key] = saved["html"]
             c.say(f"The lecture's frames, one number each: {pages['lecture_html']} (and with '?': "
                   f"{pages['exercise_html']}).")  # fmt: skip
-    sheet = _sheet(expr, given, folder, language) if exercise else None
+    sheet = _sheet(expr, given, folder, language, quick) if exercise else None
     c.wrote(images + list(pages.values()))
     return {
         "expression": parsed,
@@ -367,11 +367,12 @@ def draw_graph_tb(root: Value):
     return draw_graph(root, show_local_grads=True, rankdir=LAYOUT)
 
 
-def _sheet(expr: str, values: dict, folder: Path, language: str) -> dict:
-    """The exercise sheet and answer key for this expression (demos.sheets), in `folder`/sheet."""
+def _sheet(expr: str, values: dict, folder: Path, language: str, quick: bool) -> dict:
+    """The exercise sheet and answer key for this expression (demos.sheets), in `folder`/sheet; PDFs unless quick."""
     from demos import sheets
 
-    written = sheets.write_sheets([sheets.chain_rule_exercise(expr, values, language)], folder / "sheet", language)
+    exercise = sheets.chain_rule_exercise(expr, values, language)
+    written = sheets.write_sheets([exercise], folder / "sheet", language, pdf=not quick)
     c.say(f"Exercise sheet: {written['sheet']}; its answer key: {written['key']}.")
     for reason in written["skipped"]:
         c.say(reason)

@@ -33,7 +33,8 @@ from autograd.core.registry import REGISTRY
 __all__ = ["parse", "parse_values", "value", "Expression", "ExpressionError", "FUNCTIONS", "number_text"]
 
 MAX_LENGTH = 200  # characters of a formula
-MAX_DEPTH = 12  # nesting: parentheses, operators and function calls inside each other
+MAX_DEPTH = 12  # parentheses (and function calls) inside each other
+MAX_NESTING = 40  # operations inside each other, a sum of many terms included
 MAX_OPERATIONS = 40  # operation nodes: each is a frame of the lecture
 MAX_NAMES = 12
 MAX_EXPONENT = 10  # |constant exponent|: x ** 1e9 is a typo, not an exercise
@@ -173,8 +174,8 @@ def parse(text) -> Expression:
     while stack:  # iterative: the depth is checked before anything recurses
         node, depth = stack.pop()
         column = getattr(node, "col_offset", 0) + offset
-        if depth > MAX_DEPTH:
-            raise _refuse(text, column, f"nested more than {MAX_DEPTH} deep", False)
+        if depth > MAX_NESTING:
+            raise _refuse(text, column, f"operations nested more than {MAX_NESTING} deep", False)
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _OPERATORS:
                 hint = _HINTS.get(type(node.op), f"the operator {type(node.op).__name__} is not allowed")
