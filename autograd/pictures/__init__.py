@@ -3,7 +3,7 @@ and the chain rule in words."""
 
 from autograd.pictures.explain import consumers, count_paths, edge_count, explain_chain_rule, path_products
 from autograd.pictures.graphs import DPI_RANGE as DPI_RANGE  # the dpi save_graph accepts (not in __all__)
-from autograd.pictures.graphs import GraphvizNotInstalled, draw_graph, save_graph
+from autograd.pictures.graphs import GraphvizNotInstalled, PictureTooLarge, draw_graph, save_graph
 from autograd.pictures.network import draw_network
 from autograd.pictures.steps import (
     backward_steps,
@@ -19,6 +19,7 @@ __all__ = [
     "draw_network",
     "save_graph",
     "GraphvizNotInstalled",
+    "PictureTooLarge",
     "backward_steps",
     "lecture_steps",
     "save_backward_steps",

@@ -137,8 +137,7 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     exactly why backprop sums them node by node instead of listing them.
     """
     _check(root, x, "explain_chain_rule")
-    if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
-        raise ValueError(f"explain_chain_rule: max_paths must be a positive int, not {max_paths!r}")
+    naming.check_count(max_paths, "max_paths", "explain_chain_rule", 1)
     fmt = naming.formatter(number_format, "explain_chain_rule")
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}

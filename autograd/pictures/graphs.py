@@ -172,12 +172,15 @@ def check_rankdir(rankdir, who: str) -> None:
 
 # ----------------------------------------------------------------------------- what dot lays out
 
-LAYOUT_LIMIT = 25_000  # nodes and bends dot lays out in about 2 s on a small laptop (with _DOT_LIMITS)
+# What dot lays out in about 2 s on a small laptop (with _DOT_LIMITS): 2,500 nodes, or 400 nodes and 20,000 bends
+# of long edges; a node (its label, its place, its edges' routes) costs about as much as ten bends.
+LAYOUT_LIMIT = 25_000
+NODE_COST = 10
 DOT_SECONDS = 60.0  # then dot is stopped and the picture refused
 # Network simplex's iterations (ranking, then positions) cut short: pictures dot would spend minutes on are
 # laid out in seconds, and every picture of the course demos comes out the same (checked by comparing them).
 _DOT_LIMITS = {"nslimit": "1", "nslimit1": "1"}
-_LIMITS_FROM = 2_000  # nodes and bends from which a picture's DOT text carries _DOT_LIMITS itself
+_LIMITS_FROM = 2_000  # the layout_cost from which a picture's DOT text carries _DOT_LIMITS itself
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|->|--|[\[\]{};=,]|(?:[^\s\[\]{};=,"<-]|-(?![->]))+')
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|$)|#[^\n]*", re.S)
@@ -224,7 +227,7 @@ def _statements(source: str) -> tuple[int, list[tuple[int, int]]]:
         elif k + 1 < len(tokens) and tokens[k + 1] == "=":  # name=value
             chain, arrow, k = None, False, k + 2
         elif t.lower() in _KEYWORDS:
-            if t.lower() == "subgraph" and k + 1 < len(tokens) and tokens[k + 1] != "{":
+            if t.lower() in ("subgraph", "graph", "digraph") and k + 1 < len(tokens) and tokens[k + 1] not in "{[":
                 k += 1  # its name is no node
             chain, arrow = None, False
         else:
@@ -236,14 +239,14 @@ def _statements(source: str) -> tuple[int, list[tuple[int, int]]]:
     return len(nodes), edges
 
 
-def layout_size(graph) -> int:
-    """How many points dot lays out for a picture: its nodes plus the bends of edges that span several ranks.
+def layout_size(graph) -> tuple[int, int]:
+    """(nodes, bends): the nodes dot lays out for a picture and the bends of edges that span several ranks.
 
     dot puts every node on a rank and an edge across k ranks gets k - 1
-    bend points, each laid out like a node: a value used by 100 operations
-    far apart (Horner's scheme) costs thousands. The ranks are estimated by
-    the longest path from the nodes without inputs, a node without inputs
-    placed just before its first user; dot's own ranking is never longer.
+    bend points, each laid out like a small node: a value used by 100
+    operations far apart (Horner's scheme) makes thousands. The ranks are
+    estimated by the longest path from the nodes without inputs, a node
+    without inputs placed just before its first user.
     """
     source = graph if isinstance(graph, str) else graph.source
     n, edges = _statements(source)
@@ -265,31 +268,38 @@ def layout_size(graph) -> int:
     for a in starts:
         if after[a]:
             rank[a] = min(rank[b] for b in after[a]) - 1
-    return n + sum(max(0, abs(rank[b] - rank[a]) - 1) for a, b in edges)
+    return n, sum(max(0, abs(rank[b] - rank[a]) - 1) for a, b in edges)
+
+
+def layout_cost(graph) -> int:
+    """The work of laying `graph` out, in bends: NODE_COST per node plus the bends (compared to LAYOUT_LIMIT)."""
+    nodes, bends = layout_size(graph)
+    return NODE_COST * nodes + bends
 
 
 class PictureTooLarge(ValueError):
     """A picture dot could not lay out in seconds: refused before dot runs (or stopped after DOT_SECONDS)."""
 
 
-def check_layout(graph, who: str, advice: str = "draw a smaller part of it"):
-    """`graph` itself when dot lays it out in seconds (`layout_size` at most LAYOUT_LIMIT), else PictureTooLarge.
+def check_layout(graph, who: str, advice: str = "Draw a smaller part of it."):
+    """`graph` itself when dot lays it out in seconds (`layout_cost` at most LAYOUT_LIMIT), else PictureTooLarge.
 
     Every picture function calls it before returning a picture, and
     `save_graph` and Jupyter's display before they run dot.
     """
-    size = layout_size(graph)
-    if size > LAYOUT_LIMIT:
+    nodes, bends = layout_size(graph)
+    if NODE_COST * nodes + bends > LAYOUT_LIMIT:
         raise PictureTooLarge(
-            f"{who}: the picture would make Graphviz's dot lay out {size:,} nodes and bends of long edges, more than "
-            f"the {LAYOUT_LIMIT:,} it lays out in seconds (it could take minutes or crash); {advice}"
+            f"{who}: Graphviz's dot would have to lay out {nodes:,} nodes and {bends:,} bends of long edges (edges "
+            "across several ranks), which could take minutes or crash it; in seconds it lays out "
+            f"{LAYOUT_LIMIT // NODE_COST:,} nodes, or fewer nodes with up to {LAYOUT_LIMIT:,} bends. {advice}"
         )
     return graph
 
 
 def with_limits(graph):
     """`graph`, or for a large one a copy whose DOT text cuts dot's network simplex short (_DOT_LIMITS)."""
-    if layout_size(graph) < _LIMITS_FROM or all(graph.graph_attr.get(k) == v for k, v in _DOT_LIMITS.items()):
+    if layout_cost(graph) < _LIMITS_FROM or all(graph.graph_attr.get(k) == v for k, v in _DOT_LIMITS.items()):
         return graph
     limited = graph.copy()
     limited.attr(**_DOT_LIMITS)
@@ -316,7 +326,7 @@ def run_dot(graph, fmt: str, what: str) -> bytes:
     except subprocess.TimeoutExpired:
         raise PictureTooLarge(
             f"{what}: Graphviz's dot did not finish laying out the picture in {DOT_SECONDS:g} s and was stopped "
-            f"({layout_size(graph):,} nodes and bends of long edges); draw a smaller part of it"
+            "(a slow or busy computer?); draw a smaller part of it"
         ) from None
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip()[:500]
@@ -362,8 +372,8 @@ class DrawOptions:
         """The options of a picture of `root` after checking them (the errors name `who`); defaults as draw_graph's."""
         naming.check_root(root, who)
         check_rankdir(rankdir, who)
-        if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
-            raise ValueError(f"{who}: max_nodes must be a positive int or None, not {max_nodes!r}")
+        if max_nodes is not None:
+            naming.check_count(max_nodes, "max_nodes (or None)", who, 1)
         show_grad = checks.flag(show_grad, "show_grad", who)
         show_local_grads = checks.flag(show_local_grads, "show_local_grads", who)
         fmt = naming.formatter(number_format, who)
@@ -636,18 +646,18 @@ def checked_render(root: Value, options: DrawOptions, frame: Frame | None = None
     """`render` after making sure dot lays the picture out in seconds (the refusal says which max_nodes fits);
     a cut graph is a warning pointing `stacklevel` calls up (at the user's call)."""
     picture = render(root, options, frame)
-    if layout_size(picture) > LAYOUT_LIMIT:
+    if layout_cost(picture) > LAYOUT_LIMIT:
         low, high = 1, len(topological_order(root)) if options.max_nodes is None else options.max_nodes
         while low < high:  # the largest max_nodes whose picture fits
             middle = (low + high + 1) // 2
-            if layout_size(render(root, replace(options, max_nodes=middle), frame)) <= LAYOUT_LIMIT:
+            if layout_cost(render(root, replace(options, max_nodes=middle), frame)) <= LAYOUT_LIMIT:
                 low = middle
             else:
                 high = middle - 1
         check_layout(
             picture,
             options.who,
-            f"pass max_nodes={low} (or fewer) to draw the values nearest the output, or draw a smaller expression",
+            f"Pass max_nodes={low} (or fewer) to draw the values nearest the output, or draw a smaller expression.",
         )
     total, hidden = picture.values_not_drawn
     if hidden:

@@ -287,7 +287,7 @@ def draw_network(
         _draw_neurons(dot, net)
     else:
         _draw_layers(dot, net)
-    return check_layout(dot, who, "draw the loss of one sample, or a smaller part of the graph")
+    return check_layout(dot, who, "Draw the loss of one sample, or a smaller part of the graph.")
 
 
 # ----------------------------------------------------------------------------- values that are no neuron
