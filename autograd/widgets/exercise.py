@@ -69,10 +69,14 @@ class GraphFacts:
         return naming.formula(node, self.index, self.names) if node.parents else ""
 
     def gradient_terms(self, j: int) -> list[str]:
-        """d root/d node j as the lecture writes it: one `local × upstream` term per edge out of j."""
+        """d root/d node j as the lecture writes it: one `local × upstream` term per edge out of j.
+
+        Local derivatives are written with ∂ (∂f/∂e: f's own formula, e's
+        other uses held fixed), so that they differ from the total d root/d node.
+        """
         r = self.root_name
         return [
-            f"d{self.names[u]}/d{self.names[j]} (local) × d{r}/d{self.names[u]} (upstream)" for u, _, _ in self.users[j]
+            f"∂{self.names[u]}/∂{self.names[j]} (local) × d{r}/d{self.names[u]} (upstream)" for u, _, _ in self.users[j]
         ]
 
     def expected(self, quantity: str, i: int) -> float:
@@ -105,13 +109,13 @@ class GraphFacts:
         for u, _, local in self.users[j]:
             if _near(given, local) and not _near(local, expected):
                 return (
-                    f"that is the local derivative d{self.names[u]}/d{name} alone; "
+                    f"that is the local derivative ∂{self.names[u]}/∂{name} alone; "
                     f"multiply it by the upstream gradient d{r}/d{self.names[u]}"
                 )
             if _near(given, self.grads[u]) and not _near(self.grads[u], expected):
                 return (
                     f"that is the upstream gradient d{r}/d{self.names[u]} alone; "
-                    f"multiply it by the local derivative d{self.names[u]}/d{name}"
+                    f"multiply it by the local derivative ∂{self.names[u]}/∂{name}"
                 )
         if expected != 0 and _near(given, -expected):
             return "the sign is wrong"

@@ -266,7 +266,7 @@ class Stepper(anywidget.AnyWidget):
                 {
                     "input": facts.names[j],
                     "position": k,
-                    "local_name": f"d{facts.names[i]}/d{facts.names[j]}",
+                    "local_name": f"∂{facts.names[i]}/∂{facts.names[j]}",
                     "local": local_text,
                     "upstream_name": upstream_name,
                     "upstream": upstream,
@@ -303,7 +303,7 @@ class Stepper(anywidget.AnyWidget):
             if self.mode == "forward" and quantity == "grad" and checked.status in ("wrong", "close"):
                 x = self._facts.names[self._wrt_position]
                 hint = " + ".join(
-                    f"d{self._facts.names[i]}/d{self._facts.names[self._facts.index[p]]} (local) × "
+                    f"∂{self._facts.names[i]}/∂{self._facts.names[self._facts.index[p]]} (local) × "
                     f"d{self._facts.names[self._facts.index[p]]}/d{x} (tangent)"
                     for p in self._facts.order[i].parents
                 )
