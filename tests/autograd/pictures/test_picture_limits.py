@@ -16,11 +16,11 @@ from autograd.pictures import (
     backward_steps,
     explain_chain_rule,
     forward_steps,
+    graphs,
     lecture_steps,
     save_player,
     save_steps,
 )
-from autograd.pictures import graphs
 
 
 def horner(steps: int) -> Value:
