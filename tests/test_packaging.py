@@ -123,8 +123,8 @@ def needs_index():
         pytest.skip(problem)
 
 
-def fresh_venv(folder: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
+def fresh_venv(folder: Path, *options: str) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", *options, str(folder)], check=True, timeout=300)
     return folder / ("Scripts" if os.name == "nt" else "bin") / "python"
 
 
@@ -225,3 +225,25 @@ def test_type_checker_accepts_the_readmes_code(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_setup_refuses_a_venv_that_holds_another_owner_of_the_names(tmp_path):
+    if shutil.which("bash") is None or shutil.which("dot") is None:
+        pytest.skip("bash and Graphviz's dot are needed (without dot, .ci/setup would install it)")
+    checkout = tmp_path / "checkout"
+    (checkout / ".ci").mkdir(parents=True)
+    for script in ("setup", "check-names"):
+        shutil.copy(ROOT / ".ci" / script, checkout / ".ci" / script)
+    python = fresh_venv(checkout / ".venv", "--without-pip")  # refused before pip is needed
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    fake_distribution(Path(site), "autograd", "1.9.1", ["autograd/__init__.py", "autograd/tracer.py"])
+    done = subprocess.run(["bash", ".ci/setup", "demos"], capture_output=True, text=True, cwd=checkout, timeout=300)
+    assert done.returncode == 1
+    assert "autograd: the distribution autograd 1.9.1" in done.stderr
+    assert "nothing installed" in done.stdout and "installing the project" not in done.stdout
