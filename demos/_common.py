@@ -52,6 +52,8 @@ NEEDS = {
     "digits": ("demos", "digits"),
     "jacobians": ("demos",),
     "symmetries": ("demos",),
+    "misconceptions": ("demos",),
+    "playground": ("live",),  # a Voila page: python -m demos.playground
     "tutorial": ("notebook", "demos"),  # demos/tutorial.ipynb, opened with Jupyter
 }
 
@@ -60,6 +62,7 @@ EXTRA_MODULES = {
     "demos": ("matplotlib", "PIL"),
     "digits": ("sklearn",),
     "torch": ("torch",),
+    "live": ("anywidget", "ipywidgets", "voila"),
     "notebook": ("notebook", "nbconvert", "ipykernel"),
 }
 

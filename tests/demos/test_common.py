@@ -196,7 +196,7 @@ def test_extras_named_by_the_demos_are_the_projects():
 
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     assert set(c.EXTRA_MODULES) <= set(extras)
-    distribution_of = {"matplotlib": "matplotlib", "PIL": "matplotlib", "sklearn": "scikit-learn", "torch": "torch"}
+    distribution_of = {"PIL": "matplotlib", "sklearn": "scikit-learn"}
     for extra, modules in c.EXTRA_MODULES.items():
         named = " ".join(extras[extra])
         for module in modules:
