@@ -127,10 +127,7 @@ def _num(x: float) -> str:
 
 def _math(formula: str, values: dict | None = None) -> str:
     """A formula of the language in the lecture's notation (with `values`: numbers for the names)."""
-    try:
-        return expression.parse(formula).math(values)
-    except expression.ExpressionError:  # no name inside: a number such as 1 or -1
-        return number_text(float(formula.replace("(", "").replace(")", "")))
+    return expression.parse(formula, allow_constant=True).math(values)
 
 
 def _bracketed(text: str) -> str:

@@ -147,8 +147,11 @@ def _one_step(tree: ast.expr, made_by: dict) -> ast.expr:
     return ast.Call(func=tree.func, args=[named(tree.args[0])], keywords=[])
 
 
-def parse(text) -> Expression:
-    """Check `text` against the allow-list and return the Expression; an ExpressionError says what is wrong."""
+def parse(text, *, allow_constant: bool = False) -> Expression:
+    """Check `text` against the allow-list and return the Expression; an ExpressionError says what is wrong.
+
+    A formula without names is refused (nothing to differentiate), unless `allow_constant`.
+    """
     if not isinstance(text, str):
         raise TypeError(f"parse: the expression must be a str such as '(a + b) * (c + d)', not {type(text).__name__}")
     if not text.strip():
@@ -227,7 +230,7 @@ def parse(text) -> Expression:
             raise _refuse(text, column, f"{what} not allowed")
     if operations > MAX_OPERATIONS:
         raise _refuse(text, None, f"{operations} operations, more than {MAX_OPERATIONS} (one frame each)", False)
-    if not names:
+    if not names and not allow_constant:
         raise _refuse(text, None, "no name to differentiate by; write a formula of names such as a * b + c", False)
     if len(names) > MAX_NAMES:
         raise _refuse(text, None, f"{len(names)} names, more than {MAX_NAMES}", False)

@@ -1,10 +1,14 @@
-"""The chain-rule demo reproduces every number of TEACHING.md section 1 and draws the graph."""
+"""The chain-rule demo reproduces every number of TEACHING.md section 1 and draws the graph; your own example."""
+
+import math
 
 import pytest
 from checks import needs_dot, png_size
 from picture_checks import check_image
 
 from demos import chain_rule
+
+LOCAL_ONE = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "softplus", "step")
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +121,135 @@ def test_lecture_pages(result):
     # frame 0 of the exercise hides g, h, i, f and every gradient; the lecture greys them
     assert exercise.count("data ?") == 4 and exercise.count("grad ?") == 8
     assert "?" not in lecture and "data 441" in lecture
+
+
+# ----------------------------------------------------------------------------- your own example (--expr)
+
+NEURON = "(tanh(w1*x1 + w2*x2 + b) - y)**2"  # the issue's 6-operation tanh neuron with a loss (3,145 px wide LR)
+NEURON_VALUES = "w1=0.5,x1=1,w2=-1,x2=2,b=0.25,y=1"
+
+
+def svg_size(path) -> tuple[float, float]:
+    """An SVG's width and height in CSS pixels (Graphviz writes them in points)."""
+    import re
+
+    root = re.search(r"<svg\b[^>]*>", path.read_text()).group(0)
+    width, height = (float(re.search(rf'{key}="([0-9.]+)pt"', root).group(1)) * 4 / 3 for key in ("width", "height"))
+    return width, height
+
+
+@pytest.fixture(scope="module")
+def neuron(tmp_path_factory):
+    out = tmp_path_factory.mktemp("own")
+    return chain_rule.run(out, quick=True, expr=NEURON, values=NEURON_VALUES, lecture=True, exercise=True)
+
+
+def test_own_example_numbers_by_hand(tmp_path):
+    # (a + b)(c + d) at 1, 2, 3, 4: g = 3, h = 7, f = 21; df/da = df/db = h = 7, df/dc = df/dd = g = 3
+    result = chain_rule.run(tmp_path, quick=True, expr="(a+b)*(c+d)", values="a=1,b=2,c=3,d=4")
+    assert result["values"] == {"a": 1, "b": 2, "c": 3, "d": 4, "g": 3, "h": 7, "f": 21}
+    assert result["grads"] == {"a": 7, "b": 7, "c": 3, "d": 3, "g": 7, "h": 3, "f": 1}
+    assert result["how"]["g"] == "df/dg = h = 7"
+    assert result["folder"] == tmp_path / "chain_rule" / "own_example"
+
+
+def test_own_example_of_the_course_expression_gives_the_course_numbers(tmp_path, capsys):
+    result = chain_rule.run(tmp_path, quick=True, expr="((a + b) * (c + d)) ** 2", values="a=1,b=2,c=3,d=4")
+    assert result["grads"] == {"f": 1, "i": 42, "g": 294, "h": 126, "a": 294, "b": 294, "c": 126, "d": 126}
+    text = capsys.readouterr().out
+    assert "The chain rule: f = ((a + b) · (c + d))²" in text
+    assert "i = g · h = 3 · 7 = 21" in text and "f = i² = 21² = 441" in text
+    assert "df/di = 2 · i = 2 · 21 = 42" in text and "df/da = df/di · di/dg · dg/da = 42 · 7 · 1 = 294" in text
+
+
+def test_the_neuron_by_hand(neuron):
+    # z = 0.5*1 - 1*2 + 0.25 = -1.25, t = tanh(z), f = (t - 1)^2; df/dz = 2 (t - 1)(1 - t^2)
+    t = math.tanh(-1.25)
+    dz = 2 * (t - 1) * (1 - t * t)
+    assert math.isclose(neuron["values"]["f"], (t - 1) ** 2, rel_tol=1e-12)
+    expected = {"w1": dz * 1, "x1": dz * 0.5, "w2": dz * 2, "x2": dz * -1, "b": dz, "y": -2 * (t - 1)}
+    for name, value in expected.items():
+        assert math.isclose(neuron["grads"][name], value, rel_tol=1e-12), name
+    assert neuron["how"]["k"].startswith("df/dl · dl/dk =") and "(1 - tanh(j)²)" in neuron["how"]["j"]
+
+
+@needs_dot
+def test_own_example_drawn_top_to_bottom_within_a_projector(neuron):
+    pngs = [p for p in neuron["images"] if p.suffix == ".png"]
+    # the graph, 8 backward frames (seed + 7 operations), and twice (with and without '?') the lecture's
+    # 1 + 7 + 13 frames: the given inputs, the 7 computed values, the 13 gradients
+    assert len(pngs) == 1 + 8 + 21 + 21
+    for path in pngs:
+        width, height = png_size(path)
+        assert width <= 1920 and height <= 1080, (path.name, width, height)
+    svg = neuron["folder"] / "graph.svg"
+    assert max(svg_size(svg)) <= 1920 and svg_size(svg)[1] <= 1080
+    for source in neuron["folder"].rglob("*.gv"):
+        text = source.read_text()
+        assert "rankdir=TB" in text, source
+    exercise = (neuron["exercise_html"].parent / "lecture_step_000.gv").read_text()
+    assert exercise.count("grad ?") == 13 and exercise.count("data ?") == 7  # 6 inputs given, 7 values to compute
+
+
+def test_own_example_writes_the_exercise_sheet(neuron):
+    sheet = neuron["sheet"]
+    assert sheet["sheet"].name == "sheet.html" and sheet["key"].name == "key.html"
+    assert sheet["sheet_pdf"] is None  # quick: no PDF
+    key = sheet["key"].read_text()
+    assert "Kettenregel" in key and "-1.037" in key  # German by default; df/dw1 in the key
+    assert "-1.037" not in sheet["sheet"].read_text()
+
+
+def test_the_command_line(tmp_path, capsys):
+    result = chain_rule.main(["--quick", "--out", str(tmp_path), "--expr", "a*b + a", "--values", "a=2,b=3"])
+    assert result["grads"]["a"] == 4 and result["grads"]["b"] == 2  # d(ab + a)/da = b + 1, d/db = a
+    for argv, says in [
+        (["--expr", "a.b", "--values", "a=1"], "attributes (x.y) not allowed"),
+        (["--expr", "a*b", "--values", "a=1"], "no value for b"),
+        (["--expr", "a*b", "--values", "a=1,b=2,c=3"], "c is given a value but not used"),
+        (["--expr", "a*b"], "--values a=1,b=1"),
+        (["--values", "a=1"], "--values goes with --expr"),
+    ]:
+        with pytest.raises(SystemExit) as exit_:
+            chain_rule.main(["--quick", "--out", str(tmp_path), *argv])
+        assert exit_.value.code == 2
+        assert says in capsys.readouterr().err, argv
+
+
+@pytest.mark.parametrize(
+    "formula, values",
+    [
+        ("a + b", (2.0, 3.0)),
+        ("a - b", (2.0, 3.0)),
+        ("a * b", (2.0, -3.0)),
+        ("a / b", (2.0, -4.0)),
+        ("a ** b", (1.5, 2.5)),
+        ("a + 3", (2.0, None)),
+        ("a - 3", (2.0, None)),
+        ("3 - a", (2.0, None)),
+        ("a * 3", (2.0, None)),
+        ("a / 4", (2.0, None)),
+        ("4 / a", (2.0, None)),
+        ("2 ** a", (1.5, None)),
+        ("a ** 2", (-1.5, None)),
+        ("a ** 3", (-1.5, None)),
+        ("a ** -1", (-1.5, None)),
+        ("a ** 0.5", (2.0, None)),
+        ("-a", (2.0, None)),
+        *[(f"{name}(a)", (0.7, None)) for name in LOCAL_ONE],
+    ],
+)
+def test_each_local_derivative_formula_equals_the_engines(formula, values):
+    # the text the 'how' column shows, evaluated at the inputs, is the number backward() multiplies by
+    from demos import expression
+
+    parsed = expression.parse(formula)
+    given = dict(zip(parsed.names, values))
+    nodes = parsed.build(given)
+    root = nodes["f"]
+    for k in range(len(root.parents)):
+        text = chain_rule.local_formula(root, k)
+        assert text is not None, (formula, k)
+        local = expression.parse(text, allow_constant=True)
+        shown = expression.value(local, {name: nodes[name].data for name in local.names})
+        assert math.isclose(shown, root.local_grads[k], rel_tol=1e-12, abs_tol=1e-15), (formula, k, text)
