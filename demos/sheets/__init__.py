@@ -394,13 +394,15 @@ def _learning_rate(rng: random.Random, language: str) -> Exercise:
     t = [Value(start[0], label="t1"), Value(start[1], label="t2")]
     lam = np.linalg.eigvalsh(hessian(p * t[0] ** 2 + q * t[1] ** 2, t))
     limit = 2.0 / lam[-1]
-    eta = rng.choice((0.25, 0.375, 0.75)) * limit
+    eta = round(rng.choice((0.25, 0.375, 0.75)) * limit, 6)  # the decimal the sheet shows, not 0.30000000000000004
     rows, theta = [], list(start)
     for k in (1, 2):
         params = [Value(theta[0]), Value(theta[1])]
         (p * params[0] ** 2 + q * params[1] ** 2).backward()
         theta = [params[i].data - eta * params[i].grad for i in range(2)]
-        rows.append([f"{text('step', language)} {k}"] + [_answer(f"theta{i + 1} step {k}", theta[i]) for i in range(2)])
+        rows.append(
+            [f"{text('step', language)} {k}"] + [_answer(f"theta{i + 1} step {k}", theta[i], 6) for i in range(2)]
+        )
     verdicts, rates = [], [0.5 * limit, limit, 1.5 * limit]
     rng.shuffle(rates)
     for rate in rates:
