@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from autograd import Value, hessian, jacobian, topological_order
+from autograd.core.files import write_atomically
 from demos import _common as c
 from demos import expression
 from demos.expression import number_text
@@ -487,10 +488,9 @@ def page(exercises: list[Exercise], language: str, seed: int | None, key: bool) 
     return re.sub(r"\{\{(LANG|TITLE|KIND|BODY)\}\}", lambda m: values[m.group(1)], template)
 
 
-def _write(path: Path, data: str) -> Path:
-    """Write a page of ours (plain write; see the README note on autograd.core.files)."""
-    path.write_text(data, encoding="utf-8")
-    return path
+def _write(path: Path, data: str | bytes) -> Path:
+    """Write a page or a PDF all at once (never half a file, never through a link someone planted there)."""
+    return write_atomically(path, data, "sheets")
 
 
 def _inline_svg(svg: str) -> str:
@@ -527,21 +527,28 @@ def chromium() -> str | None:
 
 
 def print_pdf(page_path: Path, pdf_path: Path) -> str | None:
-    """Print a page to PDF with headless chromium (A4, as the page's CSS says); None, or why no PDF was made."""
+    """Print a page to PDF with headless chromium (A4, as the page's CSS says); None, or why no PDF was made.
+
+    Chromium prints into a private temporary folder; the PDF is then written to `pdf_path` at once.
+    """
     program = chromium()
     if program is None:
         return "chromium is not installed (apt-get install chromium), so the pages stay HTML"
-    with tempfile.TemporaryDirectory(prefix="sheets-chromium-") as profile:
-        command = [program, "--headless", "--disable-gpu", "--no-pdf-header-footer", f"--user-data-dir={profile}",
-                   f"--print-to-pdf={pdf_path}", page_path.resolve().as_uri()]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="sheets-chromium-") as scratch:
+        printed = Path(scratch) / "page.pdf"
+        command = [program, "--headless", "--disable-gpu", "--no-pdf-header-footer",
+                   f"--user-data-dir={Path(scratch) / 'profile'}", f"--print-to-pdf={printed}",
+                   page_path.resolve().as_uri()]  # fmt: skip
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.insert(1, "--no-sandbox")  # chromium refuses to start as root with its sandbox
         try:
             subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
             return f"chromium did not print {page_path.name} within {PDF_TIMEOUT} s"
-    if not pdf_path.is_file() or pdf_path.read_bytes()[:5] != b"%PDF-":
+        data = printed.read_bytes() if printed.is_file() else b""
+    if data[:5] != b"%PDF-":
         return f"chromium printed no PDF of {page_path.name}"
+    _write(pdf_path, data)
     return None
 
 

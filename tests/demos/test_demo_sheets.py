@@ -327,3 +327,14 @@ def test_without_chromium_the_pages_stay_and_say_why(tmp_path, monkeypatch):
     written = sheets.write_sheets(sheets.make_exercises(1, kinds=("softmax",)), tmp_path, "en", 1)
     assert written["sheet"].is_file() and written["sheet_pdf"] is None
     assert any("chromium is not installed" in reason for reason in written["skipped"])
+
+
+def test_a_link_planted_at_the_sheet_is_replaced_not_followed(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "sheet.html").symlink_to(victim)
+    written = sheets.write_sheets(sheets.make_exercises(1, kinds=("softmax",)), folder, "de", 1, pdf=False)
+    assert victim.read_text() == "keep me"
+    assert not written["sheet"].is_symlink() and "Übungsblatt" in written["sheet"].read_text()
