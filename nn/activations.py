@@ -175,15 +175,18 @@ def readable_name(activation) -> str:
 
 def _logits(logits, who: str) -> list:
     """The logits as a non-empty list (a tuple or NumPy array is fine)."""
+    given = logits
     if hasattr(logits, "tolist") and not isinstance(logits, Value):  # NumPy arrays
         logits = logits.tolist()
     if not isinstance(logits, (list, tuple)):
-        raise TypeError(f"{who}: logits must be a list (or tuple, NumPy array), not {type(logits).__name__}")
+        raise TypeError(f"{who}: logits must be a list (or tuple, NumPy array), not {checks.shown(given)}")
     if not logits:
         raise ValueError(f"{who}: no logits")
     for k, z in enumerate(logits):
-        if not isinstance(z, Value) and not checks.is_number(z):
-            raise TypeError(f"{who}: logits[{k}] is {checks.shown(z)}; logits are Values or numbers")
+        if not isinstance(z, Value):
+            if not checks.is_number(z):
+                raise TypeError(f"{who}: logits[{k}] is {checks.shown(z)}; logits are Values or numbers")
+            checks.number(z, f"logits[{k}]", who, finite=False)  # 10**400 has no float
     return list(logits)
 
 

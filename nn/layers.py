@@ -60,8 +60,16 @@ out of memory after a minute)."""
 
 
 def _check_size(n, name: str, who: str) -> int:
-    """A layer size: a whole number >= 1 (the model's size is checked by _check_count)."""
-    return checks.whole(n, name, who, low=1)
+    """A layer size: a whole number >= 1; one past MAX_PARAMETERS alone is refused here (the model's
+    size as a whole is checked by _check_count)."""
+    n = checks.whole(n, name, who, low=1)
+    if n > MAX_PARAMETERS:
+        shown = f"{n:,}" if n < 10**30 else f"a number of {len(str(n)):,} digits"
+        raise ValueError(
+            f"{who}: {name} is {shown}, more than the limit of {MAX_PARAMETERS:,} parameters "
+            "(nn.layers.MAX_PARAMETERS) for this scalar engine, where every parameter is a Python object"
+        )
+    return n
 
 
 def _check_count(count: int, who: str, shape: str) -> None:
@@ -119,8 +127,18 @@ def _as_inputs(x, nin: int, who: str) -> list:
     elif not isinstance(x, list):
         x = checks.ordered(x, "the input x (a sequence of numbers or Values)", who, empty=True)
     if len(x) != nin:
-        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
+        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)} in x")
     return x
+
+
+def _refuse_bad_inputs(x: list, who: str) -> None:
+    """After a forward pass failed: a clear error naming `who` and the input that is no number
+    (bytes, an array, None, an int too large for a float); nothing when every input is fine."""
+    for k, v in enumerate(x):
+        if not isinstance(v, Value):
+            if not checks.is_number(v):
+                raise TypeError(f"{who}: x[{k}] must be a number or a Value, not {checks.shown(v)}")
+            checks.number(v, f"x[{k}]", who, finite=False)
 
 
 def _resolve_nonlin(activation, nonlin, who: str):
@@ -129,6 +147,8 @@ def _resolve_nonlin(activation, nonlin, who: str):
     `activation=None` means ReLU unless nonlin says otherwise; a bool in the
     `activation` place is micrograd's positional form `Neuron(nin, False)`.
     """
+    if activation is not None and not isinstance(activation, (str, bool)) and not callable(activation):
+        checked_activation(activation, "activation", who)  # an array or a number: refused before any ==
     if isinstance(activation, bool):
         if nonlin is not None and _as_nonlin(nonlin, who) != activation:
             raise ValueError(
@@ -150,7 +170,7 @@ def _resolve_nonlin(activation, nonlin, who: str):
 def _as_nonlin(nonlin, who: str) -> bool:
     if isinstance(nonlin, bool) or (isinstance(nonlin, numbers.Integral) and nonlin in (0, 1)):
         return bool(nonlin)
-    raise TypeError(f"{who}: nonlin must be True (ReLU) or False (linear), as in micrograd; got {nonlin!r}")
+    raise TypeError(f"{who}: nonlin must be True (ReLU) or False (linear), as in micrograd; got {checks.shown(nonlin)}")
 
 
 def _checked(fn):
@@ -497,7 +517,11 @@ class Neuron(Module):
         """The neuron's output for the inputs x (numbers or Values)."""
         if type(x) is not list or len(x) != self.nin:
             x = _as_inputs(x, self.nin, "Neuron")
-        z = dot(self.w, x, self.b)
+        try:
+            z = dot(self.w, x, self.b)
+        except (TypeError, ValueError, OverflowError):
+            _refuse_bad_inputs(x, "Neuron")
+            raise
         if self.alpha is not None:
             return z.leaky_relu(self.alpha)
         return self._act(z)
@@ -532,7 +556,7 @@ class Layer(Module):
         _check_count(self.nout * (self.nin + 1), "Layer", f"Layer({self.nin}, {self.nout})")
         _check_init(init, sigma, "Layer")
         activation = _resolve_nonlin(activation, nonlin, "Layer")
-        self.outputs_softmax = activation == "softmax"
+        self.outputs_softmax = isinstance(activation, str) and activation == "softmax"
         if self.outputs_softmax and self.nout < 2:
             raise ValueError("Layer: a softmax layer needs at least 2 outputs (classes)")
         if not self.outputs_softmax:
@@ -556,7 +580,11 @@ class Layer(Module):
         """The outputs of all neurons, always as a list (what the next layer takes)."""
         if type(x) is not list or len(x) != self.nin:
             x = _as_inputs(x, self.nin, "Layer")
-        outs = [neuron(x) for neuron in self.neurons]
+        try:
+            outs = [neuron(x) for neuron in self.neurons]
+        except (TypeError, ValueError, OverflowError):
+            _refuse_bad_inputs(x, "Layer")
+            raise
         return softmax(outs) if self.outputs_softmax else outs
 
     def __call__(self, x):
@@ -617,7 +645,8 @@ class MLP(Module):
             rng = seed
         self.nin = _check_size(nin, "nin", "MLP")
         if isinstance(nouts, numbers.Integral):
-            raise TypeError(f"MLP: nouts must be a list of layer sizes such as [{nouts}], not a number")
+            example = f"[{nouts}]" if 0 < nouts <= MAX_PARAMETERS else "[16, 1]"
+            raise TypeError(f"MLP: nouts must be a list of layer sizes such as {example}, not {checks.shown(nouts)}")
         nouts = checks.ordered(nouts, "nouts (the layer sizes)", "MLP", empty=True)
         nouts = [_check_size(n, f"nouts[{i}] (a layer size)", "MLP") for i, n in enumerate(nouts)]
         if not nouts:
@@ -644,8 +673,12 @@ class MLP(Module):
     def __call__(self, x):
         """Forward pass for one input x (a sequence of nin numbers or Values)."""
         x = _as_inputs(x, self.nin, "MLP")
-        for layer in self.layers:
-            x = layer.forward(x)  # always a list, so a one-neuron hidden layer still chains
+        try:
+            for layer in self.layers:
+                x = layer.forward(x)  # always a list, so a one-neuron hidden layer still chains
+        except (TypeError, ValueError, OverflowError):
+            _refuse_bad_inputs(x, "MLP")
+            raise
         return x[0] if len(x) == 1 else x
 
     def named_parameters(self) -> list[tuple[str, Value]]:

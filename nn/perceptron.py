@@ -60,8 +60,8 @@ class Perceptron:
         if not X:
             raise ValueError("Perceptron.fit: empty data set")
         for i, t in enumerate(y):
-            if t not in (0, 1):
-                raise ValueError(f"Perceptron.fit: target {i} is {t!r}; targets must be 0 or 1")
+            if not ((checks.is_number(t) or isinstance(t, bool)) and t in (0, 1)):
+                raise ValueError(f"Perceptron.fit: y[{i}] is {checks.shown(t)}; targets must be 0 or 1")
         mistakes_per_epoch = []
         for _ in range(max_epochs):
             mistakes = 0

@@ -86,28 +86,31 @@ def number(
     false, and within [low, high] (an open end with `low_open` / `high_open`)."""
     if not is_number(value):
         raise TypeError(f"{who}: {name} must be a number{_range(low, high, low_open, high_open)}, not {shown(value)}")
+    wanted = "a finite number" if finite else "a number (not nan)"
     try:
         x = float(value)
-    except OverflowError:  # an int too large for a float
-        x = -math.inf if value < 0 else math.inf
+    except OverflowError:  # an int too large for a float: not even inf stands for it
+        raise ValueError(
+            f"{who}: {name} must be {wanted}{_range(low, high, low_open, high_open)}, not {_brief(value)}, "
+            "too large for a float"
+        ) from None
     bad = x != x or (finite and math.isinf(x))
     if low is not None:
         bad = bad or x < low or (low_open and x == low)
     if high is not None:
         bad = bad or x > high or (high_open and x == high)
     if bad:
-        wanted = "a finite number" if finite else "a number (not nan)"
         raise ValueError(f"{who}: {name} must be {wanted}{_range(low, high, low_open, high_open)}, not {_brief(value)}")
     return x
 
 
 def _brief(value) -> str:
-    """repr(value), or for an int too large for a float its size in digits (10**400 has 401)."""
+    """repr(value), or for a huge int its size in digits (10**400 has 401) instead of all of them."""
     if isinstance(value, numbers.Integral) and not -(10**20) < value < 10**20:
         digits = len(str(abs(int(value))))
         if digits > 30:
             sign = "-" if value < 0 else ""
-            return f"an integer of {digits:,} digits ({sign}{str(abs(int(value)))[:6]}...), too large for a float"
+            return f"an integer of {digits:,} digits ({sign}{str(abs(int(value)))[:6]}...)"
     return repr(value)
 
 
@@ -128,7 +131,7 @@ def whole(value, name: str, who: str, *, low: int = 0, high: int | None = None) 
     n = int(value)
     if n < low or (high is not None and n > high):
         upper = f" and <= {high:,}" if high is not None else ""
-        raise ValueError(f"{who}: {name} must be a whole number >= {low}{upper}, not {value!r}")
+        raise ValueError(f"{who}: {name} must be a whole number >= {low}{upper}, not {_brief(value)}")
     return n
 
 

@@ -16,9 +16,6 @@ For f: R^n -> R^m the full Jacobian costs n forward sweeps or m backward ones.
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
 from autograd.core import checks
@@ -38,35 +35,22 @@ def _values(items, what: str, who: str) -> list[Value]:
     if isinstance(items, Value):
         return [items]
     if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
-        raise TypeError(f"{who}: {what} must be a Value or a list of Values, not {type(items).__name__} {items!r}")
+        raise TypeError(f"{who}: {what} must be a Value or a list of Values, not {checks.shown(items)}")
     items = list(checks.ordered(items, what, who))  # a set would order the rows or columns arbitrarily
     for k, item in enumerate(items):
         if not isinstance(item, Value):
-            raise TypeError(f"{who}: {what}[{k}] is {type(item).__name__} {item!r}, not a Value")
+            raise TypeError(f"{who}: {what}[{k}] is {checks.shown(item)}, not a Value")
     return items
 
 
 def _tangents(tangents, n: int, who: str) -> list[float]:
-    """The direction: one finite number per input."""
-    if isinstance(tangents, numbers.Real) and not isinstance(tangents, bool):
-        tangents = [tangents]
-    elif hasattr(tangents, "tolist"):  # a NumPy array
-        tangents = tangents.tolist()
-        tangents = tangents if isinstance(tangents, list) else [tangents]
-    elif isinstance(tangents, (str, bytes)) or not hasattr(tangents, "__iter__"):
-        raise TypeError(f"{who}: tangents must be a list of numbers, not {type(tangents).__name__} {tangents!r}")
-    tangents = list(checks.ordered(tangents, "tangents", who, empty=True))
-    if len(tangents) != n:
-        raise ValueError(f"{who}: {len(tangents)} tangents for {n} inputs; give one number per input")
-    out = []
-    for k, t in enumerate(tangents):
-        if isinstance(t, bool) or not isinstance(t, numbers.Real):
-            raise TypeError(f"{who}: tangents[{k}] is {type(t).__name__} {t!r}, not a number")
-        t = float(t)
-        if not math.isfinite(t):
-            raise ValueError(f"{who}: tangents[{k}] is {t!r}; a direction needs finite numbers")
-        out.append(t)
-    return out
+    """The direction: one finite number per input (a lone number for a lone input)."""
+    if checks.is_number(tangents) or (getattr(tangents, "ndim", None) == 0 and n == 1):
+        tangents = [tangents]  # a 0-d array is a single number: fine for one input only
+    direction = checks.floats(tangents, "tangents", who)
+    if len(direction) != n:
+        raise ValueError(f"{who}: {len(direction)} tangents for {n} inputs; give one number per input")
+    return direction
 
 
 # ---- the two sweeps ----------------------------------------------------------------
@@ -103,9 +87,9 @@ def forward_derivatives(output: Value, wrt: Value) -> dict:
     into `wrt.grad`.
     """
     if not isinstance(output, Value):
-        raise TypeError(f"forward_derivatives: output must be a Value, not {type(output).__name__} {output!r}")
+        raise TypeError(f"forward_derivatives: output must be a Value, not {checks.shown(output)}")
     if not isinstance(wrt, Value):
-        raise TypeError(f"forward_derivatives: wrt must be a Value, not {type(wrt).__name__} {wrt!r}")
+        raise TypeError(f"forward_derivatives: wrt must be a Value, not {checks.shown(wrt)}")
     order = topological_order(output)
     tangent = forward_accumulate(order, {wrt: 1.0})
     return {node: tangent.get(node, 0.0) for node in order}
@@ -120,7 +104,7 @@ def jvp(output: Value, inputs, tangents) -> float:
     sum of its tangents.
     """
     if not isinstance(output, Value):
-        raise TypeError(f"jvp: output must be a Value, not {type(output).__name__} {output!r}")
+        raise TypeError(f"jvp: output must be a Value, not {checks.shown(output)}")
     inputs = _values(inputs, "inputs", "jvp")
     direction = _tangents(tangents, len(inputs), "jvp")
     seeds: dict = {}
@@ -141,8 +125,7 @@ def jacobian(outputs, inputs, mode: str = "reverse") -> np.ndarray:
     """
     outputs = _values(outputs, "outputs", "jacobian")
     inputs = _values(inputs, "inputs", "jacobian")
-    if mode not in _MODES:
-        raise ValueError(f"jacobian: mode must be 'reverse' or 'forward', not {mode!r}")
+    mode = checks.choice(mode, "mode", "jacobian", _MODES)
     matrix = np.zeros((len(outputs), len(inputs)))
     if mode == "reverse":
         for i, output in enumerate(outputs):

@@ -30,7 +30,7 @@ def _as_values(inputs, who: str, finite: bool = False) -> list[Value]:
         if not isinstance(x, Value):
             if not checks.is_number(x):
                 raise TypeError(f"{who}: inputs[{i}] is {checks.shown(x)}; give Values or numbers")
-            x = Value(x, label=f"x{i}")
+            x = Value(checks.number(x, f"inputs[{i}]", who, finite=False), label=f"x{i}")
         if finite and not math.isfinite(x.data):
             name = f"inputs[{i}]" + (f" ({x.label!r})" if x.label else "")
             raise ValueError(f"{who}: {name} is {x.data!r}; gradients can only be checked at finite inputs")

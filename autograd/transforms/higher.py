@@ -43,7 +43,7 @@ def _output(output, who: str) -> Value:
         )
     elif isinstance(output, (list, tuple)):
         hint = "; the output is one scalar Value (for several outputs take one at a time, or use jacobian)"
-    raise TypeError(f"{who}: output must be a Value, not {type(output).__name__} {output!r}{hint}")
+    raise TypeError(f"{who}: output must be a Value, not {checks.shown(output)}{hint}")
 
 
 def _inputs(inputs, who: str) -> list[Value]:
@@ -57,7 +57,7 @@ def _inputs(inputs, who: str) -> list[Value]:
     inputs = checks.ordered(inputs, "inputs (a list of Values)", who)  # refuses sets, strings, numbers, empty
     for k, item in enumerate(inputs):
         if not isinstance(item, Value):
-            raise TypeError(f"{who}: inputs[{k}] is {type(item).__name__} {item!r}, not a Value")
+            raise TypeError(f"{who}: inputs[{k}] is {checks.shown(item)}, not a Value")
     return inputs
 
 
@@ -215,7 +215,7 @@ def hvp(output, inputs, vector) -> np.ndarray:
 
 def _vector(vector, n: int) -> list[float]:
     """The vector of hvp: one finite number per input."""
-    vector = checks.ordered(vector, "vector (one number per input)", "hvp", empty=True)
+    vector = checks.floats(vector, "vector", "hvp")
     if len(vector) != n:
         raise ValueError(f"hvp: vector has {len(vector)} numbers for {n} inputs; give one number per input")
-    return [checks.number(t, f"vector[{k}]", "hvp") for k, t in enumerate(vector)]
+    return vector

@@ -11,9 +11,11 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 
 
 def module_exports() -> dict[str, list[str]]:
-    """name -> the nn modules whose __all__ lists it."""
+    """name -> the nn modules whose __all__ lists it (a subpackage such as nn.playground keeps its own names)."""
     found: dict[str, list[str]] = {}
     for info in pkgutil.iter_modules(nn.__path__):
+        if info.ispkg:
+            continue
         module = importlib.import_module(f"nn.{info.name}")
         for name in module.__all__:
             found.setdefault(name, []).append(info.name)

@@ -187,9 +187,9 @@ def test_bad_input_gets_a_clear_error():
     out = x * y
     cases = [
         (lambda: jvp(out, [x, y], [1.0]), ValueError, "1 tangents for 2 inputs"),
-        (lambda: jvp(out, [x], [math.nan]), ValueError, r"tangents\[0\] is nan"),
+        (lambda: jvp(out, [x], [math.nan]), ValueError, r"tangents\[0\] must be a finite number, not nan"),
         (lambda: jvp(out, [x], [math.inf]), ValueError, "finite"),
-        (lambda: jvp(out, [x], ["1"]), TypeError, r"tangents\[0\] is str"),
+        (lambda: jvp(out, [x], ["1"]), TypeError, r"tangents\[0\] must be a number, not str"),
         (lambda: jvp(out, [x, 2.0], [1.0, 1.0]), TypeError, r"inputs\[1\] is float 2.0, not a Value"),
         (lambda: jvp(out, [], []), ValueError, "inputs is empty"),
         (lambda: jvp(3.0, [x], [1.0]), TypeError, "output must be a Value"),
@@ -197,7 +197,7 @@ def test_bad_input_gets_a_clear_error():
         (lambda: jacobian([out], []), ValueError, "inputs is empty"),
         (lambda: jacobian([out, "y"], [x]), TypeError, r"outputs\[1\] is str"),
         (lambda: jacobian(out, 5, mode="forward"), TypeError, "inputs must be a Value or a list of Values"),
-        (lambda: jacobian(out, [x], mode="backward"), ValueError, "mode must be 'reverse' or 'forward'"),
+        (lambda: jacobian(out, [x], mode="backward"), ValueError, "mode must be one of 'reverse', 'forward'"),
         (lambda: forward_derivatives(out, 1.0), TypeError, "wrt must be a Value"),
         (lambda: forward_derivatives([out], x), TypeError, "output must be a Value"),
     ]
