@@ -13,6 +13,14 @@ not reached yet, a class exercise) and, for comparison, forward accumulation
 of d/da from the inputs to the output (PNG frames and HTML pages to click
 through).
 
+Your own example: `--expr "(a+b)*(c+d)" --values a=1,b=2,c=3,d=4` reads the
+formula with the safe reader of `demos.expression` (names, numbers, + - * / **,
+unary minus and the engine's functions; nothing else is evaluated), names its
+steps as the lecture does (g, h, i, ..., f), prints the forward pass, the table
+with each local derivative's formula and the paths, and draws the graph and the
+backward pass top to bottom within 1920 x 1080; `--lecture` adds the lecture's
+frames, `--exercise` an exercise sheet with its answer key (`demos.sheets`).
+
 Course material: section 1 of the lecture notes the project follows.
 """
 
