@@ -83,10 +83,7 @@ def _check_count(count: int, who: str, shape: str) -> None:
 
 def _check_init(init, sigma, who: str) -> float:
     """The initialisation scheme (one of INIT_SCHEMES) and sigma, the standard deviation of "normal"."""
-    if not isinstance(init, str):
-        raise TypeError(f"{who}: init must be one of {', '.join(INIT_SCHEMES)}, not {checks.shown(init)}")
-    if init not in INIT_SCHEMES:
-        raise ValueError(f"{who}: unknown init {init!r}; valid schemes: {', '.join(INIT_SCHEMES)}")
+    checks.choice(init, "init", who, INIT_SCHEMES)
     return checks.number(sigma, "sigma", who, low=0.0)
 
 

@@ -139,7 +139,7 @@ def test_bad_arguments_give_clear_errors():
     assert "seed" in str(err.value) and "rng" in str(err.value)
     with pytest.raises(TypeError, match="rng"):
         MLP(2, [1], rng="abc")
-    with pytest.raises(ValueError, match=r"unknown init 'glorot'.*uniform, normal, xavier, he"):
+    with pytest.raises(ValueError, match=r"init must be one of 'uniform', 'normal', 'xavier', 'he', not str 'glorot'"):
         MLP(2, [1], init="glorot")
 
 
