@@ -198,7 +198,7 @@ class Verdicts(tuple):
 
     def summary(self) -> str:
         right, asked = self.score
-        return f"{right} of {asked} right (tolerance {self.tolerance:g} relative)"
+        return f"{right} of {asked} right (tolerance {self.tolerance * 100:g} % relative)"
 
     def __repr__(self) -> str:
         return "\n".join([self.summary(), *(str(v) for v in self)])
@@ -232,7 +232,7 @@ def verdict(facts: GraphFacts, quantity: str, i: int, answer, tolerance: float, 
     if error <= CLOSE_FACTOR * slack:
         return Verdict(
             name, quantity, "close", answer, expected,
-            f"close, but not within {tolerance:g} relative: rounded too early? {facts.hint(quantity, i, None)}",
+            f"close, but not within {tolerance * 100:g} %: rounded too early? {facts.hint(quantity, i, None)}",
         )  # fmt: skip
     return Verdict(name, quantity, "wrong", answer, expected, f"wrong: {facts.hint(quantity, i, given)}")
 

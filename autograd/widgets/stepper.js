@@ -102,7 +102,9 @@ function render({ model, el: host }) {
     if (!model.get("exercise")) return;
     const hidden = model.get("hidden")[model.get("frame")] || [];
     const names = model.get("names");
+    // First every position (one layout), then the fields (no layout in between: fast on a busy machine).
     const base = stage.getBoundingClientRect();
+    const places = [];
     for (const [position, cells] of hidden) {
       const g = nodeGroup(position);
       if (!g) continue;
@@ -110,33 +112,35 @@ function render({ model, el: host }) {
         const content = text.textContent.trim();
         if (!content.endsWith(" ?")) continue;
         const cell = content.startsWith("data") ? "data" : "grad";
-        if (!cells.includes(cell)) continue;
-        const key = `${cell}:${names[position]}`;
-        const box = text.getBoundingClientRect();
-        const field = el("input", "bpl-answer");
-        field.type = "text";
-        field.inputMode = "decimal";
-        field.dataset.key = key;
-        field.placeholder = content;
-        field.setAttribute("aria-label", `${cell === "data" ? "value" : "gradient"} of ${names[position]}`);
-        text.style.visibility = "hidden"; // the field takes the place of "grad ?" in the box
-        field.style.left = `${box.left - base.left - 3}px`;
-        field.style.top = `${box.top - base.top - 3}px`;
-        field.style.width = `${box.width + 8}px`;
-        field.style.height = `${box.height + 6}px`;
-        field.style.fontSize = `${Math.max(11, Math.min(16, box.height * 0.85))}px`;
-        field.value = model.get("answers")[key] || "";
-        field.addEventListener("change", () => {
-          model.set("answers", { ...model.get("answers"), [key]: field.value });
-          model.save_changes();
-        });
-        field.addEventListener("keydown", (event) => {
-          event.stopPropagation();
-          if (event.key === "Enter") field.dispatchEvent(new Event("change"));
-        });
-        field.addEventListener("click", (event) => event.stopPropagation());
-        overlay.appendChild(field);
+        if (cells.includes(cell)) places.push({ text, content, cell, position, box: text.getBoundingClientRect() });
       }
+    }
+    const answers = model.get("answers");
+    for (const { text, content, cell, position, box } of places) {
+      const key = `${cell}:${names[position]}`;
+      const field = el("input", "bpl-answer");
+      field.type = "text";
+      field.inputMode = "decimal";
+      field.dataset.key = key;
+      field.placeholder = content;
+      field.setAttribute("aria-label", `${cell === "data" ? "value" : "gradient"} of ${names[position]}`);
+      text.style.visibility = "hidden"; // the field takes the place of "grad ?" in the box
+      field.style.left = `${box.left - base.left - 3}px`;
+      field.style.top = `${box.top - base.top - 3}px`;
+      field.style.width = `${box.width + 8}px`;
+      field.style.height = `${box.height + 6}px`;
+      field.style.fontSize = `${Math.max(11, Math.min(16, box.height * 0.85))}px`;
+      field.value = answers[key] || "";
+      field.addEventListener("change", () => {
+        model.set("answers", { ...model.get("answers"), [key]: field.value });
+        model.save_changes();
+      });
+      field.addEventListener("keydown", (event) => {
+        event.stopPropagation();
+        if (event.key === "Enter") field.dispatchEvent(new Event("change"));
+      });
+      field.addEventListener("click", (event) => event.stopPropagation());
+      overlay.appendChild(field);
     }
     updateAnswers();
   }
@@ -163,6 +167,7 @@ function render({ model, el: host }) {
     for (const key of Object.keys(verdicts)) {
       const item = el("li", `bpl-feedback bpl-${verdicts[key].status}`);
       item.dataset.key = key;
+      item.dataset.answer = verdicts[key].answer;
       const [cell, name] = key.split(":");
       item.append(el("b", "", `${cell === "data" ? "value of" : "gradient of"} ${name}: `), verdicts[key].message);
       feedback.appendChild(item);

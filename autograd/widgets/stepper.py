@@ -103,7 +103,7 @@ class Stepper(anywidget.AnyWidget):
     selected = traitlets.Int(-1).tag(sync=True)  # the node clicked, -1: none
     details = traitlets.Dict().tag(sync=True)
     answers = traitlets.Dict().tag(sync=True)  # {"grad:g": "294"} typed in the page
-    feedback = traitlets.Dict().tag(sync=True)  # {"grad:g": {"status", "message"}}
+    feedback = traitlets.Dict().tag(sync=True)  # {"grad:g": {"status", "message", "answer"}}
     score = traitlets.Dict({"right": 0, "tried": 0}).tag(sync=True)
     shown = traitlets.Bool(False).tag(sync=True)  # the teacher pressed "show"
     revealed = traitlets.Dict().tag(sync=True)  # {"grad:g": "294"} after "show"
@@ -311,7 +311,7 @@ class Stepper(anywidget.AnyWidget):
                     checked.name, quantity, checked.status, answer, checked.expected, f"{checked.status}: {hint}"
                 )
             if checked.status != "missing":
-                feedback[key] = {"status": checked.status, "message": checked.message}
+                feedback[key] = {"status": checked.status, "message": checked.message, "answer": str(answer)}
                 right += checked.right
         self.feedback = feedback
         self.score = {"right": right, "tried": len(feedback)}

@@ -128,7 +128,7 @@ def test_the_graph_is_not_changed():
 def test_repr_and_html():
     verdicts = check_answers(chain_rule(), {"a": 294, "b": 1})
     text = repr(verdicts)
-    assert text.splitlines()[0] == "1 of 8 right (tolerance 0.005 relative)"
+    assert text.splitlines()[0] == "1 of 8 right (tolerance 0.5 % relative)"
     assert "RIGHT" in text and "WRONG" in text and "MISSING" in text
     page = verdicts._repr_html_()
     assert page.count("<tr>") == 9 and "wrong" in page and "&lt;" not in text
