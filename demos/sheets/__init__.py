@@ -44,6 +44,7 @@ SEED = 1
 KINDS = ("chain_rule", "perceptron", "delta_rule", "softmax", "learning_rate")
 MAX_STUDENTS = 500
 PDF_TIMEOUT = 120  # seconds for chromium to print one page
+MAX_DRAWS = 5000  # random draws per exercise until its numbers are readable
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ def _answer(name: str, value: float, places: int = 4) -> Answer:
 
 def random_expression(rng: random.Random) -> tuple[str, dict[str, float]]:
     """A small formula of 3 or 4 names (one maybe used twice) with + - *, a square or relu, and integer values,
-    drawn until every value and gradient is an integer of at most three digits."""
-    for _ in range(2000):
+    drawn until every value and gradient is an integer of at most three digits (within ±400)."""
+    for _ in range(MAX_DRAWS):
         names = ["a", "b", "c", "d"][: rng.choice((3, 4))]
         items = names[:]
         rng.shuffle(items)
@@ -130,7 +131,7 @@ def random_expression(rng: random.Random) -> tuple[str, dict[str, float]]:
             and root.data != 0
         ):
             return formula, values
-    raise RuntimeError("random_expression: no readable formula found in 2000 draws")  # pragma: no cover
+    raise RuntimeError(f"random_expression: no readable formula in {MAX_DRAWS} draws")  # pragma: no cover
 
 
 def chain_rule_exercise(formula: str, values: dict, language: str = "de") -> Exercise:
@@ -172,7 +173,7 @@ def chain_rule_exercise(formula: str, values: dict, language: str = "de") -> Exe
         text(
             "chain_given",
             language,
-            formula=f"{r}({', '.join(parsed.names)}) = {parsed.math()}",
+            formula=f"{r}({', '.join(sorted(parsed.names))}) = {parsed.math()}",
             values=shown_values,
             steps=", ".join(step[0] for step in steps),
         ),
@@ -206,7 +207,7 @@ def _perceptron(rng: random.Random, language: str) -> Exercise:
     """Two examples through the perceptron rule; at least one is misclassified, no net input near 0."""
     from nn.perceptron import Perceptron
 
-    while True:
+    for _ in range(MAX_DRAWS):
         tenths = [rng.randint(-10, 10) for _ in range(3)]
         eta = rng.choice((Fraction(1, 10), Fraction(1, 5), Fraction(1, 2), Fraction(1)))
         samples = [(rng.choice(_POINTS), rng.randint(0, 1)) for _ in range(2)]
@@ -220,6 +221,8 @@ def _perceptron(rng: random.Random, language: str) -> Exercise:
             w = [w[0] + eta * error, w[1] + eta * error * x1, w[2] + eta * error * x2]
         if readable and mistakes and samples[0][0] != samples[1][0]:
             break
+    else:  # pragma: no cover (about one draw in three succeeds)
+        raise RuntimeError(f"perceptron exercise: no readable draw in {MAX_DRAWS}")
     w0, w1, w2 = (t / 10 for t in tenths)
     p = Perceptron(2, lr=float(eta), rng=0)
     p.bias, p.weights = w0, [w1, w2]
@@ -260,7 +263,7 @@ def _perceptron(rng: random.Random, language: str) -> Exercise:
 def _delta_rule(rng: random.Random, language: str) -> Exercise:
     """Seed 001's 2-layer sigmoid net without biases, L = 1/2 (y - NN(x))^2: forward pass, deltas, gradients."""
     weights = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0)
-    while True:
+    for _ in range(MAX_DRAWS):
         x = [rng.choice((-1.0, 0.5, 1.0, 2.0)) for _ in range(2)]
         w = [[rng.choice(weights) for _ in range(2)] for _ in range(2)]  # w[i][j]: input i -> hidden j
         v = [rng.choice(weights) for _ in range(2)]  # hidden j -> output
@@ -276,6 +279,8 @@ def _delta_rule(rng: random.Random, language: str) -> Exercise:
         loss.backward()
         if abs(y - out.data) >= 0.3 and min(abs(zj.grad) for zj in zs) >= 0.01:
             break
+    else:  # pragma: no cover
+        raise RuntimeError(f"delta-rule exercise: no readable draw in {MAX_DRAWS}")
     delta, deltas = z.grad, [zj.grad for zj in zs]  # the error terms are the gradients at the net inputs
     forward = [
         ["z₁ = w₁₁x₁ + w₂₁x₂", _answer("z1", zs[0].data)],
@@ -413,7 +418,9 @@ def _learning_rate(rng: random.Random, language: str) -> Exercise:
     values = [["λ_min", _answer("lambda_min", lam[0])], ["λ_max", _answer("lambda_max", lam[-1])],
               ["η_max = 2/λ_max", _answer("eta_max", limit)]]  # fmt: skip
     task = [
-        text("rate_given", language, p=decimals(p), q=decimals(q), t1=decimals(start[0]), t2=decimals(start[1])),
+        text(
+            "rate_given", language, p=_coefficient(p), q=_coefficient(q), t1=decimals(start[0]), t2=decimals(start[1])
+        ),
         text("rate_hessian", language),
         text("rate_limit", language),
         text("rate_steps", language, eta=decimals(eta)),
@@ -423,6 +430,11 @@ def _learning_rate(rng: random.Random, language: str) -> Exercise:
     given = {"p": p, "q": q, "start": start, "eta": eta, "rates": rates}
     tables = [(["", text("value", language)], values), (["", "θ₁", "θ₂"], rows), (["", ""], verdicts)]
     return Exercise("learning_rate", text("learning_rate", language), task, tables, working, given)
+
+
+def _coefficient(x: float) -> str:
+    """A factor before a variable: 2.5 θ², but θ² rather than 1 θ²."""
+    return "" if x == 1 else f"{decimals(x)} "
 
 
 MAKERS: dict[str, Callable[[random.Random, str], Exercise]] = {

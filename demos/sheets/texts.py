@@ -123,8 +123,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # 5 the learning-rate limit
     "learning_rate": {"de": "Grenze der Lernrate: 2/λ", "en": "The learning-rate limit 2/λ"},
     "rate_given": {
-        "de": "Verlustfunktion J(θ₁, θ₂) = {p} θ₁² + {q} θ₂², Gradientenabstieg θ ← θ − η ∇J ab θ = ({t1}, {t2}).",
-        "en": "Loss function J(θ₁, θ₂) = {p} θ₁² + {q} θ₂², gradient descent θ ← θ − η ∇J from θ = ({t1}, {t2}).",
+        "de": "Verlustfunktion J(θ₁, θ₂) = {p}θ₁² + {q}θ₂², Gradientenabstieg θ ← θ − η ∇J ab θ = ({t1}, {t2}).",
+        "en": "Loss function J(θ₁, θ₂) = {p}θ₁² + {q}θ₂², gradient descent θ ← θ − η ∇J from θ = ({t1}, {t2}).",
     },
     "rate_hessian": {
         "de": "a) Die Hesse-Matrix ist konstant; ihre Eigenwerte λ₁, λ₂?",
