@@ -114,7 +114,7 @@ class Expression:
         if not isinstance(root, Value) or not root.parents:
             raise _refuse(self.text, None, "the result does not depend on any name through an operation", False)
         taken = set(self.names)
-        root_name = next(n for n in _ROOT_NAMES if n not in taken)
+        root_name = next(n for n in (*_ROOT_NAMES, *(f"f{k}" for k in range(1, MAX_NAMES + 2))) if n not in taken)
         taken.add(root_name)
         pool = [n for n in _STEP_NAMES if n not in taken]
         pool += [f"z{k}" for k in range(1, MAX_OPERATIONS + 1) if f"z{k}" not in taken]

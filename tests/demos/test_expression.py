@@ -132,6 +132,8 @@ def test_the_course_example_is_built_with_the_lectures_names():
 def test_names_of_the_user_are_never_reused_for_steps():
     nodes = parse("f * g + h").build({"f": 1, "g": 2, "h": 3})
     assert list(nodes) == ["f", "g", "h", "i", "y"]  # f, g, h are taken: the steps are i, the output y
+    nodes = parse("f * y + out").build({"f": 1, "y": 2, "out": 3})
+    assert list(nodes) == ["f", "y", "out", "g", "f1"]
 
 
 @pytest.mark.parametrize(
