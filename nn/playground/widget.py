@@ -41,7 +41,8 @@ __all__ = ["Playground"]
 OUTPUT_RESOLUTION = 50  # the decision map: 50 x 50 points of the square, drawn smoothed
 NEURON_RESOLUTION = 25  # each hidden neuron's map
 CURVE_POINTS = 300  # the loss curves sent to the page: at most this many points
-FRAME_WAIT = 0.5  # seconds a frame waits for the page to draw the last one (no page: training goes on)
+FRAME_WAIT = 0.5  # seconds a frame waits for the page to draw an earlier one (no page: training goes on)
+IN_FLIGHT = 2  # frames sent and not yet drawn, at most: the kernel trains while the page draws
 GRAPH_EVERY = 1.0  # seconds between redrawn sample graphs while playing
 
 _HERE = Path(__file__).parent
@@ -97,8 +98,9 @@ class Playground(anywidget.AnyWidget):
             "neuron_resolution": NEURON_RESOLUTION,
         }  # fmt: skip
         self._task = None
-        self._drawn = None
+        self._drawn = None  # an asyncio.Event of the running loop, set when the page reports a frame drawn
         self._frame_id = 0
+        self._drawn_id = 0
         self._graph_time = 0.0
         self.on_msg(self._on_message)
         self._show_all()
@@ -195,18 +197,12 @@ class Playground(anywidget.AnyWidget):
         if self._task is not None and not self._task.done():
             return
         try:
-            loop = asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()  # the kernel's, in Jupyter and on the page
         except RuntimeError:
-            loop = None
-        if loop is None:
-            try:
-                loop = asyncio.get_event_loop_policy().get_event_loop()
-            except RuntimeError:
-                loop = None
-        if loop is None or not loop.is_running():
             self.message = "Play needs a running kernel (Jupyter or the page); step() trains from plain Python"
             return
         self.running = True
+        self._drawn = asyncio.Event()
         self._task = loop.create_task(self._run())
 
     def pause(self) -> None:
@@ -234,16 +230,17 @@ class Playground(anywidget.AnyWidget):
         loop = asyncio.get_running_loop()
         try:
             while self.running:
-                # the next chunk trains while the page draws the last frame: one frame on its way at a time
+                # the next chunk trains while the page draws the frames on their way
                 self.session.step(self.session.settings["epochs_per_frame"])
-                if self._drawn is not None:
+                deadline = time.monotonic() + FRAME_WAIT
+                while self._frame_id - self._drawn_id >= IN_FLIGHT and time.monotonic() < deadline:
+                    self._drawn.clear()
                     try:
-                        await asyncio.wait_for(self._drawn.wait(), FRAME_WAIT)
+                        await asyncio.wait_for(self._drawn.wait(), max(deadline - time.monotonic(), 0.0))
                     except asyncio.TimeoutError:
                         pass
                 if not self.running:  # paused while waiting: the epochs trained are shown below
                     break
-                self._drawn = asyncio.Event()
                 self._push_frame()
                 if self.selected >= 0 and time.monotonic() - self._graph_time >= GRAPH_EVERY:
                     self._graph_time = time.monotonic()
@@ -255,7 +252,6 @@ class Playground(anywidget.AnyWidget):
             self.message = f"training stopped: {e}"
         finally:
             self.running = False
-            self._drawn = None
             self._push_frame()  # the last epochs are shown, whatever stopped the loop
 
     # ---- messages from the page --------------------------------------------------------------------
@@ -266,8 +262,11 @@ class Playground(anywidget.AnyWidget):
         kind = content.get("do")
         try:
             if kind == "drawn":
-                if self._drawn is not None and content.get("id") == self._frame_id:
-                    self._drawn.set()
+                drawn = content.get("id")
+                if isinstance(drawn, int) and self._drawn_id < drawn <= self._frame_id:
+                    self._drawn_id = drawn
+                    if self._drawn is not None:
+                        self._drawn.set()
             elif kind in ("play", "pause", "step", "reset"):
                 getattr(self, kind)()
             elif kind == "regenerate":
