@@ -118,11 +118,13 @@ class Source:
         return self.const
 
     def add_grad(self, contribution, grads, theta_grad, batch: int) -> None:
-        """Add d(reduced output)/d(operand) for every member into the gradients of its source."""
+        """Add d(reduced output)/d(operand) for every member into the gradients of its source (`grads`:
+        the gradient arrays, one per array of the store)."""
         if not self.grad:
             return
         kind = self.kind
         if kind == "v":
+            grads = grads[self.array]  # the gradients of the array the operand is read from
             if self.slice is not None:
                 grads[:, self.slice] += contribution
             elif self.unique:
@@ -423,4 +425,5 @@ def fuse(instructions, outputs):
 
 def instructions_of(step) -> list:
     """The instructions one step runs: itself, or a fused head with every instruction that joined it."""
+    step = getattr(step, "step", step)  # speed.Dense runs the step it was made from
     return [step.head, *step.members] if isinstance(step, Fused) else [step]

@@ -17,7 +17,7 @@ import threading
 
 import numpy as np
 
-from autograd.compiler import recording
+from autograd.compiler import recording, speed
 from autograd.compiler.instructions import Dot, Elementwise, Source, Sum, fuse, instructions_of
 from autograd.compiler.numpy_forms import has_form, operations
 from autograd.compiler.recording import TraceError
@@ -111,66 +111,85 @@ class Program:
         self._steps = (
             fuse(self.instructions, outputs=[slot.get(id(out)) for out in outputs]) if FUSE else list(self.instructions)
         )
+        if FUSE:
+            self._steps = [speed.dense(step) for step in self._steps]
         self._slot = slot
         self._where_param = where_param
         self.outputs = [self._leaf_source(out, slot, where_param, needs_grad) for out in outputs]
         self._layout()
+        self._zero = speed.sole_writers(self._steps, self.outputs, len(self.parameters))  # zeroed each call
+        if len(self._zero) == len(self.parameters):
+            self._zero = slice(None)
         self.names = {id(n): (n.label or f"n{k}") for k, n in enumerate(order)}
 
     def _layout(self) -> None:
-        """Where each step writes and each operand is read (speed and memory; see the module's notes).
+        """Where each step writes and each operand is read (speed and memory: see speed.py).
 
         The graph numbers its values by columns: the inputs, then every instruction's members. Running
-        stores only what a later step reads: an operand that lies within one argument is read from that
-        argument's array itself (no copy of the inputs), and the results array holds each step's result
-        (a fused step's intermediate results are never stored) and the few input columns an operand
-        mixes with results, copied in each call.
+        keeps only what a later step reads, in a store of arrays: the arguments themselves (an operand
+        that lies within one argument is read from it, never copied), one array per step whose result
+        is read only by operands that lie within it (a layer's output: contiguous, so the step writes
+        into it directly), and one shared array for the results that operands mix, with the few input
+        columns they mix in, copied in each call. A fused step's intermediate results are not stored.
         """
         widths = [1 if shape is None else shape for shape in self.arg_shapes]
         offsets = np.cumsum([0] + widths)
+        n_args = len(widths)
+        owner = np.full(self.width, -1, dtype=np.intp)  # graph column -> argument j, or n_args + step k
+        for j in range(n_args):
+            owner[offsets[j] : offsets[j + 1]] = j
+        for k, step in enumerate(self._steps):
+            owner[step.start : step.stop] = n_args + k
         sources, seen = [], set()
-        for s in [x for step in self._steps for x in step.all_sources()] + self.outputs:
-            if s.kind == "v" and id(s) not in seen:
-                seen.add(id(s))
-                sources.append(s)
-        plan, copied = [], set()
-        for s in sources:
-            cols = s.columns
-            argument = None
-            if cols.size and int(cols.max()) < self.n_inputs:
-                owners = np.searchsorted(offsets, cols, side="right") - 1
-                if (owners == owners.flat[0]).all():
-                    argument = int(owners.flat[0])
-            if argument is None:
-                copied.update(c for c in np.unique(cols).tolist() if c < self.n_inputs)
-            plan.append((s, argument))
-        new = np.full(self.width, -1, dtype=np.intp)  # graph column -> column of the results array
-        copied = sorted(copied)
-        new[copied] = np.arange(len(copied))
-        self._copies = []  # (argument, its columns, columns of the results array) copied in each call
-        for j in range(len(widths)):
-            mine = [c for c in copied if offsets[j] <= c < offsets[j + 1]]
-            if mine:
-                self._copies.append((j, np.array(mine) - offsets[j], new[mine]))
-        column = len(copied)
-        self._at = []  # each step's columns in the results array
-        for step in self._steps:
+        for x in [x for step in self._steps for x in step.all_sources()] + self.outputs:
+            if x.kind == "v" and id(x) not in seen:
+                seen.add(id(x))
+                sources.append(x)
+        shared = set()  # owners whose columns go to the shared array: operands mix them with others
+        for x in sources:
+            owners = np.unique(owner[x.columns])
+            assert (owners >= 0).all(), "an operand reads a value no step stores"
+            if len(owners) > 1:
+                shared.update(owners.tolist())
+        new = np.full(self.width, -1, dtype=np.intp)  # graph column -> column of its array
+        array_of = np.zeros(self.width, dtype=np.intp)  # graph column -> its array in the store
+        self._copies = []  # (argument, its columns, columns of the shared array) copied in each call
+        column = 0
+        for j in range(n_args):
+            cols = np.arange(offsets[j], offsets[j + 1])
+            new[cols], array_of[cols] = cols - offsets[j], 1 + j
+            if j in shared:
+                self._copies.append((j, cols - offsets[j], np.arange(column, column + len(cols))))
+                column += len(cols)
+        self.arrays = [0]  # the width of each computed array: [0] the shared one, then one per own step
+        self._at = []  # each step's (array, its columns there)
+        for k, step in enumerate(self._steps):
             n = step.stop - step.start
-            new[step.start : step.stop] = np.arange(column, column + n)
-            self._at.append(slice(column, column + n))
-            column += n
-        self.stored = column  # the results array's width
-        for s, argument in plan:
-            if argument is not None:
-                s.bind(1 + argument, s.columns - offsets[argument])
+            if n_args + k in shared:
+                new[step.start : step.stop] = np.arange(column, column + n)
+                self._at.append((0, slice(column, column + n)))
+                column += n
             else:
-                index = new[s.columns]
-                assert (index >= 0).all(), "an operand reads a value no step stores"
-                s.bind(0, index)
-        self._out = None  # (array, columns) when every output is a value: copied as one block
-        if {s.kind for s in self.outputs} == {"v"} and len({s.array for s in self.outputs}) == 1:
-            cols = np.array([int(s.index[0]) for s in self.outputs])
-            block = len(cols) > 1 and (np.diff(cols) == 1).all() or len(cols) == 1
+                new[step.start : step.stop] = np.arange(n)
+                array_of[step.start : step.stop] = 1 + n_args + len(self.arrays) - 1
+                self._at.append((1 + n_args + len(self.arrays) - 1, slice(0, n)))
+                self.arrays.append(n)
+        self.arrays[0] = column
+        self._n_args = n_args
+        for x in sources:
+            if len(np.unique(owner[x.columns])) == 1:  # one argument (read in place) or one step's result
+                x.bind(int(array_of[x.columns.flat[0]]), new[x.columns])
+            else:  # mixed: everything it reads is in the shared array (copied inputs' columns there too)
+                index = new[x.columns].copy()
+                for j, _, dest in self._copies:
+                    inside = (x.columns >= offsets[j]) & (x.columns < offsets[j + 1])
+                    index[inside] = dest[x.columns[inside] - offsets[j]]
+                x.bind(0, index)
+        self.stored = sum(self.arrays)  # columns kept per sample
+        self._out = None  # (array, columns) when every output is a value of one array: copied as one block
+        if {x.kind for x in self.outputs} == {"v"} and len({x.array for x in self.outputs}) == 1:
+            cols = np.array([int(x.index[0]) for x in self.outputs])
+            block = len(cols) == 1 or bool((np.diff(cols) == 1).all())
             self._out = (self.outputs[0].array, slice(int(cols[0]), int(cols[-1]) + 1) if block else cols)
 
     @staticmethod
@@ -275,37 +294,51 @@ class Program:
             p.data = v
 
     def _workspace(self, batch: int):
-        """This thread's results array and its gradients, at least `batch` rows: made once, reused by every
-        call (no allocation, and threads never share them)."""
+        """This thread's computed arrays and their gradients (lists by store position; None for the
+        arguments), at least `batch` rows, and its gradient vector: made once, reused by every call (no
+        allocation per call, and threads never share them)."""
         ws = self._local
         values = getattr(ws, "values", None)
-        if values is None or len(values) < batch:
-            ws.values = values = np.empty((batch, self.stored))
-            ws.grads = np.empty((batch, self.stored))
+        if values is None or ws.rows < batch:
+            ws.rows = batch
+            ws.values = [np.empty((batch, n)) for n in self.arrays]
+            ws.grads = [np.empty((batch, n)) for n in self.arrays]
             ws.theta_grad = np.empty(len(self.parameters))
-        return values[:batch], ws.grads[:batch], ws.theta_grad
+        if ws.rows == batch:
+            values, grads = ws.values, ws.grads
+        else:
+            values, grads = [a[:batch] for a in ws.values], [a[:batch] for a in ws.grads]
+        return values, grads, ws.theta_grad
+
+    def _store(self, arrays, inputs):
+        """The store of arrays in the order Sources name them: the shared one, the arguments, each step's."""
+        return [arrays[0], *inputs, *arrays[1:]]
 
     def _forward(self, theta, args, who):
         """(the store of arrays, the saved state of every step, outputs (batch, k), batch)."""
         inputs, batch = self._batch(args, who)
         self._guard(inputs, batch)
-        values = self._workspace(batch)[0]
+        store = self._store(self._workspace(batch)[0], inputs)
+        shared = store[0]
         for j, columns, dest in self._copies:
-            values[:, dest] = inputs[j][:, columns]
-        store = [values, *inputs]
+            shared[:, dest] = inputs[j][:, columns]
         saved = []
         with np.errstate(all="ignore"):  # the float path's errors are raised by the instructions instead
-            for step, at in zip(self._steps, self._at):
-                out, state = step.forward(store, theta)
-                values[:, at] = out
+            for step, (array, at) in zip(self._steps, self._at):
+                target = store[array][:, at]
+                out, state = (
+                    step.forward(store, theta, target) if type(step) is speed.Dense else step.forward(store, theta)
+                )
+                if out is not target:
+                    target[...] = out
                 saved.append(state)
-        if self._out is not None:  # a copy: the results array is reused by the next call
+        if self._out is not None:  # a copy: the arrays are reused by the next call
             array, columns = self._out
             outs = store[array][:, columns]
             if isinstance(columns, slice):
                 outs = outs.copy()
         else:
-            outs = np.column_stack([np.broadcast_to(s.fetch(store, theta), (batch, 1)) for s in self.outputs])
+            outs = np.column_stack([np.broadcast_to(x.fetch(store, theta), (batch, 1)) for x in self.outputs])
         return store, saved, outs, batch
 
     def evaluate(self, theta, *batched_args) -> np.ndarray:
@@ -336,17 +369,19 @@ class Program:
                 f"not {checks.shown(out)}"
             )
         store, saved, outs, batch = self._forward(theta, batched_args, "value_and_grad")
-        _, grads, theta_grad = self._workspace(batch)
+        _, arrays, theta_grad = self._workspace(batch)
         if out is not None:
             theta_grad = out
-        grads.fill(0.0)
-        theta_grad.fill(0.0)
+        for a in arrays:
+            a.fill(0.0)
+        grads = self._store(arrays, [None] * self._n_args)
+        theta_grad[self._zero] = 0.0  # the entries no layer writes whole (speed.sole_writers)
         seed = 1.0 / batch if reduction == "mean" else 1.0
         source = self.outputs[output]
         source.add_grad(seed if source.kind == "v" else np.full((batch, 1), seed), grads, theta_grad, batch)
-        for step, at, state in zip(reversed(self._steps), reversed(self._at), reversed(saved)):
+        for step, (array, at), state in zip(reversed(self._steps), reversed(self._at), reversed(saved)):
             if step.grad:
-                step.backward(state, grads[:, at], grads, theta_grad, batch)
+                step.backward(state, grads[array][:, at], grads, theta_grad, batch)
         return (outs if self.several else outs[:, 0]), (theta_grad if out is not None else theta_grad.copy())
 
     def _theta(self, theta, who: str) -> np.ndarray:

@@ -1,0 +1,188 @@
+"""The compiled program's speed devices, in one place: what each saves, and why it gives the same numbers.
+
+The instructions (instructions.py) are written for any traced graph; this module adds what makes the
+common case, a network's layers, as fast as NumPy written by hand (issue 23's targets, measured by
+`python -m demos.benchmark`):
+
+* `Dense`: a layer step, x @ W.T + b and its activation, run with the fewest NumPy calls: the product
+  written straight into the step's own array (no temporary, no copy), the activation applied there
+  in place (`IN_PLACE`), and the weights' gradient written straight into the gradient vector where
+  nothing else adds to those entries (`sole_writers`), so that vector needs no zeroing first.
+  Same arithmetic as the general `Fused(Dot, ...)` step, in the same order, so the same numbers.
+* `IN_PLACE`: activations computed on their input array itself. sigmoid is 1 / (1 + e^-z) in four
+  operations: under NumPy's ignored overflow e^-z = inf gives exactly 0, the right limit, so the
+  two-branch form that floats need (math.exp raises) is not needed for arrays; the result differs
+  from the two-branch form by at most an ulp or two (test_speed). The slope still comes from the
+  operation's one record (its rule reads only the result for these operations).
+* `blas_threads`: how many BLAS threads a program's matrix products get. A layer of a small batch
+  is a product of microseconds; a second thread costs more to wake than it saves, and on a busy
+  machine much more (issue 23: the MNIST epoch took 2.3 s instead of 0.77 s with NumPy's default
+  two threads). One thread below `THREADS_FROM` multiply-adds per product; what the user set
+  (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS, or threadpoolctl's limits) always wins.
+
+Threads and per-call arrays: every array a call writes comes from `Program._workspace`, one set per
+thread, made once and reused (no allocation per call); the steps here keep no state between calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numpy as np
+
+from autograd.compiler.instructions import Dot, Elementwise, Fused
+from autograd.core.numerics import NUMPY
+from autograd.core.registry import REGISTRY
+
+__all__ = ["Dense", "IN_PLACE", "dense", "sole_writers", "blas_threads", "THREADS_FROM"]
+
+
+def _sigmoid_in_place(z):
+    np.negative(z, out=z)
+    np.exp(z, out=z)  # inf for z < -709: then 1 / inf = 0 below, the limit
+    z += 1.0
+    np.reciprocal(z, out=z)
+
+
+IN_PLACE = {"sigmoid": _sigmoid_in_place, "tanh": lambda z: np.tanh(z, out=z)}
+"""Operation -> f(z) computing it on z in place. Only operations whose derivative rule reads the
+result alone (sigmoid: s (1 - s); tanh: 1 - t^2), since the input is overwritten."""
+
+
+class Dense:
+    """A layer step: x @ W.T (+ b) with W rows of the parameter vector and x the same columns for every
+    member, then its element-wise tail (the activation ...), as `Fused` runs it, with fewer NumPy calls."""
+
+    def __init__(self, step):
+        self.step = step  # the general step it replaces (pictures and the layout read its parts)
+        head = step.head if isinstance(step, Fused) else step
+        self.head = head
+        self.w, self.x = head.parts[0][2]
+        self.bias = head.bias
+        self.tail = []  # (instruction, position of the step's result, in-place kernel and its slope rule or None)
+        for ins, position in step.tail if isinstance(step, Fused) else []:
+            kernel = IN_PLACE.get(ins.op) if len(ins.sources) == 1 and not ins.checked else None
+            self.tail.append((ins, position, kernel and (kernel, REGISTRY[ins.op].derivatives[0])))
+        self.start, self.stop, self.grad = step.start, step.stop, step.grad
+        self.assign_w = self.assign_b = False  # set by sole_writers: write the gradient, do not add it
+
+    def all_sources(self) -> list:
+        return self.step.all_sources()
+
+    def forward(self, store, theta, target=None):
+        xs, W = self.x.fetch(store, theta), self.w.fetch(store, theta)
+        if target is not None and target.shape == (len(xs), W.shape[0]):
+            z = np.matmul(xs, W.T, out=target)
+        else:
+            z = xs @ W.T
+        if self.bias is not None:
+            z += self.bias.fetch(store, theta)
+        slopes = []
+        for ins, position, in_place in self.tail:
+            if in_place is not None:
+                kernel, rule = in_place
+                kernel(z)
+                slopes.append(rule(None, z, NUMPY))
+                continue
+            args = [src.fetch(store, theta) for src in ins.sources]
+            args[position] = z
+            z, local = ins.evaluate(args) if ins.checked else ins.run(args)
+            slopes.append(local[position])
+        return z, (xs, W, slopes)
+
+    def backward(self, saved, g, grads, theta_grad, batch):
+        xs, W, slopes = saved
+        factor = 1.0
+        for local in reversed(slopes):
+            if type(local) is float:
+                factor *= local
+            else:
+                g = g * local
+        if factor != 1.0:
+            g = g * factor
+        w, b = self.w, self.bias
+        if not self.assign_w:
+            w.add_grad(g.T @ xs, grads, theta_grad, batch)
+        elif w.rows is not None and (view := w._view(theta_grad)) is not None:
+            np.matmul(g.T, xs, out=view)
+        else:  # the weights' entries in another order than rows: written through the index
+            theta_grad[w.index] = g.T @ xs
+        if self.x.grad:
+            self.x.add_grad(g @ W, grads, theta_grad, batch)
+        if b is not None:
+            if not self.assign_b:
+                b.add_grad(g, grads, theta_grad, batch)
+            elif b.slice is not None:
+                np.sum(g, axis=0, out=theta_grad[b.slice])
+            else:
+                theta_grad[b.index] = g.sum(axis=0)
+
+
+def dense(step):
+    """The step as a `Dense` when it is a layer (one matrix product of parameters, a parameter bias or
+    none, then element-wise operations of one varying operand), else the step itself."""
+    head = step.head if isinstance(step, Fused) else step
+    if not isinstance(head, Dot) or len(head.parts) != 1 or head.parts[0][2] is None:
+        return step
+    if head.bias is not None and head.bias.kind != "p":
+        return step
+    for ins, _ in step.tail if isinstance(step, Fused) else []:
+        if not isinstance(ins, Elementwise):
+            return step
+    return Dense(step)
+
+
+def sole_writers(steps, outputs, n_parameters: int) -> np.ndarray:
+    """Mark each Dense step's weights and bias whose gradient entries nothing else adds to: their gradient
+    is written, not added. Returns the entries of the gradient vector no step writes (to zero each call)."""
+    count = np.zeros(n_parameters, dtype=np.intp)
+    sources = {id(s): s for step in steps for s in step.all_sources()}  # a Dot's matrix side is also a part
+    sources.update((id(s), s) for s in outputs)
+    for source in sources.values():
+        if source.kind == "p" and source.grad:
+            np.add.at(count, source.index.ravel(), 1)
+    written = np.zeros(n_parameters, dtype=bool)
+    for step in steps:
+        if not isinstance(step, Dense) or not step.grad:
+            continue
+        w, b = step.w, step.bias
+        if w.unique and (count[w.index] == 1).all():
+            step.assign_w = True
+            written[w.index.ravel()] = True
+        if b is not None and b.unique and (count[b.index] == 1).all():
+            step.assign_b = True
+            written[b.index] = True
+    return np.flatnonzero(~written)
+
+
+# ---- BLAS threads ---------------------------------------------------------------------------------------
+
+THREADS_FROM = 4_000_000
+"""Multiply-adds of a program's largest product per call from which BLAS may use more than one thread."""
+
+_USER_SETTINGS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def _controller():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # optional: without it NumPy's own setting stands
+        return None
+    return ThreadpoolController()
+
+
+def blas_threads(multiply_adds: int):
+    """A context in which BLAS runs with one thread when the largest product has fewer than
+    THREADS_FROM multiply-adds; nothing changes when the user chose the threads (an environment
+    variable, or threadpoolctl limits below the machine's cores) or without threadpoolctl."""
+    if multiply_adds >= THREADS_FROM or any(os.environ.get(k) for k in _USER_SETTINGS):
+        return contextlib.nullcontext()
+    controller = _controller()
+    if controller is None:
+        return contextlib.nullcontext()
+    blas = controller.select(user_api="blas")
+    cores = os.cpu_count() or 1
+    if not blas.lib_controllers or any(c.num_threads < cores for c in blas.lib_controllers):
+        return contextlib.nullcontext()  # already limited: the user's choice (or one core)
+    return blas.limit(limits=1)
