@@ -5,7 +5,8 @@
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const L2_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const OUTPUT_SIZE = 320; // the decision map on the page, in CSS pixels
-const NEURON_SIZE = 44;
+const TRAIN_COLOUR = "#999"; // the training loss's curve and number (the CSS colours the number alike)
+const TEST_COLOUR = "#000";
 
 function make(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -165,7 +166,8 @@ function render({ model, el }) {
   const showTest = make("input", { type: "checkbox", class: "pg-show-test-box", onchange: () => set("show_test", showTest.checked) });
   const discretize = make("input", { type: "checkbox", class: "pg-discretize-box", onchange: () => set("discretize", discretize.checked) });
   const outputColumn = make("div", { class: "pg-column pg-output" }, make("h3", { text: "Output" }),
-    make("div", { class: "pg-losses" }, "Test loss ", testLoss, make("br"), "Training loss ", trainLoss),
+    make("div", { class: "pg-losses" }, make("span", { class: "pg-test-label" }, "Test loss ", testLoss), make("br"),
+      make("span", { class: "pg-train-label" }, "Training loss ", trainLoss)),
     curveCanvas, mapCanvas, clickBox,
     make("label", { class: "pg-field", "data-control": "show_test" }, showTest, " show test data"),
     make("label", { class: "pg-field", "data-control": "discretize" }, discretize, " discretize output"));
@@ -237,7 +239,7 @@ function render({ model, el }) {
     const top = Math.max(...curve.map((r) => Math.max(r[1], r[2]))) || 1;
     const first = curve[0][0];
     const last = curve[curve.length - 1][0];
-    for (const [column, colour] of [[1, "#999"], [2, "#000"]]) {
+    for (const [column, colour] of [[1, TRAIN_COLOUR], [2, TEST_COLOUR]]) {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.5;
       ctx.beginPath();

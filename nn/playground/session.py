@@ -136,6 +136,11 @@ class Session:
         self._neurons = trace(neurons, [0.0, 0.0], parameters=params)
         example_target = self._target_rows([0])[0].tolist()
         self._loss = trace(sample_loss, [0.0, 0.0], example_target, parameters=params)
+        # A program's first run traces its samples again to check the compiled graph (autograd's guard against
+        # Python branches on values); run it once on four points, not on the 2500 of a heat map.
+        few = self.grid(2)
+        self._neurons.evaluate(self._neurons.read_parameters(), few)
+        self._loss.evaluate(self._loss.read_parameters(), few, self._target_rows([0, 0, 0, 0]))
 
     def penalty(self):
         """The L2 term as `train` takes it (None when l2 is 0)."""

@@ -209,3 +209,13 @@ def test_the_page_listens_on_loopback_only_and_trains_in_a_browser(chromium_brow
     assert served.process.returncode == 0, served.output.getvalue()
     with pytest.raises(OSError):  # Voilà is gone with it
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_without_the_live_extra_the_message_names_it(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "voila" else real(name, *a))
+    assert demo.main(["--no-browser"]) == 1
+    err = capsys.readouterr().err
+    assert "voila" in err and "live" in err and "pip install" in err

@@ -120,3 +120,18 @@ def test_without_the_live_extra_the_message_names_it(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "anywidget" else real(name, *a))
     with pytest.raises(ImportError, match=r"anywidget.*live"):
         nn.playground.__getattr__("Playground")
+
+
+def test_a_notebook_run_without_a_front_end_keeps_the_picture_and_the_hint(tmp_path):
+    nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (the test extra)")
+    nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed (the test extra)")
+    pytest.importorskip("ipykernel", reason="ipykernel is not installed (the test extra)")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("from nn.playground import Playground\nPlayground(hidden=[3])")]
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    (output,) = notebook.cells[0].outputs
+    data = output["data"]
+    assert "python -m demos.playground" in data["text/plain"]  # nbconvert's text, a plain console's
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")  # GitHub's viewer, nbconvert's HTML
+    assert "application/vnd.jupyter.widget-view+json" in data  # a live front end shows the widget
