@@ -103,8 +103,7 @@ class Served:
     def __init__(self, scenario_path, port):
         self.port = port
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "demos.playground", str(scenario_path), "--no-browser", "--no-stepper",
-             "--port", str(port)],
+            [sys.executable, "-m", "demos.playground", str(scenario_path), "--no-browser", "--port", str(port)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         self.output = io.StringIO()
@@ -177,6 +176,8 @@ def test_the_page_listens_on_loopback_only_and_trains_in_a_browser(chromium_brow
             assert page.inner_text(".pg-epoch") == "000000"
             assert not page.is_visible(".pg-noise") and not page.is_visible(".pg-load")  # the scenario hides them
             assert page.is_visible(".pg-learning_rate") and page.is_visible(".pg-dataset")
+            if demo.has_stepper():  # below the playground, the chain-rule example step by step
+                page.wait_for_selector(".bpl-stepper", timeout=60_000)
 
             page.click(".pg-play")
             page.wait_for_function("Number(document.querySelector('.pg-epoch').textContent) >= 40", timeout=60_000)
