@@ -20,6 +20,7 @@ saying what it is.
 
 from __future__ import annotations
 
+import html
 import re
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -41,23 +42,24 @@ MODES = ("backward", "forward", "lecture")
 _WHO = "Stepper"
 _HINT = "a live widget: in Jupyter with the `live` extra it has buttons; here is its current frame"
 _NODE_LABEL = re.compile(r"^\s*v(\d+) \[label=<(.*)>", re.MULTILINE)
-_UNKNOWN = re.compile(r">([^<>]*?) \?<")  # a cell drawn as "data ?" or "grad ?": not reached in this frame
 
 
 def _asset(name: str) -> str:
     return resources.files("autograd.widgets").joinpath(name).read_text(encoding="utf-8")
 
 
-def hidden_numbers(frame) -> dict[int, list[str]]:
+def hidden_numbers(frame, cell: str = "grad") -> dict[int, list[str]]:
     """Which numbers a step frame hides, read from its DOT source: {node position: ["data", "grad"]}.
 
-    The frames draw a number not reached yet as "?"; this is the same
-    information the picture gives a student (steps.py has no per-frame
-    data of its own to ask).
+    The frames draw a number not reached yet as "?" (or leave it out); this
+    is the same information the picture gives a student (steps.py has no
+    per-frame data of its own to ask).
     """
+    # a cell not reached: "data ?", "grad ?" ("d/da ?" for `cell` "d/da"), or the cell's name alone (left blank)
+    unknown = re.compile(rf">(data|{re.escape(html.escape(cell))})(?: \?)?<")
     hidden = {}
     for match in _NODE_LABEL.finditer(frame.source):
-        cells = ["data" if text.endswith("data") else "grad" for text in _UNKNOWN.findall(match.group(2))]
+        cells = ["data" if text == "data" else "grad" for text in unknown.findall(match.group(2))]
         if cells:
             hidden[int(match.group(1))] = cells
     return hidden
@@ -168,7 +170,8 @@ class Stepper(anywidget.AnyWidget):
             self._numbers = list(self._facts.grads)
         with self.hold_sync():
             self.names = list(self._facts.names)
-            self.hidden = [sorted(hidden_numbers(frame).items()) for frame in frames]
+            cell = "grad" if self.mode != "forward" else f"d/d{self._facts.names[self._wrt_position]}"
+            self.hidden = [sorted(hidden_numbers(frame, cell).items()) for frame in frames]
             self.titles = [getattr(frame, "step_title", "") for frame in frames]
             self.svgs = svgs
             self.frame = min(self.frame, len(frames) - 1)
