@@ -347,10 +347,28 @@ def view():
                 f"<p><b>Why it is wrong:</b> {html.escape(row['why'])}</p>"
             )
         )
-    tab = ipywidgets.Tab(children=tabs)
+    tab = _tab_class(ipywidgets)(children=tabs)
     for k, row in enumerate(rows):
         tab.set_title(k, row["key"].replace("_", " "))
     return tab
+
+
+def _tab_class(ipywidgets):
+    """ipywidgets.Tab that shows every tab's page, one after another, where no widget front end runs."""
+    from autograd.widgets.fallback import with_fallback
+
+    class Mistakes(ipywidgets.Tab):
+        def __repr__(self) -> str:
+            return (
+                "<four backprop mistakes beside the right gradients: a live widget (one tab each) in Jupyter "
+                "with the `live` extra; here every tab one after another>"
+            )
+
+        def _repr_mimebundle_(self, **kwargs):
+            pages = "<hr>".join(child.value for child in self.children)
+            return with_fallback(super()._repr_mimebundle_(**kwargs), repr(self), {"text/html": pages})
+
+    return Mistakes
 
 
 def main(argv=None) -> dict:

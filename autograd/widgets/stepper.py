@@ -35,6 +35,7 @@ from autograd.core.value import Value
 from autograd.pictures import backward_steps, forward_steps, lecture_steps, naming
 from autograd.transforms.forward import forward_derivatives
 from autograd.widgets.exercise import DEFAULT_TOLERANCE, GraphFacts, check_tolerance, read_number, verdict
+from autograd.widgets.fallback import with_fallback
 
 __all__ = ["Stepper", "MODES"]
 
@@ -347,15 +348,4 @@ class Stepper(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget's view for front ends with widgets, and beside it the current frame as SVG and one line."""
-        return with_picture(super()._repr_mimebundle_(**kwargs), repr(self), self.svgs[self.frame])
-
-
-def with_picture(bundle, text: str, svg: str):
-    """A widget's (data, metadata) mime bundle with a static picture and a one-line text added.
-
-    A front end that renders widgets (JupyterLab, Notebook 7, VS Code, Colab)
-    picks the widget view; a terminal, GitHub's viewer or nbconvert show the
-    picture or the text instead of a bare repr.
-    """
-    data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-    return {**data, "text/plain": text, "image/svg+xml": svg}, metadata
+        return with_fallback(super()._repr_mimebundle_(**kwargs), repr(self), {"image/svg+xml": self.svgs[self.frame]})

@@ -105,3 +105,6 @@ def test_the_widget_view_has_a_tab_per_mistake():
     tab = m.view()
     assert len(tab.children) == 4
     assert "<svg" in tab.children[0].value and "gradcheck" in tab.children[0].value
+    data, _ = tab._repr_mimebundle_()  # where no widget front end runs: all four pages, and one line
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/html"].count("<h3>") == 4 and "\n" not in data["text/plain"]
