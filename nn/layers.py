@@ -60,14 +60,13 @@ out of memory after a minute)."""
 
 
 def _check_size(n, name: str, who: str) -> int:
-    """A layer size: a whole number >= 1; one past MAX_PARAMETERS alone is refused here (the model's
-    size as a whole is checked by _check_count)."""
+    """A layer size: a whole number >= 1 (the model's size is checked by _check_count); one of more
+    than 15 digits is refused here, where the message can show it by its digits."""
     n = checks.whole(n, name, who, low=1)
-    if n > MAX_PARAMETERS:
-        shown = f"{n:,}" if n < 10**30 else f"a number of {len(str(n)):,} digits"
+    if n >= 10**15:
         raise ValueError(
-            f"{who}: {name} is {shown}, more than the limit of {MAX_PARAMETERS:,} parameters "
-            "(nn.layers.MAX_PARAMETERS) for this scalar engine, where every parameter is a Python object"
+            f"{who}: {name} is a number of {len(str(n)):,} digits, past the limit of {MAX_PARAMETERS:,} "
+            "parameters (nn.layers.MAX_PARAMETERS) for this scalar engine, where every parameter is a Python object"
         )
     return n
 
