@@ -21,6 +21,10 @@ last expression (as a notebook cell does). A cell written as
 Nothing comes from a CDN: Voilà serves its own JavaScript and that of the
 installed widget extensions (anywidget), and each widget's own JavaScript and
 CSS are package data of `autograd.widgets`.
+
+    require(*modules, who) -> None
+        LiveExtraMissing naming the `live` extra when one of the modules
+        cannot be imported (for widgets that need only part of the extra).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
-__all__ = ["serve", "start_page", "Page", "PortInUse", "LiveExtraMissing", "LIVE_HINT"]
+__all__ = ["serve", "start_page", "Page", "PortInUse", "LiveExtraMissing", "LIVE_HINT", "require"]
 
 HOST = "127.0.0.1"  # loopback only: the page and its kernel run code, nobody else on the network may reach them
 LIVE_HINT = 'install the `live` extra: pip install -e ".[live]" (anywidget, ipywidgets, voila)'
