@@ -262,8 +262,8 @@ class Dot(Instruction):
                 if matrix is None and w.kind == "p" and x.kind == "v" and (x.index == x.index[:1]).all():
                     matrix = (w, Source("v", x.index[0], grad=x.grad))
             self.parts.append((left, right, matrix))
-        self.squares = [  # sum_k w_k w_k (an L2 penalty): one gradient 2 w instead of two halves
-            m is None and left.kind == right.kind == "p" and np.array_equal(left.index, right.index)
+        self.squares = [  # sum_k w_k w_k (an L2 penalty, a squared error): one gradient 2 w instead of two halves
+            m is None and left.kind == right.kind and left.kind in "pv" and np.array_equal(left.index, right.index)
             for left, right, m in self.parts
         ]
 
@@ -294,8 +294,11 @@ class Dot(Instruction):
                 w.add_grad(g.T @ xs, grads, theta_grad, batch)
                 if x.grad:
                     x.add_grad(g @ ws, grads, theta_grad, batch)
-            elif square:
+            elif square and left.kind == "p":
                 left.add_grad(2.0 * g.sum(axis=0)[:, None] * ws, grads, theta_grad, batch)
+            elif square:
+                if left.grad:
+                    left.add_grad(2.0 * (g[..., None] * ws), grads, theta_grad, batch)
             else:
                 g3 = g[..., None]
                 for side, other in ((left, ws), (right, xs)):

@@ -120,6 +120,7 @@ class Program:
         self._zero = speed.sole_writers(self._steps, self.outputs, len(self.parameters))  # zeroed each call
         if len(self._zero) == len(self.parameters):
             self._zero = slice(None)
+        self._fill = speed.sole_readers(self._steps, self.outputs, self.arrays, 1 + self._n_args)
         self.names = {id(n): (n.label or f"n{k}") for k, n in enumerate(order)}
 
     def _layout(self) -> None:
@@ -372,8 +373,8 @@ class Program:
         _, arrays, theta_grad = self._workspace(batch)
         if out is not None:
             theta_grad = out
-        for a in arrays:
-            a.fill(0.0)
+        for k in self._fill:  # the gradients added to (speed.sole_readers: the others are written whole)
+            arrays[k].fill(0.0)
         grads = self._store(arrays, [None] * self._n_args)
         theta_grad[self._zero] = 0.0  # the entries no layer writes whole (speed.sole_writers)
         seed = 1.0 / batch if reduction == "mean" else 1.0

@@ -65,10 +65,15 @@ class Dense:
             kernel = IN_PLACE.get(ins.op) if len(ins.sources) == 1 and not ins.checked else None
             self.tail.append((ins, position, kernel and (kernel, REGISTRY[ins.op].derivatives[0])))
         self.start, self.stop, self.grad = step.start, step.stop, step.grad
-        self.assign_w = self.assign_b = False  # set by sole_writers: write the gradient, do not add it
+        self.assign_w = self.assign_b = self.assign_x = False  # set by sole_writers: write gradients, not add
 
     def all_sources(self) -> list:
         return self.step.all_sources()
+
+    def reads(self) -> list:
+        """The Sources it reads while running (not the Dot's term blocks that the matrix product replaces)."""
+        tail = [src for ins, position, _ in self.tail for k, src in enumerate(ins.sources) if k != position]
+        return [self.w, self.x] + ([self.bias] if self.bias is not None else []) + tail
 
     def forward(self, store, theta, target=None):
         xs, W = self.x.fetch(store, theta), self.w.fetch(store, theta)
@@ -108,7 +113,9 @@ class Dense:
             np.matmul(g.T, xs, out=view)
         else:  # the weights' entries in another order than rows: written through the index
             theta_grad[w.index] = g.T @ xs
-        if self.x.grad:
+        if self.assign_x:
+            np.matmul(g, W, out=grads[self.x.array])
+        elif self.x.grad:
             self.x.add_grad(g @ W, grads, theta_grad, batch)
         if b is not None:
             if not self.assign_b:
@@ -154,6 +161,29 @@ def sole_writers(steps, outputs, n_parameters: int) -> np.ndarray:
             step.assign_b = True
             written[b.index] = True
     return np.flatnonzero(~written)
+
+
+def sole_readers(steps, outputs, arrays: list, first_computed: int) -> list:
+    """Mark each Dense step that is the only reader of a whole computed array (the layer below's result):
+    it writes that array's gradient instead of adding to it. Returns the computed arrays (positions in
+    the list `arrays` of their widths) whose gradients must still be zeroed each call."""
+    readers: dict = {}
+    sources = {id(s): s for step in steps for s in (step.reads() if isinstance(step, Dense) else step.all_sources())}
+    sources.update((id(s), s) for s in outputs)
+    for source in sources.values():
+        if source.kind == "v" and source.grad:
+            readers.setdefault(source.array, []).append(source)
+    for source in outputs:  # the seed is added
+        readers.setdefault(source.array, []).append(None)
+    written = set()
+    for step in steps:
+        if isinstance(step, Dense) and step.grad and step.x.grad and step.x.array >= first_computed:
+            x, k = step.x, step.x.array - first_computed + 1
+            whole = x.slice is not None and x.slice == slice(0, arrays[k], 1)
+            if whole and readers.get(x.array) == [x]:
+                step.assign_x = True
+                written.add(k)
+    return [k for k in range(len(arrays)) if k not in written]
 
 
 # ---- BLAS threads ---------------------------------------------------------------------------------------
