@@ -17,6 +17,7 @@ picture is made: `import autograd` works without it.
 from __future__ import annotations
 
 import html
+import math
 import re
 import shutil
 import subprocess
@@ -401,6 +402,9 @@ def _highlighted(root: Value, highlight, who: str) -> tuple[Value, ...]:
     return tuple(items)
 
 
+UNKNOWN = ("blank", "?", "grey")  # how a frame shows numbers not reached yet
+
+
 @dataclass(frozen=True)
 class Frame:
     """What a step frame (`autograd.pictures.steps`) draws over the picture: its numbers, highlights and notes.
@@ -412,8 +416,10 @@ class Frame:
     carry `notes` {input position: text}, `changed` the nodes whose number
     just changed. Lecture frames add `data_state` per node ("known", "new",
     "unknown": the value is not reached yet), `edge_notes` {(node, input
-    position): text} for edges of other nodes than `step`, and `hide`
-    (unknown numbers read "?"; else they are drawn in grey).
+    position): text} for edges of other nodes than `step`, and `asked`: the
+    cell ("data" or the number cell) of `active` that a question frame asks
+    for, drawn as a crimson "?". `unknown` is how numbers not reached yet
+    read (UNKNOWN): "blank", "?" or "grey" (the number in grey).
     """
 
     title: str
@@ -426,7 +432,18 @@ class Frame:
     notes: dict[int, str]
     data_state: list[str] | None = None
     edge_notes: dict[tuple[int, int], str] = field(default_factory=dict)
-    hide: bool = True
+    unknown: str = "?"
+    asked: str | None = None
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The size in points every frame of a sequence gives each box, edge label and the title, so that dot lays
+    all of them out alike and nothing moves from frame to frame (`steady_render`)."""
+
+    boxes: dict[str, tuple[float, float]]  # DOT node name -> (width, height)
+    edges: dict[tuple[int, int], tuple[float, float]]  # (node, input position) -> its label's size
+    title: tuple[float, float] | None
 
 
 # ----------------------------------------------------------------------------- drawing
@@ -465,27 +482,53 @@ class _Scene:
     highlighted: set[int]
     options: DrawOptions
     frame: Frame | None
+    sizes: Sizes | None = None
 
 
-def _box_label(name: str, cells: list[str], border: str, fill: str, thick: bool) -> str:
+def _fixed(size: tuple[float, float] | None) -> str:
+    """The attributes that give an HTML-like table a fixed size in points (nothing without a size)."""
+    return "" if size is None else f' FIXEDSIZE="TRUE" WIDTH="{size[0]:g}" HEIGHT="{size[1]:g}"'
+
+
+def _box_label(name: str, cells: list[str], border: str, fill: str, thick: bool, size=None) -> str:
     """The HTML-like label of a value's box: name | data | grad, all already escaped."""
     tds = "".join(f"<VR/><TD>{content}</TD>" for content in cells)
     return (
         f'<<TABLE BORDER="{3 if thick else 1}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="7" '
-        f'COLOR="{border}" BGCOLOR="{fill}"><TR><TD>{name}</TD>{tds}</TR></TABLE>>'
+        f'COLOR="{border}" BGCOLOR="{fill}"{_fixed(size)}><TR><TD>{name}</TD>{tds}</TR></TABLE>>'
     )
 
 
-def render(root: Value, options: DrawOptions, frame: Frame | None = None) -> graphviz.Digraph:
+def _text_label(text: str, points: str, size=None, bold: bool = False) -> str:
+    """An HTML-like label of escaped `text` (lines end in <BR ALIGN="LEFT"/>) in a table, fixed in size or not."""
+    if bold and text:
+        text = f"<B>{text}</B>"
+    if text:  # Graphviz refuses an empty <FONT></FONT>
+        text = f'<FONT POINT-SIZE="{points}">{text}</FONT>'
+    return (
+        f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"{_fixed(size)}><TR>'
+        f'<TD ALIGN="LEFT" BALIGN="LEFT">{text}</TD></TR></TABLE>>'
+    )
+
+
+def _title_text(title: str) -> str:
+    """A frame's title as escaped lines of at most _TITLE_WIDTH characters, each ending in a left-aligned break."""
+    lines = textwrap.wrap(title, _TITLE_WIDTH, break_on_hyphens=False) or [""]
+    return "".join(escape(line) + '<BR ALIGN="LEFT"/>' for line in lines)
+
+
+def render(root: Value, options: DrawOptions, frame: Frame | None = None, sizes: Sizes | None = None):
     """The picture of the graph of `root`; a step `frame` overrides the numbers, highlights and edge labels.
 
     `options` are already checked; graphs of more than `options.max_nodes`
-    values are cut (`checked_render` warns about it).
+    values are cut (`checked_render` warns about it). With `sizes` every box,
+    edge label and the title get the size given there (`steady_render`).
+    The picture keeps its labels in `picture.parts` {key: HTML-like label}.
     """
     order, index, names = indexed(root)
     keep, hidden = _kept_nodes(order, index, options.max_nodes)
     highlighted = {index[item] for item in options.highlight}
-    scene = _Scene(order, index, names, keep, highlighted, options, frame)
+    scene = _Scene(order, index, names, keep, highlighted, options, frame, sizes)
 
     ranksep = "0.45" if options.rankdir in ("LR", "RL") else "0.3"  # top to bottom: ops between
     dot = start_picture("autograd", options.rankdir, ("0.25", ranksep), ("16", "13"))
@@ -494,10 +537,14 @@ def render(root: Value, options: DrawOptions, frame: Frame | None = None) -> gra
         f"picture of the graph of {names[-1]!r}: {len(order)} value{'s' * (len(order) != 1)}, "
         f"{operations} operation{'s' * (operations != 1)}"
     )
+    dot.parts = {}
     if frame is not None and frame.title:
-        lines = textwrap.wrap(frame.title, _TITLE_WIDTH, break_on_hyphens=False) or [""]
-        title = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines) + '<BR ALIGN="LEFT"/>'
-        dot.attr(label=f"<<B>{title}</B>>", labelloc="t", labeljust="l", fontsize="18")
+        if sizes is None:
+            dot.attr(label=f"<<B>{_title_text(frame.title)}</B>>", labelloc="t", labeljust="l", fontsize="18")
+        else:
+            label = _text_label(_title_text(frame.title), "18", sizes.title, bold=True)
+            dot.attr(label=label, labelloc="t", labeljust="l", fontsize="18")
+        dot.parts["title"] = _text_label(_title_text(frame.title), "18", bold=True)
     for i in range(len(order)):
         if keep[i]:
             _draw_value(dot, scene, i)
@@ -525,30 +572,47 @@ def _draw_value(dot, scene: _Scene, i: int) -> None:
     if thick:
         fill, border = STYLE.highlight_fill, STYLE.highlight_border
     fmt = scene.options.fmt
-    cells = [_data_cell(f"data {escape(fmt(node.data))}", frame, i)]
+    cells = [_data_cell(escape(fmt(node.data)), frame, i)]
     if frame is not None:
         cells.append(_number_cell(frame, i, fmt))
     elif scene.options.show_grad:
         cells.append(f"grad {escape(fmt(node.grad))}")
-    dot.node(f"v{i}", label=_box_label(name_html(node, scene.names[i]), cells, border, fill, thick), shape="plain")
+    size = None if scene.sizes is None else scene.sizes.boxes.get(f"v{i}")
+    name = name_html(node, scene.names[i])
+    dot.node(f"v{i}", label=_box_label(name, cells, border, fill, thick, size), shape="plain")
+    dot.parts[f"v{i}"] = _box_label(name, cells, border, fill, thick)
 
 
-def _data_cell(text: str, frame: Frame | None, i: int) -> str:
-    """The data cell of value i: as it is, or in a lecture frame crimson when new and grey (or "?") when unknown."""
+def _asked(cell: str) -> str:
+    """The cell a question frame asks for: its name and a crimson, bold "?"."""
+    return f'<FONT COLOR="{STYLE.active}"><B>{cell} ?</B></FONT>'
+
+
+def _unknown(cell: str, number: str, frame: Frame) -> str:
+    """A number not reached yet: left out, "?" or the number, in grey."""
+    shown = {"blank": "", "?": " ?"}.get(frame.unknown, f" {number}")
+    return f'<FONT COLOR="{STYLE.grey}">{cell}{shown}</FONT>'
+
+
+def _data_cell(number: str, frame: Frame | None, i: int) -> str:
+    """The data cell of value i: as it is, or in a lecture frame crimson when new or asked, or unknown."""
     data_state = None if frame is None or frame.data_state is None else frame.data_state[i]
+    if frame is not None and frame.asked == "data" and frame.active == i:
+        return _asked("data")
     if data_state == "new":
-        return f'<FONT COLOR="{STYLE.active}"><B>{text}</B></FONT>'
+        return f'<FONT COLOR="{STYLE.active}"><B>data {number}</B></FONT>'
     if data_state == "unknown":
-        return f'<FONT COLOR="{STYLE.grey}">{"data ?" if frame.hide else text}</FONT>'
-    return text
+        return _unknown("data", number, frame)
+    return f"data {number}"
 
 
 def _number_cell(frame: Frame, i: int, fmt) -> str:
     """The frame's number of value i: grey until reached, crimson when it just changed, "(so far)" while partial."""
     state, number, cell = frame.state[i], frame.numbers[i], escape(frame.cell)
+    if frame.asked == "number" and frame.active == i:
+        return _asked(cell)
     if state == "none":
-        shown = "?" if frame.hide else escape(fmt(number))
-        return f'<FONT COLOR="{STYLE.grey}">{cell} {shown}</FONT>'
+        return _unknown(cell, escape(fmt(number)), frame)
     text = f"{cell} {escape(fmt(number))}" + (" (so far)" if state == "partial" else "")
     if i in frame.changed or frame.active == i:
         return f'<FONT COLOR="{STYLE.active}"><B>{text}</B></FONT>'
@@ -583,8 +647,17 @@ def _draw_operation(dot, scene: _Scene, i: int) -> None:
         if not scene.keep[j]:
             missing = True
             continue
-        attrs = _edge_attrs(scene, i, k, local)
-        dot.edge(f"v{j}", op_name, **{key: nohtml(naming.drawable(v)) for key, v in attrs.items()})
+        attrs = {key: nohtml(naming.drawable(v)) for key, v in _edge_attrs(scene, i, k, local).items()}
+        text = attrs.pop("label", None)
+        if text is not None:
+            dot.parts[(i, k)] = _text_label(escape(text.strip()), attrs.get("fontsize", "13"))
+        if scene.sizes is not None and (i, k) in scene.sizes.edges:  # every frame labels it, maybe blank
+            attrs["fontsize"] = attrs.get("fontsize", "13")
+            label = escape(text.strip()) if text else ""
+            attrs["label"] = _text_label(label, attrs["fontsize"], scene.sizes.edges[(i, k)])
+        elif text is not None:
+            attrs["label"] = text
+        dot.edge(f"v{j}", op_name, **attrs)
     if missing:
         dot.edge("not_drawn", op_name, style="dashed", color=STYLE.grey)
     dot.edge(op_name, f"v{i}", color=colour, penwidth=width)
@@ -668,6 +741,57 @@ def checked_render(root: Value, options: DrawOptions, frame: Frame | None = None
             stacklevel=stacklevel,
         )
     return picture
+
+
+def steady_render(root: Value, options: DrawOptions, frames: list[Frame], stacklevel: int = 3) -> list:
+    """The pictures of a sequence of frames, every box, edge label and title as large as its largest version.
+
+    dot places nodes by the sizes of their labels, so a number that grows
+    from "?" to "294" or a note that appears on an edge would move the rows
+    from frame to frame. Each label is measured once by dot (`_measure`) and
+    all frames reserve the largest size: dot then lays every frame out the
+    same way. Without dot the frames are drawn as they come.
+    """
+    pictures = [checked_render(root, options, frame, stacklevel + 1) for frame in frames]
+    if len(pictures) < 2:
+        return pictures
+    keys = {key for picture in pictures for key in picture.parts}
+    try:
+        measured = _measure({picture.parts[key] for picture in pictures for key in picture.parts})
+    except (GraphvizNotInstalled, PictureTooLarge):
+        return pictures
+
+    def largest(key):
+        found = [measured[picture.parts[key]] for picture in pictures if key in picture.parts]
+        return max(w for w, _ in found), max(h for _, h in found)
+
+    sizes = Sizes(
+        boxes={key: largest(key) for key in keys if isinstance(key, str) and key != "title"},
+        edges={key: largest(key) for key in keys if isinstance(key, tuple)},
+        title=largest("title") if "title" in keys else None,
+    )
+    return [render(root, options, frame, sizes) for frame in frames]
+
+
+def _measure(labels: set[str]) -> dict[str, tuple[float, float]]:
+    """The width and height in points dot gives each HTML-like label, all measured in one run of dot.
+
+    One node per label and no edges; the sizes are rounded up to the next
+    point, so that a table fixed at that size holds its text.
+    """
+    labels = sorted(labels)
+    measuring = new_picture(name="measure")
+    measuring.attr("node", fontname=STYLE.font, fontsize="16", shape="plain")
+    for k, label in enumerate(labels):
+        measuring.node(f"m{k}", label=label)
+    plain = run_dot(measuring, "plain", "measuring the frames' labels").decode("utf-8")
+    sizes = {}
+    for line in plain.splitlines():
+        fields = line.split()
+        if fields and fields[0] == "node":
+            width, height = (math.ceil(float(x) * 72) + 1 for x in fields[4:6])
+            sizes[labels[int(fields[1][1:])]] = (float(width), float(height))
+    return sizes
 
 
 # ----------------------------------------------------------------------------- saving

@@ -143,8 +143,30 @@ def op_text(node: Value) -> str:
     return f"{node.op}({', '.join(constant(n, bracket=False) for n in numbers)})"
 
 
-def formula(node: Value, index: dict, node_names: list[str]) -> str:
-    """`a * b`, `tanh(v2)`, `v3 ** 2`, `x + 2`, `hardtanh(x, -2, 2)`: how a node was made, in the nodes' names."""
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_MATH_SYMBOLS = {"*": "·"}  # Python's operators that mathematics writes otherwise (** is a superscript)
+
+
+def bracketed(text: str) -> str:
+    """A number or name next to an operator: in brackets when it is negative or has spaces, `(-1.5)`, `(a + b)`."""
+    return f"({text})" if text.startswith("-") or " " in text.strip() else text
+
+
+def power(base: str, exponent: str) -> str:
+    """`base` to the `exponent` as mathematics writes it: `i²`, `(-1.5)²`, `x⁻¹`, `2^x`, `x^0.5`."""
+    if re.fullmatch(r"-?\d{1,3}", exponent):
+        return bracketed(base) + exponent.translate(_SUPERSCRIPT)
+    return f"{bracketed(base)}^{bracketed(exponent)}"
+
+
+def formula(node: Value, index: dict, node_names: list[str], math: bool = False) -> str:
+    """`a * b`, `tanh(v2)`, `v3 ** 2`, `x + 2`, `hardtanh(x, -2, 2)`: how a node was made, in the nodes' names.
+
+    `math=True` writes it as mathematics does, for the frames' titles: `a · b`,
+    `v3²`, `(-1.5)²`, `2 · (-3)`; `node_names` may then be numbers.
+    """
+    if math:
+        return _math_formula(node, index, node_names)
     args = [node_names[index[p]] for p in node.parents]
     op = node.op
     pieces = _constant_form(node)
@@ -158,3 +180,21 @@ def formula(node: Value, index: dict, node_names: list[str]) -> str:
         return f"{symbol}{args[0]}"
     shown = [node_names[index[item]] if isinstance(item, Value) else constant(item, False) for item in node.operands]
     return f"{op}({', '.join(shown)})"
+
+
+def _math_formula(node: Value, index: dict, node_names: list[str]) -> str:
+    args = [node_names[index[p]] for p in node.parents]
+    symbol = lookup(node.op).symbol if node.op else None
+    if _constant_form(node) is not None:  # one Value and a constant: x + 2, 2 - x, x ** 2, 2 ** x
+        shown = constant(recorded_constant(node), bracket=False)
+        left, right = (shown, args[0]) if lookup(node.op).reflected else (args[0], shown)
+        if symbol == "**":
+            return power(left, right)
+        return f"{bracketed(left)} {_MATH_SYMBOLS.get(symbol, symbol)} {bracketed(right)}"
+    if symbol == "**" and len(args) == 2:
+        return power(args[0], args[1])
+    if symbol is not None and len(args) == 2:
+        return f"{bracketed(args[0])} {_MATH_SYMBOLS.get(symbol, symbol)} {bracketed(args[1])}"
+    if symbol is not None and len(args) == 1:  # -x
+        return f"{symbol}{bracketed(args[0])}"
+    return formula(node, index, node_names)

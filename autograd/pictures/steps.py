@@ -38,10 +38,10 @@ from autograd.pictures.graphs import (
     DrawOptions,
     Frame,
     check_layout,
-    checked_render,
     indexed,
     require_graphviz,
     save_graph,
+    steady_render,
 )
 from autograd.transforms.forward import forward_derivatives
 
@@ -76,12 +76,13 @@ def _options(who: str, draw_options: dict) -> tuple[dict, Callable[[float], str]
     return {**draw_options, "show_grad": True}, fmt
 
 
-def _frame(root: Value, kind: str, options: DrawOptions, frame: Frame):
-    """One step frame: the picture with the frame drawn over it, its title and kind kept for `save_steps`."""
-    picture = checked_render(root, options, frame, stacklevel=5)  # at the caller of backward_steps ...
-    picture.step_title = frame.title
-    picture.step_kind = kind
-    return picture
+def _pictures(root: Value, kind: str, options: DrawOptions, frames: list[Frame]) -> list:
+    """The step frames as pictures that keep every node in its place, their titles and kind kept for `save_steps`."""
+    pictures = steady_render(root, options, frames, stacklevel=4)  # warnings point at the caller of backward_steps
+    for picture, frame in zip(pictures, frames):
+        picture.step_title = frame.title
+        picture.step_kind = kind
+    return pictures
 
 
 def _check_steps(count: int, max_steps, who: str, what: str) -> None:
@@ -128,9 +129,9 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     grads[last] = 1.0
     reached[last] = True
 
-    def frame(title: str, active: int, step, changed: set, notes: dict) -> graphviz.Digraph:
+    def frame(title: str, active: int, step, changed: set, notes: dict) -> Frame:
         state = ["none" if not reached[i] else ("partial" if waiting[i] else "final") for i in range(n)]
-        return _frame(root, "backward", draw, Frame(title, list(grads), state, "grad", active, step, changed, notes))
+        return Frame(title, list(grads), state, "grad", active, step, changed, notes)
 
     draw = DrawOptions.checked(root, who, **options)
     root_name = names[last]
@@ -148,32 +149,39 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
             waiting[j] -= 1
             reached[j] = True
             changed.add(j)
-            notes[k] = f"{fmt(local)} × {fmt(upstream)} = {fmt(contribution)}"
+            notes[k] = f"{_times(fmt(local), fmt(upstream))} = {fmt(contribution)}"
         title = (
-            f"Step {len(frames)} of {len(steps)}: {names[i]} = {naming.formula(node, index, names)}, "
+            f"Step {len(frames)} of {len(steps)}: {names[i]} = {naming.formula(node, index, names, math=True)}, "
             f"upstream gradient d{root_name}/d{names[i]} = {fmt(upstream)}; each input gets local × upstream"
         )
         frames.append(frame(naming.one_line(title), i, i, changed, notes))
 
     reverse_accumulate(order, root, on_node=passed_on)
-    return frames
+    return _pictures(root, "backward", draw, frames)
 
 
 # ----------------------------------------------------------------------------- lecture mode
 
 
-def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 200, **draw_options):
+def lecture_steps(
+    root: Value, *, hide_unknown: bool = False, questions: bool = False, max_steps: int = 200, **draw_options
+):
     """The graph filled in as a lecture does it, one number per frame: the forward values, then the gradients.
 
     Frame 0 shows the given inputs (the leaves and their values). Then one
     frame per computed value in topological order (`g = a + b = 1 + 2 = 3`),
     then one frame per gradient in the order backprop completes them: the
     seed d(root)/d(root) = 1, then each node the moment its last contribution
-    arrives, written as the sum over its users (`df/dg = df/di · di/dg =
-    42 · 7 = 294`) with `local × upstream = contribution` on those edges.
-    The frame's new number is crimson. Numbers not reached yet are drawn in
-    grey, or as "?" with `hide_unknown=True` (a class works each one out
-    before the next frame shows it).
+    arrives, written as the sum over its users (`df/dg = df/di · ∂i/∂g =
+    42 · 7 = 294`, ∂ for a local derivative) with `local × upstream =
+    contribution` on those edges.
+    The frame's new number is crimson. Numbers not reached yet are left out
+    (nothing on the projector gives them away), or read "?" with
+    `hide_unknown=True`. `questions=True` (a class exercise) puts a question
+    frame before each answer: the next node highlighted, its number a
+    crimson "?", the title asking for it (`g = a + b = 1 + 2 = ?`). Every
+    node keeps its place in all frames. Titles are written as mathematics:
+    `·` for a product, `i²`, `(-1.5)²`.
 
     Like `backward_steps`, the numbers are replayed from the recorded local
     derivatives and no `.grad` is changed; `draw_options` are those of
@@ -181,7 +189,8 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
     """
     who = "lecture_steps"
     naming.check_root(root, who)
-    hide_unknown = checks.flag(hide_unknown, "hide_unknown", who)
+    unknown = "?" if checks.flag(hide_unknown, "hide_unknown", who) else "blank"
+    questions = checks.flag(questions, "questions", who)
     options, fmt = _options(who, draw_options)
     order, index, names = indexed(root)
     n, last = len(order), len(order) - 1
@@ -213,42 +222,57 @@ def lecture_steps(root: Value, *, hide_unknown: bool = False, max_steps: int = 2
     state = ["none"] * n
     total_steps = len(computed) + len(completed)
 
-    def frame(title: str, active: int, data_new: int | None, step, notes: dict, edge_notes: dict):
+    def frame(title: str, active: int, data_new: int | None, step, edge_notes: dict, asked=None) -> Frame:
         data_state = ["new" if i == data_new else "known" if known[i] else "unknown" for i in range(n)]
-        changed = {active} if data_new is None else set()
-        numbers = Frame(title, list(grads), list(state), "grad", active, step, changed, notes, hide=hide_unknown)
-        return _frame(root, "lecture", draw, replace(numbers, data_state=data_state, edge_notes=edge_notes))
+        changed = {active} if data_new is None and asked is None else set()
+        numbers = Frame(title, list(grads), list(state), "grad", active, step, changed, {}, unknown=unknown)
+        return replace(numbers, data_state=data_state, edge_notes=edge_notes, asked=asked)
 
     draw = DrawOptions.checked(root, who, **options)
     leaves = [i for i in range(n) if known[i]]
     given = ", ".join(f"{names[i]} = {fmt(order[i].data)}" for i in leaves[:8]) + (", ..." if len(leaves) > 8 else "")
     title = f"Given: {given}. The forward pass computes the other values, one per frame."
-    frames = [frame(title, -1, None, None, {}, {})]  # nothing highlighted yet
+    frames = [frame(title, -1, None, None, {})]  # nothing highlighted yet
     number = 0
     values = [fmt(node.data) for node in order]
     for i in computed:
         number += 1
         node = order[i]
-        title = (
-            f"Step {number} of {total_steps}, forward: {names[i]} = {naming.formula(node, index, names)} = "
-            f"{naming.formula(node, index, values)} = {values[i]}"
+        asked = (
+            f"{names[i]} = {naming.formula(node, index, names, math=True)} = "
+            f"{naming.formula(node, index, values, math=True)} ="
         )
-        frames.append(frame(naming.one_line(title), i, i, i, {}, {}))
+        if questions:
+            question = f"Question {number} of {total_steps}, forward: {asked} ?"
+            frames.append(frame(naming.one_line(question), i, None, i, {}, asked="data"))
+        title = f"Step {number} of {total_steps}, forward: {asked} {fmt(order[i].data)}"
+        frames.append(frame(naming.one_line(title), i, i, i, {}))
         known[i] = True
     r = names[last]
     for j in completed:
         number += 1
-        state[j] = "final"
         if j == last:
+            state[j] = "final"
             title = f"Step {number} of {total_steps}, backward: the seed d{r}/d{r} = 1"
-            frames.append(frame(title, j, None, None, {}, {}))
+            frames.append(frame(title, j, None, None, {}))
             continue
-        symbols = " + ".join(f"d{r}/d{names[i]} · d{names[i]}/d{names[j]}" for i, _, _ in uses[j])
-        numbers = " + ".join(f"{fmt(grads[i])} · {fmt(local)}" for i, _, local in uses[j])
-        title = f"Step {number} of {total_steps}, backward: d{r}/d{names[j]} = {symbols} = {numbers} = {fmt(grads[j])}"
-        notes = {(i, k): f"{fmt(local)} × {fmt(grads[i])} = {fmt(local * grads[i])}" for i, k, local in uses[j]}
-        frames.append(frame(naming.one_line(title), j, None, None, {}, notes))
-    return frames
+        symbols = " + ".join(f"d{r}/d{names[i]} · ∂{names[i]}/∂{names[j]}" for i, _, _ in uses[j])  # ∂: local
+        products = " + ".join(_times(fmt(grads[i]), fmt(local), "·") for i, _, local in uses[j])
+        asked = f"d{r}/d{names[j]} = {symbols} = {products} ="
+        if questions:
+            factors = {(i, k): f"{_times(fmt(local), fmt(grads[i]))}" for i, k, local in uses[j]}
+            question = f"Question {number} of {total_steps}, backward: {asked} ?"
+            frames.append(frame(naming.one_line(question), j, None, None, factors, asked="number"))
+        state[j] = "final"
+        title = f"Step {number} of {total_steps}, backward: {asked} {fmt(grads[j])}"
+        notes = {(i, k): f"{_times(fmt(local), fmt(grads[i]))} = {fmt(local * grads[i])}" for i, k, local in uses[j]}
+        frames.append(frame(naming.one_line(title), j, None, None, notes))
+    return _pictures(root, "lecture", draw, frames)
+
+
+def _times(left: str, right: str, sign: str = "×") -> str:
+    """`local × upstream` as the edges write it (or a product in a title, `42 · 7`), a negative factor in brackets."""
+    return f"{naming.bracketed(left)} {sign} {naming.bracketed(right)}"
 
 
 # ----------------------------------------------------------------------------- forward
@@ -292,9 +316,8 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     shown_numbers[w], state[w] = tangents[wrt], "final"
     cell = f"d/d{naming.one_line(names[w])}"
 
-    def frame(title: str, active: int, step, notes: dict) -> graphviz.Digraph:
-        content = Frame(title, list(shown_numbers), list(state), cell, active, step, {active}, notes)
-        return _frame(output, "forward", draw, content)
+    def frame(title: str, active: int, step, notes: dict) -> Frame:
+        return Frame(title, list(shown_numbers), list(state), cell, active, step, {active}, notes)
 
     draw = DrawOptions.checked(output, who, **options)
     x = names[w]
@@ -308,14 +331,14 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
         notes = {}
         for k, (parent, local) in enumerate(edges(node)):
             tangent = tangents[parent]
-            notes[k] = f"{fmt(local)} × {fmt(tangent)} = {fmt(local * tangent)}"
+            notes[k] = f"{_times(fmt(local), fmt(tangent))} = {fmt(local * tangent)}"
         shown_numbers[i], state[i] = tangents[node], "final"
         title = (
-            f"Step {number} of {len(steps)}: {names[i]} = {naming.formula(node, index, names)}, "
+            f"Step {number} of {len(steps)}: {names[i]} = {naming.formula(node, index, names, math=True)}, "
             f"d{names[i]}/d{x} = sum of local × tangent = {fmt(tangents[node])}"
         )
         frames.append(frame(naming.one_line(title), i, i, notes))
-    return frames
+    return _pictures(output, "forward", draw, frames)
 
 
 # ----------------------------------------------------------------------------- the player

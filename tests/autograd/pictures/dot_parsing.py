@@ -41,8 +41,9 @@ def edges(source: str) -> list:
 
 
 def edge_label(attrs: str) -> str:
-    m = re.search(r'label="([^"]*)"', attrs)
-    return m.group(1).strip() if m else ""
+    """An edge's label text: a quoted label, or an HTML-like label with its tags stripped ("" for none)."""
+    m = re.search(r'label="([^"]*)"', attrs) or re.search(r"label=<(.*)>(?: |$)", attrs)
+    return html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() if m else ""
 
 
 def check_install_message(error):

@@ -7,13 +7,14 @@ from the code under test.
 """
 
 import re
+import subprocess
 
 import pytest
 from checks import TABLE, check_message, course_example, needs_dot
 from dot_parsing import boxes, edge_label, edges
 from test_steps import reused_node_graph
 
-from autograd import lecture_steps, save_steps, topological_order
+from autograd import Value, backward_steps, forward_steps, lecture_steps, save_steps, topological_order
 
 
 def cells(frame) -> dict:
@@ -56,7 +57,8 @@ def test_lecture_frames_of_the_chain_rule_example():
         assert f"forward: {label} = " in frame.step_title
         assert frame.step_title.endswith(f"= {TABLE[label][0]}")
     assert "g = a + b = 1 + 2 = 3" in frames[1].step_title
-    assert "i = g * h = 3 * 7 = 21" in frames[3].step_title
+    assert "i = g · h = 3 · 7 = 21" in frames[3].step_title  # mathematics, not Python: · and a superscript
+    assert "f = i² = 21² = 441" in frames[4].step_title
     # then the gradients, each once, starting with the seed at f
     order = [crimson_cells(frame) for frame in frames[5:]]
     assert all(len(found) == 1 and found[0][1] == "grad" for found in order)
@@ -72,10 +74,11 @@ def test_lecture_frames_of_the_chain_rule_example():
     for frame, label in zip(frames[5:], grads):
         assert frame.step_title.endswith(f"= {TABLE[label][1]}")
         assert visible_numbers(frame)[label, "grad"] == str(TABLE[label][1])
-    assert "df/dg = df/di · di/dg = 42 · 7 = 294" in frames[5 + grads.index("g")].step_title
+    assert "df/dg = df/di · ∂i/∂g = 42 · 7 = 294" in frames[5 + grads.index("g")].step_title  # ∂: local
+    assert "df/di = df/df · ∂f/∂i = 1 · 42 = 42" in frames[5 + grads.index("i")].step_title  # not circular
     # the edge that carries g's gradient says local × upstream = contribution
     g_frame = frames[5 + grads.index("g")]
-    assert [edge_label(a) for _, _, a in edges(g_frame.source) if "label" in a] == ["7 × 42 = 294"]
+    assert [edge_label(a) for _, _, a in edges(g_frame.source) if edge_label(a)] == ["7 × 42 = 294"]
     # the last frame holds every number of the table
     assert visible_numbers(frames[-1]) == {
         (label, cell): str(number) for label, row in TABLE.items() for cell, number in zip(("data", "grad"), row)
@@ -94,13 +97,49 @@ def test_lecture_frames_add_one_number_each_and_hide_the_rest():
         assert sum(old[key] != new[key] for key in new) == 1
 
 
-def test_lecture_frames_without_hiding_show_the_answers_in_grey():
+def test_lecture_frames_leave_out_what_is_not_reached():
     frames = lecture_steps(course_example()["f"])
     final = {(label, cell): str(number) for label, row in TABLE.items() for cell, number in zip(("data", "grad"), row)}
+    shown = [sum(number != cell for (_, cell), number in visible_numbers(frame).items()) for frame in frames]
+    assert shown == list(range(4, 4 + 13))  # the 4 inputs' values, then one number more per frame, nothing else
     for frame in frames:
-        assert visible_numbers(frame) == final  # no "?": what is not reached yet is there, greyed
-    assert '<FONT COLOR="#9a9a9a">data 441</FONT>' in frames[0].source
-    assert '<FONT COLOR="#9a9a9a">data 441</FONT>' not in frames[-1].source
+        assert all(number in (cell, final[label, cell]) for (label, cell), number in visible_numbers(frame).items())
+    assert "441" not in "".join(texts for label in cells(frames[0]).values() for texts in label)  # no pale answers
+    assert visible_numbers(frames[-1]) == final
+
+
+def test_question_frames_ask_before_each_answer():
+    frames = lecture_steps(course_example()["f"], hide_unknown=True, questions=True)
+    plain = lecture_steps(course_example()["f"], hide_unknown=True)
+    # a question before each of the 4 values and 7 gradients (the seed df/df = 1 is given)
+    assert len(frames) == 1 + 2 * 4 + 1 + 2 * 7
+    answers = [frame for frame in frames if not frame.step_title.startswith("Question")]
+    assert [frame.step_title for frame in answers] == [frame.step_title for frame in plain]
+    assert [frame.source for frame in answers] == [frame.source for frame in plain]
+    for question, answer in zip(frames, frames[1:]):
+        if not question.step_title.startswith("Question"):
+            continue
+        asked = question.step_title.split(": ", 1)[1]
+        assert asked.endswith("= ?") and answer.step_title.endswith(asked[:-1] + answer.step_title.split(" = ")[-1])
+        ((label, cell),) = crimson_cells(answer)
+        assert visible_numbers(question)[label, cell] == "?"  # the node asked for, highlighted, its number a "?"
+        assert f'<FONT COLOR="#c2255c"><B>{cell} ?</B></FONT>' in question.source
+        assert 'BORDER="3"' in [line for line in question.source.splitlines() if f"<B>{label}</B>" in line][0]
+        # nothing else changed between the question and its answer
+        assert sum(a != b for a, b in zip(visible_numbers(question).values(), visible_numbers(answer).values())) == 1
+    assert "Question 7 of 12, backward: df/dg = df/di · ∂i/∂g = 42 · 7 = ?" in [f.step_title for f in frames]
+
+
+def test_titles_are_written_as_mathematics():
+    x = Value(-1.5, label="x")
+    y = x**2
+    y.label = "y"
+    z = y * -3.0 - x
+    z.label = "z"
+    titles = [frame.step_title for frame in lecture_steps(z)]
+    assert "y = x² = (-1.5)² = 2.25" in titles[1]  # Python's -1.5 ** 2 would be -2.25
+    assert "= y · (-3) = 2.25 · (-3) = -6.75" in titles[2]
+    assert "z = v2 - x = (-6.75) - (-1.5) = -5.25" in titles[3]
 
 
 def test_lecture_mode_with_a_reused_node_waits_for_every_share():
@@ -150,3 +189,35 @@ def test_save_steps_writes_lecture_frames(tmp_path):
     assert [p.name for p in saved["frames"]] == [f"lecture_step_{k:03d}.png" for k in range(13)]
     assert saved["html"].name == "lecture_steps.html"
     assert saved["html"].read_text(encoding="utf-8").count('class="frame"') == 13
+
+
+def laid_out(frame) -> dict:
+    """dot's own layout of a frame (`dot -Tplain`): {node: (x, y, width, height)} and the drawing's size."""
+    plain = subprocess.run(["dot", "-Tplain"], input=frame.source.encode(), capture_output=True, check=True)
+    assert not plain.stderr, plain.stderr  # no label dot could not read
+    found = {}
+    for line in plain.stdout.decode().splitlines():
+        fields = line.split()
+        if fields[0] == "graph":
+            found["size"] = tuple(fields[2:4])
+        elif fields[0] == "node":
+            found[fields[1]] = tuple(fields[2:6])
+    return found
+
+
+@needs_dot
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: lecture_steps(n["f"]),
+        lambda n: lecture_steps(n["f"], hide_unknown=True, questions=True, rankdir="TB"),
+        lambda n: backward_steps(n["f"]),
+        lambda n: forward_steps(n["f"], n["a"]),
+        lambda n: lecture_steps(reused_node_graph(), questions=True),
+    ],
+)
+def test_nodes_keep_their_places_in_every_frame(make):
+    frames = make(course_example())
+    first = laid_out(frames[0])
+    for k, frame in enumerate(frames[1:], start=1):  # they moved by about 40 px at frames 5 -> 6 and 8 -> 9
+        assert laid_out(frame) == first, f"frame {k} is laid out differently from frame 0"
