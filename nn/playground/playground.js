@@ -235,6 +235,7 @@ function render({ model, el }) {
     const ctx = curveCanvas.getContext("2d");
     const { width, height } = curveCanvas;
     ctx.clearRect(0, 0, width, height);
+    curve = curve.filter((r) => r[1] !== null && r[2] !== null); // a diverged run's last epochs have no loss
     if (curve.length < 2) return;
     const top = Math.max(...curve.map((r) => Math.max(r[1], r[2]))) || 1;
     const first = curve[0][0];
@@ -282,8 +283,8 @@ function render({ model, el }) {
       ctx.stroke();
     });
     epoch.textContent = String(frame.epoch).padStart(6, "0");
-    trainLoss.textContent = frame.train_loss.toFixed(3);
-    testLoss.textContent = frame.test_loss.toFixed(3);
+    trainLoss.textContent = frame.train_loss === null ? "NaN" : frame.train_loss.toFixed(3);
+    testLoss.textContent = frame.test_loss === null ? "NaN" : frame.test_loss.toFixed(3);
     drawCurve(frame.curve);
     stats.frames += 1;
     stats.epochs.push(frame.epoch);

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+import math
 import time
 from pathlib import Path
 
@@ -49,9 +50,22 @@ _HERE = Path(__file__).parent
 
 
 def _bytes(values: np.ndarray, low: float, high: float) -> bytes:
-    """Values in [low, high] as bytes 0..255 (the page's heat maps)."""
+    """Values in [low, high] as bytes 0..255 (the page's heat maps; nan, after a diverged run, as the middle)."""
+    values = np.nan_to_num(values, nan=(low + high) / 2, posinf=high, neginf=low)
     scaled = (np.clip(values, low, high) - low) / (high - low) * 255.0
     return np.round(scaled).astype(np.uint8).tobytes()
+
+
+def _diverged(epoch: int, what) -> str:
+    return (
+        f"Training stopped at epoch {epoch}: {what}. It diverged: the learning rate is too large for this "
+        "network. Lower it and press Reset."
+    )
+
+
+def _finite(x: float):
+    """x, or None (JSON's null) for nan and infinities, which JSON cannot carry."""
+    return x if math.isfinite(x) else None
 
 
 class Playground(anywidget.AnyWidget):
@@ -126,6 +140,10 @@ class Playground(anywidget.AnyWidget):
         stride = max(1, -(-len(history) // CURVE_POINTS))
         curve = history[::stride] + ([history[-1]] if history and (len(history) - 1) % stride else [])
         train_loss, test_loss = session.losses()
+        if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
+            self.running = False
+            self.message = _diverged(session.epoch, f"the loss is {train_loss} (training) and {test_loss} (test)")
+        curve = [[e, _finite(a), _finite(b)] for e, a, b in curve]
         self._frame_id += 1
         with self.hold_sync():
             self.output_map = _bytes(output, -1.0, 1.0) if output.ndim == 2 else _bytes(output, 0.0, 1.0)
@@ -133,8 +151,8 @@ class Playground(anywidget.AnyWidget):
             self.frame = {
                 "id": self._frame_id,
                 "epoch": session.epoch,
-                "train_loss": train_loss,
-                "test_loss": test_loss,
+                "train_loss": _finite(train_loss),
+                "test_loss": _finite(test_loss),
                 "curve": curve,
                 "layers": list(session.settings["hidden"]),
                 "classes": session.classes,
@@ -248,7 +266,9 @@ class Playground(anywidget.AnyWidget):
                     svg = await loop.run_in_executor(None, functools.partial(self._svg, dot))
                     self.sample_text, self.sample_svg = text, svg
                 await asyncio.sleep(0)
-        except Exception as e:  # a diverging run (nan) or a bad setting: stop and say why
+        except ArithmeticError as e:  # the engine refuses an overflow: training diverged
+            self.message = _diverged(self.session.epoch, e)
+        except Exception as e:  # anything else: stop and say why
             self.message = f"training stopped: {e}"
         finally:
             self.running = False
@@ -260,6 +280,8 @@ class Playground(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         kind = content.get("do")
+        if kind != "drawn":
+            self.message = ""  # the last message was about the last request
         try:
             if kind == "drawn":
                 drawn = content.get("id")
@@ -288,12 +310,11 @@ class Playground(anywidget.AnyWidget):
                 self.send({"kind": "scenario", "text": dumps_scenario(self.session.to_scenario())})
             elif kind == "load":
                 self.load(str(content.get("text", "")))
-            else:
-                return
-            if kind != "drawn":
-                self.message = ""
         except (TypeError, ValueError) as e:
             self.message = str(e)
+        except ArithmeticError as e:  # the engine refuses an overflow: training diverged
+            self.pause()
+            self.message = _diverged(self.session.epoch, e)
 
     def _set(self, changes) -> None:
         if not isinstance(changes, dict):

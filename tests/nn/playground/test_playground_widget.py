@@ -135,3 +135,24 @@ def test_a_notebook_run_without_a_front_end_keeps_the_picture_and_the_hint(tmp_p
     assert "python -m demos.playground" in data["text/plain"]  # nbconvert's text, a plain console's
     assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")  # GitHub's viewer, nbconvert's HTML
     assert "application/vnd.jupyter.widget-view+json" in data  # a live front end shows the widget
+
+
+def test_a_diverging_run_stops_with_a_message_and_frames_stay_json():
+    w = Playground(
+        dataset="spiral", classes=3, hidden=[8, 8], activation="relu", learning_rate=10.0, batch_size=1, seed=1
+    )
+    for _ in range(10):
+        message(w, do="step")
+        if w.message:
+            break
+    assert "diverged" in w.message and "learning rate is too large" in w.message and "exp" in w.message
+    assert not w.running
+    json.dumps(w.frame, allow_nan=False)  # what the kernel sends stays JSON
+
+
+def test_a_loss_that_is_not_a_number_is_sent_as_null(monkeypatch):
+    w = Playground(hidden=[2])
+    monkeypatch.setattr(w.session, "losses", lambda: (float("nan"), float("inf")))
+    w._push_frame()
+    assert w.frame["train_loss"] is None and w.frame["test_loss"] is None and "diverged" in w.message
+    json.dumps(w.frame, allow_nan=False)
