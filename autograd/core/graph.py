@@ -180,13 +180,16 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
             changed = _last_change
         stale = []  # (node, its mark) let through: the marks go back at the end
         order: list[Node] = []
-        place = order.append
+        place, place_run = order.append, order.extend
         stack = [root]
         push = stack.append
         pop = stack.pop
         keep_leaves = not backward
         while stack:
             node = pop()
+            if type(node) is list:  # a run of single-parent nodes (below): the parent of its last is placed
+                place_run(reversed(node))
+                continue
             mark = node._mark
             if mark == seen:  # second visit: all of its parents are placed
                 node._mark = placed
@@ -194,32 +197,50 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                     node._grad = 0.0
                 place(node)
                 continue
-            # First visit: the node goes back on the stack, its new parents above it
-            # (reversed, so that the first parent comes off first). Along a chain of
-            # single parents the walk goes straight on, without the stack.
-            while mark < seen:
+            if mark > seen:  # placed already (a second copy on the stack)
+                continue
+            # First visit. Along a chain of single parents the walk goes straight on, collecting
+            # the nodes in a run (marked placed at once: nothing else can reach them before the
+            # run is placed, as the graph has no cycles); the run is placed in one go once the
+            # parent of its last node is. A node of several parents goes back on the stack, its
+            # new parents above it (reversed, so that the first parent comes off first).
+            run = None
+            while True:
                 if mark < changed and node._operation:  # built before some assignment: did a parent change?
                     if refuse_stale:
                         _refuse_stale(node, mark, who)
                     elif stale_parent(node, mark) is not None:
                         stale.append((node, mark))
-                node._mark = seen
-                push(node)
                 parents = node._parents
                 if type(parents) is not tuple:  # one parent
+                    node._mark = placed
+                    if backward:
+                        node._grad = 0.0
                     mark = parents._mark
-                    if mark < seen and (keep_leaves or parents._operation):
+                    if mark < seen and (keep_leaves or parents._operation):  # the chain goes on
+                        if run is None:
+                            run = [node]
+                        else:
+                            run.append(node)
                         node = parents
                         continue
-                elif len(parents) == 2:  # the usual many: spelled out, no iterator to make
+                    place(node)  # its parent is placed (or a leaf the backward pass skips)
+                    if run is not None:
+                        place_run(reversed(run))
+                    break
+                node._mark = seen
+                if run is not None:
+                    push(run)
+                push(node)
+                if len(parents) == 2:  # the usual many: spelled out, no iterator to make
                     p, q = parents
-                    if q._mark < seen and (keep_leaves or q._operation):
+                    if (keep_leaves or q._operation) and q._mark < seen:
                         push(q)
-                    if p._mark < seen and (keep_leaves or p._operation):
+                    if (keep_leaves or p._operation) and p._mark < seen:
                         push(p)
                 else:
                     for p in reversed(parents):
-                        if p._mark < seen and (keep_leaves or p._operation):
+                        if (keep_leaves or p._operation) and p._mark < seen:
                             push(p)
                 break
         for node, mark in stale:

@@ -42,10 +42,10 @@ _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
 
 # A number operand is kept as the node's constant; `rsub`, `rdiv` and `rpow`
-# are the reflected forms c - x, c / x and c ** x. For speed, `type(other) in
-# VALUE_TYPES` stands for isinstance(other, Value), and a float, the most
-# common constant, skips the call that converts numbers (7 % of the time of
-# building a chain).
+# are the reflected forms c - x, c / x and c ** x. For speed, a float, the most
+# common constant, is tested for first and skips the call that converts numbers
+# (7 % of the time of building a chain), and `type(other) in VALUE_TYPES`
+# stands for isinstance(other, Value).
 
 
 BUILTIN: set = set()
@@ -62,9 +62,11 @@ def define(name: str, value, derivatives, **fields) -> Operation:
 
 
 def _add(self, other) -> Value:
+    if type(other) is float:
+        return new_node(self._data + other, "+", self, 1.0, other)
     if type(other) in VALUE_TYPES:
         return new_node(self._data + other._data, "+", (self, other), _ONE_ONE)
-    c = other if type(other) is float else as_number(other, "+", self)
+    c = as_number(other, "+", self)
     return new_node(self._data + c, "+", self, 1.0, c)
 
 
@@ -73,9 +75,11 @@ define("+", operator.add, (1.0, 1.0), numpy=operator.add, symbol="+", identity=0
 
 
 def _sub(self, other) -> Value:
+    if type(other) is float:
+        return new_node(self._data - other, "-", self, 1.0, other)
     if type(other) in VALUE_TYPES:
         return new_node(self._data - other._data, "-", (self, other), _ONE_MINUS_ONE)
-    c = other if type(other) is float else as_number(other, "-", self)
+    c = as_number(other, "-", self)
     return new_node(self._data - c, "-", self, 1.0, c)
 
 
@@ -101,9 +105,11 @@ define("neg", operator.neg, (-1.0,), numpy=operator.neg, symbol="-", method="__n
 
 
 def _mul(self, other) -> Value:
+    if type(other) is float:
+        return new_node(self._data * other, "*", self, other, other)
     if type(other) in VALUE_TYPES:
         return new_node(self._data * other._data, "*", (self, other), (other._data, self._data))
-    c = other if type(other) is float else as_number(other, "*", self)
+    c = as_number(other, "*", self)
     return new_node(self._data * c, "*", self, c, c)
 
 
@@ -560,8 +566,17 @@ def dot(weights, inputs, bias=None) -> Value:
     if n != len(inputs):
         raise ValueError(f"dot: {n} weights but {len(inputs)} inputs")
     layout = None  # stays None while every operand is a Value
-    if n and type(inputs[0]) is float and set(map(type, inputs)) == _FLOATS and set(map(type, weights)) <= VALUE_TYPES:
-        # a first layer's neuron: Value weights times plain floats, done with list operations
+    # Two fast paths, done with list operations instead of a loop with two type checks and two appends per
+    # term (which made dot 43% of a training step). Both add the products in the same order as the loop.
+    kinds = set(map(type, inputs)) if n and set(map(type, weights)) <= VALUE_TYPES else None  # None: not all Values
+    if kinds is not None and kinds <= VALUE_TYPES:
+        # a hidden layer's neuron (and l2_penalty): Values times Values; parents w_0, x_0, w_1, x_1, ...
+        wd, xd = list(map(_data, weights)), list(map(_data, inputs))
+        z = sum(map(operator.mul, wd, xd), 0.0)
+        parents, local_grads = [None] * (2 * n), [None] * (2 * n)
+        parents[0::2], parents[1::2] = weights, inputs
+        local_grads[0::2], local_grads[1::2] = xd, wd
+    elif kinds == _FLOATS:  # a first layer's neuron: Value weights times plain floats
         parents, local_grads = list(weights), list(inputs)
         layout = [None] * (2 * n)
         layout[1::2] = inputs

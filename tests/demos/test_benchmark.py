@@ -54,10 +54,13 @@ def test_every_target_is_printed_for_the_setting_it_names(tiny_run):
     for name, by_setting in benchmark.TARGETS.items():
         for setting, (wording, _) in by_setting.items():
             assert results[name][setting]["target"] == wording
-    assert results["train_step"]["off"]["target"] == "mg/ours >= 6"
-    assert results["chain_build"]["on"]["target"] == "mg/ours >= 8"
-    assert results["chain_backward"]["off"]["target"] == "mg/ours >= 2.5"
-    assert results["chain_backward"]["on"]["target"] == "mg/ours >= 3"
+    # issue 23's targets against micrograd 0.1.0
+    assert results["train_step"]["off"]["target"] == "mg/ours >= 8"
+    assert results["chain_build"]["on"]["target"] == "mg/ours >= 20"
+    for setting in ("on", "off"):
+        assert results["chain_backward"][setting]["target"] == "mg/ours >= 6"
+        assert results["wide_tree"][setting]["target"] == results["wide_sum"][setting]["target"] == "mg/ours >= 4"
+        assert results["memory"][setting]["target"] == "ours <= 150 B"
 
 
 def test_a_tiny_run_judges_no_size_dependent_target(tiny_run):
@@ -98,7 +101,9 @@ def test_the_json_file_holds_both_gc_settings(tiny_run):
     assert set(saved["results"]) == set(results)
     for figure in saved["results"].values():
         assert {"on", "off"} <= set(figure)
-        assert set(figure["on"]) == {"ours", "micrograd", "floats", "micrograd/ours", "ours/floats", "target", "met"}
+        assert set(figure["on"]) == {
+            *("ours", "micrograd", "floats", "tape", "micrograd/ours", "ours/floats", "ours/tape", "target", "met")
+        }
 
 
 def test_the_collector_and_the_recursion_limit_are_restored(tiny_run):
@@ -141,6 +146,32 @@ def test_float_reference_matches_the_engine():
     floats = benchmark.eval_floats(benchmark.float_layers(model), X)
     assert len(ours) == len(floats) == 2
     assert all(abs(a - b) < 1e-12 for a, b in zip(ours, floats))
+
+
+def test_the_float_tape_computes_the_chain_and_its_gradients_as_the_engine_does():
+    """The floor the chain figures are compared with does the same work: the same value, and its reverse
+    sweep the same gradients of x and c (one reversed sweep of the same products and sums)."""
+    from autograd import Value
+
+    values, tape = benchmark.tape_chain(400)
+    x, c = Value(1.0), Value(0.9999)
+    y = x
+    for _ in range(100):
+        y = ((y * 1.0001) + 0.5).relu() * c
+    y.backward()
+    assert values[-1] == y.data == benchmark.chain(Value, 400).data
+    grads = benchmark.tape_backward(values, tape)
+    assert math.isclose(grads[0], x.grad, rel_tol=1e-12) and math.isclose(grads[1], c.grad, rel_tol=1e-12)
+    assert len(tape) == 5 * 100  # one tuple per edge: * number, + number, relu, and two for * Value
+
+
+def test_the_tape_figures_are_reported_for_the_chain(tiny_run):
+    results, printed, _, _ = tiny_run
+    for name in ("chain_build", "chain_backward"):
+        for setting in ("on", "off"):
+            row = results[name][setting]
+            assert isinstance(row["tape"], float) and row["ours/tape"] == row["ours"] / row["tape"]
+    assert "ours/tape" in next(line for line in printed.splitlines() if line.startswith("figure"))
 
 
 def test_the_wide_shapes_compute_the_same_sum():
