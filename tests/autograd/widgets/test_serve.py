@@ -86,3 +86,34 @@ def test_the_page_renders_offline_a_click_goes_through_the_kernel_and_it_stops_c
                 urllib.request.urlopen(f"http://{other}:{live.server.port}/", timeout=2)
         server = live.server
     assert not server.running() and not server.folder.exists()
+
+
+@needs_live_page
+def test_ctrl_c_stops_the_server_cleanly():
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = "from autograd.widgets.serve import serve\nserve('1 + 1', open_browser=False)"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        line = process.stdout.readline()
+        found = re.search(r"on http://127\.0\.0\.1:(\d+)/ \(this computer only\); press Ctrl-C to stop", line)
+        assert found, line + process.stdout.read() if process.poll() is not None else line
+        port = int(found.group(1))
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()  # the page (and its kernel) run
+        process.send_signal(signal.SIGINT)
+        rest = process.communicate(timeout=60)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, rest
+    assert "Stopping the page" in rest and "Traceback" not in rest
+    time.sleep(0.5)
+    with socket.socket() as probe, pytest.raises(ConnectionRefusedError):  # nobody listens there any more
+        probe.connect(("127.0.0.1", port))
