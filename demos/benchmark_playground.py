@@ -24,6 +24,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import shutil
 import statistics
 import sys
@@ -70,6 +71,14 @@ def blas_threads() -> str:
         return "unknown (threadpoolctl not installed)"
     pools = [f"{p.get('internal_api')} {p.get('num_threads')}" for p in threadpool_info()]
     return ", ".join(pools) or "none loaded"
+
+
+def load() -> str:
+    """The machine's load average over the last minute, for reading the figures (a shared machine is slower)."""
+    try:
+        return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    except (AttributeError, OSError):
+        return "load average unknown"
 
 
 def page_rates(browser, epochs: int, seconds: float, warmup: float = 2.0) -> dict:
@@ -146,7 +155,7 @@ def main(argv=None) -> int:
     per_epoch = steps_per_epoch(session)
     print(f"Playground benchmark: 2-8-8-1 tanh, batch 10, {SETTINGS['points']} points ({len(session.X_train)} "
           f"for training: {per_epoch} steps of SGD per epoch), heat maps of 17 neurons")  # fmt: skip
-    print(f"BLAS threads: {blas_threads()}; Python {sys.version.split()[0]}")
+    print(f"BLAS threads: {blas_threads()}; Python {sys.version.split()[0]}; {load()}")
     print("\n1. The kernel alone (one frame = e epochs + the frame sent), median over", args.frames, "frames")
     print(f"   {'e':>3} {'gc':>4} {'ms/frame':>9} {'epochs/s':>9} {'steps/s':>9}")
     for epochs in EPOCHS_PER_FRAME:
@@ -185,6 +194,7 @@ def main(argv=None) -> int:
                 print(f"\nScreenshot: {args.screenshot}")
         finally:
             browser.close()
+    print(f"   ({load()} at the end)")
     slowest = min(row["steps/s"][0] for row in results.values())
     verdict = "met" if slowest >= TARGET else "NOT met"
     print(f"\nTarget: at least {TARGET} training steps per second shown: {verdict} "

@@ -18,6 +18,7 @@ import asyncio
 import base64
 import functools
 import math
+import os
 import time
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def _finite(x: float):
 class Playground(anywidget.AnyWidget):
     """TensorFlow Playground's core, trained by this engine: `Playground(scenario=None, **settings)`.
 
-    `scenario`: a scenario dict, a path to a scenario file, or None; keyword settings override its
+    `scenario`: a scenario dict, the path of a scenario file, or None; keyword settings override its
     fields, e.g. `Playground(dataset="spiral", hidden=[8, 8], hidden_controls=["dataset"])`.
     `.session` is the training (nn.playground.Session); `.play()`, `.pause()`, `.step()`, `.reset()`
     and `.save(path)` do from Python what the buttons do.
@@ -94,7 +95,7 @@ class Playground(anywidget.AnyWidget):
     message = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, scenario=None, **settings):
-        if isinstance(scenario, (str, Path)):
+        if isinstance(scenario, (str, os.PathLike)):
             scenario = load_scenario(scenario)
         session = Session(scenario, **settings)
         super().__init__()
@@ -232,11 +233,9 @@ class Playground(anywidget.AnyWidget):
         return save_scenario(self.session.to_scenario(), path)
 
     def load(self, scenario) -> None:
-        """Replace the whole state by a scenario (a dict, a path or JSON text)."""
-        if isinstance(scenario, Path):
+        """Replace the whole state by a scenario: a dict, or the path of a scenario file."""
+        if isinstance(scenario, (str, os.PathLike)):
             scenario = load_scenario(scenario)
-        elif isinstance(scenario, str):
-            scenario = loads_scenario(scenario, "Playground.load")
         session = Session(scenario)
         self.pause()
         self.session = session
@@ -309,7 +308,7 @@ class Playground(anywidget.AnyWidget):
             elif kind == "save":
                 self.send({"kind": "scenario", "text": dumps_scenario(self.session.to_scenario())})
             elif kind == "load":
-                self.load(str(content.get("text", "")))
+                self.load(loads_scenario(str(content.get("text", "")), "Load scenario"))
         except (TypeError, ValueError) as e:
             self.message = str(e)
         except ArithmeticError as e:  # the engine refuses an overflow: training diverged

@@ -156,3 +156,16 @@ def test_a_loss_that_is_not_a_number_is_sent_as_null(monkeypatch):
     w._push_frame()
     assert w.frame["train_loss"] is None and w.frame["test_loss"] is None and "diverged" in w.message
     json.dumps(w.frame, allow_nan=False)
+
+
+def test_load_takes_a_dict_or_a_path(tmp_path):
+    w = Playground(dataset="circles", hidden=[2], seed=3)
+    w.step()
+    path = str(w.save(tmp_path / "c.json"))
+    other = Playground()
+    other.load(path)
+    assert other.session.settings["dataset"] == "circles" and other.session.epoch == 1
+    other.load(load_scenario(path) | {"dataset": "moons", "state": None})
+    assert other.session.settings["dataset"] == "moons" and other.session.epoch == 0
+    with pytest.raises(FileNotFoundError):
+        other.load(str(tmp_path / "missing.json"))
