@@ -173,3 +173,15 @@ def test_same_seed_same_everything():
     b.step(3)
     assert a.points() == b.points() and a.model.state_dict() == b.model.state_dict() and a.history == b.history
     assert Session(dataset="moons", seed=10).points() != a.points()
+
+
+def test_the_session_needs_no_widget_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from nn.playground import Session; s = Session(hidden=[2]); s.step(1); s.heat_maps(5); "
+        "print(sorted(m for m in ('anywidget', 'ipywidgets', 'traitlets', 'graphviz') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
