@@ -188,12 +188,16 @@ class Steps:
         self.model, self.X, self.y, self.loss_fn, self.k = model, X, y, loss_fn, k
         self.inputs, self.targets, self.program = inputs, targets, program
         self.theta = program.read_parameters()
-        self.grad = None
+        self.grad = np.zeros(len(self.theta))  # every batch's gradient is written here (Program.gradient's out)
         self.size = len(inputs) if batch_size is None else batch_size
         self.shuffle, self.rng, self.measure = shuffle, rng, measure
         self.first = 0 if penalty is None else 1  # the column of the loss without penalty; the outputs follow
         self.mean_checked = loss_fn in _MEAN_LOSSES
         self.pred_checked = loss_fn is binary_cross_entropy
+
+    def threads(self):
+        """The context train's epochs run in: BLAS threads chosen for this program's products."""
+        return self.program.blas_threads(self.size)
 
     def batches(self):
         """One epoch's batches: lists of sample indices, in the order nn.batches draws."""
@@ -208,7 +212,8 @@ class Steps:
 
         Returns (batch loss, batch size, predictions, targets), the last two None unless measured.
         """
-        outs, self.grad = self.program.gradient(self.theta, self.inputs[chosen], self.targets[chosen])
+        targets = self.targets[chosen]
+        outs, _ = self.program.gradient(self.theta, self.inputs[chosen], targets, out=self.grad)
         first = self.first
         if self.pred_checked:
             _check_values(self.loss_fn, outs[:, first + 1 :], "prediction")
@@ -219,6 +224,8 @@ class Steps:
         self.vector.step(self.theta, self.grad)
         if not self.measure:
             return batch_loss, len(chosen), None, None
+        if self.measure == "arrays":  # for nn.accuracy on arrays: no Python loop over the samples
+            return batch_loss, len(chosen), _predictions(outs, first, self.k), targets
         return batch_loss, len(chosen), _as_predictions(outs[:, first + 1 :], self.k), [self.y[i] for i in chosen]
 
     def end_epoch(self) -> None:
@@ -235,7 +242,14 @@ class Steps:
         first = self.first
         if self.pred_checked:
             _check_values(self.loss_fn, outs[:, first + 1 :], "prediction")
+        if self.measure == "arrays":
+            return float(outs[:, first].mean()), _predictions(outs, first, self.k), val_targets
         return float(outs[:, first].mean()), _as_predictions(outs[:, first + 1 :], self.k), targets
+
+
+def _predictions(outs: np.ndarray, first: int, k):
+    """The model's outputs among the program's: (n,) for one output, (n, k) for k."""
+    return outs[:, first + 1] if k is None else outs[:, first + 1 :]
 
 
 def _as_predictions(outs: np.ndarray, k):

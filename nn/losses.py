@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 from autograd import Value, dot, total
 from autograd.compiler.trace import is_tracing
 from autograd.core import checks
@@ -274,12 +276,14 @@ def cross_entropy(logits_batch, targets) -> Value:
 # ---- regularisation and metrics -----------------------------------------------------------
 
 
-def _check_labels(ys: list[float], labels: str) -> None:
-    for i, y in enumerate(ys):
-        if labels == "pm1" and y not in (-1.0, 1.0):
-            raise ValueError(f"accuracy: target {i} is {y!r}; with labels='pm1' targets must be -1 or +1")
-        if labels == "01" and not 0.0 <= y <= 1.0:
-            raise ValueError(f"accuracy: target {i} is {y!r}; with labels='01' targets must lie in [0, 1]")
+def _check_labels(ys: np.ndarray, labels: str) -> None:
+    if labels == "pm1":
+        bad, rule = np.flatnonzero((ys != -1.0) & (ys != 1.0)), "targets must be -1 or +1"
+    else:
+        bad, rule = np.flatnonzero(~((ys >= 0.0) & (ys <= 1.0))), "targets must lie in [0, 1]"
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"accuracy: target {i} is {ys[i].item()!r}; with labels={labels!r} {rule}")
 
 
 def l2_penalty(params, alpha: float = 1e-4) -> Value:
@@ -314,25 +318,21 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
     class indices or one-hot lists); `labels` must then be "auto" and `threshold` None.
     """
     checks.choice(labels, "labels", "accuracy", _ACCURACY_LABELS)
-    preds = _as_list(preds, "accuracy", "predictions")
-    targets = _as_list(targets, "accuracy", "targets")
-    if len(preds) != len(targets):
-        raise ValueError(f"accuracy: {len(preds)} predictions but {len(targets)} targets")
-    if not preds:
-        raise ValueError("accuracy: empty batch (no predictions)")
     if threshold is not None:
         threshold = checks.number(threshold, "threshold", "accuracy", finite=False)
-    if all(_is_scalar(p) for p in preds):
-        _check_targets(targets, "accuracy")
-        ys = [_value_of(y) for y in targets]
+    arrays = _numeric_arrays(preds, targets)
+    if arrays is not None:  # NumPy arrays of numbers (train(compiled=True) measures this way): no Python loop
+        scores, ys = arrays
+    else:
+        scores, ys = _scores_and_targets(preds, targets)
+    if scores.ndim == 1:
         if labels == "auto":
-            labels = "pm1" if any(y < 0 for y in ys) else "01"
+            labels = "pm1" if (ys < 0).any() else "01"
         else:
             _check_labels(ys, labels)
         signed = labels == "pm1"
         cut = threshold if threshold is not None else (0.0 if signed else 0.5)
-        label_cut = 0.0 if signed else 0.5
-        hits = sum((_value_of(p) > cut) == (y > label_cut) for p, y in zip(preds, ys))
+        hits = np.count_nonzero((scores > cut) == (ys > (0.0 if signed else 0.5)))
     else:
         if labels != "auto":
             raise ValueError(
@@ -344,23 +344,63 @@ def accuracy(preds, targets, threshold: float | None = None, labels: str = "auto
                 f"accuracy: threshold={threshold!r} is for one score per sample; with a list of scores per "
                 "sample the largest one is the predicted class, whatever the threshold"
             )
-        hits = 0
-        for i, (p, y) in enumerate(zip(preds, targets)):
-            scores = _as_list(p, "accuracy", f"prediction {i}")
-            if not scores:
-                raise ValueError(f"accuracy: prediction {i} is an empty list of scores")
-            for a in scores:
-                if not _is_scalar(a):
-                    raise TypeError(f"accuracy: prediction {i} holds {checks.shown(a)}; scores are numbers or Values")
-            scores = [_value_of(a) for a in scores]
-            guess = max(range(len(scores)), key=scores.__getitem__)
-            if _is_scalar(y):
-                hits += guess == _one_hot(_value_of(y), len(scores), "accuracy", i).index(1.0)
-            else:
-                row = _as_list(y, "accuracy", f"target {i}")
-                if len(row) != len(scores):
-                    raise ValueError(f"accuracy: sample {i} has {len(scores)} scores but a target of length {len(row)}")
-                _check_targets(row, "accuracy")
-                row = [_value_of(a) for a in row]
-                hits += guess == max(range(len(row)), key=row.__getitem__)
-    return hits / len(preds)
+        hits = np.count_nonzero(scores.argmax(axis=1) == ys)  # the first of equal largest scores, as max()
+    return int(hits) / len(scores)
+
+
+def _numeric_arrays(preds, targets):
+    """(scores, targets) when both are float or integer NumPy arrays that fit together: scores (n,) with
+    targets (n,), or scores (n, k) with class indices (n,) or rows (n, k) (given as their argmax); else None."""
+    if not (isinstance(preds, np.ndarray) and isinstance(targets, np.ndarray)):
+        return None
+    if preds.dtype.kind not in "iuf" or targets.dtype.kind not in "iuf" or not len(preds):
+        return None
+    if preds.ndim == 1 and targets.shape == preds.shape:
+        return preds.astype(float, copy=False), targets.astype(float, copy=False)
+    if preds.ndim != 2 or not preds.shape[1] or len(targets) != len(preds):
+        return None
+    k = preds.shape[1]
+    if targets.ndim == 2 and targets.shape[1] == k:
+        return preds, targets.argmax(axis=1)
+    if targets.ndim == 1:
+        bad = np.flatnonzero((targets != np.round(targets)) | (targets < 0) | (targets >= k))
+        if bad.size:
+            i = int(bad[0])
+            _one_hot(targets[i].item(), k, "accuracy", i)  # raises, naming the target
+        return preds, targets.astype(int)
+    return None
+
+
+def _scores_and_targets(preds, targets):
+    """Lists of predictions and targets checked one by one, as arrays: scores (n,) with targets (n,), or
+    scores (n, k) with the target classes (n,) (a class index, or the largest of a one-hot row)."""
+    preds = _as_list(preds, "accuracy", "predictions")
+    targets = _as_list(targets, "accuracy", "targets")
+    if len(preds) != len(targets):
+        raise ValueError(f"accuracy: {len(preds)} predictions but {len(targets)} targets")
+    if not preds:
+        raise ValueError("accuracy: empty batch (no predictions)")
+    if all(_is_scalar(p) for p in preds):
+        _check_targets(targets, "accuracy")
+        return np.array([_value_of(p) for p in preds], dtype=float), np.array([_value_of(y) for y in targets])
+    rows, classes = [], []
+    for i, (p, y) in enumerate(zip(preds, targets)):
+        scores = _as_list(p, "accuracy", f"prediction {i}")
+        if not scores:
+            raise ValueError(f"accuracy: prediction {i} is an empty list of scores")
+        for a in scores:
+            if not _is_scalar(a):
+                raise TypeError(f"accuracy: prediction {i} holds {checks.shown(a)}; scores are numbers or Values")
+        if rows and len(scores) != len(rows[0]):
+            raise ValueError(f"accuracy: prediction {i} has {len(scores)} scores, prediction 0 {len(rows[0])}")
+        rows.append([_value_of(a) for a in scores])
+        if _is_scalar(y):
+            classes.append(_one_hot(_value_of(y), len(scores), "accuracy", i).index(1.0))
+        else:
+            row = _as_list(y, "accuracy", f"target {i}")
+            if len(row) != len(scores):
+                raise ValueError(f"accuracy: sample {i} has {len(scores)} scores but a target of length {len(row)}")
+            _check_targets(row, "accuracy")
+            row = [_value_of(a) for a in row]
+            classes.append(max(range(len(row)), key=row.__getitem__))
+    return np.array(rows, dtype=float), np.array(classes)

@@ -22,8 +22,11 @@ batches and the step of one batch (the traced program's gradient, the optimizer'
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from autograd import Value, no_grad
 from autograd.core import checks
@@ -106,10 +109,14 @@ def _metric_function(metrics, loss):
         labels, threshold = _ACCURACY_SETTINGS[loss]
 
         def measured(preds, targets):
-            if any(isinstance(p, (list, tuple)) for p in preds):  # several outputs: the largest is the class
+            several = (
+                preds.ndim == 2 if isinstance(preds, np.ndarray) else any(isinstance(p, (list, tuple)) for p in preds)
+            )
+            if several:  # several outputs: the largest is the class
                 return accuracy(preds, targets)
             return accuracy(preds, targets, threshold=threshold, labels=labels)
 
+        measured.on_arrays = True  # takes the compiled path's arrays as they are
         return measured
     return None
 
@@ -256,10 +263,18 @@ def train(
         progress = getattr(sys.stderr, "isatty", lambda: False)()
     history = History()
     # the compiled path keeps NumPy arrays as arrays (as_rows would make Python lists of 60,000 images)
+    measure = None if metric_fn is None else "arrays" if getattr(metric_fn, "on_arrays", False) else "lists"
     steps = (_compiled.Steps if compiled else _ScalarSteps)(
         model, X, y, loss_fn=loss_fn, optimizer=optimizer, batch_size=batch_size, shuffle=shuffle, rng=rng, val=val,
-        penalty=penalty, measure=metric_fn is not None,
+        penalty=penalty, measure=measure,
     )  # fmt: skip
+    with steps.threads() if compiled else contextlib.nullcontext():
+        _epochs(steps, epochs, history, metric_fn, val is not None, progress, on_epoch)
+    return history
+
+
+def _epochs(steps, epochs: int, history: History, metric_fn, validate: bool, progress, on_epoch) -> None:
+    """train's epoch loop, the same for both paths: `steps` gives the batches and runs each."""
     for epoch in range(1, epochs + 1):
         loss_sum, count, outputs, targets = 0.0, 0, [], []
         for batch in steps.batches():
@@ -267,13 +282,13 @@ def train(
             loss_sum += batch_loss * size
             count += size
             if metric_fn is not None:
-                outputs.extend(batch_outputs)
-                targets.extend(batch_targets)
+                outputs.append(batch_outputs)
+                targets.append(batch_targets)
         steps.end_epoch()
         history.loss.append(loss_sum / count)
         if metric_fn is not None:
-            history.accuracy.append(metric_fn(outputs, targets))
-        if val is not None:
+            history.accuracy.append(metric_fn(_joined(outputs), _joined(targets)))
+        if validate:
             with no_grad():
                 val_loss, val_preds, val_targets = steps.validate()
                 history.val_loss.append(val_loss)
@@ -285,4 +300,10 @@ def train(
             if progress:
                 sys.stderr.write("\n")
             break
-    return history
+
+
+def _joined(chunks: list):
+    """One epoch's batches of predictions (or targets) as one: NumPy arrays joined, lists chained."""
+    if chunks and isinstance(chunks[0], np.ndarray):
+        return np.concatenate(chunks)
+    return [item for chunk in chunks for item in chunk]

@@ -285,6 +285,17 @@ class Program:
             columns.append(arr.reshape(batch, -1))
         return columns, batch
 
+    def blas_threads(self, batch: int):
+        """A context for running this program on batches of `batch` samples with the BLAS threads that
+        suit its matrix products (speed.blas_threads: one thread for small products, unless the user
+        chose); `train(compiled=True)` runs its epochs inside it."""
+        products = [
+            ins.terms * len(ins.nodes)
+            for ins in self.instructions
+            if isinstance(ins, Dot) and any(m is not None for _, _, m in ins.parts)
+        ]
+        return speed.blas_threads(batch * max(products, default=0))
+
     def read_parameters(self) -> np.ndarray:
         """The parameters' current `.data` as one vector (the order of `parameters`)."""
         return np.array([p.data for p in self.parameters], dtype=float)

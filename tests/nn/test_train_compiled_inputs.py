@@ -101,3 +101,41 @@ def test_the_compiled_path_refuses_clearly(name, call, kind, words):
         assert word in text, (name, text)
     for internal in PYTHON_INTERNALS:
         assert internal not in text, (name, text)
+
+
+# ---- accuracy on arrays: the same counting as on lists ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "preds, targets, kwargs",
+    [
+        ([0.3, -2.0, 1.0, -0.1], [1, -1, -1, -1], {}),
+        ([0.7, 0.4, 0.5, 0.51], [1, 0, 1, 0], {}),
+        ([0.2, -0.1, 0.0], [1, 0, 1], {"threshold": 0.0}),
+        ([0.3, 0.9, -0.2], [1, 1, 1], {"labels": "pm1"}),
+        ([[0.1, 0.8, 0.1], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.5, 0.5, 0.0]], [1, 2, 2, 0], {}),
+        ([[0.1, 0.8, 0.1], [0.6, 0.3, 0.1], [0.4, 0.4, 0.2]], [[0, 1, 0], [0, 0, 1], [0, 1, 0]], {}),
+    ],
+    ids=["pm1 auto", "01 auto", "threshold", "pm1 chosen", "class indices (a tie)", "one-hot rows"],
+)
+def test_accuracy_on_arrays_counts_as_on_lists(preds, targets, kwargs):
+    on_lists = accuracy(preds, targets, **kwargs)
+    on_arrays = accuracy(np.array(preds, dtype=float), np.array(targets, dtype=float), **kwargs)
+    assert on_arrays == on_lists and type(on_arrays) is float
+    hits = 0  # by hand: the rule the docstring states
+    for p, t in zip(preds, targets):
+        if isinstance(p, list):
+            truth = t if not isinstance(t, list) else t.index(max(t))
+            hits += p.index(max(p)) == truth
+        else:
+            signed = kwargs.get("labels") == "pm1" or (kwargs.get("labels") is None and min(targets) < 0)
+            cut = kwargs.get("threshold", 0.0 if signed else 0.5)
+            hits += (p > cut) == (t > (0.0 if signed else 0.5))
+    assert on_lists == hits / len(preds)
+
+
+def test_accuracy_on_arrays_refuses_as_on_lists():
+    with pytest.raises(ValueError, match=r"accuracy: target 1 must be a class index in 0\.\.2"):
+        accuracy(np.zeros((2, 3)), np.array([0.0, 3.0]))
+    with pytest.raises(ValueError, match=r"accuracy: target 0 is 2\.0; with labels='pm1'"):
+        accuracy(np.zeros(2), np.array([2.0, 1.0]), labels="pm1")
