@@ -166,9 +166,47 @@ def escape(text: str) -> str:
     return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
 
 
-def check_rankdir(rankdir, who: str) -> None:
-    """The direction of a picture: Graphviz's four, 'LR' left to right and 'TB' top to bottom the two that matter."""
-    checks.choice(rankdir, "rankdir", who, ("LR", "TB", "RL", "BT"))
+def check_rankdir(rankdir, who: str, auto: bool = False) -> None:
+    """The direction of a picture: Graphviz's four, 'LR' left to right and 'TB' top to bottom the two that matter,
+    and where `auto` allows it "auto" (`choose_direction`)."""
+    checks.choice(rankdir, "rankdir", who, ("auto", "LR", "TB", "RL", "BT") if auto else ("LR", "TB", "RL", "BT"))
+
+
+SCREEN = (1920, 1080)  # the projector a picture should fit, in pixels
+SCREEN_DPI = 144  # save_graph's PNG resolution, at which pictures are measured against SCREEN
+_MEASURED_UP_TO = 5_000  # the layout_cost up to which rankdir="auto" lays a picture out to measure it
+_MEASURING_SECONDS = 10.0
+
+
+def _shrink(picture) -> float | None:
+    """How many times `picture` is larger than SCREEN at SCREEN_DPI (1 or less: it fits); None without dot."""
+    try:
+        plain = run_dot(picture, "plain", "measuring the picture", seconds=_MEASURING_SECONDS).decode("utf-8")
+    except (GraphvizNotInstalled, PictureTooLarge):  # no dot, or it took too long: draw without measuring
+        return None
+    _, _, width, height = plain.split(None, 4)[:4]
+    return max(float(width) * SCREEN_DPI / SCREEN[0], float(height) * SCREEN_DPI / SCREEN[1])
+
+
+def choose_direction(root: Value, options: DrawOptions, frame: Frame | None = None) -> DrawOptions:
+    """`options` with rankdir "auto" made "LR" or "TB": left to right when it fits the screen, else the direction
+    that needs less shrinking to fit 1920 x 1080 pixels at 144 dpi, shrunk into them (Graphviz's size) when
+    neither fits. Without dot, or for a picture too large to measure, "LR" as it is."""
+    if options.rankdir != "auto":
+        return options
+    wide = replace(options, rankdir="LR")
+    picture = render(root, wide, frame)
+    if layout_cost(picture) > _MEASURED_UP_TO:
+        return wide
+    across = _shrink(picture)
+    if across is None or across <= 1:
+        return wide
+    tall = replace(options, rankdir="TB")
+    down = _shrink(render(root, tall, frame))
+    chosen, shrink = (tall, down) if down is not None and down < across else (wide, across)
+    if shrink > 1:  # Graphviz scales the drawing down into the screen
+        chosen = replace(chosen, size=f"{SCREEN[0] / SCREEN_DPI:.4g},{SCREEN[1] / SCREEN_DPI:.4g}")
+    return chosen
 
 
 # ----------------------------------------------------------------------------- what dot lays out
@@ -307,11 +345,13 @@ def with_limits(graph):
     return limited
 
 
-def run_dot(graph, fmt: str, what: str) -> bytes:
+def run_dot(graph, fmt: str, what: str, seconds: float | None = None) -> bytes:
     """`graph` laid out by Graphviz's dot as `fmt` bytes, after `check_layout`, with _DOT_LIMITS and a timeout.
 
-    `what` starts the messages ("save_graph could not render 'a.svg'").
+    `what` starts the messages ("save_graph could not render 'a.svg'"); dot
+    is stopped after `seconds` (at most DOT_SECONDS).
     """
+    seconds = DOT_SECONDS if seconds is None else min(seconds, DOT_SECONDS)
     check_layout(graph, what)
     program = shutil.which("dot")
     if program is None:
@@ -322,11 +362,11 @@ def run_dot(graph, fmt: str, what: str) -> bytes:
             [program, "-Kdot", f"-T{fmt}", *limits],
             input=graph.source.encode("utf-8"),
             capture_output=True,
-            timeout=DOT_SECONDS,
+            timeout=seconds,
         )
     except subprocess.TimeoutExpired:
         raise PictureTooLarge(
-            f"{what}: Graphviz's dot did not finish laying out the picture in {DOT_SECONDS:g} s and was stopped "
+            f"{what}: Graphviz's dot did not finish laying out the picture in {seconds:g} s and was stopped "
             "(a slow or busy computer?); draw a smaller part of it"
         ) from None
     if done.returncode != 0:
@@ -356,6 +396,7 @@ class DrawOptions:
     max_nodes: int | None
     highlight: tuple[Value, ...]  # the Values to draw yellow, all in the graph
     fmt: Callable[[float], str] = field(repr=False)  # number_format as a function
+    size: str | None = None  # Graphviz's size: the inches a picture is shrunk into (rankdir="auto")
 
     @classmethod
     def checked(
@@ -363,7 +404,7 @@ class DrawOptions:
         root: Value,
         who: str,
         *,
-        rankdir: str = "LR",
+        rankdir: str = "auto",
         show_grad: bool = True,
         show_local_grads: bool = False,
         number_format=DEFAULT_NUMBER_FORMAT,
@@ -372,7 +413,7 @@ class DrawOptions:
     ) -> DrawOptions:
         """The options of a picture of `root` after checking them (the errors name `who`); defaults as draw_graph's."""
         naming.check_root(root, who)
-        check_rankdir(rankdir, who)
+        check_rankdir(rankdir, who, auto=True)
         if max_nodes is not None:
             naming.check_count(max_nodes, "max_nodes (or None)", who, 1)
         show_grad = checks.flag(show_grad, "show_grad", who)
@@ -532,6 +573,8 @@ def render(root: Value, options: DrawOptions, frame: Frame | None = None, sizes:
 
     ranksep = "0.45" if options.rankdir in ("LR", "RL") else "0.3"  # top to bottom: ops between
     dot = start_picture("autograd", options.rankdir, ("0.25", ranksep), ("16", "13"))
+    if options.size is not None:
+        dot.attr(size=options.size)
     operations = sum(1 for node in order if node.parents)
     dot.summary = (
         f"picture of the graph of {names[-1]!r}: {len(order)} value{'s' * (len(order) != 1)}, "
@@ -681,7 +724,7 @@ def _edge_attrs(scene: _Scene, i: int, k: int, local: float) -> dict[str, str]:
 def draw_graph(
     root: Value,
     *,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     show_grad: bool = True,
     show_local_grads: bool = False,
     number_format="{:.4g}",
@@ -695,7 +738,9 @@ def draw_graph(
     intermediate values grey, the output orange; `highlight` (a Value or some
     Values) draws those boxes yellow with a thick crimson border.
 
-    rankdir: "LR" left to right, "TB" top to bottom. show_grad=False hides
+    rankdir: "LR" left to right, "TB" top to bottom, "auto" (the default)
+    left to right unless that is wider than a 1920 x 1080 screen at
+    save_graph's 144 dpi and top to bottom fits better. show_grad=False hides
     the gradients (before `backward()` they are all zero). show_local_grads
     writes on each input edge the local derivative d(out)/d(input) the
     backward pass multiplies by. number_format: a format string or a callable.
@@ -718,6 +763,7 @@ def draw_graph(
 def checked_render(root: Value, options: DrawOptions, frame: Frame | None = None, stacklevel: int = 3):
     """`render` after making sure dot lays the picture out in seconds (the refusal says which max_nodes fits);
     a cut graph is a warning pointing `stacklevel` calls up (at the user's call)."""
+    options = choose_direction(root, options, frame)
     picture = render(root, options, frame)
     if layout_cost(picture) > LAYOUT_LIMIT:
         low, high = 1, len(topological_order(root)) if options.max_nodes is None else options.max_nodes
@@ -752,6 +798,7 @@ def steady_render(root: Value, options: DrawOptions, frames: list[Frame], stackl
     all frames reserve the largest size: dot then lays every frame out the
     same way. Without dot the frames are drawn as they come.
     """
+    options = choose_direction(root, options, frames[-1])  # the last frame has every number
     pictures = [checked_render(root, options, frame, stacklevel + 1) for frame in frames]
     if len(pictures) < 2:
         return pictures
