@@ -65,7 +65,7 @@ def main(argv=None) -> int:
 
     cells = page_cells(dumps_scenario(scenario), stepper=not args.no_stepper and has_stepper())
     try:
-        serve(cells, title=scenario["title"] or TITLE, port=args.port, open_browser=not args.no_browser)
+        serve(cells, title=TITLE, port=args.port, open_browser=not args.no_browser)
     except LiveExtraMissing as e:
         print(f"python -m demos.playground: {e}", file=sys.stderr)
         return 1
