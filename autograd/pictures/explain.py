@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from autograd.core.checks import shown
 from autograd.core.graph import edges, topological_order
 from autograd.core.value import Value
 from autograd.pictures import naming
@@ -28,7 +29,7 @@ def _check(output, x, who: str) -> None:
     """`output` and `x` are Values (x need not be in the graph of output: the callers tell what that means)."""
     naming.check_root(output, who)
     if not isinstance(x, Value):
-        raise TypeError(f"{who}: x must be a Value of the graph, not {type(x).__name__} {x!r}")
+        raise TypeError(f"{who}: x must be a Value of the graph, not {shown(x)}")
 
 
 def _graph(output, x, who: str) -> tuple[list[Value], dict[Value, int]]:

@@ -295,7 +295,7 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     who = "forward_steps"
     naming.check_root(output, who)
     if not isinstance(wrt, Value):
-        raise TypeError(f"{who}: wrt must be a Value of the graph of output, not {type(wrt).__name__} {wrt!r}")
+        raise TypeError(f"{who}: wrt must be a Value of the graph of output, not {checks.shown(wrt)}")
     options, fmt = _options(who, draw_options)
     order, index, names = indexed(output)
     if wrt not in index:
