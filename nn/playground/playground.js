@@ -291,6 +291,7 @@ function render({ model, el }) {
     stats.times.push(performance.now());
     root.dataset.frames = stats.frames;
     root.dataset.epoch = frame.epoch;
+    root.dataset.points = model.get("points").length;
   }
 
   function hidden() {

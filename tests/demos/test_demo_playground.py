@@ -18,7 +18,7 @@ import pytest
 from live_page import chromium_browser, needs_live_page  # noqa: F401 (chromium_browser: a fixture)
 
 from demos import playground as demo
-from nn.playground import FORMAT, Session, dumps_scenario, load_scenario
+from nn.playground import FORMAT, Session, dumps_scenario, load_scenario, loads_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,6 +183,7 @@ def test_the_page_listens_on_loopback_only_and_trains_in_a_browser(chromium_brow
             page.wait_for_function("Number(document.querySelector('.pg-epoch').textContent) >= 40", timeout=60_000)
             page.click(".pg-play")  # pause
             page.wait_for_function("document.querySelector('.pg-play').textContent === 'Play'", timeout=10_000)
+            time.sleep(1.0)  # the frames on their way arrive; the last one shows the last epoch trained
             after = float(page.inner_text(".pg-train-loss"))
             epoch = int(page.inner_text(".pg-epoch"))
             assert after < 0.8 * before, f"the training loss went from {before} to {after} in {epoch} epochs"
@@ -196,6 +197,25 @@ def test_the_page_listens_on_loopback_only_and_trains_in_a_browser(chromium_brow
             page.mouse.click(box["x"] + (x + 6) / 12 * box["width"], box["y"] + (6 - y) / 12 * box["height"])
             page.wait_for_selector(".pg-sample-graph svg", timeout=30_000)
             assert "point 0" in page.inner_text(".pg-sample-text") and "grad" in page.inner_html(".pg-sample-graph")
+
+            # Step is one epoch, a click in "add" mode adds a point, Save downloads the state, Reset starts again
+            page.click(".pg-step")
+            page.wait_for_function(f"Number(document.querySelector('.pg-epoch').textContent) === {epoch + 1}")
+            points = int(page.get_attribute(".pg-root", "data-points"))
+            page.click(".pg-click-mode[data-mode='add'] >> nth=1")
+            page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.1)
+            page.wait_for_function(f"Number(document.querySelector('.pg-root').dataset.points) === {points + 1}")
+            with page.expect_download() as download:
+                page.click(".pg-save")
+            saved = loads_scenario(Path(download.value.path()).read_bytes())
+            assert saved["state"]["epoch"] == epoch + 1 and len(saved["added"]) == 1 and saved["added"][0][2] == 1
+            page.click(".pg-reset")
+            page.wait_for_function("document.querySelector('.pg-epoch').textContent === '000000'")
+            other = tmp_path / "circles.json"
+            other.write_text(dumps_scenario({"format": FORMAT, "version": 1, "dataset": "circles", "hidden": [3]}))
+            page.set_input_files(".pg-root input[type=file]", str(other))
+            page.wait_for_function("document.querySelector('.pg-network-title').textContent === 'Network 2-3-1'")
+            assert "pg-chosen" in page.get_attribute(".pg-dataset[data-name='circles']", "class")
 
             shot = tmp_path / "page.png"
             page.screenshot(path=str(shot))
