@@ -180,6 +180,8 @@ def test_the_page_listens_on_loopback_only_and_trains_in_a_browser(chromium_brow
                 page.wait_for_selector(".bpl-stepper", timeout=60_000)
 
             page.click(".pg-play")
+            page.wait_for_function("Number(document.querySelector('.pg-epoch').textContent) >= 10", timeout=60_000)
+            page.select_option(".pg-learning_rate", "0.1")  # a control while training: heard between chunks
             page.wait_for_function("Number(document.querySelector('.pg-epoch').textContent) >= 40", timeout=60_000)
             page.click(".pg-play")  # pause
             page.wait_for_function("document.querySelector('.pg-play').textContent === 'Play'", timeout=10_000)
@@ -209,6 +211,7 @@ def test_the_page_listens_on_loopback_only_and_trains_in_a_browser(chromium_brow
                 page.click(".pg-save")
             saved = loads_scenario(Path(download.value.path()).read_bytes())
             assert saved["state"]["epoch"] == epoch + 1 and len(saved["added"]) == 1 and saved["added"][0][2] == 1
+            assert saved["learning_rate"] == 0.1
             page.click(".pg-reset")
             page.wait_for_function("document.querySelector('.pg-epoch').textContent === '000000'")
             other = tmp_path / "circles.json"
