@@ -263,7 +263,8 @@ def train(
         progress = getattr(sys.stderr, "isatty", lambda: False)()
     history = History()
     # the compiled path keeps NumPy arrays as arrays (as_rows would make Python lists of 60,000 images)
-    measure = None if metric_fn is None else "arrays" if getattr(metric_fn, "on_arrays", False) else "lists"
+    arrays = metric_fn is accuracy or getattr(metric_fn, "on_arrays", False)  # takes NumPy arrays as they are
+    measure = None if metric_fn is None else "arrays" if arrays else "lists"
     steps = (_compiled.Steps if compiled else _ScalarSteps)(
         model, X, y, loss_fn=loss_fn, optimizer=optimizer, batch_size=batch_size, shuffle=shuffle, rng=rng, val=val,
         penalty=penalty, measure=measure,

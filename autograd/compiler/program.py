@@ -29,7 +29,7 @@ __all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES", "FIR
 
 # The structure guard (Program._guard): which samples are traced again and compared with the compiled graph.
 CHECKED_CALLS = 1  # the first call re-traces every sample, as far as the budget reaches ...
-FIRST_CALL_BUDGET = 200_000  # ... samples x graph nodes (about 0.3 s); the first, middle and last sample always
+FIRST_CALL_BUDGET = 100_000  # ... samples x graph nodes (0.1-0.2 s); the first, middle and last sample always
 CHECKED_SAMPLES = 3
 LATER_PERIOD = 2  # later calls: one sample every (graph nodes / LATER_PERIOD) calls, a few percent of their time
 FUSE = True  # run an element-wise instruction in the step before it (instructions.fuse); False for tests
@@ -449,8 +449,8 @@ class Program:
             self.calls += 1
             calls = self.calls
         if calls <= CHECKED_CALLS:
-            every = FIRST_CALL_BUDGET // max(len(self.order), 1)
-            picks = sorted({0, batch // 2, batch - 1} | set(range(min(batch, every))))
+            every = FIRST_CALL_BUDGET // max(len(self.order), 1)  # the spread three, or the first `every`
+            picks = sorted({0, batch // 2, batch - 1} | (set(range(min(batch, every))) if every > 3 else set()))
         else:
             period = max(1, len(self.order) // LATER_PERIOD)
             if (calls - CHECKED_CALLS) % period:
@@ -491,18 +491,29 @@ class Program:
             }
         return self._fresh
 
+    def _structure(self):
+        """The compiled graph as the guard compares it, made once: each node's operation, parents' positions
+        and recorded constant."""
+        if getattr(self, "_shape_of", None) is None:
+            mine = {id(p): k for k, p in enumerate(self.order)}
+            self._shape_of = [
+                (n.op, [mine[id(p)] for p in n.parents], recorded_constant(n)) if n.op else (n.op, None, None)
+                for n in self.order
+            ]
+        return self._shape_of
+
     def _compare(self, placeholders, outputs, sample: int) -> None:
         order = recording.order_of(outputs)
-        column = {id(p): k for k, p in enumerate(placeholders)}
-        mine = {id(p): k for k, p in enumerate(self.order)}
-        position = {id(n): k for k, n in enumerate(order)}
-        for k in range(max(len(order), len(self.order))):
-            if k >= len(order) or k >= len(self.order):
+        if len(order) != len(self.order):
+            k = min(len(order), len(self.order))
+            if [n.op for n in order[:k]] == [n.op for n in self.order[:k]]:
                 self._differs(sample, k, f"{len(self.order)} nodes", f"{len(order)} nodes")
-            old, new = self.order[k], order[k]
-            if old.op != new.op:
-                self._differs(sample, k, f"operation {old.op or 'leaf'!r}", f"operation {new.op or 'leaf'!r}")
-            if not old.op:
+        column = {id(p): k for k, p in enumerate(placeholders)}
+        position = {id(n): k for k, n in enumerate(order)}
+        for k, ((op, old_parents, a), old, new) in enumerate(zip(self._structure(), self.order, order)):
+            if op != new.op:
+                self._differs(sample, k, f"operation {op or 'leaf'!r}", f"operation {new.op or 'leaf'!r}")
+            if not op:
                 if id(new) in column:
                     same = self._slot.get(id(old)) == column[id(new)]
                 elif old is new:  # a parameter: the same Value, not merely an equal number
@@ -516,13 +527,14 @@ class Program:
                         now = f"another Value {now[4:]} (equal in value, but not the same parameter)"
                     self._differs(sample, k, was, now)
                 continue
-            old_parents = [mine[id(p)] for p in old.parents]
             new_parents = [position[id(p)] for p in new.parents]
             if old_parents != new_parents:
                 self._differs(sample, k, f"parents {old_parents}", f"parents {new_parents}")
-            a, b = recorded_constant(old), recorded_constant(new)
-            if not _same_constant(a, b):
+            b = recorded_constant(new)
+            if (a is not None or b is not None) and not _same_constant(a, b):
                 self._differs(sample, k, f"the constant {a!r}", f"the constant {b!r}")
+        if len(order) != len(self.order):
+            self._differs(sample, min(len(order), len(self.order)), f"{len(self.order)} nodes", f"{len(order)} nodes")
 
     def _differs(self, sample, k, was, now):
         node = self.order[k] if k < len(self.order) else None

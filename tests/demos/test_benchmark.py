@@ -186,7 +186,8 @@ def test_the_wide_shapes_compute_the_same_sum():
 # ---- the compiled path's figures ----------------------------------------------------------------
 
 COMPILED_FIGURES = {"digits_epoch/10", "digits_epoch/full", "trace_compile", "memory_full_batch", "moons_step",
-                    "gradient_difference"}  # fmt: skip
+                    "gradient_difference", "mnist_epoch/10", "mnist_epoch/full", "mnist_memory_full_batch",
+                    "mnist_train_epoch", "mnist_train_measured", "mnist_train_startup"}  # fmt: skip
 
 
 def test_the_compiled_figures_are_printed_and_saved(tiny_run):
@@ -197,6 +198,9 @@ def test_the_compiled_figures_are_printed_and_saved(tiny_run):
         assert set(compiled) == COMPILED_FIGURES
         for name, figure in compiled.items():
             assert name in printed and figure["note"]
+            if figure["row"].get("skipped"):  # MNIST figures without the folder: the reason instead
+                assert name.startswith("mnist") and figure["note"].startswith("skipped: no MNIST folder")
+                continue
             assert figure["row"]["compiled"] > 0
             assert figure["row"]["met"] is None  # a tiny run judges nothing
             assert figure["row"]["target"] == benchmark_compiled.COMPILED_TARGETS[name][0]
@@ -243,3 +247,28 @@ def test_the_compiled_moons_step_is_the_scalar_one():
     optimizer = benchmark.SGD(a.parameters(), lr=benchmark.LR)
     for _ in range(3):
         assert step() == pytest.approx(benchmark.train_step_ours(a, optimizer, X, y), rel=1e-12)
+
+
+def test_the_mnist_figures_skip_with_the_reason_without_the_folder(tmp_path, capsys):
+    results = benchmark_compiled.main(["--tiny", "--gc", "on", "--mnist", str(tmp_path / "absent")])["on"]
+    printed = capsys.readouterr().out
+    for name in COMPILED_FIGURES:
+        if name.startswith("mnist"):
+            assert results[name]["row"]["skipped"].startswith(f"no MNIST folder at {tmp_path / 'absent'}")
+            assert results[name]["row"]["met"] is None
+    assert "skipped: no MNIST folder" in printed and "--mnist DIR" in printed
+
+
+def test_the_mnist_table_lists_the_issues_batch_sizes_and_targets():
+    """The full run measures batch 1 to full on 10,000 images, and judges the targets at 10, 100 and full."""
+    full = benchmark_compiled.COMPILED_FULL
+    assert full["mnist_batches"] == (1, 10, 32, 100, 1000, None) and full["mnist_images"] == 10_000
+    targets = benchmark_compiled.COMPILED_TARGETS
+    assert targets["mnist_epoch/10"][0] == "compiled/numpy <= 1.3"
+    assert targets["mnist_epoch/100"][0] == "compiled/numpy <= 1.2"
+    assert targets["mnist_epoch/full"][0] == "compiled/numpy <= 1.25"
+    assert targets["mnist_memory_full_batch"][0] == "compiled/numpy <= 2"
+    assert targets["mnist_train_epoch"][0] == "compiled/numpy <= 1.5"
+    assert targets["mnist_train_measured"][0] == "measured/plain <= 1.5"
+    assert targets["mnist_train_startup"][1]({"compiled": 0.04, "parameters": 24_175})
+    assert not targets["mnist_train_startup"][1]({"compiled": 0.06, "parameters": 24_175})
