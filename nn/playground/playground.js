@@ -124,11 +124,39 @@ function render({ model, el }) {
     set("hidden", hidden);
   }
   let neuronCanvases = [];
+  let columns = []; // the network's nodes, column by column: inputs, hidden layers, outputs
+  let links = []; // links[c][j][i]: the line from node i of column c to node j of column c + 1
   let focus = null; // [layer, neuron] shown large on the output's place while the mouse is on it
+  const SVG = "http://www.w3.org/2000/svg";
+  const linkLayer = document.createElementNS(SVG, "svg");
+  linkLayer.setAttribute("class", "pg-links");
+
+  function inputMap(canvas, axis) {
+    // the input x1 (axis 0) or x2 (axis 1) over the square, on the scale of the neurons' maps (-6 .. 6 as -1 .. 1)
+    const n = options.neuron_resolution;
+    const bytes = new Uint8Array(n * n);
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
+      const v = axis === 0 ? (c + 0.5) / n * 2 - 1 : 1 - (r + 0.5) / n * 2;
+      bytes[r * n + c] = Math.round((v + 1) * 127.5);
+    }
+    paint(canvas, bytes, 0, n, 2, false);
+  }
+
+  function node(label, title) {
+    return make("canvas", { class: "pg-neuron", width: options.neuron_resolution, height: options.neuron_resolution, title, "aria-label": label });
+  }
+
   function buildLayers() {
-    const hidden = model.get("settings").hidden;
-    layersBox.replaceChildren();
+    const settings = model.get("settings");
+    const hidden = settings.hidden;
+    layersBox.replaceChildren(linkLayer);
     neuronCanvases = [];
+    columns = [];
+    const inputs = make("div", { class: "pg-layer" }, make("div", { class: "pg-layer-name", text: "inputs" }), make("div", { class: "pg-neuron-buttons" }));
+    const xs = [node("x1", "x₁, the first coordinate"), node("x2", "x₂, the second coordinate")];
+    xs.forEach((c, axis) => { inputMap(c, axis); inputs.append(c); });
+    layersBox.append(inputs);
+    columns.push(xs);
     hidden.forEach((size, l) => {
       const column = make("div", { class: "pg-layer" });
       const edit = make("div", { class: "pg-neuron-buttons", "data-control": "hidden" },
@@ -137,16 +165,61 @@ function render({ model, el }) {
       column.append(make("div", { class: "pg-layer-name", text: `${size} neuron${size > 1 ? "s" : ""}` }), edit);
       const canvases = [];
       for (let i = 0; i < size; i++) {
-        const c = make("canvas", { class: "pg-neuron", width: options.neuron_resolution, height: options.neuron_resolution, title: `layer ${l + 1}, neuron ${i + 1}` });
+        const c = node(`layer ${l + 1} neuron ${i + 1}`, `layer ${l + 1}, neuron ${i + 1}: its output over the square`);
         c.addEventListener("mouseenter", () => { focus = [l, i]; draw(); });
         c.addEventListener("mouseleave", () => { focus = null; draw(); });
         canvases.push(c);
         column.append(c);
       }
       neuronCanvases.push(canvases);
+      columns.push(canvases);
       layersBox.append(column);
     });
+    const outputs = make("div", { class: "pg-layer" }, make("div", { class: "pg-layer-name", text: "output" }), make("div", { class: "pg-neuron-buttons" }));
+    const k = settings.classes === 2 ? 1 : settings.classes;
+    const outs = [];
+    for (let j = 0; j < k; j++) {
+      const box = make("div", { class: "pg-output-node", title: k === 1 ? "the output: tanh, -1 .. +1" : `the logit of class ${j}` });
+      if (k > 1) box.style.background = `rgb(${colors[j].join(",")})`;
+      outs.push(box);
+      outputs.append(box);
+    }
+    layersBox.append(outputs);
+    columns.push(outs);
     applyHidden();
+    requestAnimationFrame(placeLinks);
+  }
+
+  function placeLinks() {
+    // one line per weight, from the right edge of a node to the left edge of the next column's nodes
+    linkLayer.replaceChildren();
+    const origin = layersBox.getBoundingClientRect();
+    linkLayer.setAttribute("width", origin.width);
+    linkLayer.setAttribute("height", origin.height);
+    const box = (el) => el.getBoundingClientRect();
+    links = columns.slice(0, -1).map((from, c) => columns[c + 1].map((to) => from.map((source) => {
+      const a = box(source);
+      const b = box(to);
+      const line = document.createElementNS(SVG, "line");
+      line.setAttribute("x1", a.right - origin.left);
+      line.setAttribute("y1", a.top + a.height / 2 - origin.top);
+      line.setAttribute("x2", b.left - origin.left);
+      line.setAttribute("y2", b.top + b.height / 2 - origin.top);
+      linkLayer.append(line);
+      return line;
+    })));
+    drawLinks();
+  }
+
+  function drawLinks() {
+    // blue for a positive weight, orange for a negative one, wider when larger (as TensorFlow Playground)
+    const frame = model.get("frame");
+    if (!frame || !frame.weights) return;
+    links.forEach((column, c) => column.forEach((row, j) => row.forEach((line, i) => {
+      const w = frame.weights[c] && frame.weights[c][j] ? frame.weights[c][j][i] : 0;
+      line.setAttribute("stroke", `rgb(${colors[w < 0 ? 0 : 1].join(",")})`);
+      line.setAttribute("stroke-width", Math.min(0.5 + 1.5 * Math.abs(w), 5).toFixed(2));
+    })));
   }
 
   // ---- the output: the decision map with the points, the losses and their curves ----
@@ -271,6 +344,11 @@ function render({ model, el }) {
       paint(pixels, bytesOf(model.get("output_map")), 0, r, frame.classes, hard);
       ctx.drawImage(pixels, 0, 0, OUTPUT_SIZE, OUTPUT_SIZE);
     }
+    drawLinks();
+    const thumbnail = columns.length ? columns[columns.length - 1][0] : null;
+    if (thumbnail && frame.classes === 2) {
+      thumbnail.style.backgroundImage = `url(${pixels.toDataURL()})`;
+    }
     const chosen = model.get("selected");
     model.get("points").forEach(([x, y, k, test], i) => {
       if (test && !settings.show_test) return;
@@ -361,6 +439,8 @@ function render({ model, el }) {
     ["msg:custom", onCustom],
   ];
   for (const [event, handler] of handlers) model.on(event, handler);
+  const resized = new ResizeObserver(() => placeLinks()); // the lines follow the nodes when the page reflows
+  resized.observe(layersBox);
 
   title.textContent = model.get("title");
   message.textContent = model.get("message");
@@ -368,7 +448,10 @@ function render({ model, el }) {
   showRunning();
   showSample();
   draw();
-  return () => { for (const [event, handler] of handlers) model.off(event, handler); };
+  return () => {
+    resized.disconnect();
+    for (const [event, handler] of handlers) model.off(event, handler);
+  };
 }
 
 export default { render };

@@ -245,6 +245,10 @@ class Session:
         output = values[:, :, start:]
         return {"output": output[:, :, 0] if self.classes == 2 else output, "neurons": maps}
 
+    def weights_by_layer(self) -> list[list[list[float]]]:
+        """Every weight as numbers: for each layer (the output layer last), for each neuron, its incoming weights."""
+        return [[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in self.model.layers]
+
     def sample(self, index: int) -> tuple[list[float], int, bool]:
         """Point `index` of `points()`: (its x, its class, whether it is a test point)."""
         n_train = len(self.X_train)

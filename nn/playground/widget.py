@@ -156,6 +156,7 @@ class Playground(anywidget.AnyWidget):
                 "test_loss": _finite(test_loss),
                 "curve": curve,
                 "layers": list(session.settings["hidden"]),
+                "weights": session.weights_by_layer(),
                 "classes": session.classes,
                 "time": time.time(),
             }
