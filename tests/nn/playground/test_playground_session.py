@@ -185,3 +185,10 @@ def test_the_session_needs_no_widget_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]"
+
+
+def test_weights_by_layer_are_the_models():
+    session = Session(hidden=[3, 2], seed=1)
+    weights = session.weights_by_layer()
+    assert [len(layer) for layer in weights] == [3, 2, 1] and [len(layer[0]) for layer in weights] == [2, 3, 2]
+    assert weights[1][0][2] == session.model.state_dict()["layers.1.neurons.0.w.2"]
