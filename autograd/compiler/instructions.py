@@ -51,19 +51,22 @@ class Source:
     `index` has the shape of the operand block ((members,) or (members, terms)).
     """
 
-    __slots__ = ("kind", "index", "const", "unique", "slice", "rows", "grad", "_views", "columns", "array")
+    __slots__ = ("kind", "index", "const", "unique", "slice", "rows", "grad", "_views", "columns", "array", "whole")
 
     def __init__(self, kind, index=None, const=None, grad=True):
         self.kind, self.const, self.grad = kind, const, grad
         self.index = None if index is None else np.asarray(index, dtype=np.intp)
         self.columns = self.index  # the graph's columns (kind "v"): what pictures and fusion read
-        self.array = 0  # kind "v": which array of the store holds them (0: the results, 1 + j: argument j)
+        self.array = 0  # kind "v": which array of the store holds them (Program._layout)
+        self.whole = False  # kind "v": the operand is that whole array (read without making a view)
         self._layout()
 
-    def bind(self, array: int, index) -> None:
-        """Read the operand from array `array` of the store, at `index` (Program's compact layout)."""
+    def bind(self, array: int, index, width: int | None = None) -> None:
+        """Read the operand from array `array` of the store, at `index` (Program's compact layout); `width`:
+        that array's width when known, to read it whole."""
         self.array, self.index = array, np.asarray(index, dtype=np.intp)
         self._layout()
+        self.whole = width is not None and self.slice == slice(0, width, 1) and self.index.ndim == 1
 
     def _layout(self) -> None:
         self.unique = self.index is not None and len(np.unique(self.index)) == self.index.size
@@ -106,6 +109,8 @@ class Source:
         """The operand of every member: store[array][:, index] (batch values), theta[index] or the constants."""
         if self.kind == "v":
             values = store[self.array]
+            if self.whole:
+                return values
             return values[:, self.slice] if self.slice is not None else values[:, self.index]
         if self.kind == "p":
             if self.slice is not None:
@@ -125,7 +130,9 @@ class Source:
         kind = self.kind
         if kind == "v":
             grads = grads[self.array]  # the gradients of the array the operand is read from
-            if self.slice is not None:
+            if self.whole:
+                grads += contribution
+            elif self.slice is not None:
                 grads[:, self.slice] += contribution
             elif self.unique:
                 grads[:, self.index] += contribution

@@ -120,6 +120,8 @@ class Program:
         self._zero = speed.sole_writers(self._steps, self.outputs, len(self.parameters))  # zeroed each call
         if len(self._zero) == len(self.parameters):
             self._zero = slice(None)
+        elif not len(self._zero):
+            self._zero = None
         self._fill = speed.sole_readers(self._steps, self.outputs, self.arrays, 1 + self._n_args)
         self.names = {id(n): (n.label or f"n{k}") for k, n in enumerate(order)}
 
@@ -173,13 +175,15 @@ class Program:
             else:
                 new[step.start : step.stop] = np.arange(n)
                 array_of[step.start : step.stop] = 1 + n_args + len(self.arrays) - 1
-                self._at.append((1 + n_args + len(self.arrays) - 1, slice(0, n)))
+                self._at.append((1 + n_args + len(self.arrays) - 1, None))  # None: the whole array
                 self.arrays.append(n)
         self.arrays[0] = column
         self._n_args = n_args
         for x in sources:
             if len(np.unique(owner[x.columns])) == 1:  # one argument (read in place) or one step's result
-                x.bind(int(array_of[x.columns.flat[0]]), new[x.columns])
+                array = int(array_of[x.columns.flat[0]])
+                width = widths[array - 1] if 1 <= array <= n_args else self.arrays[max(array - n_args, 0)]
+                x.bind(array, new[x.columns], width)
             else:  # mixed: everything it reads is in the shared array (copied inputs' columns there too)
                 index = new[x.columns].copy()
                 for j, _, dest in self._copies:
@@ -337,7 +341,7 @@ class Program:
         saved = []
         with np.errstate(all="ignore"):  # the float path's errors are raised by the instructions instead
             for step, (array, at) in zip(self._steps, self._at):
-                target = store[array][:, at]
+                target = store[array] if at is None else store[array][:, at]
                 out, state = (
                     step.forward(store, theta, target) if type(step) is speed.Dense else step.forward(store, theta)
                 )
@@ -387,13 +391,14 @@ class Program:
         for k in self._fill:  # the gradients added to (speed.sole_readers: the others are written whole)
             arrays[k].fill(0.0)
         grads = self._store(arrays, [None] * self._n_args)
-        theta_grad[self._zero] = 0.0  # the entries no layer writes whole (speed.sole_writers)
+        if self._zero is not None:
+            theta_grad[self._zero] = 0.0  # the entries no layer writes whole (speed.sole_writers)
         seed = 1.0 / batch if reduction == "mean" else 1.0
         source = self.outputs[output]
         source.add_grad(seed if source.kind == "v" else np.full((batch, 1), seed), grads, theta_grad, batch)
         for step, (array, at), state in zip(reversed(self._steps), reversed(self._at), reversed(saved)):
             if step.grad:
-                step.backward(state, grads[array][:, at], grads, theta_grad, batch)
+                step.backward(state, grads[array] if at is None else grads[array][:, at], grads, theta_grad, batch)
         return (outs if self.several else outs[:, 0]), (theta_grad if out is not None else theta_grad.copy())
 
     def _theta(self, theta, who: str) -> np.ndarray:
