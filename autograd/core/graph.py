@@ -199,11 +199,12 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                 continue
             if mark > seen:  # placed already (a second copy on the stack)
                 continue
-            # First visit. Along a chain of single parents the walk goes straight on, collecting
-            # the nodes in a run (marked placed at once: nothing else can reach them before the
-            # run is placed, as the graph has no cycles); the run is placed in one go once the
-            # parent of its last node is. A node of several parents goes back on the stack, its
-            # new parents above it (reversed, so that the first parent comes off first).
+            # First visit. While a node has at most one parent still to place (one parent, or
+            # x * c with c a leaf the backward pass skips), the walk goes straight on to it,
+            # collecting the nodes in a run, marked placed at once (nothing else can reach them
+            # before the run is placed: the graph has no cycles); the run is placed in one go
+            # once the last one's parent is. A node with several parents to place goes back on
+            # the stack, those parents above it (reversed, so that the first comes off first).
             run = None
             while True:
                 if mark < changed and node._operation:  # built before some assignment: did a parent change?
@@ -212,19 +213,36 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                     elif stale_parent(node, mark) is not None:
                         stale.append((node, mark))
                 parents = node._parents
+                fresh = None  # the parents still to place, when there are several
                 if type(parents) is not tuple:  # one parent
+                    after = parents if (keep_leaves or parents._operation) and parents._mark < seen else None
+                elif len(parents) == 2:  # the usual many: spelled out, no list to make
+                    p, q = parents
+                    p_new = (keep_leaves or p._operation) and p._mark < seen
+                    if (keep_leaves or q._operation) and q._mark < seen and q is not p:
+                        if p_new:
+                            fresh = (q, p)
+                        after = q
+                    else:
+                        after = p if p_new else None
+                else:
+                    fresh = [p for p in reversed(parents) if (keep_leaves or p._operation) and p._mark < seen]
+                    if len(fresh) < 2:
+                        after = fresh[0] if fresh else None
+                        fresh = None
+                if fresh is None:
                     node._mark = placed
                     if backward:
                         node._grad = 0.0
-                    mark = parents._mark
-                    if mark < seen and (keep_leaves or parents._operation):  # the chain goes on
+                    if after is not None:  # the walk goes on
                         if run is None:
                             run = [node]
                         else:
                             run.append(node)
-                        node = parents
+                        node = after
+                        mark = node._mark
                         continue
-                    place(node)  # its parent is placed (or a leaf the backward pass skips)
+                    place(node)  # its parents are placed (or leaves the backward pass skips)
                     if run is not None:
                         place_run(reversed(run))
                     break
@@ -232,16 +250,7 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                 if run is not None:
                     push(run)
                 push(node)
-                if len(parents) == 2:  # the usual many: spelled out, no iterator to make
-                    p, q = parents
-                    if (keep_leaves or q._operation) and q._mark < seen:
-                        push(q)
-                    if (keep_leaves or p._operation) and p._mark < seen:
-                        push(p)
-                else:
-                    for p in reversed(parents):
-                        if (keep_leaves or p._operation) and p._mark < seen:
-                            push(p)
+                stack += fresh
                 break
         for node, mark in stale:
             node._mark = mark
