@@ -31,7 +31,7 @@ __all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES", "FIR
 CHECKED_CALLS = 1  # the first call re-traces every sample, as far as the budget reaches ...
 FIRST_CALL_BUDGET = 100_000  # ... samples x graph nodes (0.1-0.2 s); the first, middle and last sample always
 CHECKED_SAMPLES = 3
-LATER_PERIOD = 2  # later calls: one sample every (graph nodes / LATER_PERIOD) calls, a few percent of their time
+LATER_PERIOD = 2  # later calls: one sample every max(20, graph nodes / LATER_PERIOD) calls, a few percent of their time
 FUSE = True  # run an element-wise instruction in the step before it (instructions.fuse); False for tests
 
 
@@ -443,7 +443,7 @@ class Program:
         """Trace some samples again and compare their graphs with the compiled one (TraceError if one differs).
 
         The first call checks every sample as far as FIRST_CALL_BUDGET reaches (and always its first,
-        middle and last); every later call checks one sample every (graph nodes / LATER_PERIOD) calls, a
+        middle and last); every later call checks one sample every max(20, graph nodes / LATER_PERIOD) calls, a
         different position each time, so the cost stays a few percent of the calls'. Under no_grad() too:
         evaluation is where a wrong branch would go unseen. What the guard cannot see, a value read that
         only samples it never traces would take differently, `check(...)` tests on a whole batch.
@@ -457,7 +457,7 @@ class Program:
             every = FIRST_CALL_BUDGET // max(len(self.order), 1)  # the spread three, or the first `every`
             picks = sorted({0, batch // 2, batch - 1} | (set(range(min(batch, every))) if every > 3 else set()))
         else:
-            period = max(1, len(self.order) // LATER_PERIOD)
+            period = max(20, int(len(self.order) // LATER_PERIOD))  # about 5% of small calls, less of larger ones
             if (calls - CHECKED_CALLS) % period:
                 return
             picks = [((calls - CHECKED_CALLS) // period * 7919) % batch]  # a prime stride: other positions
