@@ -11,7 +11,11 @@ itself jumps. Then four facts of the section:
    wherever it exists, so gradient descent never moves a step neuron;
 2. softmax is unchanged when the same constant is added to every input;
 3. a sigmoid is a two-class softmax: sigmoid(z) = softmax([z, 0])[0];
-4. the parametric ReLU's slope alpha is a parameter: d/d(alpha) = z for z < 0.
+4. the parametric ReLU's slope alpha is a parameter: d/d(alpha) = z for z < 0;
+5. without a non-linearity a deep network collapses into one linear map: a
+   3-4-4-2 network with linear activations computes W x + b with
+   W = W3 W2 W1 and b = W3 (W2 b1 + b2) + b3 (the weight matrices multiplied
+   out), while the same weights with tanh are no linear map at all.
 
 Course material: section 6 of the lecture notes the project follows.
 """
@@ -19,10 +23,11 @@ Course material: section 6 of the lecture notes the project follows.
 from __future__ import annotations
 
 import math
+import random
 
 from autograd import Value
 from demos import _common as c
-from nn import SGD, Neuron, mse, softmax
+from nn import MLP, SGD, Neuron, mse, softmax
 from nn.activations import activation_entries
 
 NAME = "activations"
@@ -38,6 +43,9 @@ SOFTMAX_LOGITS = [1.0, 2.0, 0.5]
 SOFTMAX_SHIFTS = [-3.0, 10.0, 1000.0]
 PRELU_ALPHA = 0.25
 PRELU_POINTS = [-2.0, -0.5, 1.5]
+DEEP_SIZES = (3, [4, 4, 2])  # the network that collapses: 3 inputs, two hidden layers of 4, 2 outputs
+DEEP_SEED = 1
+DEEP_INPUTS = [[1.0, 2.0, 3.0], [-0.5, 0.25, 2.0], [0.0, -1.5, 0.5], [2.0, 2.0, -1.0]]
 SCREEN = (17.4, 9.8)  # inches: 1914 x 1078 pixels, one 1920 x 1080 projector screen
 EXTRA_PANELS = 2  # after the activations: the two-class softmax and the key
 
@@ -101,6 +109,59 @@ def train_one_neuron(activation: str, epochs: int = STEP_EPOCHS) -> dict:
         "end": [p.data for p in neuron.parameters()],
         "losses": losses,
         "largest_gradient": max(grad_sizes),
+    }
+
+
+def collapsed_network() -> dict:
+    """The DEEP_SIZES network with linear activations and the one linear map it computes.
+
+    Returns its weight matrices and biases per layer, W = W3 W2 W1 and
+    b = W3 (W2 b1 + b2) + b3 multiplied out with NumPy, the deep network's
+    outputs (the engine) and W x + b at DEEP_INPUTS, and how far f(x + y) - f(0)
+    is from (f(x) - f(0)) + (f(y) - f(0)) for the linear network and for the
+    same weights with tanh hidden units.
+    """
+    import numpy as np
+
+    from autograd import no_grad
+
+    nin, sizes = DEEP_SIZES
+    linear = MLP(nin, sizes, activation="linear", output_activation="linear", rng=DEEP_SEED)
+    biases = random.Random(DEEP_SEED)  # MLP starts its biases at 0; non-zero ones show they collapse too
+    for layer in linear.layers:
+        for neuron in layer.neurons:
+            neuron.b.data = biases.uniform(-1.0, 1.0)
+    curved = MLP(nin, sizes, activation="tanh", output_activation="linear", rng=DEEP_SEED)
+    curved.load_state_dict(linear.state_dict())  # the same weights and biases, tanh hidden units
+    layers = [
+        (np.array([[w.data for w in n.w] for n in layer.neurons]), np.array([n.b.data for n in layer.neurons]))
+        for layer in linear.layers
+    ]
+    W, b = np.eye(nin), np.zeros(nin)
+    for Wk, bk in layers:  # x -> Wk (W x + b) + bk
+        W, b = Wk @ W, Wk @ b + bk
+    with no_grad():
+
+        def f(model, x):
+            return np.array([o.data for o in model(list(map(float, x)))])
+
+        deep = [f(linear, x) for x in DEEP_INPUTS]
+        x, y, zero = np.array(DEEP_INPUTS[0]), np.array(DEEP_INPUTS[1]), np.zeros(nin)
+        gaps = {
+            name: float(np.max(np.abs((f(m, x + y) - f(m, zero)) - (f(m, x) - f(m, zero)) - (f(m, y) - f(m, zero)))))
+            for name, m in (("linear", linear), ("tanh", curved))
+        }
+    one_map = [W @ np.array(x) + b for x in DEEP_INPUTS]
+    return {
+        "layers": layers,
+        "W": W,
+        "b": b,
+        "deep": deep,
+        "one_map": one_map,
+        "largest_difference": float(max(np.max(np.abs(d - o)) for d, o in zip(deep, one_map))),
+        "linear_additivity_gap": gaps["linear"],
+        "tanh_additivity_gap": gaps["tanh"],
+        "parameters": linear.num_parameters(),
     }
 
 
@@ -211,6 +272,31 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     )
     c.table(prelu_rows, ["z", "prelu(z)", "d/dz", "d/d(alpha)"])
 
+    print()
+    collapse = collapsed_network()
+    W, b = collapse["W"], collapse["b"]
+    c.say(
+        f"5. Without a non-linearity a deep network collapses into one linear map. A {DEEP_SIZES[0]}-"
+        f"{'-'.join(map(str, DEEP_SIZES[1]))} network with linear activations (seed {DEEP_SEED}) has "
+        f"{collapse['parameters']} parameters in three layers; multiplying its weight matrices out gives "
+        "W = W3 W2 W1 and b = W3 (W2 b1 + b2) + b3:"
+    )
+    for k, row in enumerate(W):
+        print(f"  W[{k}] = [{', '.join(f'{v:8.4f}' for v in row)}]   b[{k}] = {b[k]:8.4f}")
+    c.table(
+        [
+            (str(x), f"[{', '.join(f'{v:.6f}' for v in deep)}]", f"[{', '.join(f'{v:.6f}' for v in one)}]")
+            for x, deep, one in zip(DEEP_INPUTS, collapse["deep"], collapse["one_map"])
+        ],
+        ["input x", "the deep linear network", "W x + b, one layer"],
+    )
+    c.say(
+        f"The same outputs to rounding (largest difference {collapse['largest_difference']:.2g}): the two hidden "
+        "layers add nothing a single layer could not do. With tanh instead, the same weights are no linear map: "
+        f"f(x + y) - f(0) and (f(x) - f(0)) + (f(y) - f(0)) differ by {collapse['tanh_additivity_gap']:.3g} "
+        f"for the first two inputs (linear network: {collapse['linear_additivity_gap']:.2g})."
+    )
+
     ranges = {name: entry.facts.range for name, entry in entries.items()}
     picture = _plot(curves, ranges, folder / "activations.png")
     c.wrote([picture])
@@ -222,6 +308,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         "softmax_shift_change": shifted,
         "sigmoid_vs_softmax": (value_gap, slope_gap),
         "prelu": prelu_rows,
+        "collapse": collapse,
         "images": [picture],
     }
 
@@ -237,6 +324,8 @@ def _plot(curves, ranges, path):
                 ax.axvline(z, color=c.COLORS[6], lw=1.5, ls=":")
             ax.set_title(f"{name}  range {ranges[name].replace('inf', '∞')}", fontsize=14)
             ax.set_ylim(-1.6, 2.6)
+            if name == "leaky_relu":
+                _magnify_left(ax, cv)
             ax.set_xlabel("z", labelpad=0)
         zs = curves["sigmoid"]["z"]
         two_class = [softmax([Value(z), Value(0.0)])[0].data for z in zs]
@@ -257,6 +346,20 @@ def _plot(curves, ranges, path):
             ax.set_visible(False)
         fig.suptitle("Each activation (solid) and its derivative from the backward pass (dashed)")
         return c.save_figure(fig, path)
+
+
+def _magnify_left(ax, cv) -> None:
+    """An inset for leaky ReLU: its left side with the y axis magnified, where the slope 0.01 otherwise looks flat."""
+    left = [(z, f) for z, f in zip(cv["z"], cv["f"]) if z <= 0.5]
+    inset = ax.inset_axes([0.17, 0.42, 0.42, 0.36])
+    inset.plot([z for z, _ in left], [f for _, f in left], color=c.COLORS[0], lw=2)
+    inset.set_ylim(-0.05, 0.02)
+    inset.set_xlim(left[0][0], 0.5)
+    inset.set_xticks([-4, -2, 0])
+    inset.set_yticks([-0.04, 0])
+    inset.set_title(f"z < 0, y magnified: slope {cv['slope'][0]:g}", fontsize=11, pad=2)
+    inset.tick_params(labelsize=9, pad=1)
+    inset.set_facecolor("white")
 
 
 def main(argv=None) -> dict:

@@ -294,10 +294,11 @@ def _frames(folder) -> dict:
         print(f"(frames not rendered: {exc})")
         return result
     result["html"] = [s["html"] for s in saved]
-    result["images"] = [_side_by_side(saved[0]["frames"], saved[1]["frames"], folder / "side_by_side.png")]
+    result["images"] = [_side_by_side(saved[0]["frames"], saved[1]["frames"], folder / "side_by_side_print.png")]
     c.say(
         "Both players to click through, one frame at a time at full size (for the projector): "
-        f"{saved[0]['html']} and {saved[1]['html']}; side_by_side.png puts all the frames on one page."
+        f"{saved[0]['html']} and {saved[1]['html']}; side_by_side_print.png puts all the frames on one page, for print "
+        "(too tall for one screen)."
     )
     return result
 

@@ -205,7 +205,7 @@ def _animate_training(model, X, y, history, folder, steps) -> dict:
 
     try:
         title = "Two moons: the decision boundary forming"
-        return _animate.animate(folder, "moons_training", draw, captions, grid=(1, 3), size=(18, 6), title=title)
+        return _animate.animate(folder, "moons_training", draw, captions, grid=(1, 3), size=(17.4, 6), title=title)
     finally:
         for p, value in zip(model.parameters(), trained):
             p.data = value

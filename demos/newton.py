@@ -195,7 +195,7 @@ def _the_hump() -> dict:
 
 def _plot_1d(one, path):
     with c.style():
-        fig, axes = c.figure(1, 3, size=(18, 6))
+        fig, axes = c.figure(1, 3, size=(17.4, 6))  # 1914 x 660 px: one projector screen
         ax, ax_zoom, ax_err = axes[0]
         # the whole way, and a zoom on the minimum, where the last steps crowd together
         panels = ((ax, (0.0, 2.2), "Paths (first 12 steps)"), (ax_zoom, ZOOM_1D, "Near the minimum"))

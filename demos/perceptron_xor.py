@@ -18,6 +18,8 @@ Course material: section 4 of the lecture notes the project follows.
 
 from __future__ import annotations
 
+import math
+
 from autograd import Value, no_grad
 from demos import _animate
 from demos import _common as c
@@ -34,6 +36,9 @@ GATES = ("and", "or", "xor")
 ANIMATED_GATES = ("and", "xor")  # the perceptron animation: one gate it learns, one it never does
 QUICK_PERCEPTRON_EPOCHS = 4  # epochs the animation shows with --quick (MAX_EPOCHS otherwise)
 XOR_FRAMES, QUICK_XOR_FRAMES = 16, 4  # the 2-4-1 network's training: states drawn (every 20 / 100 steps)
+NEAR = 0.1  # an input closer than this to the perceptron's line gets its z written beside it
+GRAPH_SCREEN_INCHES = "13.33,7.5"  # 1920 x 1080 pixels at the 144 dpi of save_graph's PNGs
+ZOOM_HALF_WIDTH = 0.1  # the close-ups of perceptron.png: 0.2 x 0.2 around the input nearest the line
 
 
 def perceptron_runs(max_epochs: int = MAX_EPOCHS, seed: int = SEED) -> dict:
@@ -111,14 +116,14 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         print(f"  {gate.upper():3}  {' '.join(map(str, mistakes))}   -> {verdict}")
     closest = []
     for gate in ("and", "or"):
-        p = runs[gate][0]
-        _, x = min((abs(p.net_input(x)), x) for x in truth_table(gate)[0])
-        closest.append(f"for {gate.upper()}, ({x[0]:g}, {x[1]:g}) gets z = {p.net_input(x):.3f}")
+        distance, x, z = _closest(runs[gate][0], gate)
+        closest.append(f"for {gate.upper()}, ({x[0]:g}, {x[1]:g}) gets z = {z:.3f}, {distance:.3f} from the line")
     c.say(
         "The rule stops at the first line without mistakes, however close it passes to a point: "
         + " and ".join(closest)
-        + ": on the right side, but only just (the step gives 0 for z <= 0, 1 above). That is why the lines "
-        "in the picture touch those points."
+        + ": on the right side, but only just (the step gives 0 for z <= 0, 1 above). At the pictures' scale "
+        "the lines seem to touch those points; perceptron.png magnifies them tenfold beside the panels. "
+        "Shaded: the side the perceptron calls 1 (orange) and 0 (blue)."
     )
     xor_mistakes = runs["xor"][1]
     c.say(
@@ -183,6 +188,19 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
+def enough_digits(x: float) -> str:
+    """x to 4 significant digits, more where those would round it to a whole number it is not.
+
+    sigmoid(8.08) = 0.99969 shows as 0.9997, not 1, beside its loss 0.000309; tanh(-6.19) = -0.9999916 as
+    -0.99999; an exact 1 or 0 stays "1" or "0".
+    """
+    for digits in range(4, 16):
+        text = f"{x:.{digits}g}"
+        if float(text) != round(float(text)) or float(text) == x:
+            return text
+    return repr(x)
+
+
 def _draw_loss_graph(model, path):
     """Goldberg's three pictures of the trained network (lecture notes, section 10), one box per neuron.
 
@@ -209,10 +227,12 @@ def _draw_loss_graph(model, path):
     path = Path(path)
     pictures = [
         (draw_network(out, show_values=False), path.with_name(f"{path.stem}_symbols.png")),
-        (draw_network(out), path.with_name(f"{path.stem}_input.png")),
-        (draw_network(loss, show_grad=True), path),
+        (draw_network(out, number_format=enough_digits), path.with_name(f"{path.stem}_input.png")),
+        (draw_network(loss, show_grad=True, number_format=enough_digits), path),
         (draw_graph(loss, number_format="{:.3g}"), path.with_name(f"{path.stem}_full.svg")),
     ]
+    for graph, _ in pictures:  # dot shrinks a larger layout into one 1920 x 1080 screen (PNGs at 144 dpi)
+        graph.attr(size=GRAPH_SCREEN_INCHES)
     model.zero_grad()
     c.say(
         "Goldberg's three pictures of this network: without input (symbols), with the input x = (1, 0), and with "
@@ -221,57 +241,84 @@ def _draw_loss_graph(model, path):
     return [c.render_graph(graph, target) for graph, target in pictures]
 
 
-def _draw_gate(ax, gate, weights, bias) -> int:
-    """A gate's four inputs (circle: target 0, square: target 1, red rim: misclassified) and the line
-    w1 x1 + w2 x2 + b = 0 of these weights; returns the number misclassified."""
+def _draw_gate(ax, gate, weights, bias, limits=((-0.5, 1.5), (-0.5, 1.5)), note_near: bool = True) -> int:
+    """A gate's four inputs (circle: target 0, square: target 1, red rim: misclassified), the line
+    w1 x1 + w2 x2 + b = 0 of these weights and the two sides shaded by what the perceptron answers there
+    (orange: z > 0, class 1; blue: z <= 0, class 0); returns the number misclassified.
+
+    `limits` are the panel's (x1, x2) ranges. With `note_near`, a correctly classified input closer to the
+    line than NEAR gets its z and distance written in the panel: the rule stops at the first line
+    without mistakes, however close it passes.
+    """
+    import numpy as np
+
     X, y = truth_table(gate)
-    wrong = 0
+    (w1, w2), b = weights, bias
+    g1, g2 = np.meshgrid(np.linspace(*limits[0], 201), np.linspace(*limits[1], 201))
+    ax.contourf(
+        g1, g2, w1 * g1 + w2 * g2 + b, levels=[-np.inf, 0.0, np.inf], colors=[c.COLORS[5], c.COLORS[4]], alpha=0.35
+    )
+    if abs(w2) > 1e-12:
+        ax.plot(limits[0], [-(w1 * x + b) / w2 for x in limits[0]], "k-", lw=2)
+    elif abs(w1) > 1e-12:
+        ax.axvline(-b / w1, color="k", lw=2)
+    wrong, notes = 0, []
+    norm = math.hypot(w1, w2)
     for x, t in zip(X, y):
-        right = (weights[0] * x[0] + weights[1] * x[1] + bias > 0) == (t == 1)  # the perceptron's step
+        z = w1 * x[0] + w2 * x[1] + b
+        right = (z > 0) == (t == 1)  # the perceptron's step: class 1 only for z > 0
         wrong += not right
         ax.scatter(
             *x,
-            s=260,
+            s=150,
             marker="s" if t else "o",
             c=c.COLORS[1] if t else c.COLORS[0],
             edgecolors="k" if right else "red",
-            linewidths=1 if right else 4,
+            linewidths=1 if right else 3.5,
             zorder=3,
         )
-    (w1, w2), b = weights, bias
-    xs = [-0.5, 1.5]
-    if abs(w2) > 1e-12:
-        ax.plot(xs, [-(w1 * x + b) / w2 for x in xs], "k-", lw=2.5)
-    elif abs(w1) > 1e-12:
-        ax.axvline(-b / w1, color="k", lw=2.5)
-    ax.set_xlim(-0.5, 1.5)
-    ax.set_ylim(-0.5, 1.5)
-    ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
-    ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
+        if note_near and right and norm > 0 and abs(z) / norm < NEAR:
+            notes.append(f"({x[0]:g}, {x[1]:g}): z = {z:.3f}, {abs(z) / norm:.3f} from the line")
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
     ax.set_aspect("equal")
     ax.set_xlabel("x1")
+    if notes:  # inside the panel, at the bottom, where no input lies: the animation's layout stays put
+        ax.text(
+            0.02,
+            0.02,
+            "\n".join(notes),
+            transform=ax.transAxes,
+            fontsize=12,
+            va="bottom",
+            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.5", "alpha": 0.75},
+            zorder=4,
+        )
     ax.set_ylabel("x2")
     return wrong
 
 
-def _gate_legend(fig) -> None:
-    """One legend for the markers and the line, under the panels."""
+def _gate_legend(where, loc="outside lower center", ncol=3) -> None:
+    """One legend for the markers, the line and the shading (`where`: the figure, or an empty axes)."""
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     handles = [
-        Line2D([], [], ls="", marker="o", ms=14, mfc=c.COLORS[0], mec="k", label="target 0"),
-        Line2D([], [], ls="", marker="s", ms=14, mfc=c.COLORS[1], mec="k", label="target 1"),
-        Line2D([], [], ls="", marker="o", ms=14, mfc="white", mec="red", mew=4, label="misclassified (red rim)"),
-        Line2D([], [], color="k", lw=2.5, label="the line w1 x1 + w2 x2 + b = 0"),
+        Line2D([], [], ls="", marker="o", ms=12, mfc=c.COLORS[0], mec="k", label="target 0"),
+        Line2D([], [], ls="", marker="s", ms=12, mfc=c.COLORS[1], mec="k", label="target 1"),
+        Line2D([], [], ls="", marker="o", ms=12, mfc="white", mec="red", mew=3.5, label="misclassified (red rim)"),
+        Line2D([], [], color="k", lw=2, label="the line w1 x1 + w2 x2 + b = 0"),
+        Patch(color=c.COLORS[4], alpha=0.35, label="z > 0: the perceptron says 1"),
+        Patch(color=c.COLORS[5], alpha=0.35, label="z ≤ 0: the perceptron says 0"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4)
+    where.legend(handles=handles, loc=loc, ncol=ncol)
 
 
 def _mistakes_axes(ax, epochs: int) -> None:
     from matplotlib.ticker import MaxNLocator
 
     ax.set_xlabel("epoch")
-    ax.set_ylabel("mistakes in the epoch")
+    ax.set_ylabel("updates (= mistakes met) in the epoch")
     ax.set_xlim(0.5, epochs + 0.5)
     ax.set_ylim(-0.2, 4.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers only
@@ -280,19 +327,40 @@ def _mistakes_axes(ax, epochs: int) -> None:
         ax.legend(loc="center right")
 
 
+def _closest(p, gate):
+    """The input of `gate` nearest to the perceptron's line: (distance, input, z)."""
+    norm = math.hypot(*p.weights) or 1.0
+    return min((abs(p.net_input(x)) / norm, tuple(x), p.net_input(x)) for x in truth_table(gate)[0])
+
+
 def _plot_perceptron(runs, path):
     with c.style():
-        fig, axes = c.figure(1, 4, size=(17.4, 6.5))  # 1914 x 715 px: within a 1920 x 1080 projector
-        for ax, (gate, (p, mistakes)) in zip(axes[0], runs.items()):
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(17.4, 9.6), layout="constrained")  # 1914 x 1056 px: within a 1920 x 1080 projector
+        axes = fig.subplot_mosaic(
+            [["and", "or", "xor", "mistakes"], ["and zoom", "or zoom", "key", "key"]], height_ratios=[1.6, 1]
+        )
+        for gate, (p, mistakes) in runs.items():
+            ax = axes[gate]
             _draw_gate(ax, gate, p.weights, p.bias)
             status = "converged" if mistakes[-1] == 0 else "still wrong (red)"
             ax.set_title(f"{gate.upper()}: last line, {status}")
-        ax = axes[0][3]
+        for gate in ("and", "or"):
+            p, ax = runs[gate][0], axes[f"{gate} zoom"]
+            distance, x, z = _closest(p, gate)
+            half = ZOOM_HALF_WIDTH
+            _draw_gate(ax, gate, p.weights, p.bias, limits=[(v - half, v + half) for v in x], note_near=False)
+            ax.set_title(f"{gate.upper()} near ({x[0]:g}, {x[1]:g}), magnified ×{2 / (2 * half):g}", fontsize=14)
+            # the panels above span 2 units, this one 2 * half
+            ax.set_xlabel(f"x1   ({x[0]:g}, {x[1]:g}): z = {z:.3f}, {distance:.3f} from the line", fontsize=13)
+        ax = axes["mistakes"]
         for color, (gate, (_, mistakes)) in zip(c.COLORS, runs.items()):
             ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate.upper())
-        ax.set_title("Mistakes per epoch")
+        ax.set_title("Updates per epoch")
         _mistakes_axes(ax, max(len(m) for _, m in runs.values()))
-        _gate_legend(fig)
+        axes["key"].axis("off")
+        _gate_legend(axes["key"], loc="center", ncol=2)
         return c.save_figure(fig, path)
 
 
@@ -308,21 +376,24 @@ def _animate_perceptron(folder, epochs: int) -> dict:
         parts = []
         for gate in ANIMATED_GATES:
             if k < len(states[gate]):
-                parts.append(f"{gate.upper()} {states[gate][k][2]}")
+                parts.append(f"{gate.upper()} {states[gate][k][2]} times")
             else:
-                parts.append(f"{gate.upper()} none since epoch {len(states[gate]) - 1} (converged)")
-        captions.append(f"Epoch {k} of {epochs}: mistakes (updates) during the epoch: " + ", ".join(parts))
+                parts.append(f"{gate.upper()} not since epoch {len(states[gate]) - 1} (converged)")
+        captions.append(
+            f"Epoch {k} of {epochs}: the line moved at each mistake met, " + ", ".join(parts) + "; "
+            "shown: the line at the end of the epoch"
+        )
 
     def draw(fig, axes, k):
         for ax, gate in zip(axes, ANIMATED_GATES):
             weights, bias, _ = state(gate, k)
             wrong = _draw_gate(ax, gate, weights, bias)
-            ax.set_title(f"{gate.upper()}, the line after the epoch: {wrong} of 4 wrong")
+            ax.set_title(f"{gate.upper()}: this line puts {wrong} of 4 on the wrong side")
         ax = axes[2]
         for color, gate in zip(c.COLORS[::2], ANIMATED_GATES):
             mistakes = [m for _, _, m in states[gate][1 : k + 1]]
             ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate.upper())
-        ax.set_title("Mistakes per epoch")
+        ax.set_title("Updates per epoch")
         _mistakes_axes(ax, epochs)
         _gate_legend(fig)
 
@@ -401,8 +472,8 @@ def _animate_xor_network(folder, frames: int) -> dict:
         ax_hidden.set_xlim(*zlim)
         ax_hidden.set_ylim(*slim)
         ax_hidden.set_xlabel("output's net input v·h + c")
-        ax_hidden.set_ylabel("h along its widest other direction")
-        ax_hidden.set_title("Hidden space (grey: the unit square's grid)")
+        ax_hidden.set_ylabel("h projected on its widest other direction")
+        ax_hidden.set_title(f"Hidden space: {HIDDEN} units, projected to 2-D\n(grey: the input square's grid)")
         ax_loss.semilogy(range(s + 1), losses[: s + 1], color=c.COLORS[0])
         ax_loss.plot([s], [losses[s]], "o", color=c.COLORS[0])
         ax_loss.set_xlim(0, EPOCHS)
@@ -412,7 +483,7 @@ def _animate_xor_network(folder, frames: int) -> dict:
         ax_loss.set_title("Loss")
 
     title = f"The 2-{HIDDEN}-1 network learning XOR"
-    result = _animate.animate(folder, "xor_training", draw, captions, grid=(1, 3), size=(19, 6.4), title=title)
+    result = _animate.animate(folder, "xor_training", draw, captions, grid=(1, 3), size=(17.4, 6.4), title=title)
     return {**result, "steps": steps, "correct": correct}
 
 

@@ -11,6 +11,7 @@ import pytest
 from activation_formulas import FORMULAS
 from checks import central_difference, png_size
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from demos import activations
 
@@ -135,3 +136,44 @@ def test_picture_and_main(result, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "jump at 0" in out and "kink at -1, kink at 1" in out
     assert str(tmp_path / "activations" / "activations.png") in out
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=1)
+
+
+def test_a_deep_linear_network_is_one_linear_map(result):
+    """Section 5: without a non-linearity the layers multiply out into one matrix (seed 004's derivation)."""
+    collapse = result["collapse"]
+    layers = collapse["layers"]
+    assert [W.shape for W, _ in layers] == [(4, 3), (4, 4), (2, 4)]
+    assert any(abs(v) > 0.1 for _, b in layers for v in b)  # biases too, not only the slides' bias-free case
+    (W1, b1), (W2, b2), (W3, b3) = [(W.tolist(), b.tolist()) for W, b in layers]
+
+    def matvec(A, x):
+        return [math.fsum(a * v for a, v in zip(row, x)) for row in A]
+
+    def through_layers(x):  # the deep network, layer by layer, with identity activations
+        for A, b in ((W1, b1), (W2, b2), (W3, b3)):
+            x = [s + bi for s, bi in zip(matvec(A, x), b)]
+        return x
+
+    for x, deep, one in zip(activations.DEEP_INPUTS, collapse["deep"], collapse["one_map"]):
+        assert list(deep) == pytest.approx(through_layers(x), abs=1e-12)  # the engine's outputs
+        assert list(one) == pytest.approx(through_layers(x), abs=1e-12)  # one matrix and one bias
+    # the collapsed map from the columns: W e_j = f(e_j) - f(0), b = f(0)
+    b = through_layers([0.0, 0.0, 0.0])
+    columns = [[fi - bi for fi, bi in zip(through_layers([float(i == j) for i in range(3)]), b)] for j in range(3)]
+    assert collapse["b"].tolist() == pytest.approx(b, abs=1e-12)
+    for row, expected in zip(collapse["W"].tolist(), zip(*columns)):
+        assert row == pytest.approx(list(expected), abs=1e-12)
+    assert collapse["largest_difference"] < 1e-12
+    assert collapse["linear_additivity_gap"] < 1e-12 < 0.1 < collapse["tanh_additivity_gap"]
+
+
+def test_the_collapse_is_printed(tmp_path, capsys):
+    activations.run(tmp_path, quick=True)
+    out = capsys.readouterr().out
+    assert "5. Without a non-linearity a deep network collapses into one linear map" in out
+    assert "W = W3 W2 W1 and b = W3 (W2 b1 + b2) + b3" in out

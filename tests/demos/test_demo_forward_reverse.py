@@ -5,6 +5,7 @@ import math
 import pytest
 from checks import HAS_DOT, png_size
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from demos import forward_reverse as fr
 
@@ -83,7 +84,7 @@ def test_chain_rule_frames(result):
     assert len(frames["titles"]["forward"]) == 1 + 3
     assert len(frames["titles"]["backward"]) == 1 + 4
     if HAS_DOT:
-        assert [p.name for p in frames["images"]] == ["side_by_side.png"]
+        assert [p.name for p in frames["images"]] == ["side_by_side_print.png"]
         assert [p.name for p in frames["html"]] == ["forward_steps.html", "backward_steps.html"]
 
 
@@ -96,3 +97,8 @@ def test_pictures_and_main(result, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "df/da = 294" in out and "forward sweeps" in out
     assert str(tmp_path / "forward_reverse" / "sweeps.png") in out
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=3)

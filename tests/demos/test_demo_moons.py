@@ -5,6 +5,7 @@ import math
 import pytest
 from animation_checks import check_animation
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from autograd import no_grad
 from demos import moons
@@ -44,6 +45,7 @@ def test_full_training_reaches_100_percent(tmp_path):
     movie = result["animation"]  # the boundary forming: 3 states of training
     check_animation(movie, moons.QUICK_FRAMES)
     assert movie["steps"] == [0, 50, 100]
+    check_fits_screen(tmp_path / "moons", at_least=3)  # every PNG and GIF, frames included, fits 1920 x 1080
 
 
 def test_snapshots_are_the_states_of_training():

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from demos import newton
 
@@ -93,3 +94,8 @@ def test_printed_numbers(tmp_path, capsys):
     lam = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])
     assert f"eigenvalues {lam[0]:.4f} and {lam[1]:.1f}" in out
     assert "not within 3000" in out
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=2)

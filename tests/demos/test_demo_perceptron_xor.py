@@ -7,6 +7,7 @@ from animation_checks import check_animation
 from browser import check_played, needs_chromium, play_through
 from checks import needs_dot, png_size
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from autograd import no_grad
 from demos import perceptron_xor
@@ -54,9 +55,31 @@ def test_trained_network_classifies_all_four(result):
 
 def test_printed_mistakes(tmp_path, capsys):
     r = perceptron_xor.run(tmp_path, quick=True)
-    text = capsys.readouterr().out
-    assert "XOR  " + " ".join(map(str, r["perceptron_mistakes"]["xor"])) in text
+    text = " ".join(capsys.readouterr().out.split())
+    assert "XOR " + " ".join(map(str, r["perceptron_mistakes"]["xor"])) in text
     assert "never converges" in text
+    # the last lines pass close to one input each: said with z and the distance, computed here from the weights
+    for gate, point in (("and", (1.0, 0.0)), ("or", (0.0, 0.0))):
+        p = Perceptron(2, lr=perceptron_xor.PERCEPTRON_LR, rng=perceptron_xor.SEED)
+        p.fit(*truth_table(gate), max_epochs=perceptron_xor.MAX_EPOCHS)
+        (w1, w2), b = p.weights, p.bias
+        z = w1 * point[0] + w2 * point[1] + b
+        assert -0.01 < z <= 0  # on the right side (class 0), but only just
+        distance = abs(z) / math.sqrt(w1 * w1 + w2 * w2)
+        assert f"({point[0]:g}, {point[1]:g}) gets z = {z:.3f}, {distance:.3f} from the line" in text
+    assert "z = -0.008, 0.036 from the line" in text and "z = -0.003, 0.019 from the line" in text
+
+
+def test_goldberg_numbers_keep_enough_digits():
+    show = perceptron_xor.enough_digits
+    assert show(1 / (1 + math.exp(-8.082))) == "0.9997"  # was rounded to 1 beside a loss of 0.000309
+    assert show(math.tanh(-6.189)) == "-0.99999"  # was -1
+    assert show(-1 / 0.99969) == "-1.0003"
+    assert (show(1.0), show(0.0), show(-1.0), show(0.000309), show(3.66)) == ("1", "0", "-1", "0.000309", "3.66")
+    for x in (0.9999999, -2.0000001, 41.99999, 1e-9, 12345.678):
+        text = show(x)
+        assert float(text) != round(float(text))  # never a whole number for a number that is not one
+        assert abs(float(text) - x) <= 5e-4 * abs(x)
 
 
 def test_pictures(result):
@@ -123,5 +146,11 @@ def test_the_perceptron_page_in_a_browser(result, tmp_path):
     shown = [r["alt"] for r in records[: epochs + 1]]
     assert shown[0].startswith("Start:")
     assert all(shown[k].startswith(f"Epoch {k} of {epochs}:") for k in range(1, epochs + 1))
+    assert all("the line moved at each mistake met" in shown[k] for k in range(1, epochs + 1))
     counters = check_played(records, [png_size(p) for p in movie["frames"]], shown)
     assert counters == ["start"] + [f"epoch {k} of {epochs}" for k in range(1, epochs + 1)]
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=4)
