@@ -48,6 +48,7 @@ function render({ model, el }) {
 
   // ---- the top bar: buttons and training settings ----
   const title = make("div", { class: "pg-title" });
+  const notes = make("div", { class: "pg-notes" });
   const play = make("button", { class: "pg-play", "data-control": "play", title: "Play / Pause", onclick: () => send({ do: model.get("running") ? "pause" : "play" }) });
   const step = make("button", { class: "pg-step", "data-control": "step", text: "Step", title: "one epoch", onclick: () => send({ do: "step" }) });
   const reset = make("button", { class: "pg-reset", "data-control": "reset", text: "Reset", title: "back to epoch 0", onclick: () => send({ do: "reset" }) });
@@ -269,7 +270,7 @@ function render({ model, el }) {
   const samplePanel = make("div", { class: "pg-sample" }, sampleText, sampleGraph);
   const message = make("div", { class: "pg-message" });
 
-  root.append(title, top, make("div", { class: "pg-main" }, dataColumn, networkColumn, outputColumn), message, samplePanel);
+  root.append(title, notes, top, make("div", { class: "pg-main" }, dataColumn, networkColumn, outputColumn), message, samplePanel);
 
   // ---- drawing ----
   const toPixel = (x) => ((x + 6) / 12) * OUTPUT_SIZE;
@@ -436,6 +437,7 @@ function render({ model, el }) {
     ["change:sample_text", showSample],
     ["change:message", () => (message.textContent = model.get("message"))],
     ["change:title", () => (title.textContent = model.get("title"))],
+    ["change:notes", () => (notes.textContent = model.get("notes"))],
     ["msg:custom", onCustom],
   ];
   for (const [event, handler] of handlers) model.on(event, handler);
@@ -443,6 +445,7 @@ function render({ model, el }) {
   resized.observe(layersBox);
 
   title.textContent = model.get("title");
+  notes.textContent = model.get("notes");
   message.textContent = model.get("message");
   showSettings();
   showRunning();

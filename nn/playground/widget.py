@@ -31,12 +31,13 @@ from nn.playground.scenario import (
     CONTROLS,
     FIELDS,
     MAX_SCENARIO_BYTES,
+    SETTINGS,
     dumps_scenario,
     load_scenario,
     loads_scenario,
     save_scenario,
 )
-from nn.playground.session import Session
+from nn.playground.session import DATA_FIELDS, NETWORK_FIELDS, Session
 
 __all__ = ["Playground"]
 
@@ -84,6 +85,7 @@ class Playground(anywidget.AnyWidget):
     settings = traitlets.Dict().tag(sync=True)
     options = traitlets.Dict().tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
+    notes = traitlets.Unicode("").tag(sync=True)
     frame = traitlets.Dict().tag(sync=True)
     output_map = traitlets.Bytes(b"").tag(sync=True)
     neuron_maps = traitlets.Bytes(b"").tag(sync=True)
@@ -100,7 +102,6 @@ class Playground(anywidget.AnyWidget):
         session = Session(scenario, **settings)
         super().__init__()
         self.session = session
-        self.title = session.settings["title"]
         self.options = {
             "fields": {name: [kind, details] for name, (kind, details, _) in FIELDS.items()
                        if kind in ("int", "number", "choice")},
@@ -124,8 +125,8 @@ class Playground(anywidget.AnyWidget):
 
     def _show_all(self) -> None:
         with self.hold_sync():
-            self.settings = {name: self.session.settings[name] for name in FIELDS if name not in ("format", "version",
-                             "title", "notes", "state")}  # fmt: skip
+            self.settings = {name: self.session.settings[name] for name in SETTINGS}
+            self.title, self.notes = self.session.settings["title"], self.session.settings["notes"]
             self.points = self.session.points()
             self._push_frame()
             self._show_sample(force=True)
@@ -240,7 +241,6 @@ class Playground(anywidget.AnyWidget):
         session = Session(scenario)
         self.pause()
         self.session = session
-        self.title = session.settings["title"]
         self.selected = -1
         self._show_all()
 
@@ -319,8 +319,7 @@ class Playground(anywidget.AnyWidget):
     def _set(self, changes) -> None:
         if not isinstance(changes, dict):
             raise TypeError("Playground: a change of settings must be an object of fields")
-        restart = any(name in changes for name in ("dataset", "classes", "points", "noise", "train_percent",
-                                                   "seed", "added", "hidden", "activation"))  # fmt: skip
+        restart = any(name in DATA_FIELDS or name in NETWORK_FIELDS for name in changes)
         was_running = self.running
         if restart:
             self.pause()

@@ -169,3 +169,10 @@ def test_load_takes_a_dict_or_a_path(tmp_path):
     assert other.session.settings["dataset"] == "moons" and other.session.epoch == 0
     with pytest.raises(FileNotFoundError):
         other.load(str(tmp_path / "missing.json"))
+
+
+def test_the_scenarios_title_and_notes_are_shown():
+    w = Playground(title="XOR", notes="Add a hidden layer.")
+    assert (w.title, w.notes) == ("XOR", "Add a hidden layer.")
+    message(w, do="load", text=json.dumps({"format": "backprop-lab playground scenario", "version": 1, "notes": "n"}))
+    assert (w.title, w.notes) == ("", "n")
