@@ -204,6 +204,10 @@ class _ScalarSteps:
         outputs = [_numbers(p) for p in preds] if self.measure else None  # numbers only: the graph can go
         return batch_loss.data, len(X_batch), outputs, y_batch
 
+    def threads(self):
+        """The context the epochs run in: the scalar engine uses no BLAS, so nothing to choose."""
+        return contextlib.nullcontext()
+
     def end_epoch(self) -> None:
         """Nothing to do: the Values were updated in place."""
 
@@ -269,7 +273,7 @@ def train(
         model, X, y, loss_fn=loss_fn, optimizer=optimizer, batch_size=batch_size, shuffle=shuffle, rng=rng, val=val,
         penalty=penalty, measure=measure,
     )  # fmt: skip
-    with steps.threads() if compiled else contextlib.nullcontext():
+    with steps.threads():
         _epochs(steps, epochs, history, metric_fn, val is not None, progress, on_epoch)
     return history
 
