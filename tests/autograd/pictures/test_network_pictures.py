@@ -140,9 +140,11 @@ def test_a_2_4_1_network_with_its_loss_fits_a_1920x1080_screen(tmp_path, group):
         # readable: no text below 14 points, 28 pixels at 144 dpi
         sizes = [float(s) for s in re.findall(r'fontsize="?([\d.]+)', picture.source)]
         assert sizes and min(sizes) >= 14
-    # the full scalar graph of the same loss does not fit
-    width, height = png_size(save_graph(draw_graph(loss), tmp_path / "full.png"))
+    # the full scalar graph of the same loss does not fit left to right; draw_graph's default shrinks it in
+    width, height = png_size(save_graph(draw_graph(loss, rankdir="LR"), tmp_path / "full.png"))
     assert width > SCREEN[0]
+    width, height = png_size(save_graph(draw_graph(loss), tmp_path / "auto.png"))
+    assert width <= SCREEN[0] and height <= SCREEN[1]
 
 
 def test_one_box_per_layer():
