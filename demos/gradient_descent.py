@@ -341,9 +341,9 @@ def _plot_variants(runs, path):
         for color, look, (name, r) in zip(c.COLORS, looks, runs.items()):
             updates = range(1, len(r["per_update"]))
             ax_update.loglog(updates, r["per_update"][1:], color=color, label=name, **look)
-        ax_update.set_xlabel("updates = gradient evaluations (log scale)")
+        ax_update.set_xlabel(f"updates (log scale); one update uses {N_SAMPLES}, {MINI_BATCH} or 1 samples' gradients")
         ax_update.set_ylabel("loss on all data (log scale)")
-        ax_update.set_title("Loss against updates")
+        ax_update.set_title("Loss against updates (cost: see the epochs)")
         ax_update.legend()
         return c.save_figure(fig, path)
 

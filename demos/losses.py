@@ -72,6 +72,11 @@ def losses_on(y_hat, y: int) -> dict:
     return {name: (formula, *with_gradient(fn, inputs)) for name, (formula, fn, inputs) in table.items()}
 
 
+def _wrt(name: str) -> str:
+    """What a row's gradient is taken with respect to: the logits for the cross-entropy from logits."""
+    return "each logit z_k" if "logits" in name else "each output y_hat_k"
+
+
 def stable_and_naive(logits, y: int) -> dict:
     """Cross-entropy from probabilities (softmax, then log) and from logits, for logits that may be huge."""
     outcome = {}
@@ -115,10 +120,10 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     losses = losses_on(Y_HAT, Y)
     c.table(
         [
-            (name, formula, f"{loss:.4f}", "[" + ", ".join(f"{g:.4g}" for g in grad) + "]")
+            (name, formula, f"{loss:.4f}", "[" + ", ".join(f"{g:.4g}" for g in grad) + "]", _wrt(name))
             for name, (formula, loss, grad) in losses.items()
         ],
-        ["loss", "formula", "value", "gradient wrt each output"],
+        ["loss", "formula", "value", "gradient", "with respect to"],
     )
     ce, se = losses["cross-entropy (probabilities)"][1], losses["squared error L2"][1]
     c.say(

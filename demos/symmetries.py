@@ -231,30 +231,57 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
+def weight_rows(copies) -> tuple[list[list[float]], list[str]]:
+    """Each copy's 10 numbers as a row (w1..w3, b1..b3, v1..v3, c) and the column names: the heat map's cells."""
+    names = [f"{key}{k + 1}" for key in "wbv" for k in range(HIDDEN)] + ["c"]
+    rows = [[v for key in "wbv" for v in cp["weights"][key]] + [cp["weights"]["c"]] for cp in copies]
+    return rows, names
+
+
 def _plot(tanh, line, path):
     xs, ys = data()
+    n = len(tanh["copies"])
     with c.style():
-        fig, axes = c.figure(1, 2, size=(16, 6))
-        left, right = axes[0]
-        for copy in tanh["copies"]:  # one colour: they lie on top of each other, so mixed colours would blur
-            left.plot(GRID, outputs(with_weights(copy["weights"], "tanh"), GRID), color=c.COLORS[0])
+        fig, axes = c.figure(1, 3, size=(17.4, 6.4))  # 1914 x 704 px: one projector screen
+        weights_ax, left, right = axes[0]
+        rows, names = weight_rows(tanh["copies"])
+        top = max(abs(v) for row in rows for v in row)
+        image = weights_ax.imshow(rows, aspect="auto", cmap="RdBu_r", vmin=-top, vmax=top, interpolation="nearest")
+        weights_ax.set_xticks(range(len(names)), names)
+        weights_ax.set_ylabel("copy (permutation and signs)")
+        weights_ax.set_title(f"The {n} weight vectors: all different")
+        weights_ax.grid(False)
+        fig.colorbar(image, ax=weights_ax, shrink=0.8, label="weight")
+        # drawn in turn, each copy's curve narrower than the last, in colours that change: all 48 stay visible
+        colors = matplotlib_colormap("viridis", n)
+        for k, copy in enumerate(tanh["copies"]):
+            width = 7.0 - 6.0 * k / max(n - 1, 1)
+            left.plot(GRID, outputs(with_weights(copy["weights"], "tanh"), GRID), color=colors[k], lw=width)
         left.scatter(xs, ys, color="k", zorder=3, label="training points")
-        left.plot([], [], color=c.COLORS[0], label=f"all {len(tanh['copies'])} copies, drawn on top of each other")
-        left.set_title(f"{len(tanh['copies'])} weight vectors, one function")
-        left.set_xlabel("x")
+        left.plot([], [], color=colors[0], lw=7, label=f"copy 1 (widest) ... copy {n} (thinnest)")
+        left.set_title(f"{n} weight vectors, one function")
+        left.set_xlabel(f"x      (largest difference between copies: {tanh['largest_difference']:.1g})")
         left.set_ylabel("network output")
-        left.legend(loc="upper left")
+        left.legend(loc="lower right")
         right.plot([t for t, _ in line], [v for _, v in line], color=c.COLORS[1])
         right.axvline(0.0, color=c.COLORS[6], ls=":", lw=1)
         right.axvline(1.0, color=c.COLORS[6], ls=":", lw=1)
         right.set_yscale("log")
-        for t, text in ((0.0, "θ: trained"), (1.0, "θ': its copy")):
-            where = {"xycoords": ("data", "axes fraction"), "xytext": (8, 0), "textcoords": "offset points"}
-            right.annotate(text, (t, 0.2), **where)
-        right.set_xlabel("t: weights (1 - t) θ + t θ', θ' an equivalent copy")
+        for t, text, side in ((0.0, "θ: trained", 1), (1.0, "θ': its copy", -1)):
+            where = {"xycoords": ("data", "axes fraction"), "xytext": (8 * side, 0), "textcoords": "offset points"}
+            right.annotate(text, (t, 0.2), ha="left" if side > 0 else "right", **where)
+        right.set_xlabel("t: weights (1 - t) θ + t θ'")
         right.set_ylabel("training MSE")
-        right.set_title("A slice of the loss through two equivalent minima")
+        right.set_title("The loss between two equivalent minima")
         return c.save_figure(fig, path)
+
+
+def matplotlib_colormap(name: str, n: int) -> list:
+    """n colours evenly spread over a matplotlib colour map."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps[name]
+    return [cmap(k / max(n - 1, 1)) for k in range(n)]
 
 
 def main(argv=None) -> dict:

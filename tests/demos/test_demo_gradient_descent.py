@@ -4,6 +4,7 @@ local minimum behave as section 8 says (checked against numpy least squares and 
 import numpy as np
 import pytest
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from demos import gradient_descent as gd
 
@@ -134,3 +135,8 @@ def test_printed_numbers(tmp_path, capsys):
     assert f"lr < 2 / lambda = {2 / lam[2]:.4f}" in out
     for factor in (0.95, 1.05):
         assert f"{factor} x 2/lambda) {factor * 2 / lam[2]:.4f}" in out
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=5)

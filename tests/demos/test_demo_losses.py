@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from demos import losses
 
@@ -86,3 +87,17 @@ def test_pictures_and_main(result, tmp_path, capsys):
     losses.main(["--quick", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert "1.3863" in out and "0.8078" in out and "argmax y_hat = 2" in out
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=2)
+
+
+def test_the_table_says_what_each_gradient_is_taken_with_respect_to(tmp_path, capsys):
+    losses.run(tmp_path, quick=True)
+    rows = {line.split("  ")[1]: line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")}
+    assert "with respect to" in rows["loss"] and "wrt each output" not in " ".join(rows.values())
+    assert rows["cross-entropy (logits)"].rstrip().endswith("each logit z_k")
+    for name in ("cross-entropy (probabilities)", "squared error L2", "MSE", "L1", "binary cross-entropy"):
+        assert rows[name].rstrip().endswith("each output y_hat_k"), name

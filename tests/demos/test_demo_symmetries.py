@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from demos import symmetries
 
@@ -90,3 +91,21 @@ def test_picture_and_main(result, tmp_path, capsys):
     symmetries.main(["--quick", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert "48" in out and "2.85e+41" in out
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=1)
+
+
+def test_the_heat_map_rows_are_48_different_weight_vectors(result):
+    """The picture's left panel: one row per copy, (w1..w3, b1..b3, v1..v3, c), no two rows alike."""
+    rows, names = symmetries.weight_rows(result["tanh"]["copies"])
+    assert names == ["w1", "w2", "w3", "b1", "b2", "b3", "v1", "v2", "v3", "c"]
+    assert len(rows) == 48 and len({tuple(round(v, 12) for v in row) for row in rows}) == 48
+    p = result["trained"]
+    for (perm, signs), row in zip(
+        itertools.product(itertools.permutations(range(3)), itertools.product((1, -1), repeat=3)), rows
+    ):
+        expected = numpy_copy(p, perm, signs, "tanh")
+        assert row == pytest.approx([*expected["w"], *expected["b"], *expected["v"], expected["c"]], abs=1e-15)
