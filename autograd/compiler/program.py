@@ -165,7 +165,7 @@ class Program:
                 self._copies.append((j, cols - offsets[j], np.arange(column, column + len(cols))))
                 column += len(cols)
         self.arrays = [0]  # the width of each computed array: [0] the shared one, then one per own step
-        self._at = []  # each step's (array, its columns there)
+        self._at: list[tuple[int, slice | None]] = []  # each step's (array, its columns there; None: all)
         for k, step in enumerate(self._steps):
             n = step.stop - step.start
             if n_args + k in shared:
