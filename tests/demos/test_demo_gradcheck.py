@@ -4,6 +4,7 @@ import math
 
 import pytest
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from autograd import GradcheckError, Value, analytic_gradient, dot, topological_order
 from autograd import gradcheck as check
@@ -65,3 +66,8 @@ def test_the_planted_bug_is_built_from_public_operations():
 def test_picture(result):
     for path in result["images"]:
         check_image(path)
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=1)

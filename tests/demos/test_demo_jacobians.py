@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from checks import png_size
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from demos import jacobians
 
@@ -140,3 +141,8 @@ def test_picture_and_main(result, tmp_path, capsys):
     assert diagonal == pytest.approx(s * (1 - s), rel=1e-3)  # s_i (1 - s_i), printed to 4 digits
     assert "[0 0 -1.667 0]" in out and "backprop" in out
     assert str(tmp_path / "jacobians" / "jacobians.png") in out
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=1)

@@ -7,6 +7,7 @@ from animation_checks import check_animation
 from browser import check_played, needs_chromium, play_through
 from checks import png_size
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from autograd import Value
 from demos import optimizers
@@ -67,3 +68,8 @@ def test_the_paths_page_in_a_browser(result, tmp_path):
     assert [alt[: len(start)] for alt, start in zip(shown, captions)] == captions
     counters = check_played(records, [png_size(p) for p in movie["frames"]], shown)
     assert counters == [f"step {s} of 400" for s in movie["steps"]]
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=2)

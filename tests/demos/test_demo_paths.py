@@ -5,6 +5,7 @@ import math
 import pytest
 from checks import needs_dot, png_size
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from autograd import Value
 from demos import paths
@@ -83,3 +84,8 @@ def test_the_diamond_is_drawn_top_to_bottom_and_fits_a_screen(result):
     assert width <= 1920 and height <= 1080, (width, height)  # left to right it was 3310 x 292
     assert height > width / 2  # seven levels stacked, not a strip
     assert "rankdir=TB" in diamond.with_suffix(".gv").read_text()
+
+
+def test_every_picture_fits_a_screen(result):
+    """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
+    check_fits_screen(result["images"][0].parents[0], at_least=2)

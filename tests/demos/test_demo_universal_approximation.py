@@ -5,6 +5,7 @@ import math
 import pytest
 from checks import png_size
 from picture_checks import check_image
+from screen_checks import check_fits_screen
 
 from autograd import no_grad
 from demos import universal_approximation as ua
@@ -34,6 +35,7 @@ def test_fits(tmp_path, capsys):
         check_image(path)
         width, height = png_size(path)
         assert width <= 1920 and height <= 1080, (path.name, width, height)  # a projector shows it whole
+    check_fits_screen(tmp_path / "universal_approximation")
 
 
 def test_hidden_contributions_add_up_to_the_output():
