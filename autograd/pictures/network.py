@@ -284,7 +284,7 @@ def draw_network(
             _draw_value(dot, net, i)
     _draw_constants(dot, net)
     if group == "neuron":
-        _draw_neurons(dot, net)
+        _draw_neurons(dot, net, rankdir)
     else:
         _draw_layers(dot, net)
     return check_layout(dot, who, "Draw the loss of one sample, or a smaller part of the graph.")
@@ -294,20 +294,27 @@ def draw_network(
 
 
 def _draw_value(dot, net: _Layout, i: int) -> None:
-    """Node i as draw_graph draws it (a box and its operation), unless it is boxless; a chain is one oval."""
+    """Node i as draw_graph draws it (a box and its operation), unless it is boxless; a chain is one oval, or
+    the formula in the box when the chain ends in a box of its own (`loss = -sum(log(p)) / 1`)."""
     node = net.order[i]
+    chain = [i] if node.parents else []
+    while chain and net.merged[net.index[net.order[chain[0]].parents[0]]]:
+        chain.insert(0, net.index[net.order[chain[0]].parents[0]])
+    named = not net.boxless[i] and len(chain) > 1  # one named box: no oval
     if not net.boxless[i]:
         fill, border = colours(node, i == len(net.order) - 1)
         cells = f"<VR/><TD>data {escape(net.fmt(node.data))}</TD>" if net.show_values else ""
         if net.show_grad:
             cells += f"<VR/><TD>grad {escape(net.fmt(node.grad))}</TD>"
-        row = f"<TR><TD>{name_html(node, net.names[i])}</TD>{cells}</TR>"
+        name = name_html(node, net.names[i]) + (f" = {escape(_chain_formula(net, chain))}" if named else "")
+        row = f"<TR><TD>{name}</TD>{cells}</TR>"
         dot.node(f"v{i}", label=_box(row, border, fill), shape="plain")
     if not node.parents:
         return
-    chain = [i]
-    while net.merged[net.index[net.order[chain[0]].parents[0]]]:
-        chain.insert(0, net.index[net.order[chain[0]].parents[0]])
+    if named:
+        for parent in net.order[chain[0]].parents:
+            dot.edge(net.tail(net.index[parent]), f"v{i}")
+        return
     ops = [naming.op_text(net.order[c]) for c in chain]
     text = "\n→ ".join(" → ".join(ops[k : k + 2]) for k in range(0, len(ops), 2))  # two per line
     dot.node(
@@ -324,6 +331,17 @@ def _draw_value(dot, net: _Layout, i: int) -> None:
         dot.edge(net.tail(net.index[parent]), f"v{i}_op")
     if not net.boxless[i]:
         dot.edge(f"v{i}_op", f"v{i}")
+
+
+def _chain_formula(net: _Layout, chain: list[int]) -> str:
+    """A chain of one-input operations written as one formula of its input: `-sum(log(p)) / 1`."""
+    names = list(net.names)
+    for j in range(len(names)):
+        if j in net.owner:  # a neuron's output is named as its box
+            names[j] = net.neuron_name(net.owner[j])
+    for c in chain:
+        names[c] = naming.formula(net.order[c], net.index, names, math=True)
+    return names[chain[-1]]
 
 
 def _draw_constants(dot, net: _Layout) -> None:
@@ -383,7 +401,7 @@ def _crimson(text: str) -> str:
 # ----------------------------------------------------------------------------- group="neuron"
 
 
-def _draw_neurons(dot, net: _Layout) -> None:
+def _draw_neurons(dot, net: _Layout, rankdir: str) -> None:
     """One box per neuron inside a frame per layer; each input edge carries its weight."""
     for number, members in enumerate(net.layers.values(), start=1):
         with dot.subgraph(name=f"cluster_layer{number}") as cluster:
@@ -400,9 +418,10 @@ def _draw_neurons(dot, net: _Layout) -> None:
             if len(members) > 1:  # keep the neurons in their order, top to bottom
                 chain = " -> ".join(f"n{n}" for n in reversed(members))  # dot stacks a same-rank chain upwards
                 cluster.body.append("{rank=same; " + chain + " [style=invis]}")
+    side = {"LR": "w", "TB": "n", "RL": "e", "BT": "s"}[rankdir]
     for n, neuron in enumerate(net.neurons):
-        for k, x in enumerate(neuron.inputs):
-            dot.edge(net.source(x, k), f"n{n}")
+        for k, x in enumerate(neuron.inputs):  # into the box's near side, not across its layer's label
+            dot.edge(net.source(x, k), f"n{n}", headport=side)
 
 
 def _neuron_box(net: _Layout, n: int) -> str:

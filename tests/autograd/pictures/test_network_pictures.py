@@ -79,8 +79,9 @@ def test_one_box_per_neuron_with_the_numbers_by_hand():
     source = draw_network(loss).source
     assert source.count("subgraph cluster_layer") == 2
     assert "layer 1: 4 × tanh" in source and "layer 2: 1 × sigmoid" in source
-    # the loss's one-input operations after p form one box: log, sum, neg and the division by 1
-    assert 'v32_op [label="log → sum\n→ neg → / 1"' in source
+    # the loss's one-input operations after p are written in the loss's own box, one formula of p
+    assert shown["v32"].startswith("loss = (-sum(log(p))) / 1 | data") and "v32_op" not in source
+    assert "n4 -> v32" in source
 
 
 def test_the_full_scalar_graph_stays_available():
@@ -228,3 +229,46 @@ def test_the_loss_of_a_whole_data_set_is_refused_with_advice():
         draw_network(loss)
     check_message(info, "draw_network", "max_boxes=300", "one sample")
     assert len(texts(draw_network(loss, max_boxes=1000).source)) > 300
+
+
+def _bezier_points(points):
+    """Points along the cubic Bezier segments of a spline dot drew (21 per segment)."""
+    for k in range(0, len(points) - 3, 3):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[k : k + 4]
+        for step in range(21):
+            t = step / 20
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            yield a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
+
+
+@needs_dot
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_no_edge_runs_through_a_layers_label(seed):
+    """Goldberg's third picture had an edge across "layer 2": every edge dot draws (its json output) stays
+    out of every layer's label."""
+    import json
+    import subprocess
+
+    model = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", rng=seed)
+    p = model([Value(1.0, label="x1"), Value(0.0, label="x2")])
+    p.label = "p"
+    loss = binary_cross_entropy([p], [1])
+    loss.label = "loss"
+    loss.backward()
+    source = draw_network(loss, show_grad=True, number_format="{:.4g}").source
+    graph = json.loads(subprocess.run(["dot", "-Tjson"], input=source.encode(), capture_output=True, check=True).stdout)
+    labels = []
+    for cluster in graph["objects"]:
+        for op in cluster.get("_ldraw_", []):
+            if op["op"] == "T" and op["text"].startswith("layer"):
+                (x, y), width = op["pt"], op["width"]  # centred text, 15 points high
+                labels.append((x - width / 2, y - 4, x + width / 2, y + 14))
+    assert len(labels) == 2
+    crossing = set()
+    for edge in graph["edges"]:
+        for op in edge.get("_draw_", []):
+            if op["op"] in ("b", "B"):
+                for px, py in _bezier_points(op["points"]):
+                    if any(left <= px <= right and bottom <= py <= top for left, bottom, right, top in labels):
+                        crossing.add((edge["tail"], edge["head"]))
+    assert not crossing
