@@ -149,7 +149,7 @@ class Source:
             return
         c = contribution
         if getattr(c, "ndim", 0) > self.index.ndim:  # per sample: the parameters' gradient sums them
-            c = c.sum(axis=0)
+            c = np.add.reduce(c, axis=0)  # what .sum runs, without its Python wrapper
         if self.slice is not None:
             theta_grad[self.slice] += c
             return
@@ -239,7 +239,7 @@ class Sum(Instruction):
     def forward(self, store, theta):
         out = 0.0
         for s in self.sources:  # one block per kind of source
-            out = out + s.fetch(store, theta).sum(axis=-1)
+            out = out + np.add.reduce(s.fetch(store, theta), axis=-1)
         return (out if self.const is None else out + self.const), None
 
     def backward(self, saved, g, grads, theta_grad, batch):
@@ -287,7 +287,7 @@ class Dot(Instruction):
                 part = xs @ ws.T
             else:
                 xs, ws = left.fetch(store, theta), right.fetch(store, theta)
-                part = (xs * ws).sum(axis=-1)
+                part = np.add.reduce(xs * ws, axis=-1)
             out = part if out is None else _plus(out, part)
             saved.append((xs, ws))
         if self.bias is not None:

@@ -121,9 +121,9 @@ class Dense:
             if not self.assign_b:
                 b.add_grad(g, grads, theta_grad, batch)
             elif b.slice is not None:
-                np.sum(g, axis=0, out=theta_grad[b.slice])
+                np.add.reduce(g, axis=0, out=theta_grad[b.slice])
             else:
-                theta_grad[b.index] = g.sum(axis=0)
+                theta_grad[b.index] = np.add.reduce(g, axis=0)
 
 
 def dense(step):
