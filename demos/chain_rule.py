@@ -33,6 +33,7 @@ from pathlib import Path
 
 from autograd import Value, count_paths, forward_derivatives, path_products, topological_order
 from autograd.core.value import recorded_constant
+from autograd.language import LANGUAGES, Domain, resolve, using_language
 from demos import _common as c
 from demos import expression
 from demos.expression import number_text
@@ -46,6 +47,9 @@ LAYOUT = "TB"
 FIT_INCHES = "13.3,7.45"  # Graphviz's size: at most 1915 x 1073 px at 144 dpi, whatever the expression
 OWN = "own_example"  # the folder of --expr's pictures, beside the course example's
 MAX_PATHS_SHOWN = 8  # more paths from an input to the output are counted, not listed
+
+_ = Domain("demos").gettext
+ngettext = Domain("demos").ngettext
 
 
 def build(inputs=None):
@@ -143,7 +147,7 @@ def _bracketed(text: str) -> str:
     return f"({text})" if (" + " in text or " - " in text or text.startswith("-")) else text
 
 
-def how(node: Value, root: Value, order=None) -> str:
+def how(node: Value, root: Value, order=None, language: str | None = None) -> str:
     """How node.grad comes about, in symbols, in the local derivatives' formulas, and in numbers.
 
     'df/di = 2 · i = 2 · 21 = 42' for f = i², 'df/di · di/dg = 42 · h = 42 · 7 = 294' for i = g · h:
@@ -151,7 +155,7 @@ def how(node: Value, root: Value, order=None) -> str:
     """
     r = root.label
     if node is root:
-        return f"d{r}/d{r} = 1, the seed of the backward pass"
+        return _("d{r}/d{r} = 1, the seed of the backward pass", language).format(r=r)
     order = topological_order(root) if order is None else order
     values = {v.label: v.data for v in order if v.label}
     terms = [(user, k, local) for user in order for k, (p, local) in enumerate(zip(user.parents, user.local_grads))
@@ -202,68 +206,87 @@ def run(
     values=None,
     lecture: bool = False,
     exercise: bool = False,
-    language: str = "de",
+    language: str | None = None,
 ) -> dict:
     """Run the demo, write its pictures under `out/chain_rule`, return the key numbers.
 
     With `expr` (and `values`, {name: number} or 'a=1,b=2'): your own example instead of the course's,
     under `out/chain_rule/own_example`; `lecture` adds the lecture's frames, `exercise` an exercise sheet
-    with its answer key (in `language`, "de" or "en").
+    with its answer key. The texts are in `language` ("de" or "en"; None: the language in force).
     """
+    language = resolve(language, "chain_rule")
     if expr is not None:
         return run_expression(out, expr, values, lecture=lecture, exercise=exercise, language=language, quick=quick)
     folder = c.demo_dir(out, NAME)
     nodes = build()
     f = nodes["f"]
-    c.heading("The chain rule: f(a, b, c, d) = ((a + b) · (c + d))²")
-    c.say("Forward pass, with a, b, c, d = 1, 2, 3, 4: g = a + b, h = c + d, i = g · h, f = i².")
+    c.heading(_("The chain rule: {formula}", language).format(formula="f(a, b, c, d) = ((a + b) · (c + d))²"))
+    c.say(_("Forward pass, with a, b, c, d = 1, 2, 3, 4: g = a + b, h = c + d, i = g · h, f = i².", language))
     f.backward()
     order = topological_order(f)
     shown = ["g", "h", "i", "f", "a", "b", "c", "d"]
-    hows = {k: how(nodes[k], f, order) for k in shown}
+    hows = {k: how(nodes[k], f, order, language) for k in shown}
     c.table(
         [(k, number_text(nodes[k].data), number_text(nodes[k].grad), hows[k]) for k in shown],
-        ["node", "value", "df/dnode", "how"],
+        _table_header("f", language),
     )
     print()
     c.say(
-        "The one local derivative that is neither 1 nor a neighbour's value, f = i²; every gradient below f "
-        "starts from it:"
+        _(
+            "The one local derivative that is neither 1 nor a neighbour's value, f = i²; every gradient below f "
+            "starts from it:",
+            language,
+        )
     )
     print("  " + hows["i"])
-    c.say("Each input's gradient is the product of the local derivatives along its path from f:")
+    c.say(_("Each input's gradient is the product of the local derivatives along its path from f:", language))
     equations = {}
     for k in "abcd":
         equations[k] = path_equations(f, nodes[k])
         for line in equations[k]:
             print("  " + line)
     c.say(
-        "Backprop computes df/dg = 294 once and reuses it for a and b: the shared part of the paths is "
-        "multiplied only once."
+        _(
+            "Backprop computes df/dg = 294 once and reuses it for a and b: the shared part of the paths is "
+            "multiplied only once.",
+            language,
+        )
     )
     with_gh = build_with_gh()
     (through_gh,) = path_equations(with_gh["f"], with_gh["a"])
-    c.say("With the product node named gh = g · h and passed on as i = gh (di/dgh = 1), the path has four factors:")
+    c.say(
+        _(
+            "With the product node named gh = g · h and passed on as i = gh (di/dgh = 1), the path has four factors:",
+            language,
+        )
+    )
     print("  " + through_gh)
     tangents = forward_derivatives(f, nodes["a"])
     forward_from_a = {k: tangents[v] for k, v in nodes.items()}
     c.say(
-        "Forward mode goes the other way: from a to f, each node's d/da is the sum over its inputs of "
-        "local × the input's d/da: "
-        + ", ".join(f"d{k}/da = {forward_from_a[k]:g}" for k in ("a", "g", "i", "f"))
-        + f" (b, c, d and h do not depend on a: 0). The same df/da as backprop's {nodes['a'].grad:g}."
+        _(
+            "Forward mode goes the other way: from a to f, each node's d/da is the sum over its inputs of "
+            "local × the input's d/da: {tangents} (b, c, d and h do not depend on a: 0). The same df/da as "
+            "backprop's {grad}.",
+            language,
+        ).format(
+            tangents=", ".join(f"d{k}/da = {forward_from_a[k]:g}" for k in ("a", "g", "i", "f")),
+            grad=f"{nodes['a'].grad:g}",
+        )
     )
 
-    images, stepper, forward, lecture_page, exercise_page = _pictures(f, nodes["a"], folder)
+    images, stepper, forward, lecture_page, exercise_page = _pictures(f, nodes["a"], folder, language)
     sheet = _sheet("((a + b) * (c + d)) ** 2", INPUTS, folder, language, quick) if exercise else None
     c.wrote(images + [page for page in (stepper, forward, lecture_page, exercise_page) if page])
     if stepper:
-        c.say(f"Open {stepper} in a browser and step through the backward pass one node at a time.")
-        c.say(f"Open {forward} to step through forward mode from a, one node at a time from the inputs.")
+        c.say(_("Open {page} in a browser and step through the backward pass one node at a time.", language)
+              .format(page=stepper))  # fmt: skip
+        c.say(_("Open {page} to step through forward mode from a, one node at a time from the inputs.", language)
+              .format(page=forward))  # fmt: skip
         c.say(
-            f"Open {lecture_page} for the lecture's order, one number per frame, and {exercise_page} for the class "
-            "exercise."
-        )
+            _("Open {lecture} for the lecture's order, one number per frame, and {exercise} for the class exercise.",
+              language).format(lecture=lecture_page, exercise=exercise_page)
+        )  # fmt: skip
     return {
         "values": {k: v.data for k, v in nodes.items()},
         "grads": {k: v.grad for k, v in nodes.items()},
@@ -280,53 +303,66 @@ def run(
     }
 
 
+def _read_example(expr: str, values):
+    """`expr` read by `demos.expression` and its values checked: (Expression, {name: float})."""
+    parsed = expression.parse(expr)
+    if values is None:
+        raise expression.ExpressionError(
+            _("give every name of {expr} a value: --values {values}").format(
+                expr=repr(expr), values=",".join(f"{n}=1" for n in parsed.names)
+            )
+        )
+    if isinstance(values, str):
+        return parsed, expression.parse_values(values, parsed)
+    return parsed, expression.check_values(parsed, values)
+
+
 def run_expression(
-    out, expr: str, values, *, lecture: bool = False, exercise: bool = False, language: str = "de", quick=False
+    out, expr: str, values, *, lecture: bool = False, exercise: bool = False, language: str | None = None, quick=False
 ) -> dict:
     """Your own example: the table, the paths and the pictures of `expr` at `values`, under out/chain_rule/own_example.
 
     Refuses (ExpressionError) a formula outside the allow-list of `demos.expression` and values that do not
     give every name of it exactly one number.
     """
-    parsed = expression.parse(expr)
-    if values is None:
-        raise expression.ExpressionError(
-            f"give every name of {expr!r} a value: --values {','.join(f'{n}=1' for n in parsed.names)}"
-        )
-    given = (
-        expression.parse_values(values, parsed) if isinstance(values, str) else expression.check_values(parsed, values)
-    )
-    nodes, steps = parsed.build_steps(given)
+    language = resolve(language, "run_expression")
+    with using_language(language):  # the reader's refusals in the same language
+        parsed, given = _read_example(expr, values)
+        nodes, steps = parsed.build_steps(given)
     root = list(nodes.values())[-1]
     r = root.label
     folder = c.demo_dir(Path(out) / NAME, OWN)
-    c.heading(f"The chain rule: {r} = {parsed.math()}")
-    c.say("Given: " + ", ".join(f"{name} = {number_text(x)}" for name, x in given.items()) + ".")
-    c.say("Forward pass, one operation per line:")
-    for name, symbols, numbers, _ in steps:
+    c.heading(_("The chain rule: {formula}", language).format(formula=f"{r} = {parsed.math()}"))
+    c.say(_("Given: {values}.", language).format(values=", ".join(f"{n} = {number_text(x)}" for n, x in given.items())))
+    c.say(_("Forward pass, one operation per line:", language))
+    for name, symbols, numbers, _made in steps:
         print(f"  {name} = {symbols} = {numbers} = {number_text(nodes[name].data)}")
     root.backward()
     order = topological_order(root)
     shown = [step[0] for step in reversed(steps)] + list(parsed.names)
-    hows = {k: how(nodes[k], root, order) for k in shown}
+    hows = {k: how(nodes[k], root, order, language) for k in shown}
     print()
-    c.say(f"Backward pass, from the seed d{r}/d{r} = 1 back to the inputs:")
+    c.say(_("Backward pass, from the seed d{r}/d{r} = 1 back to the inputs:", language).format(r=r))
     c.table(
         [(k, number_text(nodes[k].data), number_text(nodes[k].grad), hows[k]) for k in shown],
-        ["node", "value", f"d{r}/dnode", "how"],
+        _table_header(r, language),
     )
     print()
     equations = {}
     for name in parsed.names:
         count = count_paths(root, nodes[name])
         if count > MAX_PATHS_SHOWN:
-            c.say(f"{count} paths lead from {name} to {r}; backprop adds them node by node instead of listing them.")
+            c.say(
+                _("{count} paths lead from {name} to {r}; backprop adds them node by node instead of listing them.",
+                  language).format(count=count, name=name, r=r)
+            )  # fmt: skip
             continue
         equations[name] = path_equations(root, nodes[name])
         for line in equations[name]:
             print("  " + line)
         if count > 1:
-            print(f"  d{r}/d{name} is the sum over the {count} paths: {number_text(nodes[name].grad)}")
+            sentence = _("d{r}/d{name} is the sum over the {count} paths: {grad}", language)
+            print("  " + sentence.format(r=r, name=name, count=count, grad=number_text(nodes[name].grad)))
 
     images, pages = [], {}
     graph = _fit(draw_graph_tb(root))
@@ -347,8 +383,8 @@ def run_expression(
                 saved = save_steps(frames, folder / sub, fmt=FRAME_FORMAT)
                 images += saved["frames"]
                 pages[key] = saved["html"]
-            c.say(f"The lecture's frames, one number each: {pages['lecture_html']} (and with '?': "
-                  f"{pages['exercise_html']}).")  # fmt: skip
+            c.say(_("The lecture's frames, one number each: {lecture} (and with '?': {exercise}).", language)
+                  .format(lecture=pages["lecture_html"], exercise=pages["exercise_html"]))  # fmt: skip
     sheet = _sheet(expr, given, folder, language, quick) if exercise else None
     c.wrote(images + list(pages.values()))
     return {
@@ -372,19 +408,28 @@ def draw_graph_tb(root: Value):
     return draw_graph(root, show_local_grads=True, rankdir=LAYOUT)
 
 
+def _table_header(r: str, language: str) -> list[str]:
+    """The columns of the table of gradients: node, value, d{r}/dnode, how."""
+    return [_("node", language), _("value", language), f"d{r}/dnode", _("how", language)]
+
+
 def _sheet(expr: str, values: dict, folder: Path, language: str, quick: bool) -> dict:
     """The exercise sheet and answer key for this expression (demos.sheets), in `folder`/sheet; PDFs unless quick."""
     from demos import sheets
 
     exercise = sheets.chain_rule_exercise(expr, values, language)
     written = sheets.write_sheets([exercise], folder / "sheet", language, pdf=not quick)
-    c.say(f"Exercise sheet: {written['sheet']}; its answer key: {written['key']}.")
+    c.say(
+        _("Exercise sheet: {sheet}; its answer key: {key}.", language).format(
+            sheet=written["sheet"], key=written["key"]
+        )
+    )
     for reason in written["skipped"]:
         c.say(reason)
     return written
 
 
-def _pictures(f: Value, a: Value, folder):
+def _pictures(f: Value, a: Value, folder, language: str):
     """The graph with values and gradients; the backward pass, forward mode from `a` and the lecture's frames.
 
     Returns (images, backward page, forward page, lecture page, exercise page); pages are None without Graphviz.
@@ -402,13 +447,14 @@ def _pictures(f: Value, a: Value, folder):
         [_fit(p) for p in backward_steps(f, rankdir=LAYOUT)], folder / "backward_steps", fmt=FRAME_FORMAT
     )
     c.say(
-        f"The backward pass in {len(saved['frames'])} frames: the seed, then one node per frame "
-        "passing its gradient on to its inputs."
-    )
+        _("The backward pass in {count} frames: the seed, then one node per frame passing its gradient on to its "
+          "inputs.", language).format(count=len(saved["frames"]))
+    )  # fmt: skip
     forward = save_steps(
         [_fit(p) for p in forward_steps(f, a, rankdir=LAYOUT)], folder / "forward_steps", fmt=FRAME_FORMAT
     )
-    c.say(f"Forward mode from a in {len(forward['frames'])} frames: the seed da/da = 1, then one node per frame.")
+    c.say(_("Forward mode from a in {count} frames: the seed da/da = 1, then one node per frame.", language)
+          .format(count=len(forward["frames"])))  # fmt: skip
     lecture = save_steps(
         [_fit(p) for p in lecture_steps(f, rankdir=LAYOUT)], folder / "lecture_steps", fmt=FRAME_FORMAT
     )
@@ -418,9 +464,10 @@ def _pictures(f: Value, a: Value, folder):
         fmt=FRAME_FORMAT,
     )
     c.say(
-        f"The lecture's order in {len(lecture['frames'])} frames, one number each: the given inputs, the forward "
-        "values g, h, i, f, then the gradients from f back to the inputs (not yet reached: grey; in the exercise: ?)."
-    )
+        _("The lecture's order in {count} frames, one number each: the given inputs, the forward values g, h, i, f, "
+          "then the gradients from f back to the inputs (not yet reached: left out; in the exercise: ?).",
+          language).format(count=len(lecture["frames"]))
+    )  # fmt: skip
     frames = images + list(saved["frames"]) + list(forward["frames"]) + list(lecture["frames"])
     frames += list(exercise["frames"])
     return frames, saved["html"], forward["html"], lecture["html"], exercise["html"]
@@ -437,15 +484,16 @@ def main(argv=None) -> dict:
     parser.add_argument("--values", metavar="a=1,b=2", help="a number for every name of --expr")
     parser.add_argument("--lecture", action="store_true", help="also write the lecture's frames for --expr")
     parser.add_argument("--exercise", action="store_true", help="also write an exercise sheet and its answer key")
-    parser.add_argument("--lang", choices=("de", "en"), default="de", help="language of the exercise sheet")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the texts and the sheet (default: the locale's)")
     args = parser.parse_args(argv)
     if args.values is not None and args.expr is None:
         parser.error("--values goes with --expr (the course's example has its own values)")
     try:
-        result = run(
-            args.out, quick=args.quick, expr=args.expr, values=args.values, lecture=args.lecture,
-            exercise=args.exercise, language=args.lang,
-        )  # fmt: skip
+        with using_language(args.lang):
+            result = run(
+                args.out, quick=args.quick, expr=args.expr, values=args.values, lecture=args.lecture,
+                exercise=args.exercise,
+            )  # fmt: skip
     except expression.ExpressionError as error:
         parser.error(str(error))
     sys.stdout.flush()

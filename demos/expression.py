@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from autograd import Value
 from autograd.core.registry import REGISTRY
+from autograd.language import Domain
 
 __all__ = ["parse", "parse_values", "value", "Expression", "ExpressionError", "FUNCTIONS", "number_text"]
 
@@ -40,6 +41,10 @@ MAX_NAMES = 12
 MAX_EXPONENT = 10  # |constant exponent|: x ** 1e9 is a typo, not an exercise
 MAX_NUMBER = 1e6  # |number| written in a formula or given as a value
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,11}")
+# The refusals are in the language in force (autograd.language: --lang, else the locale's).
+_ = Domain("demos").gettext
+ngettext = Domain("demos").ngettext
+N_ = Domain.mark
 
 # The engine's functions of one argument that are Value methods of the same name (exp, tanh, sigmoid, ...).
 FUNCTIONS = tuple(
@@ -52,10 +57,18 @@ FUNCTIONS = tuple(
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _HINTS = {
-    ast.BitXor: "^ is not a power here; write a ** 2",
-    ast.FloorDiv: "// is not allowed; write /",
-    ast.Mod: "% is not allowed",
-    ast.MatMult: "@ is not allowed; write *",
+    ast.BitXor: N_("^ is not a power here; write a ** 2"),
+    ast.FloorDiv: N_("// is not allowed; write /"),
+    ast.Mod: N_("% is not allowed"),
+    ast.MatMult: N_("@ is not allowed; write *"),
+}
+_NOT_ALLOWED = {
+    ast.Attribute: N_("attributes (x.y) not allowed"),
+    ast.Subscript: N_("subscripts (x[0]) not allowed"),
+    ast.Lambda: N_("lambdas not allowed"),
+    ast.Compare: N_("comparisons not allowed"),
+    ast.BoolOp: N_("and / or not allowed"),
+    ast.IfExp: N_("if ... else not allowed"),
 }
 # Root and intermediate names: the lecture calls the output f and the steps g, h, i.
 _ROOT_NAMES = ("f", "y", "out")
@@ -64,7 +77,9 @@ _STEP_NAMES = "ghijklmnpqrstuvwz"
 
 def allowed() -> str:
     """What a formula may contain, for error messages and --help."""
-    return "names (a, x1, w_2), numbers, + - * / **, unary minus, parentheses and the functions " + ", ".join(FUNCTIONS)
+    return _("names (a, x1, w_2), numbers, + - * / **, unary minus, parentheses and the functions {functions}").format(
+        functions=", ".join(FUNCTIONS)
+    )
 
 
 class ExpressionError(ValueError):
@@ -73,10 +88,12 @@ class ExpressionError(ValueError):
 
 def _refuse(text: str, column: int | None, what: str, show_allowed: bool = True) -> ExpressionError:
     """An ExpressionError naming where (with a caret under the column) and what is allowed."""
-    where = f", column {column + 1}" if column is not None else ""
-    message = f"expression {text!r}{where}: {what}"
+    if column is None:
+        message = _("expression {text}: {what}").format(text=repr(text), what=what)
+    else:
+        message = _("expression {text}, column {column}: {what}").format(text=repr(text), column=column + 1, what=what)
     if show_allowed:
-        message += f". Allowed: {allowed()}"
+        message += _(". Allowed: {allowed}").format(allowed=allowed())
     if column is not None and len(text) <= 100:
         message += f"\n  {text}\n  {' ' * column}^"
     return ExpressionError(message)
@@ -112,7 +129,7 @@ class Expression:
         made: list[tuple[Value, ast.expr]] = []
         root = _evaluate(self, self.tree, leaves, made)
         if not isinstance(root, Value) or not root.parents:
-            raise _refuse(self.text, None, "the result does not depend on any name through an operation", False)
+            raise _refuse(self.text, None, _("the result does not depend on any name through an operation"), False)
         taken = set(self.names)
         root_name = next(n for n in (*_ROOT_NAMES, *(f"f{k}" for k in range(1, MAX_NAMES + 2))) if n not in taken)
         taken.add(root_name)
@@ -120,7 +137,7 @@ class Expression:
         pool += [f"z{k}" for k in range(1, MAX_OPERATIONS + 1) if f"z{k}" not in taken]
         nodes = dict(leaves)
         names = iter(pool)
-        for node, _ in made:
+        for node, _tree in made:
             node.label = root_name if node is root else next(names)
             nodes[node.label] = node
         nodes[root_name] = nodes.pop(root_name)  # the output last
@@ -155,21 +172,24 @@ def parse(text, *, allow_constant: bool = False) -> Expression:
     if not isinstance(text, str):
         raise TypeError(f"parse: the expression must be a str such as '(a + b) * (c + d)', not {type(text).__name__}")
     if not text.strip():
-        raise ExpressionError(f"expression {text!r} is empty; write a formula such as '(a + b) * (c + d)'")
+        raise ExpressionError(
+            _("expression {text} is empty; write a formula such as '(a + b) * (c + d)'").format(text=repr(text))
+        )
     if len(text) > MAX_LENGTH:
-        raise _refuse(text[:60] + "...", None, f"{len(text)} characters, more than {MAX_LENGTH}", False)
+        what = _("{count} characters, more than {limit}").format(count=len(text), limit=MAX_LENGTH)
+        raise _refuse(text[:60] + "...", None, what, False)
     if "\n" in text or "\r" in text:
-        raise _refuse(text, text.find("\n") if "\n" in text else text.find("\r"), "a formula is one line")
+        raise _refuse(text, text.find("\n") if "\n" in text else text.find("\r"), _("a formula is one line"))
     depth = 0
     for column, char in enumerate(text):  # before ast.parse, whose own limits give no position
         depth += (char == "(") - (char == ")")
         if depth > MAX_DEPTH:
-            raise _refuse(text, column, f"parentheses nested more than {MAX_DEPTH} deep", False)
+            raise _refuse(text, column, _("parentheses nested more than {limit} deep").format(limit=MAX_DEPTH), False)
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as error:
         column = (error.offset - 1 + len(text) - len(text.lstrip())) if error.offset else None
-        raise _refuse(text, column, f"not a formula ({error.msg})") from None
+        raise _refuse(text, column, _("not a formula ({reason})").format(reason=error.msg)) from None
     offset = len(text) - len(text.lstrip())
     names: list[str] = []
     operations = 0
@@ -178,10 +198,13 @@ def parse(text, *, allow_constant: bool = False) -> Expression:
         node, depth = stack.pop()
         column = getattr(node, "col_offset", 0) + offset
         if depth > MAX_NESTING:
-            raise _refuse(text, column, f"operations nested more than {MAX_NESTING} deep", False)
+            raise _refuse(text, column, _("operations nested more than {limit} deep").format(limit=MAX_NESTING), False)
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _OPERATORS:
-                hint = _HINTS.get(type(node.op), f"the operator {type(node.op).__name__} is not allowed")
+                known = _HINTS.get(type(node.op))
+                hint = (
+                    _(known) if known else _("the operator {name} is not allowed").format(name=type(node.op).__name__)
+                )
                 after = node.left.end_col_offset
                 source = text.strip()
                 while after < len(source) and source[after] in " )":
@@ -191,49 +214,50 @@ def parse(text, *, allow_constant: bool = False) -> Expression:
             stack += [(node.right, depth + 1), (node.left, depth + 1)]
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.USub):
-                raise _refuse(text, column, "only unary minus is allowed before a term")
+                raise _refuse(text, column, _("only unary minus is allowed before a term"))
             operations += 1
             stack.append((node.operand, depth + 1))
         elif isinstance(node, ast.Call):
             function = node.func.id if isinstance(node.func, ast.Name) else None
             if function not in FUNCTIONS:
                 shown = function or ast.get_source_segment(text.strip(), node.func) or "this"
-                raise _refuse(text, column, f"{shown}(...) is not one of the functions one may call")
+                raise _refuse(
+                    text, column, _("{name}(...) is not one of the functions one may call").format(name=shown)
+                )
             if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
-                raise _refuse(text, column, f"{function} takes exactly one argument, as {function}(x)")
+                raise _refuse(text, column, _("{name} takes exactly one argument, as {name}(x)").format(name=function))
             operations += 1
             stack.append((node.args[0], depth + 1))
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS:
-                raise _refuse(text, column, f"{node.id} is a function; call it as {node.id}(x)")
+                raise _refuse(text, column, _("{name} is a function; call it as {name}(x)").format(name=node.id))
             if not _NAME.fullmatch(node.id):
-                raise _refuse(
-                    text, column, f"the name {node.id!r}: names start with a letter, then up to 11 letters, digits or _"
-                )
+                what = _("the name {name}: names start with a letter, then up to 11 letters, digits or _")
+                raise _refuse(text, column, what.format(name=repr(node.id)))
             if node.id not in names:
                 names.append(node.id)
         elif isinstance(node, ast.Constant):
             value = node.value
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise _refuse(text, column, f"{value!r} is not a number")
+                raise _refuse(text, column, _("{value} is not a number").format(value=repr(value)))
             if not abs(value) <= MAX_NUMBER:
-                raise _refuse(text, column, f"the number {value!r} is larger than {MAX_NUMBER:g}", False)
+                what = _("the number {value} is larger than {limit}").format(value=repr(value), limit=f"{MAX_NUMBER:g}")
+                raise _refuse(text, column, what, False)
         else:
-            what = {
-                ast.Attribute: "attributes (x.y)",
-                ast.Subscript: "subscripts (x[0])",
-                ast.Lambda: "lambdas",
-                ast.Compare: "comparisons",
-                ast.BoolOp: "and / or",
-                ast.IfExp: "if ... else",
-            }.get(type(node), type(node).__name__)
-            raise _refuse(text, column, f"{what} not allowed")
+            known = _NOT_ALLOWED.get(type(node))
+            what = _(known) if known else _("{what} not allowed").format(what=type(node).__name__)
+            raise _refuse(text, column, what)
     if operations > MAX_OPERATIONS:
-        raise _refuse(text, None, f"{operations} operations, more than {MAX_OPERATIONS} (one frame each)", False)
+        what = _("{count} operations, more than {limit} (one frame each)").format(
+            count=operations, limit=MAX_OPERATIONS
+        )
+        raise _refuse(text, None, what, False)
     if not names and not allow_constant:
-        raise _refuse(text, None, "no name to differentiate by; write a formula of names such as a * b + c", False)
+        raise _refuse(text, None, _("no name to differentiate by; write a formula of names such as a * b + c"), False)
     if len(names) > MAX_NAMES:
-        raise _refuse(text, None, f"{len(names)} names, more than {MAX_NAMES}", False)
+        raise _refuse(
+            text, None, _("{count} names, more than {limit}").format(count=len(names), limit=MAX_NAMES), False
+        )
     expression = Expression(text, tree, tuple(names))
     _check_exponents(expression, tree, offset)
     return expression
@@ -246,7 +270,10 @@ def _check_exponents(expression: Expression, tree: ast.expr, offset: int) -> Non
             exponent = _constant(expression, node.right)
             if not abs(exponent) <= MAX_EXPONENT:
                 column = node.right.col_offset + offset
-                raise _refuse(expression.text, column, f"the exponent {exponent:g} is beyond ±{MAX_EXPONENT}", False)
+                what = _("the exponent {exponent} is beyond ±{limit}").format(
+                    exponent=f"{exponent:g}", limit=MAX_EXPONENT
+                )
+                raise _refuse(expression.text, column, what, False)
 
 
 def value(expression: Expression, values: dict) -> float:
@@ -284,10 +311,11 @@ def _evaluate(expression: Expression, node: ast.expr, leaves: dict, made: list):
         if isinstance(error, ExpressionError):
             raise
         segment = ast.get_source_segment(expression.text.strip(), node) or expression.text
-        raise ExpressionError(f"expression {expression.text!r}: {segment} cannot be computed here: {error}") from None
+        what = _("{segment} cannot be computed here: {error}").format(segment=segment, error=error)
+        raise _refuse(expression.text, None, what, False) from None
     if isinstance(result, complex) or (not isinstance(result, Value) and not math.isfinite(result)):
         segment = ast.get_source_segment(expression.text.strip(), node) or expression.text
-        raise ExpressionError(f"expression {expression.text!r}: {segment} has no finite real value")
+        raise _refuse(expression.text, None, _("{segment} has no finite real value").format(segment=segment), False)
     if isinstance(result, Value):
         made.append((result, node))
     return result
@@ -302,7 +330,7 @@ def _apply(op: ast.operator, left, right):
         return left * right
     if isinstance(op, ast.Div):
         if not isinstance(right, Value) and right == 0:
-            raise ZeroDivisionError("division by zero")
+            raise ZeroDivisionError(_("division by zero"))
         return left / right
     return left**right
 
@@ -319,15 +347,17 @@ def parse_values(text, expression: Expression | None = None) -> dict[str, float]
         name, sep, number = (piece.strip() for piece in part.partition("="))
         if not sep or not name:
             raise ExpressionError(
-                f"--values {text!r}: {part.strip()!r} is not name=number; write a=1,b=2.5 (a decimal point, "
-                "commas between the names)"
-            )
+                _("--values {text}: {part} is not name=number; write a=1,b=2.5 (a decimal point, commas between the "
+                  "names)").format(text=repr(text), part=repr(part.strip()))
+            )  # fmt: skip
         if name in values:
-            raise ExpressionError(f"--values {text!r}: {name} is given twice")
+            raise ExpressionError(_("--values {text}: {name} is given twice").format(text=repr(text), name=name))
         try:
             values[name] = float(number)
         except ValueError:
-            raise ExpressionError(f"--values {text!r}: {name}={number} is not a number") from None
+            raise ExpressionError(
+                _("--values {text}: {name}={number} is not a number").format(text=repr(text), name=name, number=number)
+            ) from None
     return check_values(expression, values) if expression is not None else values
 
 
@@ -339,19 +369,29 @@ def check_values(expression: Expression, values) -> dict[str, float]:
     extra = [name for name in values if name not in expression.names]
     if missing:
         raise ExpressionError(
-            f"no value for {', '.join(missing)} in {expression.text!r}; give every name a number "
-            f"(--values {','.join(f'{n}=1' for n in expression.names)})"
+            _("no value for {missing} in {text}; give every name a number (--values {values})").format(
+                missing=", ".join(missing),
+                text=repr(expression.text),
+                values=",".join(f"{n}=1" for n in expression.names),
+            )
         )
     if extra:
         raise ExpressionError(
-            f"{', '.join(extra)} {'is' if len(extra) == 1 else 'are'} given a value but not used in "
-            f"{expression.text!r} (its names: {', '.join(expression.names)})"
+            ngettext(
+                "{extra} is given a value but not used in {text} (its names: {names})",
+                "{extra} are given a value but not used in {text} (its names: {names})",
+                len(extra),
+            ).format(extra=", ".join(extra), text=repr(expression.text), names=", ".join(expression.names))
         )
     checked = {}
     for name in expression.names:
         value = values[name]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= MAX_NUMBER:
-            raise ExpressionError(f"the value of {name} must be a finite number within ±{MAX_NUMBER:g}, not {value!r}")
+            raise ExpressionError(
+                _("the value of {name} must be a finite number within ±{limit}, not {value}").format(
+                    name=name, limit=f"{MAX_NUMBER:g}", value=repr(value)
+                )
+            )
         checked[name] = float(value)
     return checked
 

@@ -26,7 +26,12 @@ sum over paths, gradient checking) and the training loop of the slides.
 
 from __future__ import annotations
 
+import argparse
+import html
+import sys
+
 from autograd import GradcheckError, Value, analytic_gradient, dot, gradcheck, topological_order
+from autograd.language import LANGUAGES, Domain, resolve, using_language
 from demos import _common as c
 
 NAME = "misconceptions"
@@ -35,6 +40,9 @@ TARGET = 20.0  # the training loop lowers the loss (f - TARGET)^2, whose minimum
 LEARNING_RATE = 1e-4
 TRAINING_STEPS = 4
 LAYOUT = "LR"
+
+_ = Domain("demos").gettext
+N_ = Domain.mark
 
 
 def build(a=INPUTS["a"], b=INPUTS["b"]) -> dict:
@@ -121,7 +129,7 @@ def gradcheck_verdict(gradients: dict, point: dict, function=of_f) -> tuple[bool
         gradcheck(with_these_slopes, inputs)
     except GradcheckError as exc:
         return False, str(exc)
-    return True, "gradcheck: backprop and central differences agree"
+    return True, _("gradcheck: backprop and central differences agree")
 
 
 def right_gradients(point: dict, function=of_f) -> dict:
@@ -138,7 +146,7 @@ def wrong_graph(key: str) -> dict:
         "second_backward": (backward_adding_to_every_node, 2),
     }[key]
     nodes = build()
-    for _ in range(calls):
+    for _call in range(calls):
         engine(nodes["f"])
     return nodes
 
@@ -151,7 +159,7 @@ def _train(zero_grad: bool, steps: int = TRAINING_STEPS, lr: float = LEARNING_RA
     """
     a, b = Value(INPUTS["a"], label="a"), Value(INPUTS["b"], label="b")
     losses = []
-    for _ in range(steps):
+    for _step in range(steps):
         loss = training_loss(build(a, b))
         losses.append(loss.data)
         if zero_grad:
@@ -168,40 +176,62 @@ def _train(zero_grad: bool, steps: int = TRAINING_STEPS, lr: float = LEARNING_RA
     return {"point": point, "used": {"a": a.grad, "b": b.grad}, "losses": losses}
 
 
+# (key, title, why), in English: translated where they are shown (compare's language)
 MISTAKES = [
     (
         "recursion",
-        "backward by plain recursion, no topological order",
-        "e is used by d and by f, so the recursion visits it twice and passes its gradient on before all of it "
-        "has arrived and again afterwards: a and b get e's first share twice over.",
+        N_("backward by plain recursion, no topological order"),
+        N_(
+            "e is used by d and by f, so the recursion visits it twice and passes its gradient on before all of it "
+            "has arrived and again afterwards: a and b get e's first share twice over."
+        ),
     ),
     (
         "assignment",
-        "parent.grad = ... instead of +=",
-        "e's gradient is the sum over its users (d and f); assigning keeps only the last user's share, "
-        "so everything below e is too small.",
+        N_("parent.grad = ... instead of +="),
+        N_(
+            "e's gradient is the sum over its users (d and f); assigning keeps only the last user's share, "
+            "so everything below e is too small."
+        ),
     ),
     (
         "second_backward",
-        "a second backward() on an engine that adds to every node",
-        "the interior nodes still hold the first pass's gradients and the second pass passes them on again, "
-        "so a leaf gets neither one gradient nor the sum of two; zero every gradient before backward().",
+        N_("a second backward() on an engine that adds to every node"),
+        N_(
+            "the interior nodes still hold the first pass's gradients and the second pass passes them on again, "
+            "so a leaf gets neither one gradient nor the sum of two; zero every gradient before backward()."
+        ),
     ),
     (
         "no_zero_grad",
-        f"a training loop without zero_grad() ({TRAINING_STEPS} steps of gradient descent on (f - {TARGET:g})^2)",
-        "gradients accumulate across steps, so each step moves along the sum of all earlier gradients "
-        "instead of the slope at the current point, and the steps overshoot: the loss rises again.",
+        N_("a training loop without zero_grad() ({steps} steps of gradient descent on (f - {target})^2)"),
+        N_(
+            "gradients accumulate across steps, so each step moves along the sum of all earlier gradients "
+            "instead of the slope at the current point, and the steps overshoot: the loss rises again."
+        ),
     ),
 ]
+# each mistake's short name, for the tabs and the bar chart's panels
+SHORT = {
+    "recursion": N_("recursion"),
+    "assignment": N_("assignment"),
+    "second_backward": N_("second backward"),
+    "no_zero_grad": N_("no zero_grad"),
+}
 
 
-def compare() -> list[dict]:
-    """Each mistake's wrong gradients, the right ones at the same point, and gradcheck's verdict on both."""
+def compare(language: str | None = None) -> list[dict]:
+    """Each mistake's wrong gradients, the right ones at the same point, and gradcheck's verdict on both.
+
+    The titles and reasons are in `language` (None: the language in force); gradcheck's message is its own.
+    """
+    language = resolve(language, "compare")
     start = dict(INPUTS)
     right_start = right_gradients(start)
     rows = []
     for key, title, why in MISTAKES:
+        title = _(title, language).format(steps=TRAINING_STEPS, target=f"{TARGET:g}")
+        why = _(why, language)
         if key == "no_zero_grad":
             wrong_run, right_run = _train(zero_grad=False), _train(zero_grad=True)
             point, gradients = wrong_run["point"], wrong_run["used"]
@@ -213,7 +243,7 @@ def compare() -> list[dict]:
         function = training_loss if key == "no_zero_grad" else of_f
         right = right_gradients(point, function) if key == "no_zero_grad" else right_start
         agrees, message = gradcheck_verdict(gradients, point, function)
-        right_agrees, _ = gradcheck_verdict(right, point, function)
+        right_agrees, _message = gradcheck_verdict(right, point, function)
         rows.append(
             {
                 "key": key,
@@ -234,39 +264,55 @@ def compare() -> list[dict]:
 # ----------------------------------------------------------------------------- the demo
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its pictures under `out/misconceptions`, return the numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its pictures under `out/misconceptions`, return the numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, "misconceptions")
     folder = c.demo_dir(out, NAME)
-    c.heading("Four classic backprop mistakes on e = a * b, d = e + b, f = d * e")
+    c.heading(_("Four classic backprop mistakes on e = a * b, d = e + b, f = d * e", language))
     c.say(
-        "At a = 2, b = 3: e = 6, d = 9, f = 54. e is used twice (by d and by f), so df/de = df/dd · 1 + df/de "
-        "directly = e + d = 15, df/da = 15 · b = 45 and df/db = 15 · a + df/dd = 30 + 6 = 36."
+        _(
+            "At a = 2, b = 3: e = 6, d = 9, f = 54. e is used twice (by d and by f), so df/de = df/dd · 1 + df/de "
+            "directly = e + d = 15, df/da = 15 · b = 45 and df/db = 15 · a + df/dd = 30 + 6 = 36.",
+            language,
+        )
     )
-    rows = compare()
+    rows = compare(language)
+    agrees, fails = _("agrees", language), _("FAILS", language)
     for number, row in enumerate(rows, start=1):
         print()
         print(f"{number}. {row['title']}")
         c.table(
             [(k, row["wrong"][k], row["right"][k]) for k in "ab"],
-            ["input", "wrong gradient", "right gradient"],
+            [_("input", language), _("wrong gradient", language), _("right gradient", language)],
         )
-        verdict = "agrees" if row["gradcheck_wrong"] else "FAILS"
-        c.say(f"gradcheck on the wrong gradients: {verdict}; on the right ones: "
-              f"{'agrees' if row['gradcheck_right'] else 'FAILS'}.")  # fmt: skip
-        c.say(f"Why it is wrong: {row['why']}")
+        c.say(
+            _("gradcheck on the wrong gradients: {wrong}; on the right ones: {right}.", language).format(
+                wrong=fails if not row["gradcheck_wrong"] else agrees,
+                right=agrees if row["gradcheck_right"] else fails,
+            )
+        )
+        c.say(_("Why it is wrong: {why}", language).format(why=row["why"]))
         if row["key"] == "no_zero_grad":
             c.say(
-                f"The loss (f - {TARGET:g})^2 before each step and at the end, without zero_grad: "
-                + ", ".join(f"{x:.4g}" for x in row["losses_wrong"])
-                + "; with zero_grad: "
-                + ", ".join(f"{x:.4g}" for x in row["losses_right"])
+                _(
+                    "The loss (f - {target})^2 before each step and at the end, without zero_grad: {wrong}; "
+                    "with zero_grad: {right}",
+                    language,
+                ).format(
+                    target=f"{TARGET:g}",
+                    wrong=", ".join(f"{x:.4g}" for x in row["losses_wrong"]),
+                    right=", ".join(f"{x:.4g}" for x in row["losses_right"]),
+                )
             )
-    pictures = _pictures(rows, folder)
+    pictures = _pictures(rows, folder, language)
     c.wrote(pictures)
     return {"rows": rows, "images": pictures}
 
 
-def _pictures(rows: list[dict], folder) -> list:
+def _pictures(rows: list[dict], folder, language: str) -> list:
     """Per mistake, the graph with the wrong gradients and the one with the right gradients; one bar chart of all."""
     from autograd import draw_graph
 
@@ -277,44 +323,58 @@ def _pictures(rows: list[dict], folder) -> list:
         wrong = wrong_graph(row["key"])
         paths.append(c.render_graph(draw_graph(wrong["f"], rankdir=LAYOUT), folder / f"{row['key']}_wrong.svg"))
     paths.append(c.render_graph(draw_graph(right["f"], rankdir=LAYOUT), folder / "right.svg"))
-    paths.append(_bars(rows, folder / "misconceptions.png"))
+    paths.append(_bars(rows, folder / "misconceptions.png", language))
     return [p for p in paths if p is not None]
 
 
-def _bars(rows: list[dict], path):
+def _bars(rows: list[dict], path, language: str):
     """One panel per mistake: df/da and df/db, wrong next to right, with gradcheck's verdict in the title."""
     with c.style():
         fig, axes = c.figure(1, len(rows), size=(4.2 * len(rows), 4.6))
         for ax, row in zip(axes[0], rows):
             xs = range(2)
-            ax.bar([x - 0.2 for x in xs], [row["wrong"][k] for k in "ab"], 0.4, label="wrong", color=c.COLORS[1])
-            ax.bar([x + 0.2 for x in xs], [row["right"][k] for k in "ab"], 0.4, label="right", color=c.COLORS[0])
+            wrong, right = _("wrong", language), _("right", language)
+            ax.bar([x - 0.2 for x in xs], [row["wrong"][k] for k in "ab"], 0.4, label=wrong, color=c.COLORS[1])
+            ax.bar([x + 0.2 for x in xs], [row["right"][k] for k in "ab"], 0.4, label=right, color=c.COLORS[0])
             of = "L" if row["key"] == "no_zero_grad" else "f"  # the training loop's loss L = (f - TARGET)^2
             ax.set_xticks(list(xs), [f"d{of}/da", f"d{of}/db"])
-            verdict = "gradcheck fails" if not row["gradcheck_wrong"] else "gradcheck agrees"
-            ax.set_title(f"{row['key'].replace('_', ' ')}\n({verdict})", fontsize=13)
+            verdict = _("gradcheck fails", language) if not row["gradcheck_wrong"] else _("gradcheck agrees", language)
+            ax.set_title(f"{_(SHORT[row['key']], language)}\n({verdict})", fontsize=13)
             ax.legend(fontsize=11)
         return c.save_figure(fig, path)
 
 
-def view():
+def view(language: str | None = None):
     """The four mistakes as a widget (the `live` extra): one tab each, the wrong graph beside the right one.
 
     Each tab shows the graph with the wrong gradients next to the graph with
     the right ones (for the training loop: the loss per step), the numbers,
-    gradcheck's verdict and why the mistake is wrong.
+    gradcheck's verdict and why the mistake is wrong, in `language`.
     """
+    language = resolve(language, "misconceptions.view")
     try:
         import ipywidgets
     except ImportError:
         from autograd.widgets.serve import LIVE_HINT
 
         raise ImportError(f"misconceptions.view() needs ipywidgets; {LIVE_HINT}") from None
-    import html
-
+    t = {
+        key: html.escape(_(text, language))
+        for key, text in {
+            "step": N_("step"),
+            "loss_no": N_("loss, no zero_grad"),
+            "loss_yes": N_("loss, zero_grad"),
+            "wrong": N_("wrong"),
+            "right": N_("right"),
+            "input": N_("input"),
+            "wrong_gradient": N_("wrong gradient"),
+            "right_gradient": N_("right gradient"),
+            "why": N_("Why it is wrong:"),
+        }.items()
+    }
     from autograd import draw_graph
 
-    rows = compare()
+    rows = compare(language)
     right = build()
     right["f"].backward()
     right_svg = draw_graph(right["f"], rankdir="TB").pipe(format="svg").decode()
@@ -326,42 +386,48 @@ def view():
                 for k, (w, r) in enumerate(zip(row["losses_wrong"], row["losses_right"]))
             )
             pictures = (
-                f"<table><tr><th>step</th><th>loss, no zero_grad</th><th>loss, zero_grad</th></tr>{losses}</table>"
+                f"<table><tr><th>{t['step']}</th><th>{t['loss_no']}</th><th>{t['loss_yes']}</th></tr>{losses}</table>"
             )
         else:
             wrong = wrong_graph(row["key"])
             wrong_svg = draw_graph(wrong["f"], rankdir="TB").pipe(format="svg").decode()
             pictures = (
-                '<div style="display:flex;gap:24px"><div><h4 style="color:#c92a2a">wrong</h4>'
-                f'{wrong_svg}</div><div><h4 style="color:#2b8a3e">right</h4>{right_svg}</div></div>'
+                f'<div style="display:flex;gap:24px"><div><h4 style="color:#c92a2a">{t["wrong"]}</h4>'
+                f'{wrong_svg}</div><div><h4 style="color:#2b8a3e">{t["right"]}</h4>{right_svg}</div></div>'
             )
         numbers = "".join(
             f"<tr><td>{k}</td><td>{row['wrong'][k]:.4g}</td><td>{row['right'][k]:.4g}</td></tr>" for k in "ab"
         )
-        verdict = "fails" if not row["gradcheck_wrong"] else "agrees"
+        verdict = (
+            _("gradcheck on the wrong gradients fails:", language)
+            if not row["gradcheck_wrong"]
+            else _("gradcheck on the wrong gradients agrees:", language)
+        )
         tabs.append(
             ipywidgets.HTML(
                 f"<h3>{html.escape(row['title'])}</h3>{pictures}"
-                f"<table><tr><th>input</th><th>wrong gradient</th><th>right gradient</th></tr>{numbers}</table>"
-                f"<p><b>gradcheck on the wrong gradients {verdict}:</b> {html.escape(row['gradcheck_message'])}</p>"
-                f"<p><b>Why it is wrong:</b> {html.escape(row['why'])}</p>"
+                f"<table><tr><th>{t['input']}</th><th>{t['wrong_gradient']}</th><th>{t['right_gradient']}</th></tr>"
+                f"{numbers}</table>"
+                f"<p><b>{html.escape(verdict)}</b> {html.escape(row['gradcheck_message'])}</p>"
+                f"<p><b>{t['why']}</b> {html.escape(row['why'])}</p>"
             )
         )
-    tab = _tab_class(ipywidgets)(children=tabs)
+    tab = _tab_class(ipywidgets, language)(children=tabs)
     for k, row in enumerate(rows):
-        tab.set_title(k, row["key"].replace("_", " "))
+        tab.set_title(k, _(SHORT[row["key"]], language))
     return tab
 
 
-def _tab_class(ipywidgets):
+def _tab_class(ipywidgets, language: str):
     """ipywidgets.Tab that shows every tab's page, one after another, where no widget front end runs."""
     from autograd.widgets.fallback import with_fallback
 
     class Mistakes(ipywidgets.Tab):
         def __repr__(self) -> str:
-            return (
+            return _(
                 "<four backprop mistakes beside the right gradients: a live widget (one tab each) in Jupyter "
-                "with the `live` extra; here every tab one after another>"
+                "with the `live` extra; here every tab one after another>",
+                language,
             )
 
         def _repr_mimebundle_(self, **kwargs):
@@ -372,8 +438,18 @@ def _tab_class(ipywidgets):
 
 
 def main(argv=None) -> dict:
-    """Command line: python -m demos.misconceptions [--out DIR] [--quick]."""
-    return c.run_main(run, argv, __doc__)
+    """Command line: python -m demos.misconceptions [--out DIR] [--quick] [--lang de|en]."""
+    parser = argparse.ArgumentParser(prog="python -m demos.misconceptions", description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/{NAME} (default: ./{c.DEFAULT_OUT})")
+    parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the texts (default: the locale's, else en)")
+    args = parser.parse_args(argv)
+    if NAME in c.NEEDS:
+        c.exit_unless_installed(NAME)
+    with using_language(args.lang):
+        result = run(args.out, quick=args.quick)
+    sys.stdout.flush()
+    return result
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from autograd.core.graph import reverse_accumulate
 from autograd.core.value import Value
+from autograd.language import Domain, resolve
 from autograd.pictures import naming
 from autograd.pictures.graphs import DEFAULT_NUMBER_FORMAT, indexed
 
@@ -31,6 +32,17 @@ _ABSOLUTE = 1e-9  # near zero a relative tolerance is no tolerance: |answer| <= 
 CLOSE_FACTOR = 10  # within ten times the tolerance the verdict is "close" (rounded too early?), not right
 _FMT = naming.formatter(DEFAULT_NUMBER_FORMAT, "check_answers")  # numbers as the pictures write them
 QUANTITIES = ("grad", "data")
+
+_ = Domain("autograd").gettext
+N_ = Domain.mark
+# the verdicts' names as a reader sees them (`Verdict.status` keeps the English key)
+STATUS = {
+    "right": N_("right"),
+    "close": N_("close"),
+    "wrong": N_("wrong"),
+    "unreadable": N_("unreadable"),
+    "missing": N_("missing"),
+}
 
 
 class GraphFacts:
@@ -68,59 +80,66 @@ class GraphFacts:
         node = self.order[i]
         return naming.formula(node, self.index, self.names) if node.parents else ""
 
-    def gradient_terms(self, j: int) -> list[str]:
+    def gradient_terms(self, j: int, language: str | None = None) -> list[str]:
         """d root/d node j as the lecture writes it: one `local × upstream` term per edge out of j.
 
         Local derivatives are written with ∂ (∂f/∂e: f's own formula, e's
         other uses held fixed), so that they differ from the total d root/d node.
         """
         r = self.root_name
-        return [
-            f"∂{self.names[u]}/∂{self.names[j]} (local) × d{r}/d{self.names[u]} (upstream)" for u, _, _ in self.users[j]
-        ]
+        term = _("∂{user}/∂{node} (local) × d{root}/d{user} (upstream)", language)
+        return [term.format(user=self.names[u], node=self.names[j], root=r) for u, _k, _local in self.users[j]]
 
     def expected(self, quantity: str, i: int) -> float:
         return self.grads[i] if quantity == "grad" else self.data[i]
 
-    def hint(self, quantity: str, i: int, given: float | None) -> str:
+    def hint(self, quantity: str, i: int, given: float | None, language: str | None = None) -> str:
         """What to compute for node i's value or gradient, and, for a known slip, what `given` looks like."""
         name, r = self.names[i], self.root_name
         if quantity == "data":
             if not self.order[i].parents:
-                return f"{name} is an input: its value is given ({_FMT(self.data[i])})"
-            return f"{name} = {self.formula(i)}: apply the operation to the values of its inputs"
+                return _("{name} is an input: its value is given ({value})", language).format(
+                    name=name, value=_FMT(self.data[i])
+                )
+            return _("{name} = {formula}: apply the operation to the values of its inputs", language).format(
+                name=name, formula=self.formula(i)
+            )
         if i == len(self.order) - 1:
-            return f"the seed of the backward pass: d{r}/d{r} = 1"
-        terms = self.gradient_terms(i)
+            return _("the seed of the backward pass: d{r}/d{r} = 1", language).format(r=r)
+        terms = self.gradient_terms(i, language)
         if not terms:
-            return f"{r} does not depend on {name}: d{r}/d{name} = 0"
+            return _("{r} does not depend on {name}: d{r}/d{name} = 0", language).format(r=r, name=name)
         text = f"d{r}/d{name} = " + " + ".join(terms)
-        slip = None if given is None else self._slip(i, given)
+        slip = None if given is None else self._slip(i, given, language)
         return f"{text}; {slip}" if slip else text
 
-    def _slip(self, j: int, given: float) -> str | None:
+    def _slip(self, j: int, given: float, language: str | None = None) -> str | None:
         """A known mistake `given` matches, in words, or None."""
         r, name = self.root_name, self.names[j]
         expected = self.grads[j]
-        shares = [local * self.grads[u] for u, _, local in self.users[j]]
+        shares = [local * self.grads[u] for u, _k, local in self.users[j]]
         if len(shares) > 1 and any(_near(given, share) for share in shares):
-            users = " and ".join(sorted({self.names[u] for u, _, _ in self.users[j]}))
-            return f"that is one edge's share; {name} is used by {users}: add the shares of all its edges (+=)"
-        for u, _, local in self.users[j]:
+            users = sorted({self.names[u] for u, _k, _local in self.users[j]})
+            return _(
+                "that is one edge's share; {name} is used by {users}: add the shares of all its edges (+=)", language
+            ).format(name=name, users=_(" and ", language).join(users))
+        for u, _k, local in self.users[j]:
             if _near(given, local) and not _near(local, expected):
-                return (
-                    f"that is the local derivative ∂{self.names[u]}/∂{name} alone; "
-                    f"multiply it by the upstream gradient d{r}/d{self.names[u]}"
-                )
+                return _(
+                    "that is the local derivative ∂{user}/∂{name} alone; multiply it by the upstream gradient "
+                    "d{r}/d{user}",
+                    language,
+                ).format(user=self.names[u], name=name, r=r)
             if _near(given, self.grads[u]) and not _near(self.grads[u], expected):
-                return (
-                    f"that is the upstream gradient d{r}/d{self.names[u]} alone; "
-                    f"multiply it by the local derivative ∂{self.names[u]}/∂{name}"
-                )
+                return _(
+                    "that is the upstream gradient d{r}/d{user} alone; multiply it by the local derivative "
+                    "∂{user}/∂{name}",
+                    language,
+                ).format(user=self.names[u], name=name, r=r)
         if expected != 0 and _near(given, -expected):
-            return "the sign is wrong"
+            return _("the sign is wrong", language)
         if expected != 0 and _near(given, 2 * expected):
-            return "that is twice the gradient: was a path counted twice?"
+            return _("that is twice the gradient: was a path counted twice?", language)
         return None
 
 
@@ -157,13 +176,14 @@ class Verdict:
     given: object
     expected: float
     message: str
+    language: str = "en"  # of `message`, and of the status as __str__ writes it
 
     @property
     def right(self) -> bool:
         return self.status == "right"
 
     def __str__(self) -> str:
-        return f"{self.status.upper():10} {self.what}: {self.message}"
+        return f"{_(STATUS[self.status], self.language).upper():10} {self.what}: {self.message}"
 
     @property
     def what(self) -> str:
@@ -177,10 +197,12 @@ class Verdicts(tuple):
     """The verdicts of `check_answers`, one per node, with the score; a table in Jupyter, lines in a terminal."""
 
     tolerance: float
+    language: str
 
-    def __new__(cls, verdicts, tolerance: float):
+    def __new__(cls, verdicts, tolerance: float, language: str = "en"):
         self = super().__new__(cls, verdicts)
         self.tolerance = tolerance
+        self.language = language
         return self
 
     @property
@@ -198,7 +220,9 @@ class Verdicts(tuple):
 
     def summary(self) -> str:
         right, asked = self.score
-        return f"{right} of {asked} right (tolerance {self.tolerance * 100:g} % relative)"
+        return _("{right} of {asked} right (tolerance {tolerance} % relative)", self.language).format(
+            right=right, asked=asked, tolerance=f"{self.tolerance * 100:g}"
+        )
 
     def __repr__(self) -> str:
         return "\n".join([self.summary(), *(str(v) for v in self)])
@@ -210,31 +234,48 @@ class Verdicts(tuple):
             given = "" if v.given is None else html.escape(str(v.given))
             rows.append(
                 f"<tr><td><b>{html.escape(v.what)}</b></td><td>{given}</td>"
-                f'<td style="color:{colour};font-weight:bold">{v.status}</td><td>{html.escape(v.message)}</td></tr>'
+                f'<td style="color:{colour};font-weight:bold">{html.escape(_(STATUS[v.status], self.language))}</td>'
+                f"<td>{html.escape(v.message)}</td></tr>"
             )
-        head = "<tr><th>number</th><th>answer</th><th>verdict</th><th>why</th></tr>"
+        head = "".join(
+            f"<th>{html.escape(_(text, self.language))}</th>"
+            for text in (N_("number"), N_("answer"), N_("verdict"), N_("why"))
+        )
+        head = f"<tr>{head}</tr>"
         return f"<p>{html.escape(self.summary())}</p><table>{head}{''.join(rows)}</table>"
 
 
-def verdict(facts: GraphFacts, quantity: str, i: int, answer, tolerance: float, expected: float | None = None):
+def verdict(
+    facts: GraphFacts,
+    quantity: str,
+    i: int,
+    answer,
+    tolerance: float,
+    expected: float | None = None,
+    language: str | None = None,
+):
     """The verdict on `answer` for node i's value or gradient (`expected` overrides the graph's number)."""
+    language = resolve(language, "verdict")
     name = facts.names[i]
     expected = facts.expected(quantity, i) if expected is None else expected
+
+    def judged(status: str, given, message: str) -> Verdict:
+        return Verdict(name, quantity, status, given, expected, message, language)
+
     if answer is None or (isinstance(answer, str) and not answer.strip()):
-        return Verdict(name, quantity, "missing", None, expected, "no answer yet")
+        return judged("missing", None, _("no answer yet", language))
     given = read_number(answer)
     if given is None:
-        return Verdict(name, quantity, "unreadable", answer, expected, f"{answer!r} is not a number")
+        return judged("unreadable", answer, _("{answer} is not a number", language).format(answer=repr(answer)))
     slack = max(tolerance * abs(expected), _ABSOLUTE)
     error = abs(given - expected)
     if error <= slack:
-        return Verdict(name, quantity, "right", answer, expected, f"right: {_FMT(expected)}")
+        return judged("right", answer, _("right: {value}", language).format(value=_FMT(expected)))
     if error <= CLOSE_FACTOR * slack:
-        return Verdict(
-            name, quantity, "close", answer, expected,
-            f"close, but not within {tolerance * 100:g} %: rounded too early? {facts.hint(quantity, i, None)}",
-        )  # fmt: skip
-    return Verdict(name, quantity, "wrong", answer, expected, f"wrong: {facts.hint(quantity, i, given)}")
+        message = _("close, but not within {tolerance} %: rounded too early? {hint}", language)
+        hint = facts.hint(quantity, i, None, language)
+        return judged("close", answer, message.format(tolerance=f"{tolerance * 100:g}", hint=hint))
+    return judged("wrong", answer, _("wrong: {hint}", language).format(hint=facts.hint(quantity, i, given, language)))
 
 
 def check_tolerance(tolerance, who: str) -> float:
@@ -245,7 +286,9 @@ def check_tolerance(tolerance, who: str) -> float:
     return float(tolerance)
 
 
-def check_answers(root: Value, answers, *, tolerance: float = DEFAULT_TOLERANCE, quantity: str = "grad") -> Verdicts:
+def check_answers(
+    root: Value, answers, *, tolerance: float = DEFAULT_TOLERANCE, quantity: str = "grad", language: str | None = None
+) -> Verdicts:
     """Check a student's numbers on the graph of `root`: one `Verdict` per node, in topological order.
 
     `answers` maps node names (labels; unlabelled nodes are v0, v1 ... as
@@ -256,9 +299,11 @@ def check_answers(root: Value, answers, *, tolerance: float = DEFAULT_TOLERANCE,
     hint), else wrong with a hint naming the local derivative and the
     upstream gradient to multiply; nodes without an answer are "missing".
     The graph's `.grad` are not used or changed: the expected numbers are
-    replayed from the recorded local derivatives.
+    replayed from the recorded local derivatives. Messages are in `language`
+    ("de" or "en"; None: the language in force, see `autograd.language`).
     """
     who = "check_answers"
+    language = resolve(language, who)
     facts = GraphFacts(root, who)
     tolerance = check_tolerance(tolerance, who)
     if quantity not in QUANTITIES:
@@ -269,5 +314,10 @@ def check_answers(root: Value, answers, *, tolerance: float = DEFAULT_TOLERANCE,
     if unknown:
         raise ValueError(f"{who}: answers name {unknown!r}, not nodes of the graph; its nodes are {facts.names}")
     return Verdicts(
-        [verdict(facts, quantity, i, answers.get(name), tolerance) for i, name in enumerate(facts.names)], tolerance
+        [
+            verdict(facts, quantity, i, answers.get(name), tolerance, None, language)
+            for i, name in enumerate(facts.names)
+        ],
+        tolerance,
+        language,
     )

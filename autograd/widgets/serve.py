@@ -45,10 +45,13 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
+from autograd.language import Domain, resolve
+
 __all__ = ["serve", "start_page", "Page", "PortInUse", "LiveExtraMissing", "LIVE_HINT", "require"]
 
 HOST = "127.0.0.1"  # loopback only: the page and its kernel run code, nobody else on the network may reach them
 LIVE_HINT = 'install the `live` extra: pip install -e ".[live]" (anywidget, ipywidgets, voila)'
+_ = Domain("autograd").gettext
 _KERNEL = "backprop-lab-page"  # a kernel spec of its own, so the page runs in this very Python
 _TEMPLATE = "backprop-lab-offline"
 # Voilà's "lab" template without the two style sheets it links from a CDN (icons ipywidgets' buttons can show;
@@ -248,20 +251,32 @@ def _wait_until_up(page: Page, timeout: float, who: str) -> None:
 
 
 def serve(
-    cells, *, title: str = "Backprop lab", port: int | None = None, open_browser: bool = True, timeout: float = 90.0
+    cells,
+    *,
+    title: str = "Backprop lab",
+    port: int | None = None,
+    open_browser: bool = True,
+    timeout: float = 90.0,
+    language: str | None = None,
 ) -> None:
-    """Serve a page of `cells` on 127.0.0.1 until Ctrl-C: prints the address, opens the browser unless told not to."""
+    """Serve a page of `cells` on 127.0.0.1 until Ctrl-C: prints the address, opens the browser unless told not to.
+
+    What it prints is in `language` ("de" or "en"; None: the language in force, see `autograd.language`).
+    """
     if not isinstance(open_browser, bool):
         raise TypeError(f"serve: open_browser must be True or False, not {open_browser!r}")
+    language = resolve(language, "serve")
     page = start_page(cells, title=title, port=port, timeout=timeout)
     try:
-        print(f"Serving {title!r} on {page.url} (this computer only); press Ctrl-C to stop.", flush=True)
+        serving = _("Serving {title} on {url} (this computer only); press Ctrl-C to stop.", language)
+        print(serving.format(title=repr(title), url=page.url), flush=True)
         if open_browser:
             webbrowser.open(page.url)
         while page.running():
             time.sleep(0.5)
-        print(f"The server ended by itself; its last words:\n{page.log()[-2000:]}", file=sys.stderr)
+        ended = _("The server ended by itself; its last words:", language)
+        print(f"{ended}\n{page.log()[-2000:]}", file=sys.stderr)
     except KeyboardInterrupt:
-        print("\nStopping the page ...", flush=True)
+        print("\n" + _("Stopping the page ...", language), flush=True)
     finally:
         page.stop()

@@ -9,20 +9,27 @@ function el(tag, className, text) {
   return node;
 }
 
+// A text of the widget's language (texts: PAGE_TEXTS of stepper.py, translated in the kernel), {fields} filled in.
+function say(model, key, fields) {
+  const text = (model.get("texts") || {})[key] || key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (fields && name in fields ? String(fields[name]) : whole));
+}
+
 function render({ model, el: host }) {
+  const t = (key, fields) => say(model, key, fields);
   const root = el("div", "bpl-stepper");
   root.tabIndex = 0;
   const bar = el("div", "bpl-bar");
-  const prev = el("button", "bpl-prev", "◀ previous");
-  const next = el("button", "bpl-next", "next ▶");
-  const play = el("button", "bpl-play", "play");
+  const prev = el("button", "bpl-prev", t("previous"));
+  const next = el("button", "bpl-next", t("next"));
+  const play = el("button", "bpl-play", t("play"));
   const counter = el("span", "bpl-counter");
   const score = el("span", "bpl-score");
-  const show = el("button", "bpl-show", "show answers");
-  prev.title = "previous frame (left arrow)";
-  next.title = "next frame (right arrow)";
-  play.title = "play the frames (space)";
-  show.title = "for the teacher: fill in every answer";
+  const show = el("button", "bpl-show", t("show"));
+  prev.title = t("previous_title");
+  next.title = t("next_title");
+  play.title = t("play_title");
+  show.title = t("show_title");
   bar.append(prev, next, play, counter, score, show);
   const leaves = el("div", "bpl-leaves");
   const stage = el("div", "bpl-stage");
@@ -51,13 +58,13 @@ function render({ model, el: host }) {
 
   function stopPlaying() {
     if (timer !== null) { clearInterval(timer); timer = null; }
-    play.textContent = "play";
+    play.textContent = t("play");
   }
 
   function togglePlay() {
     if (timer !== null) { stopPlaying(); return; }
     if (model.get("frame") >= count() - 1) go(0);
-    play.textContent = "pause";
+    play.textContent = t("pause");
     timer = setInterval(() => {
       if (model.get("frame") >= count() - 1) { stopPlaying(); return; }
       go(model.get("frame") + 1);
@@ -73,7 +80,7 @@ function render({ model, el: host }) {
     }
     root.dataset.frame = String(frame);
     const titles = model.get("titles");
-    counter.textContent = `frame ${frame + 1} of ${svgs.length}`;
+    counter.textContent = t("counter", { frame: frame + 1, count: svgs.length });
     counter.title = titles[frame] || "";
     prev.disabled = frame === 0;
     next.disabled = frame >= svgs.length - 1;
@@ -123,7 +130,7 @@ function render({ model, el: host }) {
       field.inputMode = "decimal";
       field.dataset.key = key;
       field.placeholder = content;
-      field.setAttribute("aria-label", `${cell === "data" ? "value" : "gradient"} of ${names[position]}`);
+      field.setAttribute("aria-label", t(cell === "data" ? "value_of" : "gradient_of", { name: names[position] }));
       text.style.visibility = "hidden"; // the field takes the place of "grad ?" in the box
       field.style.left = `${box.left - base.left - 3}px`;
       field.style.top = `${box.top - base.top - 3}px`;
@@ -169,13 +176,13 @@ function render({ model, el: host }) {
       item.dataset.key = key;
       item.dataset.answer = verdicts[key].answer;
       const [cell, name] = key.split(":");
-      item.append(el("b", "", `${cell === "data" ? "value of" : "gradient of"} ${name}: `), verdicts[key].message);
+      item.append(el("b", "", `${t(cell === "data" ? "value_of" : "gradient_of", { name })}: `), verdicts[key].message);
       feedback.appendChild(item);
     }
     const s = model.get("score");
-    score.textContent = model.get("exercise") ? `score: ${s.right} of ${s.tried} right` : "";
+    score.textContent = model.get("exercise") ? t("score", s) : "";
     show.style.display = model.get("exercise") ? "" : "none";
-    show.textContent = model.get("shown") ? "hide answers" : "show answers";
+    show.textContent = model.get("shown") ? t("hide") : t("show");
     updateAnswers();
   }
 
@@ -202,19 +209,19 @@ function render({ model, el: host }) {
     const d = model.get("details");
     details.innerHTML = "";
     if (!d || d.name === undefined) {
-      details.append(el("span", "bpl-quiet", "Click a node to see its value, local derivatives and edges."));
+      details.append(el("span", "bpl-quiet", t("click")));
       return;
     }
     const head = el("div", "bpl-details-head");
-    head.append(el("b", "", d.name), d.formula ? ` = ${d.formula}` : " (an input)");
-    head.append(`: value ${d.value}, ${d.number_name} = ${d.number}`);
+    head.append(el("b", "", d.name), d.formula ? ` = ${d.formula}` : ` ${t("an_input")}`);
+    head.append(`: ${t("value", { value: d.value })}, ${d.number_name} = ${d.number}`);
     details.appendChild(head);
     if (d.edges.length) {
       const table = el("table", "bpl-edges");
       const forward = model.get("mode") === "forward";
       const header = el("tr");
-      for (const text of ["edge", "local", forward ? "× tangent" : "× upstream", "= contribution"]) {
-        header.appendChild(el("th", "", text));
+      for (const key of ["edge", "local", forward ? "times_tangent" : "times_upstream", "contribution"]) {
+        header.appendChild(el("th", "", t(key)));
       }
       table.appendChild(header);
       for (const e of d.edges) {

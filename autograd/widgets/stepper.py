@@ -32,16 +32,44 @@ from autograd.core import checks
 from autograd.core.graph import topological_order
 from autograd.core.registry import lookup
 from autograd.core.value import Value
+from autograd.language import Domain, resolve
 from autograd.pictures import backward_steps, forward_steps, lecture_steps, naming
 from autograd.transforms.forward import forward_derivatives
-from autograd.widgets.exercise import DEFAULT_TOLERANCE, GraphFacts, check_tolerance, read_number, verdict
+from autograd.widgets.exercise import DEFAULT_TOLERANCE, STATUS, GraphFacts, check_tolerance, read_number, verdict
 from autograd.widgets.fallback import with_fallback
 
 __all__ = ["Stepper", "MODES"]
 
 MODES = ("backward", "forward", "lecture")
 _WHO = "Stepper"
-_HINT = "a live widget: in Jupyter with the `live` extra it has buttons; here is its current frame"
+_ = Domain("autograd").gettext
+N_ = Domain.mark
+_HINT = N_("a live widget: in Jupyter with the `live` extra it has buttons; here is its current frame")
+# What the page side writes (stepper.js), in the widget's language; {fields} are filled in by the page.
+PAGE_TEXTS = {
+    "previous": N_("◀ previous"),
+    "next": N_("next ▶"),
+    "play": N_("play"),
+    "pause": N_("pause"),
+    "show": N_("show answers"),
+    "hide": N_("hide answers"),
+    "previous_title": N_("previous frame (left arrow)"),
+    "next_title": N_("next frame (right arrow)"),
+    "play_title": N_("play the frames (space)"),
+    "show_title": N_("for the teacher: fill in every answer"),
+    "counter": N_("frame {frame} of {count}"),
+    "score": N_("score: {right} of {tried} right"),
+    "value_of": N_("value of {name}"),
+    "gradient_of": N_("gradient of {name}"),
+    "click": N_("Click a node to see its value, local derivatives and edges."),
+    "an_input": N_("(an input)"),
+    "value": N_("value {value}"),
+    "edge": N_("edge"),
+    "local": N_("local"),
+    "times_tangent": N_("× tangent"),
+    "times_upstream": N_("× upstream"),
+    "contribution": N_("= contribution"),
+}
 _NODE_LABEL = re.compile(r"^\s*v(\d+) \[label=<(.*)>", re.MULTILINE)
 
 
@@ -112,6 +140,7 @@ class Stepper(anywidget.AnyWidget):
     revealed = traitlets.Dict().tag(sync=True)  # {"grad:g": "294"} after "show"
     message = traitlets.Unicode("").tag(sync=True)
     tolerance = traitlets.Float(DEFAULT_TOLERANCE).tag(sync=True)
+    texts = traitlets.Dict().tag(sync=True)  # PAGE_TEXTS in the widget's language
 
     def __init__(
         self,
@@ -124,8 +153,10 @@ class Stepper(anywidget.AnyWidget):
         interval_ms: int = 1200,
         rankdir: str = "LR",
         max_steps: int = 60,
+        language: str | None = None,
     ) -> None:
         naming.check_root(root, _WHO)
+        self._language = resolve(language, _WHO)
         if mode not in MODES:
             raise ValueError(f"{_WHO}: mode must be one of {list(MODES)}, not {mode!r}")
         exercise = checks.flag(exercise, "exercise", _WHO)
@@ -142,7 +173,8 @@ class Stepper(anywidget.AnyWidget):
             if not isinstance(wrt, Value) or wrt not in facts.index:
                 raise ValueError(f"{_WHO}: wrt must be a Value of the graph of root, not {checks.shown(wrt)}")
         self._wrt_position = None if wrt is None else facts.index[wrt]
-        super().__init__(mode=mode, exercise=exercise, tolerance=tolerance, interval_ms=interval_ms)
+        texts = {key: _(text, self._language) for key, text in PAGE_TEXTS.items()}
+        super().__init__(mode=mode, exercise=exercise, tolerance=tolerance, interval_ms=interval_ms, texts=texts)
         self._build(root)
         self.leaves = [{"position": i, "name": facts.names[i], "value": facts.data[i]} for i in leaves]
 
@@ -185,6 +217,11 @@ class Stepper(anywidget.AnyWidget):
         return self._root
 
     @property
+    def language(self) -> str:
+        """The language of the widget's texts ("de" or "en")."""
+        return self._language
+
+    @property
     def frame_count(self) -> int:
         return len(self.svgs)
 
@@ -208,20 +245,25 @@ class Stepper(anywidget.AnyWidget):
     def _edited(self, change) -> None:
         by_name = {leaf["name"]: leaf["position"] for leaf in self.leaves}
         values = {}
+        language = self._language
         for name, value in change["new"].items():
             if name not in by_name:
-                self.message = f"{name!r} is not an input of the graph; the inputs are {sorted(by_name)}"
+                self.message = _("{name} is not an input of the graph; the inputs are {inputs}", language).format(
+                    name=repr(name), inputs=sorted(by_name)
+                )
                 return
             number = read_number(value)
             if number is None:
-                self.message = f"the value of {name} must be a finite number, not {value!r}"
+                self.message = _("the value of {name} must be a finite number, not {value}", language).format(
+                    name=name, value=repr(value)
+                )
                 return
             values[by_name[name]] = number
         try:
             root = rebuilt(self._root, values)
             self._build(root)
         except (ValueError, ArithmeticError) as exc:  # e.g. log of a negative number: say so, keep the old graph
-            self.message = f"cannot compute the graph with these inputs: {exc}"
+            self.message = _("cannot compute the graph with these inputs: {error}", language).format(error=exc)
             return
         self.message = ""
         self.leaves = [{**leaf, "value": self._facts.data[leaf["position"]]} for leaf in self.leaves]
@@ -299,20 +341,24 @@ class Stepper(anywidget.AnyWidget):
     def _recheck(self) -> None:
         feedback, right = {}, 0
         for key, answer in self.answers.items():
-            quantity, _, name = key.partition(":")
+            quantity, _colon, name = key.partition(":")
             i = self._facts.position.get(name)
             if quantity not in ("data", "grad") or i is None:
                 continue
-            checked = verdict(self._facts, quantity, i, answer, self.tolerance, self._expected(quantity, i))
+            language = self._language
+            checked = verdict(
+                self._facts, quantity, i, answer, self.tolerance, self._expected(quantity, i), language
+            )  # fmt: skip
             if self.mode == "forward" and quantity == "grad" and checked.status in ("wrong", "close"):
                 x = self._facts.names[self._wrt_position]
+                term = _("∂{node}/∂{input} (local) × d{input}/d{x} (tangent)", language)
                 hint = " + ".join(
-                    f"∂{self._facts.names[i]}/∂{self._facts.names[self._facts.index[p]]} (local) × "
-                    f"d{self._facts.names[self._facts.index[p]]}/d{x} (tangent)"
+                    term.format(node=self._facts.names[i], input=self._facts.names[self._facts.index[p]], x=x)
                     for p in self._facts.order[i].parents
                 )
+                status = _(STATUS[checked.status], language)
                 checked = type(checked)(
-                    checked.name, quantity, checked.status, answer, checked.expected, f"{checked.status}: {hint}"
+                    checked.name, quantity, checked.status, answer, checked.expected, f"{status}: {hint}", language
                 )
             if checked.status != "missing":
                 feedback[key] = {"status": checked.status, "message": checked.message, "answer": str(answer)}
@@ -341,9 +387,12 @@ class Stepper(anywidget.AnyWidget):
     # ---- without a widget front end ------------------------------------------------
 
     def __repr__(self) -> str:
-        return (
-            f"<Stepper: {self.mode} frames of {self._facts.root_name!r}, frame {self.frame + 1} of "
-            f"{self.frame_count}; {_HINT}>"
+        return _("<Stepper: {mode} frames of {root}, frame {frame} of {count}; {hint}>", self._language).format(
+            mode=self.mode,
+            root=repr(self._facts.root_name),
+            frame=self.frame + 1,
+            count=self.frame_count,
+            hint=_(_HINT, self._language),
         )
 
     def _repr_mimebundle_(self, **kwargs):

@@ -10,7 +10,8 @@ seed 001 of the slides), the softmax Jacobian at a given point, and the
 learning-rate limit 2/lambda of a quadratic. Every answer is computed by the
 engine (backward(), jacobian, hessian, nn's Perceptron and softmax); the
 numbers are drawn so the answers are small integers or short decimals. The
-texts are German (the course's) or English, all in `demos.sheets.texts`.
+texts are German (the course's) or English: the English is looked up in the
+`demos` gettext catalog (`autograd.language`), the language is `--lang` or the locale's.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ import numpy as np
 
 from autograd import Value, hessian, jacobian, topological_order
 from autograd.core.files import write_atomically
+from autograd.language import LANGUAGES, Domain, resolve, using_language
 from demos import _common as c
 from demos import expression
 from demos.expression import number_text
-from demos.sheets.texts import LANGUAGES, text
 
 NAME = "sheets"
 SEED = 1
@@ -45,6 +46,11 @@ KINDS = ("chain_rule", "perceptron", "delta_rule", "softmax", "learning_rate")
 MAX_STUDENTS = 500
 PDF_TIMEOUT = 120  # seconds for chromium to print one page
 MAX_DRAWS = 5000  # random draws per exercise until its numbers are readable
+
+_ = Domain("demos").gettext
+N_ = Domain.mark
+# the verdicts of the learning-rate exercise: the key's word for each, translated where it is shown
+VERDICTS = {"converges": N_("converges"), "oscillates": N_("oscillates forever"), "diverges": N_("diverges")}
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def _answer(name: str, value: float, places: int = 4) -> Answer:
 def random_expression(rng: random.Random) -> tuple[str, dict[str, float]]:
     """A small formula of 3 or 4 names (one maybe used twice) with + - *, a square or relu, and integer values,
     drawn until every value and gradient is an integer of at most three digits (within ±400)."""
-    for _ in range(MAX_DRAWS):
+    for _draw in range(MAX_DRAWS):
         names = ["a", "b", "c", "d"][: rng.choice((3, 4))]
         items = names[:]
         rng.shuffle(items)
@@ -134,10 +140,11 @@ def random_expression(rng: random.Random) -> tuple[str, dict[str, float]]:
     raise RuntimeError(f"random_expression: no readable formula in {MAX_DRAWS} draws")  # pragma: no cover
 
 
-def chain_rule_exercise(formula: str, values: dict, language: str = "de") -> Exercise:
+def chain_rule_exercise(formula: str, values: dict, language: str | None = None) -> Exercise:
     """The chain-rule exercise for `formula` at `values` (a str 'a=1,b=2' or {name: number})."""
     from demos import chain_rule
 
+    language = resolve(language, "chain_rule_exercise")
     parsed = expression.parse(formula)
     given = expression.parse_values(values, parsed) if isinstance(values, str) else dict(values)
     nodes, steps = parsed.build_steps(given)
@@ -147,10 +154,8 @@ def chain_rule_exercise(formula: str, values: dict, language: str = "de") -> Exe
     order = topological_order(root)
     rows = []
     for name in sorted(parsed.names):
-        rows.append(
-            [name, text("given_value", language), Answer(f"value {name}", given[name], number_text(given[name]))]
-        )
-    for name, symbols, _, _ in steps:
+        rows.append([name, _("given", language), Answer(f"value {name}", given[name], number_text(given[name]))])
+    for name, symbols, _numbers, _made in steps:
         rows.append(
             [name, f"{name} = {symbols}", Answer(f"value {name}", nodes[name].data, number_text(nodes[name].data))]
         )
@@ -165,26 +170,30 @@ def chain_rule_exercise(formula: str, values: dict, language: str = "de") -> Exe
     working = [
         f"{name} = {symbols} = {numbers} = {number_text(nodes[name].data)}" for name, symbols, numbers, _ in steps
     ]
-    working += [chain_rule.how(nodes[k], root, order) for k in reversed(list(nodes)) if k != r]
+    working += [chain_rule.how(nodes[k], root, order, language) for k in reversed(list(nodes)) if k != r]
     working += chain_rule.path_equations(root, nodes[shared])
     working = [re.sub(r"\bd(\w+)/d(\w+)", r"∂\1/∂\2", line) for line in working]
     shown_values = ", ".join(f"{name} = {number_text(given[name])}" for name in sorted(given))
     task = [
-        text(
-            "chain_given",
-            language,
+        _("Given the function {formula} at {values}. The graph splits it into steps (nodes {steps}).", language).format(
             formula=f"{r}({', '.join(sorted(parsed.names))}) = {parsed.math()}",
             values=shown_values,
             steps=", ".join(step[0] for step in steps),
         ),
-        text("chain_forward", language),
-        text("chain_backward", language, root=r),
-        text("chain_paths", language, root=r, leaf=shared),
+        _("a) Forward pass: compute the value of every node.", language),
+        _(
+            "b) Backward pass: use the chain rule to compute the gradient ∂{root}/∂(node) of every "
+            "node, from the seed ∂{root}/∂{root} = 1 back to the inputs.",
+            language,
+        ).format(root=r),
+        _("c) Write ∂{root}/∂{leaf} as the product of the local derivatives along the paths.", language).format(
+            root=r, leaf=shared
+        ),
     ]
-    header = [text("node", language), text("definition", language), text("value", language), f"∂{r}/∂·"]
+    header = [_("node", language), _("definition", language), _("value", language), f"∂{r}/∂·"]
     return Exercise(
         "chain_rule",
-        text("chain_rule", language),
+        _("The chain rule on a computation graph", language),
         task,
         [(header, rows)],
         working,
@@ -207,7 +216,7 @@ def _perceptron(rng: random.Random, language: str) -> Exercise:
     """Two examples through the perceptron rule; at least one is misclassified, no net input near 0."""
     from nn.perceptron import Perceptron
 
-    for _ in range(MAX_DRAWS):
+    for _draw in range(MAX_DRAWS):
         tenths = [rng.randint(-10, 10) for _ in range(3)]
         eta = rng.choice((Fraction(1, 10), Fraction(1, 5), Fraction(1, 2), Fraction(1)))
         samples = [(rng.choice(_POINTS), rng.randint(0, 1)) for _ in range(2)]
@@ -237,24 +246,31 @@ def _perceptron(rng: random.Random, language: str) -> Exercise:
         )
     shown_samples = "; ".join(f"({k}) x = ({x[0]}, {x[1]}), y = {y}" for k, (x, y) in enumerate(samples, start=1))
     task = [
-        text(
-            "perceptron_given",
+        _(
+            "A perceptron with the step function h(a) = 1 if a > 0, else 0, has the weights w₀ = {w0} "
+            "(bias, x₀ = 1), w₁ = {w1}, w₂ = {w2}; the learning rate is η = {eta}. It sees the "
+            "training examples one after the other: {samples}.",
             language,
+        ).format(
             w0=decimals(w0),
             w1=decimals(w1),
             w2=decimals(w2),
             eta=decimals(float(eta)),
             samples=shown_samples,
         ),  # fmt: skip
-        text("perceptron_task", language),
+        _(
+            "For each example compute a = w₀ + w₁x₁ + w₂x₂, the prediction ŷ = h(a) and the weights "
+            "after the rule w_j ← w_j + η (y − ŷ) x_j.",
+            language,
+        ),
     ]
-    header = [text("sample", language), "a", "ŷ", "w₀", "w₁", "w₂"]
+    header = [_("example", language), "a", "ŷ", "w₀", "w₁", "w₂"]
     working = [
         f"{row[0]}: a = {row[1].shown}, ŷ = {row[2].shown}, (w₀, w₁, w₂) = ({', '.join(c_.shown for c_ in row[3:])})"
         for row in rows
     ]
     given = {"w": [w0, w1, w2], "eta": float(eta), "samples": [(list(x), y) for x, y in samples]}
-    return Exercise("perceptron", text("perceptron", language), task, [(header, rows)], working, given)
+    return Exercise("perceptron", _("The perceptron rule by hand", language), task, [(header, rows)], working, given)
 
 
 # ----------------------------------------------------------------------------- 3 the delta rule
@@ -263,7 +279,7 @@ def _perceptron(rng: random.Random, language: str) -> Exercise:
 def _delta_rule(rng: random.Random, language: str) -> Exercise:
     """Seed 001's 2-layer sigmoid net without biases, L = 1/2 (y - NN(x))^2: forward pass, deltas, gradients."""
     weights = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0)
-    for _ in range(MAX_DRAWS):
+    for _draw in range(MAX_DRAWS):
         x = [rng.choice((-1.0, 0.5, 1.0, 2.0)) for _ in range(2)]
         w = [[rng.choice(weights) for _ in range(2)] for _ in range(2)]  # w[i][j]: input i -> hidden j
         v = [rng.choice(weights) for _ in range(2)]  # hidden j -> output
@@ -305,9 +321,13 @@ def _delta_rule(rng: random.Random, language: str) -> Exercise:
                           _answer(f"update {name}", -eta * gradient)])  # fmt: skip
     shown = {f"w{i + 1}{j + 1}": decimals(w[i][j]) for i in range(2) for j in range(2)}
     task = [
-        text(
-            "delta_given",
+        _(
+            "A net with two inputs, two hidden neurons and one output neuron, activation function σ(z) "
+            "= 1/(1 + e^(−z)) everywhere, no bias: h_j = σ(Σ_i w_ij x_i), NN(x) = σ(Σ_j w_j h_j). Loss "
+            "function L = ½ (y − NN(x))². Given: x = ({x1}, {x2}), y = {y}, w₁₁ = {w11}, w₂₁ = {w21}, "
+            "w₁₂ = {w12}, w₂₂ = {w22}, w₁ = {v1}, w₂ = {v2}, learning rate η = {eta}.",
             language,
+        ).format(
             x1=decimals(x[0]),
             x2=decimals(x[1]),
             y=decimals(y),
@@ -316,10 +336,17 @@ def _delta_rule(rng: random.Random, language: str) -> Exercise:
             eta=decimals(eta),
             **shown,
         ),  # fmt: skip
-        text("delta_forward", language),
-        text("delta_terms", language),
-        text("delta_gradients", language),
-        text("rounding", language),
+        _("a) Forward pass: z_j, h_j, z, NN(x) and L.", language),
+        _(
+            "b) Error terms: δ = ∂L/∂z = −(y − NN(x)) σ'(z) for the output neuron, δ_j = δ · w_j · "
+            "σ'(z_j) for the hidden ones (σ' = σ(1 − σ)).",
+            language,
+        ),
+        _(
+            "c) Gradients ∂L/∂w = δ (of the neuron above) · out (of the neuron below), and the updates Δw = −η δ out.",
+            language,
+        ),
+        _("Round to four decimal places.", language),
     ]
     working = [
         f"δ = −(y − NN(x)) · NN(x)(1 − NN(x)) = −({decimals(y)} − {decimals(out.data)}) · {decimals(out.data)} · "
@@ -330,14 +357,14 @@ def _delta_rule(rng: random.Random, language: str) -> Exercise:
         f"{decimals(hs[j].data)} · {decimals(1 - hs[j].data)} = {decimals(deltas[j])}"
         for j in range(2)
     ]
-    working.append(text("delta_check", language))
+    working.append(_("Equal to the gradient backward() computes for every weight.", language))
     given = {"x": x, "w": w, "v": v, "y": y, "eta": eta}
     tables = [
-        (["", text("value", language)], forward),
-        (["", text("value", language)], terms),
-        ([text("weight", language), "∂L/∂w = δ · out", "∂L/∂w", "Δw = −η ∂L/∂w"], grads),
+        (["", _("value", language)], forward),
+        (["", _("value", language)], terms),
+        ([_("weight", language), "∂L/∂w = δ · out", "∂L/∂w", "Δw = −η ∂L/∂w"], grads),
     ]
-    return Exercise("delta_rule", text("delta_rule", language), task, tables, working, given)
+    return Exercise("delta_rule", _("The delta rule for a 2-layer sigmoid net", language), task, tables, working, given)
 
 
 # ----------------------------------------------------------------------------- 4 the softmax Jacobian
@@ -377,17 +404,23 @@ def _softmax(rng: random.Random, language: str) -> Exercise:
     grads = [["∂L/∂z"] + [_answer(f"dL/dz{j + 1}", z[j].grad, 6) for j in range(3)]]
     shown_z = ", ".join(f"ln {a}" + (f" {'+' if shift > 0 else '−'} {abs(shift)}" if shift else "") for a in shares)
     task = [
-        text("softmax_given", language, z=shown_z, exps=", ".join(map(str, shares)))
+        _("softmax(z)_i = e^(z_i) / Σ_k e^(z_k). Given: z = ({z}), so e^(z_i) = ({exps})", language).format(
+            z=shown_z, exps=", ".join(map(str, shares))
+        )
         + (f" · e^{shift}." if shift else "."),
-        text("softmax_values", language),
-        text("softmax_jacobian", language),
-        text("softmax_loss", language, label=label),
+        _("a) Compute s = softmax(z).", language),
+        _("b) Compute the Jacobian J_ij = ∂s_i/∂z_j = s_i (δ_ij − s_j).", language),
+        _(
+            "c) Cross-entropy L = −log s_{label} for the correct class {label}: compute ∂L/∂z "
+            "(−1/s_{label} times row {label} of J).",
+            language,
+        ).format(label=label),
     ]
     total = sum(shares)
     working = [f"s = ({', '.join(f'{a}/{total}' for a in shares)})", "J = diag(s) − s sᵀ", "∂L/∂z = s − e_y"]
     given = {"shares": shares, "shift": shift, "label": label}
-    tables = [(["", text("value", language)], values), (["", "∂/∂z₁", "∂/∂z₂", "∂/∂z₃"], rows + grads)]
-    return Exercise("softmax", text("softmax", language), task, tables, working, given)
+    tables = [(["", _("value", language)], values), (["", "∂/∂z₁", "∂/∂z₂", "∂/∂z₃"], rows + grads)]
+    return Exercise("softmax", _("The Jacobian of softmax", language), task, tables, working, given)
 
 
 # ----------------------------------------------------------------------------- 5 the learning-rate limit
@@ -407,29 +440,36 @@ def _learning_rate(rng: random.Random, language: str) -> Exercise:
         (p * params[0] ** 2 + q * params[1] ** 2).backward()
         theta = [params[i].data - eta * params[i].grad for i in range(2)]
         rows.append(
-            [f"{text('step', language)} {k}"] + [_answer(f"theta{i + 1} step {k}", theta[i], 6) for i in range(2)]
+            [_("step", language) + f" {k}"] + [_answer(f"theta{i + 1} step {k}", theta[i], 6) for i in range(2)]
         )
     verdicts, rates = [], [0.5 * limit, limit, 1.5 * limit]
     rng.shuffle(rates)
     for rate in rates:
         factor = abs(1.0 - rate * lam[-1])  # the stiffest direction decides
         word = "converges" if factor < 1 - 1e-9 else "oscillates" if factor <= 1 + 1e-9 else "diverges"
-        verdicts.append([f"η = {decimals(rate)}", Answer(f"verdict {decimals(rate)}", word, text(word, language))])
+        verdicts.append(
+            [f"η = {decimals(rate)}", Answer(f"verdict {decimals(rate)}", word, _(VERDICTS[word], language))]
+        )
     values = [["λ_min", _answer("lambda_min", lam[0])], ["λ_max", _answer("lambda_max", lam[-1])],
               ["η_max = 2/λ_max", _answer("eta_max", limit)]]  # fmt: skip
     task = [
-        text(
-            "rate_given", language, p=_coefficient(p), q=_coefficient(q), t1=decimals(start[0]), t2=decimals(start[1])
+        _(
+            "Loss function J(θ₁, θ₂) = {p}θ₁² + {q}θ₂², gradient descent θ ← θ − η ∇J from θ = ({t1}, {t2}).", language
+        ).format(p=_coefficient(p), q=_coefficient(q), t1=decimals(start[0]), t2=decimals(start[1])),
+        _("a) The Hessian is constant; its eigenvalues λ₁, λ₂?", language),
+        _("b) For which learning rates η does descent converge? The limit η_max = 2/λ_max?", language),
+        _("c) Two steps with η = {eta}: θ after step 1 and 2.", language).format(eta=decimals(eta)),
+        _("d) Does descent converge with η = {etas}? (converges / oscillates forever / diverges)", language).format(
+            etas=", ".join(decimals(r) for r in rates)
         ),
-        text("rate_hessian", language),
-        text("rate_limit", language),
-        text("rate_steps", language, eta=decimals(eta)),
-        text("rate_which", language, etas=", ".join(decimals(r) for r in rates)),
     ]
-    working = [f"H = diag({decimals(2 * p)}, {decimals(2 * q)})", text("factor", language)]
+    working = [
+        f"H = diag({decimals(2 * p)}, {decimals(2 * q)})",
+        _("Each step multiplies θ_k by (1 − η λ_k); |1 − η λ| < 1 exactly for 0 < η < 2/λ.", language),
+    ]
     given = {"p": p, "q": q, "start": start, "eta": eta, "rates": rates}
-    tables = [(["", text("value", language)], values), (["", "θ₁", "θ₂"], rows), (["", ""], verdicts)]
-    return Exercise("learning_rate", text("learning_rate", language), task, tables, working, given)
+    tables = [(["", _("value", language)], values), (["", "θ₁", "θ₂"], rows), (["", ""], verdicts)]
+    return Exercise("learning_rate", _("The learning-rate limit 2/λ", language), task, tables, working, given)
 
 
 def _coefficient(x: float) -> str:
@@ -446,13 +486,12 @@ MAKERS: dict[str, Callable[[random.Random, str], Exercise]] = {
 }
 
 
-def make_exercises(seed: int, language: str = "de", kinds=KINDS) -> list[Exercise]:
+def make_exercises(seed: int, language: str | None = None, kinds=KINDS) -> list[Exercise]:
     """The exercises of variant `seed`: each drawn from its own random stream, so one kind's draws never shift
     another's (the same seed gives the same sheet; a sheet without some kinds has the same numbers in the rest)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"make_exercises: seed must be an int >= 0, not {seed!r}")
-    if language not in LANGUAGES:
-        raise ValueError(f"make_exercises: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    language = resolve(language, "make_exercises")
     unknown = [kind for kind in kinds if kind not in MAKERS]
     if unknown or not kinds:
         raise ValueError(f"make_exercises: kinds must be some of {', '.join(KINDS)}, not {list(kinds)!r}")
@@ -469,18 +508,21 @@ def _cell(item, key: bool, header: bool = False) -> str:
     return f"<{tag}>{html.escape(str(item))}</{tag}>"
 
 
-def page(exercises: list[Exercise], language: str, seed: int | None, key: bool) -> str:
+def page(exercises: list[Exercise], language: str | None, seed: int | None, key: bool) -> str:
     """One A4 web page: the sheet (blanks empty) or the answer key (blanks filled, working added)."""
-    title = text("key" if key else "sheet", language)
-    meta = text("variant", language, seed=seed) if seed is not None else ""
+    language = resolve(language, "page")
+    title = _("Answer key: backpropagation", language) if key else _("Exercise sheet: backpropagation", language)
+    meta = _("Variant {seed}", language).format(seed=seed) if seed is not None else ""
     body = [f"<header><h1>{html.escape(title)}</h1>"]
     body.append(f'<div class="meta"><span>{html.escape(meta)}</span>')
     if not key:
-        body.append(f"<span>{html.escape(text('name_line', language))}</span>")
+        name_line = _("Name: ______________________   Student number: ______________", language)
+        body.append(f"<span>{html.escape(name_line)}</span>")
     body.append("</div></header>")
     for number, exercise in enumerate(exercises, start=1):
         body.append(f'<section class="{exercise.kind}">')
-        body.append(f"<h2>{html.escape(text('exercise', language, number=number, title=exercise.title))}</h2>")
+        heading = _("Exercise {number}: {title}", language).format(number=number, title=exercise.title)
+        body.append(f"<h2>{html.escape(heading)}</h2>")
         body += [f"<p>{html.escape(line)}</p>" for line in exercise.task]
         picture = exercise.pictures.get("key" if key else "sheet")
         if picture:
@@ -490,7 +532,8 @@ def page(exercises: list[Exercise], language: str, seed: int | None, key: bool) 
             body += ["<tr>" + "".join(_cell(item, key) for item in row) + "</tr>" for row in rows]
             body.append("</table>")
         if key and exercise.working:
-            body.append(f'<p><b>{html.escape(text("working", language))}</b></p><ul class="working">')
+            working = html.escape(_("Working", language))
+            body.append(f'<p><b>{working}</b></p><ul class="working">')
             body += [f"<li>{html.escape(line)}</li>" for line in exercise.working]
             body.append("</ul>")
         body.append("</section>")
@@ -564,9 +607,10 @@ def print_pdf(page_path: Path, pdf_path: Path) -> str | None:
     return None
 
 
-def write_sheets(exercises: list[Exercise], folder, language: str = "de", seed: int | None = None,
+def write_sheets(exercises: list[Exercise], folder, language: str | None = None, seed: int | None = None,
                  pdf: bool = True) -> dict:  # fmt: skip
     """Write sheet.html and key.html (and their PDFs) into `folder`; returns their paths and what was skipped."""
+    language = resolve(language, "write_sheets")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     skipped = []
@@ -574,7 +618,7 @@ def write_sheets(exercises: list[Exercise], folder, language: str = "de", seed: 
         if exercise.graph is not None:
             reason = _graph_pictures(exercise, folder, number)
             if reason:
-                skipped.append(text("no_picture", language, reason=reason))
+                skipped.append(_("(graph not drawn: {reason})", language).format(reason=reason))
     written = {"skipped": skipped}
     for kind in ("sheet", "key"):
         path = _write(folder / f"{kind}.html", page(exercises, language, seed, key=kind == "key"))
@@ -583,28 +627,29 @@ def write_sheets(exercises: list[Exercise], folder, language: str = "de", seed: 
         if pdf:
             reason = print_pdf(path, path.with_suffix(".pdf"))
             if reason:
-                skipped.append(text("pdf_skipped", language, reason=reason))
+                skipped.append(_("PDF not made: {reason}", language).format(reason=reason))
             else:
                 written[f"{kind}_pdf"] = path.with_suffix(".pdf")
     return written
 
 
-def summary(exercise: Exercise) -> str:
+def summary(exercise: Exercise, language: str | None = None) -> str:
     """One line saying what this variant asks (the numbers that make it differ)."""
     given = exercise.given
     if exercise.kind == "chain_rule":
         values = ", ".join(f"{k}={number_text(v)}" for k, v in sorted(given["values"].items()))
-        return f"{given['root']} = {expression.parse(given['formula']).math()} at {values}"
+        formula = f"{given['root']} = {expression.parse(given['formula']).math()}"
+        return _("{formula} at {values}", language).format(formula=formula, values=values)
     if exercise.kind == "perceptron":
-        return f"w = {given['w']}, eta = {given['eta']}, examples {given['samples']}"
+        return _("w = {w}, eta = {eta}, examples {samples}", language).format(**given)
     if exercise.kind == "delta_rule":
         return f"x = {given['x']}, y = {given['y']:g}, eta = {given['eta']:g}"
     if exercise.kind == "softmax":
-        return f"e^z proportional to {given['shares']}, shift {given['shift']}, class {given['label']}"
-    return f"J = {given['p']:g} t1² + {given['q']:g} t2², start {given['start']}, eta = {given['eta']:g}"
+        return _("e^z proportional to {shares}, shift {shift}, class {label}", language).format(**given)
+    return _("J = {p:g} t1² + {q:g} t2², start {start}, eta = {eta:g}", language).format(**given)
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False, *, seed: int = SEED, students: int = 1, language: str = "de",
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, seed: int = SEED, students: int = 1, language: str | None = None,
         kinds=KINDS, pdf: bool | None = None) -> dict:  # fmt: skip
     """Write the variants seed, seed + 1, ..., seed + students - 1 under `out/sheets/variant_<seed>`.
 
@@ -614,14 +659,15 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, *, seed: int = SEED, students: i
         raise ValueError(f"sheets: students must be an int from 1 to {MAX_STUDENTS}, not {students!r}")
     pdf = (not quick) if pdf is None else pdf
     folder = c.demo_dir(out, NAME)
-    c.heading("Exercise sheets with answer keys")
+    language = resolve(language, "sheets")
+    c.heading(_("Exercise sheets with answer keys", language))
     variants = {}
     for variant in range(seed, seed + students):
         exercises = make_exercises(variant, language, kinds)
         files = write_sheets(exercises, folder / f"variant_{variant:03d}", language, variant, pdf)
-        c.say(f"Variant {variant}:")
+        c.say(_("Variant {seed}:", language).format(seed=variant))
         for exercise in exercises:
-            print(f"  {exercise.kind:14} {summary(exercise)}")
+            print(f"  {exercise.kind:14} {summary(exercise, language)}")
         for reason in dict.fromkeys(files["skipped"]):
             print(f"  ({reason})")
         variants[variant] = {"exercises": exercises, "files": files}
@@ -637,7 +683,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true", help="no PDFs, for tests (a few seconds)")
     parser.add_argument("--seed", type=int, default=SEED, help=f"the first variant (default {SEED})")
     parser.add_argument("--students", type=int, default=1, help="how many variants: seed, seed + 1, ...")
-    parser.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the sheets (default: de)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the sheets (default: the locale's, else en)")
     parser.add_argument("--only", default=",".join(KINDS), help=f"some of {','.join(KINDS)}")
     parser.add_argument("--no-pdf", action="store_true", help="write the pages only, no PDFs")
     args = parser.parse_args(argv)
@@ -648,7 +694,8 @@ def main(argv=None) -> dict:
         parser.error(f"--seed {args.seed}: a seed is an int >= 0")
     if not 1 <= args.students <= MAX_STUDENTS:
         parser.error(f"--students {args.students}: from 1 to {MAX_STUDENTS}")
-    result = run(args.out, quick=args.quick, seed=args.seed, students=args.students, language=args.lang, kinds=kinds,
-                 pdf=False if args.no_pdf else None)  # fmt: skip
+    with using_language(args.lang):
+        result = run(args.out, quick=args.quick, seed=args.seed, students=args.students, kinds=kinds,
+                     pdf=False if args.no_pdf else None)  # fmt: skip
     sys.stdout.flush()
     return result

@@ -141,7 +141,9 @@ def svg_size(path) -> tuple[float, float]:
 @pytest.fixture(scope="module")
 def neuron(tmp_path_factory):
     out = tmp_path_factory.mktemp("own")
-    return chain_rule.run(out, quick=True, expr=NEURON, values=NEURON_VALUES, lecture=True, exercise=True)
+    return chain_rule.run(
+        out, quick=True, expr=NEURON, values=NEURON_VALUES, lecture=True, exercise=True, language="de"
+    )  # the sheet in the course's language
 
 
 def test_own_example_numbers_by_hand(tmp_path):
@@ -196,7 +198,7 @@ def test_own_example_writes_the_exercise_sheet(neuron):
     assert sheet["sheet"].name == "sheet.html" and sheet["key"].name == "key.html"
     assert sheet["sheet_pdf"] is None  # quick: no PDF
     key = sheet["key"].read_text()
-    assert "Kettenregel" in key and "-1.037" in key  # German by default; df/dw1 in the key
+    assert "Kettenregel" in key and "-1.037" in key  # German, as asked; df/dw1 in the key
     assert "-1.037" not in sheet["sheet"].read_text()
 
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from checks import needs_dot
 
+from autograd.language import using_language
 from demos import sheets
-from demos.sheets.texts import TEXTS
 
 SEEDS = range(8)
 
@@ -257,8 +257,6 @@ def test_the_key_holds_every_answer_and_the_sheet_none(language):
 
 
 def test_german_and_english_texts():
-    for key, texts in TEXTS.items():
-        assert set(texts) == {"de", "en"} and all(texts.values()), key
     de = sheets.page(sheets.make_exercises(2, "de"), "de", 2, key=False)
     en = sheets.page(sheets.make_exercises(2, "en"), "en", 2, key=False)
     for term in ("Kettenregel", "Vorwärtsdurchlauf", "Rückwärtsdurchlauf", "Gradient", "Lernrate",
@@ -267,8 +265,20 @@ def test_german_and_english_texts():
     for term in ("chain rule", "Forward pass", "Backward pass", "learning rate", "Loss function", "Exercise"):
         assert term in en and term not in de, term
     assert '<html lang="de">' in de and '<html lang="en">' in en
-    with pytest.raises(ValueError, match="language must be one of de, en"):
+    with pytest.raises(ValueError, match="make_exercises: language must be one of 'en', 'de', not 'fr'"):
         sheets.make_exercises(1, "fr")
+
+
+def test_the_language_in_force_is_the_default(monkeypatch):
+    """No language given: the process-wide setting, else the locale's (German for LANG=de_DE.UTF-8), else English."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert sheets.make_exercises(2)[0].title == "The chain rule on a computation graph"
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert sheets.make_exercises(2)[0].title == "Kettenregel im Berechnungsgraphen"
+    with using_language("en"):
+        assert sheets.make_exercises(2)[0].title == "The chain rule on a computation graph"
 
 
 @needs_dot
@@ -300,6 +310,9 @@ def test_the_command_line_and_the_students_variants(tmp_path, capsys):
     alone = sheets.main(["--seed", "3", "--quick", "--out", str(tmp_path / "alone"), "--only", "perceptron,softmax"])
     assert (folder / "variant_003" / "key.html").read_text() == alone["variants"][3]["files"]["key"].read_text()
     assert "Variant 2:" in capsys.readouterr().out
+    sheets.main(["--seed", "2", "--quick", "--out", str(tmp_path / "de"), "--only", "softmax", "--lang", "de"])
+    out = capsys.readouterr().out
+    assert "Übungsblätter mit Lösungen" in out and "Variante 2:" in out and "Klasse" in out
     for argv, says in [
         (["--students", "0"], "--students 0: from 1 to 500"),
         (["--seed", "-1"], "a seed is an int >= 0"),

@@ -1,0 +1,3 @@
+from autograd.locale.catalogs import main
+
+main()
