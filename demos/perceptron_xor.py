@@ -170,6 +170,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     c.say(
         f"Animations: the perceptron's line on AND and XOR after each of {epochs} epochs "
         f"({len(perceptron_movie['frames'])} frames), and the 2-{HIDDEN}-1 network's boundary and hidden space "
+        f"(its {HIDDEN} units projected to 2-D: the output's net input and the widest direction across it) "
         f"at {len(xor_movie['frames'])} moments of training: in the hidden space the four points move until the "
         f"output neuron's line (v·h + c = 0) separates them ({xor_movie['correct'][EPOCHS]} of 4 at the end). "
         "Open the .html pages to step through them (arrow keys), or show the GIFs."
@@ -378,10 +379,10 @@ def _animate_perceptron(folder, epochs: int) -> dict:
             if k < len(states[gate]):
                 parts.append(f"{gate.upper()} {states[gate][k][2]} times")
             else:
-                parts.append(f"{gate.upper()} not since epoch {len(states[gate]) - 1} (converged)")
+                parts.append(f"{gate.upper()} 0 times (converged in epoch {len(states[gate]) - 1})")
         captions.append(
             f"Epoch {k} of {epochs}: the line moved at each mistake met, " + ", ".join(parts) + "; "
-            "shown: the line at the end of the epoch"
+            "drawn: the line after the epoch"
         )
 
     def draw(fig, axes, k):
