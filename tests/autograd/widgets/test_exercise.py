@@ -180,3 +180,19 @@ def test_checking_needs_no_anywidget():
     assert lines[0] == "(1, 2)"
     assert lines[1].startswith("autograd.widgets.Stepper needs anywidget, not installed")
     assert 'pip install -e ".[live]"' in lines[1]
+
+
+def test_the_verdicts_in_german():
+    f = chain_rule()
+    verdicts = check_answers(f, {"g": 42, "h": "7", "i": "viel"}, language="de")
+    text = repr(verdicts)
+    assert "von 8 richtig (Toleranz 0.5 % relativ)" in text
+    assert "FALSCH" in text and "(lokal) × df/di (eingehend)" in text and "'viel' ist keine Zahl" in text
+    for english in (" the ", " and ", " of ", " is ", "right", "wrong", "number", "answer"):
+        assert english not in text and english not in verdicts._repr_html_(), english
+    from autograd.language import using_language
+
+    with using_language("de"):
+        assert check_answers(f, {}).summary().startswith("0 von 8 richtig")
+    english = repr(check_answers(f, {"g": 42}, language="en"))
+    assert "0 of 8 right (tolerance 0.5 % relative)" in english and "WRONG" in english

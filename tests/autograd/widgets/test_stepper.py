@@ -165,3 +165,21 @@ def test_bad_arguments(kwargs, error, words):
 def test_a_root_that_is_no_value():
     with pytest.raises(TypeError, match="Stepper"):
         Stepper(3.0)
+
+
+def test_in_german_the_page_texts_the_verdicts_and_the_line_are_german():
+    from autograd.widgets.stepper import PAGE_TEXTS
+
+    stepper = Stepper(chain_rule(), mode="lecture", exercise=True, language="de")
+    assert stepper.language == "de" and set(stepper.texts) == set(PAGE_TEXTS)
+    assert stepper.texts["next"] == "weiter ▶" and stepper.texts["show"] == "Lösungen zeigen"
+    assert stepper.texts["counter"] == "Bild {frame} von {count}"
+    assert all(stepper.texts[key] != english for key, english in PAGE_TEXTS.items() if key not in ("local",))
+    stepper.answers = {"data:h": "7", "grad:g": "42"}
+    assert stepper.feedback["data:h"]["message"] == "richtig: 7"
+    assert stepper.feedback["grad:g"]["message"].startswith("falsch: df/dg = ∂i/∂g (lokal) × df/di (eingehend)")
+    stepper.set_input("a", "viel")
+    assert stepper.message == "der Wert von a muss eine endliche Zahl sein, nicht 'viel'"
+    assert repr(stepper).startswith("<Stepper: Einzelbilder (lecture) von 'f', Bild 1 von ")
+    english = Stepper(chain_rule(), language="en")
+    assert english.texts == dict(PAGE_TEXTS) and "frames of 'f', frame 1 of" in repr(english)

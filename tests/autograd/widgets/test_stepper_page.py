@@ -87,3 +87,15 @@ def test_a_click_on_a_node_and_an_edited_input(live):
     leaf.fill("2")
     leaf.press("Enter")  # g = 4, i = 28, f = 784: every frame drawn again in the kernel
     page.wait_for_function("document.querySelector('.bpl-picture svg').textContent.includes('data 784')")
+
+
+def test_a_german_page(chromium_browser):
+    german = STEPPER.replace("exercise=True,", "exercise=True, language='de',")
+    with live_page(chromium_browser, german, wait_for=".bpl-stepper svg") as live:
+        page = live.page
+        assert page.inner_text(".bpl-counter") == "Bild 1 von 13"
+        assert page.inner_text(".bpl-next") == "weiter ▶" and page.inner_text(".bpl-show") == "Lösungen zeigen"
+        right = answer(page, "data:h", "7")
+        assert "Wert von h: richtig: 7" in right.inner_text()
+        assert page.inner_text(".bpl-score") == "Punkte: 1 von 1 richtig"
+        assert live.outside == [] and live.errors == []
