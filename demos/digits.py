@@ -1,4 +1,4 @@
-"""Handwritten digits: sigmoid + MSE + SGD against ReLU + softmax/cross-entropy + Adam, and the slides' Keras run.
+"""Handwritten digits: sigmoid + MSE + SGD against ReLU + softmax + Adam, and the slides' two Keras models.
 
 The course trains a 784-30-15-10 network on MNIST with sigmoid units, the
 squared error and SGD (learning rate 0.8), then shows that ReLU hidden units,
@@ -6,10 +6,11 @@ a softmax output with cross-entropy and Adam learn faster. Here the same
 experiment runs on scikit-learn's 8x8 digits (1797 images, 64 pixels, all of
 them: 1437 for training, 360 held out): two 64-30-15-10 networks from the
 same seed, trained on the same mini-batches, compared by test accuracy per
-epoch. Then the slides' Keras code exactly (Keras' "mse", SGD 0.8, batch 32,
-10 epochs, validation data) with its history plot. With `--mnist DIR` (the
-four MNIST or Fashion-MNIST IDX files) the same runs use the slides' own
-784-30-15-10 network on 60,000 images.
+epoch. Then the slides' two Keras models with Keras' defaults (Glorot-uniform
+weights, zero biases, batch 32, Adam's defaults), each from five seeds, with
+the spread of their held-out accuracy and the slides' history plot. With
+`--mnist DIR` (the four MNIST or Fashion-MNIST IDX files) the same runs use
+the slides' own 784-30-15-10 network on 60,000 images.
 
 Every model is trained by `nn.train(..., compiled=True)`: the per-sample loss
 is traced once and each batch runs as NumPy vector instructions (the scalar
@@ -24,8 +25,12 @@ Course material: section 5 of the lecture notes the project follows.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import statistics
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 
@@ -42,13 +47,28 @@ EPOCHS = 10
 BATCH_SIZE = 10
 SGD_LR = 0.8
 ADAM_LR = 0.01
-KERAS_BATCH_SIZE = 32  # Keras' default
-KERAS_EPOCHS = 10
 QUICK_N_TRAIN = 300
 QUICK_N_TEST = 200
 QUICK_EPOCHS = 3
 MNIST_QUICK_N_TRAIN = 2000  # --mnist with --quick: a slice of the 60,000, for a check that it runs
 INSTALL_HINT = f"This demo needs scikit-learn, which the extra [digits] brings: {install_command('digits')}"
+
+# The slides' Keras code leaves these to Keras' defaults; they are written out here.
+KERAS_BATCH_SIZE = 32  # Model.fit's default
+KERAS_EPOCHS = 10  # the slides' fit(..., epochs=10)
+KERAS_INIT = "xavier"  # Dense's default: Glorot-uniform weights U(-a, a), a = sqrt(6 / (fan_in + fan_out)); biases 0
+KERAS_ADAM = {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-7}  # keras.optimizers.Adam()'s defaults
+KERAS_SEEDS = (0, 1, 2, 3, 4)
+QUICK_KERAS_SEEDS = (0, 1)
+MNIST_TRAIN_IMAGES = 60_000  # what the slides' 10 epochs run over
+SLIDES_FIRST = "sigmoid, mse, SGD 0.8"  # the slides' first model ("Umsetzung in Keras")
+SLIDES_SECOND = "relu, softmax, cross-entropy, Adam"  # the second ("Schnellere Konvergenz")
+
+DIGIT_NAMES = tuple(str(d) for d in range(10))
+FASHION_NAMES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)  # fmt: skip
+"""Fashion-MNIST's ten classes, in the order of its labels 0..9 (Xiao, Rasul, Vollgraf 2017)."""
 
 
 def load(n_train: int = N_TRAIN, n_test: int = N_TEST, seed: int = SEED):
@@ -72,13 +92,39 @@ def load(n_train: int = N_TRAIN, n_test: int = N_TEST, seed: int = SEED):
 
 
 def load_mnist_files(directory, n_train=None):
-    """(X_train, y_train, X_test, y_test) as NumPy arrays from the four IDX files in `directory`."""
+    """(X_train, y_train, X_test, y_test) as NumPy arrays from the four IDX files in `directory`.
+
+    `n_train`: the first n_train training images and the first n_train // 5 test images (a slice for --quick).
+    """
     from nn import load_mnist
 
     (X, y), (X_test, y_test) = load_mnist(directory)
     if n_train is not None:
         X, y, X_test, y_test = X[:n_train], y[:n_train], X_test[: n_train // 5], y_test[: n_train // 5]
     return X, y, X_test, y_test
+
+
+def is_fashion(directory, fashion=None) -> bool:
+    """Whether the IDX files in `directory` are Fashion-MNIST: `fashion` when given (True/False),
+    otherwise whether the folder's own name contains "fashion" (any case).
+
+    The files cannot tell: MNIST and Fashion-MNIST have the same four names, the same headers
+    (60,000 and 10,000 images of 28x28 unsigned bytes) and labels 0..9, and copies of either are
+    renamed, recompressed or cut; only the person who put them there knows. Zalando's repository
+    and most copies keep them in a folder named fashion or fashion-mnist, hence that default.
+    """
+    if fashion is not None:
+        if not isinstance(fashion, bool):
+            raise TypeError(f"digits: fashion must be True, False or None (from the folder's name), not {fashion!r}")
+        return fashion
+    return "fashion" in Path(directory).resolve().name.lower()
+
+
+def class_names(directory=None, fashion=None) -> tuple[str, ...]:
+    """The names of the labels 0..9: digits, or Fashion-MNIST's classes (see `is_fashion`)."""
+    if directory is None:
+        return FASHION_NAMES if fashion else DIGIT_NAMES
+    return FASHION_NAMES if is_fashion(directory, fashion) else DIGIT_NAMES
 
 
 def squared_error(outputs_batch, labels):
@@ -106,9 +152,48 @@ def models(seed: int = SEED, n_inputs: int = 64):
 
 
 def keras_model(seed: int = SEED, n_inputs: int = 64):
-    """The slides' Keras network: Dense(30, sigmoid), Dense(15, sigmoid), Dense(10, sigmoid), SGD 0.8."""
-    model = MLP(n_inputs, SIZES, activation="sigmoid", output_activation="sigmoid", rng=seed)
+    """The slides' first Keras network: Dense(30, sigmoid), Dense(15, sigmoid), Dense(10, sigmoid),
+    Glorot-uniform weights and zero biases as Keras' Dense starts them; SGD 0.8."""
+    model = MLP(n_inputs, SIZES, activation="sigmoid", output_activation="sigmoid", init=KERAS_INIT, rng=seed)
     return model, SGD(model.parameters(), lr=SGD_LR)
+
+
+def keras_models(seed: int = SEED, n_inputs: int = 64):
+    """The slides' two Keras models: {name: (model, optimizer, loss name)}, both initialised as Keras does.
+
+    The second's Dense(10, softmax) with loss='sparse_categorical_crossentropy' is a linear output
+    layer here with "cross_entropy", which applies the softmax to those logits itself (the same
+    function; Keras takes the log of the softmax's output clipped to [1e-7, 1 - 1e-7], nn from the logits).
+    Adam's epsilon: Keras adds it to sqrt(v) before the bias correction ("epsilon hat"), nn.Adam after
+    it, as PyTorch; with epsilon 1e-7 the two differ only where sqrt(v) is that small.
+    """
+    first, sgd = keras_model(seed, n_inputs)
+    second = MLP(n_inputs, SIZES, activation="relu", output_activation="linear", init=KERAS_INIT, rng=seed)
+    return {
+        SLIDES_FIRST: (first, sgd, "mse"),
+        SLIDES_SECOND: (second, Adam(second.parameters(), **KERAS_ADAM), "cross_entropy"),
+    }
+
+
+def steps_per_epoch(n_train: int, batch_size: int = KERAS_BATCH_SIZE) -> int:
+    """Updates in one epoch: one per batch, the last batch smaller when batch_size does not divide n_train."""
+    return -(-n_train // batch_size)
+
+
+def steps_sentence(n_train: int, epochs: int, batch_size: int = KERAS_BATCH_SIZE) -> str:
+    """How many updates these epochs are, beside the slides' 10 epochs of MNIST."""
+    ours = epochs * steps_per_epoch(n_train, batch_size)
+    slides = KERAS_EPOCHS * steps_per_epoch(MNIST_TRAIN_IMAGES, batch_size)
+    text = (
+        f"{epochs} epochs of {n_train:,} images in batches of {batch_size} are {ours:,} steps; the slides' "
+        f"{KERAS_EPOCHS} epochs of MNIST's {MNIST_TRAIN_IMAGES:,} training images are {slides:,} steps"
+    )
+    if ours == slides:
+        return (
+            f"{epochs} epochs of {n_train:,} images in batches of {batch_size} are {ours:,} steps, as many as "
+            f"the slides' {KERAS_EPOCHS} epochs of MNIST."
+        )
+    return text + (f" ({slides / ours:.0f} times as many)." if slides > ours else ".")
 
 
 def accuracy_on(model, X, y) -> float:
@@ -117,10 +202,18 @@ def accuracy_on(model, X, y) -> float:
     return float(np.mean(outputs.argmax(axis=1) == np.asarray(y)))
 
 
-def _say_epoch(label: str, epochs: int):
-    """An on_epoch callback printing one line per epoch, as it happens."""
+def _say_epoch(label: str, epochs: int, times=None):
+    """An on_epoch callback: one line per epoch as it happens (label None: silent); the time of each
+    epoch appended to `times` when given."""
+    last = [time.perf_counter()]
 
     def show(epoch, history):
+        now = time.perf_counter()
+        if times is not None:
+            times.append(now - last[0])
+        last[0] = now
+        if label is None:
+            return
         line = f"  {label} epoch {epoch}/{epochs}: training loss {history.loss[-1]:.4f}"
         if history.accuracy:
             line += f", accuracy {history.accuracy[-1]:.1%}"
@@ -134,37 +227,95 @@ def _say_epoch(label: str, epochs: int):
 def fit(model, optimizer, loss_fn, data, epochs: int, batch_size: int = BATCH_SIZE, seed: int = SEED, label=""):
     """Compiled mini-batch training, measured on the held-out images after every epoch.
 
-    Returns {"loss", "accuracy", "val_loss", "test_accuracy"}: the training loss and accuracy per
-    epoch (of the predictions made while training, as Keras reports them), the held-out loss, and
-    the held-out accuracy before training and after each epoch.
+    Returns {"loss", "accuracy", "val_loss", "test_accuracy", "seconds"}: the training loss and
+    accuracy per epoch (of the predictions made while training, as Keras reports them), the held-out
+    loss, the held-out accuracy before training and after each epoch, and each epoch's time
+    (training and its held-out measurement). `label` None prints nothing.
     """
     X, y, X_test, y_test = data
     before = accuracy_on(model, X_test, y_test)
+    seconds = []
     history = train(
         model, X, y, loss=loss_fn, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
-        rng=random.Random(seed + 1),  # the same batches for every model
-        val=(X_test, y_test), metrics=accuracy, progress=False, on_epoch=_say_epoch(label, epochs), compiled=True,
+        rng=random.Random(seed + 1),  # the same batches for every model of one seed
+        val=(X_test, y_test), metrics=accuracy, progress=False, on_epoch=_say_epoch(label, epochs, seconds),
+        compiled=True,
     )  # fmt: skip
     return {
         "loss": history.loss,
         "accuracy": history.accuracy,
         "val_loss": history.val_loss,
         "test_accuracy": [before] + history.val_accuracy,
+        "seconds": seconds,
     }
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None) -> dict:
+def spread(values) -> dict:
+    """{"mean", "min", "max"} of a list of numbers."""
+    return {"mean": statistics.fmean(values), "min": min(values), "max": max(values)}
+
+
+def keras_runs(data, n_inputs: int, epochs: int, seeds) -> dict:
+    """Both of the slides' Keras models from each seed (initial weights and batch order), Keras' defaults.
+
+    Returns {name: {"runs": [history per seed], "after_1": spread, "after_last": spread,
+    "seconds_per_epoch": median}} of the held-out accuracy after the first and the last epoch.
+    """
+    results = {name: {"runs": []} for name in keras_models(n_inputs=n_inputs)}
+    for seed in seeds:
+        for name, (model, optimizer, loss) in keras_models(seed, n_inputs).items():
+            h = fit(model, optimizer, loss, data, epochs, batch_size=KERAS_BATCH_SIZE, seed=seed, label=None)
+            results[name]["runs"].append(h)
+            acc = h["test_accuracy"]
+            print(
+                f"  seed {seed}, {name}: {acc[1]:.1%} after 1 epoch, {acc[-1]:.1%} after {epochs}, "
+                f"{statistics.median(h['seconds']):.2g} s per epoch",
+                flush=True,
+            )
+    for r in results.values():
+        r["after_1"] = spread([h["test_accuracy"][1] for h in r["runs"]])
+        r["after_last"] = spread([h["test_accuracy"][-1] for h in r["runs"]])
+        r["seconds_per_epoch"] = statistics.median(s for h in r["runs"] for s in h["seconds"])
+    return results
+
+
+def machine() -> str:
+    """The load average and BLAS threads, for reading the times (the machine may be shared)."""
+    try:
+        load = f"load average {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} cores"
+    except (AttributeError, OSError):
+        load = f"{os.cpu_count()} cores"
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return f"{load}; BLAS threads unknown (threadpoolctl is not installed)"
+    pools = ", ".join(f"{p.get('internal_api')} {p.get('num_threads')}" for p in threadpool_info()) or "none"
+    return f"{load}; BLAS thread pools {pools} (the compiled program runs products this small on one thread)"
+
+
+def _fmt_spread(s) -> str:
+    return f"{s['mean']:.1%} ({s['min']:.1%}-{s['max']:.1%})"
+
+
+def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None, fashion=None, seeds=None) -> dict:
     """Run the demo (or skip it without scikit-learn), write its pictures under `out/digits`.
 
     `mnist`: a folder with the four MNIST (or Fashion-MNIST) IDX files: the slides' 784-30-15-10
-    network on them instead of the 8x8 digits.
+    network on them instead of the 8x8 digits. `fashion`: whether they are Fashion-MNIST (None:
+    from the folder's name, see `is_fashion`). `seeds`: the seeds of the Keras runs (default five,
+    two with `quick`).
     """
     epochs = QUICK_EPOCHS if quick else EPOCHS
     keras_epochs = QUICK_EPOCHS if quick else KERAS_EPOCHS
+    seeds = tuple(seeds) if seeds is not None else (QUICK_KERAS_SEEDS if quick else KERAS_SEEDS)
+    if not seeds:
+        raise ValueError("digits: seeds must name at least one seed")
     if mnist is not None:
-        c.heading("MNIST: the slides' 784-30-15-10 network, two ways to train it")
+        names = class_names(mnist, fashion)
+        title = "Fashion-MNIST" if names is FASHION_NAMES else "MNIST"
+        c.heading(f"{title}: the slides' 784-30-15-10 network, two ways to train it")
         data = load_mnist_files(mnist, MNIST_QUICK_N_TRAIN if quick else None)
-        side, where = 28, f"the IDX files in {mnist}"
+        side, where = 28, f"the {title} IDX files in {mnist}"
     else:
         c.heading("Handwritten digits: 64-30-15-10, two ways to train it")
         n_train, n_test = (QUICK_N_TRAIN, QUICK_N_TEST) if quick else (N_TRAIN, N_TEST)
@@ -173,70 +324,96 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None) -> dict:
         except ImportError:
             print(f"Skipped. {INSTALL_HINT}")
             return {"skipped": True, "reason": INSTALL_HINT, "images": []}
-        side, where = 8, "scikit-learn's 8x8 digits"
+        side, where, names = 8, "scikit-learn's 8x8 digits", DIGIT_NAMES
     n_inputs = side * side
     n_train, n_test = len(data[0]), len(data[2])
     folder = c.demo_dir(out, NAME)
     c.say(
-        f"Images from {where}, pixels scaled to [0, 1]; {n_train} for training, {n_test} held out. "
+        f"Images from {where}, pixels scaled to [0, 1]; {n_train:,} for training, {n_test:,} held out. "
         f"Both networks start from the same seed and see the same mini-batches of {BATCH_SIZE}, {epochs} epochs, "
         "compiled (the per-sample loss traced once, each batch run as NumPy vector instructions). "
         "The squared error is summed over the 10 outputs and averaged over the batch, 1/m sum ||y - yhat||^2: "
         "twice the slides' 1/(2m) form, so that learning rate 0.8 gets far in a few epochs."
     )
+    if names is FASHION_NAMES:
+        c.say(f"Fashion-MNIST's classes 0-9: {', '.join(names)}.")
     program_picture = _show_program(n_inputs, data, folder / "digits_program.svg")
     results, rows = {}, []
     for name, (model, optimizer, loss_fn) in models(n_inputs=n_inputs).items():
         print(f"{name}:")
-        with c.Timer() as t:
-            history = fit(model, optimizer, loss_fn, data, epochs, label=name.split(",")[0])
+        history = fit(model, optimizer, loss_fn, data, epochs, label=name.split(",")[0])
         results[name] = history
         acc = history["test_accuracy"]
-        rows.append((name, f"{acc[1]:.1%}", f"{acc[-1]:.1%}", f"{t.seconds:.1f} s"))
+        rows.append((name, f"{acc[1]:.1%}", f"{acc[-1]:.1%}", f"{statistics.median(history['seconds']):.2g} s"))
         last_model = model
-    c.table(rows, ["network", "held-out accuracy after 1 epoch", f"after {epochs}", "time"])
+    c.table(rows, ["network", "held-out accuracy after 1 epoch", f"after {epochs}", "time per epoch"])
     (name_a, hist_a), (name_b, hist_b) = results.items()
+    a1, b1 = hist_a["test_accuracy"][1], hist_b["test_accuracy"][1]
+    if b1 - a1 > 0.05:
+        why = (
+            "Sigmoid units saturate and the squared error gives small gradients when the output is confidently "
+            "wrong; ReLU, cross-entropy and Adam's per-parameter step sizes learn much faster at the start."
+        )
+    else:
+        why = (
+            f"With {steps_per_epoch(n_train, BATCH_SIZE):,} steps of {BATCH_SIZE} images in the first epoch and "
+            "the summed squared error, the sigmoid network keeps up here; the head start of the second kind "
+            "shows with Keras' settings below, where the sigmoid network's gradient is ten times smaller."
+        )
     c.say(
-        f"Held-out accuracy after one epoch: {hist_a['test_accuracy'][1]:.1%} with {name_a}, "
-        f"{hist_b['test_accuracy'][1]:.1%} with {name_b}; after {epochs}: {hist_a['test_accuracy'][-1]:.1%} and "
-        f"{hist_b['test_accuracy'][-1]:.1%}. Sigmoid units saturate and the squared error gives small gradients "
-        "when the output is confidently wrong; ReLU, cross-entropy and Adam's per-parameter step sizes learn "
-        "much faster at the start."
+        f"Held-out accuracy after one epoch: {a1:.1%} with {name_a}, {b1:.1%} with {name_b}; after {epochs}: "
+        f"{hist_a['test_accuracy'][-1]:.1%} and {hist_b['test_accuracy'][-1]:.1%}. {why}"
     )
 
     print()
+    c.heading("The slides' two Keras models, with Keras' defaults")
     c.say(
-        f"The slides' Keras code, exactly: sigmoid everywhere, loss='mse' as Keras means it (the mean over the "
-        f"10 outputs and the batch, nn.mse), SGD 0.8, batch {KERAS_BATCH_SIZE}, {keras_epochs} epochs, the "
-        "held-out images as validation data."
+        "First: Dense(30, sigmoid), Dense(15, sigmoid), Dense(10, sigmoid); loss='mse' as Keras means it "
+        "(the mean over the 10 outputs and the batch, nn.mse); SGD(learning_rate=0.8). Second: Dense(30, relu), "
+        "Dense(15, relu), Dense(10, softmax); loss='sparse_categorical_crossentropy'; optimizer 'Adam' with "
+        "Keras' defaults (learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7). What the slides leave to "
+        f"Keras is written out: batch {KERAS_BATCH_SIZE}, shuffled every epoch; Glorot-uniform weights "
+        "U(-a, a), a = sqrt(6 / (fan_in + fan_out)), and zero biases, as Keras' Dense starts. Validation data: "
+        f"the {n_test:,} held-out images (the slides do not show how X_valid is made)."
     )
-    model, optimizer = keras_model(n_inputs=n_inputs)
-    with c.Timer() as t:
-        keras = fit(model, optimizer, "mse", data, keras_epochs, batch_size=KERAS_BATCH_SIZE, label="Keras settings")
+    c.say(steps_sentence(n_train, keras_epochs))
+    c.say(
+        f"Each model from {len(seeds)} seeds ({', '.join(map(str, seeds))}: the initial weights and the order of "
+        "the batches); the spread over the seeds is part of the result. The slides show the training curves, "
+        "no accuracy figure: the numbers here are this engine's on this data, not the slides'."
+    )
+    keras = keras_runs(data, n_inputs, keras_epochs, seeds)
+    print(f"Held-out accuracy, mean (lowest-highest) of {len(seeds)} seeds, and the median time per epoch:")
     c.table(
         [
-            (
-                e + 1,
-                keras["loss"][e],
-                f"{keras['accuracy'][e]:.1%}",
-                keras["val_loss"][e],
-                f"{keras['test_accuracy'][e + 1]:.1%}",
-            )
-            for e in range(keras_epochs)
-        ],  # fmt: skip
-        ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"],
+            (name, _fmt_spread(r["after_1"]), _fmt_spread(r["after_last"]), f"{r['seconds_per_epoch']:.2g} s")
+            for name, r in keras.items()
+        ],
+        ["model", "after 1 epoch", f"after {keras_epochs}", "per epoch"],
     )
+    c.say(f"Times on this machine: {machine()}.")
+    first, second = keras[SLIDES_FIRST], keras[SLIDES_SECOND]
+    widest = max(r["after_last"]["max"] - r["after_last"]["min"] for r in keras.values())
+    if second["after_1"]["min"] > first["after_1"]["max"]:
+        apart = ": every seed of the second above every seed of the first. "
+    elif first["after_1"]["min"] > second["after_1"]["max"]:
+        apart = ": every seed of the first above every seed of the second. "
+    else:
+        apart = ". "
     c.say(
-        f"Keras' settings reach {keras['test_accuracy'][-1]:.1%} held out after {keras_epochs} epochs "
-        f"({t.seconds:.1f} s), against {hist_a['test_accuracy'][-1]:.1%} for the faster sigmoid setting above: "
-        f"that one sums the squared error over the 10 outputs instead of averaging (10 times the gradient) and "
-        f"takes batches of {BATCH_SIZE} instead of {KERAS_BATCH_SIZE} ({KERAS_BATCH_SIZE / BATCH_SIZE:.1f} times "
-        "the steps per epoch), so learning rate 0.8 moves the weights about 30 times as far per epoch."
+        f"After one epoch ({steps_per_epoch(n_train):,} steps) the first model holds out "
+        f"{_fmt_spread(first['after_1'])}, the second {_fmt_spread(second['after_1'])}"
+        + apart
+        + f"After {keras_epochs} epochs the first model holds out {_fmt_spread(first['after_last'])} and the "
+        f"second {_fmt_spread(second['after_last'])} (mean, lowest and highest of {len(seeds)} seeds; the seeds "
+        f"of one model lie up to {100 * widest:.1f} points apart). Keras' mse averages over the 10 outputs, so "
+        f"its gradient is a tenth of the summed squared error's above, and batches of {KERAS_BATCH_SIZE} make "
+        f"{KERAS_BATCH_SIZE / BATCH_SIZE:.1f} times fewer steps per epoch than batches of {BATCH_SIZE}."
     )
     images = [
         _plot_curves(results, folder / "digits_training.png"),
         _plot_history(keras, folder / "digits_keras_history.png"),
-        _plot_samples(last_model, data, side, folder / "digits_predictions.png"),
+        _plot_samples(last_model, data, side, names, folder / "digits_predictions.png"),
         program_picture,
     ]
     images = [path for path in images if path is not None]  # the program's picture needs Graphviz
@@ -246,9 +423,12 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None) -> dict:
         "test_accuracy": {name: h["test_accuracy"][-1] for name, h in results.items()},
         "history": results,
         "keras": keras,
+        "seeds": seeds,
+        "class_names": names,
         "n_train": n_train,
         "n_test": n_test,
         "epochs": epochs,
+        "keras_epochs": keras_epochs,
         "images": images,
     }
 
@@ -284,26 +464,40 @@ def _plot_curves(results, path):
         return c.save_figure(fig, path)
 
 
-def _plot_history(h, path):
-    """The slides' history plot: loss and accuracy per epoch, training and validation."""
-    epochs = range(1, len(h["loss"]) + 1)
+def _band(ax, epochs, curves, color, style, label):
+    """The mean of several runs' curves as a line, their lowest and highest as a shaded band."""
+    values = np.asarray(curves, dtype=float)
+    ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), color=color, alpha=0.2, linewidth=0)
+    ax.plot(epochs, values.mean(axis=0), style, color=color, label=label)
+
+
+def _plot_history(keras, path):
+    """The slides' history plot for each model: loss and accuracy per epoch, training and validation,
+    the mean over the seeds as a line and their range as a band."""
     with c.style():
-        fig, axes = c.figure(1, 2, size=(15, 6))
-        ax_loss, ax_acc = axes[0]
-        ax_loss.plot(epochs, h["loss"], "o-", color=c.COLORS[0], label="training")
-        ax_loss.plot(epochs, h["val_loss"], "s--", color=c.COLORS[1], label="validation")
-        ax_acc.plot(epochs, [100 * a for a in h["accuracy"]], "o-", color=c.COLORS[0], label="training")
-        ax_acc.plot(epochs, [100 * a for a in h["test_accuracy"][1:]], "s--", color=c.COLORS[1], label="validation")
-        ax_loss.set_title("Loss (Keras' mse)")
-        ax_loss.set_ylabel("mean squared error")
-        ax_acc.set_title("Accuracy")
-        ax_acc.set_ylabel("accuracy (%)")
-        ax_acc.set_ylim(0, 100)
-        for ax in (ax_loss, ax_acc):
-            ax.set_xlabel("epoch")
-            ax.set_xticks(list(epochs))
-            ax.legend()
-        fig.suptitle(f"The slides' Keras settings: SGD {SGD_LR}, batch {KERAS_BATCH_SIZE}, sigmoid, mse")
+        fig, axes = c.figure(2, 2, size=(16, 9))
+        for row, (name, r) in zip(axes, keras.items()):
+            runs = r["runs"]
+            epochs = list(range(1, len(runs[0]["loss"]) + 1))
+            ax_loss, ax_acc = row
+            _band(ax_loss, epochs, [h["loss"] for h in runs], c.COLORS[0], "o-", "training")
+            _band(ax_loss, epochs, [h["val_loss"] for h in runs], c.COLORS[1], "s--", "validation")
+            _band(ax_acc, epochs, [[100 * a for a in h["accuracy"]] for h in runs], c.COLORS[0], "o-", "training")
+            val = [[100 * a for a in h["test_accuracy"][1:]] for h in runs]
+            _band(ax_acc, epochs, val, c.COLORS[1], "s--", "validation")
+            ax_loss.set_title(f"{name}: loss")
+            ax_loss.set_ylabel("mse (Keras' mean)" if "mse" in name else "cross-entropy")
+            ax_acc.set_title(f"{name}: accuracy")
+            ax_acc.set_ylabel("accuracy (%)")
+            ax_acc.set_ylim(0, 100)
+            for ax in row:
+                ax.set_xlabel("epoch")
+                ax.set_xticks(epochs)
+                ax.legend()
+        n = len(next(iter(keras.values()))["runs"])
+        fig.suptitle(
+            f"The slides' two Keras models, batch {KERAS_BATCH_SIZE}: mean of {n} seeds, band lowest to highest"
+        )
         return c.save_figure(fig, path)
 
 
@@ -314,9 +508,9 @@ def predictions_title(guesses, labels) -> str:
     return title + (f" ({wrong} wrong, in red)" if wrong else " (all right)")
 
 
-def _plot_samples(model, data, side, path, n: int = 16):
+def _plot_samples(model, data, side, names, path, n: int = 16):
     _, _, X_test, y_test = data
-    X_test, y_test = list(X_test[:n]), list(y_test[:n])
+    X_test, y_test = list(X_test[:n]), [int(t) for t in y_test[:n]]
     with no_grad():
         guesses = []
         for x in X_test:
@@ -327,24 +521,49 @@ def _plot_samples(model, data, side, path, n: int = 16):
         fig.suptitle(predictions_title(guesses, y_test))
         for ax, x, t, guess in zip(axes.flat, X_test, y_test, guesses):
             ax.imshow(np.asarray(x, dtype=float).reshape(side, side), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title(f"guess {guess}\ntrue {int(t)}", color="k" if guess == t else "red")
+            small = {"fontsize": 11} if names is FASHION_NAMES else {}
+            ax.set_title(f"guess {names[guess]}\ntrue {names[t]}", color="k" if guess == t else "red", **small)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
         return c.save_figure(fig, path)
 
 
+def _seeds(text: str) -> tuple[int, ...]:
+    """--seeds: a number n (the seeds 0..n-1) or a comma-separated list of seeds."""
+    try:
+        values = [int(s) for s in text.split(",")] if "," in text else list(range(int(text)))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seeds takes a count (5) or a list (0,1,2), not {text!r}") from None
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"--seeds takes a count of at least 1 or seeds >= 0, not {text!r}")
+    return tuple(values)
+
+
 def main(argv=None) -> dict:
-    """Command line: python -m demos.digits [--out DIR] [--quick] [--mnist DIR]."""
+    """Command line: python -m demos.digits [--out DIR] [--quick] [--mnist DIR [--fashion]] [--seeds N]."""
     parser = argparse.ArgumentParser(prog="python -m demos.digits", description=__doc__.strip().splitlines()[0])
     parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/digits (default: ./{c.DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
     parser.add_argument(
         "--mnist", metavar="DIR", help="a folder with the four MNIST or Fashion-MNIST IDX files (plain or .gz)"
     )
+    parser.add_argument(
+        "--fashion",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the IDX files are Fashion-MNIST (its class names); default: when the folder's name contains "
+        "'fashion' (the files themselves cannot tell)",
+    )
+    parser.add_argument(
+        "--seeds", type=_seeds, default=None, metavar="N", help="seeds of the Keras runs: a count or a list (default 5)"
+    )
     args = parser.parse_args(argv)
+    if args.fashion is not None and args.mnist is None:
+        parser.error("--fashion names the kind of the IDX files of --mnist DIR; give --mnist DIR too")
     c.exit_unless_installed(NAME, ("demos",) if args.mnist else None)  # MNIST's own files need no scikit-learn
-    result = run(args.out, quick=args.quick, mnist=args.mnist)
+    chosen = {name: value for name, value in (("fashion", args.fashion), ("seeds", args.seeds)) if value is not None}
+    result = run(args.out, quick=args.quick, mnist=args.mnist, **chosen)
     sys.stdout.flush()
     return result
 
