@@ -26,8 +26,9 @@ are in autograd/locale/babel.cfg:
     python -m autograd.locale update   # extract every package's messages, merge them into its .po, compile .mo
     python -m autograd.locale check    # exit 1 if a message has no German translation or a .mo is stale
 
-Lookups are cheap (pictures are drawn in loops): one dictionary lookup per
-message once a catalog is loaded, and English returns the message unchanged.
+Lookups are cheap (pictures are drawn in loops): the locale is read once,
+each catalog loaded once, a German message costs two dictionary lookups and
+English returns the message unchanged.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ DOMAINS = ("autograd", "demos")  # packages with a catalog; each package is its 
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
 
 _chosen: str | None = None  # set_language's setting; None: the locale decides
+_from_locale: str | None = None  # the locale's language, read once (again after set_language(None))
 _catalogs: dict[tuple[str, str], _gettext.NullTranslations] = {}
 
 
@@ -67,17 +69,28 @@ def _check(language, who: str) -> str:
 def set_language(language: str | None) -> str | None:
     """Make `language` ("de" or "en") the process-wide language; None gives the choice back to the locale.
 
-    Returns the setting before, so that a caller can restore it.
+    Returns the setting before, so that a caller can restore it. The locale
+    is read once per process, as gettext programs do at start-up; None reads
+    it again (after the environment changed).
     """
-    global _chosen
+    global _chosen, _from_locale
     before = _chosen
     _chosen = None if language is None else _check(language, "set_language")
+    if language is None:
+        _from_locale = None
     return before
+
+
+def _locale_language() -> str:
+    global _from_locale
+    if _from_locale is None:
+        _from_locale = language_from_locale()
+    return _from_locale
 
 
 def get_language() -> str:
     """The language used where no `language=` is given: the process-wide setting, else the locale's, else English."""
-    return _chosen or language_from_locale()
+    return _chosen or _locale_language()
 
 
 @contextlib.contextmanager
@@ -140,24 +153,29 @@ def catalog(domain: str, language: str) -> _gettext.NullTranslations:
 class Domain:
     """The lookups of one package's catalog: `gettext(message, language=None)` and `ngettext(...)`."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "_lookups")
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self._lookups: dict[str, _gettext.NullTranslations] = {}  # checked languages: their catalogs
+
+    def _catalog(self, language: str) -> _gettext.NullTranslations:
+        found = self._lookups[language] = catalog(self.name, _check(language, "language"))
+        return found
 
     def gettext(self, message: str, language: str | None = None) -> str:
         """`message` in `language` (None: the language in force); English is `message` itself."""
-        language = language or _chosen or language_from_locale()
+        language = language or _chosen or _from_locale or _locale_language()
         if language == "en":
             return message
-        return catalog(self.name, _check(language, "language")).gettext(message)
+        return (self._lookups.get(language) or self._catalog(language)).gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int, language: str | None = None) -> str:
         """`singular` or `plural`, as `n` and the language's plural rule choose, in `language`."""
-        language = language or _chosen or language_from_locale()
+        language = language or _chosen or _from_locale or _locale_language()
         if language == "en":
             return singular if n == 1 else plural
-        return catalog(self.name, _check(language, "language")).ngettext(singular, plural, n)
+        return (self._lookups.get(language) or self._catalog(language)).ngettext(singular, plural, n)
 
     @staticmethod
     def mark(message: str) -> str:

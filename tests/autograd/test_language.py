@@ -31,8 +31,10 @@ CONVERTED = {
 
 @pytest.fixture(autouse=True)
 def no_setting():
+    """Each test starts without a process-wide setting and leaves the locale re-read (after monkeypatch's undo)."""
     before = set_language(None)
     yield
+    set_language(None)
     set_language(before)
 
 
@@ -125,8 +127,11 @@ def test_explicit_then_process_wide_then_locale_then_english(monkeypatch):
         monkeypatch.delenv(variable, raising=False)
     _ = Domain("demos").gettext
     monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language(None)  # the locale is read again
     assert get_language() == "en" and _("Given: {values}.") == "Given: {values}."
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert get_language() == "en"  # read once per process, as gettext programs do
+    set_language(None)
     assert get_language() == "de" and _("Given: {values}.") == "Gegeben: {values}."
     assert _("Given: {values}.", "en") == "Given: {values}."  # the argument first
     with using_language("en") as chosen:

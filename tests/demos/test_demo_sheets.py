@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from checks import needs_dot
 
-from autograd.language import using_language
+from autograd.language import set_language, using_language
 from demos import sheets
 
 SEEDS = range(8)
@@ -274,11 +274,17 @@ def test_the_language_in_force_is_the_default(monkeypatch):
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language(None)  # read the locale again
     assert sheets.make_exercises(2)[0].title == "The chain rule on a computation graph"
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    assert sheets.make_exercises(2)[0].title == "Kettenregel im Berechnungsgraphen"
-    with using_language("en"):
-        assert sheets.make_exercises(2)[0].title == "The chain rule on a computation graph"
+    set_language(None)
+    try:
+        assert sheets.make_exercises(2)[0].title == "Kettenregel im Berechnungsgraphen"
+        with using_language("en"):
+            assert sheets.make_exercises(2)[0].title == "The chain rule on a computation graph"
+    finally:
+        monkeypatch.undo()
+        set_language(None)  # the locale of the test run again
 
 
 @needs_dot
