@@ -581,14 +581,14 @@ def chromium() -> str | None:
     return None
 
 
-def print_pdf(page_path: Path, pdf_path: Path) -> str | None:
+def print_pdf(page_path: Path, pdf_path: Path, language: str | None = None) -> str | None:
     """Print a page to PDF with headless chromium (A4, as the page's CSS says); None, or why no PDF was made.
 
     Chromium prints into a private temporary folder; the PDF is then written to `pdf_path` at once.
     """
     program = chromium()
     if program is None:
-        return "chromium is not installed (apt-get install chromium), so the pages stay HTML"
+        return _("chromium is not installed (apt-get install chromium), so the pages stay HTML", language)
     with tempfile.TemporaryDirectory(prefix="sheets-chromium-") as scratch:
         printed = Path(scratch) / "page.pdf"
         command = [program, "--headless", "--disable-gpu", "--no-pdf-header-footer",
@@ -599,10 +599,12 @@ def print_pdf(page_path: Path, pdf_path: Path) -> str | None:
         try:
             subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
-            return f"chromium did not print {page_path.name} within {PDF_TIMEOUT} s"
+            return _("chromium did not print {page} within {seconds} s", language).format(
+                page=page_path.name, seconds=PDF_TIMEOUT
+            )
         data = printed.read_bytes() if printed.is_file() else b""
     if data[:5] != b"%PDF-":
-        return f"chromium printed no PDF of {page_path.name}"
+        return _("chromium printed no PDF of {page}", language).format(page=page_path.name)
     _write(pdf_path, data)
     return None
 
@@ -625,7 +627,7 @@ def write_sheets(exercises: list[Exercise], folder, language: str | None = None,
         written[kind] = path
         written[f"{kind}_pdf"] = None
         if pdf:
-            reason = print_pdf(path, path.with_suffix(".pdf"))
+            reason = print_pdf(path, path.with_suffix(".pdf"), language)
             if reason:
                 skipped.append(_("PDF not made: {reason}", language).format(reason=reason))
             else:

@@ -346,6 +346,8 @@ def test_without_chromium_the_pages_stay_and_say_why(tmp_path, monkeypatch):
     written = sheets.write_sheets(sheets.make_exercises(1, kinds=("softmax",)), tmp_path, "en", 1)
     assert written["sheet"].is_file() and written["sheet_pdf"] is None
     assert any("chromium is not installed" in reason for reason in written["skipped"])
+    german = sheets.write_sheets(sheets.make_exercises(1, kinds=("softmax",)), tmp_path / "de", "de", 1)
+    assert "PDF nicht erzeugt: chromium ist nicht installiert (apt-get install chromium)" in german["skipped"][0]
 
 
 def test_a_link_planted_at_the_sheet_is_replaced_not_followed(tmp_path):
