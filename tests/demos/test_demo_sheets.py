@@ -274,7 +274,7 @@ def test_the_language_in_force_is_the_default(monkeypatch):
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
-    set_language(None)  # read the locale again
+    before = set_language(None)  # no process-wide setting; the locale read again
     assert sheets.make_exercises(2)[0].title == "The chain rule on a computation graph"
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     set_language(None)
@@ -285,6 +285,7 @@ def test_the_language_in_force_is_the_default(monkeypatch):
     finally:
         monkeypatch.undo()
         set_language(None)  # the locale of the test run again
+        set_language(before)
 
 
 @needs_dot
