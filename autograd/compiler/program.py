@@ -123,6 +123,7 @@ class Program:
         elif not len(self._zero):
             self._zero = None
         self._fill = speed.sole_readers(self._steps, self.outputs, self.arrays, 1 + self._n_args)
+        self._roots = list(outputs)  # where the structure guard starts its walk (Program._compare)
         self.names = {id(n): (n.label or f"n{k}") for k, n in enumerate(order)}
 
     def _layout(self) -> None:
@@ -496,31 +497,29 @@ class Program:
             }
         return self._fresh
 
-    def _structure(self):
-        """The compiled graph as the guard compares it, made once: each node's operation, parents' positions
-        and recorded constant."""
-        if getattr(self, "_shape_of", None) is None:
-            mine = {id(p): k for k, p in enumerate(self.order)}
-            self._shape_of = [
-                (n.op, [mine[id(p)] for p in n.parents], recorded_constant(n)) if n.op else (n.op, None, None)
-                for n in self.order
-            ]
-        return self._shape_of
-
     def _compare(self, placeholders, outputs, sample: int) -> None:
-        order = recording.order_of(outputs)
-        if len(order) != len(self.order):
-            k = min(len(order), len(self.order))
-            if [n.op for n in order[:k]] == [n.op for n in self.order[:k]]:
-                self._differs(sample, k, f"{len(self.order)} nodes", f"{len(order)} nodes")
+        """Walk the sample's graph alongside the compiled one, from the outputs to the leaves (the compiled
+        order backwards): each node must have the same operation, constant and operands as its counterpart,
+        shared where the compiled graph shares, and each leaf be the same argument or the same parameter.
+        No sort of the sample's graph is needed: one pass over its edges."""
         column = {id(p): k for k, p in enumerate(placeholders)}
-        position = {id(n): k for k, n in enumerate(order)}
-        for k, ((op, old_parents, a), old, new) in enumerate(zip(self._structure(), self.order, order)):
-            if op != new.op:
-                self._differs(sample, k, f"operation {op or 'leaf'!r}", f"operation {new.op or 'leaf'!r}")
-            if not op:
-                if id(new) in column:
-                    same = self._slot.get(id(old)) == column[id(new)]
+        last = len(self.order) - 1
+        if len(outputs) != len(self._roots):
+            self._differs(sample, last, f"{len(self._roots)} outputs", f"{len(outputs)} outputs")
+        counterpart: dict = {}
+        for old, new in zip(self._roots, outputs):
+            if counterpart.setdefault(id(old), new) is not new:
+                self._differs(sample, last, "one node as two outputs", "two different nodes")
+        n_inputs = self.n_inputs
+        for k in range(last, -1, -1):
+            old = self.order[k]
+            new = counterpart[id(old)]  # every node feeds an output, so its consumers gave it a counterpart
+            if old.op != new.op:
+                self._differs(sample, k, f"operation {old.op or 'leaf'!r}", f"operation {new.op or 'leaf'!r}")
+            if not old.op:
+                argument = self._slot.get(id(old), n_inputs)
+                if argument < n_inputs or id(new) in column:
+                    same = argument == column.get(id(new))
                 elif old is new:  # a parameter: the same Value, not merely an equal number
                     same = id(old) in self._where_param
                 else:  # another Value: fine only where the function makes a new leaf each call
@@ -532,14 +531,17 @@ class Program:
                         now = f"another Value {now[4:]} (equal in value, but not the same parameter)"
                     self._differs(sample, k, was, now)
                 continue
-            new_parents = [position[id(p)] for p in new.parents]
-            if old_parents != new_parents:
-                self._differs(sample, k, f"parents {old_parents}", f"parents {new_parents}")
-            b = recorded_constant(new)
+            old_parents, new_parents = old.parents, new.parents
+            if len(old_parents) != len(new_parents):
+                self._differs(sample, k, f"{len(old_parents)} operands", f"{len(new_parents)} operands")
+            for a, b in zip(old_parents, new_parents):
+                if counterpart.setdefault(id(a), b) is not b:
+                    self._differs(sample, k, "an operand shared with another node", "a different operand there")
+            a, b = recorded_constant(old), recorded_constant(new)
             if (a is not None or b is not None) and not _same_constant(a, b):
                 self._differs(sample, k, f"the constant {a!r}", f"the constant {b!r}")
-        if len(order) != len(self.order):
-            self._differs(sample, min(len(order), len(self.order)), f"{len(self.order)} nodes", f"{len(order)} nodes")
+        if len({id(n) for n in counterpart.values()}) != len(counterpart):
+            self._differs(sample, 0, f"{len(self.order)} distinct nodes", "fewer: some of them shared")
 
     def _differs(self, sample, k, was, now):
         node = self.order[k] if k < len(self.order) else None
