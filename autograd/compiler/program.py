@@ -197,6 +197,10 @@ class Program:
             cols = np.array([int(x.index[0]) for x in self.outputs])
             block = len(cols) == 1 or bool((np.diff(cols) == 1).all())
             self._out = (self.outputs[0].array, slice(int(cols[0]), int(cols[-1]) + 1) if block else cols)
+        self._out_groups = []  # otherwise: (array, its columns, the outputs' positions) per array of values
+        for array in sorted({x.array for x in self.outputs if x.kind == "v"}):
+            mine = [(k, int(x.index[0])) for k, x in enumerate(self.outputs) if x.kind == "v" and x.array == array]
+            self._out_groups.append((array, np.array([c for _, c in mine]), np.array([k for k, _ in mine])))
 
     @staticmethod
     def _kind(node, column, where_param) -> str:
@@ -354,8 +358,13 @@ class Program:
             outs = store[array][:, columns]
             if isinstance(columns, slice):
                 outs = outs.copy()
-        else:
-            outs = np.column_stack([np.broadcast_to(x.fetch(store, theta), (batch, 1)) for x in self.outputs])
+        else:  # outputs from several arrays (the loss and the model's outputs), or parameters and constants
+            outs = np.empty((batch, len(self.outputs)))
+            for array, columns, positions in self._out_groups:
+                outs[:, positions] = store[array][:, columns]
+            for k, x in enumerate(self.outputs):
+                if x.kind != "v":
+                    outs[:, k] = np.broadcast_to(x.fetch(store, theta), (batch, 1))[:, 0]
         return store, saved, outs, batch
 
     def evaluate(self, theta, *batched_args) -> np.ndarray:
