@@ -9,6 +9,9 @@ import random
 
 import pytest
 
+# The tests read English output; a machine with a German locale would otherwise get German (see autograd.language).
+os.environ["LANGUAGE"] = "en"
+
 try:
     from hypothesis import HealthCheck, settings
 except ImportError:  # hypothesis is in the `test` extra; without it its tests are skipped
