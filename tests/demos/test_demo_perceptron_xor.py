@@ -1,6 +1,7 @@
 """The perceptron learns AND and OR, never XOR; the hand-made and the trained networks solve XOR."""
 
 import math
+import re
 
 import pytest
 from animation_checks import check_animation
@@ -154,3 +155,16 @@ def test_the_perceptron_page_in_a_browser(result, tmp_path):
 def test_every_picture_fits_a_screen(result):
     """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
     check_fits_screen(result["images"][0].parents[0], at_least=4)
+
+
+@needs_dot
+def test_goldberg_pictures_show_enough_digits(result):
+    """The trained network's output at x = (1, 0) is 0.9997, not 1; its graph fits one screen (dot's size)."""
+    folder = result["images"][0].parent
+    source = (folder / "xor_graph.gv").read_text()
+    p = result["xor_probabilities"][2]  # x = (1, 0), the sample the graph draws
+    assert p != 1.0 and f"sigmoid(z) = {perceptron_xor.enough_digits(p)}<" in source
+    assert "(z) = -0.99999<" in source  # neuron 4's tanh(-6.19), not -1
+    assert re.search(r"\(z\) = -?1<", source) is None  # no output rounded to a whole number
+    for name in ("xor_graph", "xor_graph_input", "xor_graph_symbols"):
+        assert f'size="{perceptron_xor.GRAPH_SCREEN_INCHES}"' in (folder / f"{name}.gv").read_text()
