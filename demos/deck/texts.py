@@ -158,4 +158,7 @@ def text(message: str, language: str) -> str:
     translated = Domain("demos").gettext(message, language)
     if translated != message:
         return translated
-    return TEXTS[message]  # a KeyError here is a deck text without German: test_deck finds it first
+    try:
+        return TEXTS[message]
+    except KeyError:
+        raise KeyError(f"deck text without German (add it to demos/deck/texts.py's TEXTS): {message!r}") from None
