@@ -20,9 +20,12 @@ from collections.abc import Iterator
 from autograd.core.checks import shown
 from autograd.core.graph import edges, topological_order
 from autograd.core.value import Value
+from autograd.language import Domain, resolve
 from autograd.pictures import naming
 
 __all__ = ["explain_chain_rule", "count_paths", "path_products", "edge_count", "consumers"]
+
+_ = Domain("autograd").gettext
 
 
 def _check(output, x, who: str) -> None:
@@ -128,7 +131,9 @@ def consumers(output: Value) -> dict[Value, list[tuple[Value, float]]]:
     return users
 
 
-def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_format="{:g}") -> str:
+def explain_chain_rule(
+    root: Value, x: Value, *, max_paths: int = 64, number_format="{:g}", language: str | None = None
+) -> str:
     """Spell out d root / d x: every path from `x` to `root`, the product of local derivatives along it, their sum.
 
     For f = ((a + b) * (c + d)) ** 2 with the course's labels the text
@@ -136,8 +141,10 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
     counted first (by dynamic programming); more than `max_paths` raises
     ValueError, since their number grows exponentially with depth, which is
     exactly why backprop sums them node by node instead of listing them.
+    `language` ("de" or "en"; None: the language in force) is the text's.
     """
     _check(root, x, "explain_chain_rule")
+    language = resolve(language, "explain_chain_rule")
     naming.check_count(max_paths, "max_paths", "explain_chain_rule", 1)
     fmt = naming.formatter(number_format, "explain_chain_rule")
     order = topological_order(root)
@@ -172,7 +179,8 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
 
     header_of = f"d{top}/d{bottom}"
     if xi == len(order) - 1:
-        return f"{header_of}: {bottom} is the output itself (the seed of the backward pass).\n{header_of} = 1"
+        text = _("{d}: {x} is the output itself (the seed of the backward pass).", language)
+        return text.format(d=header_of, x=bottom) + f"\n{header_of} = 1"
 
     found = list(_walk(order, index, xi, paths))
     lines = []
@@ -189,22 +197,26 @@ def explain_chain_rule(root: Value, x: Value, *, max_paths: int = 64, number_for
 
     out = []
     if count == 1:
-        out.append(f"{header_of}: 1 path from {bottom} to {top}; multiply the local derivatives along it.")
+        text = _("{d}: 1 path from {x} to {root}; multiply the local derivatives along it.", language)
+        out.append(text.format(d=header_of, x=bottom, root=top))
         symbols, rest = lines[0]
         chain = f"{header_of} = {symbols} = {rest}" if symbols != header_of else f"{header_of} = {rest}"
         out.append(chain)
     else:
-        out.append(
-            f"{header_of}: {count} paths from {bottom} to {top}; multiply the local derivatives along each path, "
-            "then add the paths."
+        text = _(
+            "{d}: {count} paths from {x} to {root}; multiply the local derivatives along each path, "
+            "then add the paths.",
+            language,
         )
+        out.append(text.format(d=header_of, count=count, x=bottom, root=top))
+        path_word = _("path {number}", language)
         for k, (symbols, rest) in enumerate(lines, start=1):
-            out.append(f"path {k}: {symbols} = {rest}")
+            out.append(f"{path_word.format(number=k)}: {symbols} = {rest}")
         total = math.fsum(products)
         out.append(f"{header_of} = {' + '.join(num(p) for p in products)} = {fmt(total)}")
 
     unnamed = sorted({i for path in found for edge in path for i in edge[:2] if not order[i].label})
     formulas = [f"{names[i]} = {naming.formula(order[i], index, names)}" for i in unnamed if order[i].parents]
     if formulas:
-        out.append("where " + ", ".join(formulas))
+        out.append(_("where {formulas}", language).format(formulas=", ".join(formulas)))
     return "\n".join(out)  # no newline at the end: print() adds one

@@ -32,12 +32,16 @@ from typing import TYPE_CHECKING
 from autograd.core import checks, files
 from autograd.core.graph import topological_order
 from autograd.core.value import Value
+from autograd.language import Domain, resolve
 from autograd.pictures import naming
 
 if TYPE_CHECKING:  # for the annotations only; pictures import it when they are made
     import graphviz
 
 __all__ = ["draw_graph", "save_graph", "GraphvizNotInstalled"]
+
+_ = Domain("autograd").gettext
+ngettext = Domain("autograd").ngettext
 
 # What the other picture modules of the package share (network, steps, the compiler's Program.draw):
 # STYLE, colours, name_html, escape, require_graphviz, new_picture, start_picture, check_rankdir, indexed,
@@ -397,6 +401,7 @@ class DrawOptions:
     highlight: tuple[Value, ...]  # the Values to draw yellow, all in the graph
     fmt: Callable[[float], str] = field(repr=False)  # number_format as a function
     size: str | None = None  # Graphviz's size: the inches a picture is shrunk into (rankdir="auto")
+    language: str = "en"  # of the picture's words ("de" or "en"), already resolved
 
     @classmethod
     def checked(
@@ -410,9 +415,11 @@ class DrawOptions:
         number_format=DEFAULT_NUMBER_FORMAT,
         max_nodes: int | None = 500,
         highlight=None,
+        language: str | None = None,
     ) -> DrawOptions:
         """The options of a picture of `root` after checking them (the errors name `who`); defaults as draw_graph's."""
         naming.check_root(root, who)
+        language = resolve(language, who)
         check_rankdir(rankdir, who, auto=True)
         if max_nodes is not None:
             naming.check_count(max_nodes, "max_nodes (or None)", who, 1)
@@ -421,7 +428,7 @@ class DrawOptions:
         fmt = naming.formatter(number_format, who)
         require_graphviz()
         items = _highlighted(root, highlight, who)
-        return cls(who, rankdir, show_grad, show_local_grads, number_format, max_nodes, items, fmt)
+        return cls(who, rankdir, show_grad, show_local_grads, number_format, max_nodes, items, fmt, language=language)
 
 
 OPTION_NAMES = ("rankdir", "show_grad", "show_local_grads", "number_format", "max_nodes", "highlight")
@@ -576,10 +583,11 @@ def render(root: Value, options: DrawOptions, frame: Frame | None = None, sizes:
     if options.size is not None:
         dot.attr(size=options.size)
     operations = sum(1 for node in order if node.parents)
-    dot.summary = (
+    dot.summary = (  # the picture's repr, for the programmer: English
         f"picture of the graph of {names[-1]!r}: {len(order)} value{'s' * (len(order) != 1)}, "
         f"{operations} operation{'s' * (operations != 1)}"
     )
+    language = options.language
     dot.parts = {}
     if frame is not None and frame.title:
         if sizes is None:
@@ -594,7 +602,14 @@ def render(root: Value, options: DrawOptions, frame: Frame | None = None, sizes:
     if hidden:
         dot.node(
             "not_drawn",
-            label=require_graphviz().nohtml(f"{hidden} more values\nnot drawn\n(max_nodes={options.max_nodes})"),
+            label=require_graphviz().nohtml(
+                ngettext(
+                    "{count} more value\nnot drawn\n(max_nodes={max_nodes})",
+                    "{count} more values\nnot drawn\n(max_nodes={max_nodes})",
+                    hidden,
+                    language,
+                ).format(count=hidden, max_nodes=options.max_nodes)
+            ),
             shape="box",
             style="dashed,rounded",
             color=STYLE.grey,
@@ -617,7 +632,7 @@ def _draw_value(dot, scene: _Scene, i: int) -> None:
     fmt = scene.options.fmt
     cells = [_data_cell(escape(fmt(node.data)), frame, i)]
     if frame is not None:
-        cells.append(_number_cell(frame, i, fmt))
+        cells.append(_number_cell(frame, i, fmt, scene.options.language))
     elif scene.options.show_grad:
         cells.append(f"grad {escape(fmt(node.grad))}")
     size = None if scene.sizes is None else scene.sizes.boxes.get(f"v{i}")
@@ -649,14 +664,14 @@ def _data_cell(number: str, frame: Frame | None, i: int) -> str:
     return f"data {number}"
 
 
-def _number_cell(frame: Frame, i: int, fmt) -> str:
+def _number_cell(frame: Frame, i: int, fmt, language: str) -> str:
     """The frame's number of value i: grey until reached, crimson when it just changed, "(so far)" while partial."""
     state, number, cell = frame.state[i], frame.numbers[i], escape(frame.cell)
     if frame.asked == "number" and frame.active == i:
         return _asked(cell)
     if state == "none":
         return _unknown(cell, escape(fmt(number)), frame)
-    text = f"{cell} {escape(fmt(number))}" + (" (so far)" if state == "partial" else "")
+    text = f"{cell} {escape(fmt(number))}" + (" " + escape(_("(so far)", language)) if state == "partial" else "")
     if i in frame.changed or frame.active == i:
         return f'<FONT COLOR="{STYLE.active}"><B>{text}</B></FONT>'
     if state in ("partial", "zero"):
@@ -717,7 +732,8 @@ def _edge_attrs(scene: _Scene, i: int, k: int, local: float) -> dict[str, str]:
             attrs["label"] = f" {note} "
         return attrs
     if scene.options.show_local_grads:
-        return {"label": f" local {scene.options.fmt(local)} ", "fontcolor": _LOCAL_GRAD_BLUE}
+        text = _("local {number}", scene.options.language).format(number=scene.options.fmt(local))
+        return {"label": f" {text} ", "fontcolor": _LOCAL_GRAD_BLUE}
     return {}
 
 
@@ -730,6 +746,7 @@ def draw_graph(
     number_format="{:.4g}",
     max_nodes: int | None = 500,
     highlight=None,
+    language: str | None = None,
 ) -> graphviz.Digraph:
     """The computation graph of `root` as a `graphviz.Digraph` (shown inline as SVG in Jupyter).
 
@@ -746,6 +763,8 @@ def draw_graph(
     backward pass multiplies by. number_format: a format string or a callable.
     Graphs with more than `max_nodes` values are cut to the `max_nodes` values
     nearest the output, with a warning; `max_nodes=None` draws everything.
+    `language` ("de" or "en"; None: the language in force, see
+    `autograd.language`) is that of the picture's words ("local", "not drawn").
     """
     options = DrawOptions.checked(
         root,
@@ -756,6 +775,7 @@ def draw_graph(
         number_format=number_format,
         max_nodes=max_nodes,
         highlight=highlight,
+        language=language,
     )
     return checked_render(root, options)
 

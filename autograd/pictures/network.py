@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from autograd.core import checks
 from autograd.core.registry import lookup
 from autograd.core.value import Value
+from autograd.language import Domain, resolve
 from autograd.pictures import naming
 from autograd.pictures.graphs import (
     STYLE,
@@ -42,6 +43,8 @@ if TYPE_CHECKING:  # for the annotations only
     import graphviz
 
 __all__ = ["draw_network"]
+
+_ = Domain("autograd").gettext
 
 _NEURON_FILL, _NEURON_BORDER = "#e6fcf5", "#0c8599"
 _PADDING = 2  # points around the text of a cell
@@ -129,6 +132,7 @@ class _Layout:
     in_vector: dict[int, str] = field(default_factory=dict)  # leaf -> its x vector's node
     boxless: list[bool] = field(default_factory=list)  # drawn as its operation only
     merged: list[bool] = field(default_factory=list)  # drawn inside its user's operation oval
+    language: str = "en"  # of the words drawn ("layer", "neuron")
 
     def source(self, item, position: int) -> str:
         """The DOT node an input of a neuron comes from; a plain number gets a box, one per position and value."""
@@ -148,7 +152,9 @@ class _Layout:
     def neuron_name(self, n: int) -> str:
         """The label of the neuron's output, else its place in its layer."""
         out = self.order[self.neurons[n].out]
-        return self.names[self.neurons[n].out] if out.label else f"neuron {self.layer_of[n][1]}"
+        if out.label:
+            return self.names[self.neurons[n].out]
+        return _("neuron {number}", self.language).format(number=self.layer_of[n][1])
 
     def activation_text(self, n: int) -> str:
         """The neuron's activation as written in the pictures (`leaky_relu(0.1)`), or "linear"."""
@@ -243,6 +249,7 @@ def draw_network(
     rankdir: str = "LR",
     number_format="{:.3g}",
     max_boxes: int = 300,
+    language: str | None = None,
 ) -> graphviz.Digraph:
     """The computation graph of `root` with each neuron (or each layer) drawn as one box, small enough to project.
 
@@ -256,10 +263,13 @@ def draw_network(
     drawn as `draw_graph` would draw them, one box per value. A picture of
     more than `max_boxes` boxes and operation ovals (the loss of a whole
     data set) is refused: draw the loss of one sample. So is a picture that
-    Graphviz could not lay out in seconds (`PictureTooLarge`).
+    Graphviz could not lay out in seconds (`PictureTooLarge`). `language`
+    ("de" or "en"; None: the language in force) is that of the words
+    drawn ("layer", "neuron").
     """
     who = "draw_network"
     naming.check_root(root, who)
+    language = resolve(language, who)
     checks.choice(group, "group", who, ("neuron", "layer"))
     show_values = checks.flag(show_values, "show_values", who)
     show_grad = checks.flag(show_grad, "show_grad", who)
@@ -268,6 +278,7 @@ def draw_network(
     naming.check_count(max_boxes, "max_boxes", who, 1)
     require_graphviz()
     net = _layout(root, group, fmt, show_values, show_grad and show_values)
+    net.language = language
     boxes = _box_count(net)
     if boxes > max_boxes:
         raise ValueError(
@@ -406,7 +417,9 @@ def _draw_neurons(dot, net: _Layout, rankdir: str) -> None:
     for number, members in enumerate(net.layers.values(), start=1):
         with dot.subgraph(name=f"cluster_layer{number}") as cluster:
             cluster.attr(
-                label=f"layer {net.depth[number]}: {len(members)} × {net.activations(members)}",
+                label=_("layer {number}: {count} × {activation}", net.language).format(
+                    number=net.depth[number], count=len(members), activation=net.activations(members)
+                ),
                 labeljust="l",
                 style="dashed",
                 color=STYLE.grey,
@@ -476,7 +489,8 @@ def _layer_rows(net: _Layout, number: int, members: list[int]) -> list[str]:
     """The rows of a layer's box: its size and activation, h = act(W x + b), and its vectors b, z, h (grad h)."""
     act = net.activations(members)
     width = len(net.neurons[members[0]].weights)
-    rows = [_row(f"layer {net.depth[number]}: {len(members)} × {escape(act)}", bold=True)]
+    title = _("layer {number}: {count} × {activation}", net.language)
+    rows = [_row(escape(title.format(number=net.depth[number], count=len(members), activation=act)), bold=True)]
     rows.append(
         _row(
             f"h = {escape(act)}(W x + b), W {len(members)}×{width}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 from autograd.core import checks, files
 from autograd.core.graph import edges, reverse_accumulate
 from autograd.core.value import Value
+from autograd.language import Domain, resolve
 from autograd.pictures import naming
 from autograd.pictures.graphs import (
     DEFAULT_NUMBER_FORMAT,
@@ -50,14 +52,31 @@ if TYPE_CHECKING:  # for the annotations only
 
 __all__ = ["backward_steps", "lecture_steps", "forward_steps", "save_steps", "save_backward_steps", "save_player"]
 
+_ = Domain("autograd").gettext
+ngettext = Domain("autograd").ngettext
+N_ = Domain.mark
+
 _STEP_OPTIONS = sorted(set(OPTION_NAMES) - {"show_grad"})  # draw_graph's options; show_grad is always on
 
 # kind of frames -> (page file, default page title, image file prefix)
 _KINDS = {
-    "backward": ("backward_steps.html", "The backward pass, step by step", "step_"),
-    "forward": ("forward_steps.html", "Forward-mode derivatives, step by step", "forward_step_"),
-    "lecture": ("lecture_steps.html", "The chain rule, one number at a time", "lecture_step_"),
-    None: ("steps.html", "Step by step", "step_"),
+    "backward": ("backward_steps.html", N_("The backward pass, step by step"), "step_"),
+    "forward": ("forward_steps.html", N_("Forward-mode derivatives, step by step"), "forward_step_"),
+    "lecture": ("lecture_steps.html", N_("The chain rule, one number at a time"), "lecture_step_"),
+    None: ("steps.html", N_("Step by step"), "step_"),
+}
+
+# The player page's words (player.html's {{TEXTS}}), translated where the page is written.
+_PLAYER_TEXTS = {
+    "previous": N_("previous"),
+    "previous_hint": N_("previous (left arrow)"),
+    "play": N_("play"),
+    "pause": N_("pause"),
+    "play_hint": N_("play / pause (space)"),
+    "next": N_("next"),
+    "next_hint": N_("next (right arrow)"),
+    "keys": N_("keys: ← → space, Home, End"),
+    "frame": N_("frame {k} of {count}"),
 }
 
 
@@ -77,11 +96,13 @@ def _options(who: str, draw_options: dict) -> tuple[dict, Callable[[float], str]
 
 
 def _pictures(root: Value, kind: str, options: DrawOptions, frames: list[Frame]) -> list:
-    """The step frames as pictures that keep every node in its place, their titles and kind kept for `save_steps`."""
+    """The step frames as pictures that keep every node in its place, their titles, kind and language kept for
+    `save_steps`."""
     pictures = steady_render(root, options, frames, stacklevel=4)  # warnings point at the caller of backward_steps
     for picture, frame in zip(pictures, frames):
         picture.step_title = frame.title
         picture.step_kind = kind
+        picture.step_language = options.language
     return pictures
 
 
@@ -97,7 +118,9 @@ def _check_steps(count: int, max_steps, who: str, what: str) -> None:
 # ----------------------------------------------------------------------------- backward
 
 
-def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list[graphviz.Digraph]:
+def backward_steps(
+    root: Value, *, max_steps: int = 200, language: str | None = None, **draw_options
+) -> list[graphviz.Digraph]:
     """One picture per step of the backward pass, in the order backprop visits the nodes.
 
     Frame 0 shows the seed d(root)/d(root) = 1. Then, for every node with
@@ -109,10 +132,12 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
     The gradients are replayed here from each node's inputs and local
     derivatives, exactly as `backward()` adds them; no `.grad` is changed.
     `draw_options` are those of `draw_graph` (show_grad is always on).
-    Refuses graphs with more than `max_steps` steps.
+    Refuses graphs with more than `max_steps` steps. `language` ("de" or
+    "en"; None: the language in force) is that of the titles.
     """
     who = "backward_steps"
     naming.check_root(root, who)
+    language = resolve(language, who)
     options, fmt = _options(who, draw_options)
     order, index, names = indexed(root)
     steps = [index[node] for node in reversed(order) if node.parents]  # the order backward() visits them in
@@ -133,9 +158,9 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
         state = ["none" if not reached[i] else ("partial" if waiting[i] else "final") for i in range(n)]
         return Frame(title, list(grads), state, "grad", active, step, changed, notes)
 
-    draw = DrawOptions.checked(root, who, **options)
+    draw = DrawOptions.checked(root, who, language=language, **options)
     root_name = names[last]
-    seed = f"Seed: d{root_name}/d{root_name} = 1. Backprop now visits the nodes from the output back."
+    seed = _("Seed: d{r}/d{r} = 1. Backprop now visits the nodes from the output back.", language).format(r=root_name)
     frames = [frame(seed, last, None, set(), {})]
 
     def passed_on(node, upstream, sent):  # one frame per node that passes gradients on
@@ -150,9 +175,17 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
             reached[j] = True
             changed.add(j)
             notes[k] = f"{_times(fmt(local), fmt(upstream))} = {fmt(contribution)}"
-        title = (
-            f"Step {len(frames)} of {len(steps)}: {names[i]} = {naming.formula(node, index, names, math=True)}, "
-            f"upstream gradient d{root_name}/d{names[i]} = {fmt(upstream)}; each input gets local × upstream"
+        title = _(
+            "Step {number} of {count}: {name} = {formula}, upstream gradient d{r}/d{name} = {upstream}; "
+            "each input gets local × upstream",
+            language,
+        ).format(
+            number=len(frames),
+            count=len(steps),
+            name=names[i],
+            formula=naming.formula(node, index, names, math=True),
+            r=root_name,
+            upstream=fmt(upstream),
         )
         frames.append(frame(naming.one_line(title), i, i, changed, notes))
 
@@ -164,7 +197,13 @@ def backward_steps(root: Value, *, max_steps: int = 200, **draw_options) -> list
 
 
 def lecture_steps(
-    root: Value, *, hide_unknown: bool = False, questions: bool = False, max_steps: int = 200, **draw_options
+    root: Value,
+    *,
+    hide_unknown: bool = False,
+    questions: bool = False,
+    max_steps: int = 200,
+    language: str | None = None,
+    **draw_options,
 ):
     """The graph filled in as a lecture does it, one number per frame: the forward values, then the gradients.
 
@@ -186,9 +225,12 @@ def lecture_steps(
     Like `backward_steps`, the numbers are replayed from the recorded local
     derivatives and no `.grad` is changed; `draw_options` are those of
     `draw_graph`. Refuses graphs of more than `max_steps` numbers to fill in.
+    `language` ("de" or "en"; None: the language in force) is that of the
+    titles: the German ones speak of Vorwärts- and Rückwärtsdurchlauf.
     """
     who = "lecture_steps"
     naming.check_root(root, who)
+    language = resolve(language, who)
     unknown = "?" if checks.flag(hide_unknown, "hide_unknown", who) else "blank"
     questions = checks.flag(questions, "questions", who)
     options, fmt = _options(who, draw_options)
@@ -228,10 +270,12 @@ def lecture_steps(
         numbers = Frame(title, list(grads), list(state), "grad", active, step, changed, {}, unknown=unknown)
         return replace(numbers, data_state=data_state, edge_notes=edge_notes, asked=asked)
 
-    draw = DrawOptions.checked(root, who, **options)
+    draw = DrawOptions.checked(root, who, language=language, **options)
     leaves = [i for i in range(n) if known[i]]
     given = ", ".join(f"{names[i]} = {fmt(order[i].data)}" for i in leaves[:8]) + (", ..." if len(leaves) > 8 else "")
-    title = f"Given: {given}. The forward pass computes the other values, one per frame."
+    title = _("Given: {given}. The forward pass computes the other values, one per frame.", language).format(
+        given=given
+    )
     frames = [frame(title, -1, None, None, {})]  # nothing highlighted yet
     number = 0
     values = [fmt(node.data) for node in order]
@@ -243,9 +287,12 @@ def lecture_steps(
             f"{naming.formula(node, index, values, math=True)} ="
         )
         if questions:
-            question = f"Question {number} of {total_steps}, forward: {asked} ?"
+            question = _("Question {number} of {count}, forward: {asked} ?", language)
+            question = question.format(number=number, count=total_steps, asked=asked)
             frames.append(frame(naming.one_line(question), i, None, i, {}, asked="data"))
-        title = f"Step {number} of {total_steps}, forward: {asked} {fmt(order[i].data)}"
+        title = _("Step {number} of {count}, forward: {asked} {value}", language).format(
+            number=number, count=total_steps, asked=asked, value=fmt(order[i].data)
+        )
         frames.append(frame(naming.one_line(title), i, i, i, {}))
         known[i] = True
     r = names[last]
@@ -253,7 +300,9 @@ def lecture_steps(
         number += 1
         if j == last:
             state[j] = "final"
-            title = f"Step {number} of {total_steps}, backward: the seed d{r}/d{r} = 1"
+            title = _("Step {number} of {count}, backward: the seed d{r}/d{r} = 1", language).format(
+                number=number, count=total_steps, r=r
+            )
             frames.append(frame(title, j, None, None, {}))
             continue
         symbols = " + ".join(f"d{r}/d{names[i]} · ∂{names[i]}/∂{names[j]}" for i, _, _ in uses[j])  # ∂: local
@@ -261,10 +310,13 @@ def lecture_steps(
         asked = f"d{r}/d{names[j]} = {symbols} = {products} ="
         if questions:
             factors = {(i, k): f"{_times(fmt(local), fmt(grads[i]))}" for i, k, local in uses[j]}
-            question = f"Question {number} of {total_steps}, backward: {asked} ?"
+            question = _("Question {number} of {count}, backward: {asked} ?", language)
+            question = question.format(number=number, count=total_steps, asked=asked)
             frames.append(frame(naming.one_line(question), j, None, None, factors, asked="number"))
         state[j] = "final"
-        title = f"Step {number} of {total_steps}, backward: {asked} {fmt(grads[j])}"
+        title = _("Step {number} of {count}, backward: {asked} {value}", language).format(
+            number=number, count=total_steps, asked=asked, value=fmt(grads[j])
+        )
         notes = {(i, k): f"{_times(fmt(local), fmt(grads[i]))} = {fmt(local * grads[i])}" for i, k, local in uses[j]}
         frames.append(frame(naming.one_line(title), j, None, None, notes))
     return _pictures(root, "lecture", draw, frames)
@@ -278,7 +330,9 @@ def _times(left: str, right: str, sign: str = "×") -> str:
 # ----------------------------------------------------------------------------- forward
 
 
-def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_options) -> list[graphviz.Digraph]:
+def forward_steps(
+    output: Value, wrt: Value, *, max_steps: int = 200, language: str | None = None, **draw_options
+) -> list[graphviz.Digraph]:
     """One picture per step of forward accumulation of d(node)/d(wrt), from the inputs to the output.
 
     Frame 0 seeds d(wrt)/d(wrt) = 1 and greys every node that does not
@@ -290,10 +344,12 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     number `backward()` would put into `wrt.grad`.
 
     The numbers are those of `autograd.forward.forward_derivatives`; no
-    `.grad` is changed. `draw_options` are those of `draw_graph`.
+    `.grad` is changed. `draw_options` are those of `draw_graph`; `language`
+    ("de" or "en"; None: the language in force) is that of the titles.
     """
     who = "forward_steps"
     naming.check_root(output, who)
+    language = resolve(language, who)
     if not isinstance(wrt, Value):
         raise TypeError(f"{who}: wrt must be a Value of the graph of output, not {checks.shown(wrt)}")
     options, fmt = _options(who, draw_options)
@@ -319,12 +375,16 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
     def frame(title: str, active: int, step, notes: dict) -> Frame:
         return Frame(title, list(shown_numbers), list(state), cell, active, step, {active}, notes)
 
-    draw = DrawOptions.checked(output, who, **options)
+    draw = DrawOptions.checked(output, who, language=language, **options)
     x = names[w]
     zeros = [names[i] for i in range(n) if not depends[i]]
-    title = f"Seed: d{x}/d{x} = 1. Forward mode now visits the nodes from the inputs to the output."
+    title = _("Seed: d{x}/d{x} = 1. Forward mode now visits the nodes from the inputs to the output.", language)
+    title = title.format(x=x)
     if zeros:
-        title += f" {', '.join(zeros)} {'does' if len(zeros) == 1 else 'do'} not depend on {x}: d/d{x} = 0."
+        title += " " + ngettext(
+            "{names} does not depend on {x}: d/d{x} = 0.", "{names} do not depend on {x}: d/d{x} = 0.", len(zeros),
+            language,
+        ).format(names=", ".join(zeros), x=x)  # fmt: skip
     frames = [frame(naming.one_line(title), w, None, {})]
     for number, i in enumerate(steps, start=1):
         node = order[i]
@@ -333,9 +393,15 @@ def forward_steps(output: Value, wrt: Value, *, max_steps: int = 200, **draw_opt
             tangent = tangents[parent]
             notes[k] = f"{_times(fmt(local), fmt(tangent))} = {fmt(local * tangent)}"
         shown_numbers[i], state[i] = tangents[node], "final"
-        title = (
-            f"Step {number} of {len(steps)}: {names[i]} = {naming.formula(node, index, names, math=True)}, "
-            f"d{names[i]}/d{x} = sum of local × tangent = {fmt(tangents[node])}"
+        title = _(
+            "Step {number} of {count}: {name} = {formula}, d{name}/d{x} = sum of local × tangent = {value}", language
+        ).format(
+            number=number,
+            count=len(steps),
+            name=names[i],
+            formula=naming.formula(node, index, names, math=True),
+            x=x,
+            value=fmt(tangents[node]),
         )
         frames.append(frame(naming.one_line(title), i, i, notes))
     return _pictures(output, "forward", draw, frames)
@@ -353,11 +419,20 @@ def _inline_svg(data: bytes) -> str:
     return text.strip()
 
 
-def _player(title: str, frames: str, interval_ms: int) -> str:
+def player_texts(language: str | None = None) -> dict[str, str]:
+    """The player page's words (buttons, their hints, the counter's "frame {k} of {count}") in `language`."""
+    language = resolve(language, "player_texts")
+    return {key: _(text, language) for key, text in _PLAYER_TEXTS.items()}
+
+
+def _player(title: str, frames: str, interval_ms: int, language: str) -> str:
     """The player page (package data `autograd/pictures/player.html`) with its placeholders filled in, in one pass."""
     template = resources.files("autograd.pictures").joinpath("player.html").read_text(encoding="utf-8")
-    values = {"TITLE": html.escape(title), "FRAMES": frames, "INTERVAL_MS": str(interval_ms)}
-    return re.sub(r"\{\{(TITLE|FRAMES|INTERVAL_MS)\}\}", lambda m: values[m.group(1)], template)
+    texts = player_texts(language)
+    values = {"TITLE": html.escape(title), "FRAMES": frames, "INTERVAL_MS": str(interval_ms), "LANG": language}
+    values |= {key.upper(): html.escape(text) for key, text in texts.items()}
+    values["TEXTS"] = json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")  # no "</script>" in the script
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], template)
 
 
 _CSS_PX = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
@@ -380,7 +455,7 @@ def _image_size(data: bytes, fmt: str) -> tuple[float, float] | None:
     return (float(box[2]), float(box[3])) if len(box) == 4 else None
 
 
-def _player_page(title: str, images: list, captions: list, labels: list, interval_ms: int) -> str:
+def _player_page(title: str, images: list, captions: list, labels: list, interval_ms: int, language: str) -> str:
     """The page for `images` [(bytes, "png" or "svg")]: one fixed stage as large as the largest frame.
 
     Every frame is drawn at the same scale (its width a share of the stage's),
@@ -404,13 +479,16 @@ def _player_page(title: str, images: list, captions: list, labels: list, interva
             image = f'<img alt="{html.escape(caption)}" style="{share}" src="data:image/png;base64,{encoded}">'
         blocks.append(f'<div class="frame" id="frame{k}" data-label="{html.escape(label)}">\n{image}\n</div>')
     stage = f'<div class="stage" style="max-width: {width:.0f}px; aspect-ratio: {width:.0f} / {height:.0f}">'
-    return _player(title, "\n".join([stage, *blocks, "</div>"]), interval_ms)
+    return _player(title, "\n".join([stage, *blocks, "</div>"]), interval_ms, language)
 
 
-def _counter_label(caption: str, k: int, count: int) -> str:
-    """What the counter says for frame k: the caption's own numbering ("Step 3 of 4") or heading ("Seed:")."""
-    numbered = re.match(r"[A-Za-z]+ \d+ of \d+\b|\w+(?=:)", caption)
-    return numbered.group(0).lower() if numbered else f"frame {k + 1} of {count}"
+def _counter_label(caption: str, k: int, count: int, language: str) -> str:
+    """What the counter says for frame k: the caption's own numbering ("Step 3 of 4", "Schritt 3 von 4") or
+    heading ("Seed:"), lower case in English (German keeps its nouns' capitals)."""
+    numbered = re.match(r"[^\W\d_]+ \d+ (?:of|von) \d+\b|\w+(?=:)", caption)
+    if numbered:
+        return numbered.group(0).lower() if language == "en" else numbered.group(0)
+    return _(_PLAYER_TEXTS["frame"], language).format(k=k + 1, count=count)
 
 
 _MAX_INTERVAL_MS = 3_600_000  # an hour per frame
@@ -422,7 +500,9 @@ def _checked_title(title, who: str) -> str:
     return title
 
 
-def save_player(images: Iterable, page, *, captions=None, title: str = "Animation", interval_ms: int = 500) -> Path:
+def save_player(
+    images: Iterable, page, *, captions=None, title: str | None = None, interval_ms: int = 500, language=None
+) -> Path:
     """Write one offline web page that steps through pictures (PNG or SVG files, e.g. matplotlib frames).
 
     The page is the one `save_steps` writes: previous / next / play buttons,
@@ -434,9 +514,12 @@ def save_player(images: Iterable, page, *, captions=None, title: str = "Animatio
     numbering ("Epoch 3 of 20: ..." gives "epoch 3 of 20") or heading
     ("Start: ..." gives "start"), else it counts frames. The page is written
     whole or not at all, never through a symbolic link standing at its name.
-    Returns the page's path.
+    `language` ("de" or "en"; None: the language in force) is that of the
+    buttons, the counter and the default title ("Animation"). Returns the
+    page's path.
     """
     who = "save_player"
+    language = resolve(language, who)
     if isinstance(images, str | bytes | Path):
         raise TypeError(f"{who}: images must be a list of PNG or SVG file paths, not one path ({checks.shown(images)})")
     items = checks.ordered(images, "images (a list of PNG or SVG file paths)", who)
@@ -448,19 +531,19 @@ def save_player(images: Iterable, page, *, captions=None, title: str = "Animatio
         if not path.is_file():
             raise ValueError(f"{who}: image {str(path)!r} does not exist")
     if captions is None:
-        captions = [f"frame {k + 1} of {len(paths)}" for k in range(len(paths))]
+        captions = [_(_PLAYER_TEXTS["frame"], language).format(k=k + 1, count=len(paths)) for k in range(len(paths))]
     captions = checks.ordered(captions, "captions (one str per image)", who, empty=True)
     if len(captions) != len(paths):
         raise ValueError(f"{who}: captions must be one str per image ({len(paths)}), not {len(captions)} of them")
     for k, caption in enumerate(captions):
         if not isinstance(caption, str):
             raise TypeError(f"{who}: captions[{k}] must be a str, not {checks.shown(caption)}")
-    title = _checked_title(title, who)
+    title = _("Animation", language) if title is None else _checked_title(title, who)
     naming.check_count(interval_ms, "interval_ms", who, 1, _MAX_INTERVAL_MS)
     data = [(files.read_regular(path, who, _MAX_IMAGE_BYTES), path.suffix.lower().lstrip(".")) for path in paths]
-    labels = [_counter_label(caption, k, len(paths)) for k, caption in enumerate(captions)]
+    labels = [_counter_label(caption, k, len(paths), language) for k, caption in enumerate(captions)]
     try:
-        text = _player_page(title, data, captions, labels, interval_ms)
+        text = _player_page(title, data, captions, labels, interval_ms, language)
     except ValueError as exc:
         raise ValueError(f"{who}: {exc}") from None
     if page.is_dir():
@@ -480,6 +563,7 @@ def save_steps(
     title: str | None = None,
     interval_ms: int = 1500,
     dpi: int | None = 144,
+    language: str | None = None,
 ) -> dict:
     """Write step frames (of `backward_steps` or `forward_steps`) as numbered images and one page to step through.
 
@@ -493,7 +577,8 @@ def save_steps(
     "svg"; `title` defaults to one naming the kind of frames. Each frame's
     DOT source is written too (step_000.gv ...), even without Graphviz.
     Every file is written whole, never through a symbolic link standing at
-    its name (the link is replaced).
+    its name (the link is replaced). `language` is that of the page's title,
+    buttons and counter; None: the frames' own language.
     """
     who = "save_steps"
     graphviz = require_graphviz()
@@ -511,7 +596,11 @@ def save_steps(
             "backward_steps and of forward_steps separately"
         )
     page_name, default_title, prefix = _KINDS[kinds.pop()]
-    title = default_title if title is None else _checked_title(title, who)
+    if language is None:
+        spoken = {getattr(frame, "step_language", None) for frame in frames} - {None}
+        language = spoken.pop() if len(spoken) == 1 else None
+    language = resolve(language, who)
+    title = _(default_title, language) if title is None else _checked_title(title, who)
     naming.check_count(interval_ms, "interval_ms", who, 1, _MAX_INTERVAL_MS)
     if isinstance(fmt, str):
         fmt = fmt.lower().lstrip(".")
@@ -526,10 +615,11 @@ def save_steps(
     for k, (frame, path) in enumerate(zip(frames, paths)):
         save_graph(frame, path, dpi=dpi)
         images.append((files.read_regular(path, who, _MAX_IMAGE_BYTES), fmt))
-        captions.append(getattr(frame, "step_title", f"frame {k + 1} of {len(frames)}"))
-    labels = [_counter_label(caption, k, len(frames)) for k, caption in enumerate(captions)]
+        default = _(_PLAYER_TEXTS["frame"], language).format(k=k + 1, count=len(frames))
+        captions.append(getattr(frame, "step_title", default))
+    labels = [_counter_label(caption, k, len(frames), language) for k, caption in enumerate(captions)]
     page = files.write_atomically(
-        directory / page_name, _player_page(title, images, captions, labels, interval_ms), who
+        directory / page_name, _player_page(title, images, captions, labels, interval_ms, language), who
     )
     return {"frames": paths, "html": page}
 

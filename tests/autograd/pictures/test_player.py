@@ -92,7 +92,7 @@ def test_save_player_refuses_bad_input(tmp_path):
         (([tmp_path / "notes.txt"],), {}, ValueError, ["notes.txt", ".png"]),
         ((paths,), {"captions": ["a", "b"]}, ValueError, ["captions", "1"]),
         ((paths,), {"captions": [3]}, TypeError, ["captions[0]", "3"]),
-        ((paths,), {"title": None}, TypeError, ["title", "None"]),
+        ((paths,), {"title": 3}, TypeError, ["title", "3"]),  # None: the default title
         ((paths,), {"interval_ms": 0}, ValueError, ["interval_ms", "0"]),
     ]
     for args, kwargs, error, words in cases:
