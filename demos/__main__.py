@@ -5,6 +5,8 @@ python -m demos NAME [NAME...]  run some of them
 python -m demos --list          list them, one line each
 python -m demos --quick         smaller settings (what the tests use)
 python -m demos --out DIR       write the pictures into DIR
+python -m demos --deck DIR      run them all and build the course's slide deck in DIR (deck.html, deck.pdf)
+python -m demos --lang de       the texts in German (or en; default: the locale's)
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import time
 import traceback
 
+from autograd.language import LANGUAGES, using_language
 from demos import _common as c
 
 # Name -> module in this package, in the order of the course.
@@ -122,6 +125,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="smaller settings, what the tests run: all demos in about half a minute"
     )
+    parser.add_argument(
+        "--deck", metavar="DIR", help="run every demo and build one slide deck of the course in DIR (see demos.deck)"
+    )
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=None, help="the language of the texts (default: the locale's)"
+    )
     args = parser.parse_args(argv)
     problem = engine_problem()
     if problem:
@@ -134,13 +143,20 @@ def main(argv=None) -> int:
         print()
         print(tutorial_note())
         return 0
+    if args.deck is not None:
+        if args.names:
+            parser.error(f"--deck runs every demo the deck needs; leave out the names ({', '.join(args.names)})")
+        from demos import deck
+
+        return deck.run_from_arguments(args.deck, args, parser)
     unknown = [n for n in args.names if n not in DEMOS]
     if unknown:
         parser.error(f"unknown demo {', '.join(unknown)}; choose from {', '.join(DEMOS)} (see --list)")
 
     names = args.names or list(DEMOS)
     start = time.perf_counter()
-    results = run_demos(names, args.out, args.quick)
+    with using_language(args.lang):
+        results = run_demos(names, args.out, args.quick)
     total = time.perf_counter() - start
     failed = [n for n, (_, r) in results.items() if isinstance(r, Exception)]
     if len(names) > 1:

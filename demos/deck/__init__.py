@@ -661,26 +661,23 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m demos.deck", description="Build the course's slide deck.")
     parser.add_argument("folder", metavar="DIR", help="where deck.html, pictures/ and deck.pdf go")
-    add_options(parser)
+    parser.add_argument(
+        "--lang", choices=("de", "en"), default=None, help="the deck's language (default: the locale's)"
+    )
+    parser.add_argument("--quick", action="store_true", help="the demos' smaller settings (what the tests run)")
+    parser.add_argument("--out", default=None, help="keep the demos' whole output in OUT (default: not kept)")
+    parser.add_argument("--no-pdf", action="store_true", help="do not print deck.pdf with Chromium")
     args = parser.parse_args(argv)
     return run_from_arguments(args.folder, args, parser)
 
 
-def add_options(parser, deck_option: bool = False) -> None:
-    """The deck's options (shared by `python -m demos.deck` and `python -m demos --deck`)."""
-    parser.add_argument(
-        "--lang", choices=("de", "en"), default=None, help="the deck's language (default: the locale's)"
-    )
-    if not deck_option:
-        parser.add_argument("--quick", action="store_true", help="the demos' smaller settings (what the tests run)")
-        parser.add_argument("--out", default=None, help="keep the demos' whole output in OUT (default: not kept)")
-    parser.add_argument("--no-pdf", action="store_true", help="do not print deck.pdf with Chromium")
-
-
 def run_from_arguments(folder, args, parser) -> int:
-    """Build the deck as the command line asked and say what was written; returns the exit status."""
+    """Build the deck as the command line asked (`args`: lang, quick, out, no_pdf) and say what was written.
+
+    Returns the exit status: 1 if a demo failed (its slides say so), else 0.
+    """
     try:
-        done = build(folder, language=args.lang, quick=args.quick, out=args.out, pdf=not args.no_pdf)
+        done = build(folder, language=args.lang, quick=args.quick, out=args.out, pdf=not getattr(args, "no_pdf", False))
     except ValueError as exc:
         parser.error(str(exc))
     print(f"\nThe deck: {done['html']} ({len(done['slides'])} slides; open it in a browser, → for the next slide)")

@@ -342,3 +342,46 @@ def test_without_chromium_the_pdf_is_skipped_with_the_reason(monkeypatch, tmp_pa
     monkeypatch.setattr(deck.shutil, "which", lambda name: None)
     reason = deck.print_pdf(tmp_path / "deck.html", tmp_path / "deck.pdf")
     assert "no Chromium found" in reason and not (tmp_path / "deck.pdf").exists()
+
+
+# ----------------------------------------------------------------------------- the command lines
+
+
+@pytest.mark.parametrize(
+    "command, argv",
+    [
+        ("demos", ["--deck", "{folder}", "--lang", "de", "--quick"]),
+        ("demos.deck", ["{folder}", "--lang", "de", "--quick", "--no-pdf"]),
+    ],
+)
+def test_the_command_lines_build_the_deck_as_asked(command, argv, monkeypatch, tmp_path, capsys):
+    calls = []
+
+    def fake_build(folder, **options):
+        calls.append((folder, options))
+        return {"html": Path(folder) / "deck.html", "pdf": None, "pdf_skipped": "no Chromium found", "slides": [1, 2],
+                "notes": [], "results": {"chain_rule": {}}}  # fmt: skip
+
+    monkeypatch.setattr(deck, "build", fake_build)
+    argv = [a.format(folder=tmp_path) for a in argv]
+    if command == "demos":
+        from demos.__main__ import main
+    else:
+        main = deck.main
+    assert main(argv) == 0
+    ((folder, options),) = calls
+    assert folder == str(tmp_path) and options["language"] == "de" and options["quick"] is True
+    assert options["pdf"] is (command == "demos")
+    printed = capsys.readouterr().out
+    assert "(2 slides;" in printed and "No PDF: no Chromium found" in printed
+
+
+def test_deck_with_demo_names_or_a_wrong_language_is_refused(capsys):
+    from demos.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["--deck", "somewhere", "chain_rule"])
+    assert "leave out the names (chain_rule)" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        deck.main(["somewhere", "--lang", "fr"])
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
