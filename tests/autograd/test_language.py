@@ -24,7 +24,15 @@ PACKAGES = {"autograd": Path(autograd.__file__).parent, "demos": Path(demos.__fi
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # files whose texts are converted: each must hold messages (an extraction that finds nothing would pass vacuously)
 CONVERTED = {
-    "autograd": ["widgets/exercise.py", "widgets/stepper.py", "widgets/serve.py"],
+    "autograd": [
+        "widgets/exercise.py",
+        "widgets/stepper.py",
+        "widgets/serve.py",
+        "pictures/steps.py",
+        "pictures/graphs.py",
+        "pictures/explain.py",
+        "pictures/network.py",
+    ],
     "demos": ["misconceptions.py", "chain_rule.py", "expression.py", "sheets/__init__.py"],
 }
 
