@@ -62,7 +62,7 @@ class Section:
     subtitle: str
     demos: tuple[str, ...]
     pictures: tuple[Picture, ...]
-    numbers: object = field(default=None, repr=False)  # function(results, tr) -> [(label, value)]
+    numbers: object = field(default=None, repr=False)  # function(results, words: Words) -> [(label, value)]
 
 
 # ----------------------------------------------------------------------------- numbers from the demos' results
@@ -78,14 +78,30 @@ def number(x) -> str:
     return f"{float(x):.5g}"
 
 
-def numbers_of(values) -> str:
-    return ", ".join(number(v) for v in values)
+class Words:
+    """The deck's words and numbers in one language: `words(message)` translated, numbers as the language writes them.
+
+    German writes a decimal comma (0,8078), so its lists of numbers are separated by semicolons.
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, message: str) -> str:
+        return text(message, self.language)
+
+    def number(self, x) -> str:
+        written = number(x)
+        return written.replace(".", ",") if self.language == "de" else written
+
+    def numbers(self, values) -> str:
+        return ("; " if self.language == "de" else ", ").join(self.number(v) for v in values)
 
 
 def _chain_rule(r, tr):
     cr = r["chain_rule"]
     rows = [
-        (tr("{node} (value, df/d{node})").format(node=k), numbers_of((cr["values"][k], cr["grads"][k])))
+        (tr("{node} (value, df/d{node})").format(node=k), tr.numbers((cr["values"][k], cr["grads"][k])))
         for k in ("f", "i", "g", "h", "a", "b", "c", "d")
     ]
     rows.append((tr("the one non-trivial local derivative"), cr["how"]["i"]))
@@ -98,19 +114,19 @@ def _paths(r, tr):
     deepest = p["chain"][-1]
     forward, backward = fr["both_orders"]["forward"], fr["both_orders"]["backward"]
     return [
-        (tr("y = x · x at x = 3: paths, dy/dx"), numbers_of((p["x_squared_paths"], p["x_squared_grad"]))),
-        (tr("diamond: paths from L to s"), number(p["diamond_paths"])),
+        (tr("y = x · x at x = 3: paths, dy/dx"), tr.numbers((p["x_squared_paths"], p["x_squared_grad"]))),
+        (tr("diamond: paths from L to s"), tr.number(p["diamond_paths"])),
         (
             tr("diamond dL/ds: backprop, sum over paths, by hand"),
-            numbers_of((p["diamond_backprop"], p["diamond_path_sum"], p["diamond_by_hand"])),
+            tr.numbers((p["diamond_backprop"], p["diamond_path_sum"], p["diamond_by_hand"])),
         ),
         (
             tr("chain of {depth} diamonds: paths, edges").format(depth=deepest["depth"]),
-            numbers_of((deepest["paths"], deepest["edges"])),
+            tr.numbers((deepest["paths"], deepest["edges"])),
         ),
         (
             tr("f(x, y) = x² y + sin(x y): df/dx, df/dy forward and backward"),
-            f"{numbers_of(forward)} | {numbers_of(backward)}",
+            f"{tr.numbers(forward)} | {tr.numbers(backward)}",
         ),
     ]
 
@@ -121,10 +137,10 @@ def _gradcheck(r, tr):
     return [
         (
             tr("parameters checked, largest difference to central differences"),
-            numbers_of((g["n_params"], g["max_difference"])),
+            tr.numbers((g["n_params"], g["max_difference"])),
         ),
-        (tr("loss evaluations for central differences, backward passes"), numbers_of((g["fd_evaluations"], 1))),
-        (tr("smallest error of central differences, at ε"), numbers_of((error, eps))),
+        (tr("loss evaluations for central differences, backward passes"), tr.numbers((g["fd_evaluations"], 1))),
+        (tr("smallest error of central differences, at ε"), tr.numbers((error, eps))),
         (tr("a wrong derivative, caught"), g["bug_caught"]),
     ]
 
@@ -132,27 +148,27 @@ def _gradcheck(r, tr):
 def _perceptron(r, tr):
     p = r["perceptron_xor"]
     rows = [
-        (tr("perceptron mistakes per epoch, {gate}").format(gate=gate.upper()), numbers_of(mistakes))
+        (tr("perceptron mistakes per epoch, {gate}").format(gate=gate.upper()), tr.numbers(mistakes))
         for gate, mistakes in p["perceptron_mistakes"].items()
     ]
-    rows.append((tr("hand-made network on (0,0), (0,1), (1,0), (1,1)"), numbers_of(p["hand_made_outputs"])))
-    rows.append((tr("trained 2-4-1 network's outputs"), numbers_of(p["xor_probabilities"])))
+    rows.append((tr("hand-made network on (0,0), (0,1), (1,0), (1,1)"), tr.numbers(p["hand_made_outputs"])))
+    rows.append((tr("trained 2-4-1 network's outputs"), tr.numbers(p["xor_probabilities"])))
     return rows
 
 
 def _mlp(r, tr):
     rows = []
     moons = r["moons"]
-    rows.append((tr("two moons: training accuracy, loss"), numbers_of((moons["accuracy"], moons["loss"]))))
+    rows.append((tr("two moons: training accuracy, loss"), tr.numbers((moons["accuracy"], moons["loss"]))))
     d = r["digits"]
     if d.get("skipped"):
         raise KeyError("test_accuracy")
-    rows.append((tr("training images, held-out images"), numbers_of((d["n_train"], d["n_test"]))))
+    rows.append((tr("training images, held-out images"), tr.numbers((d["n_train"], d["n_test"]))))
     for model, accuracy in d["test_accuracy"].items():
         rows.append(
             (
                 tr("digits: held-out accuracy after {epochs} epochs, {model}").format(epochs=d["epochs"], model=model),
-                number(accuracy),
+                tr.number(accuracy),
             )
         )
     for model, runs in d["keras"].items():
@@ -161,7 +177,7 @@ def _mlp(r, tr):
         rows.append(
             (
                 label.format(model=model, count=len(d["seeds"])),
-                f"{number(last['mean'])} ({number(last['min'])}–{number(last['max'])})",
+                f"{tr.number(last['mean'])} ({tr.number(last['min'])}–{tr.number(last['max'])})",
             )
         )
     return rows
@@ -171,23 +187,23 @@ def _activations(r, tr):
     a = r["activations"]
     shifts = a["softmax_shift_change"]
     return [
-        (tr("step function: largest gradient during training"), number(a["step"]["largest_gradient"])),
+        (tr("step function: largest gradient during training"), tr.number(a["step"]["largest_gradient"])),
         (
-            tr("softmax(z + c) − softmax(z), largest, for c = {shifts}").format(shifts=numbers_of(shifts)),
-            number(max(shifts.values())),
+            tr("softmax(z + c) − softmax(z), largest, for c = {shifts}").format(shifts=tr.numbers(shifts)),
+            tr.number(max(shifts.values())),
         ),
         (
             tr("three linear layers against their one map W3 W2 W1: largest difference"),
-            number(a["collapse"]["largest_difference"]),
+            tr.number(a["collapse"]["largest_difference"]),
         ),
     ]
 
 
 def _losses(r, tr):
     lo = r["losses"]
-    rows = [(tr("predicted class, accuracy"), numbers_of((lo["predicted"], lo["accuracy"])))]
+    rows = [(tr("predicted class, accuracy"), tr.numbers((lo["predicted"], lo["accuracy"])))]
     for name, (loss, gradient) in lo["losses"].items():
-        rows.append((tr("{loss}: loss, gradient").format(loss=name), f"{number(loss)}; [{numbers_of(gradient)}]"))
+        rows.append((tr("{loss}: loss, gradient").format(loss=name), f"{tr.number(loss)}; [{tr.numbers(gradient)}]"))
     return rows
 
 
@@ -197,23 +213,23 @@ def _descent(r, tr):
     rows = [
         (
             tr("Hessian's largest eigenvalue λ, learning-rate limit 2/λ"),
-            numbers_of((curvature["lambda_max"], curvature["lr_limit"])),
+            tr.numbers((curvature["lambda_max"], curvature["lr_limit"])),
         )
     ]
     for name, run in gd["learning_rates"].items():
         verdict = (
             tr("diverges")
             if run["diverged"]
-            else tr("converges, loss {loss}").format(loss=number(run["per_epoch"][-1]))
+            else tr("converges, loss {loss}").format(loss=tr.number(run["per_epoch"][-1]))
         )
         rows.append((tr("learning rate {rate}").format(rate=name), verdict))
     for name, loss in r["optimizers"]["network_final_loss"].items():
-        rows.append((tr("final loss of the network, {optimizer}").format(optimizer=name), number(loss)))
+        rows.append((tr("final loss of the network, {optimizer}").format(optimizer=name), tr.number(loss)))
     for method, steps in r["newton"]["one_dimension"]["steps"].items():
         rows.append(
             (
                 tr("e^x − 2x: steps to the minimum ln 2, {method}").format(method=method),
-                tr("not reached") if steps is None else number(steps),
+                tr("not reached") if steps is None else tr.number(steps),
             )
         )
     return rows
@@ -221,18 +237,18 @@ def _descent(r, tr):
 
 def _approximation(r, tr):
     return [
-        (tr("mean squared error of the fit, {target}").format(target=target), number(mse))
+        (tr("mean squared error of the fit, {target}").format(target=target), tr.number(mse))
         for target, mse in r["universal_approximation"]["mse"].items()
     ]
 
 
 def _graphs(r, tr):
-    return [(tr("trained XOR network's outputs p(1)"), numbers_of(r["perceptron_xor"]["xor_probabilities"]))]
+    return [(tr("trained XOR network's outputs p(1)"), tr.numbers(r["perceptron_xor"]["xor_probabilities"]))]
 
 
 def _jacobians(r, tr):
     return [
-        (tr("largest difference to the engine's backprop, {way}").format(way=way), number(difference))
+        (tr("largest difference to the engine's backprop, {way}").format(way=way), tr.number(difference))
         for way, difference in r["jacobians"]["differences"].items()
     ]
 
@@ -240,14 +256,14 @@ def _jacobians(r, tr):
 def _symmetries(r, tr):
     s = r["symmetries"]
     rows = [
-        (tr("equivalent weight vectors M! · 2^M, M = {m}").format(m=m), number(count))
+        (tr("equivalent weight vectors M! · 2^M, M = {m}").format(m=m), tr.number(count))
         for m, count in s["counts"].items()
     ]
     copies = s["tanh"]["copies"]
     rows.append(
         (
             tr("tanh copies: count, largest output difference"),
-            numbers_of((len(copies), max(copy["difference"] for copy in copies))),
+            tr.numbers((len(copies), max(copy["difference"] for copy in copies))),
         )
     )
     return rows
@@ -509,8 +525,8 @@ def _deck_slide(quick: bool, tr) -> Slide:
     body = (
         f"<h1>{_e(tr('Backpropagation: the course in pictures'))}</h1>"
         f'<p class="subtitle">{_e(origin)}</p>'
-        f'<p class="demos">{_e(run)}</p>'
-        f'<p class="demos">{_e(tr("Keys: → or Space next, ← back, Home first, End last."))}</p>'
+        f'<p class="note">{_e(run)}</p>'
+        f'<p class="note">{_e(tr("Keys: → or Space next, ← back, Home first, End last."))}</p>'
     )
     return Slide("deck", 0, body)
 
@@ -518,9 +534,7 @@ def _deck_slide(quick: bool, tr) -> Slide:
 def slides_of(results: dict, folder: Path, out: Path, quick: bool, language: str) -> list[Slide]:
     """Every slide of the deck in order, pictures copied beside the page."""
 
-    def tr(message: str) -> str:
-        return text(message, language)
-
+    tr = Words(language)
     slides = [_deck_slide(quick, tr)]
     for section in SECTIONS:
         slides.append(_title_slide(section, tr))
@@ -535,7 +549,7 @@ def page(slides: list[Slide], language: str) -> str:
     data = resources.files(__name__)
     template = string.Template(data.joinpath("deck.html").read_text(encoding="utf-8"))
     sections = "\n".join(
-        f'<section class="slide {s.kind}" data-kind="{s.kind}" data-section="{s.section}" '
+        f'<section class="slide kind-{s.kind}" data-kind="{s.kind}" data-section="{s.section}" '
         f'id="slide-{k}" aria-label="{_e(text("slide", language))} {k}">{s.body}</section>'
         for k, s in enumerate(slides, 1)
     )
