@@ -8,6 +8,7 @@ demos' results the deck was built from.
 
 import math
 import re
+import shutil
 import string
 from html.parser import HTMLParser
 from pathlib import Path
@@ -298,14 +299,16 @@ def test_the_sections_agree_with_the_demos_own_course_material_lines():
 
 
 @needs_chromium
-def test_the_page_renders_and_the_keys_move_through_the_slides(built):
+def test_the_page_renders_and_the_keys_move_through_the_slides(built, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package drives the browser")
     count = len(built["en"]["slides"])
+    stick = tmp_path / "usb stick" / "deck"  # the folder copied elsewhere: its links must still find every picture
+    shutil.copytree(built["en"]["html"].parent, stick)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(built["en"]["html"].as_uri())
+            page.goto((stick / deck.HTML_NAME).as_uri())
             seen = lambda: page.evaluate(  # noqa: E731
                 "() => [document.getElementById('counter').textContent,"
                 " Array.from(document.querySelectorAll('.slide')).filter(s => getComputedStyle(s).display !== 'none')"
