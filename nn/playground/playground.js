@@ -1,6 +1,7 @@
 // The playground's page: controls, heat maps, points, loss curves and one sample's graph.
 // Everything is computed in the kernel (nn.playground.Session); this file draws what it sends
-// and sends back what the user does. Ranges, choices and colours come from Python (`options`).
+// and sends back what the user does. Ranges, choices and colours come from Python (`options`),
+// every word from `texts` (PAGE_TEXTS of widget.py, in the playground's language).
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const L2_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -32,6 +33,9 @@ function bytesOf(value) {
 }
 
 function render({ model, el }) {
+  // A word of the page in the playground's language, {fields} filled in.
+  const t = (key, fields = {}, fallback = key) =>
+    ((model.get("texts") || {})[key] || fallback).replace(/\{(\w+)\}/g, (all, name) => (name in fields ? String(fields[name]) : all));
   const options = model.get("options");
   const colors = options.colors.map(rgb);
   const neutral = rgb(options.neutral);
@@ -49,9 +53,9 @@ function render({ model, el }) {
   // ---- the top bar: buttons and training settings ----
   const title = make("div", { class: "pg-title" });
   const notes = make("div", { class: "pg-notes" });
-  const play = make("button", { class: "pg-play", "data-control": "play", title: "Play / Pause", onclick: () => send({ do: model.get("running") ? "pause" : "play" }) });
-  const step = make("button", { class: "pg-step", "data-control": "step", text: "Step", title: "one epoch", onclick: () => send({ do: "step" }) });
-  const reset = make("button", { class: "pg-reset", "data-control": "reset", text: "Reset", title: "back to epoch 0", onclick: () => send({ do: "reset" }) });
+  const play = make("button", { class: "pg-play", "data-control": "play", title: t("play_hint"), onclick: () => send({ do: model.get("running") ? "pause" : "play" }) });
+  const step = make("button", { class: "pg-step", "data-control": "step", text: t("step"), title: t("step_hint"), onclick: () => send({ do: "step" }) });
+  const reset = make("button", { class: "pg-reset", "data-control": "reset", text: t("reset"), title: t("reset_hint"), onclick: () => send({ do: "reset" }) });
   const epoch = make("span", { class: "pg-epoch" });
 
   function select(name, label, values, show = String) {
@@ -77,46 +81,46 @@ function render({ model, el }) {
   }
 
   const controls = {
-    learning_rate: select("learning_rate", "Learning rate", LEARNING_RATES),
-    activation: select("activation", "Activation", fields.activation[1]),
-    l2: select("l2", "L2", L2_RATES),
-    batch_size: slider("batch_size", "Batch size", 1, 50),
-    epochs_per_frame: slider("epochs_per_frame", "Epochs per frame", 1, 20),
-    noise: slider("noise", "Noise %", 0, 50),
-    train_percent: slider("train_percent", "Training data %", 10, 90),
-    points: slider("points", "Points", 10, 1000, 10),
+    learning_rate: select("learning_rate", t("learning_rate"), LEARNING_RATES),
+    activation: select("activation", t("activation"), fields.activation[1]),
+    l2: select("l2", t("l2"), L2_RATES),
+    batch_size: slider("batch_size", t("batch_size"), 1, 50),
+    epochs_per_frame: slider("epochs_per_frame", t("epochs_per_frame"), 1, 20),
+    noise: slider("noise", t("noise"), 0, 50),
+    train_percent: slider("train_percent", t("train_percent"), 10, 90),
+    points: slider("points", t("points"), 10, 1000, 10),
   };
-  const top = make("div", { class: "pg-top" }, reset, play, step, make("span", { class: "pg-epoch-box" }, "Epoch ", epoch),
+  const top = make("div", { class: "pg-top" }, reset, play, step, make("span", { class: "pg-epoch-box" }, `${t("epoch")} `, epoch),
     controls.learning_rate, controls.activation, controls.l2, controls.batch_size, controls.epochs_per_frame);
 
   // ---- data: data sets, classes, noise, split, points ----
   const datasetBox = make("div", { class: "pg-field pg-datasets", "data-control": "dataset" });
   for (const name of fields.dataset[1]) {
-    datasetBox.append(make("button", { class: "pg-dataset", "data-name": name, text: name, onclick: () => set("dataset", name) }));
+    datasetBox.append(make("button", { class: "pg-dataset", "data-name": name, text: t(`dataset_${name}`, {}, name), onclick: () => set("dataset", name) }));
   }
-  const classBox = make("div", { class: "pg-field pg-classes", "data-control": "classes" }, make("span", { text: "Classes" }));
+  const classBox = make("div", { class: "pg-field pg-classes", "data-control": "classes" }, make("span", { text: t("classes") }));
   for (const k of [2, 3]) classBox.append(make("button", { class: "pg-class-count", "data-k": k, text: String(k), onclick: () => set("classes", k) }));
-  const regenerate = make("button", { class: "pg-regenerate", "data-control": "regenerate", text: "New data", onclick: () => send({ do: "regenerate" }) });
+  const regenerate = make("button", { class: "pg-regenerate", "data-control": "regenerate", text: t("regenerate"), onclick: () => send({ do: "regenerate" }) });
   const fileInput = make("input", { type: "file", accept: ".json,application/json", style: "display:none" });
   fileInput.addEventListener("change", () => {
     const file = fileInput.files[0];
     fileInput.value = "";
     if (!file) return;
     if (file.size > options.max_scenario_bytes) {
-      message.textContent = `${file.name} has ${file.size} bytes; a scenario has at most ${options.max_scenario_bytes}`;
+      message.textContent = t("too_large", { file: file.name, size: file.size, limit: options.max_scenario_bytes });
       return;
     }
     file.text().then((text) => send({ do: "load", text }));
   });
-  const save = make("button", { class: "pg-save", "data-control": "save", text: "Save scenario", onclick: () => send({ do: "save" }) });
-  const load = make("button", { class: "pg-load", "data-control": "load", text: "Load scenario", onclick: () => fileInput.click() });
-  const dataColumn = make("div", { class: "pg-column pg-data" }, make("h3", { text: "Data" }), datasetBox, classBox,
+  const save = make("button", { class: "pg-save", "data-control": "save", text: t("save"), onclick: () => send({ do: "save" }) });
+  const load = make("button", { class: "pg-load", "data-control": "load", text: t("load"), onclick: () => fileInput.click() });
+  const dataColumn = make("div", { class: "pg-column pg-data" }, make("h3", { text: t("data") }), datasetBox, classBox,
     controls.noise, controls.train_percent, controls.points, regenerate, make("div", { class: "pg-files" }, save, load, fileInput));
 
   // ---- the network: layers and each neuron's map ----
   const layerButtons = make("div", { class: "pg-field pg-layer-buttons", "data-control": "hidden" },
-    make("button", { class: "pg-add-layer", text: "+ layer", onclick: () => changeLayers((h) => h.length < 4 && h.push(2)) }),
-    make("button", { class: "pg-remove-layer", text: "− layer", onclick: () => changeLayers((h) => h.pop()) }));
+    make("button", { class: "pg-add-layer", text: t("add_layer"), onclick: () => changeLayers((h) => h.length < 4 && h.push(2)) }),
+    make("button", { class: "pg-remove-layer", text: t("remove_layer"), onclick: () => changeLayers((h) => h.pop()) }));
   const layersBox = make("div", { class: "pg-layers" });
   const networkColumn = make("div", { class: "pg-column pg-network" }, make("h3", { class: "pg-network-title" }), layerButtons, layersBox);
   function changeLayers(change) {
@@ -153,20 +157,20 @@ function render({ model, el }) {
     layersBox.replaceChildren(linkLayer);
     neuronCanvases = [];
     columns = [];
-    const inputs = make("div", { class: "pg-layer" }, make("div", { class: "pg-layer-name", text: "inputs" }), make("div", { class: "pg-neuron-buttons" }));
-    const xs = [node("x1", "x₁, the first coordinate"), node("x2", "x₂, the second coordinate")];
+    const inputs = make("div", { class: "pg-layer" }, make("div", { class: "pg-layer-name", text: t("inputs") }), make("div", { class: "pg-neuron-buttons" }));
+    const xs = [node("x1", t("x1")), node("x2", t("x2"))];
     xs.forEach((c, axis) => { inputMap(c, axis); inputs.append(c); });
     layersBox.append(inputs);
     columns.push(xs);
     hidden.forEach((size, l) => {
       const column = make("div", { class: "pg-layer" });
       const edit = make("div", { class: "pg-neuron-buttons", "data-control": "hidden" },
-        make("button", { text: "+", title: "one neuron more", onclick: () => changeLayers((h) => h[l] < 8 && h[l]++) }),
-        make("button", { text: "−", title: "one neuron less", onclick: () => changeLayers((h) => h[l] > 1 && h[l]--) }));
-      column.append(make("div", { class: "pg-layer-name", text: `${size} neuron${size > 1 ? "s" : ""}` }), edit);
+        make("button", { text: "+", title: t("neuron_more"), onclick: () => changeLayers((h) => h[l] < 8 && h[l]++) }),
+        make("button", { text: "−", title: t("neuron_less"), onclick: () => changeLayers((h) => h[l] > 1 && h[l]--) }));
+      column.append(make("div", { class: "pg-layer-name", text: t(size > 1 ? "neurons_many" : "neurons_one", { count: size }) }), edit);
       const canvases = [];
       for (let i = 0; i < size; i++) {
-        const c = node(`layer ${l + 1} neuron ${i + 1}`, `layer ${l + 1}, neuron ${i + 1}: its output over the square`);
+        const c = node(t("neuron_name", { layer: l + 1, neuron: i + 1 }), t("neuron_hint", { layer: l + 1, neuron: i + 1 }));
         c.addEventListener("mouseenter", () => { focus = [l, i]; draw(); });
         c.addEventListener("mouseleave", () => { focus = null; draw(); });
         canvases.push(c);
@@ -176,11 +180,11 @@ function render({ model, el }) {
       columns.push(canvases);
       layersBox.append(column);
     });
-    const outputs = make("div", { class: "pg-layer" }, make("div", { class: "pg-layer-name", text: "output" }), make("div", { class: "pg-neuron-buttons" }));
+    const outputs = make("div", { class: "pg-layer" }, make("div", { class: "pg-layer-name", text: t("output_layer") }), make("div", { class: "pg-neuron-buttons" }));
     const k = settings.classes === 2 ? 1 : settings.classes;
     const outs = [];
     for (let j = 0; j < k; j++) {
-      const box = make("div", { class: "pg-output-node", title: k === 1 ? "the output: tanh, -1 .. +1" : `the logit of class ${j}` });
+      const box = make("div", { class: "pg-output-node", title: k === 1 ? t("output_hint") : t("logit_hint", { k: j }) });
       if (k > 1) box.style.background = `rgb(${colors[j].join(",")})`;
       outs.push(box);
       outputs.append(box);
@@ -229,22 +233,22 @@ function render({ model, el }) {
   const mapCanvas = make("canvas", { class: "pg-map", width: OUTPUT_SIZE, height: OUTPUT_SIZE });
   const curveCanvas = make("canvas", { class: "pg-curve", width: OUTPUT_SIZE, height: 90 });
   const pixels = make("canvas", { width: options.output_resolution, height: options.output_resolution });
-  const clickBox = make("div", { class: "pg-field pg-click", "data-control": "add_points" }, make("span", { text: "A click" }));
+  const clickBox = make("div", { class: "pg-field pg-click", "data-control": "add_points" }, make("span", { text: t("click") }));
   function clickChoice(label, value, k) {
     const b = make("button", { class: "pg-click-mode", "data-mode": value, text: label, onclick: () => { mode = value; addClass = k; markButtons(); } });
     clickBox.append(b);
     return b;
   }
-  clickChoice("shows a point's graph", "select", 0);
-  const addButtons = [0, 1, 2].map((k) => clickChoice(`adds class ${k}`, "add", k));
+  clickChoice(t("click_select"), "select", 0);
+  const addButtons = [0, 1, 2].map((k) => clickChoice(t("click_add", { k }), "add", k));
   const showTest = make("input", { type: "checkbox", class: "pg-show-test-box", onchange: () => set("show_test", showTest.checked) });
   const discretize = make("input", { type: "checkbox", class: "pg-discretize-box", onchange: () => set("discretize", discretize.checked) });
-  const outputColumn = make("div", { class: "pg-column pg-output" }, make("h3", { text: "Output" }),
-    make("div", { class: "pg-losses" }, make("span", { class: "pg-test-label" }, "Test loss ", testLoss), make("br"),
-      make("span", { class: "pg-train-label" }, "Training loss ", trainLoss)),
+  const outputColumn = make("div", { class: "pg-column pg-output" }, make("h3", { text: t("output") }),
+    make("div", { class: "pg-losses" }, make("span", { class: "pg-test-label" }, `${t("test_loss")} `, testLoss), make("br"),
+      make("span", { class: "pg-train-label" }, `${t("train_loss")} `, trainLoss)),
     curveCanvas, mapCanvas, clickBox,
-    make("label", { class: "pg-field", "data-control": "show_test" }, showTest, " show test data"),
-    make("label", { class: "pg-field", "data-control": "discretize" }, discretize, " discretize output"));
+    make("label", { class: "pg-field", "data-control": "show_test" }, showTest, ` ${t("show_test")}`),
+    make("label", { class: "pg-field", "data-control": "discretize" }, discretize, ` ${t("discretize")}`));
   mapCanvas.addEventListener("click", (event) => {
     const box = mapCanvas.getBoundingClientRect();
     const px = ((event.clientX - box.left) / box.width) * OUTPUT_SIZE;
@@ -397,14 +401,14 @@ function render({ model, el }) {
     showTest.checked = s.show_test;
     discretize.checked = s.discretize;
     const shape = [2, ...s.hidden, s.classes === 2 ? 1 : s.classes].join("-");
-    networkColumn.querySelector(".pg-network-title").textContent = `Network ${shape}`;
+    networkColumn.querySelector(".pg-network-title").textContent = t("network", { shape });
     markButtons();
     buildLayers();
   }
 
   function showRunning() {
     const running = model.get("running");
-    play.textContent = running ? "Pause" : "Play";
+    play.textContent = running ? t("pause") : t("play");
     root.classList.toggle("pg-running", running);
   }
 

@@ -24,7 +24,11 @@ from __future__ import annotations
 import json
 
 from autograd.core import checks, files
+from autograd.language import Domain
 from nn.playground.datasets import DATASETS, EXTENT
+
+_ = Domain("nn").gettext  # messages in the language in force (the playground sets its own while it reads)
+N_ = Domain.mark
 
 __all__ = [
     "FORMAT",
@@ -102,14 +106,16 @@ def check_scenario(data, who: str = "check_scenario") -> dict:
     defaults filled in. Errors are TypeError (wrong type) or ValueError (out of range, unknown field),
     naming the field."""
     if not isinstance(data, dict):
-        raise TypeError(f"{who}: a scenario is a JSON object {{...}} of fields, not {_kind(data)}")
+        raise TypeError(_("{who}: a scenario is a JSON object {{...}} of fields, not {kind}").format(
+            who=who, kind=_kind(data)))  # fmt: skip
     unknown = [key for key in data if key not in FIELDS]
     if unknown:
-        raise ValueError(f"{who}: unknown field {_short(unknown[0])}; a scenario has the fields {', '.join(FIELDS)}")
+        raise ValueError(_("{who}: unknown field {field}; a scenario has the fields {fields}").format(
+            who=who, field=_short(unknown[0]), fields=", ".join(FIELDS)))  # fmt: skip
     for required in ("format", "version"):
         if required not in data:
-            raise ValueError(f"{who}: field {required!r} is missing; a scenario starts with "
-                             f'"format": "{FORMAT}", "version": {VERSION}')  # fmt: skip
+            raise ValueError(_("{who}: field {field} is missing; a scenario starts with {start}").format(
+                who=who, field=repr(required), start=f'"format": "{FORMAT}", "version": {VERSION}'))  # fmt: skip
     checked = {}
     for name, (kind, details, default) in FIELDS.items():
         checked[name] = _field(kind, details, data[name], f"field {name!r}", who) if name in data else _copy(default)
@@ -117,9 +123,9 @@ def check_scenario(data, who: str = "check_scenario") -> dict:
         for i, point in enumerate(checked["added"]):
             if point[2] >= checked["classes"]:
                 raise ValueError(
-                    f"{who}: field 'added'[{i}] has class {point[2]}, but the scenario has {checked['classes']} "
-                    f"classes (0..{checked['classes'] - 1})"
-                )
+                    _("{who}: field 'added'[{i}] has class {cls}, but the scenario has {count} classes (0..{last})")
+                    .format(who=who, i=i, cls=point[2], count=checked["classes"], last=checked["classes"] - 1)
+                )  # fmt: skip
     return checked
 
 
@@ -127,9 +133,12 @@ def _copy(default):
     return list(default) if isinstance(default, list) else default
 
 
+_KINDS = {dict: N_("an object"), list: N_("a list"), str: N_("a string"), bool: N_("true/false"), type(None): "null"}
+_NUMBER = N_("a number")
+
+
 def _kind(value) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number")
+    return _(_KINDS.get(type(value), _NUMBER))
 
 
 def _short(value) -> str:
@@ -237,14 +246,14 @@ def _state(value, name, who) -> dict:
 
 
 def _refuse_constant(text: str):
-    raise ValueError(f"{text} is not a number JSON allows")
+    raise ValueError(_("{text} is not a number JSON allows").format(text=text))
 
 
 def _no_duplicates(pairs: list) -> dict:
     result = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"the field {key!r} appears twice")
+            raise ValueError(_("the field {field} appears twice").format(field=repr(key)))
         result[key] = value
     return result
 
@@ -253,26 +262,30 @@ def loads_scenario(text, who: str = "loads_scenario") -> dict:
     """A scenario from JSON text (str or UTF-8 bytes of at most MAX_SCENARIO_BYTES), checked (see the module)."""
     if isinstance(text, str):
         if len(text) > MAX_SCENARIO_BYTES:
-            raise ValueError(f"{who}: the scenario has {len(text):,} characters, more than {MAX_SCENARIO_BYTES:,}")
+            raise ValueError(_("{who}: the scenario has {count} characters, more than {limit}").format(
+                who=who, count=f"{len(text):,}", limit=f"{MAX_SCENARIO_BYTES:,}"))  # fmt: skip
         raw = text
     elif isinstance(text, (bytes, bytearray)):
         if len(text) > MAX_SCENARIO_BYTES:
-            raise ValueError(f"{who}: the scenario has {len(text):,} bytes, more than {MAX_SCENARIO_BYTES:,}")
+            raise ValueError(_("{who}: the scenario has {count} bytes, more than {limit}").format(
+                who=who, count=f"{len(text):,}", limit=f"{MAX_SCENARIO_BYTES:,}"))  # fmt: skip
         try:
             raw = bytes(text).decode("utf-8")
         except UnicodeDecodeError as e:
-            raise ValueError(f"{who}: the scenario is not UTF-8 text (byte {e.start})") from None
+            raise ValueError(
+                _("{who}: the scenario is not UTF-8 text (byte {byte})").format(who=who, byte=e.start)
+            ) from None
     else:
         raise TypeError(f"{who}: text must be a str or bytes of JSON, not {checks.shown(text)}")
     try:
         data = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
     except json.JSONDecodeError as e:
-        where = f"line {e.lineno}, column {e.colno}"
-        raise ValueError(f"{who}: the scenario is not valid JSON: {e.msg} at {where}") from None
+        text = _("{who}: the scenario is not valid JSON: {error} at line {line}, column {column}")
+        raise ValueError(text.format(who=who, error=e.msg, line=e.lineno, column=e.colno)) from None
     except ValueError as e:  # a duplicate field, NaN, Infinity, an integer of too many digits
-        raise ValueError(f"{who}: the scenario is not accepted JSON: {e}") from None
+        raise ValueError(_("{who}: the scenario is not accepted JSON: {error}").format(who=who, error=e)) from None
     except RecursionError:
-        raise ValueError(f"{who}: the scenario is nested too deeply to be a scenario") from None
+        raise ValueError(_("{who}: the scenario is nested too deeply to be a scenario").format(who=who)) from None
     return check_scenario(data, who)
 
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from autograd import Value, trace
 from autograd.core import checks
+from autograd.language import Domain
 from nn.activations import softmax
 from nn.layers import MLP
 from nn.losses import cross_entropy, l2_penalty, mse
@@ -42,6 +43,8 @@ from nn.playground.scenario import MAX_ADDED, MAX_HISTORY, VERSION, check_scenar
 from nn.training import train
 
 __all__ = ["Session", "DATA_FIELDS", "NETWORK_FIELDS"]
+
+_ = Domain("nn").gettext  # messages in the language in force (the playground sets its own)
 
 DATA_FIELDS = ("dataset", "classes", "points", "noise", "train_percent", "seed", "added")
 """Changing one of these makes new data (and starts training again)."""
@@ -190,7 +193,7 @@ class Session:
         apply from the next step on; the other fields change what is shown.
         """
         if "state" in changes:
-            raise ValueError("Session.update: the state is the session's own; load a scenario with it instead")
+            raise ValueError(_("Session.update: the state is the session's own; load a scenario with it instead"))
         if "classes" in changes and "added" not in changes:  # points of a class that goes away go with it
             limit = changes["classes"] if isinstance(changes["classes"], int) else 3
             changes["added"] = [p for p in self.settings["added"] if p[2] < limit]
@@ -212,7 +215,7 @@ class Session:
         y = checks.number(y, "y", who, low=-EXTENT, high=EXTENT)
         cls = checks.whole(cls, "cls (the class)", who, high=self.classes - 1)
         if len(self.settings["added"]) >= MAX_ADDED:
-            raise ValueError(f"{who}: a scenario holds at most {MAX_ADDED} added points")
+            raise ValueError(_("{who}: a scenario holds at most {count} added points").format(who=who, count=MAX_ADDED))
         self.settings["added"].append([x, y, cls])
         self.X_train = np.concatenate([self.X_train, [[x, y]]])
         self.y_train = np.concatenate([self.y_train, [cls]])
@@ -260,7 +263,7 @@ class Session:
     def sample_loss(self, index: int) -> Value:
         """The computation graph of point `index`'s loss for the current weights, after its backward pass:
         every node holds its value and gradient (the parameters' .grad are this sample's)."""
-        x, cls, _ = self.sample(index)
+        x, cls, _test = self.sample(index)
         inputs = [Value(x[0], label="x1"), Value(x[1], label="x2")]
         target = self._target_rows([cls])[0].tolist() if self.classes > 2 else float(self.targets([cls])[0])
         loss = (mse if self.classes == 2 else cross_entropy)([self.model(inputs)], [target])
@@ -293,8 +296,9 @@ class Session:
         try:
             self.model.load_state_dict(state["weights"])
         except (TypeError, ValueError) as e:
-            raise ValueError(f"Session: the scenario's field 'state'.weights does not fit the network: {e}") from None
-        version, _, gauss = self.shuffle.getstate()
+            text = _("Session: the scenario's field 'state'.weights does not fit the network: {error}")
+            raise ValueError(text.format(error=e)) from None
+        version, _words, gauss = self.shuffle.getstate()
         self.shuffle.setstate((version, tuple(state["shuffle_state"]), gauss))
         self.epoch = state["epoch"]
         self.history = [list(row) for row in state["history"]]

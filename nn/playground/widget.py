@@ -8,8 +8,11 @@ it (at most FRAME_WAIT seconds). Between chunks the kernel handles the page's
 messages, so Pause and every control answer at once.
 
 The page's JavaScript and CSS (playground.js, playground.css) are package data:
-nothing comes from a CDN. Where no widget front end runs (a plain REPL, GitHub's
-notebook viewer, nbconvert) the widget shows a still picture and a one-line hint.
+nothing comes from a CDN. Every word the page shows comes from PAGE_TEXTS, translated
+here into the playground's language (`Playground(..., language="de")`; None: the
+language in force, see `autograd.language`), as are the kernel's messages. Where no
+widget front end runs (a plain REPL, GitHub's notebook viewer, nbconvert) the widget
+shows a still picture and a one-line hint.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import anywidget
 import numpy as np
 import traitlets
 
+from autograd.language import Domain, resolve, using_language
 from nn.playground import picture
 from nn.playground.scenario import (
     CONTROLS,
@@ -39,7 +43,65 @@ from nn.playground.scenario import (
 )
 from nn.playground.session import DATA_FIELDS, NETWORK_FIELDS, Session
 
-__all__ = ["Playground"]
+__all__ = ["Playground", "PAGE_TEXTS"]
+
+_ = Domain("nn").gettext
+N_ = Domain.mark
+
+# What the page (playground.js) writes, by key, in English; sent translated in the `texts` trait.
+# {fields} are filled in by the page.
+PAGE_TEXTS = {
+    "play_hint": N_("Play / Pause"),
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "step": N_("Step"),
+    "step_hint": N_("one epoch"),
+    "reset": N_("Reset"),
+    "reset_hint": N_("back to epoch 0"),
+    "epoch": N_("Epoch"),
+    "learning_rate": N_("Learning rate"),
+    "activation": N_("Activation"),
+    "l2": N_("L2"),
+    "batch_size": N_("Batch size"),
+    "epochs_per_frame": N_("Epochs per frame"),
+    "noise": N_("Noise %"),
+    "train_percent": N_("Training data %"),
+    "points": N_("Points"),
+    "data": N_("Data"),
+    "classes": N_("Classes"),
+    "regenerate": N_("New data"),
+    "too_large": N_("{file} has {size} bytes; a scenario has at most {limit}"),
+    "save": N_("Save scenario"),
+    "load": N_("Load scenario"),
+    "add_layer": N_("+ layer"),
+    "remove_layer": N_("− layer"),
+    "inputs": N_("inputs"),
+    "x1": N_("x₁, the first coordinate"),
+    "x2": N_("x₂, the second coordinate"),
+    "neuron_more": N_("one neuron more"),
+    "neuron_less": N_("one neuron less"),
+    "neurons_one": N_("{count} neuron"),
+    "neurons_many": N_("{count} neurons"),
+    "neuron_name": N_("layer {layer} neuron {neuron}"),
+    "neuron_hint": N_("layer {layer}, neuron {neuron}: its output over the square"),
+    "output_layer": N_("output"),
+    "output_hint": N_("the output: tanh, -1 .. +1"),
+    "logit_hint": N_("the logit of class {k}"),
+    "output": N_("Output"),
+    "click": N_("A click"),
+    "click_select": N_("shows a point's graph"),
+    "click_add": N_("adds class {k}"),
+    "test_loss": N_("Test loss"),
+    "train_loss": N_("Training loss"),
+    "show_test": N_("show test data"),
+    "discretize": N_("discretize output"),
+    "network": N_("Network {shape}"),
+    "dataset_xor": N_("xor"),
+    "dataset_circles": N_("circles"),
+    "dataset_moons": N_("moons"),
+    "dataset_spiral": N_("spiral"),
+    "dataset_blobs": N_("blobs"),
+}
 
 OUTPUT_RESOLUTION = 50  # the decision map: 50 x 50 points of the square, drawn smoothed
 NEURON_RESOLUTION = 25  # each hidden neuron's map
@@ -58,11 +120,12 @@ def _bytes(values: np.ndarray, low: float, high: float) -> bytes:
     return np.round(scaled).astype(np.uint8).tobytes()
 
 
-def _diverged(epoch: int, what) -> str:
-    return (
-        f"Training stopped at epoch {epoch}: {what}. It diverged: the learning rate is too large for this "
-        "network. Lower it and press Reset."
-    )
+def _diverged(epoch: int, what, language: str) -> str:
+    return _(
+        "Training stopped at epoch {epoch}: {what}. It diverged: the learning rate is too large for this "
+        "network. Lower it and press Reset.",
+        language,
+    ).format(epoch=epoch, what=what)
 
 
 def _finite(x: float):
@@ -95,12 +158,17 @@ class Playground(anywidget.AnyWidget):
     sample_svg = traitlets.Unicode("").tag(sync=True)
     sample_text = traitlets.Unicode("").tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
+    texts = traitlets.Dict().tag(sync=True)  # PAGE_TEXTS in the playground's language
 
-    def __init__(self, scenario=None, **settings):
-        if isinstance(scenario, (str, os.PathLike)):
-            scenario = load_scenario(scenario)
-        session = Session(scenario, **settings)
+    def __init__(self, scenario=None, *, language: str | None = None, **settings):
+        language = resolve(language, "Playground")
+        with using_language(language):  # a refused scenario or setting is told in the playground's language
+            if isinstance(scenario, (str, os.PathLike)):
+                scenario = load_scenario(scenario)
+            session = Session(scenario, **settings)
         super().__init__()
+        self._language = language
+        self.texts = {key: _(text, language) for key, text in PAGE_TEXTS.items()}
         self.session = session
         self.options = {
             "fields": {name: [kind, details] for name, (kind, details, _) in FIELDS.items()
@@ -120,6 +188,11 @@ class Playground(anywidget.AnyWidget):
         self._graph_time = 0.0
         self.on_msg(self._on_message)
         self._show_all()
+
+    @property
+    def language(self) -> str:
+        """The language of the page's words and the messages ("de" or "en")."""
+        return self._language
 
     # ---- what the page shows -----------------------------------------------------------------------
 
@@ -144,7 +217,8 @@ class Playground(anywidget.AnyWidget):
         train_loss, test_loss = session.losses()
         if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
             self.running = False
-            self.message = _diverged(session.epoch, f"the loss is {train_loss} (training) and {test_loss} (test)")
+            what = _("the loss is {train} (training) and {test} (test)", self._language)
+            self.message = _diverged(session.epoch, what.format(train=train_loss, test=test_loss), self._language)
         curve = [[e, _finite(a), _finite(b)] for e, a, b in curve]
         self._frame_id += 1
         with self.hold_sync():
@@ -179,16 +253,22 @@ class Playground(anywidget.AnyWidget):
         """(the words about sample `index`, the picture of its loss's graph as a graphviz.Digraph or None)."""
         x, cls, test = self.session.sample(index)
         loss = self.session.sample_loss(index)
-        text = (
-            f"{'Test' if test else 'Training'} point {index}: x = ({x[0]:.2f}, {x[1]:.2f}), class {cls}; "
-            f"its loss {loss.data:.4g} at epoch {self.session.epoch}, with values and gradients"
+        language = self._language
+        if test:
+            text = _("Test point {index}: x = ({x1}, {x2}), class {cls}; its loss {loss} at epoch {epoch}, with "
+                     "values and gradients", language)  # fmt: skip
+        else:
+            text = _("Training point {index}: x = ({x1}, {x2}), class {cls}; its loss {loss} at epoch {epoch}, with "
+                     "values and gradients", language)  # fmt: skip
+        text = text.format(
+            index=index, x1=f"{x[0]:.2f}", x2=f"{x[1]:.2f}", cls=cls, loss=f"{loss.data:.4g}", epoch=self.session.epoch
         )
         try:
             from autograd.pictures import draw_network
 
-            return text, draw_network(loss, show_grad=True)
+            return text, draw_network(loss, show_grad=True, language=language)
         except Exception as e:  # no Graphviz here: the text says so instead of a picture
-            return f"{text} (no picture: {e})", None
+            return text + _(" (no picture: {error})", language).format(error=e), None
 
     @staticmethod
     def _svg(dot) -> str:
@@ -220,7 +300,9 @@ class Playground(anywidget.AnyWidget):
         try:
             loop = asyncio.get_running_loop()  # the kernel's, in Jupyter and on the page
         except RuntimeError:
-            self.message = "Play needs a running kernel (Jupyter or the page); step() trains from plain Python"
+            self.message = _(
+                "Play needs a running kernel (Jupyter or the page); step() trains from plain Python", self._language
+            )
             return
         self.running = True
         self._drawn = asyncio.Event()
@@ -236,9 +318,10 @@ class Playground(anywidget.AnyWidget):
 
     def load(self, scenario) -> None:
         """Replace the whole state by a scenario: a dict, or the path of a scenario file."""
-        if isinstance(scenario, (str, os.PathLike)):
-            scenario = load_scenario(scenario)
-        session = Session(scenario)
+        with using_language(self._language):
+            if isinstance(scenario, (str, os.PathLike)):
+                scenario = load_scenario(scenario)
+            session = Session(scenario)
         self.pause()
         self.session = session
         self.selected = -1
@@ -267,9 +350,9 @@ class Playground(anywidget.AnyWidget):
                     self.sample_text, self.sample_svg = text, svg
                 await asyncio.sleep(0)
         except ArithmeticError as e:  # the engine refuses an overflow: training diverged
-            self.message = _diverged(self.session.epoch, e)
+            self.message = _diverged(self.session.epoch, e, self._language)
         except Exception as e:  # anything else: stop and say why
-            self.message = f"training stopped: {e}"
+            self.message = _("training stopped: {error}", self._language).format(error=e)
         finally:
             self.running = False
             self._push_frame()  # the last epochs are shown, whatever stopped the loop
@@ -279,6 +362,10 @@ class Playground(anywidget.AnyWidget):
     def _on_message(self, _widget, content, _buffers) -> None:
         if not isinstance(content, dict):
             return
+        with using_language(self._language):  # what the scenario and the session refuse, in the page's language
+            self._handle(content)
+
+    def _handle(self, content: dict) -> None:
         kind = content.get("do")
         if kind != "drawn":
             self.message = ""  # the last message was about the last request
@@ -309,16 +396,16 @@ class Playground(anywidget.AnyWidget):
             elif kind == "save":
                 self.send({"kind": "scenario", "text": dumps_scenario(self.session.to_scenario())})
             elif kind == "load":
-                self.load(loads_scenario(str(content.get("text", "")), "Load scenario"))
+                self.load(loads_scenario(str(content.get("text", "")), _("Load scenario", self._language)))
         except (TypeError, ValueError) as e:
             self.message = str(e)
         except ArithmeticError as e:  # the engine refuses an overflow: training diverged
             self.pause()
-            self.message = _diverged(self.session.epoch, e)
+            self.message = _diverged(self.session.epoch, e, self._language)
 
     def _set(self, changes) -> None:
         if not isinstance(changes, dict):
-            raise TypeError("Playground: a change of settings must be an object of fields")
+            raise TypeError(_("Playground: a change of settings must be an object of fields", self._language))
         restart = any(name in DATA_FIELDS or name in NETWORK_FIELDS for name in changes)
         was_running = self.running
         if restart:
@@ -337,7 +424,7 @@ class Playground(anywidget.AnyWidget):
     # ---- without a widget front end ----------------------------------------------------------------
 
     def __repr__(self) -> str:
-        return f"Playground: {self.session!r}; {HINT}"
+        return f"Playground: {self.session!r}; {_(HINT, self._language)}"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -347,4 +434,4 @@ class Playground(anywidget.AnyWidget):
         return bundle
 
 
-HINT = "a live widget: run it in Jupyter (JupyterLab, Notebook 7, VS Code, Colab) or `python -m demos.playground`"
+HINT = N_("a live widget: run it in Jupyter (JupyterLab, Notebook 7, VS Code, Colab) or `python -m demos.playground`")
