@@ -118,7 +118,8 @@ def check_scenario(data, who: str = "check_scenario") -> dict:
                 who=who, field=repr(required), start=f'"format": "{FORMAT}", "version": {VERSION}'))  # fmt: skip
     checked = {}
     for name, (kind, details, default) in FIELDS.items():
-        checked[name] = _field(kind, details, data[name], f"field {name!r}", who) if name in data else _copy(default)
+        field = _("field {name}").format(name=repr(name))
+        checked[name] = _field(kind, details, data[name], field, who) if name in data else _copy(default)
     if checked["classes"] < 3:
         for i, point in enumerate(checked["added"]):
             if point[2] >= checked["classes"]:
@@ -151,7 +152,8 @@ def _short(value) -> str:
 def _field(kind, details, value, name, who):
     if kind == "const":
         if type(value) is not type(details) or value != details:
-            raise ValueError(f"{who}: {name} must be {json.dumps(details)}, not {_short(value)}")
+            text = _("{who}: {name} must be {value}, not {given}")
+            raise ValueError(text.format(who=who, name=name, value=json.dumps(details), given=_short(value)))
         return value
     if kind == "int":
         return checks.whole(value, name, who, low=details[0], high=details[1])
@@ -161,13 +163,17 @@ def _field(kind, details, value, name, who):
         return checks.choice(value, name, who, details)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise TypeError(f"{who}: {name} must be true or false, not {_kind(value)} {_short(value)}")
+            text = _("{who}: {name} must be true or false, not {kind} {given}")
+            raise TypeError(text.format(who=who, name=name, kind=_kind(value), given=_short(value)))
         return value
     if kind == "text":
         if not isinstance(value, str):
-            raise TypeError(f"{who}: {name} must be a string, not {_kind(value)}")
+            raise TypeError(
+                _("{who}: {name} must be a string, not {kind}").format(who=who, name=name, kind=_kind(value))
+            )
         if len(value) > details:
-            raise ValueError(f"{who}: {name} has {len(value):,} characters, more than the {details} allowed")
+            text = _("{who}: {name} has {count} characters, more than the {limit} allowed")
+            raise ValueError(text.format(who=who, name=name, count=f"{len(value):,}", limit=details))
         return value
     if kind == "layers":
         return _layers(value, name, who)
@@ -180,9 +186,12 @@ def _field(kind, details, value, name, who):
 
 def _list(value, name, who, longest: int) -> list:
     if not isinstance(value, list):
-        raise TypeError(f"{who}: {name} must be a list [...], not {_kind(value)}")
+        raise TypeError(
+            _("{who}: {name} must be a list [...], not {kind}").format(who=who, name=name, kind=_kind(value))
+        )
     if len(value) > longest:
-        raise ValueError(f"{who}: {name} has {len(value):,} entries, more than the {longest:,} allowed")
+        text = _("{who}: {name} has {count} entries, more than the {limit} allowed")
+        raise ValueError(text.format(who=who, name=name, count=f"{len(value):,}", limit=f"{longest:,}"))
     return value
 
 
@@ -198,7 +207,8 @@ def _points(value, name, who) -> list[list]:
     for i, point in enumerate(_list(value, name, who, MAX_ADDED)):
         where = f"{name}[{i}]"
         if not isinstance(point, list) or len(point) != 3:
-            raise TypeError(f"{who}: {where} must be a point [x, y, class], not {_short(point)}")
+            text = _("{who}: {name} must be a point [x, y, class], not {given}")
+            raise TypeError(text.format(who=who, name=where, given=_short(point)))
         x = checks.number(point[0], f"{where} x", who, low=-EXTENT, high=EXTENT)
         y = checks.number(point[1], f"{where} y", who, low=-EXTENT, high=EXTENT)
         checked.append([x, y, checks.whole(point[2], f"{where} class", who, low=0, high=2)])
@@ -208,33 +218,41 @@ def _points(value, name, who) -> list[list]:
 def _controls(value, name, who) -> list[str]:
     names = [checks.choice(c, f"{name}[{i}]", who, CONTROLS) for i, c in enumerate(_list(value, name, who, 100))]
     if len(set(names)) != len(names):
-        raise ValueError(f"{who}: {name} names a control twice")
+        raise ValueError(_("{who}: {name} names a control twice").format(who=who, name=name))
     return names
 
 
 def _state(value, name, who) -> dict:
     if not isinstance(value, dict):
-        raise TypeError(f"{who}: {name} must be an object with {', '.join(_STATE_FIELDS)}, or null")
+        text = _("{who}: {name} must be an object with {fields}, or null")
+        raise TypeError(text.format(who=who, name=name, fields=", ".join(_STATE_FIELDS)))
     unknown = [key for key in value if key not in _STATE_FIELDS]
     missing = [key for key in _STATE_FIELDS if key not in value]
     if unknown or missing:
-        problem = f"unknown field {_short(unknown[0])}" if unknown else f"field {missing[0]!r} is missing"
-        raise ValueError(f"{who}: {name}: {problem}; it has the fields {', '.join(_STATE_FIELDS)}")
+        if unknown:
+            problem = _("unknown field {field}").format(field=_short(unknown[0]))
+        else:
+            problem = _("field {field} is missing").format(field=repr(missing[0]))
+        text = _("{who}: {name}: {problem}; it has the fields {fields}")
+        raise ValueError(text.format(who=who, name=name, problem=problem, fields=", ".join(_STATE_FIELDS)))
     epoch = checks.whole(value["epoch"], f"{name}.epoch", who, high=10**9)
     weights = value["weights"]
     if not isinstance(weights, dict) or len(weights) > 1000:
-        raise TypeError(f"{who}: {name}.weights must be an object of at most 1000 {{name: number}} entries")
+        text = _("{who}: {name}.weights must be an object of at most 1000 {{name: number}} entries")
+        raise TypeError(text.format(who=who, name=name))
     for key, w in weights.items():
         checks.number(w, f"{name}.weights[{_short(key)}]", who)
     words = _list(value["shuffle_state"], f"{name}.shuffle_state", who, _MT_WORDS)
     if len(words) != _MT_WORDS:
-        raise ValueError(f"{who}: {name}.shuffle_state must have {_MT_WORDS} whole numbers, not {len(words)}")
+        text = _("{who}: {name}.shuffle_state must have {count} whole numbers, not {given}")
+        raise ValueError(text.format(who=who, name=name, count=_MT_WORDS, given=len(words)))
     for i, word in enumerate(words):
         checks.whole(word, f"{name}.shuffle_state[{i}]", who, high=2**32 - 1 if i < _MT_WORDS - 1 else 624)
     history = []
     for i, row in enumerate(_list(value["history"], f"{name}.history", who, MAX_HISTORY)):
         if not isinstance(row, list) or len(row) != 3:
-            raise TypeError(f"{who}: {name}.history[{i}] must be [epoch, training loss, test loss]")
+            text = _("{who}: {name}.history[{i}] must be [epoch, training loss, test loss]")
+            raise TypeError(text.format(who=who, name=name, i=i))
         history.append(
             [checks.whole(row[0], f"{name}.history[{i}] epoch", who, high=epoch)]
             + [checks.number(x, f"{name}.history[{i}] loss", who, low=0.0) for x in row[1:]]

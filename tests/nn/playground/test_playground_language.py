@@ -77,6 +77,9 @@ def test_the_english_page_and_messages_are_those_of_before():
         "quotes at line 1, column 2"  # fmt: skip
     message(w, do="set", changes={"no_such": 1})
     assert w.message.startswith("Session.update: unknown field 'no_such'; a scenario has the fields format, ")
+    bad = json.dumps({"format": "backprop-lab playground scenario", "version": 1, "discretize": "yes"})
+    message(w, do="load", text=bad)
+    assert w.message == "Load scenario: field 'discretize' must be true or false, not a string 'yes'"
     message(w, do="select", index=0)
     assert re.fullmatch(
         r"(Training|Test) point 0: x = \(-?\d+\.\d\d, -?\d+\.\d\d\), class \d; its loss \S+ at epoch 0, "
@@ -100,6 +103,9 @@ def test_the_german_page_and_messages():
     assert w.message.endswith("in Zeile 1, Spalte 2")
     message(w, do="set", changes={"no_such": 1})
     assert w.message.startswith("Session.update: unbekanntes Feld 'no_such'; ein Szenario hat die Felder ")
+    bad = json.dumps({"format": "backprop-lab playground scenario", "version": 1, "discretize": "yes"})
+    message(w, do="load", text=bad)
+    assert w.message == "Szenario laden: Feld 'discretize' muss true oder false sein, nicht eine Zeichenkette 'yes'"
     message(w, do="select", index=0)
     assert re.match(r"(Trainingspunkt|Testpunkt) 0: x = .*, Klasse \d; sein Verlust .* in Epoche 0", w.sample_text)
     if w.sample_svg:  # with Graphviz: the sample's network picture speaks German too
