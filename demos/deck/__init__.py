@@ -90,6 +90,10 @@ class Words:
     def __call__(self, message: str) -> str:
         return text(message, self.language)
 
+    def name(self, key: str) -> str:
+        """A name from a demo's results (a model, a loss, a learning rate): translated where known, else as given."""
+        return text(key, self.language, strict=False)
+
     def number(self, x) -> str:
         written = number(x)
         return written.replace(".", ",") if self.language == "de" else written
@@ -167,7 +171,9 @@ def _mlp(r, tr):
     for model, accuracy in d["test_accuracy"].items():
         rows.append(
             (
-                tr("digits: held-out accuracy after {epochs} epochs, {model}").format(epochs=d["epochs"], model=model),
+                tr("digits: held-out accuracy after {epochs} epochs, {model}").format(
+                    epochs=d["epochs"], model=tr.name(model)
+                ),
                 tr.number(accuracy),
             )
         )
@@ -176,7 +182,7 @@ def _mlp(r, tr):
         label = tr("Keras model {model}: held-out accuracy, mean (lowest–highest) of {count} seeds")
         rows.append(
             (
-                label.format(model=model, count=len(d["seeds"])),
+                label.format(model=tr.name(model), count=len(d["seeds"])),
                 f"{tr.number(last['mean'])} ({tr.number(last['min'])}–{tr.number(last['max'])})",
             )
         )
@@ -203,7 +209,9 @@ def _losses(r, tr):
     lo = r["losses"]
     rows = [(tr("predicted class, accuracy"), tr.numbers((lo["predicted"], lo["accuracy"])))]
     for name, (loss, gradient) in lo["losses"].items():
-        rows.append((tr("{loss}: loss, gradient").format(loss=name), f"{tr.number(loss)}; [{tr.numbers(gradient)}]"))
+        rows.append(
+            (tr("{loss}: loss, gradient").format(loss=tr.name(name)), f"{tr.number(loss)}; [{tr.numbers(gradient)}]")
+        )
     return rows
 
 
@@ -222,13 +230,13 @@ def _descent(r, tr):
             if run["diverged"]
             else tr("converges, loss {loss}").format(loss=tr.number(run["per_epoch"][-1]))
         )
-        rows.append((tr("learning rate {rate}").format(rate=name), verdict))
+        rows.append((tr("learning rate {rate}").format(rate=tr.name(name)), verdict))
     for name, loss in r["optimizers"]["network_final_loss"].items():
         rows.append((tr("final loss of the network, {optimizer}").format(optimizer=name), tr.number(loss)))
     for method, steps in r["newton"]["one_dimension"]["steps"].items():
         rows.append(
             (
-                tr("e^x − 2x: steps to the minimum ln 2, {method}").format(method=method),
+                tr("e^x − 2x: steps to the minimum ln 2, {method}").format(method=tr.name(method)),
                 tr("not reached") if steps is None else tr.number(steps),
             )
         )
@@ -237,7 +245,7 @@ def _descent(r, tr):
 
 def _approximation(r, tr):
     return [
-        (tr("mean squared error of the fit, {target}").format(target=target), tr.number(mse))
+        (tr("mean squared error of the fit, {target}").format(target=tr.name(target)), tr.number(mse))
         for target, mse in r["universal_approximation"]["mse"].items()
     ]
 
@@ -248,7 +256,7 @@ def _graphs(r, tr):
 
 def _jacobians(r, tr):
     return [
-        (tr("largest difference to the engine's backprop, {way}").format(way=way), tr.number(difference))
+        (tr("largest difference to the engine's backprop, {way}").format(way=tr.name(way)), tr.number(difference))
         for way, difference in r["jacobians"]["differences"].items()
     ]
 

@@ -144,21 +144,40 @@ TEXTS = {
     "largest difference to the engine's backprop, {way}": "größte Abweichung von der Backpropagation der Engine, {way}",
     "equivalent weight vectors M! · 2^M, M = {m}": "gleichwertige Gewichtsvektoren M! · 2^M, M = {m}",
     "tanh copies: count, largest output difference": "tanh-Kopien: Anzahl, größte Abweichung der Ausgaben",
-    "yes": "ja",
-    "no": "nein",
+    # names the demos give in their results (shown as given when a demo renames one)
+    "too small (0.01)": "zu klein (0,01)",
+    "right (0.5)": "richtig (0,5)",
+    "too large (1.1)": "zu groß (1,1)",
+    "gradient descent (lr 0.25)": "Gradientenabstieg (Lernrate 0,25)",
+    "MSE, the slides' half form": "MSE, die halbe Form der Folien",
+    "binary cross-entropy": "binäre Kreuzentropie",
+    "cross-entropy (logits)": "Kreuzentropie (aus Logits)",
+    "cross-entropy (probabilities)": "Kreuzentropie (aus Wahrscheinlichkeiten)",
+    "hinge (max-margin)": "Hinge (Max-Margin)",
+    "squared error L2": "quadratischer Fehler L2",
+    "sigmoid, MSE, SGD lr 0.8": "Sigmoid, MSE, SGD Lernrate 0,8",
+    "ReLU, softmax + cross-entropy, Adam lr 0.01": "ReLU, Softmax + Kreuzentropie, Adam Lernrate 0,01",
+    "sigmoid, mse, SGD 0.8": "Sigmoid, MSE, SGD 0,8",
+    "relu, softmax, cross-entropy, Adam": "ReLU, Softmax, Kreuzentropie, Adam",
+    "Jacobian products (NumPy)": "Produkte der Jacobi-Matrizen (NumPy)",
+    "slides' PyTorch code": "PyTorch-Code der Folien",
+    "H(x) (Heaviside step)": "H(x) (Heaviside-Stufe)",
     "not reached": "nicht erreicht",
 }
 # fmt: on
 
 
-def text(message: str, language: str) -> str:
-    """`message` in `language`: English is the message; German from the demos' catalog, else from TEXTS."""
+def text(message: str, language: str, strict: bool = True) -> str:
+    """`message` in `language`: English is the message; German from the demos' catalog, else from TEXTS.
+
+    `strict=False` is for names the demos return (a model's, a loss's): one not in either is shown as given.
+    """
     if language == "en":
         return message
     translated = Domain("demos").gettext(message, language)
     if translated != message:
         return translated
     try:
-        return TEXTS[message]
+        return TEXTS[message] if strict else TEXTS.get(message, message)
     except KeyError:
         raise KeyError(f"deck text without German (add it to demos/deck/texts.py's TEXTS): {message!r}") from None

@@ -226,6 +226,17 @@ def test_german_and_english_titles(built):
     all_german = " ".join(s["text"] for s in german.slides)
     assert "Abschnitt 1" in all_german and "Kennzahlen" in all_german and "Section 1" not in all_german
     assert len(german.slides) == len(english.slides)
+    labels = " ".join(label for s in german.slides for label in s["rows"])
+    english_words = (
+        "too small",
+        "too large",
+        "right (",
+        "gradient descent",
+        "cross-entropy",
+        "Heaviside step",
+        "held-out",
+    )
+    assert [word for word in english_words if word in labels] == []  # the demos' names of models and losses too
     # German numbers: a decimal comma, so lists are separated by semicolons
     assert rows_of(german, 1)["f (Wert, df/df)"] == "441; 1"
     assert "1,3863" in " ".join(rows_of(german, 7).values()) and "1.3863" not in " ".join(rows_of(german, 7).values())
