@@ -23,12 +23,14 @@ a demo that failed) becomes a visible note on its slide, not a crash.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import shutil
 import string
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -62,7 +64,7 @@ class Section:
     subtitle: str
     demos: tuple[str, ...]
     pictures: tuple[Picture, ...]
-    numbers: object = field(default=None, repr=False)  # function(results, words: Words) -> [(label, value)]
+    numbers: Callable[[dict, Words], list[tuple[str, str]]] = field(repr=False)  # the key numbers' rows
 
 
 # ----------------------------------------------------------------------------- numbers from the demos' results
@@ -619,6 +621,11 @@ def _check_folder(folder) -> Path:
     for name in (HTML_NAME, PDF_NAME, PICTURES):
         if (folder / name).is_symlink():
             raise ValueError(f"deck: {folder / name} is a link; the deck writes only files it makes itself")
+    if (folder / PICTURES).exists() and not (folder / HTML_NAME).is_file():
+        raise ValueError(
+            f"deck: {folder / PICTURES} exists and is not an earlier deck's (no {HTML_NAME} beside it); "
+            "choose a new or empty folder"
+        )
     return folder
 
 
@@ -634,7 +641,9 @@ def build(folder, language: str | None = None, quick: bool = False, out=None, pd
     folder = _check_folder(folder)
     if results is not None and out is None:
         raise ValueError("deck: results of an earlier run need out=, the folder that run wrote its pictures into")
-    with contextlib_folder(out) as out_folder:
+    keep = contextlib.nullcontext(str(out)) if out is not None else tempfile.TemporaryDirectory(prefix="deck-demos-")
+    with keep as out_name:
+        out_folder = Path(out_name)
         if results is None:
             from demos.__main__ import run_demos
 
@@ -647,7 +656,8 @@ def build(folder, language: str | None = None, quick: bool = False, out=None, pd
         slides = slides_of(results, folder, Path(out_folder), quick, language)
     html_path = folder / HTML_NAME
     html_path.write_text(page(slides, language), encoding="utf-8")
-    pdf_path, skipped = folder / PDF_NAME, "not asked for (pdf=False)"
+    pdf_path = folder / PDF_NAME
+    skipped: str | None = "not asked for (pdf=False)"
     if pdf:
         skipped = print_pdf(html_path, pdf_path)
     return {
@@ -658,23 +668,6 @@ def build(folder, language: str | None = None, quick: bool = False, out=None, pd
         "notes": [note for slide in slides for note in slide.notes],
         "results": results,
     }
-
-
-class contextlib_folder:
-    """`out` as a Path, or a temporary folder removed on exit when `out` is None."""
-
-    def __init__(self, out) -> None:
-        self.out, self.temporary = out, None
-
-    def __enter__(self) -> Path:
-        if self.out is not None:
-            return Path(self.out)
-        self.temporary = tempfile.TemporaryDirectory(prefix="deck-demos-")
-        return Path(self.temporary.name)
-
-    def __exit__(self, *exc) -> None:
-        if self.temporary is not None:
-            self.temporary.cleanup()
 
 
 def main(argv=None) -> int:

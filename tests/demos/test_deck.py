@@ -289,6 +289,12 @@ def test_refuses_a_file_as_folder_and_a_link_it_did_not_make(tmp_path):
     with pytest.raises(ValueError, match="is a link"):
         deck.build(folder, language="en", out=tmp_path, results={}, pdf=False)
     assert target.read_text() == "x"
+    theirs = tmp_path / "teaching"
+    (theirs / "pictures").mkdir(parents=True)
+    (theirs / "pictures" / "mine.png").write_bytes(b"not the deck's")
+    with pytest.raises(ValueError, match="is not an earlier deck's"):
+        deck.build(theirs, language="en", out=tmp_path, results={}, pdf=False)
+    assert (theirs / "pictures" / "mine.png").read_bytes() == b"not the deck's"
     with pytest.raises(ValueError, match="language must be one of 'en', 'de', not 'fr'"):
         deck.build(tmp_path / "other", language="fr", out=tmp_path, results={}, pdf=False)
 
