@@ -100,6 +100,11 @@ class Words:
         written = number(x)
         return written.replace(".", ",") if self.language == "de" else written
 
+    def percent(self, fraction) -> str:
+        """A fraction as a percentage to one decimal: 0.94444 -> '94.4 %' ('94,4 %' in German)."""
+        written = f"{100 * float(fraction):.1f} %"
+        return written.replace(".", ",") if self.language == "de" else written
+
     def numbers(self, values) -> str:
         return ("; " if self.language == "de" else ", ").join(self.number(v) for v in values)
 
@@ -165,10 +170,12 @@ def _perceptron(r, tr):
 def _mlp(r, tr):
     rows = []
     moons = r["moons"]
-    rows.append((tr("two moons: training accuracy, loss"), tr.numbers((moons["accuracy"], moons["loss"]))))
+    rows.append(
+        (tr("two moons: training accuracy, loss"), f"{tr.percent(moons['accuracy'])}; {tr.number(moons['loss'])}")
+    )
     d = r["digits"]
     if d.get("skipped"):
-        raise KeyError("test_accuracy")
+        return rows + [(tr("digits"), tr("skipped in this build (its extra is not installed)"))]
     rows.append((tr("training images, held-out images"), tr.numbers((d["n_train"], d["n_test"]))))
     for model, accuracy in d["test_accuracy"].items():
         rows.append(
@@ -176,7 +183,7 @@ def _mlp(r, tr):
                 tr("digits: held-out accuracy after {epochs} epochs, {model}").format(
                     epochs=d["epochs"], model=tr.name(model)
                 ),
-                tr.number(accuracy),
+                tr.percent(accuracy),
             )
         )
     for model, runs in d["keras"].items():
@@ -185,7 +192,7 @@ def _mlp(r, tr):
         rows.append(
             (
                 label.format(model=tr.name(model), count=len(d["seeds"])),
-                f"{tr.number(last['mean'])} ({tr.number(last['min'])}–{tr.number(last['max'])})",
+                f"{tr.percent(last['mean'])} ({tr.percent(last['min'])}–{tr.percent(last['max'])})",
             )
         )
     return rows

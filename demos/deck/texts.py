@@ -120,6 +120,9 @@ TEXTS = {
     "perceptron mistakes per epoch, {gate}": "Fehler des Perzeptrons pro Epoche, {gate}",
     "hand-made network on (0,0), (0,1), (1,0), (1,1)": "handgebautes Netz auf (0,0), (0,1), (1,0), (1,1)",
     "trained 2-4-1 network's outputs": "Ausgaben des trainierten 2-4-1-Netzes",
+    "digits": "Ziffern",
+    "skipped in this build (its extra is not installed)":
+        "in diesem Lauf übersprungen (ihr Extra ist nicht installiert)",
     "two moons: training accuracy, loss": "zwei Monde: Trainingsgenauigkeit, Verlust",
     "digits: held-out accuracy after {epochs} epochs, {model}":
         "Ziffern: Testgenauigkeit nach {epochs} Epochen, {model}",

@@ -408,3 +408,12 @@ def test_deck_with_demo_names_or_a_wrong_language_is_refused(capsys):
     with pytest.raises(SystemExit):
         deck.main(["somewhere", "--lang", "fr"])
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_digits_skipped_for_want_of_its_extra_is_said_and_accuracies_read_as_percentages(built, tmp_path):
+    results = dict(built["en"]["results"], digits={"skipped": True, "reason": "needs [digits]", "images": []})
+    done = deck.build(tmp_path / "deck", language="en", out=built["root"] / "out", results=results, pdf=False)
+    rows = rows_of(read(done["html"]), 5)
+    assert rows["digits"] == "skipped in this build (its extra is not installed)"
+    assert rows["two moons: training accuracy, loss"].startswith("100.0 %; ")
+    assert deck.Words("de").percent(0.94444) == "94,4 %" and deck.Words("en").percent(0.125) == "12.5 %"
