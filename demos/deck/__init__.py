@@ -38,7 +38,7 @@ from pathlib import Path
 from autograd.language import resolve, using_language
 from demos.deck.texts import text
 
-__all__ = ["SECTIONS", "Section", "Picture", "build", "print_pdf", "find_chromium", "main"]
+__all__ = ["SECTIONS", "Section", "Picture", "Words", "build", "print_pdf", "find_chromium", "main"]
 
 HTML_NAME = "deck.html"
 PDF_NAME = "deck.pdf"
@@ -437,6 +437,8 @@ def demo_names() -> list[str]:
 
 @dataclass
 class Slide:
+    """One slide: its kind, its section (0: the deck's title), its HTML and the notes of what is missing on it."""
+
     kind: str  # "deck", "title", "numbers", "picture", "frame"
     section: int  # 0 for the deck's own title slide
     body: str  # HTML
