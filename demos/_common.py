@@ -53,6 +53,7 @@ NEEDS = {
     "jacobians": ("demos",),
     "symmetries": ("demos",),
     "misconceptions": ("demos",),
+    "delta_rule": (),  # numbers only, no pictures
     "playground": ("live",),  # a Voila page: python -m demos.playground
     "tutorial": ("notebook", "demos"),  # demos/tutorial.ipynb, opened with Jupyter
 }

@@ -44,7 +44,7 @@ SOFTMAX_SHIFTS = [-3.0, 10.0, 1000.0]
 PRELU_ALPHA = 0.25
 PRELU_POINTS = [-2.0, -0.5, 1.5]
 DEEP_SIZES = (3, [4, 4, 2])  # the network that collapses: 3 inputs, two hidden layers of 4, 2 outputs
-DEEP_SEED = 1
+SEED = 1
 DEEP_INPUTS = [[1.0, 2.0, 3.0], [-0.5, 0.25, 2.0], [0.0, -1.5, 0.5], [2.0, 2.0, -1.0]]
 SCREEN = (17.4, 9.8)  # inches: 1914 x 1078 pixels, one 1920 x 1080 projector screen
 EXTRA_PANELS = 2  # after the activations: the two-class softmax and the key
@@ -126,12 +126,12 @@ def collapsed_network() -> dict:
     from autograd import no_grad
 
     nin, sizes = DEEP_SIZES
-    linear = MLP(nin, sizes, activation="linear", output_activation="linear", rng=DEEP_SEED)
-    biases = random.Random(DEEP_SEED)  # MLP starts its biases at 0; non-zero ones show they collapse too
+    linear = MLP(nin, sizes, activation="linear", output_activation="linear", rng=SEED)
+    biases = random.Random(SEED)  # MLP starts its biases at 0; non-zero ones show they collapse too
     for layer in linear.layers:
         for neuron in layer.neurons:
             neuron.b.data = biases.uniform(-1.0, 1.0)
-    curved = MLP(nin, sizes, activation="tanh", output_activation="linear", rng=DEEP_SEED)
+    curved = MLP(nin, sizes, activation="tanh", output_activation="linear", rng=SEED)
     curved.load_state_dict(linear.state_dict())  # the same weights and biases, tanh hidden units
     layers = [
         (np.array([[w.data for w in n.w] for n in layer.neurons]), np.array([n.b.data for n in layer.neurons]))
@@ -277,7 +277,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     W, b = collapse["W"], collapse["b"]
     c.say(
         f"5. Without a non-linearity a deep network collapses into one linear map. A {DEEP_SIZES[0]}-"
-        f"{'-'.join(map(str, DEEP_SIZES[1]))} network with linear activations (seed {DEEP_SEED}) has "
+        f"{'-'.join(map(str, DEEP_SIZES[1]))} network with linear activations (seed {SEED}) has "
         f"{collapse['parameters']} parameters in three layers; multiplying its weight matrices out gives "
         "W = W3 W2 W1 and b = W3 (W2 b1 + b2) + b3:"
     )
