@@ -10,6 +10,14 @@
 Every gradient comes from the engine's backward pass.
 """
 
+import autograd as _autograd
+
+if not hasattr(_autograd, "Value"):  # another project's `autograd` (HIPS autograd, say) is found first
+    raise ImportError(
+        f"nn needs backprop-lab's autograd, but `import autograd` found another package at {_autograd.__file__}; "
+        "install backprop-lab into a virtual environment of its own (README: Quick start)"
+    )
+
 from nn.activations import (
     ACTIVATIONS,
     activation_name,

@@ -22,11 +22,12 @@ from __future__ import annotations
 import functools
 import math
 
+from autograd import install_command
 from nn.activations import ACTIVATIONS, ActivationEntry, activation_entries
 
 __all__: list[str] = []  # reached as MLP.to_torch() and MLP.from_torch(module)
 
-INSTALL_HINT = "pip install torch==2.13.0 (or the project's extra: pip install -e '.[torch]')"
+INSTALL_HINT = f"pip install torch==2.13.0 (or the project's extra: {install_command('torch')})"
 
 SOFTPLUS_THRESHOLD = dict(activation_entries()["softplus"].facts.torch_args)["threshold"]
 """torch's Softplus returns z itself above its threshold; past 40, ln(1 + e^z) equals z in float64."""

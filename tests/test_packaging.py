@@ -247,3 +247,17 @@ def test_setup_refuses_a_venv_that_holds_another_owner_of_the_names(tmp_path):
     assert done.returncode == 1
     assert "autograd: the distribution autograd 1.9.1" in done.stderr
     assert "nothing installed" in done.stdout and "installing the project" not in done.stdout
+
+
+def test_nn_names_a_foreign_autograd(tmp_path):
+    """With another project's `autograd` found first (HIPS autograd beside an editable install), `import nn`
+    says so instead of Python's "cannot import name 'Value'"."""
+    fake = tmp_path / "autograd"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("def grad(f):\n    return f\n")
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(repo)]))
+    run = subprocess.run([sys.executable, "-c", "import nn"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert run.returncode != 0
+    assert "nn needs backprop-lab's autograd" in run.stderr and str(fake) in run.stderr
+    assert "cannot import name" not in run.stderr

@@ -45,12 +45,13 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
+from autograd import install_command
 from autograd.language import Domain, resolve
 
 __all__ = ["serve", "start_page", "Page", "PortInUse", "LiveExtraMissing", "LIVE_HINT", "require"]
 
 HOST = "127.0.0.1"  # loopback only: the page and its kernel run code, nobody else on the network may reach them
-LIVE_HINT = 'install the `live` extra: pip install -e ".[live]" (anywidget, ipywidgets, voila)'
+LIVE_HINT = f"install the `live` extra: {install_command('live')} (anywidget, ipywidgets, voila)"
 _ = Domain("autograd").gettext
 _KERNEL = "backprop-lab-page"  # a kernel spec of its own, so the page runs in this very Python
 _TEMPLATE = "backprop-lab-offline"
