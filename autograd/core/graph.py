@@ -220,8 +220,14 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                     p, q = parents
                     p_new = (keep_leaves or p._operation) and p._mark < seen
                     if (keep_leaves or q._operation) and q._mark < seen and q is not p:
-                        if p_new:
-                            fresh = (q, p)
+                        if p_new:  # both: the node waits for them on the stack
+                            node._mark = seen
+                            if run is not None:
+                                push(run)
+                            push(node)
+                            push(q)
+                            push(p)
+                            break
                         after = q
                     else:
                         after = p if p_new else None

@@ -566,22 +566,13 @@ def dot(weights, inputs, bias=None) -> Value:
     if n != len(inputs):
         raise ValueError(f"dot: {n} weights but {len(inputs)} inputs")
     layout = None  # stays None while every operand is a Value
-    # Two fast paths, done with list operations instead of a loop with two type checks and two appends per
-    # term (which made dot 43% of a training step). Both add the products in the same order as the loop.
-    kinds = set(map(type, inputs)) if n and set(map(type, weights)) <= VALUE_TYPES else None  # None: not all Values
-    if kinds is not None and kinds <= VALUE_TYPES:
-        # a hidden layer's neuron (and l2_penalty): Values times Values; parents w_0, x_0, w_1, x_1, ...
-        wd, xd = list(map(_data, weights)), list(map(_data, inputs))
-        z = sum(map(operator.mul, wd, xd), 0.0)
-        parents, local_grads = [None] * (2 * n), [None] * (2 * n)
-        parents[0::2], parents[1::2] = weights, inputs
-        local_grads[0::2], local_grads[1::2] = xd, wd
-    elif kinds == _FLOATS:  # a first layer's neuron: Value weights times plain floats
+    if n and type(inputs[0]) is float and set(map(type, inputs)) == _FLOATS and set(map(type, weights)) <= VALUE_TYPES:
+        # a first layer's neuron: Value weights times plain floats, done with list operations
         parents, local_grads = list(weights), list(inputs)
         layout = [None] * (2 * n)
         layout[1::2] = inputs
         z = sum(map(operator.mul, map(_data, weights), inputs), 0.0)
-    else:
+    else:  # the loop measured as fast as any list-operation form for Value inputs (CPython 3.11, 16 terms)
         parents, local_grads = [], []
         z = 0.0
         for w, x in zip(weights, inputs):
