@@ -213,7 +213,6 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                     elif stale_parent(node, mark) is not None:
                         stale.append((node, mark))
                 parents = node._parents
-                fresh = None  # the parents still to place, when there are several
                 if type(parents) is not tuple:  # one parent
                     after = parents if (keep_leaves or parents._operation) and parents._mark < seen else None
                 elif len(parents) == 2:  # the usual many: spelled out, no list to make
@@ -231,32 +230,29 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                         after = q
                     else:
                         after = p if p_new else None
-                else:
-                    fresh = [p for p in reversed(parents) if (keep_leaves or p._operation) and p._mark < seen]
-                    if len(fresh) < 2:
-                        after = fresh[0] if fresh else None
-                        fresh = None
-                if fresh is None:
-                    node._mark = placed
-                    if backward:
-                        node._grad = 0.0
-                    if after is not None:  # the walk goes on
-                        if run is None:
-                            run = [node]
-                        else:
-                            run.append(node)
-                        node = after
-                        mark = node._mark
-                        continue
-                    place(node)  # its parents are placed (or leaves the backward pass skips)
+                else:  # many (dot, sum): the node waits on the stack, its new parents above it
+                    node._mark = seen
                     if run is not None:
-                        place_run(reversed(run))
+                        push(run)
+                    push(node)
+                    for p in reversed(parents):
+                        if (keep_leaves or p._operation) and p._mark < seen:
+                            push(p)
                     break
-                node._mark = seen
+                node._mark = placed
+                if backward:
+                    node._grad = 0.0
+                if after is not None:  # the walk goes on
+                    if run is None:
+                        run = [node]
+                    else:
+                        run.append(node)
+                    node = after
+                    mark = node._mark
+                    continue
+                place(node)  # its parents are placed (or leaves the backward pass skips)
                 if run is not None:
-                    push(run)
-                push(node)
-                stack += fresh
+                    place_run(reversed(run))
                 break
         for node, mark in stale:
             node._mark = mark
