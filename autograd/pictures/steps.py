@@ -583,7 +583,10 @@ def save_steps(
     who = "save_steps"
     graphviz = require_graphviz()
     if isinstance(frames, Value | graphviz.Graph | graphviz.Digraph):
-        raise TypeError(f"{who}: frames must be the list backward_steps or forward_steps returns, not one picture")
+        raise TypeError(
+            f"{who}: frames must be the list backward_steps or forward_steps returns, not one "
+            f"{type(frames).__name__} (a Value or one picture)"
+        )
     frames = checks.ordered(frames, "frames (the list backward_steps or forward_steps returns)", who)
     for k, frame in enumerate(frames):
         if not isinstance(frame, graphviz.Graph | graphviz.Digraph):
