@@ -589,7 +589,7 @@ class Program:
         """A `graphviz.Digraph` of the program: the inputs, the parameters and one box per step the program
         runs, so one per layer of an MLP (its matrix product with the activation after it);
         `instructions=True` draws one box per vector instruction instead, as `print` lists them."""
-        from autograd.pictures.graphs import new_picture, require_graphviz
+        from autograd.pictures.graphs import check_layout, new_picture, require_graphviz
 
         instructions = checks.flag(instructions, "instructions", "draw")
         require_graphviz()
@@ -622,7 +622,7 @@ class Program:
             g.node(f"out{n}", "output" if len(self.outputs) == 1 else f"output {n}", shape="ellipse")
             o = owner[s.columns[0]] if s.kind == "v" else None
             g.edge("theta" if o is None else ("in" if o == 0 else f"i{o}"), f"out{n}")
-        return g
+        return check_layout(g, "Program.draw", "Draw one box per layer (instructions=False) or trace less.")
 
 
 def as_batch_array(a, who: str) -> np.ndarray:
