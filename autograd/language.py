@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 LANGUAGES = ("en", "de")  # English first: the messages' own language, the fallback
-DOMAINS = ("autograd", "demos")  # packages with a catalog; each package is its own gettext domain
+DOMAINS = ("autograd", "demos", "nn")  # packages with a catalog; each package is its own gettext domain
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
 
 _chosen: str | None = None  # set_language's setting; None: the locale decides

@@ -165,7 +165,7 @@ class Stepper(anywidget.AnyWidget):
         if wrt is not None and mode != "forward":
             raise ValueError(f"{_WHO}: wrt is for mode='forward' (d node/d wrt), not mode={mode!r}")
         self._root = root
-        self._draw = {"rankdir": rankdir, "max_steps": max_steps}
+        self._draw = {"rankdir": rankdir, "max_steps": max_steps, "language": self._language}
         facts = GraphFacts(root, _WHO)
         leaves = [i for i, node in enumerate(facts.order) if not node.parents]
         if mode == "forward":

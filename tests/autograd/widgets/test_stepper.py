@@ -183,3 +183,16 @@ def test_in_german_the_page_texts_the_verdicts_and_the_line_are_german():
     assert repr(stepper).startswith("<Stepper: Einzelbilder (lecture) von 'f', Bild 1 von ")
     english = Stepper(chain_rule(), language="en")
     assert english.texts == dict(PAGE_TEXTS) and "frames of 'f', frame 1 of" in repr(english)
+
+
+def test_a_german_stepper_draws_german_frames():
+    pytest.importorskip("anywidget", reason="anywidget is not installed (the live extra)")
+    from autograd import Value
+    from autograd.widgets import Stepper
+
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    f = a * b
+    f.label = "f"
+    german, english = Stepper(f, language="de"), Stepper(f, language="en")
+    assert german.titles[1].startswith("Schritt 1 von 1") and "Kettenregel" in german.titles[1]
+    assert english.titles[1].startswith("Step 1 of 1") and "upstream" in english.titles[1]
