@@ -173,6 +173,25 @@ def _mlp(r, tr):
     rows.append(
         (tr("two moons: training accuracy, loss"), f"{tr.percent(moons['accuracy'])}; {tr.number(moons['loss'])}")
     )
+    delta = r["delta_rule"]
+    rows.append(
+        (
+            tr("delta rule: δ of the output, δ_j of the hidden neurons"),
+            f"{tr.number(delta['hand']['delta_out'])} | {tr.numbers(delta['hand']['deltas'])}",
+        )
+    )
+    rows.append(
+        (
+            tr("delta rule: largest difference of δ_j · out_i to backward()'s gradients"),
+            tr.number(delta["largest_difference"]),
+        )
+    )
+    rows.append(
+        (
+            tr("delta rule: loss before and after one update −η δ out"),
+            tr.numbers((delta["engine_loss"], delta["loss_after"])),
+        )
+    )
     d = r["digits"]
     if d.get("skipped"):
         return rows + [(tr("digits"), tr("skipped in this build (its extra is not installed)"))]
@@ -321,8 +340,13 @@ SECTIONS = (
         3,
         "Finite differences versus backprop",
         "(L(w + ε) − L(w − ε)) / 2ε: two loss evaluations per parameter, never exact",
-        ("gradcheck",),
-        (Picture("gradcheck", "error_vs_eps.png", "The error of the difference quotient against ε"),),
+        ("gradcheck", "misconceptions"),
+        (
+            Picture("gradcheck", "error_vs_eps.png", "The error of the difference quotient against ε"),
+            Picture(
+                "misconceptions", "misconceptions.png", "Four classic backprop mistakes beside the right gradients"
+            ),
+        ),
         _gradcheck,
     ),
     Section(
@@ -341,7 +365,7 @@ SECTIONS = (
         5,
         "Multi-layer perceptrons",
         "Layers of neurons; the slides' digits network 784-30-15-10 (here the 8x8 digits, 64-30-15-10)",
-        ("moons", "digits"),
+        ("moons", "delta_rule", "digits"),
         (
             Picture("moons", "moons.png", "Two moons: a 2-16-16-1 ReLU network"),
             Picture("digits", "digits_training.png", "Digits: sigmoid + MSE + SGD against ReLU + softmax + Adam"),

@@ -123,6 +123,14 @@ TEXTS = {
     "digits": "Ziffern",
     "skipped in this build (its extra is not installed)":
         "in diesem Lauf übersprungen (ihr Extra ist nicht installiert)",
+    "delta rule: δ of the output, δ_j of the hidden neurons":
+        "Delta-Regel: δ des Ausgangs, δ_j der versteckten Neuronen",
+    "delta rule: largest difference of δ_j · out_i to backward()'s gradients":
+        "Delta-Regel: größte Abweichung von δ_j · out_i zu den Gradienten aus backward()",
+    "delta rule: loss before and after one update −η δ out":
+        "Delta-Regel: Verlust vor und nach einem Schritt −η δ out",
+    "Four classic backprop mistakes beside the right gradients":
+        "Vier klassische Fehler bei Backpropagation neben den richtigen Gradienten",
     "two moons: training accuracy, loss": "zwei Monde: Trainingsgenauigkeit, Verlust",
     "digits: held-out accuracy after {epochs} epochs, {model}":
         "Ziffern: Testgenauigkeit nach {epochs} Epochen, {model}",

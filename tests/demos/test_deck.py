@@ -417,3 +417,10 @@ def test_digits_skipped_for_want_of_its_extra_is_said_and_accuracies_read_as_per
     assert rows["digits"] == "skipped in this build (its extra is not installed)"
     assert rows["two moons: training accuracy, loss"].startswith("100.0 %; ")
     assert deck.Words("de").percent(0.94444) == "94,4 %" and deck.Words("en").percent(0.125) == "12.5 %"
+
+
+def test_section_five_shows_the_delta_rule_equal_to_backward(built):
+    rows = rows_of(read(built["en"]["html"]), 5)
+    assert float(rows["delta rule: largest difference of δ_j · out_i to backward()'s gradients"]) < 1e-12
+    before, after = values(rows["delta rule: loss before and after one update −η δ out"])
+    assert 0 < after < before  # one step against the gradient lowers this small loss
