@@ -207,11 +207,6 @@ SGD(model.parameters(), lr=0.1).step()
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Value's arithmetic and methods are attached at import time (autograd.core.registry), so a type checker "
-    "does not see them: with py.typed, mypy rejects `a * b` in users' code until value.py declares them",
-)
 def test_type_checker_accepts_the_readmes_code(tmp_path):
     if importlib.util.find_spec("mypy") is None:
         pytest.skip("mypy is not installed (pip install -e '.[check]')")
@@ -225,6 +220,15 @@ def test_type_checker_accepts_the_readmes_code(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stdout
+    user.write_text("from autograd import Value\ny: str = Value(1.0).tanh()\n", encoding="utf-8")  # a Value is no str
+    wrong = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache"), "--follow-imports", "silent", str(user)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert wrong.returncode == 1 and "Incompatible types in assignment" in wrong.stdout, wrong.stdout
 
 
 def test_setup_refuses_a_venv_that_holds_another_owner_of_the_names(tmp_path):

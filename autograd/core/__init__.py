@@ -8,7 +8,7 @@ value, its local derivatives, what it refuses, how pictures write it),
 `numerics` the arithmetic `m` the derivatives are written in.
 """
 
-from autograd.core.graph import backpropagate, topological_order, zero_grad
+from autograd.core.graph import StaleGraphError, backpropagate, topological_order, zero_grad
 from autograd.core.operations import dot, replay, total
 from autograd.core.registry import Operation, Refusal, operation
 from autograd.core.value import DomainError, Value, is_grad_enabled, no_grad
@@ -16,6 +16,7 @@ from autograd.core.value import DomainError, Value, is_grad_enabled, no_grad
 __all__ = [
     "Value",
     "DomainError",
+    "StaleGraphError",
     "no_grad",
     "is_grad_enabled",
     "dot",
