@@ -180,16 +180,13 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
             changed = _last_change
         stale = []  # (node, its mark) let through: the marks go back at the end
         order: list[Node] = []
-        place, place_run = order.append, order.extend
+        place = order.append
         stack = [root]
         push = stack.append
         pop = stack.pop
         keep_leaves = not backward
         while stack:
             node = pop()
-            if type(node) is list:  # a run of single-parent nodes (below): the parent of its last is placed
-                place_run(reversed(node))
-                continue
             mark = node._mark
             if mark == seen:  # second visit: all of its parents are placed
                 node._mark = placed
@@ -197,62 +194,33 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
                     node._grad = 0.0
                 place(node)
                 continue
-            if mark > seen:  # placed already (a second copy on the stack)
-                continue
-            # First visit. While a node has at most one parent still to place (one parent, or
-            # x * c with c a leaf the backward pass skips), the walk goes straight on to it,
-            # collecting the nodes in a run, marked placed at once (nothing else can reach them
-            # before the run is placed: the graph has no cycles); the run is placed in one go
-            # once the last one's parent is. A node with several parents to place goes back on
-            # the stack, those parents above it (reversed, so that the first comes off first).
-            run = None
-            while True:
+            # First visit: the node goes back on the stack, its new parents above it
+            # (reversed, so that the first parent comes off first). Along a chain of
+            # single parents the walk goes straight on, without the stack.
+            while mark < seen:
                 if mark < changed and node._operation:  # built before some assignment: did a parent change?
                     if refuse_stale:
                         _refuse_stale(node, mark, who)
                     elif stale_parent(node, mark) is not None:
                         stale.append((node, mark))
+                node._mark = seen
+                push(node)
                 parents = node._parents
                 if type(parents) is not tuple:  # one parent
-                    after = parents if (keep_leaves or parents._operation) and parents._mark < seen else None
-                elif len(parents) == 2:  # the usual many: spelled out, no list to make
+                    if parents._mark < seen and (keep_leaves or parents._operation):
+                        node = parents
+                        mark = node._mark
+                        continue
+                elif len(parents) == 2:  # the usual many: spelled out, no iterator to make
                     p, q = parents
-                    p_new = (keep_leaves or p._operation) and p._mark < seen
-                    if (keep_leaves or q._operation) and q._mark < seen and q is not p:
-                        if p_new:  # both: the node waits for them on the stack
-                            node._mark = seen
-                            if run is not None:
-                                push(run)
-                            push(node)
-                            push(q)
-                            push(p)
-                            break
-                        after = q
-                    else:
-                        after = p if p_new else None
-                else:  # many (dot, sum): the node waits on the stack, its new parents above it
-                    node._mark = seen
-                    if run is not None:
-                        push(run)
-                    push(node)
+                    if q._mark < seen and (keep_leaves or q._operation):
+                        push(q)
+                    if p._mark < seen and (keep_leaves or p._operation):
+                        push(p)
+                else:
                     for p in reversed(parents):
-                        if (keep_leaves or p._operation) and p._mark < seen:
+                        if p._mark < seen and (keep_leaves or p._operation):
                             push(p)
-                    break
-                node._mark = placed
-                if backward:
-                    node._grad = 0.0
-                if after is not None:  # the walk goes on
-                    if run is None:
-                        run = [node]
-                    else:
-                        run.append(node)
-                    node = after
-                    mark = node._mark
-                    continue
-                place(node)  # its parents are placed (or leaves the backward pass skips)
-                if run is not None:
-                    place_run(reversed(run))
                 break
         for node, mark in stale:
             node._mark = mark
