@@ -162,6 +162,12 @@ def _refuse_stale(node: Node, mark: int, who: str) -> None:
     )
 
 
+# (id, mark) of the root of the last walk that found nothing stale: walking from it again while no data was
+# assigned since, nothing can be stale, so the walk skips the check (a repeated backward() on one graph pays
+# nothing for it). The mark tells a node placed by that walk from a later object at the same id.
+_checked = (0, -1)
+
+
 def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
     """Topological order of what `root` depends on.
 
@@ -171,60 +177,110 @@ def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
     `refuse_stale=False` it is let through, and keeps its old mark so that
     later walks refuse it still.
     """
-    global _stamp
-    who = "backward" if backward else "topological_order"
+    global _stamp, _checked
     with _walking:
         with _clock:
             _stamp += 2
             seen, placed = _stamp - 1, _stamp
             changed = _last_change
-        stale = []  # (node, its mark) let through: the marks go back at the end
-        order: list[Node] = []
-        place = order.append
-        stack = [root]
-        push = stack.append
-        pop = stack.pop
-        keep_leaves = not backward
-        while stack:
-            node = pop()
-            mark = node._mark
-            if mark == seen:  # second visit: all of its parents are placed
-                node._mark = placed
-                if backward:
-                    node._grad = 0.0
-                place(node)
-                continue
-            # First visit: the node goes back on the stack, its new parents above it
-            # (reversed, so that the first parent comes off first). Along a chain of
-            # single parents the walk goes straight on, without the stack.
-            while mark < seen:
-                if mark < changed and node._operation:  # built before some assignment: did a parent change?
-                    if refuse_stale:
-                        _refuse_stale(node, mark, who)
-                    elif stale_parent(node, mark) is not None:
-                        stale.append((node, mark))
-                node._mark = seen
-                push(node)
-                parents = node._parents
-                if type(parents) is not tuple:  # one parent
-                    if parents._mark < seen and (keep_leaves or parents._operation):
-                        node = parents
-                        mark = node._mark
-                        continue
-                elif len(parents) == 2:  # the usual many: spelled out, no iterator to make
-                    p, q = parents
-                    if q._mark < seen and (keep_leaves or q._operation):
-                        push(q)
+        mark = root._mark
+        if _checked == (id(root), mark) and mark > changed:
+            order, stale = _walk(root, backward, seen, placed), ()
+        else:
+            who = "backward" if backward else "topological_order"
+            order, stale = _checking_walk(root, backward, seen, placed, changed, refuse_stale, who)
+        for node, old in stale:
+            node._mark = old
+        _checked = (0, -1) if stale else (id(root), placed)
+        return order
+
+
+def _walk(root: Node, backward: bool, seen: int, placed: int) -> list[Node]:
+    """The depth-first walk itself (see `_order`): marks instead of sets, straight on along chains."""
+    order: list[Node] = []
+    place = order.append
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    keep_leaves = not backward
+    while stack:
+        node = pop()
+        if node._mark == seen:  # second visit: all of its parents are placed
+            node._mark = placed
+            if backward:
+                node._grad = 0.0
+            place(node)
+            continue
+        # First visit: the node goes back on the stack, its new parents above it
+        # (reversed, so that the first parent comes off first). Along a chain of
+        # single parents the walk goes straight on, without the stack.
+        while node._mark < seen:
+            node._mark = seen
+            push(node)
+            parents = node._parents
+            if type(parents) is not tuple:  # one parent
+                if parents._mark < seen and (keep_leaves or parents._operation):
+                    node = parents
+                    continue
+            elif len(parents) == 2:  # the usual many: spelled out, no iterator to make
+                p, q = parents
+                if q._mark < seen and (keep_leaves or q._operation):
+                    push(q)
+                if p._mark < seen and (keep_leaves or p._operation):
+                    push(p)
+            else:
+                for p in reversed(parents):
                     if p._mark < seen and (keep_leaves or p._operation):
                         push(p)
-                else:
-                    for p in reversed(parents):
-                        if p._mark < seen and (keep_leaves or p._operation):
-                            push(p)
-                break
-        for node, mark in stale:
-            node._mark = mark
-        return order
+            break
+    return order
+
+
+def _checking_walk(root, backward, seen, placed, changed, refuse_stale, who) -> tuple[list, list]:
+    """`_walk` that also looks at the parents of every node built before the last assignment (`changed`):
+    the same loop with one more test per node, kept apart so that `_walk` pays nothing for it."""
+    stale = []  # (node, its mark) let through: the marks go back at the end
+    order: list[Node] = []
+    place = order.append
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    keep_leaves = not backward
+    while stack:
+        node = pop()
+        mark = node._mark
+        if mark == seen:
+            node._mark = placed
+            if backward:
+                node._grad = 0.0
+            place(node)
+            continue
+        while mark < seen:
+            if mark < changed and node._operation:  # built before some assignment: did a parent change?
+                if refuse_stale:
+                    _refuse_stale(node, mark, who)
+                elif stale_parent(node, mark) is not None:
+                    stale.append((node, mark))
+            node._mark = seen
+            push(node)
+            parents = node._parents
+            if type(parents) is not tuple:
+                if parents._mark < seen and (keep_leaves or parents._operation):
+                    node = parents
+                    mark = node._mark
+                    continue
+            elif len(parents) == 2:
+                p, q = parents
+                if q._mark < seen and (keep_leaves or q._operation):
+                    push(q)
+                if p._mark < seen and (keep_leaves or p._operation):
+                    push(p)
+            else:
+                for p in reversed(parents):
+                    if p._mark < seen and (keep_leaves or p._operation):
+                        push(p)
+            break
+    return order, stale
 
 
 def _check_node(root, who: str) -> None:

@@ -237,3 +237,27 @@ def test_backward_of_a_result_built_under_no_grad_is_refused():
     leaf = Value(3.0)  # a leaf the user made: its own gradient, as in PyTorch
     leaf.backward()
     assert leaf.grad == 1.0
+
+
+def test_a_graph_walked_once_is_still_checked_after_an_assignment():
+    """The walk skips the stale check only from the root of the last clean walk with no assignment since:
+    a second backward() after an assignment, a retry after a refusal and a walk after zero_grad let a stale
+    graph through are all still refused."""
+    from autograd.core.graph import StaleGraphError, zero_grad
+
+    x = Value(4.0, label="x")
+    f = x**3
+    g = f * 2.0
+    g.backward()
+    g.backward()  # the second walk of a clean graph takes the unchecked path
+    assert x.grad == 2 * (2 * 3 * 16.0)
+    x.data = 5.0
+    for _ in range(2):  # the refused walk marked some nodes; the retry must be refused too
+        with pytest.raises(StaleGraphError, match="'x'"):
+            g.backward()
+    zero_grad(g)  # lets the stale graph through
+    with pytest.raises(StaleGraphError, match="'x'"):
+        g.backward()
+    h = x**3 * 2.0  # built from the new data: fine, and fine again
+    h.backward()
+    h.backward()
