@@ -101,6 +101,7 @@ def backward_adding_to_every_node(root: Value) -> None:
 
 
 def of_f(nodes: dict) -> Value:
+    """The output f of the graph the mistakes are shown on."""
     return nodes["f"]
 
 

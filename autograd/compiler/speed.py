@@ -68,6 +68,7 @@ class Dense:
         self.assign_w = self.assign_b = self.assign_x = False  # set by sole_writers: write gradients, not add
 
     def all_sources(self) -> list:
+        """Every Source of the step it replaces (the compiler's bookkeeping asks)."""
         return self.step.all_sources()
 
     def reads(self) -> list:
@@ -76,6 +77,7 @@ class Dense:
         return [self.w, self.x] + ([self.bias] if self.bias is not None else []) + tail
 
     def forward(self, store, theta, target=None):
+        """The layer's product (into `target` when it fits), bias, activations; it and what backward needs."""
         xs, W = self.x.fetch(store, theta), self.w.fetch(store, theta)
         if target is not None and target.shape == (len(xs), W.shape[0]):
             z = np.matmul(xs, W.T, out=target)
@@ -97,6 +99,7 @@ class Dense:
         return z, (xs, W, slopes)
 
     def backward(self, saved, g, grads, theta_grad, batch):
+        """The upstream `g` back through the activations and the product, into weights' and input's gradients."""
         xs, W, slopes = saved
         factor = 1.0
         for local in reversed(slopes):

@@ -91,6 +91,7 @@ class GraphFacts:
         return [term.format(user=self.names[u], node=self.names[j], root=r) for u, _k, _local in self.users[j]]
 
     def expected(self, quantity: str, i: int) -> float:
+        """The right answer for node `i`: its gradient or its value."""
         return self.grads[i] if quantity == "grad" else self.data[i]
 
     def hint(self, quantity: str, i: int, given: float | None, language: str | None = None) -> str:
@@ -219,6 +220,7 @@ class Verdicts(tuple):
         return super().__getitem__(key)
 
     def summary(self) -> str:
+        """One line: how many answers are right, and the tolerance."""
         right, asked = self.score
         return _("{right} of {asked} right (tolerance {tolerance} % relative)", self.language).format(
             right=right, asked=asked, tolerance=f"{self.tolerance * 100:g}"

@@ -156,6 +156,7 @@ class Page:
         self.stop()
 
     def running(self) -> bool:
+        """Whether the Voila process still runs."""
         return self.process.poll() is None
 
     def log(self) -> str:

@@ -226,9 +226,11 @@ class Stepper(anywidget.AnyWidget):
         return len(self.svgs)
 
     def next(self) -> None:
+        """The next frame (stays on the last), as the page's next button does."""
         self.frame = min(self.frame + 1, self.frame_count - 1)
 
     def previous(self) -> None:
+        """The frame before (stays on the first), as the page's previous button does."""
         self.frame = max(self.frame - 1, 0)
 
     def set_input(self, name: str, value) -> None:

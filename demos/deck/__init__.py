@@ -97,6 +97,7 @@ class Words:
         return text(key, self.language, strict=False)
 
     def number(self, x) -> str:
+        """A number as the deck writes it (a decimal comma in German)."""
         written = number(x)
         return written.replace(".", ",") if self.language == "de" else written
 
@@ -106,6 +107,7 @@ class Words:
         return written.replace(".", ",") if self.language == "de" else written
 
     def numbers(self, values) -> str:
+        """Numbers in a row: commas between them, semicolons in German."""
         return ("; " if self.language == "de" else ", ").join(self.number(v) for v in values)
 
 
