@@ -71,7 +71,7 @@ def _add(self, other) -> Value:
 
 
 define("+", operator.add, (1.0, 1.0), numpy=operator.add, symbol="+", identity=0.0, method=("__add__", "__radd__"),
-       fast=_add, apply=operator.add)  # fmt: skip
+       fast=_add, apply=operator.add, formulas=("1", "1"))  # fmt: skip
 
 
 def _sub(self, other) -> Value:
@@ -84,7 +84,7 @@ def _sub(self, other) -> Value:
 
 
 define("-", operator.sub, (1.0, -1.0), numpy=operator.sub, symbol="-", identity=0.0, method="__sub__",
-       fast=_sub, apply=operator.sub)  # fmt: skip
+       fast=_sub, apply=operator.sub, formulas=("1", "−1"))  # fmt: skip
 
 
 def _rsub(self, other) -> Value:  # c - self
@@ -93,7 +93,7 @@ def _rsub(self, other) -> Value:  # c - self
 
 
 define("rsub", operator.sub, (None, -1.0), numpy=operator.sub, symbol="-", reflected=True, method="__rsub__",
-       fast=_rsub, apply=operator.sub)  # fmt: skip
+       fast=_rsub, apply=operator.sub, formulas=(None, "−1"))  # fmt: skip
 
 
 def _neg(self) -> Value:
@@ -101,7 +101,7 @@ def _neg(self) -> Value:
 
 
 define("neg", operator.neg, (-1.0,), numpy=operator.neg, symbol="-", method="__neg__", fast=_neg,
-       apply=operator.neg)  # fmt: skip
+       apply=operator.neg, formulas=("−1",))  # fmt: skip
 
 
 def _mul(self, other) -> Value:
@@ -114,7 +114,8 @@ def _mul(self, other) -> Value:
 
 
 define("*", operator.mul, (lambda x, y, out, m: y, lambda x, y, out, m: x), numpy=operator.mul, symbol="*",
-       identity=1.0, method=("__mul__", "__rmul__"), fast=_mul, apply=operator.mul)  # fmt: skip
+       identity=1.0, method=("__mul__", "__rmul__"), fast=_mul, apply=operator.mul,
+       formulas=("{1}", "{0}"))  # fmt: skip
 
 
 _BY_ZERO = "division of {0} by zero"
@@ -136,7 +137,7 @@ def _div(self, other) -> Value:  # self / other: d/dself = 1/other, d/dother = -
 _DIVISION_BY_ZERO = Refusal(ZeroDivisionError, lambda x, y, m: y == 0.0, _BY_ZERO)
 define("/", operator.truediv, (lambda x, y, out, m: 1.0 / y, lambda x, y, out, m: -out / y), numpy=operator.truediv,
        symbol="/", refusals=(_DIVISION_BY_ZERO,), identity=1.0, method="__truediv__", fast=_div,
-       apply=operator.truediv)  # fmt: skip
+       apply=operator.truediv, formulas=("1 / {1}", "−{0} / {1}²"))  # fmt: skip
 
 
 def _rdiv(self, other) -> Value:  # c / self: d/dself = -c/self^2
@@ -149,7 +150,7 @@ def _rdiv(self, other) -> Value:  # c / self: d/dself = -c/self^2
 
 define("rdiv", operator.truediv, (None, lambda c, x, out, m: -out / x), numpy=operator.truediv, symbol="/",
        reflected=True, refusals=(_DIVISION_BY_ZERO,), method="__rtruediv__", fast=_rdiv,
-       apply=operator.truediv)  # fmt: skip
+       apply=operator.truediv, formulas=(None, "−{0} / {1}²"))  # fmt: skip
 
 
 # ---- powers -------------------------------------------------------------------------------
@@ -210,7 +211,9 @@ def _pow(self, other) -> Value:
 
 _POW_RULES = (lambda x, n, out, m: power_slope(x, n, out, m), lambda x, n, out, m: log_slope(x, out, m))
 define("**", operator.pow, _POW_RULES, numpy=np.power, refusals=_POWER_REFUSALS, overflow=_POWER_TOO_LARGE,
-       symbol="**", method="__pow__", fast=_pow, apply=operator.pow)  # fmt: skip
+       symbol="**", method="__pow__", fast=_pow, apply=operator.pow,
+       formulas=(lambda x, n: "{1} · {0}^({1} − 1)" if n is None else {0: "0", 1: "1"}.get(n, "{1} · {0}^%g" % (n - 1)),
+                 "{0}^{1} · ln({0})"))  # fmt: skip
 
 
 def _rpow(self, other) -> Value:  # c ** x: d/dx = c^x ln c
@@ -221,7 +224,7 @@ def _rpow(self, other) -> Value:  # c ** x: d/dx = c^x ln c
 
 define("rpow", operator.pow, (None, lambda c, x, out, m: log_slope(c, out, m)), numpy=np.power,
        refusals=_POWER_REFUSALS, overflow=_POWER_TOO_LARGE, symbol="**", reflected=True, method="__rpow__",
-       fast=_rpow, apply=operator.pow)  # fmt: skip
+       fast=_rpow, apply=operator.pow, formulas=(None, "{0}^{1} · ln({0})"))  # fmt: skip
 
 
 def power_or_inf_node(x: Value, e) -> Value:
@@ -244,7 +247,8 @@ def power_or_inf_node(x: Value, e) -> Value:
 
 
 # Not traceable: the node stands where one sample's float is infinite, so other samples' graphs differ.
-define("pow_inf", power_or_inf, _POW_RULES, numpy=np.power, apply=power_or_inf_node, traceable=False)
+define("pow_inf", power_or_inf, _POW_RULES, numpy=np.power, apply=power_or_inf_node, traceable=False,
+       formulas=lookup("**").formulas)  # fmt: skip
 
 
 # ---- functions ------------------------------------------------------------------------------
@@ -261,7 +265,8 @@ def _exp(self) -> Value:
     return new_node(e, "exp", self, e)
 
 
-define("exp", math.exp, (lambda x, out, m: out,), numpy=np.exp, overflow=_EXP_TOO_LARGE, method="exp", fast=_exp)
+define("exp", math.exp, (lambda x, out, m: out,), numpy=np.exp, overflow=_EXP_TOO_LARGE, method="exp", fast=_exp,
+       formulas=("exp({0})",))  # fmt: skip
 
 _LOG_DOMAIN = Refusal(DomainError, lambda x, m: x <= 0.0, "log({0}) is undefined; log needs a positive number")
 
@@ -275,7 +280,7 @@ def _log(self) -> Value:
 
 
 define("log", math.log, (lambda x, out, m: 1.0 / x,), numpy=np.log, method="log", fast=_log,
-       refusals=(_LOG_DOMAIN,))  # fmt: skip
+       refusals=(_LOG_DOMAIN,), formulas=("1 / {0}",))  # fmt: skip
 
 _SQRT_DOMAIN = Refusal(DomainError, lambda x, m: x < 0.0, "sqrt({0}) is undefined; sqrt needs a number >= 0")
 
@@ -290,7 +295,7 @@ def _sqrt(self) -> Value:
 
 define("sqrt", math.sqrt,
        (lambda x, out, m: m.where(m.data(out) != 0.0, lambda: 0.5 / out, lambda: 0.5 * m.power(x, -0.5)),),
-       numpy=np.sqrt, method="sqrt", fast=_sqrt, refusals=(_SQRT_DOMAIN,))  # fmt: skip
+       numpy=np.sqrt, method="sqrt", fast=_sqrt, refusals=(_SQRT_DOMAIN,), formulas=("1 / (2 · √{0})",))  # fmt: skip
 
 
 def _abs(self) -> Value:
@@ -303,14 +308,14 @@ def _sign(x, out, m):  # the slope of |x|: 0 at the kink
     return m.where(d > 0.0, lambda: 1.0, lambda: m.where(d < 0.0, lambda: -1.0, lambda: 0.0))
 
 
-define("abs", abs, (_sign,), numpy=np.abs, method=("__abs__", "abs"), fast=_abs, apply=abs)
+define("abs", abs, (_sign,), numpy=np.abs, method=("__abs__", "abs"), fast=_abs, apply=abs, formulas=("sign({0})",))
 
 
 # sin(inf) and cos(inf) are nan, as in NumPy and PyTorch (math.sin refuses them)
 define("sin", FLOATS.sin, (lambda x, out, m: m.cos(x),), numpy=NUMPY.sin, method="sin",
-       activation=Activation(range="[-1, 1]", order=10, torch="Sin"))  # fmt: skip
+       activation=Activation(range="[-1, 1]", order=10, torch="Sin"), formulas=("cos({0})",))  # fmt: skip
 define("cos", FLOATS.cos, (lambda x, out, m: -m.sin(x),), numpy=NUMPY.cos, method="cos",
-       activation=Activation(range="[-1, 1]", order=11, torch="Cos"))  # fmt: skip
+       activation=Activation(range="[-1, 1]", order=11, torch="Cos"), formulas=("−sin({0})",))  # fmt: skip
 
 
 # ---- activation functions (section 6 of the lecture notes) --------------------------------------
@@ -322,7 +327,7 @@ def _tanh(self) -> Value:
 
 
 define("tanh", math.tanh, (lambda x, out, m: 1.0 - out * out,), numpy=np.tanh, method="tanh", fast=_tanh,
-       activation=Activation(range="(-1, 1)", order=2, torch="Tanh"))  # fmt: skip
+       activation=Activation(range="(-1, 1)", order=2, torch="Tanh"), formulas=("1 − {out}²",))  # fmt: skip
 
 
 def _sigmoid(self) -> Value:
@@ -331,7 +336,8 @@ def _sigmoid(self) -> Value:
 
 
 define("sigmoid", sigmoid, (lambda x, out, m: out * (1.0 - out),), numpy=NUMPY.sigmoid, method="sigmoid",
-       fast=_sigmoid, activation=Activation(range="(0, 1)", order=1, torch="Sigmoid"))  # fmt: skip
+       fast=_sigmoid, activation=Activation(range="(0, 1)", order=1, torch="Sigmoid"),
+       formulas=("{out} · (1 − {out})",))  # fmt: skip
 
 
 def _relu(self) -> Value:
@@ -350,7 +356,7 @@ def _relu_slope(x, out, m):  # 1 right of 0, else 0: the step function
 
 
 define("relu", _relu_value, (_relu_slope,), numpy=lambda x: np.maximum(x, 0.0), method="relu",
-       fast=_relu, activation=Activation(range="[0, inf)", order=4, torch="ReLU"))  # fmt: skip
+       fast=_relu, activation=Activation(range="[0, inf)", order=4, torch="ReLU"), formulas=("step({0})",))  # fmt: skip
 
 
 def _leaky_relu(self, alpha=0.01) -> Value:
@@ -439,7 +445,7 @@ _SOFTPLUS_ACTIVATION = Activation(
 )
 define("softplus", _softplus, (lambda x, out, m: m.sigmoid(x),),
        numpy=lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))), method="softplus",
-       activation=_SOFTPLUS_ACTIVATION)  # fmt: skip
+       activation=_SOFTPLUS_ACTIVATION, formulas=("sigmoid({0})",))  # fmt: skip
 
 
 def _elu(self, alpha: float = 1.0) -> Value:
@@ -489,6 +495,7 @@ def _gelu_fast(self) -> Value:
 
 
 define("gelu", _gelu, (_gelu_slope,), numpy=_numpy_gelu, method="gelu", fast=_gelu_fast,
+       formulas=("Φ({0}) + {0} · φ({0})",),
        activation=Activation(range="[-0.17, inf)", order=9, torch="GELU", torch_args=(("approximate", "none"),),
                              torch_shown="GELU(approximate='none')",  # the exact erf form
                              torch_note="is the exact z * Phi(z) (approximate='none')"))  # fmt: skip
@@ -500,14 +507,14 @@ def _step(x: float) -> float:
 
 
 define("step", _step, (0.0,), numpy=lambda x: np.where(x > 0.0, 1.0, np.where(x <= 0.0, 0.0, x)),
-       method="step", activation=Activation(range="{0, 1}", order=13, torch="Step"))  # fmt: skip
+       method="step", activation=Activation(range="{0, 1}", order=13, torch="Step"), formulas=("0",))  # fmt: skip
 
 
 def _normal_pdf(x, out, m):  # phi(x), the standard normal density
     return INV_SQRT_2PI * m.exp(-0.5 * x * x)
 
 
-NORMAL_CDF = define("normal_cdf", FLOATS.normal_cdf, (_normal_pdf,), numpy=NUMPY.normal_cdf)
+NORMAL_CDF = define("normal_cdf", FLOATS.normal_cdf, (_normal_pdf,), numpy=NUMPY.normal_cdf, formulas=("φ({0})",))
 
 
 def normal_cdf(x: Value) -> Value:
@@ -545,7 +552,8 @@ def _ones(operands, out, m, varying):  # the slope of a sum: 1 for every parent
     return tuple(1.0 for v in varying if v)
 
 
-define("sum", lambda *terms: math.fsum(terms), _ones, apply=lambda *terms: total(terms))
+define("sum", lambda *terms: math.fsum(terms), _ones, apply=lambda *terms: total(terms),
+       formulas=lambda *terms: ("1",) * len(terms))  # fmt: skip
 
 
 def dot(weights, inputs, bias=None) -> Value:
@@ -648,7 +656,9 @@ def _dot_value(*layout) -> float:
     return z + layout[-1] if len(layout) % 2 else z
 
 
-define("dot", _dot_value, _dot_slopes, apply=_dot_of_layout)
+define("dot", _dot_value, _dot_slopes, apply=_dot_of_layout,  # w_k's slope is x_k, x_k's is w_k, the bias's 1
+       formulas=lambda *layout: tuple(f"{{{k ^ 1}}}" if k < len(layout) - len(layout) % 2 else "1"
+                                      for k in range(len(layout))))  # fmt: skip
 
 
 # ---- replaying the record --------------------------------------------------------------------

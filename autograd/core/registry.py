@@ -20,6 +20,7 @@ are in `autograd.core.operations`; `operation(...)` defines a new one:
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,7 +30,17 @@ from autograd.core import checks
 from autograd.core.numerics import FLOATS, NUMPY, VALUES
 from autograd.core.value import Value, as_number, described, new_node, no_float_of_values
 
-__all__ = ["Operation", "Refusal", "Activation", "operation", "lookup", "known", "local_derivatives", "REGISTRY"]
+__all__ = [
+    "Operation",
+    "formula_text",
+    "Refusal",
+    "Activation",
+    "operation",
+    "lookup",
+    "known",
+    "local_derivatives",
+    "REGISTRY",
+]
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,13 @@ class Operation:
     * `fast`: a hand-written float path for speed; `tests/autograd/core/test_operations.py` proves it
       equal to `value` and `derivatives` to a few units in the last place;
     * `apply`: how `replay` applies it to a node's operands (default: the operation itself);
-    * `activation`: what the course needs when it is a neuron's activation (`Activation`).
+    * `activation`: what the course needs when it is a neuron's activation (`Activation`);
+    * `formulas`: each local derivative as the lecture writes it, one text per operand (None: no short
+      formula, pictures show the number only), in mathematical notation with `{0}`, `{1}`, ... for the
+      operands and `{out}` for the result: `("{1}", "{0}")` for x · y, `("1 − {out}²",)` for tanh;
+      an entry may be a function of the operands' constants (None for a Value operand) giving such a
+      text (x ** n: `2 · {0}` for n = 2); for an operation of any number of operands, one function
+      of the constants giving one text per operand. See `formula_text`.
     """
 
     name: str
@@ -124,6 +141,7 @@ class Operation:
     fast: Callable | None = None
     apply: Callable | None = None
     activation: Activation | None = None
+    formulas: tuple | Callable | None = None
     arity: int | None = field(default=None)  # the number of operands; None: any (sum, dot)
     user: bool = False  # defined with operation(): what it computes is checked at each call
 
@@ -133,6 +151,21 @@ class Operation:
             self.derivatives = tuple(float(d) if _constant(d) else d for d in self.derivatives)
             if self.arity is None:
                 self.arity = len(self.derivatives)  # one derivative per operand
+        _check_formulas(self.name, self.formulas, self.arity)
+
+    def formula(self, constants: tuple, k: int) -> str | None:
+        """The template of the local derivative d(out)/d(operand k) (see `formulas`), or None where there is none.
+
+        `constants`: the operands in written order, each a float where it is a constant, None where a Value.
+        """
+        formulas = self.formulas
+        if formulas is None:
+            return None
+        if callable(formulas):
+            texts = formulas(*constants)
+            return texts[k] if k < len(texts) else None
+        entry = formulas[k] if k < len(formulas) else None
+        return entry(*constants) if callable(entry) else entry
 
     # ---- the derivatives, for each kind of number ------------------------------------
 
@@ -256,6 +289,65 @@ class Operation:
 
     def __repr__(self) -> str:
         return f"<operation {self.name!r}>"
+
+
+def _check_formulas(name: str, formulas, arity: int | None) -> None:
+    """`formulas` is None, a function, or a tuple of one text (or function, or None) per operand."""
+    if formulas is None or callable(formulas):
+        return
+    if isinstance(formulas, str) or not isinstance(formulas, tuple) or (arity is not None and len(formulas) != arity):
+        count = f"{arity} " if arity is not None else ""
+        raise TypeError(
+            f"operation {name!r}: formulas must be a tuple of {count}texts like '2 · {{0}}' (one per operand), "
+            f"not {checks.shown(formulas)}"
+        )
+    for k, entry in enumerate(formulas):
+        if not (entry is None or callable(entry) or isinstance(entry, str)):
+            raise TypeError(
+                f"operation {name!r}: formulas[{k}] must be a text like '2 · {{0}}', not {checks.shown(entry)}"
+            )
+        if isinstance(entry, str):
+            _placeholders(entry, name, k, arity)
+
+
+_PLACEHOLDER = re.compile(r"\{(\d+|out)\}")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _placeholders(template: str, name: str, k: int, arity: int | None) -> None:
+    """A template names only {0} ... {arity - 1} and {out}, and has no other braces."""
+    rest = _PLACEHOLDER.sub("", template)
+    numbers = [int(p) for p in _PLACEHOLDER.findall(template) if p != "out"]
+    if "{" in rest or "}" in rest or (arity is not None and any(p >= arity for p in numbers)):
+        allowed = ", ".join([f"{{{j}}}" for j in range(arity or 0)] + ["{out}"])
+        raise ValueError(f"operation {name!r}: formulas[{k}] {template!r} may name only {allowed}")
+
+
+def formula_text(template: str, operands, out: str) -> str:
+    """A local derivative's template (see `Operation.formulas`) with the operands' texts and the result's put in.
+
+    `operands` and `out` are names (`i`) or numbers written as text (`21`): `formula_text("2 · {0}", ["i"], "f")`
+    is `2 · i`. A negative number or a text with spaces is put in brackets where it stands next to an operator
+    (`1 − (−0.5)²`); `^k` for a whole number k becomes a superscript, `^1` goes: `x^2` is `x²`.
+    """
+    texts = {str(j): _minus(text) for j, text in enumerate(operands)} | {"out": _minus(out)}
+
+    def put(match):
+        text = texts[match.group(1)]
+        alone = match.start() == 0 and match.end() == len(template)
+        enclosed = template[match.start() - 1 : match.start()] == "(" and template[match.end() : match.end() + 1] == ")"
+        needs = text.startswith("−") or " " in text.strip()
+        return f"({text})" if needs and not (alone or enclosed) else text
+
+    text = _PLACEHOLDER.sub(put, template)
+    text = re.sub(r"\^1(?![\d.])", "", text)
+    text = re.sub(r"\^([-−]?\d{1,3})(?![\d.])", lambda m: m.group(1).replace("−", "-").translate(_SUPERSCRIPT), text)
+    return re.sub(r"\^[-−]([\d.e+]+)", r"^(−\1)", text)
+
+
+def _minus(text: str) -> str:
+    """A number's minus sign as mathematics writes it (−, not the hyphen)."""
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def _constant(d) -> bool:
