@@ -11,14 +11,15 @@ python -m demos --lang de       the texts in German (or en; default: the locale'
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 import time
 import traceback
 
-from autograd.language import LANGUAGES, using_language
+from autograd.language import Domain, resolve, using_language
 from demos import _common as c
+
+_ = Domain("demos").gettext
 
 # Name -> module in this package, in the order of the course.
 DEMOS = {
@@ -42,9 +43,11 @@ DEMOS = {
 }
 
 
-def summary(name: str) -> str:
-    """The first line of a demo module's docstring."""
+def summary(name: str, language: str | None = None) -> str:
+    """What demo `name` shows, in one line: its SUMMARY in `language`, else the first line of its docstring."""
     module = importlib.import_module(DEMOS[name])
+    if getattr(module, "SUMMARY", None):
+        return _(module.SUMMARY, language)
     return (module.__doc__ or "").strip().splitlines()[0]
 
 
@@ -60,12 +63,12 @@ def run_demos(names, out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     if missing:
         print(c.missing_message(missing), file=sys.stderr)
         if len(missing) < len(names):
-            print("The other demos run now.", file=sys.stderr)
+            print(_("The other demos run now."), file=sys.stderr)
         sys.stderr.flush()
     results = {}
     for name in names:
         if name in missing:
-            results[name] = (0.0, c.MissingExtra(f"needs [{','.join(missing[name])}]"))
+            results[name] = (0.0, c.MissingExtra(_("needs [{extras}]").format(extras=",".join(missing[name]))))
             continue
         module = importlib.import_module(DEMOS[name])
         start = time.perf_counter()
@@ -79,27 +82,29 @@ def run_demos(names, out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     return results
 
 
-def status(result) -> str:
-    """A demo's line in the summary: ok, skipped, not run (a missing extra) or FAILED."""
+def status(result, language: str | None = None) -> str:
+    """A demo's line in the summary: ok, skipped, not run (a missing extra) or FAILED, in `language`."""
     if isinstance(result, c.MissingExtra):
-        return f"not run: {result}"
+        return _("not run: {reason}", language).format(reason=result)
     if isinstance(result, Exception):
-        return "FAILED"
-    return "skipped" if result.get("skipped") else "ok"
+        return _("FAILED", language)
+    return _("skipped", language) if result.get("skipped") else _("ok", language)
 
 
-def tutorial_note() -> str:
-    """Where the tutorial notebook is and how to open it (it needs Jupyter: the `notebook` extra)."""
+def tutorial_note(language: str | None = None) -> str:
+    """Where the tutorial notebook is and how to open it (it needs Jupyter: the `notebook` extra), in `language`."""
     from importlib import resources
 
     path = resources.files("demos") / "tutorial.ipynb"
-    note = f"The tutorial notebook: jupyter notebook {path}"
+    note = _("The tutorial notebook: jupyter notebook {path}", language).format(path=path)
     missing = c.missing_extras("tutorial")
     if missing:
         from autograd import install_command
 
-        needs = " and ".join(c.describe_extra(extra) for extra in missing)
-        note += f"\n  It needs {needs}, not installed here: {install_command(*missing)}"
+        needs = _(" and ", language).join(c.describe_extra(extra) for extra in missing)
+        note += "\n  " + _("It needs {needs}, not installed here: {command}", language).format(
+            needs=needs, command=install_command(*missing)
+        )
     return note
 
 
@@ -120,30 +125,39 @@ def engine_problem() -> str | None:
 
 def main(argv=None) -> int:
     """The command line; returns the exit status (1 if any demo failed)."""
-    parser = argparse.ArgumentParser(prog="python -m demos", description="Run the backprop-lab course demos.")
-    parser.add_argument("names", nargs="*", metavar="NAME", help="demos to run (default: all)")
-    parser.add_argument("--list", action="store_true", help="list the demos and exit")
-    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/NAME (default: ./{c.DEFAULT_OUT})")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    t = resolve(c.language_in(argv))  # the language of --help, before the options are read
+    parser = c.argument_parser("python -m demos", _("Run the backprop-lab course demos.", t), t)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=_("demos to run (default: all)", t))
+    parser.add_argument("--list", action="store_true", help=_("list the demos and exit", t))
     parser.add_argument(
-        "--quick", action="store_true", help="smaller settings, what the tests run: all demos in about half a minute"
+        "--out",
+        default=c.DEFAULT_OUT,
+        help=_("pictures go to OUT/NAME (default: ./{out})", t).format(out=c.DEFAULT_OUT),
     )
     parser.add_argument(
-        "--deck", metavar="DIR", help="run every demo and build one slide deck of the course in DIR (see demos.deck)"
+        "--quick",
+        action="store_true",
+        help=_("smaller settings, what the tests run: all demos in about half a minute", t),
     )
     parser.add_argument(
-        "--lang", choices=LANGUAGES, default=None, help="the language of the texts (default: the locale's)"
+        "--deck",
+        metavar="DIR",
+        help=_("run every demo and build one slide deck of the course in DIR (see demos.deck)", t),
     )
+    c.add_language_option(parser, t)
     args = parser.parse_args(argv)
     problem = engine_problem()
     if problem:
         parser.exit(1, f"{parser.prog}: {problem}\n")
 
     if args.list:
+        language = resolve(args.lang)
         width = max(map(len, DEMOS))
         for name in DEMOS:
-            print(f"{name.ljust(width)}  {summary(name)}")
+            print(f"{name.ljust(width)}  {summary(name, language)}")
         print()
-        print(tutorial_note())
+        print(tutorial_note(language))
         return 0
     if args.deck is not None:
         if args.names:
@@ -157,15 +171,17 @@ def main(argv=None) -> int:
 
     names = args.names or list(DEMOS)
     start = time.perf_counter()
-    with using_language(args.lang):
+    with using_language(args.lang) as language:
         results = run_demos(names, args.out, args.quick)
-    total = time.perf_counter() - start
-    failed = [n for n, (_, r) in results.items() if isinstance(r, Exception)]
-    if len(names) > 1:
-        c.heading("Summary")
-        for name, (seconds, result) in results.items():
-            print(f"  {name.ljust(24)} {seconds:6.1f} s  {status(result)}")
-        print(f"  {'total'.ljust(24)} {total:6.1f} s; pictures under {args.out}/")
+        total = time.perf_counter() - start
+        failed = [n for n, (_seconds, r) in results.items() if isinstance(r, Exception)]
+        if len(names) > 1:
+            c.heading(_("Summary", language))
+            for name, (seconds, result) in results.items():
+                print(f"  {name.ljust(24)} {seconds:6.1f} s  {status(result, language)}")
+            everything = _("total", language).ljust(24)
+            where = _("pictures under {out}/", language).format(out=args.out)
+            print(f"  {everything} {total:6.1f} s; {where}")
     return 1 if failed else 0
 
 

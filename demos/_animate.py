@@ -34,10 +34,21 @@ def frame_steps(total: int, count: int) -> list[int]:
 
 
 def animate(
-    folder, name: str, draw, captions, *, grid=(1, 2), size=(14, 6), title: str, interval_ms: int = INTERVAL_MS
+    folder,
+    name: str,
+    draw,
+    captions,
+    *,
+    grid=(1, 2),
+    size=(14, 6),
+    title: str,
+    interval_ms: int = INTERVAL_MS,
+    language: str | None = None,
 ) -> dict:
     """Draw `len(captions)` frames with `draw(fig, axes, k)` and write them as GIF, frames + page, and final PNG.
 
+    The page's own words (its buttons) are in `language` ("de" or "en"; None:
+    the language in force); the captions and title come as they are shown.
     Returns {"frames": [PNG paths], "gif": path, "html": path, "png": path}.
     """
     from matplotlib.figure import Figure
@@ -71,5 +82,7 @@ def animate(
     # each frame rendered once: the GIF is made of the page's frames, 256 colours each
     images = [Image.open(path).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE) for path in paths]
     images[0].save(gif, save_all=True, append_images=images[1:], duration=interval_ms, loop=0)
-    page = save_player(paths, folder / f"{name}.html", captions=list(captions), title=title, interval_ms=interval_ms)
+    page = save_player(
+        paths, folder / f"{name}.html", captions=list(captions), title=title, interval_ms=interval_ms, language=language
+    )
     return {"frames": paths, "gif": gif, "html": page, "png": final}

@@ -14,6 +14,10 @@ import textwrap
 import time
 from pathlib import Path
 
+from autograd.language import LANGUAGES, Domain, resolve, using_language
+
+_ = Domain("demos").gettext
+
 DEFAULT_OUT = "out"
 
 # Large type and thick lines: the pictures are shown on a projector.
@@ -93,13 +97,13 @@ def missing_message(missing: dict) -> str:
     from autograd import install_command
 
     extras = list(dict.fromkeys(extra for needed in missing.values() for extra in needed))
-    lines = [f"  {name}: {' and '.join(describe_extra(extra) for extra in needed)}" for name, needed in missing.items()]
-    demos = "This demo needs" if len(missing) == 1 else "These demos need"
-    return (
-        f"{demos} optional parts of backprop-lab that are not installed:\n"
-        + "\n".join(lines)
-        + f"\nInstall them with:\n  {install_command(*extras)}"
-    )
+    joined = _(" and ")
+    lines = [f"  {name}: {joined.join(describe_extra(extra) for extra in needed)}" for name, needed in missing.items()]
+    if len(missing) == 1:
+        head = _("This demo needs optional parts of backprop-lab that are not installed:")
+    else:
+        head = _("These demos need optional parts of backprop-lab that are not installed:")
+    return head + "\n" + "\n".join(lines) + "\n" + _("Install them with:") + f"\n  {install_command(*extras)}"
 
 
 def describe_extra(extra: str) -> str:
@@ -111,16 +115,68 @@ def describe_extra(extra: str) -> str:
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
 
-def parse_args(argv, description: str, module: str | None = None) -> argparse.Namespace:
-    """The options every demo understands: --out DIR and --quick.
+def parse_args(argv, description: str, module: str | None = None, *, summary: str | None = None) -> argparse.Namespace:
+    """The options every demo understands: --out DIR, --quick and --lang de|en.
 
     `module` is the demo's module name (e.g. "demos.moons"), so --help says
     `usage: python -m demos.moons`, the command that runs it, not `moons.py`.
+    The help's description is `summary` (the demo's SUMMARY, translated) or
+    else the first line of `description` (its docstring); the help is in the
+    language of --lang when the command line has one, else the locale's.
     """
-    parser = argparse.ArgumentParser(prog=_prog(module), description=description.strip().splitlines()[0])
-    parser.add_argument("--out", default=DEFAULT_OUT, help=f"pictures go to OUT/NAME (default: ./{DEFAULT_OUT})")
-    parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    language = resolve(language_in(argv))
+    text = _(summary, language) if summary else description.strip().splitlines()[0]
+    parser = argument_parser(_prog(module), text, language)
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        help=_("pictures go to OUT/NAME (default: ./{out})", language).format(out=DEFAULT_OUT),
+    )
+    parser.add_argument("--quick", action="store_true", help=_("smaller settings, for tests (a few seconds)", language))
+    add_language_option(parser, language)
     return parser.parse_args(argv)
+
+
+def language_in(argv) -> str | None:
+    """The language that `--lang de` (or `--lang=de`) in `argv` asks for; None without one (or with a wrong one).
+
+    Read before the parser is made, so that --help speaks the language asked for.
+    """
+    argv = list(argv)
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[k + 1] if arg == "--lang" and k + 1 < len(argv) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGUAGES:
+            return value
+    return None
+
+
+def add_language_option(parser: argparse.ArgumentParser, language: str | None = None) -> None:
+    """The --lang option of every demo's command line, its help in `language`."""
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=None, help=_("the language of the texts (default: the locale's)", language)
+    )
+
+
+def argument_parser(prog: str | None, description: str, language: str | None = None) -> argparse.ArgumentParser:
+    """An ArgumentParser whose own words in --help (usage, section titles, -h) are in `language`.
+
+    argparse's error messages stay as argparse writes them (English).
+    """
+    language = resolve(language, "argument_parser")
+    prefix = _("usage: ", language)
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix_=None):
+            super().add_usage(usage, actions, groups, prefix if prefix_ is None else prefix_)
+
+    parser = argparse.ArgumentParser(prog=prog, description=description, formatter_class=Formatter, add_help=False)
+    parser._positionals.title = _("positional arguments", language)
+    parser._optionals.title = _("options", language)
+    parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit", language))
+    return parser
 
 
 def _prog(module: str | None) -> str | None:
@@ -178,11 +234,11 @@ def _cell(c) -> str:
     return str(c)
 
 
-def wrote(paths) -> None:
-    """Print the files a demo wrote."""
+def wrote(paths, language: str | None = None) -> None:
+    """Print the files a demo wrote (the line above them in `language`; None: the language in force)."""
     paths = [p for p in paths if p is not None]
     if paths:
-        print("Pictures written:")
+        print(_("Pictures written:", language))
         for p in paths:
             print(f"  {p}")
 
@@ -206,14 +262,18 @@ def figure(nrows: int = 1, ncols: int = 1, size=(8, 6)):
 
 
 def decision_boundary(
-    ax, score, X, y, threshold: float = 0.0, n: int = 60, margin: float = 0.4, labels=("class -1", "class +1")
+    ax, score, X, y, threshold: float = 0.0, n: int = 60, margin: float = 0.4, labels=None, language=None
 ) -> None:
     """Shade where `score(point) > threshold` over the data's range, and draw the points.
 
     `score` maps [x1, x2] to a float (evaluate the model under `no_grad()`);
-    labels y are -1/+1 or 0/1 (the positive class is y > 0).
+    labels y are -1/+1 or 0/1 (the positive class is y > 0). The legend's
+    `labels` are "class -1" and "class +1" in `language` unless given.
     """
     from autograd import no_grad
+
+    if labels is None:
+        labels = (_("class -1", language), _("class +1", language))
 
     x1s = [p[0] for p in X]
     x2s = [p[1] for p in X]
@@ -263,7 +323,7 @@ def render_graph(graph, path) -> Path | None:
     try:
         return pictures.save_graph(graph, path)
     except pictures.GraphvizNotInstalled as exc:
-        print(f"(graph not rendered: {exc})")
+        print(_("(graph not rendered: {reason})").format(reason=exc))
         return None
 
 
@@ -296,12 +356,14 @@ class Timer:
 
 
 def run_main(run, argv, description: str) -> dict:
-    """What each demo's `main(argv)` does: parse the options, run, return the numbers."""
+    """What each demo's `main(argv)` does: parse the options, run in the language of --lang, return the numbers."""
     module = getattr(run, "__module__", None)
-    args = parse_args(argv, description, module)
-    name = getattr(run, "__globals__", {}).get("NAME")  # the demo module's NAME, however it was started
-    if name in NEEDS:
-        exit_unless_installed(name)
-    result = run(args.out, quick=args.quick)
+    found = getattr(run, "__globals__", {})  # the demo module's NAME and SUMMARY, however it was started
+    args = parse_args(argv, description, module, summary=found.get("SUMMARY"))
+    name = found.get("NAME")
+    with using_language(args.lang):
+        if name in NEEDS:
+            exit_unless_installed(name)
+        result = run(args.out, quick=args.quick)
     sys.stdout.flush()
     return result

@@ -17,9 +17,14 @@ import math
 import random
 
 from autograd import GradcheckError, Value, analytic_gradient, dot, gradcheck, no_grad, numerical_gradient, total
+from autograd.language import Domain, resolve
 from demos import _common as c
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "gradcheck"
+SUMMARY = N_("Finite differences versus backprop.")
 SEED = 0
 SMALL = [2, 4, 1]  # the network whose gradients are listed one by one
 LARGE = [2, 16, 16, 1]  # the network that is timed
@@ -83,11 +88,15 @@ def loss_function(layers, xs, ys):
     return loss
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its picture under `out/gradcheck`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its picture under `out/gradcheck`, return the key numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     rng = random.Random(SEED)
-    c.heading("Backprop against central finite differences")
+    c.heading(_("Backprop against central finite differences", language))
     xs, ys = make_data(rng)
     layers = make_network(SMALL, rng)
     params = parameters(layers)
@@ -99,18 +108,24 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     numeric = numerical_gradient(loss, params, eps=1e-6)
     diffs = [abs(a - n) for a, n in zip(backprop, numeric)]
     c.say(
-        f"A {'-'.join(map(str, SMALL))} tanh network, mean squared error on {N_POINTS} points: "
-        f"{len(params)} parameters. Backprop: one forward and one backward pass. Central differences "
-        f"with eps = 1e-6: {2 * len(params)} forward passes (two per parameter)."
+        _(
+            "A {sizes} tanh network, mean squared error on {points} points: {count} parameters. Backprop: one "
+            "forward and one backward pass. Central differences with eps = 1e-6: {passes} forward passes (two per "
+            "parameter).",
+            language,
+        ).format(sizes="-".join(map(str, SMALL)), points=N_POINTS, count=len(params), passes=2 * len(params))
     )
     c.table(
         [(p.label, f"{a:+.10f}", f"{n:+.10f}", f"{d:.1e}") for p, a, n, d in zip(params, backprop, numeric, diffs)],
-        ["parameter", "backprop", "central difference", "|difference|"],
+        [_(h, language) for h in (N_("parameter"), N_("backprop"), N_("central difference"), N_("|difference|"))],
     )
     ok = gradcheck(loss, params)
     c.say(
-        f"Largest difference: {max(diffs):.1e}. autograd.gradcheck(loss, params) -> {ok}: they agree "
-        f"within atol 1e-5 + rtol 1e-3."
+        _(
+            "Largest difference: {largest}. autograd.gradcheck(loss, params) -> {ok}: they agree within "
+            "atol 1e-5 + rtol 1e-3.",
+            language,
+        ).format(largest=f"{max(diffs):.1e}", ok=ok)
     )
 
     # How the estimate's error depends on eps: truncation (eps^2) against rounding (1/eps).
@@ -123,14 +138,17 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     best = min(range(len(EPSILONS)), key=lambda k: central_err[k])
     c.table(
         [(f"1e-{k + 1}", f"{fe:.1e}", f"{ce:.1e}") for k, (fe, ce) in enumerate(zip(forward_err, central_err))],
-        ["eps", "forward difference error", "central difference error"],
+        ["eps", _("forward difference error", language), _("central difference error", language)],
     )
     c.say(
-        f"The central difference's error shrinks like eps^2 (100x per step of 10) until rounding takes over; "
-        f"it is smallest, {central_err[best]:.1e}, at eps = {EPSILONS[best]:.0e}. The one-sided forward "
-        f"difference (L(w + eps) - L(w)) / eps only improves like eps."
+        _(
+            "The central difference's error shrinks like eps^2 (100x per step of 10) until rounding takes over; "
+            "it is smallest, {error}, at eps = {eps}. The one-sided forward difference (L(w + eps) - L(w)) / eps "
+            "only improves like eps.",
+            language,
+        ).format(error=f"{central_err[best]:.1e}", eps=f"{EPSILONS[best]:.0e}")
     )
-    picture = _plot(forward_err, central_err, folder / "error_vs_eps.png")
+    picture = _plot(forward_err, central_err, folder / "error_vs_eps.png", language)
 
     # Cost on a larger network.
     print()
@@ -145,10 +163,20 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         big_numeric = numerical_gradient(big_loss, big_params)
     big_diff = max(abs(p.grad - n) for p, n in zip(big_params, big_numeric))
     c.say(
-        f"A {'-'.join(map(str, sizes))} network has {len(big_params)} parameters. Backprop: "
-        f"{tb.seconds * 1e3:.1f} ms. Central differences: {2 * len(big_params)} loss evaluations, "
-        f"{tn.seconds * 1e3:.0f} ms ({tn.seconds / tb.seconds:.0f} times longer), largest difference {big_diff:.1e}. "
-        f"The gap grows with the number of parameters: finite differences are a test, not a training method."
+        _(
+            "A {sizes} network has {count} parameters. Backprop: {backprop} ms. Central differences: {evaluations} "
+            "loss evaluations, {numeric} ms ({ratio} times longer), largest difference {largest}. The gap grows with "
+            "the number of parameters: finite differences are a test, not a training method.",
+            language,
+        ).format(
+            sizes="-".join(map(str, sizes)),
+            count=len(big_params),
+            backprop=f"{tb.seconds * 1e3:.1f}",
+            evaluations=2 * len(big_params),
+            numeric=f"{tn.seconds * 1e3:.0f}",
+            ratio=f"{tn.seconds / tb.seconds:.0f}",
+            largest=f"{big_diff:.1e}",
+        )
     )
 
     # A wrong derivative is caught.
@@ -161,10 +189,17 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     except GradcheckError as exc:
         caught = str(exc)
     c.say(
-        f"Finally a planted bug: a Value subclass whose sin() records the derivative sin(x) = {recorded:.4f} "
-        f"where it should be cos(x) = {math.cos(x.data):.4f}. gradcheck on x sin(x) reports: {caught}"
+        _(
+            "Finally a planted bug: a Value subclass whose sin() records the derivative sin(x) = {recorded} where "
+            "it should be cos(x) = {right}. gradcheck on x sin(x) reports: {report}",
+            language,
+        ).format(
+            recorded=f"{recorded:.4f}",
+            right=f"{math.cos(x.data):.4f}",
+            report=caught if language == "en" or caught is None else _disagreement(x, language),
+        )
     )
-    c.wrote([picture])
+    c.wrote([picture], language)
     return {
         "n_params": len(params),
         "max_difference": max(diffs),
@@ -196,18 +231,37 @@ def _forward_difference_error(loss, params, backprop, eps: float) -> float:
     return worst
 
 
-def _plot(forward_err, central_err, path):
+def _disagreement(x: Value, language: str) -> str:
+    """What gradcheck's refusal of x sin(x) at x says, in `language`: backprop's slope against central differences.
+
+    gradcheck's own message is English; the numbers here are the same ones, computed again.
+    """
+    backprop = analytic_gradient(lambda x: x.sin() * x, [x])[0]
+    central = numerical_gradient(lambda x: x.sin() * x, [x])[0]
+    return _(
+        "the gradient with respect to x at {at} disagrees: backprop gives {backprop}, central differences give "
+        "{central} (difference {difference}).",
+        language,
+    ).format(
+        at=repr(x.data), backprop=repr(backprop), central=repr(central), difference=f"{abs(backprop - central):.3g}"
+    )
+
+
+def _plot(forward_err, central_err, path, language: str):
     with c.style():
         fig, ax = c.figure(size=(9, 6))
-        ax.loglog(EPSILONS, forward_err, "o-", color=c.COLORS[1], label="forward difference (error ~ eps)")
-        ax.loglog(EPSILONS, central_err, "s-", color=c.COLORS[0], label="central difference (error ~ eps²)")
-        ax.set_xlabel("eps, the step of the finite difference (larger to the right)")
-        ax.set_ylabel("largest |finite difference − backprop|")
-        ax.set_title("Finite differences only approximate the gradient")
+        forward = _("forward difference (error ~ eps)", language)
+        ax.loglog(EPSILONS, forward_err, "o-", color=c.COLORS[1], label=forward)
+        ax.loglog(
+            EPSILONS, central_err, "s-", color=c.COLORS[0], label=_("central difference (error ~ eps²)", language)
+        )
+        ax.set_xlabel(_("eps, the step of the finite difference (larger to the right)", language))
+        ax.set_ylabel(_("largest |finite difference − backprop|", language))
+        ax.set_title(_("Finite differences only approximate the gradient", language))
         # what dominates at each end of the axis
         ends = {"ha": "left", "va": "bottom", "transform": ax.transAxes, "fontsize": 12}
-        ax.text(0.02, 0.03, "← smaller eps:\nrounding error grows (~1/eps)", **ends)
-        ax.text(0.98, 0.03, "larger eps →\ntruncation error grows", **{**ends, "ha": "right"})
+        ax.text(0.02, 0.03, _("← smaller eps:\nrounding error grows (~1/eps)", language), **ends)
+        ax.text(0.98, 0.03, _("larger eps →\ntruncation error grows", language), **{**ends, "ha": "right"})
         ax.legend(loc="upper center")
         return c.save_figure(fig, path)
 

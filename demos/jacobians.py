@@ -25,10 +25,15 @@ from __future__ import annotations
 import numpy as np
 
 from autograd import Value, dot, install_command, jacobian, total
+from autograd.language import Domain, resolve
 from demos import _common as c
 from nn import MLP, l1, mse, softmax
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "jacobians"
+SUMMARY = N_("Jacobians: the chain rule for whole layers, and the slides' 3-layer network computed three ways.")
 SEED = 4  # NumPy's generator for the network's weights, x and y
 SIZE = 10  # the slides: 10 inputs, 10 x 10 weights, 10 outputs
 Y_HAT = [0.5, -1.0, 2.0]  # the small loss examples: the second output is exactly right
@@ -54,44 +59,47 @@ def values(numbers, label: str) -> list[Value]:
 
 
 def small_jacobians() -> dict:
-    """{name: (engine's Jacobian, the slides' formula)} for each Jacobian of section 11, small cases."""
+    """{name: (engine's Jacobian, the slides' formula)} for each Jacobian of section 11, small cases.
+
+    The names are English, marked for the catalog: the printed table translates them.
+    """
     cases = {}
     y_hat = values(Y_HAT, "y_hat")
     diff = np.array(Y_HAT) - np.array(Y_TRUE)
-    cases["L2 loss sum (y_hat - y)^2: row 2 (y_hat - y)"] = (
+    cases[N_("L2 loss sum (y_hat - y)^2: row 2 (y_hat - y)")] = (
         jacobian(mse(y_hat, Y_TRUE) * len(Y_HAT), y_hat),
         2 * diff[None, :],
     )
     y_hat = values(Y_HAT, "y_hat")
-    cases["L1 loss sum |y_hat - y|: row sign(y_hat - y)"] = (
+    cases[N_("L1 loss sum |y_hat - y|: row sign(y_hat - y)")] = (
         jacobian(l1(y_hat, Y_TRUE, reduction="sum"), y_hat),
         np.sign(diff)[None, :],  # NumPy's sign(0) is 0, as the slides'
     )
     p = values(PROBS, "p")
     row = np.zeros((1, len(PROBS)))
     row[0, CLASS] = -1.0 / PROBS[CLASS]
-    cases[f"cross-entropy -log p_{CLASS}: row [0, 0, -1/p_2, 0]"] = (jacobian(-p[CLASS].log(), p), row)
+    cases[N_("cross-entropy -log p_{k}: row [0, 0, -1/p_{k}, 0]").format(k=CLASS)] = (jacobian(-p[CLASS].log(), p), row)
     x = values(ACT_X, "x")
     s = _sigmoid(np.array(ACT_X))
-    cases["sigmoid element-wise: diag(f'(x_i))"] = (jacobian([v.sigmoid() for v in x], x), np.diag(s * (1 - s)))
+    cases[N_("sigmoid element-wise: diag(f'(x_i))")] = (jacobian([v.sigmoid() for v in x], x), np.diag(s * (1 - s)))
     z = values(LOGITS, "z")
     e = np.exp(np.array(LOGITS))
     sm = e / e.sum()
-    cases["softmax: s_i (delta_ij - s_j)"] = (jacobian(softmax(z), z), np.diag(sm) - np.outer(sm, sm))
+    cases[N_("softmax: s_i (delta_ij - s_j)")] = (jacobian(softmax(z), z), np.diag(sm) - np.outer(sm, sm))
     W = [values(row, f"W{i}_") for i, row in enumerate(W_SMALL)]
     x, b = values(X_SMALL, "x"), values(B_SMALL, "b")
     a = [dot(W[i], x, b[i]) for i in range(len(W))]
     flat_W = [w for row in W for w in row]
-    cases["a = W x + b, d a / d x: W"] = (jacobian(a, x), np.array(W_SMALL))
-    cases["a = W x + b, d a / d b: I"] = (jacobian(a, b), np.eye(len(B_SMALL)))
-    cases["a = W x + b, d a_i / d W_kl: delta_ik x_l"] = (
+    cases[N_("a = W x + b, d a / d x: W")] = (jacobian(a, x), np.array(W_SMALL))
+    cases[N_("a = W x + b, d a / d b: I")] = (jacobian(a, b), np.eye(len(B_SMALL)))
+    cases[N_("a = W x + b, d a_i / d W_kl: delta_ik x_l")] = (
         jacobian(a, flat_W),
         np.kron(np.eye(len(B_SMALL)), np.array(X_SMALL)[None, :]),  # row i: x in block i, 0 elsewhere
     )
     loss = total([ai * ai for ai in a])  # L = sum a_i^2, so dL/da = 2a
     loss.backward()
     a_np = np.array(W_SMALL) @ np.array(X_SMALL) + np.array(B_SMALL)
-    cases["L = sum a_i^2: dL/dW = (dL/da) outer x"] = (
+    cases[N_("L = sum a_i^2: dL/dW = (dL/da) outer x")] = (
         np.array([[w.grad for w in row] for row in W]),
         np.outer(2 * a_np, np.array(X_SMALL)),
     )
@@ -233,35 +241,56 @@ def _lines(matrix) -> list[str]:
     return ["[" + " ".join(t.rjust(width) for t in row) + "]" for row in cells]
 
 
-def _print_cases(cases) -> None:
+def _case_name(name: str, language: str) -> str:
+    """A case's name from small_jacobians in `language` (the cross-entropy's carries the class)."""
+    template = N_("cross-entropy -log p_{k}: row [0, 0, -1/p_{k}, 0]")
+    if name == template.format(k=CLASS):
+        return _(template, language).format(k=CLASS)
+    return _(name, language)
+
+
+def _print_cases(cases, language: str) -> None:
     """Each small case: its name, the engine's matrix row by row, the largest difference to the formula."""
-    name_width = max(len(name) for name in cases)
-    matrix_width = max(len(line) for engine, _ in cases.values() for line in _lines(engine))
-    print(f"  {'Jacobian':<{name_width}}  {'engine':<{matrix_width}}  difference to the formula")
-    print(f"  {'-' * name_width}  {'-' * matrix_width}  {'-' * 25}")
+    names = {name: _case_name(name, language) for name in cases}
+    header = [_("Jacobian", language), _("engine", language), _("difference to the formula", language)]
+    name_width = max(len(name) for name in [*names.values(), header[0]])
+    matrix_width = max(len(line) for engine, _formula in cases.values() for line in _lines(engine))
+    print(f"  {header[0]:<{name_width}}  {header[1]:<{matrix_width}}  {header[2]}")
+    print(f"  {'-' * name_width}  {'-' * matrix_width}  {'-' * len(header[2])}")
     for name, (engine, formula) in cases.items():
         first, *rest = _lines(engine)
-        print(f"  {name:<{name_width}}  {first:<{matrix_width}}  {float(np.max(np.abs(engine - formula))):.2g}")
+        shown = names[name]
+        print(f"  {shown:<{name_width}}  {first:<{matrix_width}}  {float(np.max(np.abs(engine - formula))):.2g}")
         for line in rest:
             print(f"  {'':<{name_width}}  {line}")
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its picture under `out/jacobians`, return the key numbers (quick changes nothing)."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its picture under `out/jacobians`, return the key numbers (quick changes nothing).
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
-    c.heading("Jacobians: the chain rule for whole layers")
+    c.heading(_("Jacobians: the chain rule for whole layers", language))
     c.say(
-        "Each Jacobian of the slides for a small case: the engine's jacobian(outputs, inputs) (one backward "
-        f"sweep per output) beside the slides' formula in NumPy. y_hat = {Y_HAT}, y = {Y_TRUE}; p = {PROBS}; "
-        f"sigmoid at {ACT_X}; softmax of {LOGITS}; W = {W_SMALL}, x = {X_SMALL}, b = {B_SMALL}."
+        _(
+            "Each Jacobian of the slides for a small case: the engine's jacobian(outputs, inputs) (one backward "
+            "sweep per output) beside the slides' formula in NumPy. y_hat = {y_hat}, y = {y}; p = {p}; sigmoid at "
+            "{x}; softmax of {z}; W = {W}, x = {x_small}, b = {b}.",
+            language,
+        ).format(y_hat=Y_HAT, y=Y_TRUE, p=PROBS, x=ACT_X, z=LOGITS, W=W_SMALL, x_small=X_SMALL, b=B_SMALL)
     )
     cases = small_jacobians()
-    _print_cases(cases)
+    _print_cases(cases, language)
     c.say(
-        "The L1 row has 0 where y_hat equals y (sign(0) = 0); the cross-entropy row is zero except at the "
-        "correct class; an element-wise activation gives a diagonal matrix; d a / d W is a 3-index tensor "
-        "(written here as a 2 x 6 matrix over the flattened W), so in practice one multiplies dL/da by it at "
-        "once: dL/dW = (dL/da) outer x."
+        _(
+            "The L1 row has 0 where y_hat equals y (sign(0) = 0); the cross-entropy row is zero except at the "
+            "correct class; an element-wise activation gives a diagonal matrix; d a / d W is a 3-index tensor "
+            "(written here as a 2 x 6 matrix over the flattened W), so in practice one multiplies dL/da by it at "
+            "once: dL/dW = (dL/da) outer x.",
+            language,
+        )
     )
 
     print()
@@ -270,39 +299,53 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     products = jacobian_products(net)
     torch_results = torch_gradients(net)
     c.say(
-        f"The slides' network: W1, W2, W3 of {SIZE} x {SIZE}, biases {SIZE} x 1, sigmoid, sigmoid, identity, x "
-        f"and y drawn from N(0, 1) (NumPy seed {SEED}), L = sum (z3 - y)^2 = {engine['L']:.6g}. Gradients of L "
-        "with respect to x, W1..W3 and b1..b3, computed:"
+        _(
+            "The slides' network: W1, W2, W3 of {size} x {size}, biases {size} x 1, sigmoid, sigmoid, identity, x "
+            "and y drawn from N(0, 1) (NumPy seed {seed}), L = sum (z3 - y)^2 = {loss}. Gradients of L with respect "
+            "to x, W1..W3 and b1..b3, computed:",
+            language,
+        ).format(size=SIZE, seed=SEED, loss=f"{engine['L']:.6g}")
     )
-    results = {"engine (scalar backprop)": engine, "Jacobian products (NumPy)": products}
+    results = {N_("engine (scalar backprop)"): engine, N_("Jacobian products (NumPy)"): products}
     if torch_results is not None:
         results.update(torch_results)
     differences = {name: largest_difference(engine, r) for name, r in results.items() if r is not engine}
     c.table(
         [
             (
-                name,
+                _(name, language),
                 f"{r['L']:.10g}",
                 f"{float(np.linalg.norm(r['x'])):.10g}",
                 "-" if r is engine else f"{differences[name]:.2g}",
             )
             for name, r in results.items()
         ],
-        ["method", "L", "|dL/dx|", "largest difference to the engine"],
+        [_("method", language), "L", "|dL/dx|", _("largest difference to the engine", language)],
     )
     if torch_results is None:
-        c.say(f"(PyTorch is not installed, so its two rows are missing: {install_command('torch')})")
+        c.say(
+            _("(PyTorch is not installed, so its two rows are missing: {command})", language).format(
+                command=install_command("torch")
+            )
+        )
     c.say(
-        f"The differences are rounding: the gradients reach {largest_gradient(engine):.3g}. Written out, the "
-        f"products take {products['products_alone']} matrix products when each gradient is computed from its own chain "
-        "for dL/db3, dL/db2, dL/db1 and dL/dx, but every chain starts with the one before it: J_L2 J_fout is "
-        "dL/db3, times W3 J_f2 it is dL/db2, times W2 J_f1 dL/db1, times W1 dL/dx (and each dL/dW is the "
-        "outer product of one of these rows with the layer's input). Going from the last layer to the first "
-        f"and keeping each prefix needs {products['products_shared']}, no more than dL/dx alone: that reuse "
-        "is backprop, and it is what the engine's backward pass does one scalar at a time."
+        _(
+            "The differences are rounding: the gradients reach {largest}. Written out, the products take {alone} "
+            "matrix products when each gradient is computed from its own chain for dL/db3, dL/db2, dL/db1 and "
+            "dL/dx, but every chain starts with the one before it: J_L2 J_fout is dL/db3, times W3 J_f2 it is "
+            "dL/db2, times W2 J_f1 dL/db1, times W1 dL/dx (and each dL/dW is the outer product of one of these rows "
+            "with the layer's input). Going from the last layer to the first and keeping each prefix needs "
+            "{shared}, no more than dL/dx alone: that reuse is backprop, and it is what the engine's backward pass "
+            "does one scalar at a time.",
+            language,
+        ).format(
+            largest=f"{largest_gradient(engine):.3g}",
+            alone=products["products_alone"],
+            shared=products["products_shared"],
+        )
     )
-    picture = _plot(cases, engine, products, folder / "jacobians.png")
-    c.wrote([picture])
+    picture = _plot(cases, engine, products, folder / "jacobians.png", language)
+    c.wrote([picture], language)
     return {
         "cases": cases,
         "network": net,
@@ -314,14 +357,24 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
-def _plot(cases, engine, products, path):
+def _plot(cases, engine, products, path, language: str):
     with c.style():
         fig, axes = c.figure(1, 3, size=(17.4, 6.2))  # 1914 pixels wide: one projector screen
-        softmax_j = next(engine_j for name, (engine_j, _) in cases.items() if name.startswith("softmax"))
+        softmax_j = next(engine_j for name, (engine_j, _formula) in cases.items() if name.startswith("softmax"))
         panels = [
-            (softmax_j, f"softmax Jacobian ds_i/dz_j\nat z = {LOGITS}", "j (input z_j)", "i (output s_i)"),
-            (engine["W"][0], "dL/dW1 by the engine's backprop\n(row k, column l: dL/dW1[k, l])", "l", "k"),
-            (np.abs(engine["W"][0] - products["W"][0]), "|engine - Jacobian products|\nfor dL/dW1", "l", "k"),
+            (
+                softmax_j,
+                _("softmax Jacobian ds_i/dz_j\nat z = {z}", language).format(z=LOGITS),
+                _("j (input z_j)", language),
+                _("i (output s_i)", language),
+            ),
+            (engine["W"][0], _("dL/dW1 by the engine's backprop\n(row k, column l: dL/dW1[k, l])", language), "l", "k"),
+            (
+                np.abs(engine["W"][0] - products["W"][0]),
+                _("|engine - Jacobian products|\nfor dL/dW1", language),
+                "l",
+                "k",
+            ),
         ]
         for i, j in np.ndindex(*softmax_j.shape):  # the small matrix's numbers written in its cells
             axes[0][0].text(j, i, f"{softmax_j[i, j]:.3f}", ha="center", va="center", fontsize=14)
@@ -338,7 +391,7 @@ def _plot(cases, engine, products, path):
             fig.colorbar(image, ax=ax, shrink=0.8)
             ax.set_title(title, fontsize=14)
             ax.grid(False)
-        fig.suptitle("The slides' Jacobians: a small softmax, and the 10 x 10 network's first layer")
+        fig.suptitle(_("The slides' Jacobians: a small softmax, and the 10 x 10 network's first layer", language))
         return c.save_figure(fig, path)
 
 

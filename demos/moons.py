@@ -15,11 +15,16 @@ import math
 import random
 
 from autograd import no_grad
+from autograd.language import Domain, resolve
 from demos import _animate
 from demos import _common as c
 from nn import MLP, SGD, accuracy, hinge, l2_penalty
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "moons"
+SUMMARY = N_("Two moons: a 2-16-16-1 ReLU network learns a curved decision boundary (micrograd's classic demo).")
 SEED = 1337
 N_POINTS = 100
 NOISE = 0.1
@@ -95,42 +100,61 @@ def train(X, y, steps: int = STEPS, seed: int = SEED, log=None, snapshots_at=())
     return model, history
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its picture under `out/moons`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its picture under `out/moons`, return the key numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     steps = STEPS  # the full schedule is fast enough for --quick too
-    c.heading("Two moons: MLP(2, [16, 16, 1]), max-margin loss, L2 penalty")
+    c.heading(_("Two moons: MLP(2, [16, 16, 1]), max-margin loss, L2 penalty", language))
     X, y = make_moons()
     c.say(
-        f"{len(X)} points, {NOISE} noise, seed {SEED}. {steps} steps of full-batch gradient descent, "
-        f"learning rate {LR_START} decaying to {LR_END}; loss = mean(relu(1 - y * score)) + {L2:g} * sum(w^2)."
+        _(
+            "{points} points, {noise} noise, seed {seed}. {steps} steps of full-batch gradient descent, learning rate "
+            "{start} decaying to {end}; loss = mean(relu(1 - y * score)) + {l2} * sum(w^2).",
+            language,
+        ).format(points=len(X), noise=NOISE, seed=SEED, steps=steps, start=LR_START, end=LR_END, l2=f"{L2:g}")
     )
     rows = []
     frame_steps = _animate.frame_steps(steps, QUICK_FRAMES if quick else FRAMES)
     log = lambda k, loss, acc: rows.append((k, loss, f"{acc:.0%}"))  # noqa: E731
     with c.Timer() as t:
         model, history = train(X, y, steps, log=log, snapshots_at=frame_steps)
-    c.table(rows, ["step", "loss", "training accuracy"])
+    c.table(rows, [_("step", language), _("loss", language), _("training accuracy", language)])
     accuracy = history["accuracy"]
     first_perfect = next((k for k, a in enumerate(accuracy) if a == 1.0), None)
     stays_from = next((k for k in range(len(accuracy)) if all(a == 1.0 for a in accuracy[k:])), None)
     when = ""
     if first_perfect is not None and stays_from is not None:
-        when = f" (first reached at step {first_perfect}, kept from step {stays_from} on)"
+        when = _(" (first reached at step {first}, kept from step {kept} on)", language).format(
+            first=first_perfect, kept=stays_from
+        )
     c.say(
-        f"{model.num_parameters()} parameters, {t.seconds:.1f} s. Final training accuracy "
-        f"{history['final_accuracy']:.0%}{when}."
-        + " The boundary bends around both moons: no straight line could separate them."
+        _(
+            "{count} parameters, {seconds} s. Final training accuracy {accuracy}{when}. The boundary bends around "
+            "both moons: no straight line could separate them.",
+            language,
+        ).format(
+            count=model.num_parameters(),
+            seconds=f"{t.seconds:.1f}",
+            accuracy=f"{history['final_accuracy']:.0%}",
+            when=when,
+        )
     )
-    picture = _plot(model, X, y, history, folder / "moons.png", QUICK_GRID if quick else GRID)
-    c.wrote([picture])
-    movie = _animate_training(model, X, y, history, folder, frame_steps)
+    picture = _plot(model, X, y, history, folder / "moons.png", QUICK_GRID if quick else GRID, language)
+    c.wrote([picture], language)
+    movie = _animate_training(model, X, y, history, folder, frame_steps, language)
     c.say(
-        f"Animation: the boundary at {len(frame_steps)} moments of training (steps {frame_steps[0]}, "
-        f"{frame_steps[1]}, ... {frame_steps[-1]}): it starts as a nearly straight cut and bends around the moons "
-        "as the accuracy climbs. Step through moons_training.html with the arrow keys, or show the GIF."
+        _(
+            "Animation: the boundary at {count} moments of training (steps {first}, {second}, ... {last}): it starts "
+            "as a nearly straight cut and bends around the moons as the accuracy climbs. Step through "
+            "moons_training.html with the arrow keys, or show the GIF.",
+            language,
+        ).format(count=len(frame_steps), first=frame_steps[0], second=frame_steps[1], last=frame_steps[-1])
     )
-    c.wrote([movie["html"], movie["gif"], movie["png"]])
+    c.wrote([movie["html"], movie["gif"], movie["png"]], language)
     return {
         "animation": {**movie, "steps": frame_steps},
         "accuracy": history["final_accuracy"],
@@ -143,27 +167,28 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
-def _plot(model, X, y, history, path, grid: int):
+def _plot(model, X, y, history, path, grid: int, language: str):
     with c.style():
         fig, axes = c.figure(1, 2, size=(15, 6.5))
         ax, ax_loss = axes[0]
-        c.decision_boundary(ax, lambda p: model(p).data, X, y, threshold=0.0, n=grid)
-        ax.set_title(f"Decision boundary, training accuracy {history['final_accuracy']:.0%}")
+        c.decision_boundary(ax, lambda p: model(p).data, X, y, threshold=0.0, n=grid, language=language)
+        title = _("Decision boundary, training accuracy {accuracy}", language)
+        ax.set_title(title.format(accuracy=f"{history['final_accuracy']:.0%}"))
         steps = range(len(history["loss"]))
-        ax_loss.plot(steps, history["loss"], color=c.COLORS[0], label="loss (hinge + L2)")
-        ax_loss.set_xlabel("step")
-        ax_loss.set_ylabel("loss", color=c.COLORS[0])
+        ax_loss.plot(steps, history["loss"], color=c.COLORS[0], label=_("loss (hinge + L2)", language))
+        ax_loss.set_xlabel(_("step", language))
+        ax_loss.set_ylabel(_("loss", language), color=c.COLORS[0])
         ax_loss.set_ylim(bottom=0)
         ax_acc = ax_loss.twinx()
-        ax_acc.plot(steps, [100 * a for a in history["accuracy"]], color=c.COLORS[1], label="accuracy")
-        ax_acc.set_ylabel("training accuracy (%)", color=c.COLORS[1])
+        ax_acc.plot(steps, [100 * a for a in history["accuracy"]], color=c.COLORS[1], label=_("accuracy", language))
+        ax_acc.set_ylabel(_("training accuracy (%)", language), color=c.COLORS[1])
         ax_acc.set_ylim(40, 102)
         ax_acc.grid(False)
-        ax_loss.set_title("Loss and accuracy per step")
+        ax_loss.set_title(_("Loss and accuracy per step", language))
         return c.save_figure(fig, path)
 
 
-def _animate_training(model, X, y, history, folder, steps) -> dict:
+def _animate_training(model, X, y, history, folder, steps, language: str) -> dict:
     """The decision boundary, loss and accuracy at the given steps of training (from history's snapshots)."""
     trained = [p.data for p in model.parameters()]
     losses, accuracy = history["loss"], history["accuracy"]
@@ -177,35 +202,41 @@ def _animate_training(model, X, y, history, folder, steps) -> dict:
 
     captions = []
     for s in steps:
-        shown = f"loss {loss_at(s):.3f}, " if loss_at(s) is not None else ""
-        captions.append(f"Step {s} of {n}: {shown}training accuracy {accuracy_at(s):.0%}")
+        accuracy_now = f"{accuracy_at(s):.0%}"
+        if loss_at(s) is None:
+            caption = _("Step {step} of {steps}: training accuracy {accuracy}", language)
+        else:
+            caption = _("Step {step} of {steps}: loss {loss}, training accuracy {accuracy}", language)
+        captions.append(caption.format(step=s, steps=n, loss=f"{loss_at(s) or 0:.3f}", accuracy=accuracy_now))
 
     def draw(fig, axes, k):
         s = steps[k]
         ax, ax_loss, ax_acc = axes
         for p, value in zip(model.parameters(), history["snapshots"][s]):
             p.data = value
-        c.decision_boundary(ax, lambda p: model(p).data, X, y, threshold=0.0, n=FRAME_GRID)
-        ax.set_title("Decision boundary")
+        c.decision_boundary(ax, lambda p: model(p).data, X, y, threshold=0.0, n=FRAME_GRID, language=language)
+        ax.set_title(_("Decision boundary", language))
         upto = min(s, n - 1) + 1
         ax_loss.plot(range(upto), losses[:upto], color=c.COLORS[0])
         ax_loss.plot([upto - 1], [losses[upto - 1]], "o", color=c.COLORS[0])  # where training is now
         ax_loss.set_xlim(0, n)
         ax_loss.set_ylim(0, max(losses) * 1.05)
-        ax_loss.set_xlabel("step")
-        ax_loss.set_ylabel("loss (hinge + L2)")
-        ax_loss.set_title("Loss")
+        ax_loss.set_xlabel(_("step", language))
+        ax_loss.set_ylabel(_("loss (hinge + L2)", language))
+        ax_loss.set_title(_("Loss", language))
         ax_acc.plot(range(upto), [100 * a for a in accuracy[:upto]], color=c.COLORS[1])
         ax_acc.plot([upto - 1], [100 * accuracy[upto - 1]], "o", color=c.COLORS[1])
         ax_acc.set_xlim(0, n)
         ax_acc.set_ylim(40, 102)
-        ax_acc.set_xlabel("step")
-        ax_acc.set_ylabel("training accuracy (%)")
-        ax_acc.set_title("Accuracy")
+        ax_acc.set_xlabel(_("step", language))
+        ax_acc.set_ylabel(_("training accuracy (%)", language))
+        ax_acc.set_title(_("Accuracy", language))
 
     try:
-        title = "Two moons: the decision boundary forming"
-        return _animate.animate(folder, "moons_training", draw, captions, grid=(1, 3), size=(17.4, 6), title=title)
+        title = _("Two moons: the decision boundary forming", language)
+        return _animate.animate(
+            folder, "moons_training", draw, captions, grid=(1, 3), size=(17.4, 6), title=title, language=language
+        )
     finally:
         for p, value in zip(model.parameters(), trained):
             p.data = value

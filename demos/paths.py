@@ -23,9 +23,14 @@ from __future__ import annotations
 import math
 
 from autograd import Value, count_paths, edge_count, jvp, path_products, total, zero_grad
+from autograd.language import Domain, resolve
 from demos import _common as c
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "paths"
+SUMMARY = N_("Sum over paths: why backpropagation is dynamic programming.")
 X_SQUARED_AT = 3.0
 DIAMOND_S = 0.5
 CHAIN_X0 = 0.3
@@ -86,13 +91,17 @@ def best_backward_seconds(root: Value, repeats: int = 5) -> float:
     return best
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its pictures under `out/paths`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its pictures under `out/paths`, return the key numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     depths = QUICK_DEPTHS if quick else DEPTHS
     enumerate_up_to = QUICK_ENUMERATE_UP_TO if quick else ENUMERATE_UP_TO
     images = []
-    c.heading("Sum over paths: why backprop is dynamic programming")
+    c.heading(_("Sum over paths: why backprop is dynamic programming", language))
 
     # 1. x * x
     x = Value(X_SQUARED_AT, label="x")
@@ -102,9 +111,18 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     products = [p for p, _, _ in path_products(y, x)]
     say_products = " + ".join(f"{p:g}" for p in products)
     c.say(
-        f"1. y = x * x at x = {X_SQUARED_AT:g}: the node y has x as a parent twice, so there are "
-        f"{len(products)} paths from y to x, each with local derivative x = {X_SQUARED_AT:g}. "
-        f"dy/dx = {say_products} = {sum(products):g}; backprop gives {x.grad:g} (2x = {2 * X_SQUARED_AT:g})."
+        _(
+            "1. y = x * x at x = {x}: the node y has x as a parent twice, so there are {count} paths from y to x, "
+            "each with local derivative x = {x}. dy/dx = {products} = {total}; backprop gives {grad} (2x = {twice}).",
+            language,
+        ).format(
+            x=f"{X_SQUARED_AT:g}",
+            count=len(products),
+            products=say_products,
+            total=f"{sum(products):g}",
+            grad=f"{x.grad:g}",
+            twice=f"{2 * X_SQUARED_AT:g}",
+        )
     )
 
     # 2. the diamond
@@ -113,31 +131,42 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     diamond_paths = list(path_products(L, s))
     print()
     c.say(
-        f"2. The diamond s -> x, y, z -> f -> g, h -> L at s = {DIAMOND_S:g} "
-        f"(x = 2s, y = s^2, z = sin s, f = x + y + z, g = f^2, h = e^f, L = g + h). "
-        f"{len(diamond_paths)} paths lead from L back to s; each contributes the product of its local derivatives:"
+        _(
+            "2. The diamond s -> x, y, z -> f -> g, h -> L at s = {s} (x = 2s, y = s^2, z = sin s, f = x + y + z, "
+            "g = f^2, h = e^f, L = g + h). {count} paths lead from L back to s; each contributes the product of its "
+            "local derivatives:",
+            language,
+        ).format(s=f"{DIAMOND_S:g}", count=len(diamond_paths))
     )
     c.table(
         [
             (" <- ".join(n.label or n.op for n in trail), " * ".join(f"{v:.4g}" for v in locs), prod)
             for prod, trail, locs in diamond_paths
         ],
-        ["path", "local derivatives", "product"],
+        [_("path", language), _("local derivatives", language), _("product", language)],
     )
     diamond_sum = sum(p for p, _, _ in diamond_paths)
     by_hand = diamond_closed_form(DIAMOND_S)
     c.say(
-        f"Sum over the {len(diamond_paths)} paths: {diamond_sum:.10g}. Backprop: {s.grad:.10g}. "
-        f"By hand, (2f + e^f)(2 + 2s + cos s) = {by_hand:.10g}. Backprop never lists the paths: it adds "
-        f"g's and h's contributions into f.grad once, then sends f.grad down to x, y and z."
+        _(
+            "Sum over the {count} paths: {total}. Backprop: {grad}. By hand, (2f + e^f)(2 + 2s + cos s) = {by_hand}. "
+            "Backprop never lists the paths: it adds g's and h's contributions into f.grad once, then sends f.grad "
+            "down to x, y and z.",
+            language,
+        ).format(
+            count=len(diamond_paths), total=f"{diamond_sum:.10g}", grad=f"{s.grad:.10g}", by_hand=f"{by_hand:.10g}"
+        )
     )
-    images.append(_draw(L, folder / "diamond.png"))
+    images.append(_draw(L, folder / "diamond.png", language))
 
     # 3. the deepening chain of diamonds
     print()
     c.say(
-        "3. A chain of k diamonds, x_{j+1} = sin(x_j) + cos(x_j): the number of paths from x_k to x_0 "
-        "doubles with every diamond, while the graph (and the work of one backward pass) grows by 4 edges."
+        _(
+            "3. A chain of k diamonds, x_{j+1} = sin(x_j) + cos(x_j): the number of paths from x_k to x_0 doubles "
+            "with every diamond, while the graph (and the work of one backward pass) grows by 4 edges.",
+            language,
+        )
     )
     rows, results = [], []
     for depth in depths:
@@ -151,7 +180,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
                 by_paths = path_sum(xk, x0)
             path_time = f"{tp.seconds * 1e3:.3g} ms"
         else:
-            by_paths, path_time = None, "(too many)"
+            by_paths, path_time = None, _("(too many)", language)
         rows.append((depth, n_paths, n_edges, path_time, f"{backprop_seconds * 1e3:.3g} ms", x0.grad))
         results.append(
             {
@@ -165,14 +194,17 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
                 "backprop_seconds": backprop_seconds,
             }
         )
-    c.table(rows, ["diamonds k", "paths 2^k", "edges 4k", "sum over paths", "backprop", "dx_k/dx_0"])
+    header = [N_("diamonds k"), N_("paths 2^k"), N_("edges 4k"), N_("sum over paths"), N_("backprop"), "dx_k/dx_0"]
+    c.table(rows, [_(h, language) for h in header])
     c.say(
-        f"Where both were computed they agree, and match forward mode (jvp: one sweep from x_0). At k = {depths[-1]} "
-        f"there are {results[-1]['paths']:.3g} paths, far too many to list, yet backprop still does "
-        f"{results[-1]['edges']} multiply-adds."
+        _(
+            "Where both were computed they agree, and match forward mode (jvp: one sweep from x_0). At k = {depth} "
+            "there are {paths} paths, far too many to list, yet backprop still does {edges} multiply-adds.",
+            language,
+        ).format(depth=depths[-1], paths=f"{results[-1]['paths']:.3g}", edges=results[-1]["edges"])
     )
-    images.append(_plot(results, folder / "paths_vs_edges.png"))
-    c.wrote(images)
+    images.append(_plot(results, folder / "paths_vs_edges.png", language))
+    c.wrote(images, language)
     return {
         "x_squared_grad": x.grad,
         "x_squared_paths": len(products),
@@ -185,24 +217,24 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
-def _draw(root: Value, path):
+def _draw(root: Value, path, language: str):
     """The diamond top to bottom: left to right its seven levels make a strip too wide to read projected."""
     from autograd import draw_graph
 
-    return c.render_graph(draw_graph(root, show_local_grads=True, rankdir="TB"), path)
+    return c.render_graph(draw_graph(root, show_local_grads=True, rankdir="TB", language=language), path)
 
 
-def _plot(results, path):
+def _plot(results, path, language: str):
     with c.style():
         fig, ax = c.figure(size=(9, 6))
         depths = [r["depth"] for r in results]
-        ax.semilogy(depths, [r["paths"] for r in results], "o-", color=c.COLORS[1], label="paths from x_k to x_0 (2^k)")
-        ax.semilogy(
-            depths, [r["edges"] for r in results], "s-", color=c.COLORS[0], label="edges = backward multiply-adds (4k)"
-        )
-        ax.set_xlabel("diamonds in the chain, k")
-        ax.set_ylabel("count (log scale)")
-        ax.set_title("Sum over paths is exponential, backprop is linear")
+        paths = _("paths from x_k to x_0 (2^k)", language)
+        ax.semilogy(depths, [r["paths"] for r in results], "o-", color=c.COLORS[1], label=paths)
+        edges = _("edges = backward multiply-adds (4k)", language)
+        ax.semilogy(depths, [r["edges"] for r in results], "s-", color=c.COLORS[0], label=edges)
+        ax.set_xlabel(_("diamonds in the chain, k", language))
+        ax.set_ylabel(_("count (log scale)", language))
+        ax.set_title(_("Sum over paths is exponential, backprop is linear", language))
         ax.legend(loc="upper left")
         return c.save_figure(fig, path)
 

@@ -21,10 +21,17 @@ import itertools
 import math
 
 from autograd import no_grad
+from autograd.language import Domain, resolve
 from demos import _common as c
 from nn import MLP, Adam, mse
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "symmetries"
+SUMMARY = N_(
+    "Symmetries of the parameter space: 48 different weight vectors of a 1-3-1 network compute the same function."
+)
 SEED = 0
 HIDDEN = 3
 N_POINTS = 20
@@ -148,31 +155,53 @@ def loss_slice(p: dict, q: dict, activation: str, points: int) -> list[tuple[flo
     return rows
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its picture under `out/symmetries`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its picture under `out/symmetries`, return the key numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     steps = QUICK_STEPS if quick else STEPS
-    c.heading("Symmetries of the parameter space")
+    c.heading(_("Symmetries of the parameter space", language))
     tanh_model = train("tanh", steps)
     p = weights(tanh_model)
     trained_loss = training_loss(p, "tanh")
     c.say(
-        f"A 1-{HIDDEN}-1 tanh network trained on {TARGET} at {N_POINTS} points ({steps} Adam steps, MSE "
-        f"{trained_loss:.3g}): input weights {[round(v, 3) for v in p['w']]}, biases "
-        f"{[round(v, 3) for v in p['b']]}, output weights {[round(v, 3) for v in p['v']]}."
+        _(
+            "A 1-{hidden}-1 tanh network trained on {target} at {points} points ({steps} Adam steps, MSE {mse}): "
+            "input weights {w}, biases {b}, output weights {v}.",
+            language,
+        ).format(
+            hidden=HIDDEN,
+            target=TARGET,
+            points=N_POINTS,
+            steps=steps,
+            mse=f"{trained_loss:.3g}",
+            **{key: [round(v, 3) for v in p[key]] for key in "wbv"},
+        )
     )
     tanh = compare(p, "tanh")
     c.say(
-        f"All {HIDDEN}! * 2^{HIDDEN} = {equivalent_points(HIDDEN)} permutations and sign flips of the hidden "
-        f"units: {tanh['distinct']} different weight vectors, and on {len(GRID)} inputs in [-1, 1] their outputs "
-        f"differ from the trained network's by at most {tanh['largest_difference']:.2g} (rounding)."
+        _(
+            "All {hidden}! * 2^{hidden} = {count} permutations and sign flips of the hidden units: {distinct} "
+            "different weight vectors, and on {inputs} inputs in [-1, 1] their outputs differ from the trained "
+            "network's by at most {largest} (rounding).",
+            language,
+        ).format(
+            hidden=HIDDEN,
+            count=equivalent_points(HIDDEN),
+            distinct=tanh["distinct"],
+            inputs=len(GRID),
+            largest=f"{tanh['largest_difference']:.2g}",
+        )
     )
     c.table(
         [
             (str(cp["perm"]), str(cp["signs"]), f"{cp['difference']:.2g}")
             for cp in tanh["copies"][:: len(tanh["copies"]) // 8]
         ],
-        ["order of the units", "signs", "largest output difference"],
+        [_("order of the units", language), _("signs", language), _("largest output difference", language)],
     )
 
     print()
@@ -181,10 +210,17 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     sigmoid = compare(ps, "sigmoid")
     naive = compare(ps, "sigmoid", adjust_bias=False)
     c.say(
-        f"The same with sigmoid units: flipping a unit's w, b and v alone is not enough (the largest output "
-        f"difference over the 48 copies is {naive['largest_difference']:.3g}), because sigmoid(-z) = 1 - "
-        "sigmoid(z): v sigmoid(z) = v - v sigmoid(-z). Adding the old v to the output bias repairs it: "
-        f"{sigmoid['distinct']} different weight vectors, largest difference {sigmoid['largest_difference']:.2g}."
+        _(
+            "The same with sigmoid units: flipping a unit's w, b and v alone is not enough (the largest output "
+            "difference over the 48 copies is {naive}), because sigmoid(-z) = 1 - sigmoid(z): v sigmoid(z) = "
+            "v - v sigmoid(-z). Adding the old v to the output bias repairs it: {distinct} different weight vectors, "
+            "largest difference {largest}.",
+            language,
+        ).format(
+            naive=f"{naive['largest_difference']:.3g}",
+            distinct=sigmoid["distinct"],
+            largest=f"{sigmoid['largest_difference']:.2g}",
+        )
     )
 
     print()
@@ -192,12 +228,15 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     whole = math.prod(counts[m] for m in SLIDES_HIDDEN_SIZES)
     c.table(
         [(m, f"{math.factorial(m):.3g}", f"{2**m:.3g}", f"{n:.3g}") for m, n in counts.items()],
-        ["hidden units M", "M!", "2^M", "M! 2^M equivalent points"],
+        [_("hidden units M", language), "M!", "2^M", _("M! 2^M equivalent points", language)],
     )
     c.say(
-        "The slides' 784-30-15-10 network (hidden layers of 30 and 15 sigmoid units, whose flips work with the "
-        f"bias adjusted) has {whole:.3g} copies of every set of weights: each minimum of its loss is one of "
-        "that many equivalent minima, so training needs to find a good minimum, not the global one."
+        _(
+            "The slides' 784-30-15-10 network (hidden layers of 30 and 15 sigmoid units, whose flips work with the "
+            "bias adjusted) has {copies} copies of every set of weights: each minimum of its loss is one of that "
+            "many equivalent minima, so training needs to find a good minimum, not the global one.",
+            language,
+        ).format(copies=f"{whole:.3g}")
     )
 
     print()
@@ -208,13 +247,22 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     at = {0.0: training_loss(p, "tanh"), 1.0: training_loss(q, "tanh")}
     top = max((r for r in line if 0.0 < r[0] < 1.0), key=lambda r: r[1])
     c.say(
-        f"The loss along the line from the trained weights (t = 0) to the copy with units {copy_perm} and "
-        f"signs {copy_signs} (t = 1): {at[0.0]:.4g} at t = 0 and {at[1.0]:.4g} at t = 1, but {top[1]:.3g} at "
-        f"t = {top[0]:.2g} in between. Two equivalent minima with a ridge between them: the loss surface is "
-        "not convex."
+        _(
+            "The loss along the line from the trained weights (t = 0) to the copy with units {perm} and signs "
+            "{signs} (t = 1): {start} at t = 0 and {end} at t = 1, but {top} at t = {t} in between. Two equivalent "
+            "minima with a ridge between them: the loss surface is not convex.",
+            language,
+        ).format(
+            perm=copy_perm,
+            signs=copy_signs,
+            start=f"{at[0.0]:.4g}",
+            end=f"{at[1.0]:.4g}",
+            top=f"{top[1]:.3g}",
+            t=f"{top[0]:.2g}",
+        )
     )
-    picture = _plot(tanh, line, folder / "symmetries.png")
-    c.wrote([picture])
+    picture = _plot(tanh, line, folder / "symmetries.png", language)
+    c.wrote([picture], language)
     return {
         "trained": p,
         "trained_loss": trained_loss,
@@ -238,7 +286,7 @@ def weight_rows(copies) -> tuple[list[list[float]], list[str]]:
     return rows, names
 
 
-def _plot(tanh, line, path):
+def _plot(tanh, line, path, language: str):
     xs, ys = data()
     n = len(tanh["copies"])
     with c.style():
@@ -248,31 +296,33 @@ def _plot(tanh, line, path):
         top = max(abs(v) for row in rows for v in row)
         image = weights_ax.imshow(rows, aspect="auto", cmap="RdBu_r", vmin=-top, vmax=top, interpolation="nearest")
         weights_ax.set_xticks(range(len(names)), names)
-        weights_ax.set_ylabel("copy (permutation and signs)")
-        weights_ax.set_title(f"The {n} weight vectors: all different")
+        weights_ax.set_ylabel(_("copy (permutation and signs)", language))
+        weights_ax.set_title(_("The {count} weight vectors: all different", language).format(count=n))
         weights_ax.grid(False)
-        fig.colorbar(image, ax=weights_ax, shrink=0.8, label="weight")
+        fig.colorbar(image, ax=weights_ax, shrink=0.8, label=_("weight", language))
         # drawn in turn, each copy's curve narrower than the last, in colours that change: all 48 stay visible
         colors = matplotlib_colormap("viridis", n)
         for k, copy in enumerate(tanh["copies"]):
             width = 7.0 - 6.0 * k / max(n - 1, 1)
             left.plot(GRID, outputs(with_weights(copy["weights"], "tanh"), GRID), color=colors[k], lw=width)
-        left.scatter(xs, ys, color="k", zorder=3, label="training points")
-        left.plot([], [], color=colors[0], lw=7, label=f"copy 1 (widest) ... copy {n} (thinnest)")
-        left.set_title(f"{n} weight vectors, one function")
-        left.set_xlabel(f"x      (largest difference between copies: {tanh['largest_difference']:.1g})")
-        left.set_ylabel("network output")
+        left.scatter(xs, ys, color="k", zorder=3, label=_("training points", language))
+        widths = _("copy 1 (widest) ... copy {count} (thinnest)", language).format(count=n)
+        left.plot([], [], color=colors[0], lw=7, label=widths)
+        left.set_title(_("{count} weight vectors, one function", language).format(count=n))
+        xlabel = _("x      (largest difference between copies: {largest})", language)
+        left.set_xlabel(xlabel.format(largest=f"{tanh['largest_difference']:.1g}"))
+        left.set_ylabel(_("network output", language))
         left.legend(loc="lower right")
         right.plot([t for t, _ in line], [v for _, v in line], color=c.COLORS[1])
         right.axvline(0.0, color=c.COLORS[6], ls=":", lw=1)
         right.axvline(1.0, color=c.COLORS[6], ls=":", lw=1)
         right.set_yscale("log")
-        for t, text, side in ((0.0, "θ: trained", 1), (1.0, "θ': its copy", -1)):
+        for t, text, side in ((0.0, N_("θ: trained"), 1), (1.0, N_("θ': its copy"), -1)):
             where = {"xycoords": ("data", "axes fraction"), "xytext": (8 * side, 0), "textcoords": "offset points"}
-            right.annotate(text, (t, 0.2), ha="left" if side > 0 else "right", **where)
-        right.set_xlabel("t: weights (1 - t) θ + t θ'")
-        right.set_ylabel("training MSE")
-        right.set_title("The loss between two equivalent minima")
+            right.annotate(_(text, language), (t, 0.2), ha="left" if side > 0 else "right", **where)
+        right.set_xlabel(_("t: weights (1 - t) θ + t θ'", language))
+        right.set_ylabel(_("training MSE", language))
+        right.set_title(_("The loss between two equivalent minima", language))
         return c.save_figure(fig, path)
 
 
