@@ -140,3 +140,19 @@ def test_printed_numbers(tmp_path, capsys):
 def test_every_picture_fits_a_screen(result):
     """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
     check_fits_screen(result["images"][0].parents[0], at_least=5)
+
+
+def test_the_summary_is_the_docstrings_first_line():
+    assert gd.SUMMARY == gd.__doc__.strip().splitlines()[0]
+
+
+def test_a_german_run_computes_the_same_numbers_and_speaks_the_course_terms(result, tmp_path, capsys):
+    german = gd.run(tmp_path, quick=True, language="de")
+    text = capsys.readouterr().out
+    for key in ("variants", "learning_rates", "limit_runs", "sgd_schedule", "local_minimum", "noise_floor"):
+        assert german[key] == result[key], key  # the same runs, keyed by the same (English) names
+    assert np.array_equal(german["curvature"]["hessian"], result["curvature"]["hessian"])
+    for term in ("Gradientenabstieg", "Lernrate", "Epoche", "Verlust", "Hesse-Matrix", "lokalen Minimum"):
+        assert term in text, term
+    with pytest.raises(ValueError, match="gradient_descent: language must be one of 'en', 'de', not 'fr'"):
+        gd.run(tmp_path, quick=True, language="fr")
