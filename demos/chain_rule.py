@@ -27,13 +27,12 @@ Course material: section 1 of the lecture notes the project follows.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 from autograd import Value, count_paths, forward_derivatives, path_products, topological_order
-from autograd.core.value import recorded_constant
 from autograd.language import LANGUAGES, Domain, resolve, using_language
+from autograd.pictures import naming
 from demos import _common as c
 from demos import expression
 from demos.expression import number_text
@@ -76,110 +75,49 @@ def build_with_gh(inputs=None):
     return {**{k: nodes[k] for k in "abcdgh"}, "gh": gh, "i": i, "f": f}
 
 
-# The local derivative d(node)/d(input) of each operation, written as the lecture writes it, in the formula
-# language of demos.expression: x and y stand for the node's inputs, c for its constant. Only the text: the
-# numbers come from the engine's records (node.local_grads), and a test evaluates every formula here against
-# them. Operations without a line here (abs, gelu, ...) show their number only.
-LOCAL_FORMULAS = {
-    "+": ("1", "1"),
-    "-": ("1", "-1"),
-    "*": ("y", "x"),
-    "/": ("1 / y", "-x / y ** 2"),
-    "**": ("y * x ** (y - 1)", "x ** y * log(x)"),
-    "neg": ("-1",),
-    "exp": ("exp(x)",),
-    "log": ("1 / x",),
-    "sqrt": ("1 / (2 * sqrt(x))",),
-    "sin": ("cos(x)",),
-    "cos": ("-sin(x)",),
-    "tanh": ("1 - tanh(x) ** 2",),
-    "sigmoid": ("sigmoid(x) * (1 - sigmoid(x))",),
-    "relu": ("step(x)",),
-    "softplus": ("sigmoid(x)",),
-    "step": ("0",),
-}
-# One input and a constant c: x + c, x - c, c - x, x * c, x / c, c / x, c ** x (x ** n: see local_formula).
-WITH_CONSTANT = {
-    "+": "1",
-    "-": "1",
-    "rsub": "-1",
-    "*": "c",
-    "/": "1 / c",
-    "rdiv": "-c / x ** 2",
-    "rpow": "c ** x * log(c)",
-}
-
-
-def local_formula(node: Value, k: int) -> str | None:
-    """d(node)/d(input k) in the formula language, over the inputs' labels: '2 * i' for f = i ** 2; None if unknown."""
-    parents, const = node.parents, recorded_constant(node)
-    if isinstance(const, tuple):  # several constants (a user's operation): no formula
-        return None
-    if const is None:
-        templates = LOCAL_FORMULAS.get(node.op, ())
-        template = templates[k] if len(templates) == len(parents) else None
-    elif node.op == "**":  # x ** n: n · x^(n-1), written as the lecture does (2 · i)
-        n = const
-        template = (
-            "0" if n == 0 else "1" if n == 1 else f"{_num(n)} * x" if n == 2 else f"{_num(n)} * x ** {_num(n - 1)}"
-        )
+def local_formula(node: Value, k: int, values: dict | None = None) -> str | None:
+    """d(node)/d(input k) as the lecture writes it, over the inputs' labels: '2 · i' for f = i ** 2 (with
+    `values` {label: number}, in numbers: '2 · 21'). The formula is the operation's own, from its record
+    (`Operation.formulas`); None where the record has none (the table then shows the number only)."""
+    nodes = [*node.parents, node]
+    if values is None:
+        if not all(v.label for v in nodes):
+            return None
+        texts = [v.label for v in nodes]
     else:
-        template = WITH_CONSTANT.get(node.op)
-    names = {"x": parents[0].label, "y": parents[-1].label, "c": _num(const) if const is not None else ""}
-    if template is None or not all(names[letter] for letter in re.findall(r"\b[xy]\b", template)):
-        return None
-    return re.sub(r"\b[xyc]\b", lambda m: names[m.group(0)], template)
+        texts = [_text(values.get(v.label, v.data)) for v in nodes]
+    return naming.local_formula(node, k, texts[:-1], texts[-1])
+
+
+def _text(x: float) -> str:
+    """A number as the lecture writes it, with − for minus."""
+    return naming.minus(number_text(x))
 
 
 def _num(x: float) -> str:
-    """A number inside a formula: negative ones in parentheses."""
-    text = number_text(x)
-    return f"({text})" if x < 0 else text
-
-
-def _math(formula: str, values: dict | None = None) -> str:
-    """A formula of the language in the lecture's notation (with `values`: numbers for the names)."""
-    return expression.parse(formula, allow_constant=True).math(values)
-
-
-def _bracketed(text: str) -> str:
-    """`text` as a factor of a product or a later term of a sum: in parentheses if it is a sum or starts with -."""
-    return f"({text})" if (" + " in text or " - " in text or text.startswith("-")) else text
+    """A number inside a formula: − for minus, negative ones in parentheses."""
+    return naming.bracketed(_text(x))
 
 
 def how(node: Value, root: Value, order=None, language: str | None = None) -> str:
     """How node.grad comes about, in symbols, in the local derivatives' formulas, and in numbers.
 
     'df/di = 2 · i = 2 · 21 = 42' for f = i², 'df/di · di/dg = 42 · h = 42 · 7 = 294' for i = g · h:
-    the sum over the node's users of upstream gradient × local derivative (computed by `backward()`).
+    the sum over the node's users of upstream gradient × local derivative (computed by `backward()`),
+    each local derivative written with its operation's formula (`Operation.formulas`).
     """
     r = root.label
     if node is root:
         return _("d{r}/d{r} = 1, the seed of the backward pass", language).format(r=r)
     order = topological_order(root) if order is None else order
     values = {v.label: v.data for v in order if v.label}
-    terms = [(user, k, local) for user in order for k, (p, local) in enumerate(zip(user.parents, user.local_grads))
-             if p is node]  # fmt: skip
-    symbols, formulas, numbers = [], [], []
-    for user, k, local in terms:
-        formula = local_formula(user, k)
-        shown = _math(formula) if formula else None
-        worked = _math(formula, values) if formula else number_text(local)
-        symbol = f"d{user.label}/d{node.label}"
-        if user is root:  # the seed 1 is left out: df/di = 2 · i
-            symbols.append(symbol)
-            formulas.append(shown if len(terms) == 1 or shown is None else _bracketed(shown))
-            numbers.append(worked if len(terms) == 1 else _bracketed(worked))
-        else:
-            upstream = _num(user.grad)
-            symbols.append(f"d{r}/d{user.label} · {symbol}")
-            formulas.append(f"{upstream} · {_bracketed(shown)}" if shown else None)
-            numbers.append(f"{upstream} · {_bracketed(worked)}")
-    parts = [" + ".join(symbols)]
-    if all(formulas):
-        parts.append(" + ".join(formulas))
-    parts += [" + ".join(numbers), number_text(node.grad)]
-    return " = ".join(p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1])  # 1 = 1 written once
+    terms = []
+    for user in order:
+        for k, (p, local) in enumerate(zip(user.parents, user.local_grads)):
+            if p is node:
+                shown, worked = local_formula(user, k), local_formula(user, k, values)
+                terms.append((user.label, user is root, _text(user.grad), shown, worked, _text(local)))
+    return naming.chain_sum(r, node.label, terms, _text(node.grad), partial="d", named=False)
 
 
 def path_equations(root: Value, leaf: Value) -> list[str]:
@@ -188,7 +126,7 @@ def path_equations(root: Value, leaf: Value) -> list[str]:
     for product, trail, locals_ in path_products(root, leaf):
         symbols = " · ".join(f"d{u.label}/d{v.label}" for u, v in zip(trail, trail[1:]))
         numbers = " · ".join(_num(x) for x in locals_)
-        lines.append(f"d{root.label}/d{leaf.label} = {symbols} = {numbers} = {number_text(product)}")
+        lines.append(f"d{root.label}/d{leaf.label} = {symbols} = {numbers} = {_text(product)}")
     return lines
 
 
@@ -227,7 +165,7 @@ def run(
     shown = ["g", "h", "i", "f", "a", "b", "c", "d"]
     hows = {k: how(nodes[k], f, order, language) for k in shown}
     c.table(
-        [(k, number_text(nodes[k].data), number_text(nodes[k].grad), hows[k]) for k in shown],
+        [(k, _text(nodes[k].data), _text(nodes[k].grad), hows[k]) for k in shown],
         _table_header("f", language),
     )
     print()
@@ -333,10 +271,10 @@ def run_expression(
     r = root.label
     folder = c.demo_dir(Path(out) / NAME, OWN)
     c.heading(_("The chain rule: {formula}", language).format(formula=f"{r} = {parsed.math()}"))
-    c.say(_("Given: {values}.", language).format(values=", ".join(f"{n} = {number_text(x)}" for n, x in given.items())))
+    c.say(_("Given: {values}.", language).format(values=", ".join(f"{n} = {_text(x)}" for n, x in given.items())))
     c.say(_("Forward pass, one operation per line:", language))
     for name, symbols, numbers, _made in steps:
-        print(f"  {name} = {symbols} = {numbers} = {number_text(nodes[name].data)}")
+        print(f"  {name} = {naming.minus(symbols)} = {naming.minus(numbers)} = {_text(nodes[name].data)}")
     root.backward()
     order = topological_order(root)
     shown = [step[0] for step in reversed(steps)] + list(parsed.names)
@@ -344,7 +282,7 @@ def run_expression(
     print()
     c.say(_("Backward pass, from the seed d{r}/d{r} = 1 back to the inputs:", language).format(r=r))
     c.table(
-        [(k, number_text(nodes[k].data), number_text(nodes[k].grad), hows[k]) for k in shown],
+        [(k, _text(nodes[k].data), _text(nodes[k].grad), hows[k]) for k in shown],
         _table_header(r, language),
     )
     print()
@@ -362,7 +300,7 @@ def run_expression(
             print("  " + line)
         if count > 1:
             sentence = _("d{r}/d{name} is the sum over the {count} paths: {grad}", language)
-            print("  " + sentence.format(r=r, name=name, count=count, grad=number_text(nodes[name].grad)))
+            print("  " + sentence.format(r=r, name=name, count=count, grad=_text(nodes[name].grad)))
 
     images, pages = [], {}
     graph = _fit(draw_graph_tb(root))

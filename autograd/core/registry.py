@@ -10,11 +10,13 @@ are in `autograd.core.operations`; `operation(...)` defines a new one:
 
     >>> import math
     >>> from autograd import Value, operation
-    >>> atan = operation("atan_doc", math.atan, lambda x, out, m: 1 / (1 + x * x))
+    >>> atan = operation("atan_doc", math.atan, lambda x, out, m: 1 / (1 + x * x), formulas="1 / (1 + {0}²)")
     >>> y = atan(Value(1.0))
     >>> y.backward()
     >>> round(y.data, 4), y.op, y.parents[0].grad
     (0.7854, 'atan_doc', 0.5)
+    >>> formula_text(atan.formula((None,), 0), ["x"], "y")
+    '1 / (1 + x²)'
 """
 
 from __future__ import annotations
@@ -461,7 +463,9 @@ def _as_method(record: Operation, name: str):
     return method
 
 
-def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False, check_at=None) -> Operation:
+def operation(
+    name, value, derivatives, *, numpy=None, refusals=(), method=False, check_at=None, formulas=None
+) -> Operation:
     """Define your own operation once: its value and its local derivatives. Returns it, ready to call.
 
     `value(*operands)` computes the result on floats; `derivatives` is one function
@@ -472,6 +476,10 @@ def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False
     `Refusal`s of inputs with no answer; `method=True` also makes it a method of Value (`x.atan()`).
     `check_at`: operand tuples at which the derivatives are compared with central differences
     (`gradcheck`) right away; a derivative that disagrees is a GradcheckError naming the operation.
+    `formulas` (optional): each local derivative as the lecture writes it, one text per operand with
+    `{0}`, `{1}` ... for the operands and `{out}` for the result (`"1 / (1 + {0}²)"` for atan);
+    the lecture's frames and the chain-rule demo write `dy/dx = 1 / (1 + x²) = 1 / (1 + 1²) = 0.5`
+    with it; without it they show the number only.
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"operation: name must be a name like 'atan' (letters, digits, _), not {checks.shown(name)}")
@@ -520,7 +528,13 @@ def operation(name, value, derivatives, *, numpy=None, refusals=(), method=False
                 f"operation {name!r}: refusals[{k}]'s message {refusal.message!r} may name only the operands "
                 f"{', '.join('{' + str(j) + '}' for j in range(len(rules)))}"
             ) from None
-    record = Operation(name, value, rules, numpy=numpy, refusals=tuple(refusals), arity=len(rules), user=True)
+    if isinstance(formulas, str) and len(rules) == 1:  # one operand: the text alone will do
+        formulas = (formulas,)
+    if isinstance(formulas, list):
+        formulas = tuple(formulas)
+    record = Operation(
+        name, value, rules, numpy=numpy, refusals=tuple(refusals), arity=len(rules), user=True, formulas=formulas
+    )
     if check_at is not None:
         _check_against_differences(record, _points(check_at, len(rules), name))
     if method:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from autograd.core.checks import shown
-from autograd.core.registry import lookup
+from autograd.core.registry import formula_text, lookup
 from autograd.core.value import Value, recorded_constant
 
 
@@ -90,10 +90,20 @@ def drawn_names(order: list[Value]) -> list[str]:
     return [shortened(name) for name in names(order)]
 
 
-def constant(number: float, bracket: bool = True) -> str:
-    """A recorded constant with 6 significant digits; negative ones in parentheses next to an operator."""
-    text = f"{number:.6g}"
-    return f"({text})" if bracket and text.startswith("-") else text
+def constant(number: float, bracket: bool = True, math: bool = False) -> str:
+    """A recorded constant with 6 significant digits; negative ones in parentheses next to an operator.
+
+    `math=True`: with mathematics' minus sign, `(−1.5)`."""
+    text = minus(f"{number:.6g}") if math else f"{number:.6g}"
+    return f"({text})" if bracket and text[:1] in "-−" else text
+
+
+def minus(text: str) -> str:
+    """A number (or a formula of numbers and names) with mathematics' minus sign −, not the hyphen.
+
+    Only a hyphen that stands as a sign or an operator changes: at the start, after a space or a bracket,
+    or in an exponent (`1e−05`); a hyphen inside a name (`x-1` as a label) stays."""
+    return re.sub(r"(?:(?<=^)|(?<=[\s(\[=])|(?<=\de))-(?=[\d.(\s]|inf|nan)|(?<=\s)-(?=\w)", "−", text)
 
 
 def _constant_form(node: Value) -> tuple[str, str] | None:
@@ -124,11 +134,27 @@ def _dot_constant(node: Value) -> float:
 
 
 def op_text(node: Value) -> str:
-    """What an operation node shows: `+`, `tanh`, `* 0.5`, `2 -`, `hardtanh(-2, 2)`, `leaky_relu(0.1)`, `sum + 2`."""
-    pieces = _constant_form(node)
-    if pieces is not None:
-        left, right = pieces
-        return left or right
+    """What an operation node shows, as mathematics writes it: `+`, `·`, `tanh`, `· 0.5`, `2 −`, `( )²`, `2^( )`,
+    `hardtanh(−2, 2)`, `leaky_relu(0.1)`, `sum + 2`."""
+    if not node.op:
+        return ""
+    record = lookup(node.op)
+    if _constant_form(node) is not None:
+        shown = constant(recorded_constant(node), math=True)
+        if record.symbol == "**":  # ( ) stands for the input: ( )², 2^( )
+            exponent = shown.strip("()")
+            if record.reflected:
+                return f"{shown}^( )"
+            return power("x", exponent).replace("x", "( )", 1) if not exponent.startswith("x") else f"( )^{exponent}"
+        symbol = _MATH_SYMBOLS.get(record.symbol, record.symbol)
+        return f"{shown} {symbol}" if record.reflected else f"{symbol} {shown}"
+    if record.symbol is not None and len(node.parents) == len(node.operands):
+        return _MATH_SYMBOLS.get(record.symbol, record.symbol) if record.symbol != "**" else "^"
+    return minus(_op_text(node))
+
+
+def _op_text(node: Value) -> str:
+    """op_text's function form: `hardtanh(-2, 2)`, `leaky_relu(0.1)`, `sum + 2`, `dot + 1`, `f(3, _)`."""
     numbers = _numbers(node)
     if node.op == "dot":  # its numbers times Values are local derivatives, on the edges; the rest is a constant
         extra = _dot_constant(node)
@@ -144,18 +170,18 @@ def op_text(node: Value) -> str:
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_MATH_SYMBOLS = {"*": "·"}  # Python's operators that mathematics writes otherwise (** is a superscript)
+_MATH_SYMBOLS = {"*": "·", "-": "−"}  # Python's operators that mathematics writes otherwise (** is a superscript)
 
 
 def bracketed(text: str) -> str:
     """A number or name next to an operator: in brackets when it is negative or has spaces, `(-1.5)`, `(a + b)`."""
-    return f"({text})" if text.startswith("-") or " " in text.strip() else text
+    return f"({text})" if text[:1] in "-−" or " " in text.strip() else text
 
 
 def power(base: str, exponent: str) -> str:
     """`base` to the `exponent` as mathematics writes it: `i²`, `(-1.5)²`, `x⁻¹`, `2^x`, `x^0.5`."""
-    if re.fullmatch(r"-?\d{1,3}", exponent):
-        return bracketed(base) + exponent.translate(_SUPERSCRIPT)
+    if re.fullmatch(r"[-−]?\d{1,3}", exponent):
+        return bracketed(base) + exponent.replace("−", "-").translate(_SUPERSCRIPT)
     return f"{bracketed(base)}^{bracketed(exponent)}"
 
 
@@ -186,7 +212,7 @@ def _math_formula(node: Value, index: dict, node_names: list[str]) -> str:
     args = [node_names[index[p]] for p in node.parents]
     symbol = lookup(node.op).symbol if node.op else None
     if _constant_form(node) is not None:  # one Value and a constant: x + 2, 2 - x, x ** 2, 2 ** x
-        shown = constant(recorded_constant(node), bracket=False)
+        shown = constant(recorded_constant(node), bracket=False, math=True)
         left, right = (shown, args[0]) if lookup(node.op).reflected else (args[0], shown)
         if symbol == "**":
             return power(left, right)
@@ -195,6 +221,61 @@ def _math_formula(node: Value, index: dict, node_names: list[str]) -> str:
         return power(args[0], args[1])
     if symbol is not None and len(args) == 2:
         return f"{bracketed(args[0])} {_MATH_SYMBOLS.get(symbol, symbol)} {bracketed(args[1])}"
-    if symbol is not None and len(args) == 1:  # -x
-        return f"{symbol}{bracketed(args[0])}"
-    return formula(node, index, node_names)
+    if symbol is not None and len(args) == 1:  # −x
+        return f"{_MATH_SYMBOLS.get(symbol, symbol)}{bracketed(args[0])}"
+    return minus(formula(node, index, node_names))
+
+
+def local_formula(node: Value, k: int, parent_texts: list[str], out_text: str) -> str | None:
+    """d(node)/d(its input k) as the lecture writes it, from the operation's record (`Operation.formulas`):
+    `2 · i` for f = i², `h` for i = g · h with the inputs' names, `2 · 21` with their numbers
+    (`parent_texts`: one text per input, names or numbers; `out_text`: the node's). None where the
+    record has no formula (the frames then show the number only)."""
+    if not node.op:
+        return None
+    operands = node.operands
+    positions = [j for j, item in enumerate(operands) if isinstance(item, Value)]
+    constants = tuple(None if isinstance(item, Value) else float(item) for item in operands)
+    template = lookup(node.op).formula(constants, positions[k])
+    if template is None:
+        return None
+    given = iter(parent_texts)
+    texts = [next(given) if isinstance(item, Value) else constant(item, False, math=True) for item in operands]
+    return formula_text(template, [minus(text) for text in texts], minus(out_text))
+
+
+def chain_sum(r: str, name: str, terms: list, total: str | None, partial: str = "∂", named: bool = True) -> str:
+    """How d{r}/d{name} comes about, in symbols, in the local derivatives' formulas and in numbers:
+    `df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = 294`; `df/di = 2 · i = 2 · 21 = 42` where the user is the
+    output (its seed 1 is left out).
+
+    `terms`: one (user's name, user is the output, upstream gradient's text, formula in names or None,
+    formula in numbers or None, local derivative's text) per use of the node; `partial` writes the local
+    derivatives (∂i/∂g). Equal steps are written once (`df/dj = 1`); `total` None: the sum is left open,
+    ending in `=` (a question frame asks for it); `named=False` leaves out the leading `d{r}/d{name} =`
+    (a table's row already names it) unless the sum itself is just that symbol (`df/dg = h = 7`)."""
+    symbols, formulas, numbers = [], [], []
+    several = len(terms) > 1
+    for user, is_output, upstream, by_name, worked, local in terms:
+        worked = worked if worked is not None else local
+        if is_output:
+            symbols.append(f"{partial}{r}/{partial}{name}" if several else f"d{r}/d{name}")
+            formulas.append(None if by_name is None else (bracketed_sum(by_name) if several else by_name))
+            numbers.append(bracketed_sum(worked) if several else worked)
+        else:
+            symbols.append(f"d{r}/d{user} · {partial}{user}/{partial}{name}")
+            formulas.append(None if by_name is None else f"{bracketed(upstream)} · {bracketed_sum(by_name)}")
+            numbers.append(f"{bracketed(upstream)} · {bracketed_sum(worked)}")
+    parts = [f"d{r}/d{name}", " + ".join(symbols)]
+    if not named and parts[1] != parts[0]:
+        parts = parts[1:]
+    if all(f is not None for f in formulas):
+        parts.append(" + ".join(formulas))
+    parts += [" + ".join(numbers), total if total is not None else ""]
+    kept = [p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1]]
+    return " = ".join(kept) if total is not None else " = ".join(kept[:-1]) + " ="
+
+
+def bracketed_sum(text: str) -> str:
+    """A factor of a product: in brackets when it is a sum or difference or starts with a minus (`(1 − f²)`)."""
+    return f"({text})" if re.search(r" [-−+] ", text) or text[:1] in "-−" else text

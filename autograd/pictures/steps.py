@@ -92,7 +92,7 @@ def _options(who: str, draw_options: dict) -> tuple[dict, Callable[[float], str]
             f"{who} got unexpected option(s) {sorted(unknown)}; it takes draw_graph's options {_STEP_OPTIONS}"
         )
     fmt = naming.formatter(draw_options.get("number_format", DEFAULT_NUMBER_FORMAT), who)
-    return {**draw_options, "show_grad": True}, fmt
+    return {**draw_options, "show_grad": True}, lambda x: naming.minus(fmt(x))  # titles write − for minus
 
 
 def _pictures(root: Value, kind: str, options: DrawOptions, frames: list[Frame]) -> list:
@@ -305,9 +305,7 @@ def lecture_steps(
             )
             frames.append(frame(title, j, None, None, {}))
             continue
-        symbols = " + ".join(f"d{r}/d{names[i]} · ∂{names[i]}/∂{names[j]}" for i, _, _ in uses[j])  # ∂: local
-        products = " + ".join(_times(fmt(grads[i]), fmt(local), "·") for i, _, local in uses[j])
-        asked = f"d{r}/d{names[j]} = {symbols} = {products} ="
+        asked = _gradient_sum(order, index, names, grads, fmt, uses[j], j)
         if questions:
             factors = {(i, k): f"{_times(fmt(local), fmt(grads[i]))}" for i, k, local in uses[j]}
             question = _("Question {number} of {count}, backward: {asked} ?", language)
@@ -320,6 +318,18 @@ def lecture_steps(
         notes = {(i, k): f"{_times(fmt(local), fmt(grads[i]))} = {fmt(local * grads[i])}" for i, k, local in uses[j]}
         frames.append(frame(naming.one_line(title), j, None, None, notes))
     return _pictures(root, "lecture", draw, frames)
+
+
+def _gradient_sum(order, index, names, grads, fmt, uses, j: int) -> str:
+    """`df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 =`: node j's gradient as the sum over its users of upstream ×
+    local derivative, each local derivative in its formula (the operation's record), then in numbers."""
+    terms = []
+    for i, k, local in uses:
+        user = order[i]
+        by_name = naming.local_formula(user, k, [names[index[p]] for p in user.parents], names[i])
+        by_number = naming.local_formula(user, k, [fmt(p.data) for p in user.parents], fmt(user.data))
+        terms.append((names[i], i == len(order) - 1, fmt(grads[i]), by_name, by_number, fmt(local)))
+    return naming.chain_sum(names[-1], names[j], terms, None)
 
 
 def _times(left: str, right: str, sign: str = "×") -> str:
