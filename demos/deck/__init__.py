@@ -35,12 +35,16 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from autograd.language import resolve, using_language
-from demos.deck.texts import text
+from autograd.language import Domain, resolve, using_language
 
 __all__ = ["SECTIONS", "Section", "Picture", "Words", "build", "print_pdf", "find_chromium", "main"]
 
+_ = Domain("demos").gettext  # the deck's texts are messages of the demos' catalog, like every demo's
+ngettext = Domain("demos").ngettext
+N_ = Domain.mark
+
 HTML_NAME = "deck.html"
+TITLE = N_("Backpropagation: the course in pictures")
 PDF_NAME = "deck.pdf"
 PICTURES = "pictures"
 
@@ -60,7 +64,7 @@ class Section:
     """One section of the course: its title slide, its key numbers (from the demos' results) and its pictures."""
 
     number: int
-    title: str  # TEACHING.md's heading, in English (translated by texts.TEXTS)
+    title: str  # TEACHING.md's heading, in English (marked N_, translated where the slide is made)
     subtitle: str
     demos: tuple[str, ...]
     pictures: tuple[Picture, ...]
@@ -90,11 +94,15 @@ class Words:
         self.language = language
 
     def __call__(self, message: str) -> str:
-        return text(message, self.language)
+        """`message`, an English text marked for the demos' catalog, in the deck's language."""
+        return _(message, self.language)
 
     def name(self, key: str) -> str:
-        """A name from a demo's results (a model, a loss, a learning rate): translated where known, else as given."""
-        return text(key, self.language, strict=False)
+        """A name from a demo's results (a model, a loss, a learning rate): translated where known, else as given.
+
+        The names the demos give today are marked in RESULT_NAMES, so the catalog has them.
+        """
+        return _(key, self.language)
 
     def number(self, x) -> str:
         """A number as the deck writes it (a decimal comma in German)."""
@@ -111,14 +119,37 @@ class Words:
         return ("; " if self.language == "de" else ", ").join(self.number(v) for v in values)
 
 
+# The names the demos give their runs in their results (learning rates, losses, models, ways, targets), marked
+# for the catalog so the key numbers' labels read German too; a name not here is shown as the demo gives it.
+RESULT_NAMES = (
+    N_("too small (0.01)"),
+    N_("right (0.5)"),
+    N_("too large (1.1)"),
+    N_("gradient descent (lr 0.25)"),
+    N_("MSE, the slides' half form"),
+    N_("binary cross-entropy"),
+    N_("cross-entropy (logits)"),
+    N_("cross-entropy (probabilities)"),
+    N_("hinge (max-margin)"),
+    N_("squared error L2"),
+    N_("sigmoid, MSE, SGD lr 0.8"),
+    N_("ReLU, softmax + cross-entropy, Adam lr 0.01"),
+    N_("sigmoid, mse, SGD 0.8"),
+    N_("relu, softmax, cross-entropy, Adam"),
+    N_("Jacobian products (NumPy)"),
+    N_("slides' PyTorch code"),
+    N_("H(x) (Heaviside step)"),
+)
+
+
 def _chain_rule(r, tr):
     cr = r["chain_rule"]
     rows = [
-        (tr("{node} (value, df/d{node})").format(node=k), tr.numbers((cr["values"][k], cr["grads"][k])))
+        (_("{node} (value, df/d{node})", tr.language).format(node=k), tr.numbers((cr["values"][k], cr["grads"][k])))
         for k in ("f", "i", "g", "h", "a", "b", "c", "d")
     ]
-    rows.append((tr("the one non-trivial local derivative"), cr["how"]["i"]))
-    rows.append((tr("df/da along its path"), cr["paths"]["a"][0]))
+    rows.append((_("the one non-trivial local derivative", tr.language), cr["how"]["i"]))
+    rows.append((_("df/da along its path", tr.language), cr["paths"]["a"][0]))
     return rows
 
 
@@ -127,18 +158,18 @@ def _paths(r, tr):
     deepest = p["chain"][-1]
     forward, backward = fr["both_orders"]["forward"], fr["both_orders"]["backward"]
     return [
-        (tr("y = x · x at x = 3: paths, dy/dx"), tr.numbers((p["x_squared_paths"], p["x_squared_grad"]))),
-        (tr("diamond: paths from L to s"), tr.number(p["diamond_paths"])),
+        (_("y = x · x at x = 3: paths, dy/dx", tr.language), tr.numbers((p["x_squared_paths"], p["x_squared_grad"]))),
+        (_("diamond: paths from L to s", tr.language), tr.number(p["diamond_paths"])),
         (
-            tr("diamond dL/ds: backprop, sum over paths, by hand"),
+            _("diamond dL/ds: backprop, sum over paths, by hand", tr.language),
             tr.numbers((p["diamond_backprop"], p["diamond_path_sum"], p["diamond_by_hand"])),
         ),
         (
-            tr("chain of {depth} diamonds: paths, edges").format(depth=deepest["depth"]),
+            _("chain of {depth} diamonds: paths, edges", tr.language).format(depth=deepest["depth"]),
             tr.numbers((deepest["paths"], deepest["edges"])),
         ),
         (
-            tr("f(x, y) = x² y + sin(x y): df/dx, df/dy forward and backward"),
+            _("f(x, y) = x² y + sin(x y): df/dx, df/dy forward and backward", tr.language),
             f"{tr.numbers(forward)} | {tr.numbers(backward)}",
         ),
     ]
@@ -149,23 +180,29 @@ def _gradcheck(r, tr):
     eps, error = min(g["central_errors"].items(), key=lambda item: item[1])
     return [
         (
-            tr("parameters checked, largest difference to central differences"),
+            _("parameters checked, largest difference to central differences", tr.language),
             tr.numbers((g["n_params"], g["max_difference"])),
         ),
-        (tr("loss evaluations for central differences, backward passes"), tr.numbers((g["fd_evaluations"], 1))),
-        (tr("smallest error of central differences, at ε"), tr.numbers((error, eps))),
-        (tr("a wrong derivative, caught"), g["bug_caught"]),
+        (
+            _("loss evaluations for central differences, backward passes", tr.language),
+            tr.numbers((g["fd_evaluations"], 1)),
+        ),
+        (_("smallest error of central differences, at ε", tr.language), tr.numbers((error, eps))),
+        (
+            _("a planted wrong derivative (sin recording sin instead of cos)", tr.language),
+            _("caught by gradcheck", tr.language) if g["bug_caught"] else _("missed by gradcheck", tr.language),
+        ),
     ]
 
 
 def _perceptron(r, tr):
     p = r["perceptron_xor"]
     rows = [
-        (tr("perceptron mistakes per epoch, {gate}").format(gate=gate.upper()), tr.numbers(mistakes))
+        (_("perceptron mistakes per epoch, {gate}", tr.language).format(gate=gate.upper()), tr.numbers(mistakes))
         for gate, mistakes in p["perceptron_mistakes"].items()
     ]
-    rows.append((tr("hand-made network on (0,0), (0,1), (1,0), (1,1)"), tr.numbers(p["hand_made_outputs"])))
-    rows.append((tr("trained 2-4-1 network's outputs"), tr.numbers(p["xor_probabilities"])))
+    rows.append((_("hand-made network on (0,0), (0,1), (1,0), (1,1)", tr.language), tr.numbers(p["hand_made_outputs"])))
+    rows.append((_("trained 2-4-1 network's outputs", tr.language), tr.numbers(p["xor_probabilities"])))
     return rows
 
 
@@ -173,35 +210,38 @@ def _mlp(r, tr):
     rows = []
     moons = r["moons"]
     rows.append(
-        (tr("two moons: training accuracy, loss"), f"{tr.percent(moons['accuracy'])}; {tr.number(moons['loss'])}")
+        (
+            _("two moons: training accuracy, loss", tr.language),
+            f"{tr.percent(moons['accuracy'])}; {tr.number(moons['loss'])}",
+        )
     )
     delta = r["delta_rule"]
     rows.append(
         (
-            tr("delta rule: δ of the output, δ_j of the hidden neurons"),
+            _("delta rule: δ of the output, δ_j of the hidden neurons", tr.language),
             f"{tr.number(delta['hand']['delta_out'])} | {tr.numbers(delta['hand']['deltas'])}",
         )
     )
     rows.append(
         (
-            tr("delta rule: largest difference of δ_j · out_i to backward()'s gradients"),
+            _("delta rule: largest difference of δ_j · out_i to backward()'s gradients", tr.language),
             tr.number(delta["largest_difference"]),
         )
     )
     rows.append(
         (
-            tr("delta rule: loss before and after one update −η δ out"),
+            _("delta rule: loss before and after one update −η δ out", tr.language),
             tr.numbers((delta["engine_loss"], delta["loss_after"])),
         )
     )
     d = r["digits"]
     if d.get("skipped"):
-        return rows + [(tr("digits"), tr("skipped in this build (its extra is not installed)"))]
-    rows.append((tr("training images, held-out images"), tr.numbers((d["n_train"], d["n_test"]))))
+        return rows + [(_("digits", tr.language), _("skipped in this build (its extra is not installed)", tr.language))]
+    rows.append((_("training images, held-out images", tr.language), tr.numbers((d["n_train"], d["n_test"]))))
     for model, accuracy in d["test_accuracy"].items():
         rows.append(
             (
-                tr("digits: held-out accuracy after {epochs} epochs, {model}").format(
+                _("digits: held-out accuracy after {epochs} epochs, {model}", tr.language).format(
                     epochs=d["epochs"], model=tr.name(model)
                 ),
                 tr.percent(accuracy),
@@ -209,7 +249,7 @@ def _mlp(r, tr):
         )
     for model, runs in d["keras"].items():
         last = runs["after_last"]
-        label = tr("Keras model {model}: held-out accuracy, mean (lowest–highest) of {count} seeds")
+        label = _("Keras model {model}: held-out accuracy, mean (lowest–highest) of {count} seeds", tr.language)
         rows.append(
             (
                 label.format(model=tr.name(model), count=len(d["seeds"])),
@@ -223,13 +263,13 @@ def _activations(r, tr):
     a = r["activations"]
     shifts = a["softmax_shift_change"]
     return [
-        (tr("step function: largest gradient during training"), tr.number(a["step"]["largest_gradient"])),
+        (_("step function: largest gradient during training", tr.language), tr.number(a["step"]["largest_gradient"])),
         (
-            tr("softmax(z + c) − softmax(z), largest, for c = {shifts}").format(shifts=tr.numbers(shifts)),
+            _("softmax(z + c) − softmax(z), largest, for c = {shifts}", tr.language).format(shifts=tr.numbers(shifts)),
             tr.number(max(shifts.values())),
         ),
         (
-            tr("three linear layers against their one map W3 W2 W1: largest difference"),
+            _("three linear layers against their one map W3 W2 W1: largest difference", tr.language),
             tr.number(a["collapse"]["largest_difference"]),
         ),
     ]
@@ -237,10 +277,13 @@ def _activations(r, tr):
 
 def _losses(r, tr):
     lo = r["losses"]
-    rows = [(tr("predicted class, accuracy"), tr.numbers((lo["predicted"], lo["accuracy"])))]
+    rows = [(_("predicted class, accuracy", tr.language), tr.numbers((lo["predicted"], lo["accuracy"])))]
     for name, (loss, gradient) in lo["losses"].items():
         rows.append(
-            (tr("{loss}: loss, gradient").format(loss=tr.name(name)), f"{tr.number(loss)}; [{tr.numbers(gradient)}]")
+            (
+                _("{loss}: loss, gradient", tr.language).format(loss=tr.name(name)),
+                f"{tr.number(loss)}; [{tr.numbers(gradient)}]",
+            )
         )
     return rows
 
@@ -250,24 +293,24 @@ def _descent(r, tr):
     curvature = gd["curvature"]
     rows = [
         (
-            tr("Hessian's largest eigenvalue λ, learning-rate limit 2/λ"),
+            _("Hessian's largest eigenvalue λ, learning-rate limit 2/λ", tr.language),
             tr.numbers((curvature["lambda_max"], curvature["lr_limit"])),
         )
     ]
     for name, run in gd["learning_rates"].items():
         verdict = (
-            tr("diverges")
+            _("diverges", tr.language)
             if run["diverged"]
-            else tr("converges, loss {loss}").format(loss=tr.number(run["per_epoch"][-1]))
+            else _("converges, loss {loss}", tr.language).format(loss=tr.number(run["per_epoch"][-1]))
         )
-        rows.append((tr("learning rate {rate}").format(rate=tr.name(name)), verdict))
+        rows.append((_("learning rate {rate}", tr.language).format(rate=tr.name(name)), verdict))
     for name, loss in r["optimizers"]["network_final_loss"].items():
-        rows.append((tr("final loss of the network, {optimizer}").format(optimizer=name), tr.number(loss)))
+        rows.append((_("final loss of the network, {optimizer}", tr.language).format(optimizer=name), tr.number(loss)))
     for method, steps in r["newton"]["one_dimension"]["steps"].items():
         rows.append(
             (
-                tr("e^x − 2x: steps to the minimum ln 2, {method}").format(method=tr.name(method)),
-                tr("not reached") if steps is None else tr.number(steps),
+                _("e^x − 2x: steps to the minimum ln 2, {method}", tr.language).format(method=tr.name(method)),
+                _("not reached", tr.language) if steps is None else tr.number(steps),
             )
         )
     return rows
@@ -275,18 +318,23 @@ def _descent(r, tr):
 
 def _approximation(r, tr):
     return [
-        (tr("mean squared error of the fit, {target}").format(target=tr.name(target)), tr.number(mse))
+        (_("mean squared error of the fit, {target}", tr.language).format(target=tr.name(target)), tr.number(mse))
         for target, mse in r["universal_approximation"]["mse"].items()
     ]
 
 
 def _graphs(r, tr):
-    return [(tr("trained XOR network's outputs p(1)"), tr.numbers(r["perceptron_xor"]["xor_probabilities"]))]
+    return [
+        (_("trained XOR network's outputs p(1)", tr.language), tr.numbers(r["perceptron_xor"]["xor_probabilities"]))
+    ]
 
 
 def _jacobians(r, tr):
     return [
-        (tr("largest difference to the engine's backprop, {way}").format(way=tr.name(way)), tr.number(difference))
+        (
+            _("largest difference to the engine's backprop, {way}", tr.language).format(way=tr.name(way)),
+            tr.number(difference),
+        )
         for way, difference in r["jacobians"]["differences"].items()
     ]
 
@@ -294,13 +342,13 @@ def _jacobians(r, tr):
 def _symmetries(r, tr):
     s = r["symmetries"]
     rows = [
-        (tr("equivalent weight vectors M! · 2^M, M = {m}").format(m=m), tr.number(count))
+        (_("equivalent weight vectors M! · 2^M, M = {m}", tr.language).format(m=m), tr.number(count))
         for m, count in s["counts"].items()
     ]
     copies = s["tanh"]["copies"]
     rows.append(
         (
-            tr("tanh copies: count, largest output difference"),
+            _("tanh copies: count, largest output difference", tr.language),
             tr.numbers((len(copies), max(copy["difference"] for copy in copies))),
         )
     )
@@ -312,15 +360,15 @@ def _symmetries(r, tr):
 SECTIONS = (
     Section(
         1,
-        "The chain-rule example",
-        "f(a, b, c, d) = ((a + b) · (c + d))², divide and conquer: g = a + b, h = c + d, i = g · h, f = i²",
+        N_("The chain-rule example"),
+        N_("f(a, b, c, d) = ((a + b) · (c + d))², divide and conquer: g = a + b, h = c + d, i = g · h, f = i²"),
         ("chain_rule",),
         (
-            Picture("chain_rule", "graph.png", "The graph with every value and gradient"),
+            Picture("chain_rule", "graph.png", N_("The graph with every value and gradient")),
             Picture(
                 "chain_rule",
                 "lecture_steps/lecture_step_*.png",
-                "The lecture's order: one number per frame",
+                N_("The lecture's order: one number per frame"),
                 frames=True,
             ),
         ),
@@ -328,123 +376,123 @@ SECTIONS = (
     ),
     Section(
         2,
-        "Sum over paths, and why backprop is dynamic programming",
-        "Several paths to the output: the derivative is the sum over the paths; forward and backward accumulation",
+        N_("Sum over paths, and why backprop is dynamic programming"),
+        N_("Several paths to the output: the derivative is the sum over the paths; forward and backward accumulation"),
         ("paths", "forward_reverse"),
         (
-            Picture("paths", "diamond.png", "The diamond: 6 paths from L to s"),
-            Picture("paths", "paths_vs_edges.png", "Paths grow exponentially, edges linearly"),
-            Picture("forward_reverse", "sweeps.png", "Sweeps needed: forward against backward"),
+            Picture("paths", "diamond.png", N_("The diamond: 6 paths from L to s")),
+            Picture("paths", "paths_vs_edges.png", N_("Paths grow exponentially, edges linearly")),
+            Picture("forward_reverse", "sweeps.png", N_("Sweeps needed: forward against backward")),
         ),
         _paths,
     ),
     Section(
         3,
-        "Finite differences versus backprop",
-        "(L(w + ε) − L(w − ε)) / 2ε: two loss evaluations per parameter, never exact",
+        N_("Finite differences versus backprop"),
+        N_("(L(w + ε) − L(w − ε)) / 2ε: two loss evaluations per parameter, never exact"),
         ("gradcheck", "misconceptions"),
         (
-            Picture("gradcheck", "error_vs_eps.png", "The error of the difference quotient against ε"),
+            Picture("gradcheck", "error_vs_eps.png", N_("The error of the difference quotient against ε")),
             Picture(
-                "misconceptions", "misconceptions.png", "Four classic backprop mistakes beside the right gradients"
+                "misconceptions", "misconceptions.png", N_("Four classic backprop mistakes beside the right gradients")
             ),
         ),
         _gradcheck,
     ),
     Section(
         4,
-        "The artificial neuron and the perceptron",
-        "The perceptron rule learns AND and OR, never XOR; stacked neurons solve XOR",
+        N_("The artificial neuron and the perceptron"),
+        N_("The perceptron rule learns AND and OR, never XOR; stacked neurons solve XOR"),
         ("perceptron_xor",),
         (
-            Picture("perceptron_xor", "perceptron.png", "The perceptron on AND, OR and XOR"),
-            Picture("perceptron_xor", "xor_network.png", "The hand-made 2-2-1 network of step neurons solves XOR"),
-            Picture("perceptron_xor", "xor_training.png", "A 2-4-1 network trained by backprop learns XOR"),
+            Picture("perceptron_xor", "perceptron.png", N_("The perceptron on AND, OR and XOR")),
+            Picture("perceptron_xor", "xor_network.png", N_("The hand-made 2-2-1 network of step neurons solves XOR")),
+            Picture("perceptron_xor", "xor_training.png", N_("A 2-4-1 network trained by backprop learns XOR")),
         ),
         _perceptron,
     ),
     Section(
         5,
-        "Multi-layer perceptrons",
-        "Layers of neurons; the slides' digits network 784-30-15-10 (here the 8x8 digits, 64-30-15-10)",
+        N_("Multi-layer perceptrons"),
+        N_("Layers of neurons; the slides' digits network 784-30-15-10 (here the 8x8 digits, 64-30-15-10)"),
         ("moons", "delta_rule", "digits"),
         (
-            Picture("moons", "moons.png", "Two moons: a 2-16-16-1 ReLU network"),
-            Picture("digits", "digits_training.png", "Digits: sigmoid + MSE + SGD against ReLU + softmax + Adam"),
-            Picture("digits", "digits_keras_history.png", "The slides' two Keras models: the training history"),
-            Picture("digits", "digits_predictions.png", "Predictions on held-out digits"),
+            Picture("moons", "moons.png", N_("Two moons: a 2-16-16-1 ReLU network")),
+            Picture("digits", "digits_training.png", N_("Digits: sigmoid + MSE + SGD against ReLU + softmax + Adam")),
+            Picture("digits", "digits_keras_history.png", N_("The slides' two Keras models: the training history")),
+            Picture("digits", "digits_predictions.png", N_("Predictions on held-out digits")),
         ),
         _mlp,
     ),
     Section(
         6,
-        "Activation functions",
-        "Each activation with its derivative from the backward pass",
+        N_("Activation functions"),
+        N_("Each activation with its derivative from the backward pass"),
         ("activations",),
-        (Picture("activations", "activations.png", "Activations and their derivatives"),),
+        (Picture("activations", "activations.png", N_("Activations and their derivatives")),),
         _activations,
     ),
     Section(
         7,
-        "Loss functions",
-        "The four-class example: correct class 1, output [0.08, 0.25, 0.42, 0.25]",
+        N_("Loss functions"),
+        N_("The four-class example: correct class 1, output [0.08, 0.25, 0.42, 0.25]"),
         ("losses",),
         (
-            Picture("losses", "gradients.png", "Each loss's gradient with respect to the outputs"),
-            Picture("losses", "loss_vs_accuracy.png", "Loss against accuracy"),
+            Picture("losses", "gradients.png", N_("Each loss's gradient with respect to the outputs")),
+            Picture("losses", "loss_vs_accuracy.png", N_("Loss against accuracy")),
         ),
         _losses,
     ),
     Section(
         8,
-        "Gradient descent and its variants",
-        "Batch, stochastic, mini-batch; the learning rate; Momentum, RMSProp, Adagrad, Adam",
+        N_("Gradient descent and its variants"),
+        N_("Batch, stochastic, mini-batch; the learning rate; Momentum, RMSProp, Adagrad, Adam"),
         ("gradient_descent", "optimizers", "newton"),
         (
-            Picture("gradient_descent", "variants.png", "Batch, stochastic and mini-batch"),
-            Picture("gradient_descent", "learning_rates.png", "Learning rates: too small, right, too large"),
-            Picture("gradient_descent", "learning_rate_limit.png", "The limit 2/λ of the learning rate"),
-            Picture("gradient_descent", "local_minimum.png", "Too small a learning rate stays in a local minimum"),
-            Picture("optimizers", "network_loss.png", "Five optimizers on one network"),
-            Picture("optimizers", "rosenbrock.png", "The Rosenbrock valley"),
-            Picture("newton", "newton_1d.png", "Newton's method against gradient descent"),
+            Picture("gradient_descent", "variants.png", N_("Batch, stochastic and mini-batch")),
+            Picture("gradient_descent", "learning_rates.png", N_("Learning rates: too small, right, too large")),
+            Picture("gradient_descent", "learning_rate_limit.png", N_("The limit 2/λ of the learning rate")),
+            Picture("gradient_descent", "local_minimum.png", N_("Too small a learning rate stays in a local minimum")),
+            Picture("optimizers", "network_loss.png", N_("Five optimizers on one network")),
+            Picture("optimizers", "rosenbrock.png", N_("The Rosenbrock valley")),
+            Picture("newton", "newton_1d.png", N_("Newton's method against gradient descent")),
         ),
         _descent,
     ),
     Section(
         9,
-        "Universal approximation",
-        "3 tanh hidden units fit x², sin(πx), |x| and the step H(x) (Bishop fig. 5.3)",
+        N_("Universal approximation"),
+        N_("3 tanh hidden units fit x², sin(πx), |x| and the step H(x) (Bishop fig. 5.3)"),
         ("universal_approximation",),
-        (Picture("universal_approximation", "universal_approximation.png", "Four fits, hidden units dashed"),),
+        (Picture("universal_approximation", "universal_approximation.png", N_("Four fits, hidden units dashed")),),
         _approximation,
     ),
     Section(
         10,
-        "Computation graphs",
-        "Goldberg's three pictures: on symbols, with an input, with the loss",
+        N_("Computation graphs"),
+        N_("Goldberg's three pictures: on symbols, with an input, with the loss"),
         ("perceptron_xor",),
         (
-            Picture("perceptron_xor", "xor_graph_symbols.png", "The network on symbols"),
-            Picture("perceptron_xor", "xor_graph_input.png", "With a concrete input"),
-            Picture("perceptron_xor", "xor_graph.png", "With the loss attached"),
+            Picture("perceptron_xor", "xor_graph_symbols.png", N_("The network on symbols")),
+            Picture("perceptron_xor", "xor_graph_input.png", N_("With a concrete input")),
+            Picture("perceptron_xor", "xor_graph.png", N_("With the loss attached")),
         ),
         _graphs,
     ),
     Section(
         11,
-        "Jacobians: the chain rule for whole layers",
-        "The slides' 3-layer network's gradients three ways",
+        N_("Jacobians: the chain rule for whole layers"),
+        N_("The slides' 3-layer network's gradients three ways"),
         ("jacobians",),
-        (Picture("jacobians", "jacobians.png", "Each Jacobian against the engine"),),
+        (Picture("jacobians", "jacobians.png", N_("Each Jacobian against the engine")),),
         _jacobians,
     ),
     Section(
         12,
-        "Symmetries of the parameter space",
-        "M! · 2^M weight vectors compute the same function",
+        N_("Symmetries of the parameter space"),
+        N_("M! · 2^M weight vectors compute the same function"),
         ("symmetries",),
-        (Picture("symmetries", "symmetries.png", "48 weight vectors, one function"),),
+        (Picture("symmetries", "symmetries.png", N_("48 weight vectors, one function")),),
         _symmetries,
     ),
 )
@@ -499,7 +547,7 @@ def _picture_slides(section: Section, picture: Picture, folder: Path, out: Path,
     sources = [s for s in sources if s.is_file() and not s.is_symlink()]
     heading = f"<h2>{_e(tr(section.title))}</h2>"
     if not sources:
-        note = tr("Picture missing: {name} (the demo did not write it in this run).").format(
+        note = _("Picture missing: {name} (the demo did not write it in this run).", tr.language).format(
             name=f"{picture.demo}/{picture.file}"
         )
         return [
@@ -515,7 +563,8 @@ def _picture_slides(section: Section, picture: Picture, folder: Path, out: Path,
         link = _copy_picture(source, folder, out)
         shown = caption
         if picture.frames:
-            shown = f"{caption} · {tr('Frame {k} of {n}').format(k=k, n=len(sources))}"
+            frame = _("Frame {k} of {n}", tr.language).format(k=k, n=len(sources))
+            shown = f"{caption} · {frame}"
         slides.append(Slide("frame" if picture.frames else "picture", section.number, heading + _figure(link, shown)))
     return slides
 
@@ -525,19 +574,22 @@ def _figure_missing(caption: str, note: str) -> str:
 
 
 def _numbers_slide(section: Section, results: dict, tr) -> Slide:
-    heading = f"<h2>{_e(tr(section.title))}: {_e(tr('Key numbers'))}</h2>"
+    key_numbers = _("Key numbers", tr.language)
+    heading = f"<h2>{_e(tr(section.title))}: {_e(key_numbers)}</h2>"
     notes = []
     for demo in section.demos:
         outcome = results.get(demo)
         if isinstance(outcome, BaseException) or outcome is None:
-            notes.append(tr("The demo {demo} did not run: {reason}").format(demo=demo, reason=outcome or "-"))
+            notes.append(
+                _("The demo {demo} did not run: {reason}", tr.language).format(demo=demo, reason=outcome or "-")
+            )
     rows = []
     if not notes:
         try:
             rows = section.numbers(results, tr)
         except KeyError as exc:  # a demo changed what it returns: say so on the slide
             notes.append(
-                tr("Key numbers missing: the demo {demo} gave no {key} in this run.").format(
+                _("Key numbers missing: the demo {demo} gave no {key} in this run.", tr.language).format(
                     demo=", ".join(section.demos), key=exc.args[0] if exc.args else "?"
                 )
             )
@@ -551,27 +603,30 @@ def _numbers_slide(section: Section, results: dict, tr) -> Slide:
 
 
 def _title_slide(section: Section, tr) -> Slide:
+    kicker = _("Section {number}", tr.language).format(number=section.number)
+    demos = _("Demos: {names}", tr.language).format(names=", ".join(section.demos))
     body = (
-        f'<p class="kicker">{_e(tr("Section {number}").format(number=section.number))}</p>'
+        f'<p class="kicker">{_e(kicker)}</p>'
         f"<h1>{_e(tr(section.title))}</h1>"
         f'<p class="subtitle">{_e(tr(section.subtitle))}</p>'
-        f'<p class="demos">{_e(tr("Demos: {names}").format(names=", ".join(section.demos)))}</p>'
+        f'<p class="demos">{_e(demos)}</p>'
     )
     return Slide("title", section.number, body)
 
 
 def _deck_slide(quick: bool, tr) -> Slide:
     run = (
-        tr("Built from a quick run (smaller settings): training results differ from a full run.")
+        _("Built from a quick run (smaller settings): training results differ from a full run.", tr.language)
         if quick
-        else tr("Built from a full run of the demos.")
+        else _("Built from a full run of the demos.", tr.language)
     )
-    origin = tr("Every picture and number below was computed by the course's demos (python -m demos).")
+    origin = _("Every picture and number below was computed by the course's demos (python -m demos).", tr.language)
+    keys = _("Keys: → or Space next, ← back, Home first, End last.", tr.language)
     body = (
-        f"<h1>{_e(tr('Backpropagation: the course in pictures'))}</h1>"
+        f"<h1>{_e(tr(TITLE))}</h1>"
         f'<p class="subtitle">{_e(origin)}</p>'
         f'<p class="note">{_e(run)}</p>'
-        f'<p class="note">{_e(tr("Keys: → or Space next, ← back, Home first, End last."))}</p>'
+        f'<p class="note">{_e(keys)}</p>'
     )
     return Slide("deck", 0, body)
 
@@ -593,14 +648,15 @@ def page(slides: list[Slide], language: str) -> str:
     """The deck's HTML: one file with its style and script inside (package data deck.html, deck.css, deck.js)."""
     data = resources.files(__name__)
     template = string.Template(data.joinpath("deck.html").read_text(encoding="utf-8"))
+    slide = _e(_("slide", language))
     sections = "\n".join(
         f'<section class="slide kind-{s.kind}" data-kind="{s.kind}" data-section="{s.section}" '
-        f'id="slide-{k}" aria-label="{_e(text("slide", language))} {k}">{s.body}</section>'
+        f'id="slide-{k}" aria-label="{slide} {k}">{s.body}</section>'
         for k, s in enumerate(slides, 1)
     )
     return template.substitute(
         language=language,
-        title=_e(text("Backpropagation: the course in pictures", language)),
+        title=_e(_(TITLE, language)),
         style=data.joinpath("deck.css").read_text(encoding="utf-8"),
         script=data.joinpath("deck.js").read_text(encoding="utf-8"),
         slides=sections,
@@ -620,11 +676,17 @@ def find_chromium() -> str | None:
     return None
 
 
-def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 300) -> str | None:
-    """Print the page to a PDF with headless Chromium; returns None when written, else the reason it was not."""
+def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 300, language: str | None = None) -> str | None:
+    """Print the page to a PDF with headless Chromium; returns None when written, else the reason it was not.
+
+    The reason is in `language` (None: the language in force).
+    """
+    language = resolve(language, "print_pdf")
     chromium = find_chromium()
     if chromium is None:
-        return "no Chromium found (chromium, chromium-browser or google-chrome): install one to get the PDF"
+        return _(
+            "no Chromium found (chromium, chromium-browser or google-chrome): install one to get the PDF", language
+        )
     with tempfile.TemporaryDirectory(prefix="deck-chromium-") as profile:
         command = [
             chromium,
@@ -639,27 +701,37 @@ def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 300) -> str | No
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            return f"Chromium did not finish printing within {timeout:g} s"
+            return _("Chromium did not finish printing within {seconds} s", language).format(seconds=f"{timeout:g}")
     if done.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return f"Chromium could not print the deck (exit status {done.returncode}: {last})"
+        last = (done.stderr.strip().splitlines() or [_("no message", language)])[-1]
+        return _("Chromium could not print the deck (exit status {status}: {message})", language).format(
+            status=done.returncode, message=last
+        )
     return None
 
 
 # ----------------------------------------------------------------------------- building
 
 
-def _check_folder(folder) -> Path:
+def _check_folder(folder, language: str) -> Path:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise ValueError(f"deck: folder must be a folder to write the deck into, not the file {folder}")
+        raise ValueError(
+            _("deck: folder must be a folder to write the deck into, not the file {path}", language).format(path=folder)
+        )
     for name in (HTML_NAME, PDF_NAME, PICTURES):
         if (folder / name).is_symlink():
-            raise ValueError(f"deck: {folder / name} is a link; the deck writes only files it makes itself")
+            raise ValueError(
+                _("deck: {path} is a link; the deck writes only files it makes itself", language).format(
+                    path=folder / name
+                )
+            )
     if (folder / PICTURES).exists() and not (folder / HTML_NAME).is_file():
         raise ValueError(
-            f"deck: {folder / PICTURES} exists and is not an earlier deck's (no {HTML_NAME} beside it); "
-            "choose a new or empty folder"
+            _(
+                "deck: {path} exists and is not an earlier deck's (no {page} beside it); choose a new or empty folder",
+                language,
+            ).format(path=folder / PICTURES, page=HTML_NAME)
         )
     return folder
 
@@ -673,7 +745,7 @@ def build(folder, language: str | None = None, quick: bool = False, out=None, pd
     Returns {"html", "pdf" (or None), "pdf_skipped" (the reason, or None), "slides", "notes", "results"}.
     """
     language = resolve(language, "deck")
-    folder = _check_folder(folder)
+    folder = _check_folder(folder, language)
     if results is not None and out is None:
         raise ValueError("deck: results of an earlier run need out=, the folder that run wrote its pictures into")
     keep = contextlib.nullcontext(str(out)) if out is not None else tempfile.TemporaryDirectory(prefix="deck-demos-")
@@ -684,7 +756,7 @@ def build(folder, language: str | None = None, quick: bool = False, out=None, pd
 
             with using_language(language):
                 timed = run_demos(demo_names(), out_folder, quick=quick)
-            results = {name: outcome for name, (_, outcome) in timed.items()}
+            results = {name: outcome for name, (_seconds, outcome) in timed.items()}
         folder.mkdir(parents=True, exist_ok=True)
         if (folder / PICTURES).is_dir():
             shutil.rmtree(folder / PICTURES)  # pictures of an earlier build would linger
@@ -692,9 +764,9 @@ def build(folder, language: str | None = None, quick: bool = False, out=None, pd
     html_path = folder / HTML_NAME
     html_path.write_text(page(slides, language), encoding="utf-8")
     pdf_path = folder / PDF_NAME
-    skipped: str | None = "not asked for (pdf=False)"
+    skipped: str | None = _("not asked for (pdf=False)", language)
     if pdf:
-        skipped = print_pdf(html_path, pdf_path)
+        skipped = print_pdf(html_path, pdf_path, language=language)
     return {
         "html": html_path,
         "pdf": None if skipped else pdf_path,
@@ -726,16 +798,24 @@ def run_from_arguments(folder, args, parser) -> int:
 
     Returns the exit status: 1 if a demo failed (its slides say so), else 0.
     """
+    language = resolve(args.lang, "deck")
     try:
-        done = build(folder, language=args.lang, quick=args.quick, out=args.out, pdf=not getattr(args, "no_pdf", False))
+        done = build(folder, language=language, quick=args.quick, out=args.out, pdf=not getattr(args, "no_pdf", False))
     except ValueError as exc:
         parser.error(str(exc))
-    print(f"\nThe deck: {done['html']} ({len(done['slides'])} slides; open it in a browser, → for the next slide)")
+    count = len(done["slides"])
+    said = ngettext(
+        "The deck: {page} ({count} slide; open it in a browser, → for the next slide)",
+        "The deck: {page} ({count} slides; open it in a browser, → for the next slide)",
+        count,
+        language,
+    )
+    print("\n" + said.format(page=done["html"], count=count))
     if done["pdf"]:
-        print(f"Its PDF: {done['pdf']}")
+        print(_("Its PDF: {path}", language).format(path=done["pdf"]))
     else:
-        print(f"No PDF: {done['pdf_skipped']}")
+        print(_("No PDF: {reason}", language).format(reason=done["pdf_skipped"]))
     for note in done["notes"]:
-        print(f"  note on a slide: {note}", file=sys.stderr)
+        print(_("  note on a slide: {note}", language).format(note=note), file=sys.stderr)
     failed = [name for name, outcome in done["results"].items() if isinstance(outcome, Exception)]
     return 1 if failed else 0

@@ -6,6 +6,7 @@ computed here independently (by hand, with math and NumPy), not against the
 demos' results the deck was built from.
 """
 
+import html
 import math
 import re
 import shutil
@@ -17,8 +18,9 @@ import numpy as np
 import pytest
 
 import demos.deck as deck
+from autograd.language import Domain
 from demos.__main__ import DEMOS
-from demos.deck.texts import TEXTS, text
+from tests.demos.test_demo_language import english_lines, german_lines
 
 TEACHING = Path(__file__).resolve().parents[3] / "shared" / "TEACHING.md"
 CHROMIUM = deck.find_chromium()
@@ -177,6 +179,14 @@ def test_section_one_gradients_by_hand(built):
     assert (f, df_di, df_dg, df_dh) == (441, 42, 294, 126)  # TEACHING.md's table
 
 
+def test_section_three_says_the_planted_wrong_derivative_is_caught(built):
+    rows = rows_of(read(built["en"]["html"]), 3)
+    assert rows["a planted wrong derivative (sin recording sin instead of cos)"] == "caught by gradcheck"
+    assert rows_of(read(built["de"]["html"]), 3)[
+        "eine absichtlich falsche Ableitung (sin speichert sin statt cos)"
+    ] == ("von gradcheck erkannt")
+
+
 def test_section_four_hand_made_network_and_section_seven_losses(built):
     slides = read(built["en"]["html"])
     inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -220,7 +230,7 @@ def test_german_and_english_titles(built):
     assert 'lang="de"' in built["de"]["html"].read_text() and 'lang="en"' in built["en"]["html"].read_text()
     titles = [s["h1"] for s in english.slides if s["data-kind"] == "title"]
     german_titles = [s["h1"] for s in german.slides if s["data-kind"] == "title"]
-    assert german_titles == [TEXTS[t] for t in titles]
+    assert german_titles == [Domain("demos").gettext(t, "de") for t in titles]  # from the demos' catalog
     assert german_titles[0] == "Das Beispiel zur Kettenregel" and "Kettenregel" in german_titles[10]
     assert not set(titles) & set(german_titles)
     all_german = " ".join(s["text"] for s in german.slides)
@@ -242,14 +252,46 @@ def test_german_and_english_titles(built):
     assert "1,3863" in " ".join(rows_of(german, 7).values()) and "1.3863" not in " ".join(rows_of(german, 7).values())
 
 
-def test_every_deck_text_has_german_with_the_same_fields():
+def test_the_german_deck_has_no_english_sentence(built):
+    # the page's words: slide texts, the picture captions' alt texts, the slides' labels, the page title
+    def words(language: str) -> str:
+        page = built[language]["html"].read_text(encoding="utf-8")
+        shown = re.sub(r"<(script|style)>.*?</\1>", " ", page, flags=re.S)  # the page's own code is no text
+        said = re.findall(r'(?:alt|aria-label)="([^"]*)"', shown)
+        text = html.unescape("\n".join([re.sub(r"<[^>]*>", "\n", shown), *said]))
+        return re.sub(r"\b(?:AND|OR|XOR)\b", " ", text)  # the gates' names, as the slides write them
+
+    assert english_lines(words("de")) == []
+    assert len(german_lines(words("de"))) > 100
+    assert len(english_lines(words("en"))) > 100  # the check sees English where there is some
+
+
+def test_every_deck_text_is_in_the_demos_catalog_with_german_and_the_same_fields():
+    pytest.importorskip("babel", reason="extracting the messages needs Babel (the check extra)")
+    from autograd.locale import catalogs
+
     def fields(message: str) -> set:
         return {name for _, name, _, _ in string.Formatter().parse(message) if name}
 
-    for message, german in TEXTS.items():
-        assert german and german != message or message in ("Demos: {names}", "{loss}: loss, gradient")
-        assert fields(german) == fields(message), message
-    assert text("Key numbers", "en") == "Key numbers" and text("Key numbers", "de") == "Kennzahlen"
+    german = Domain("demos")
+    messages = [
+        m.id
+        for m in catalogs.extract("demos")
+        if m.id and any(path.startswith("demos/deck/") for path, _ in m.locations)
+    ]
+    assert len(messages) > 100  # every title, caption, label and message of the deck
+    for message in messages:
+        if isinstance(message, tuple):  # a plural
+            for n in (1, 2):
+                english = message[0] if n == 1 else message[1]
+                translated = german.ngettext(*message, n, "de")
+                assert translated != english and fields(translated) == fields(english), message
+            continue
+        translated = german.gettext(message, "de")
+        assert translated != message or message in ("Demos: {names}",), f"no German for {message!r}"
+        assert fields(translated) == fields(message), message
+    assert not (Path(deck.__file__).parent / "texts.py").exists(), "one place for the deck's texts: the catalog"
+    assert deck.Words("en")("Key numbers") == "Key numbers" and deck.Words("de")("Key numbers") == "Kennzahlen"
 
 
 # ----------------------------------------------------------------------------- tolerance and refusals
@@ -297,6 +339,8 @@ def test_refuses_a_file_as_folder_and_a_link_it_did_not_make(tmp_path):
     assert (theirs / "pictures" / "mine.png").read_bytes() == b"not the deck's"
     with pytest.raises(ValueError, match="language must be one of 'en', 'de', not 'fr'"):
         deck.build(tmp_path / "other", language="fr", out=tmp_path, results={}, pdf=False)
+    with pytest.raises(ValueError, match="ist ein Link; die Folien überschreiben nur Dateien"):
+        deck.build(folder, language="de", out=tmp_path, results={}, pdf=False)
 
 
 def test_the_sections_agree_with_the_demos_own_course_material_lines():
@@ -363,8 +407,10 @@ def test_the_pdf_has_one_landscape_page_per_slide(built):
 
 def test_without_chromium_the_pdf_is_skipped_with_the_reason(monkeypatch, tmp_path):
     monkeypatch.setattr(deck.shutil, "which", lambda name: None)
-    reason = deck.print_pdf(tmp_path / "deck.html", tmp_path / "deck.pdf")
+    reason = deck.print_pdf(tmp_path / "deck.html", tmp_path / "deck.pdf", language="en")
     assert "no Chromium found" in reason and not (tmp_path / "deck.pdf").exists()
+    reason = deck.print_pdf(tmp_path / "deck.html", tmp_path / "deck.pdf", language="de")
+    assert reason.startswith("kein Chromium gefunden") and not (tmp_path / "deck.pdf").exists()
 
 
 # ----------------------------------------------------------------------------- the command lines
@@ -395,8 +441,9 @@ def test_the_command_lines_build_the_deck_as_asked(command, argv, monkeypatch, t
     ((folder, options),) = calls
     assert folder == str(tmp_path) and options["language"] == "de" and options["quick"] is True
     assert options["pdf"] is (command == "demos")
-    printed = capsys.readouterr().out
-    assert "(2 slides;" in printed and "No PDF: no Chromium found" in printed
+    printed = capsys.readouterr().out  # in the deck's language, German here
+    assert "(2 Folien;" in printed and "Kein PDF: no Chromium found" in printed
+    assert english_lines(printed.replace("no Chromium found", "")) == []  # the fake build's reason is English
 
 
 def test_deck_with_demo_names_or_a_wrong_language_is_refused(capsys):
