@@ -25,11 +25,16 @@ import math
 import numpy as np
 
 from autograd import Value, grad, hessian
+from autograd.language import Domain, resolve, using_language
 from demos import _common as c
 from demos.gradient_descent import nonconvex
 from demos.optimizers import ROSENBROCK_START, rosenbrock
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "newton"
+SUMMARY = N_("Newton's method against gradient descent, with second derivatives from the engine.")
 TOLERANCE = 1e-6  # converged: within this distance of the minimum
 START_1D = 2.0
 MINIMUM_1D = math.log(2.0)
@@ -42,6 +47,7 @@ NEWTON_STEPS = 20
 GD_STEPS = 50000
 QUICK_GD_STEPS = 3000
 HUMP_START = 0.3
+GRADIENT_DESCENT = N_("gradient descent (lr {lr})")  # a method's name: the results' keys are the English ones
 
 
 def f_1d(x):
@@ -104,11 +110,20 @@ def descent_2d(f, start, lr: float, steps: int, minimum) -> list[tuple]:
     return path
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its pictures under `out/newton`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its pictures under `out/newton`, return the key numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force); the numbers and the
+    results' keys (the methods' English names) are the same in both.
+    """
+    with using_language(resolve(language, NAME)):
+        return _run(out, quick)
+
+
+def _run(out, quick: bool) -> dict:
     folder = c.demo_dir(out, NAME)
     gd_steps = QUICK_GD_STEPS if quick else GD_STEPS
-    c.heading("Newton's method against gradient descent")
+    c.heading(_("Newton's method against gradient descent"))
     one = _one_dimension()
     two = _rosenbrock(gd_steps)
     hump = _the_hump()
@@ -118,24 +133,34 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     return {"one_dimension": one, "rosenbrock": two, "hump": hump, "images": [one_png, two_png]}
 
 
+def _methods(lr: float) -> dict:
+    """{the key of the results' "steps" (English): the name shown} of Newton and of gradient descent at rate `lr`."""
+    return {"Newton": "Newton", GRADIENT_DESCENT.format(lr=f"{lr:g}"): _(GRADIENT_DESCENT).format(lr=f"{lr:g}")}
+
+
 def _one_dimension() -> dict:
     c.say(
-        f"1. f(x) = e^x - 2x from x = {START_1D:g}; the minimum is at ln 2 = {MINIMUM_1D:.6f}, where "
-        f"f'' = 2. Gradient descent with learning rate {LR_1D:g}, Newton's method with f'' by the engine "
-        f"(grad of grad). Converged: within {TOLERANCE:g} of the minimum."
+        _(
+            "1. f(x) = e^x - 2x from x = {start}; the minimum is at ln 2 = {minimum:.6f}, where f'' = 2. Gradient "
+            "descent with learning rate {lr}, Newton's method with f'' by the engine (grad of grad). Converged: "
+            "within {tolerance} of the minimum."
+        ).format(start=f"{START_1D:g}", minimum=MINIMUM_1D, lr=f"{LR_1D:g}", tolerance=f"{TOLERANCE:g}")
     )
     newton = newton_1d(f_1d, START_1D, 8)
     descent = descent_1d(f_1d, START_1D, LR_1D, STEPS_1D)
-    steps = {"Newton": _until(newton, MINIMUM_1D), f"gradient descent (lr {LR_1D:g})": _until(descent, MINIMUM_1D)}
+    methods = _methods(LR_1D)
+    steps = dict(zip(methods, (_until(newton, MINIMUM_1D), _until(descent, MINIMUM_1D))))
     rows = [(k, newton[k], abs(newton[k] - MINIMUM_1D), descent[k], abs(descent[k] - MINIMUM_1D)) for k in range(7)]
-    c.table(rows, ["step", "Newton x", "error", "gradient descent x", "error"])
-    c.table([(name, n) for name, n in steps.items()], ["method", "steps to converge"])
+    c.table(rows, [_("step"), _("Newton x"), _("error"), _("gradient descent x"), _("error")])
+    c.table([(methods[name], n) for name, n in steps.items()], [_("method"), _("steps to converge")])
     errors = ", ".join(f"{abs(x - MINIMUM_1D):.0e}" for x in newton[1:6])
     ratio = abs(descent[21] - MINIMUM_1D) / abs(descent[20] - MINIMUM_1D)
     c.say(
-        f"Newton's error is about squared each step ({errors}: the correct digits double); gradient "
-        f"descent's shrinks by a constant factor, |1 - lr f''| = {abs(1 - LR_1D * 2):g} near the minimum "
-        f"(measured from step 20 to 21: {ratio:.4f})."
+        _(
+            "Newton's error is about squared each step ({errors}: the correct digits double); gradient descent's "
+            "shrinks by a constant factor, |1 - lr f''| = {factor} near the minimum (measured from step 20 to 21: "
+            "{ratio:.4f})."
+        ).format(errors=errors, factor=f"{abs(1 - LR_1D * 2):g}", ratio=ratio)
     )
     return {"newton": newton, "descent": descent, "steps": steps}
 
@@ -146,33 +171,49 @@ def _rosenbrock(gd_steps: int) -> dict:
     at_minimum = hessian(rosenbrock(x, y), [x, y])
     lam = np.linalg.eigvalsh(at_minimum)
     c.say(
-        f"2. The Rosenbrock valley (1 - x)^2 + 100 (y - x^2)^2 from {ROSENBROCK_START}, minimum 0 at (1, 1). "
-        f"Its Hessian at the minimum, by the engine, is {at_minimum.tolist()}, eigenvalues {lam[0]:.4f} and "
-        f"{lam[1]:.1f}: the valley curves {lam[1] / lam[0]:.0f} times more sharply across than along. Gradient descent "
-        f"must stay below 2 / {lam[1]:.1f} = {2 / lam[1]:.5f} to settle there; it uses {LR_ROSENBROCK:g} (the "
-        f"optimizers demo's SGD), and near the minimum, along the valley, each step shrinks the distance only "
-        f"by the factor 1 - lr x {lam[0]:.4f} = {1 - LR_ROSENBROCK * lam[0]:.4f}."
+        _(
+            "2. The Rosenbrock valley (1 - x)^2 + 100 (y - x^2)^2 from {start}, minimum 0 at (1, 1). Its Hessian at "
+            "the minimum, by the engine, is {hessian}, eigenvalues {small:.4f} and {large:.1f}: the valley curves "
+            "{ratio:.0f} times more sharply across than along. Gradient descent must stay below 2 / {large:.1f} = "
+            "{limit:.5f} to settle there; it uses {lr} (the optimizers demo's SGD), and near the minimum, along the "
+            "valley, each step shrinks the distance only by the factor 1 - lr x {small:.4f} = {factor:.4f}."
+        ).format(
+            start=ROSENBROCK_START,
+            hessian=at_minimum.tolist(),
+            small=lam[0],
+            large=lam[1],
+            ratio=lam[1] / lam[0],
+            limit=2 / lam[1],
+            lr=f"{LR_ROSENBROCK:g}",
+            factor=1 - LR_ROSENBROCK * lam[0],
+        )
     )
     newton = newton_2d(rosenbrock, ROSENBROCK_START, NEWTON_STEPS)
     descent = descent_2d(rosenbrock, ROSENBROCK_START, LR_ROSENBROCK, gd_steps, ROSENBROCK_MINIMUM)
-    steps = {
-        "Newton": _until(newton, ROSENBROCK_MINIMUM),
-        f"gradient descent (lr {LR_ROSENBROCK:g})": _until(descent, ROSENBROCK_MINIMUM),
-    }
+    methods = _methods(LR_ROSENBROCK)
+    steps = dict(zip(methods, (_until(newton, ROSENBROCK_MINIMUM), _until(descent, ROSENBROCK_MINIMUM))))
     rows = [(k, f"({p[0]:.4f}, {p[1]:.4f})", rosenbrock(*p)) for k, p in enumerate(newton[:8])]
-    c.table(rows, ["Newton step", "(x, y)", "f(x, y)"])
+    c.table(rows, [_("Newton step"), "(x, y)", "f(x, y)"])
     last = descent[-1]
+    not_within = _("not within {steps}").format(steps=len(descent) - 1)
     c.table(
-        [(name, "not within " + str(len(descent) - 1) if n is None else n) for name, n in steps.items()],
-        ["method", "steps to converge"],
+        [(methods[name], not_within if n is None else n) for name, n in steps.items()],
+        [_("method"), _("steps to converge")],
     )
     c.say(
-        f"Gradient descent after {len(descent) - 1} steps: ({last[0]:.6f}, {last[1]:.6f}), f = "
-        f"{rosenbrock(*last):.3g}. Newton's second step jumps far out of the valley (f goes up to "
-        f"{max(rosenbrock(*p) for p in newton):.0f}): a pure Newton step goes to the minimum of the local "
-        "quadratic model, which is no promise of a lower f. It still lands on (1, 1) a few steps later. "
-        "Each Newton step costs a Hessian (n + 1 reverse passes here, n^3 for the solve in general): "
-        "cheap for 2 parameters, out of reach for a network's millions."
+        _(
+            "Gradient descent after {steps} steps: ({x:.6f}, {y:.6f}), f = {f:.3g}. Newton's second step jumps far "
+            "out of the valley (f goes up to {highest:.0f}): a pure Newton step goes to the minimum of the local "
+            "quadratic model, which is no promise of a lower f. It still lands on (1, 1) a few steps later. Each "
+            "Newton step costs a Hessian (n + 1 reverse passes here, n^3 for the solve in general): cheap for 2 "
+            "parameters, out of reach for a network's millions."
+        ).format(
+            steps=len(descent) - 1,
+            x=last[0],
+            y=last[1],
+            f=rosenbrock(*last),
+            highest=max(rosenbrock(*p) for p in newton),
+        )
     )
     return {"newton": newton, "descent": descent, "steps": steps, "hessian_at_minimum": at_minimum, "eigenvalues": lam}
 
@@ -184,11 +225,12 @@ def _the_hump() -> dict:
     (slope,) = grad(nonconvex(x), [x], create_graph=True)
     (curvature,) = grad(slope, [x])
     c.say(
-        f"3. Newton's method solves f'(x) = 0, and a maximum has f' = 0 too. On f(x) = (x^4 - 4 x^2 + x) / 4 "
-        f"(the gradient_descent demo's non-convex function) from x = {HUMP_START:g} it goes to x = "
-        f"{path[-1]:.6f}, where f'' = {curvature:.4f} < 0: the top of the hump. Gradient descent from there "
-        "would roll down; practical Newton methods check the curvature (and the decrease of f) before "
-        "they step."
+        _(
+            "3. Newton's method solves f'(x) = 0, and a maximum has f' = 0 too. On f(x) = (x^4 - 4 x^2 + x) / 4 (the "
+            "gradient_descent demo's non-convex function) from x = {start} it goes to x = {end:.6f}, where f'' = "
+            "{curvature:.4f} < 0: the top of the hump. Gradient descent from there would roll down; practical "
+            "Newton methods check the curvature (and the decrease of f) before they step."
+        ).format(start=f"{HUMP_START:g}", end=path[-1], curvature=curvature)
     )
     return {"path": path, "end": path[-1], "second_derivative": curvature}
 
@@ -198,14 +240,16 @@ def _plot_1d(one, path):
         fig, axes = c.figure(1, 3, size=(17.4, 6))  # 1914 x 660 px: one projector screen
         ax, ax_zoom, ax_err = axes[0]
         # the whole way, and a zoom on the minimum, where the last steps crowd together
-        panels = ((ax, (0.0, 2.2), "Paths (first 12 steps)"), (ax_zoom, ZOOM_1D, "Near the minimum"))
+        panels = ((ax, (0.0, 2.2), _("Paths (first 12 steps)")), (ax_zoom, ZOOM_1D, _("Near the minimum")))
         for panel, (low, high), title in panels:
             xs = np.linspace(low, high, 200)
             panel.plot(xs, np.exp(xs) - 2 * xs, color="0.4", label="f(x) = e^x - 2x")
-            panel.plot(MINIMUM_1D, f_1d(MINIMUM_1D), "*", color="w", mec="k", ms=20, label="minimum (ln 2)", zorder=2)
+            panel.plot(
+                MINIMUM_1D, f_1d(MINIMUM_1D), "*", color="w", mec="k", ms=20, label=_("minimum (ln 2)"), zorder=2
+            )
             for color, marker, name in ((c.COLORS[1], "s", "newton"), (c.COLORS[0], "o", "descent")):
                 shown = one[name][:12]
-                label = "Newton" if name == "newton" else f"gradient descent (lr {LR_1D:g})"
+                label = "Newton" if name == "newton" else _(GRADIENT_DESCENT).format(lr=f"{LR_1D:g}")
                 panel.plot(shown, [f_1d(x) for x in shown], marker=marker, color=color, lw=1.2, label=label, zorder=3)
             panel.set_xlabel("x")
             panel.set_ylabel("f(x)")
@@ -217,14 +261,14 @@ def _plot_1d(one, path):
         ax.legend()
         errors = {
             "Newton": [abs(x - MINIMUM_1D) for x in one["newton"] if x != MINIMUM_1D],  # exact: off the log axis
-            f"gradient descent (lr {LR_1D:g})": [abs(x - MINIMUM_1D) for x in one["descent"][:40]],
+            _(GRADIENT_DESCENT).format(lr=f"{LR_1D:g}"): [abs(x - MINIMUM_1D) for x in one["descent"][:40]],
         }
         c.loss_curves(
             ax_err,
             errors,
-            "step",
-            "distance to the minimum (log scale)",
-            "Quadratic against linear",
+            _("step"),
+            _("distance to the minimum (log scale)"),
+            _("Quadratic against linear"),
             colors=[c.COLORS[1], c.COLORS[0]],
             fmt="o-",
             ms=5,
@@ -245,7 +289,7 @@ def _plot_rosenbrock(two, path):
             [p[1] for p in descent],
             color=c.COLORS[0],
             lw=2.5,
-            label=_steps_label("gradient descent", done["gradient descent"], len(descent) - 1),
+            label=_steps_label(_("gradient descent"), done["gradient descent"], len(descent) - 1),
         )
         ax.plot(
             [p[0] for p in newton],
@@ -257,30 +301,34 @@ def _plot_rosenbrock(two, path):
             label=_steps_label("Newton", done["Newton"], len(newton) - 1),
             zorder=4,
         )
-        ax.plot(*ROSENBROCK_START, "ko", ms=9, label="start")
-        ax.plot(*ROSENBROCK_MINIMUM, "*", color="w", mec="k", ms=20, label="minimum (1, 1)", zorder=5)
+        ax.plot(*ROSENBROCK_START, "ko", ms=9, label=_("start"))
+        ax.plot(*ROSENBROCK_MINIMUM, "*", color="w", mec="k", ms=20, label=_("minimum (1, 1)"), zorder=5)
         ax.set_xlim(-2, 2)
         ax.set_ylim(-3, 3)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax.set_title("Paths through the Rosenbrock valley")
+        ax.set_title(_("Paths through the Rosenbrock valley"))
         ax.legend(loc="upper right")  # over contour lines only: right of x = 0 the paths stay below y = 1.1
         # f = 0 exactly (Newton's last step) has no place on a log axis: the curve stops before it
         values = [[rosenbrock(*p) for p in newton], [rosenbrock(*p) for p in descent]]
-        curves = {name: f[: f.index(0.0)] if 0.0 in f else f for name, f in zip(("Newton", "gradient descent"), values)}
-        c.loss_curves(ax_f, curves, "step", "f(x, y) (log scale)", "f per step", colors=[c.COLORS[1], c.COLORS[0]])
+        names = ("Newton", _("gradient descent"))
+        curves = {name: f[: f.index(0.0)] if 0.0 in f else f for name, f in zip(names, values)}
+        labels = (_("step"), _("f(x, y) (log scale)"), _("f per step"))
+        c.loss_curves(ax_f, curves, *labels, colors=[c.COLORS[1], c.COLORS[0]])
         ax_f.set_xscale("symlog", linthresh=10)
         return c.save_figure(fig, path)
 
 
 def _steps_label(name: str, converged_at, taken: int) -> str:
     if converged_at is None:
-        return f"{name} ({taken} steps, not converged)"
-    return f"{name} (within {TOLERANCE:g} after {converged_at} steps)"
+        return _("{name} ({steps} steps, not converged)").format(name=name, steps=taken)
+    return _("{name} (within {tolerance} after {steps} steps)").format(
+        name=name, tolerance=f"{TOLERANCE:g}", steps=converged_at
+    )
 
 
 def main(argv=None) -> dict:
-    """Command line: python -m demos.newton [--out DIR] [--quick]."""
+    """Command line: python -m demos.newton [--out DIR] [--quick] [--lang de|en]."""
     return c.run_main(run, argv, __doc__)
 
 

@@ -99,3 +99,19 @@ def test_printed_numbers(tmp_path, capsys):
 def test_every_picture_fits_a_screen(result):
     """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
     check_fits_screen(result["images"][0].parents[0], at_least=2)
+
+
+def test_the_summary_is_the_docstrings_first_line():
+    assert newton.SUMMARY == newton.__doc__.strip().splitlines()[0]
+
+
+def test_a_german_run_computes_the_same_numbers_and_speaks_the_course_terms(result, tmp_path, capsys):
+    german = newton.run(tmp_path, quick=True, language="de")
+    text = " ".join(capsys.readouterr().out.split())
+    assert german["one_dimension"] == result["one_dimension"]  # the same paths, keyed by the same English names
+    assert german["hump"] == result["hump"]
+    for key in ("newton", "descent", "steps"):
+        assert german["rosenbrock"][key] == result["rosenbrock"][key], key
+    assert np.array_equal(german["rosenbrock"]["hessian_at_minimum"], result["rosenbrock"]["hessian_at_minimum"])
+    for term in ("Newton-Verfahren", "Gradientenabstieg", "Lernrate", "Hesse-Matrix", "Krümmung", "nicht in 3000"):
+        assert term in text, term
