@@ -1,4 +1,5 @@
-"""The tutorial notebook runs from top to bottom (in a temporary folder) and is stored without outputs."""
+"""The tutorial notebook runs from top to bottom (in a temporary folder), in English and in its German section,
+and is stored without outputs."""
 
 import json
 from pathlib import Path
@@ -36,3 +37,15 @@ def test_notebook_executes(tmp_path):
     assert any("image/svg+xml" in out["data"] for out in images)  # the graphs
     assert any("image/png" in out["data"] for out in images)  # the loss curve
     assert list(tmp_path.iterdir()) == []  # it writes no files
+
+    # section 9, in German: the lecture's frames and graph with language="de", set_language and using_language
+    start = next(k for k, cell in enumerate(nb.cells) if cell.source.startswith("## 9. Auf Deutsch"))
+    german = [out for cell in nb.cells[start:] if cell.cell_type == "code" for out in cell.outputs]
+    said = "\n".join(out.get("text", "") for out in german)
+    assert "Schritt 7 von 12, Rückwärtsdurchlauf (Kettenregel): df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = 294" in said
+    assert "df/dc: 1 Pfad von c nach f" in said and "df/dc = df/di · di/dh · dh/dc = 42 · 3 · 1 = 126" in said
+    assert "2 von 8 richtig" in said and "RICHTIG    grad i: richtig: 42" in said  # check_answers under set_language
+    assert "-> Step 7 of 12, backward: df/dg" in said  # the setting given back, then English for one block
+    pictures = [out["data"]["image/svg+xml"] for out in german if "image/svg+xml" in out.get("data", {})]
+    assert any("Schritt 7 von 12" in svg for svg in pictures) and any("lokal" in svg for svg in pictures)
+    assert sum(len(str(out)) for out in german) < 150_000  # a few small pictures, no long outputs
