@@ -26,11 +26,20 @@ import math
 import random
 
 from autograd import Value
+from autograd.language import Domain, resolve
 from demos import _common as c
 from nn import MLP, SGD, Neuron, mse, softmax
 from nn.activations import activation_entries
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "activations"
+SUMMARY = N_(
+    "Activation functions: each one drawn with its derivative from the backward pass, its range and its kinks."
+)
+# the activations whose names are English words: in German the table and the picture give the slides' word
+WORDS = {"step": N_("step function")}
 GRID_POINTS = 401  # an odd count puts 0 on the grid
 QUICK_GRID_POINTS = 161
 KINK_CANDIDATES = (-1.0, 0.0, 1.0)  # where the piecewise activations change formula
@@ -48,6 +57,12 @@ SEED = 1
 DEEP_INPUTS = [[1.0, 2.0, 3.0], [-0.5, 0.25, 2.0], [0.0, -1.5, 0.5], [2.0, 2.0, -1.0]]
 SCREEN = (17.4, 9.8)  # inches: 1914 x 1078 pixels, one 1920 x 1080 projector screen
 EXTRA_PANELS = 2  # after the activations: the two-class softmax and the key
+
+
+def shown_name(name: str, language: str) -> str:
+    """An activation's name as the table and the picture show it: the engine's name, in German the slides' word
+    where that name is an English word (step: Stufenfunktion)."""
+    return _(WORDS[name], language) if name in WORDS and language != "en" else name
 
 
 def grid(span, n: int) -> list[float]:
@@ -165,27 +180,34 @@ def collapsed_network() -> dict:
     }
 
 
-def _naive_softmax_outcome(logits, shift: float) -> str:
-    """What e^(z_i) / sum_j e^(z_j) without the shift by max z does for logits + shift, in words."""
+def _naive_softmax_outcome(logits, shift: float, language: str = "en") -> str:
+    """What e^(z_i) / sum_j e^(z_j) without the shift by max z does for logits + shift, in words (in `language`)."""
     try:
         exps = [math.exp(z + shift) for z in logits]
     except OverflowError:
-        return f"overflows (e^{max(logits) + shift:g} is past the largest float)"
-    return f"gives [{', '.join(f'{e / sum(exps):.4f}' for e in exps)}]"
+        return _("overflows (e^{power} is past the largest float)", language).format(power=f"{max(logits) + shift:g}")
+    return _("gives [{probabilities}]", language).format(probabilities=", ".join(f"{e / sum(exps):.4f}" for e in exps))
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its picture under `out/activations`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its picture under `out/activations`, return the key numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     n = QUICK_GRID_POINTS if quick else GRID_POINTS
     entries = activation_entries()
     spans = {entry.facts.span for entry in entries.values()}
     (lo, hi), *others = spans
-    on = f"in [{lo:g}, {hi:g}]" if not others else "over its span (see the picture)"
-    c.heading("Activation functions and their derivatives")
+    on = f"in [{lo:g}, {hi:g}]" if not others else _("over its span (see the picture)", language)
+    c.heading(_("Activation functions and their derivatives", language))
     c.say(
-        f"Each activation on {n} points {on}; every slope below is z.grad after backward(), "
-        "not a formula. 'seen' is the range of the values on the grid; kinks are where the slope jumps."
+        _(
+            "Each activation on {count} points {where}; every slope below is z.grad after backward(), not a formula. "
+            "'seen' is the range of the values on the grid; kinks are where the slope jumps.",
+            language,
+        ).format(count=n, where=on)
     )
     curves, rows = {}, []
     for name, entry in entries.items():
@@ -203,13 +225,19 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
             "jumps": jumps,
             "at_0": at0,
         }
-        where = ", ".join([f"kink at {z:g}" for z in kinks] + [f"jump at {z:g}" for z in jumps])
-        rows.append((name, f"[{min(fs):.3g}, {max(fs):.3g}]", entry.facts.range, at0[1], where or "smooth"))
-    c.table(rows, ["activation", "seen on the grid", "range", "slope at 0", "kinks"])
+        kink, jump = _("kink at {z}", language), _("jump at {z}", language)
+        where = ", ".join([kink.format(z=f"{z:g}") for z in kinks] + [jump.format(z=f"{z:g}") for z in jumps])
+        seen = f"[{min(fs):.3g}, {max(fs):.3g}]"
+        rows.append((shown_name(name, language), seen, entry.facts.range, at0[1], where or _("smooth", language)))
+    header = [N_("activation"), N_("seen on the grid"), N_("range"), N_("slope at 0"), N_("kinks")]
+    c.table(rows, [_(h, language) for h in header])
     c.say(
-        "ReLU, leaky and parametric ReLU bend at 0, hardtanh at -1 and 1; there the engine takes one side "
-        "(relu'(0) = 0, hardtanh slope 1 on its borders). ELU with alpha = 1 has no kink: both sides have slope "
-        "1 at 0. GELU dips to about -0.17 near z = -0.75 before it rises."
+        _(
+            "ReLU, leaky and parametric ReLU bend at 0, hardtanh at -1 and 1; there the engine takes one side "
+            "(relu'(0) = 0, hardtanh slope 1 on its borders). ELU with alpha = 1 has no kink: both sides have slope "
+            "1 at 0. GELU dips to about -0.17 near z = -0.75 before it rises.",
+            language,
+        )
     )
 
     # 1. the step function
@@ -218,14 +246,25 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     step_run = train_one_neuron("step")
     sigmoid_run = train_one_neuron("sigmoid")
     c.say(
-        f"1. The step function: its slope is 0 at all {n} grid points (largest |slope| "
-        f"{max(map(abs, step_slopes)):g}); at 0, where it jumps, it has no derivative at all (the engine "
-        "returns 0 there too, the grid's middle point). A step neuron "
-        f"trained on AND by gradient descent (MSE, lr {STEP_LR:g}, {STEP_EPOCHS} epochs) never moves: its "
-        f"largest gradient was {step_run['largest_gradient']:g}, its weights and bias stayed {step_run['start']} "
-        f"and the loss stayed {step_run['losses'][-1]:.4g}. The same neuron with a sigmoid went from loss "
-        f"{sigmoid_run['losses'][0]:.4f} to {sigmoid_run['losses'][-1]:.4f}. That is why backprop needs smooth "
-        "activations (the perceptron rule, which uses no gradient, can train a step neuron)."
+        _(
+            "1. The step function: its slope is 0 at all {count} grid points (largest |slope| {largest}); at 0, "
+            "where it jumps, it has no derivative at all (the engine returns 0 there too, the grid's middle point). "
+            "A step neuron trained on AND by gradient descent (MSE, lr {lr}, {epochs} epochs) never moves: its "
+            "largest gradient was {gradient}, its weights and bias stayed {start} and the loss stayed {loss}. The "
+            "same neuron with a sigmoid went from loss {first} to {last}. That is why backprop needs smooth "
+            "activations (the perceptron rule, which uses no gradient, can train a step neuron).",
+            language,
+        ).format(
+            count=n,
+            largest=f"{max(map(abs, step_slopes)):g}",
+            lr=f"{STEP_LR:g}",
+            epochs=STEP_EPOCHS,
+            gradient=f"{step_run['largest_gradient']:g}",
+            start=step_run["start"],
+            loss=f"{step_run['losses'][-1]:.4g}",
+            first=f"{sigmoid_run['losses'][0]:.4f}",
+            last=f"{sigmoid_run['losses'][-1]:.4f}",
+        )
     )
 
     # 2. softmax and a shift of all inputs
@@ -235,12 +274,19 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         probs = [s.data for s in softmax([Value(z + shift) for z in SOFTMAX_LOGITS])]
         shifted[shift] = max(abs(p - q) for p, q in zip(probs, base))
     print()
+    change = _("c = {c}: largest change {change}", language)
     c.say(
-        f"2. softmax({SOFTMAX_LOGITS}) = [{', '.join(f'{p:.4f}' for p in base)}]. Adding the same constant c "
-        "to every logit multiplies numerator and denominator by e^c: "
-        + "; ".join(f"c = {s:g}: largest change {d:.2g}" for s, d in shifted.items())
-        + f". The engine computes softmax(z - max z), so even c = 1000 does not overflow; written as "
-        f"e^(z_i) / sum_j e^(z_j) directly, c = 1000 {_naive_softmax_outcome(SOFTMAX_LOGITS, SOFTMAX_SHIFTS[-1])}."
+        _(
+            "2. softmax({logits}) = [{probabilities}]. Adding the same constant c to every logit multiplies "
+            "numerator and denominator by e^c: {changes}. The engine computes softmax(z - max z), so even c = 1000 "
+            "does not overflow; written as e^(z_i) / sum_j e^(z_j) directly, c = 1000 {naive}.",
+            language,
+        ).format(
+            logits=SOFTMAX_LOGITS,
+            probabilities=", ".join(f"{p:.4f}" for p in base),
+            changes="; ".join(change.format(c=f"{s:g}", change=f"{d:.2g}") for s, d in shifted.items()),
+            naive=_naive_softmax_outcome(SOFTMAX_LOGITS, SOFTMAX_SHIFTS[-1], language),
+        )
     )
 
     # 3. sigmoid is a two-class softmax
@@ -253,8 +299,11 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         value_gap, slope_gap = max(value_gap, abs(p.data - s)), max(slope_gap, abs(two.grad - ds))
     print()
     c.say(
-        f"3. sigmoid(z) = e^z / (e^z + e^0) = softmax([z, 0])[0]: on the grid the values differ by at most "
-        f"{value_gap:.2g} and the backward-pass slopes by at most {slope_gap:.2g} (rounding)."
+        _(
+            "3. sigmoid(z) = e^z / (e^z + e^0) = softmax([z, 0])[0]: on the grid the values differ by at most "
+            "{values} and the backward-pass slopes by at most {slopes} (rounding).",
+            language,
+        ).format(values=f"{value_gap:.2g}", slopes=f"{slope_gap:.2g}")
     )
 
     # 4. the parametric ReLU's gradient with respect to alpha
@@ -266,9 +315,12 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         prelu_rows.append((z, out.data, zv.grad, alpha.grad))
     print()
     c.say(
-        f"4. The parametric ReLU z if z > 0 else alpha z, with alpha = {PRELU_ALPHA:g} a Value: backward() "
-        "fills alpha.grad too. d/dz is alpha on the left and 1 on the right; d/d(alpha) is z on the left and 0 "
-        "on the right, so training moves alpha only through negative inputs:"
+        _(
+            "4. The parametric ReLU z if z > 0 else alpha z, with alpha = {alpha} a Value: backward() fills "
+            "alpha.grad too. d/dz is alpha on the left and 1 on the right; d/d(alpha) is z on the left and 0 on the "
+            "right, so training moves alpha only through negative inputs:",
+            language,
+        ).format(alpha=f"{PRELU_ALPHA:g}")
     )
     c.table(prelu_rows, ["z", "prelu(z)", "d/dz", "d/d(alpha)"])
 
@@ -276,10 +328,12 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     collapse = collapsed_network()
     W, b = collapse["W"], collapse["b"]
     c.say(
-        f"5. Without a non-linearity a deep network collapses into one linear map. A {DEEP_SIZES[0]}-"
-        f"{'-'.join(map(str, DEEP_SIZES[1]))} network with linear activations (seed {SEED}) has "
-        f"{collapse['parameters']} parameters in three layers; multiplying its weight matrices out gives "
-        "W = W3 W2 W1 and b = W3 (W2 b1 + b2) + b3:"
+        _(
+            "5. Without a non-linearity a deep network collapses into one linear map. A {sizes} network with linear "
+            "activations (seed {seed}) has {count} parameters in three layers; multiplying its weight matrices out "
+            "gives W = W3 W2 W1 and b = W3 (W2 b1 + b2) + b3:",
+            language,
+        ).format(sizes="-".join(map(str, [DEEP_SIZES[0], *DEEP_SIZES[1]])), seed=SEED, count=collapse["parameters"])
     )
     for k, row in enumerate(W):
         print(f"  W[{k}] = [{', '.join(f'{v:8.4f}' for v in row)}]   b[{k}] = {b[k]:8.4f}")
@@ -288,18 +342,24 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
             (str(x), f"[{', '.join(f'{v:.6f}' for v in deep)}]", f"[{', '.join(f'{v:.6f}' for v in one)}]")
             for x, deep, one in zip(DEEP_INPUTS, collapse["deep"], collapse["one_map"])
         ],
-        ["input x", "the deep linear network", "W x + b, one layer"],
+        [_("input x", language), _("the deep linear network", language), _("W x + b, one layer", language)],
     )
     c.say(
-        f"The same outputs to rounding (largest difference {collapse['largest_difference']:.2g}): the two hidden "
-        "layers add nothing a single layer could not do. With tanh instead, the same weights are no linear map: "
-        f"f(x + y) - f(0) and (f(x) - f(0)) + (f(y) - f(0)) differ by {collapse['tanh_additivity_gap']:.3g} "
-        f"for the first two inputs (linear network: {collapse['linear_additivity_gap']:.2g})."
+        _(
+            "The same outputs to rounding (largest difference {largest}): the two hidden layers add nothing a single "
+            "layer could not do. With tanh instead, the same weights are no linear map: f(x + y) - f(0) and "
+            "(f(x) - f(0)) + (f(y) - f(0)) differ by {tanh} for the first two inputs (linear network: {linear}).",
+            language,
+        ).format(
+            largest=f"{collapse['largest_difference']:.2g}",
+            tanh=f"{collapse['tanh_additivity_gap']:.3g}",
+            linear=f"{collapse['linear_additivity_gap']:.2g}",
+        )
     )
 
     ranges = {name: entry.facts.range for name, entry in entries.items()}
-    picture = _plot(curves, ranges, folder / "activations.png")
-    c.wrote([picture])
+    picture = _plot(curves, ranges, folder / "activations.png", language)
+    c.wrote([picture], language)
     return {
         "curves": curves,
         "step": step_run,
@@ -313,7 +373,7 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
-def _plot(curves, ranges, path):
+def _plot(curves, ranges, path, language: str):
     with c.style():
         fig, axes = c.figure(*grid_shape(len(curves) + EXTRA_PANELS), size=SCREEN)
         cells = list(axes.flat)
@@ -322,33 +382,36 @@ def _plot(curves, ranges, path):
             ax.plot(cv["z"], cv["slope"], "--", color=c.COLORS[1])
             for z in cv["kinks"] + cv["jumps"]:
                 ax.axvline(z, color=c.COLORS[6], lw=1.5, ls=":")
-            ax.set_title(f"{name}  range {ranges[name].replace('inf', '∞')}", fontsize=14)
+            title = _("{name}  range {range}", language)
+            ax.set_title(
+                title.format(name=shown_name(name, language), range=ranges[name].replace("inf", "∞")), fontsize=14
+            )
             ax.set_ylim(-1.6, 2.6)
             if name == "leaky_relu":
-                _magnify_left(ax, cv)
+                _magnify_left(ax, cv, language)
             ax.set_xlabel("z", labelpad=0)
         zs = curves["sigmoid"]["z"]
         two_class = [softmax([Value(z), Value(0.0)])[0].data for z in zs]
         ax = cells[len(curves)]
         ax.plot(zs, two_class, color=c.COLORS[2], label="softmax([z, 0])[0]")
         ax.plot(zs, curves["sigmoid"]["f"], ":", color=c.COLORS[0], lw=4, label="sigmoid(z)")
-        ax.set_title("two-class softmax = sigmoid", fontsize=14)
+        ax.set_title(_("two-class softmax = sigmoid", language), fontsize=14)
         ax.set_xlabel("z", labelpad=0)
         key = cells[len(curves) + 1]  # the last cell is the key to every panel
         key.plot([], [], color=c.COLORS[0], label="f(z)")
-        key.plot([], [], "--", color=c.COLORS[1], label="f'(z), from backward()")
-        key.plot([], [], ls=":", lw=1.5, color=c.COLORS[6], label="kink or jump")
+        key.plot([], [], "--", color=c.COLORS[1], label=_("f'(z), from backward()", language))
+        key.plot([], [], ls=":", lw=1.5, color=c.COLORS[6], label=_("kink or jump", language))
         key.plot([], [], color=c.COLORS[2], label="softmax([z, 0])[0]")
         key.plot([], [], ":", color=c.COLORS[0], lw=4, label="sigmoid(z)")
         key.axis("off")
         key.legend(loc="center", fontsize=14, frameon=False)
         for ax in cells[len(curves) + 2 :]:
             ax.set_visible(False)
-        fig.suptitle("Each activation (solid) and its derivative from the backward pass (dashed)")
+        fig.suptitle(_("Each activation (solid) and its derivative from the backward pass (dashed)", language))
         return c.save_figure(fig, path)
 
 
-def _magnify_left(ax, cv) -> None:
+def _magnify_left(ax, cv, language: str) -> None:
     """An inset for leaky ReLU: its left side with the y axis magnified, where the slope 0.01 otherwise looks flat."""
     left = [(z, f) for z, f in zip(cv["z"], cv["f"]) if z <= 0.5]
     inset = ax.inset_axes([0.17, 0.42, 0.42, 0.36])
@@ -357,7 +420,9 @@ def _magnify_left(ax, cv) -> None:
     inset.set_xlim(left[0][0], 0.5)
     inset.set_xticks([-4, -2, 0])
     inset.set_yticks([-0.04, 0])
-    inset.set_title(f"z < 0, y magnified: slope {cv['slope'][0]:g}", fontsize=11, pad=2)
+    inset.set_title(
+        _("z < 0, y magnified: slope {slope}", language).format(slope=f"{cv['slope'][0]:g}"), fontsize=11, pad=2
+    )
     inset.tick_params(labelsize=9, pad=1)
     inset.set_facecolor("white")
 

@@ -38,9 +38,30 @@ def test_the_scenario_reaches_the_page_as_a_string_literal():
 
 
 def test_the_page_has_a_stepper_for_the_chain_rule_when_there_is_one():
-    cells = demo.page_cells("{}", stepper=True)
-    assert any("Stepper(build()['f'])" in c for c in cells if isinstance(c, str))
+    cells = demo.page_cells("{}", stepper=True, language="en")
+    assert any("Stepper(build()['f'], language='en')" in c for c in cells if isinstance(c, str))
+    assert (
+        "markdown",
+        "## The chain rule, one step at a time\nf = ((a + b)(c + d))², the example of the lecture.",
+    ) in cells
     assert len(demo.page_cells("{}", stepper=False)) == 1
+
+
+def test_the_page_speaks_the_language_asked_for():
+    cells = demo.page_cells("{}", stepper=True, language="de")
+    code = [c for c in cells if isinstance(c, str)]
+    assert "language='de'" in code[0] and "language='de'" in code[1]  # the playground and the stepper
+    (markdown,) = [c[1] for c in cells if isinstance(c, tuple)]
+    assert "Kettenregel" in markdown and "chain rule" not in markdown
+    with pytest.raises(ValueError, match="language"):
+        demo.page_cells("{}", language="fr")
+
+
+def test_help_follows_lang(capsys):
+    for language, says in (("de", "Szenario"), ("en", "scenario file")):
+        with pytest.raises(SystemExit):
+            demo.main(["--lang", language, "--help"])
+        assert says in capsys.readouterr().out
 
 
 def test_a_bad_scenario_is_refused_before_serving(tmp_path, capsys):
