@@ -72,7 +72,7 @@ NONCONVEX_STEPS = 100
 def make_data(n: int = N_SAMPLES, seed: int = SEED):
     """Inputs uniform in [-1, 1]^2 and targets from the true line plus Gaussian noise."""
     rng = random.Random(seed)
-    X = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
+    X = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _sample in range(n)]
     y = [TRUE_W[0] * a + TRUE_W[1] * b + TRUE_B + rng.gauss(0.0, NOISE) for a, b in X]
     return X, y
 
@@ -110,7 +110,7 @@ def descend(X, y, batch_size, lr: float, epochs: int, seed: int = SEED):
     rng = random.Random(seed)
     per_epoch = [full_loss(model, X, y)]
     per_update = [per_epoch[0]]
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         for xb, yb in batches(X, y, batch_size, shuffle=True, rng=rng):
             loss = mse([model(x) for x in xb], yb)
             optimizer.zero_grad()
@@ -154,7 +154,7 @@ def sgd_excess(X, y, lr: float, decay_steps, epochs: int, best: float, seed: int
     rng = random.Random(seed)
     excess = [full_loss(model, X, y) - best]
     t = 0
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         for xb, yb in batches(X, y, 1, shuffle=True, rng=rng):
             if decay_steps:
                 optimizer.lr = lr / (1.0 + t / decay_steps)
@@ -175,7 +175,7 @@ def nonconvex(x):
 def descend_1d(lr: float, start: float = NONCONVEX_START, steps: int = NONCONVEX_STEPS) -> dict:
     """Gradient descent on `nonconvex`, slopes by the engine; the path, where it ends, f and f'' there."""
     path = [start]
-    for _ in range(steps):
+    for _step in range(steps):
         x = Value(path[-1])
         (slope,) = grad(nonconvex(x), [x])
         path.append(path[-1] - lr * slope)

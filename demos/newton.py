@@ -66,7 +66,7 @@ def _until(path, minimum):
 def newton_1d(f, start: float, steps: int) -> list[float]:
     """x <- x - f'(x) / f''(x), both derivatives by the engine."""
     path = [start]
-    for _ in range(steps):
+    for _step in range(steps):
         x = Value(path[-1])
         (slope,) = grad(f(x), [x], create_graph=True)
         (curvature,) = grad(slope, [x])
@@ -77,7 +77,7 @@ def newton_1d(f, start: float, steps: int) -> list[float]:
 def descent_1d(f, start: float, lr: float, steps: int) -> list[float]:
     """x <- x - lr f'(x)."""
     path = [start]
-    for _ in range(steps):
+    for _step in range(steps):
         x = Value(path[-1])
         (slope,) = grad(f(x), [x])
         path.append(path[-1] - lr * slope)
@@ -87,7 +87,7 @@ def descent_1d(f, start: float, lr: float, steps: int) -> list[float]:
 def newton_2d(f, start, steps: int) -> list[tuple]:
     """theta <- theta - H^-1 gradient with the engine's gradient and Hessian; stops early at a zero gradient."""
     path = [tuple(start)]
-    for _ in range(steps):
+    for _step in range(steps):
         x, y = Value(path[-1][0]), Value(path[-1][1])
         out = f(x, y)
         g = grad(out, [x, y])
@@ -101,7 +101,7 @@ def newton_2d(f, start, steps: int) -> list[tuple]:
 def descent_2d(f, start, lr: float, steps: int, minimum) -> list[tuple]:
     """theta <- theta - lr gradient; stops once within TOLERANCE of `minimum`."""
     path = [tuple(start)]
-    for _ in range(steps):
+    for _step in range(steps):
         x, y = Value(path[-1][0]), Value(path[-1][1])
         gx, gy = grad(f(x, y), [x, y])
         path.append((path[-1][0] - lr * gx, path[-1][1] - lr * gy))

@@ -21,11 +21,16 @@ import math
 import random
 
 from autograd import Value
+from autograd.language import Domain, resolve, using_language
 from demos import _animate
 from demos import _common as c
 from nn import MLP, SGD, Adagrad, Adam, RMSProp, mse
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "optimizers"
+SUMMARY = N_("SGD, Momentum, Adagrad, RMSProp and Adam on the same problems.")
 SEED = 0
 N_POINTS = 40
 HIDDEN = 12
@@ -73,7 +78,7 @@ def describe(spec) -> str:
 def train_network(spec, steps: int):
     """Full-batch training of MLP(1, [12, 1]) on the curve; the loss before each step, then the final one."""
     rng = random.Random(SEED)
-    xs = sorted(rng.uniform(-1, 1) for _ in range(N_POINTS))
+    xs = sorted(rng.uniform(-1, 1) for _point in range(N_POINTS))
     ys = [target(x) for x in xs]
     model = MLP(1, [HIDDEN, 1], activation="tanh", rng=SEED + 3)  # the same start for every optimizer
     optimizer = make_optimizer(spec, model.parameters())
@@ -90,7 +95,7 @@ def descend_rosenbrock(spec, steps: int):
     x, y = Value(ROSENBROCK_START[0], label="x"), Value(ROSENBROCK_START[1], label="y")
     optimizer = make_optimizer(spec, [x, y])
     path, losses = [(x.data, y.data)], []
-    for _ in range(steps):
+    for _step in range(steps):
         f = rosenbrock(x, y)
         optimizer.zero_grad()
         f.backward()
@@ -101,33 +106,48 @@ def descend_rosenbrock(spec, steps: int):
     return path, losses
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its pictures under `out/optimizers`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its pictures under `out/optimizers`, return the key numbers.
+
+    The texts (and the animation page's) are in `language` ("de" or "en"; None: the language in
+    force); the numbers are the same in both.
+    """
+    with using_language(resolve(language, NAME)):
+        return _run(out, quick)
+
+
+def _run(out, quick: bool) -> dict:
     folder = c.demo_dir(out, NAME)
     net_steps = QUICK_NET_STEPS if quick else NET_STEPS
     rb_steps = QUICK_ROSENBROCK_STEPS if quick else ROSENBROCK_STEPS
-    c.heading("Optimizers: SGD, Momentum, Adagrad, RMSProp, Adam")
+    c.heading(_("Optimizers: SGD, Momentum, Adagrad, RMSProp, Adam"))
     c.say(
-        f"1. A 1-{HIDDEN}-1 tanh network fits sin(πx) + 0.5 x cos(3πx) on {N_POINTS} points, full batch, "
-        f"{net_steps} steps, the same starting weights for every optimizer."
+        _(
+            "1. A 1-{hidden}-1 tanh network fits sin(πx) + 0.5 x cos(3πx) on {points} points, full batch, {steps} "
+            "steps, the same starting weights for every optimizer."
+        ).format(hidden=HIDDEN, points=N_POINTS, steps=net_steps)
     )
     net = {name: train_network(spec, net_steps) for name, spec in NET_OPTIMIZERS.items()}
     marks = [k for k in (0, 50, 100, 200, net_steps - 1) if k < net_steps]
     c.table(
         [(name, describe(NET_OPTIMIZERS[name])) + tuple(losses[k] for k in marks) for name, losses in net.items()],
-        ["optimizer", "settings"] + [f"loss @ {k}" for k in marks],
+        [_("optimizer"), _("settings")] + [_("loss @ {step}").format(step=k) for k in marks],
     )
     best = min(net, key=lambda n: net[n][-1])
     worst = max(net, key=lambda n: net[n][-1])
     c.say(
-        f"Lowest final loss: {best} ({net[best][-1]:.3g}); highest: {worst} ({net[worst][-1]:.3g}). With a "
-        f"learning rate each can afford, momentum and the adaptive methods move faster than plain SGD."
+        _(
+            "Lowest final loss: {best} ({best_loss:.3g}); highest: {worst} ({worst_loss:.3g}). With a learning rate "
+            "each can afford, momentum and the adaptive methods move faster than plain SGD."
+        ).format(best=best, best_loss=net[best][-1], worst=worst, worst_loss=net[worst][-1])
     )
 
     print()
     c.say(
-        f"2. The Rosenbrock valley (1 - x)^2 + 100 (y - x^2)^2 from {ROSENBROCK_START}, {rb_steps} steps; "
-        f"the minimum is 0 at (1, 1)."
+        _(
+            "2. The Rosenbrock valley (1 - x)^2 + 100 (y - x^2)^2 from {start}, {steps} steps; the minimum is 0 at "
+            "(1, 1)."
+        ).format(start=ROSENBROCK_START, steps=rb_steps)
     )
     valley = {name: descend_rosenbrock(spec, rb_steps) for name, spec in ROSENBROCK_OPTIMIZERS.items()}
     c.table(
@@ -135,12 +155,14 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
             (name, describe(ROSENBROCK_OPTIMIZERS[name]), losses[-1], f"({path[-1][0]:.3f}, {path[-1][1]:.3f})")
             for name, (path, losses) in valley.items()
         ],
-        ["optimizer", "settings", "final f", "final (x, y)"],
+        [_("optimizer"), _("settings"), _("final f"), _("final (x, y)")],
     )
     c.say(
-        "SGD's learning rate is capped by the steep walls (a larger one diverges), so it crawls along the "
-        "valley floor. Momentum accumulates the small, consistent pull along the valley. Adagrad's step "
-        "shrinks with every squared gradient it has seen. RMSProp and Adam scale each coordinate separately."
+        _(
+            "SGD's learning rate is capped by the steep walls (a larger one diverges), so it crawls along the "
+            "valley floor. Momentum accumulates the small, consistent pull along the valley. Adagrad's step "
+            "shrinks with every squared gradient it has seen. RMSProp and Adam scale each coordinate separately."
+        )
     )
     net_png = _plot_network(net, folder / "network_loss.png")
     valley_png = _plot_valley(valley, folder / "rosenbrock.png")
@@ -148,16 +170,18 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     frame_steps = _animate.frame_steps(rb_steps, QUICK_FRAMES if quick else FRAMES)
     movie = _animate_valley(valley, folder, frame_steps)
     c.say(
-        f"Animation: the five paths advancing, drawn every {frame_steps[1]} steps; watch Momentum overshoot "
-        "and then run along the valley while SGD and Adagrad crawl."
+        _(
+            "Animation: the five paths advancing, drawn every {steps} steps; watch Momentum overshoot and then run "
+            "along the valley while SGD and Adagrad crawl."
+        ).format(steps=frame_steps[1])
     )
     c.wrote([movie["html"], movie["gif"], movie["png"]])
     return {
         "animation": {**movie, "steps": frame_steps},
         "network_final_loss": {name: losses[-1] for name, losses in net.items()},
         "network_losses": net,
-        "rosenbrock_final": {name: losses[-1] for name, (_, losses) in valley.items()},
-        "rosenbrock_end": {name: path[-1] for name, (path, _) in valley.items()},
+        "rosenbrock_final": {name: losses[-1] for name, (_path, losses) in valley.items()},
+        "rosenbrock_end": {name: path[-1] for name, (path, _losses) in valley.items()},
         "images": [net_png, valley_png],
     }
 
@@ -168,9 +192,9 @@ def _plot_network(net, path):
         c.loss_curves(
             ax,
             {f"{name}: {describe(NET_OPTIMIZERS[name])}": losses for name, losses in net.items()},
-            "step",
-            "training loss (MSE, log scale)",
-            f"Five optimizers train the same 1-{HIDDEN}-1 network",
+            _("step"),
+            _("training loss (MSE, log scale)"),
+            _("Five optimizers train the same 1-{hidden}-1 network").format(hidden=HIDDEN),
         )
         return c.save_figure(fig, path)
 
@@ -182,13 +206,13 @@ def _draw_valley(ax, valley, upto=None) -> None:
     gx, gy = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1, 3, 300))
     ax.contour(gx, gy, np.log10(rosenbrock(gx, gy) + 1e-3), levels=15, colors="0.6", linewidths=1)
     styles = ["-", "--", "-", "-.", ":"]
-    for k, (color, (name, (trail, _))) in enumerate(zip(c.COLORS, valley.items())):
+    for k, (color, (name, (trail, _losses))) in enumerate(zip(c.COLORS, valley.items())):
         trail = trail if upto is None else trail[: upto + 1]
         ax.plot([p[0] for p in trail], [p[1] for p in trail], styles[k], color=color, lw=2.5, label=name, zorder=5 - k)
         ax.plot(*trail[-1], "o", color=color, ms=10, mec="k", zorder=6)
-    ax.plot(*ROSENBROCK_START, "ko", ms=9, label=f"start {ROSENBROCK_START}")
+    ax.plot(*ROSENBROCK_START, "ko", ms=9, label=_("start {point}").format(point=ROSENBROCK_START))
     # the minimum on top of everything, white-rimmed, so the paths' end dots near it cannot hide it
-    ax.plot(1, 1, "*", color="k", mec="w", mew=1.5, ms=24, zorder=10, label="minimum (1, 1)")
+    ax.plot(1, 1, "*", color="k", mec="w", mew=1.5, ms=24, zorder=10, label=_("minimum (1, 1)"))
     ax.set_xlim(-2, 2)
     ax.set_ylim(-1, 3)
     ax.set_xlabel("x")
@@ -201,18 +225,19 @@ def _plot_valley(valley, path):
         fig, axes = c.figure(1, 2, size=(16, 6.5))
         ax, ax_loss = axes[0]
         _draw_valley(ax, valley)
-        ax.set_title("Paths through the Rosenbrock valley")
-        curves = {name: values for name, (_, values) in valley.items()}
-        c.loss_curves(ax_loss, curves, "step", "f(x, y) (log scale)", "Loss per step")
+        ax.set_title(_("Paths through the Rosenbrock valley"))
+        curves = {name: values for name, (_path, values) in valley.items()}
+        c.loss_curves(ax_loss, curves, _("step"), _("f(x, y) (log scale)"), _("Loss per step"))
         return c.save_figure(fig, path)
 
 
 def _animate_valley(valley, folder, steps) -> dict:
     """The five paths through the valley and their losses, drawn up to each of `steps`."""
     total = len(next(iter(valley.values()))[1]) - 1  # the number of steps taken
-    values = [v for _, losses in valley.values() for v in losses]
+    values = [v for _path, losses in valley.values() for v in losses]
     captions = [
-        f"Step {s} of {total}: " + ", ".join(f"{name} f = {losses[s]:.3g}" for name, (_, losses) in valley.items())
+        _("Step {step} of {total}: ").format(step=s, total=total)
+        + ", ".join(f"{name} f = {losses[s]:.3g}" for name, (_path, losses) in valley.items())
         for s in steps
     ]
 
@@ -220,23 +245,23 @@ def _animate_valley(valley, folder, steps) -> dict:
         s = steps[k]
         ax, ax_loss = axes
         _draw_valley(ax, valley, upto=s)
-        ax.set_title("Paths through the Rosenbrock valley")
+        ax.set_title(_("Paths through the Rosenbrock valley"))
         c.loss_curves(
             ax_loss,
-            {name: losses[: s + 1] for name, (_, losses) in valley.items()},
-            "step",
-            "f(x, y) (log scale)",
-            "Loss per step",
+            {name: losses[: s + 1] for name, (_path, losses) in valley.items()},
+            _("step"),
+            _("f(x, y) (log scale)"),
+            _("Loss per step"),
         )
         ax_loss.set_xlim(0, total)
         ax_loss.set_ylim(min(values) / 2, max(values) * 2)
 
-    title = "Five optimizers in the Rosenbrock valley"
+    title = _("Five optimizers in the Rosenbrock valley")
     return _animate.animate(folder, "rosenbrock_paths", draw, captions, grid=(1, 2), size=(16, 7), title=title)
 
 
 def main(argv=None) -> dict:
-    """Command line: python -m demos.optimizers [--out DIR] [--quick]."""
+    """Command line: python -m demos.optimizers [--out DIR] [--quick] [--lang de|en]."""
     return c.run_main(run, argv, __doc__)
 
 

@@ -73,3 +73,18 @@ def test_the_paths_page_in_a_browser(result, tmp_path):
 def test_every_picture_fits_a_screen(result):
     """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
     check_fits_screen(result["images"][0].parents[0], at_least=2)
+
+
+def test_the_summary_is_the_docstrings_first_line():
+    assert optimizers.SUMMARY == optimizers.__doc__.strip().splitlines()[0]
+
+
+def test_a_german_run_computes_the_same_numbers_and_speaks_the_course_terms(result, tmp_path, capsys):
+    german = optimizers.run(tmp_path, quick=True, language="de")
+    text = " ".join(capsys.readouterr().out.split())
+    for key in ("network_losses", "rosenbrock_final", "rosenbrock_end"):
+        assert german[key] == result[key], key
+    for term in ("Optimierer", "Lernrate", "Verlust", "Rosenbrock-Tal", "Startgewichte"):
+        assert term in text, term
+    page = german["animation"]["html"].read_text(encoding="utf-8")
+    assert "<title>Fünf Optimierer im Rosenbrock-Tal</title>" in page and 'alt="Schritt 100 von 400: ' in page
