@@ -325,34 +325,37 @@ class Program:
             ws.values = [np.empty((batch, n)) for n in self.arrays]
             ws.grads = [np.empty((batch, n)) for n in self.arrays]
             ws.theta_grad = np.empty(len(self.parameters))
+            ws.plans = {}  # batch size -> speed.Plan over these arrays
         if ws.rows == batch:
             values, grads = ws.values, ws.grads
         else:
             values, grads = [a[:batch] for a in ws.values], [a[:batch] for a in ws.grads]
         return values, grads, ws.theta_grad
 
-    def _store(self, arrays, inputs):
-        """The store of arrays in the order Sources name them: the shared one, the arguments, each step's."""
-        return [arrays[0], *inputs, *arrays[1:]]
+    def _plan(self, batch: int, theta, theta_grad=None) -> speed.Plan:
+        """This thread's plan for batches of `batch` samples with these parameter and gradient vectors
+        (None: the workspace's own), made on first use and whenever either vector is another array."""
+        ws = self._local
+        plan = getattr(ws, "plans", {}).get(batch) if getattr(ws, "rows", 0) >= batch else None
+        if plan is not None and plan.theta is theta and (theta_grad is None or plan.theta_grad is theta_grad):
+            return plan
+        values, grads, own = self._workspace(batch)
+        if len(ws.plans) >= 8:  # many batch sizes (evaluation of odd sizes): keep the memory bounded
+            ws.plans.clear()
+        plan = speed.Plan(self, batch, values, grads, theta, own if theta_grad is None else theta_grad)
+        ws.plans[batch] = plan
+        return plan
 
-    def _forward(self, theta, args, who):
-        """(the store of arrays, the saved state of every step, outputs (batch, k), batch)."""
+    def _forward(self, theta, args, who, theta_grad=None):
+        """(the plan that ran, outputs (batch, k), batch): the steps forward on the batch."""
         inputs, batch = self._batch(args, who)
         self._guard(inputs, batch)
-        store = self._store(self._workspace(batch)[0], inputs)
+        plan = self._plan(batch, theta, theta_grad)
+        store = plan.store
         shared = store[0]
         for j, columns, dest in self._copies:
             shared[:, dest] = inputs[j][:, columns]
-        saved = []
-        with np.errstate(all="ignore"):  # the float path's errors are raised by the instructions instead
-            for step, (array, at) in zip(self._steps, self._at):
-                target = store[array] if at is None else store[array][:, at]
-                out, state = (
-                    step.forward(store, theta, target) if type(step) is speed.Dense else step.forward(store, theta)
-                )
-                if out is not target:
-                    target[...] = out
-                saved.append(state)
+        plan.forward(inputs)
         if self._out is not None:  # a copy: the arrays are reused by the next call
             array, columns = self._out
             outs = store[array][:, columns]
@@ -365,11 +368,11 @@ class Program:
             for k, x in enumerate(self.outputs):
                 if x.kind != "v":
                     outs[:, k] = np.broadcast_to(x.fetch(store, theta), (batch, 1))[:, 0]
-        return store, saved, outs, batch
+        return plan, outs, batch
 
     def evaluate(self, theta, *batched_args) -> np.ndarray:
         """The per-sample outputs for the parameter vector `theta`: shape (batch,) or (batch, k)."""
-        outs = self._forward(self._theta(theta, "evaluate"), batched_args, "program")[2]
+        outs = self._forward(self._theta(theta, "evaluate"), batched_args, "program")[1]
         return outs if self.several else outs[:, 0]
 
     def gradient(self, theta, *batched_args, reduction: str = "mean", output: int = 0, out=None):
@@ -380,12 +383,14 @@ class Program:
         vector of one entry per parameter, receives the gradient (and is returned) instead of a
         new array: training writes every batch's gradient into the same one.
         """
-        checks.choice(reduction, "reduction", "gradient", ("mean", "sum"))
-        if isinstance(output, bool) or not isinstance(output, numbers.Integral) or not 0 <= output < len(self.outputs):
-            raise ValueError(
-                f"gradient: output must be the number of one of the {len(self.outputs)} outputs "
-                f"(0..{len(self.outputs) - 1}), got {output!r}"
-            )
+        if type(reduction) is not str or (reduction != "mean" and reduction != "sum"):  # fast for the usual
+            checks.choice(reduction, "reduction", "gradient", ("mean", "sum"))
+        n = len(self.outputs)
+        if type(output) is not int or not 0 <= output < n:
+            if isinstance(output, bool) or not isinstance(output, numbers.Integral) or not 0 <= output < n:
+                raise ValueError(
+                    f"gradient: output must be the number of one of the {n} outputs (0..{n - 1}), got {output!r}"
+                )
         theta = self._theta(theta, "gradient")
         if out is not None and not (
             type(out) is np.ndarray and out.dtype == np.float64 and out.shape == theta.shape and out.flags.writeable
@@ -394,21 +399,9 @@ class Program:
                 f"gradient: out must be a writeable float64 NumPy vector of shape {theta.shape}, "
                 f"not {checks.shown(out)}"
             )
-        store, saved, outs, batch = self._forward(theta, batched_args, "value_and_grad")
-        _, arrays, theta_grad = self._workspace(batch)
-        if out is not None:
-            theta_grad = out
-        for k in self._fill:  # the gradients added to (speed.sole_readers: the others are written whole)
-            arrays[k].fill(0.0)
-        grads = self._store(arrays, [None] * self._n_args)
-        if self._zero is not None:
-            theta_grad[self._zero] = 0.0  # the entries no layer writes whole (speed.sole_writers)
-        seed = 1.0 / batch if reduction == "mean" else 1.0
-        source = self.outputs[output]
-        source.add_grad(seed if source.kind == "v" else np.full((batch, 1), seed), grads, theta_grad, batch)
-        for step, (array, at), state in zip(reversed(self._steps), reversed(self._at), reversed(saved)):
-            if step.grad:
-                step.backward(state, grads[array] if at is None else grads[array][:, at], grads, theta_grad, batch)
+        plan, outs, batch = self._forward(theta, batched_args, "value_and_grad", out)
+        plan.backward(self.outputs[output], 1.0 / batch if reduction == "mean" else 1.0)
+        theta_grad = plan.theta_grad
         return (outs if self.several else outs[:, 0]), (theta_grad if out is not None else theta_grad.copy())
 
     def _theta(self, theta, who: str) -> np.ndarray:

@@ -35,7 +35,7 @@ from autograd.compiler.instructions import Dot, Elementwise, Fused
 from autograd.core.numerics import NUMPY
 from autograd.core.registry import REGISTRY
 
-__all__ = ["Dense", "IN_PLACE", "dense", "sole_writers", "blas_threads", "THREADS_FROM"]
+__all__ = ["Dense", "Plan", "IN_PLACE", "dense", "sole_writers", "blas_threads", "THREADS_FROM"]
 
 
 def _sigmoid_in_place(z):
@@ -76,57 +76,153 @@ class Dense:
         tail = [src for ins, position, _ in self.tail for k, src in enumerate(ins.sources) if k != position]
         return [self.w, self.x] + ([self.bias] if self.bias is not None else []) + tail
 
-    def forward(self, store, theta, target=None):
-        """The layer's product (into `target` when it fits), bias, activations; it and what backward needs."""
-        xs, W = self.x.fetch(store, theta), self.w.fetch(store, theta)
-        if target is not None and target.shape == (len(xs), W.shape[0]):
-            z = np.matmul(xs, W.T, out=target)
-        else:
-            z = xs @ W.T
-        if self.bias is not None:
-            z += self.bias.fetch(store, theta)
-        slopes = []
-        for ins, position, in_place in self.tail:
-            if in_place is not None:
-                kernel, rule = in_place
-                kernel(z)
-                slopes.append(rule(None, z, NUMPY))
-                continue
-            args = [src.fetch(store, theta) for src in ins.sources]
-            args[position] = z
-            z, local = ins.evaluate(args) if ins.checked else ins.run(args)
-            slopes.append(local[position])
-        return z, (xs, W, slopes)
+    def bind(self, plan, target, g_out):
+        """(forward, backward) of this layer for one `Plan`: the product written into `target`, the
+        upstream gradient read from `g_out` (and scaled there, in place: nothing reads it after this step)."""
+        store, theta, grads, theta_grad, batch = plan.store, plan.theta, plan.grads, plan.theta_grad, plan.batch
+        w_now, x_now = plan.reader(self.w), plan.reader(self.x)
+        b_now = plan.reader(self.bias) if self.bias is not None else None
+        tail, state = self.tail, []
 
-    def backward(self, saved, g, grads, theta_grad, batch):
-        """The upstream `g` back through the activations and the product, into weights' and input's gradients."""
-        xs, W, slopes = saved
-        factor = 1.0
-        for local in reversed(slopes):
-            if type(local) is float:
-                factor *= local
+        def forward():
+            xs, W = x_now(), w_now()
+            z = np.matmul(xs, W.T, out=target)
+            if b_now is not None:
+                z += b_now()
+            slopes = []
+            for ins, position, in_place in tail:
+                if in_place is not None:
+                    kernel, rule = in_place
+                    kernel(z)
+                    slopes.append(rule(None, z, NUMPY))
+                    continue
+                args = [src.fetch(store, theta) for src in ins.sources]
+                args[position] = z
+                z, local = ins.evaluate(args) if ins.checked else ins.run(args)
+                slopes.append(local[position])
+            if z is not target:
+                target[...] = z
+            state[:] = xs, W, slopes
+
+        w, x, b = self.w, self.x, self.bias
+        g_w = w._view(theta_grad) if self.assign_w and w.rows is not None else None
+        g_b = theta_grad[b.slice] if b is not None and self.assign_b and b.slice is not None else None
+        g_x = grads[x.array] if self.assign_x else None
+
+        def backward():
+            xs, W, slopes = state
+            g, factor = g_out, 1.0
+            for local in reversed(slopes):
+                if type(local) is float:
+                    factor *= local
+                else:
+                    np.multiply(g, local, out=g)
+            if factor != 1.0:
+                np.multiply(g, factor, out=g)
+            if g_w is not None:
+                np.matmul(g.T, xs, out=g_w)
+            elif not self.assign_w:
+                w.add_grad(g.T @ xs, grads, theta_grad, batch)
+            else:  # the weights' entries in another order than rows: written through the index
+                theta_grad[w.index] = g.T @ xs
+            if g_x is not None:
+                np.matmul(g, W, out=g_x)
+            elif x.grad:
+                x.add_grad(g @ W, grads, theta_grad, batch)
+            if g_b is not None:
+                np.add.reduce(g, axis=0, out=g_b)
+            elif b is not None:
+                if not self.assign_b:
+                    b.add_grad(g, grads, theta_grad, batch)
+                else:
+                    theta_grad[b.index] = np.add.reduce(g, axis=0)
+
+        return forward, backward
+
+
+class Plan:
+    """One call's work for one batch size, one parameter vector and one gradient vector, bound once.
+
+    A call of a small batch is microseconds of NumPy; finding each operand (which array, which view of the
+    parameters), each step's target and gradient, and what to zero, took as long again (issue 23: 25 us of
+    a 133 us step at batch 10). A plan finds them once and keeps, per step, a forward and a backward with
+    everything but the call's inputs bound; `Program` keeps one plan per batch size for each thread and
+    makes a new one when theta or the gradient vector is another array. The steps run in the same order on
+    the same operands, so the numbers are the same.
+    """
+
+    def __init__(self, program, batch, values, grads, theta, theta_grad):
+        n_args = program._n_args
+        self.batch, self.theta, self.theta_grad = batch, theta, theta_grad
+        self.store = [values[0], *([None] * n_args), *values[1:]]  # the inputs go in at each call
+        self.grads = [grads[0], *([None] * n_args), *grads[1:]]
+        self._first_computed = 1 + n_args
+        self.inputs = slice(1, 1 + n_args)
+        self.forwards, self.backwards = [], []
+        for step, (array, at) in zip(program._steps, program._at):
+            target = self.store[array] if at is None else self.store[array][:, at]
+            g_out = self.grads[array] if at is None else self.grads[array][:, at]
+            if type(step) is Dense:
+                forward, backward = step.bind(self, target, g_out)
             else:
-                g = g * local
-        if factor != 1.0:
-            g = g * factor
-        w, b = self.w, self.bias
-        if not self.assign_w:
-            w.add_grad(g.T @ xs, grads, theta_grad, batch)
-        elif w.rows is not None and (view := w._view(theta_grad)) is not None:
-            np.matmul(g.T, xs, out=view)
-        else:  # the weights' entries in another order than rows: written through the index
-            theta_grad[w.index] = g.T @ xs
-        if self.assign_x:
-            np.matmul(g, W, out=grads[self.x.array])
-        elif self.x.grad:
-            self.x.add_grad(g @ W, grads, theta_grad, batch)
-        if b is not None:
-            if not self.assign_b:
-                b.add_grad(g, grads, theta_grad, batch)
-            elif b.slice is not None:
-                np.add.reduce(g, axis=0, out=theta_grad[b.slice])
-            else:
-                theta_grad[b.index] = np.add.reduce(g, axis=0)
+                forward, backward = self._general(step, target, g_out)
+            self.forwards.append(forward)
+            if step.grad:
+                self.backwards.append(backward)
+        self.backwards.reverse()
+        self.fill = [grads[k] for k in program._fill]  # the gradients added to, zeroed each call (sole_readers)
+        self.zero = program._zero
+
+    def reader(self, source):
+        """A function giving the operand now: a view bound once where it stays the same array (the
+        parameters' rows, a computed array), else fetched at each call (the inputs change)."""
+        store, theta = self.store, self.theta
+        if source.kind == "c":
+            const = source.const
+            return lambda: const
+        fixed = source.kind == "p" or (source.kind == "v" and source.array >= self._first_computed)
+        if fixed:
+            now = source.fetch(store, theta)
+            if np.may_share_memory(now, theta if source.kind == "p" else store[source.array]):
+                return lambda: now
+        if source.kind == "v" and source.whole:
+            array = source.array
+            return lambda: store[array]
+        return lambda: source.fetch(store, theta)
+
+    def _general(self, step, target, g_out):
+        store, theta, grads, theta_grad, batch = self.store, self.theta, self.grads, self.theta_grad, self.batch
+        saved = []
+
+        def forward():
+            out, state = step.forward(store, theta)
+            if out is not target:
+                target[...] = out
+            saved[:] = (state,)
+
+        def backward():
+            step.backward(saved[0], g_out, grads, theta_grad, batch)
+
+        return forward, backward
+
+    def forward(self, inputs) -> None:
+        """Every step forward on these inputs ((batch, n) arrays, read where they are)."""
+        self.store[self.inputs] = inputs
+        with np.errstate(all="ignore"):  # the float path's errors are raised by the instructions instead
+            for forward in self.forwards:
+                forward()
+
+    def backward(self, source, seed: float) -> None:
+        """Every step backward from `seed` added into the output `source`'s gradient (after zeroing the
+        gradients that are added to)."""
+        for array in self.fill:
+            array.fill(0.0)
+        if self.zero is not None:
+            self.theta_grad[self.zero] = 0.0  # the entries no layer writes whole (sole_writers)
+        seed = seed if source.kind == "v" else np.full((self.batch, 1), seed)
+        source.add_grad(seed, self.grads, self.theta_grad, self.batch)
+        for backward in self.backwards:
+            backward()
 
 
 def dense(step):
