@@ -258,10 +258,11 @@ def chain_sum(r: str, name: str, terms: list, total: str | None, partial: str = 
     several = len(terms) > 1
     for user, is_output, upstream, by_name, worked, local in terms:
         worked = worked if worked is not None else local
-        if is_output:
+        if is_output:  # a term of its own: in brackets only where it would merge with its neighbours
+            alone = not several or (not symbols and not re.search(r" [-−+] ", worked + (by_name or "")))
             symbols.append(f"{partial}{r}/{partial}{name}" if several else f"d{r}/d{name}")
-            formulas.append(None if by_name is None else (bracketed_sum(by_name) if several else by_name))
-            numbers.append(bracketed_sum(worked) if several else worked)
+            formulas.append(None if by_name is None else (by_name if alone else bracketed_sum(by_name)))
+            numbers.append(worked if alone else bracketed_sum(worked))
         else:
             symbols.append(f"d{r}/d{user} · {partial}{user}/{partial}{name}")
             formulas.append(None if by_name is None else f"{bracketed(upstream)} · {bracketed_sum(by_name)}")

@@ -74,8 +74,9 @@ def test_lecture_frames_of_the_chain_rule_example():
     for frame, label in zip(frames[5:], grads):
         assert frame.step_title.endswith(f"= {TABLE[label][1]}")
         assert visible_numbers(frame)[label, "grad"] == str(TABLE[label][1])
-    assert "df/dg = df/di · ∂i/∂g = 42 · 7 = 294" in frames[5 + grads.index("g")].step_title  # ∂: local
-    assert "df/di = df/df · ∂f/∂i = 1 · 42 = 42" in frames[5 + grads.index("i")].step_title  # not circular
+    # ∂: local; each local derivative in its formula (the operation's record), then in numbers
+    assert "df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = 294" in frames[5 + grads.index("g")].step_title
+    assert frames[5 + grads.index("i")].step_title.endswith("df/di = 2 · i = 2 · 21 = 42")  # the slide's 2 · 21
     # the edge that carries g's gradient says local × upstream = contribution
     g_frame = frames[5 + grads.index("g")]
     assert [edge_label(a) for _, _, a in edges(g_frame.source) if edge_label(a)] == ["7 × 42 = 294"]
@@ -127,7 +128,7 @@ def test_question_frames_ask_before_each_answer():
         assert 'BORDER="3"' in [line for line in question.source.splitlines() if f"<B>{label}</B>" in line][0]
         # nothing else changed between the question and its answer
         assert sum(a != b for a, b in zip(visible_numbers(question).values(), visible_numbers(answer).values())) == 1
-    assert "Question 7 of 12, backward: df/dg = df/di · ∂i/∂g = 42 · 7 = ?" in [f.step_title for f in frames]
+    assert "Question 7 of 12, backward: df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = ?" in [f.step_title for f in frames]
 
 
 def test_titles_are_written_as_mathematics():
@@ -137,9 +138,12 @@ def test_titles_are_written_as_mathematics():
     z = y * -3.0 - x
     z.label = "z"
     titles = [frame.step_title for frame in lecture_steps(z)]
-    assert "y = x² = (-1.5)² = 2.25" in titles[1]  # Python's -1.5 ** 2 would be -2.25
-    assert "= y · (-3) = 2.25 · (-3) = -6.75" in titles[2]
-    assert "z = v2 - x = (-6.75) - (-1.5) = -5.25" in titles[3]
+    assert "y = x² = (−1.5)² = 2.25" in titles[1]  # Python's -1.5 ** 2 would be -2.25; − is the minus sign
+    assert "= y · (−3) = 2.25 · (−3) = −6.75" in titles[2]
+    assert "z = v2 − x = (−6.75) − (−1.5) = −5.25" in titles[3]
+    # backward: dz/dv2 = 1, dz/dy = 1 · (−3), dz/dx = ∂z/∂x + dz/dy · 2x = −1 + (−3) · 2 · (−1.5) = 8
+    assert titles[-1].endswith("dz/dx = ∂z/∂x + dz/dy · ∂y/∂x = −1 + (−3) · 2 · x = −1 + (−3) · 2 · (−1.5) = 8")
+    assert not any(re.search(r"\d-|-\d| - ", title) for title in titles), titles  # no hyphen as a minus
 
 
 def test_lecture_mode_with_a_reused_node_waits_for_every_share():

@@ -80,7 +80,7 @@ def test_one_box_per_neuron_with_the_numbers_by_hand():
     assert source.count("subgraph cluster_layer") == 2
     assert "layer 1: 4 × tanh" in source and "layer 2: 1 × sigmoid" in source
     # the loss's one-input operations after p are written in the loss's own box, one formula of p
-    assert shown["v32"].startswith("loss = (-sum(log(p))) / 1 | data") and "v32_op" not in source
+    assert shown["v32"].startswith("loss = (−sum(log(p))) / 1 | data") and "v32_op" not in source
     assert "n4 -> v32" in source
 
 

@@ -61,12 +61,13 @@ LECTURE_EN = [
     "Question 4 of 12, forward: f = i² = 21² = ?",
     "Step 4 of 12, forward: f = i² = 21² = 441",
     "Step 5 of 12, backward: the seed df/df = 1",
-    "Question 6 of 12, backward: df/di = df/df · ∂f/∂i = 1 · 42 = ?",
-    "Step 6 of 12, backward: df/di = df/df · ∂f/∂i = 1 · 42 = 42",
-    "Question 7 of 12, backward: df/dg = df/di · ∂i/∂g = 42 · 7 = ?",
-    "Step 7 of 12, backward: df/dg = df/di · ∂i/∂g = 42 · 7 = 294",
-    "Question 8 of 12, backward: df/dh = df/di · ∂i/∂h = 42 · 3 = ?",
-    "Step 8 of 12, backward: df/dh = df/di · ∂i/∂h = 42 · 3 = 126",
+    # TEACHING.md section 1: the slide's ∂f/∂i = 2 · 21 = 42, each local derivative in its formula first
+    "Question 6 of 12, backward: df/di = 2 · i = 2 · 21 = ?",
+    "Step 6 of 12, backward: df/di = 2 · i = 2 · 21 = 42",
+    "Question 7 of 12, backward: df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = ?",
+    "Step 7 of 12, backward: df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = 294",
+    "Question 8 of 12, backward: df/dh = df/di · ∂i/∂h = 42 · g = 42 · 3 = ?",
+    "Step 8 of 12, backward: df/dh = df/di · ∂i/∂h = 42 · g = 42 · 3 = 126",
     "Question 9 of 12, backward: df/dc = df/dh · ∂h/∂c = 126 · 1 = ?",
     "Step 9 of 12, backward: df/dc = df/dh · ∂h/∂c = 126 · 1 = 126",
     "Question 10 of 12, backward: df/dd = df/dh · ∂h/∂d = 126 · 1 = ?",
@@ -125,7 +126,7 @@ def test_german_frames_of_the_chain_rule_use_the_course_terms_and_no_english_wor
         titles[0]
         == "Gegeben: a = 1, b = 2, c = 3, d = 4. Der Vorwärtsdurchlauf berechnet die übrigen Werte, einen pro Bild."
     )
-    assert "Schritt 7 von 12, Rückwärtsdurchlauf (Kettenregel): df/dg = df/di · ∂i/∂g = 42 · 7 = 294" in titles
+    assert "Schritt 7 von 12, Rückwärtsdurchlauf (Kettenregel): df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = 294" in titles
     # every word drawn, titles and labels, is German (or a name, a number, the cells' data / grad)
     drawn = [line for kind in german.values() for p in kind for line in _label_texts(p)]
     assert any("data 441" in line for line in drawn) and any("Schritt 1 von 12" in line for line in drawn)

@@ -30,7 +30,7 @@ def test_chain_rule_dot_structure():
     assert set(values) == set(TABLE)
     for label, (value, grad) in TABLE.items():
         assert values[label] == (f"data {value}", f"grad {grad}"), label
-    assert sorted(ops(source).values()) == sorted(["+", "+", "*", "** 2"])
+    assert sorted(ops(source).values()) == sorted(["+", "+", "·", "( )²"])
     # 7 input edges (2 + 2 + 2 + 1) and one edge from each of the 4 operations to its result
     assert len(edges(source)) == 11
     assert "rankdir=LR" in source
@@ -60,7 +60,7 @@ def test_reused_node_has_two_edges():
     y.backward()
     source = draw_graph(y).source
     assert by_label(source) == {"x": ("data 3", "grad 6"), "y": ("data 9", "grad 1")}
-    assert list(ops(source).values()) == ["*"]
+    assert list(ops(source).values()) == ["·"]
     name = {cells[0]: dot_name for dot_name, cells in boxes(source).items()}
     pairs = [(tail, head) for tail, head, _ in edges(source)]
     assert pairs.count((name["x"], f"{name['y']}_op")) == 2
@@ -125,11 +125,11 @@ def test_unlabelled_nodes_and_constants():
     x = Value(2.0, label="x")
     y = (x * 3 + 1).tanh() - 4
     source = draw_graph(y).source
-    assert sorted(ops(source).values()) == sorted(["* 3", "+ 1", "tanh", "- 4"])
+    assert sorted(ops(source).values()) == sorted(["· 3", "+ 1", "tanh", "− 4"])
     names = [cells[0] for cells in boxes(source).values()]
     assert names == ["x", "v1", "v2", "v3", "v4"]  # automatic names follow the inputs-first order
     z = 2 - x
-    assert list(ops(draw_graph(z).source).values()) == ["2 -"]
+    assert list(ops(draw_graph(z).source).values()) == ["2 −"]
 
 
 def test_constants_are_read_from_the_record():
@@ -137,13 +137,18 @@ def test_constants_are_read_from_the_record():
     # Value(1e17) + 3: the sum rounds to 1e17, so no derivative or difference could tell the 3
     assert list(ops(draw_graph(Value(1e17) + 3).source).values()) == ["+ 3"]
     cases = [
-        (x * 0.5, "* 0.5"),
-        (x**2, "** 2"),
-        (2 - x, "2 -"),
-        (2**x, "2 **"),
+        (x * 0.5, "· 0.5"),  # the ovals write mathematics: ·, superscripts, − for minus
+        (x**2, "( )²"),
+        (x**3, "( )³"),
+        ((x + 1) ** -1, None),  # ( )⁻¹: checked below
+        (x**0.5, "( )^0.5"),
+        (2 - x, "2 −"),
+        (2**x, "2^( )"),
+        (-x, "−"),
+        (x * x, "·"),
         (2 / (x + 1), None),  # two operation nodes: checked below
-        (x - (-3), "- (-3)"),
-        (x.hardtanh(-2, 2), "hardtanh(-2, 2)"),
+        (x - (-3), "− (−3)"),
+        (x.hardtanh(-2, 2), "hardtanh(−2, 2)"),
         ((x + 5).hardtanh(-2, 2), None),
         (x.leaky_relu(0.1), "leaky_relu(0.1)"),
         (x.elu(0.7), "elu(0.7)"),
@@ -157,7 +162,8 @@ def test_constants_are_read_from_the_record():
         if text is not None:
             assert list(ops(draw_graph(node).source).values()) == [text], text
     assert sorted(ops(draw_graph(2 / (x + 1)).source).values()) == ["+ 1", "2 /"]
-    assert sorted(ops(draw_graph((x + 5).hardtanh(-2, 2)).source).values()) == ["+ 5", "hardtanh(-2, 2)"]
+    assert sorted(ops(draw_graph((x + 1) ** -1).source).values()) == ["( )⁻¹", "+ 1"]
+    assert sorted(ops(draw_graph((x + 5).hardtanh(-2, 2)).source).values()) == ["+ 5", "hardtanh(−2, 2)"]
 
 
 def test_parameters_that_are_values_are_inputs_not_constants():
@@ -246,7 +252,7 @@ def test_save_graph_renders_each_format(tmp_path, suffix, magic):
     assert (tmp_path / "pics" / "chain.gv").read_text(encoding="utf-8") == graph.source
     if suffix == ".svg":
         texts = {el.text for el in ET.parse(path).iter("{http://www.w3.org/2000/svg}text")}
-        assert {"grad 294", "grad 126", "data 441", "** 2"} <= texts
+        assert {"grad 294", "grad 126", "data 441", "( )²"} <= texts
     if suffix == ".png":
         width, height = png_size(path)
         assert width > 1000 and height > 150  # high enough resolution for a projector
@@ -347,7 +353,7 @@ def test_jupyter_shows_the_graph_inline_as_svg():
     outputs = notebook.cells[0].outputs
     svg = outputs[-1]["data"]["image/svg+xml"]
     texts = {(el.text or "").strip() for el in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
-    assert {"x", "data 3", "grad 6", "y", "data 9", "grad 1", "*"} <= texts
+    assert {"x", "data 3", "grad 6", "y", "data 9", "grad 1", "·"} <= texts
 
 
 # ----------------------------------------------------------------------------- without the graphviz package
