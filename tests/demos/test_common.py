@@ -201,3 +201,39 @@ def test_extras_named_by_the_demos_are_the_projects():
         named = " ".join(extras[extra])
         for module in modules:
             assert distribution_of.get(module, module) in named, (extra, module)  # PIL comes with matplotlib
+
+
+def test_the_language_of_help_is_read_from_the_command_line():
+    assert c.language_in(["--quick", "--lang", "de"]) == "de"
+    assert c.language_in(["--lang=en", "--help"]) == "en"
+    assert c.language_in(["--lang", "fr"]) is None and c.language_in(["--lang"]) is None  # argparse says what is wrong
+    assert c.language_in(["--", "--lang", "de"]) is None
+    assert c.language_in([]) is None
+
+
+def test_help_in_german_and_english(capsys):
+    for language, says in (
+        ("de", ["Aufruf: python -m demos.paths", "Optionen:", "kleinere Einstellungen", "Kurz."]),
+        ("en", ["usage: python -m demos.paths", "options:", "smaller settings", "A demo."]),
+    ):
+        with pytest.raises(SystemExit):
+            c.parse_args(["--lang", language, "--help"], "A demo.\n\nMore.", "demos.paths", summary=None)
+        out = capsys.readouterr().out
+        if language == "de":  # the description is the docstring's unless a SUMMARY is given
+            assert "A demo." in out
+            with pytest.raises(SystemExit):
+                c.parse_args(["--lang", "de", "-h"], "A demo.", "demos.paths", summary="Kurz.")
+            out = capsys.readouterr().out
+        for text in says:
+            assert text in out, (text, out)
+    assert c.parse_args(["--lang", "de"], "A demo.").lang == "de"
+
+
+def test_the_shared_notices_follow_the_language(capsys):
+    from autograd.language import using_language
+
+    with using_language("de"):
+        c.wrote(["a.png"])
+        assert c.missing_message({"moons": ["demos"]}).startswith("Diese Demo braucht optionale Teile")
+    c.wrote(["a.png"], language="en")
+    assert capsys.readouterr().out == "Geschriebene Bilder:\n  a.png\nPictures written:\n  a.png\n"

@@ -71,3 +71,15 @@ def test_picture(result):
 def test_every_picture_fits_a_screen(result):
     """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
     check_fits_screen(result["images"][0].parents[0], at_least=1)
+
+
+def test_the_german_report_of_the_planted_bug_has_gradchecks_numbers(tmp_path, capsys):
+    """gradcheck's refusal is English; the German narration says it again with the same two slopes."""
+    english = gradcheck.run(tmp_path, quick=True, language="en")["bug_caught"]
+    capsys.readouterr()
+    gradcheck.run(tmp_path, quick=True, language="de")
+    german = " ".join(capsys.readouterr().out.split())
+    numbers = english.split("backprop gives ")[1].split(", central differences give ")
+    backprop, central = numbers[0], numbers[1].split(" ")[0]
+    assert f"Backpropagation liefert {backprop}, zentrale Differenzen liefern {central}" in german
+    assert "disagrees" not in german

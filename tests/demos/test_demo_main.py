@@ -179,3 +179,52 @@ def test_another_projects_autograd_is_named_not_a_traceback(monkeypatch, capsys)
     err = capsys.readouterr().err
     assert stop.value.code == 1
     assert "another project's package" in err and other.__file__ in err and "virtual environment" in err
+
+
+def test_every_summary_is_the_first_line_of_the_docstring():
+    """SUMMARY (translated for --list and --help) says in English exactly what the docstring's first line says."""
+    for name, module_name in {**cli.DEMOS, "playground": "demos.playground"}.items():
+        module = importlib.import_module(module_name)
+        if hasattr(module, "SUMMARY"):
+            assert module.SUMMARY == module.__doc__.strip().splitlines()[0], name
+
+
+def test_list_and_summary_in_german(tmp_path, capsys):
+    assert cli.main(["--lang", "de", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("moons ")][0].split(None, 1)[1].startswith("Zwei Monde: ")
+    assert lines[len(EXPECTED) + 1].startswith("Das Tutorial-Notebook: jupyter notebook ")
+    assert cli.main(["paths", "gradcheck", "--quick", "--lang", "de", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Zusammenfassung\n===============" in out and "Bilder unter " in out and "Geschriebene Bilder:" in out
+    assert [line.split()[-1] for line in out.splitlines() if line.strip().startswith(("paths ", "gradcheck "))] == [
+        "ok",
+        "ok",
+    ]
+
+
+def test_help_of_python_m_demos_follows_lang_or_the_locale():
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    for argv, lang, says in (
+        (["--lang", "de", "--help"], "C", "Aufruf: python -m demos"),
+        (["--help"], "de_DE.UTF-8", "die Demos auflisten und beenden"),
+        (["--help"], "C", "list the demos and exit"),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-m", "demos", *argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**env, "LANG": lang},
+        ).stdout
+        assert says in out, out
+    out = subprocess.run(
+        [sys.executable, "-m", "demos.moons", "--lang", "de", "--help"], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert out.startswith("Aufruf: python -m demos.moons ") and "Zwei Monde" in out and "Optionen:" in out
+
+
+def test_status_in_german():
+    assert cli.status(RuntimeError("x"), "de") == "FEHLGESCHLAGEN" and cli.status({}, "de") == "ok"
+    assert cli.status({"skipped": True}, "de") == "übersprungen"
+    assert cli.status(cli.c.MissingExtra("braucht [demos]"), "de") == "nicht gestartet: braucht [demos]"
