@@ -146,7 +146,11 @@ def explain_chain_rule(
     _check(root, x, "explain_chain_rule")
     language = resolve(language, "explain_chain_rule")
     naming.check_count(max_paths, "max_paths", "explain_chain_rule", 1)
-    fmt = naming.formatter(number_format, "explain_chain_rule")
+    written = naming.formatter(number_format, "explain_chain_rule")
+
+    def fmt(v: float) -> str:  # as mathematics writes numbers: − for minus
+        return naming.minus(written(v))
+
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
     base = naming.names(order)
@@ -164,8 +168,7 @@ def explain_chain_rule(
     top, bottom = names[-1], names[xi]
 
     def num(v: float) -> str:
-        text = fmt(v)
-        return f"({text})" if text.startswith("-") else text
+        return naming.bracketed(fmt(v))
 
     paths = _path_counts(order, index, xi)
     count = paths[-1]
@@ -216,7 +219,9 @@ def explain_chain_rule(
         out.append(f"{header_of} = {' + '.join(num(p) for p in products)} = {fmt(total)}")
 
     unnamed = sorted({i for path in found for edge in path for i in edge[:2] if not order[i].label})
-    formulas = [f"{names[i]} = {naming.formula(order[i], index, names)}" for i in unnamed if order[i].parents]
+    formulas = [
+        f"{names[i]} = {naming.formula(order[i], index, names, math=True)}" for i in unnamed if order[i].parents
+    ]
     if formulas:
         out.append(_("where {formulas}", language).format(formulas=", ".join(formulas)))
     return "\n".join(out)  # no newline at the end: print() adds one

@@ -732,7 +732,7 @@ def _edge_attrs(scene: _Scene, i: int, k: int, local: float) -> dict[str, str]:
             attrs["label"] = f" {note} "
         return attrs
     if scene.options.show_local_grads:
-        text = _("local {number}", scene.options.language).format(number=scene.options.fmt(local))
+        text = _("local {number}", scene.options.language).format(number=naming.minus(scene.options.fmt(local)))
         return {"label": f" {text} ", "fontcolor": _LOCAL_GRAD_BLUE}
     return {}
 

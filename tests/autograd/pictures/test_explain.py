@@ -44,7 +44,7 @@ def test_explain_chain_rule_names_unlabelled_nodes():
     assert lines[1] == "path 1: dv3/dv2 · dv2/dv1 · dv1/dx = 0.500 · 0.420 · 2.000 = 0.420"
     assert lines[2] == "path 2: dv3/dx = 0.762"
     assert lines[3] == "dv3/dx = 0.420 + 0.762 = 1.182"
-    assert lines[4] == "where v1 = x * 2, v2 = tanh(v1), v3 = v2 * x"
+    assert lines[4] == "where v1 = x · 2, v2 = tanh(v1), v3 = v2 · x"  # mathematics, not Python
 
 
 def test_explain_chain_rule_refuses_too_many_paths_without_enumerating():
