@@ -1,6 +1,7 @@
 """The chain-rule demo reproduces every number of TEACHING.md section 1 and draws the graph; your own example."""
 
 import math
+import re
 
 import pytest
 from checks import needs_dot, png_size
@@ -273,3 +274,12 @@ def test_local_formula_in_numbers():
     neg = expression.parse("tanh(a)").build({"a": -0.5})
     t = f"{math.tanh(-0.5):.4g}".replace("-", "−")
     assert chain_rule.local_formula(neg["f"], 0, {"a": -0.5, "f": math.tanh(-0.5)}) == f"1 − ({t})²"
+
+
+@needs_dot
+def test_own_example_names_every_step_as_the_lecture_does(neuron):
+    # no made-up v2, v4: the steps are g, h, i, ... and the output f, in the table and in every frame
+    assert not any(re.search(r"\bv\d+\b", text) for text in neuron["how"].values())
+    sources = [p.with_suffix(".gv").read_text() for p in neuron["images"] if p.parent.name.startswith("lecture")]
+    assert sources and not any("<I>v" in source or re.search(r"\bv\d+ =", source) for source in sources)
+    assert {name for name in neuron["values"] if len(name) == 1} >= set("ghijklf")
