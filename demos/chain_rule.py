@@ -126,7 +126,8 @@ def path_equations(root: Value, leaf: Value) -> list[str]:
     for product, trail, locals_ in path_products(root, leaf):
         symbols = " · ".join(f"d{u.label}/d{v.label}" for u, v in zip(trail, trail[1:]))
         numbers = " · ".join(_num(x) for x in locals_)
-        lines.append(f"d{root.label}/d{leaf.label} = {symbols} = {numbers} = {_text(product)}")
+        parts = [f"d{root.label}/d{leaf.label}", symbols, numbers, _text(product)]
+        lines.append(" = ".join(p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1]))  # df/db = g: once
     return lines
 
 

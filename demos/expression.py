@@ -406,7 +406,7 @@ _SPELLED = {"sigmoid": "σ"}
 
 def number_text(x: float) -> str:
     """A number as the lecture writes it: 42, 0.75, -3, 1.5e+07; up to 4 significant digits."""
-    if x == int(x) and abs(x) < 1e7:
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e7:  # inf and nan (sqrt's slope at 0) as "inf", "nan"
         return str(int(x))
     return f"{x:.4g}"
 

@@ -278,5 +278,6 @@ def chain_sum(r: str, name: str, terms: list, total: str | None, partial: str = 
 
 
 def bracketed_sum(text: str) -> str:
-    """A factor of a product: in brackets when it is a sum or difference or starts with a minus (`(1 − f²)`)."""
-    return f"({text})" if re.search(r" [-−+] ", text) or text[:1] in "-−" else text
+    """A factor of a product: in brackets when it is a sum, a difference or a quotient, or starts with a minus
+    (`(1 − f²)`, `(1 / b)`)."""
+    return f"({text})" if re.search(r" [-−+/] ", text) or text[:1] in "-−" else text

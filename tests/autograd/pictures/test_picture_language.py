@@ -196,11 +196,11 @@ def test_explain_chain_rule_in_both_languages():
     assert explain_chain_rule(y, x, language="en") == (
         "dy/dx: 3 paths from x to y; multiply the local derivatives along each path, then add the paths.\n"
         "path 1: dy/dv1 · dv1/dx = 1 · 2 = 2\npath 2: dy/dv1 · dv1/dx = 1 · 2 = 2\npath 3: dy/dx = 1\n"
-        "dy/dx = 2 + 2 + 1 = 5\nwhere v1 = x * x"
+        "dy/dx = 2 + 2 + 1 = 5\nwhere v1 = x · x"
     )
     de = explain_chain_rule(y, x, language="de")
     assert de.splitlines()[0].startswith("dy/dx: 3 Pfade von x nach y;") and "Pfad 3: dy/dx = 1" in de
-    assert de.endswith("wobei v1 = x * x") and de.splitlines()[-2] == "dy/dx = 2 + 2 + 1 = 5"
+    assert de.endswith("wobei v1 = x · x") and de.splitlines()[-2] == "dy/dx = 2 + 2 + 1 = 5"
     assert english_lines(de) == [] and english_lines(explain_chain_rule(n["f"], n["f"], language="de")) == []
 
 
