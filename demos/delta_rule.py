@@ -23,10 +23,15 @@ from __future__ import annotations
 
 import math
 
+from autograd.language import Domain, resolve
 from demos import _common as c
 from nn import MLP, SGD
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "delta_rule"
+SUMMARY = N_("The delta rule by hand: each weight's gradient is the error term above times the output below.")
 SIZES = (3, [3, 1])  # 3 inputs, 3 sigmoid hidden units, 1 sigmoid output
 SEED = 1
 X = [1.0, 0.5, -1.5]  # one sample
@@ -109,22 +114,39 @@ def weight_value(model: MLP, name: str):
     return hidden.neurons[int(index) - 1].b
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo and return the key numbers (it prints tables, draws nothing; `quick` changes nothing)."""
-    c.heading("The delta rule by hand: dL/dw_ij = delta_j * out_i")
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo and return the key numbers (it prints tables, draws nothing; `quick` changes nothing).
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
+    c.heading(_("The delta rule by hand: dL/dw_ij = delta_j * out_i", language))
     model = network()
     p = numbers(model)
     hand = by_hand(p, X, Y)
     c.say(
-        f"A {SIZES[0]}-{'-'.join(map(str, SIZES[1]))} network, sigmoid everywhere (seed {SEED}), one sample "
-        f"x = {X} with target y = {Y:g}, loss L = 1/2 (y - NN(x))^2. Forward by hand: hidden sums a = "
-        f"[{', '.join(f'{v:.4f}' for v in hand['a'])}], outputs h = sigmoid(a) = "
-        f"[{', '.join(f'{v:.4f}' for v in hand['h'])}], output o = {hand['o']:.6f}, L = {hand['loss']:.6f}."
+        _(
+            "A {sizes} network, sigmoid everywhere (seed {seed}), one sample x = {x} with target y = {y}, loss "
+            "L = 1/2 (y - NN(x))^2. Forward by hand: hidden sums a = [{a}], outputs h = sigmoid(a) = [{h}], "
+            "output o = {o}, L = {loss}.",
+            language,
+        ).format(
+            sizes=f"{SIZES[0]}-{'-'.join(map(str, SIZES[1]))}",
+            seed=SEED,
+            x=X,
+            y=f"{Y:g}",
+            a=", ".join(f"{v:.4f}" for v in hand["a"]),
+            h=", ".join(f"{v:.4f}" for v in hand["h"]),
+            o=f"{hand['o']:.6f}",
+            loss=f"{hand['loss']:.6f}",
+        )
     )
     c.say(
-        f"Error terms: δ_out = (o - y) o (1 - o) = {hand['delta_out']:.6f}; for hidden unit j, "
-        "δ_j = δ_out v_j h_j (1 - h_j) = "
-        f"[{', '.join(f'{d:.6f}' for d in hand['deltas'])}]."
+        _(
+            "Error terms: δ_out = (o - y) o (1 - o) = {delta_out}; for hidden unit j, "
+            "δ_j = δ_out v_j h_j (1 - h_j) = [{deltas}].",
+            language,
+        ).format(delta_out=f"{hand['delta_out']:.6f}", deltas=", ".join(f"{d:.6f}" for d in hand["deltas"]))
     )
     loss, engine = engine_gradients(model, X, Y)
     rows, largest = [], 0.0
@@ -134,28 +156,39 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         rows.append(
             (name, f"{dname} · {oname}", f"{delta:.6f}", f"{value:.4f}", f"{product:.8f}", f"{engine[name]:.8f}")
         )
-    c.table(rows, ["weight", "δ_j · out_i", "δ_j", "out_i", "by hand", "backward()"])
+    weight, by_hand_ = _("weight", language), _("by hand", language)
+    c.table(rows, [weight, "δ_j · out_i", "δ_j", "out_i", by_hand_, "backward()"])
     c.say(
-        f"Every gradient by hand equals backward()'s to rounding (largest difference {largest:.2g}; the engine's "
-        f"loss {loss:.6f}). Each weight's gradient is the error term of the neuron above times the output of the "
-        "neuron below: backward() computes exactly these products, reusing δ_out for every δ_j."
+        _(
+            "Every gradient by hand equals backward()'s to rounding (largest difference {largest}; the engine's "
+            "loss {loss}). Each weight's gradient is the error term of the neuron above times the output of the "
+            "neuron below: backward() computes exactly these products, reusing δ_out for every δ_j.",
+            language,
+        ).format(largest=f"{largest:.2g}", loss=f"{loss:.6f}")
     )
 
     print()
-    update = {name: -ETA * delta * value for name, (_, delta, _, value) in hand["grads"].items()}
+    update = {name: -ETA * delta * value for name, (_name, delta, _out, value) in hand["grads"].items()}
     before = {name: weight_value(model, name).data for name in update}
     SGD(model.parameters(), lr=ETA).step()  # the gradients are still those of backward() above
     stepped = {name: weight_value(model, name).data for name in update}
     step_gap = max(abs(before[name] + update[name] - stepped[name]) for name in update)
-    c.say(f"One update with η = {ETA:g}: Δw_ij = -η δ_j out_i by hand, and the optimizer's SGD step:")
+    c.say(
+        _("One update with η = {eta}: Δw_ij = -η δ_j out_i by hand, and the optimizer's SGD step:", language).format(
+            eta=f"{ETA:g}"
+        )
+    )
     c.table(
         [(name, before[name], update[name], before[name] + update[name], stepped[name]) for name in list(update)[:5]],
-        ["weight", "before", "Δw = -η δ out", "by hand after", "SGD after"],
+        [weight, _("before", language), "Δw = -η δ out", _("by hand after", language), _("SGD after", language)],
     )
     after_loss = by_hand(numbers(model), X, Y)["loss"]
     c.say(
-        f"(first five of {len(update)} weights; all agree to {step_gap:.2g}). The loss on this sample falls from "
-        f"{hand['loss']:.6f} to {after_loss:.6f}."
+        _(
+            "(first five of {count} weights; all agree to {gap}). The loss on this sample falls from {before} to "
+            "{after}.",
+            language,
+        ).format(count=len(update), gap=f"{step_gap:.2g}", before=f"{hand['loss']:.6f}", after=f"{after_loss:.6f}")
     )
     return {
         "weights": p,

@@ -38,10 +38,15 @@ from autograd import (
     total,
     zero_grad,
 )
+from autograd.language import Domain, resolve
 from demos import _common as c
 from demos.chain_rule import build as chain_rule_example
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "forward_reverse"
+SUMMARY = N_("Forward and backward accumulation: both orders of the chain rule on one graph, and when each one wins.")
 POINT = {"x": 1.5, "y": -0.5}
 PATH_AT = 0.7  # s on the path (cos s, sin s)
 FD_EPS = 1e-6
@@ -49,6 +54,8 @@ SIZES = [1, 2, 4, 8, 16, 32, 64, 128]  # n for f: R^n -> R, and m for f: R -> R^
 QUICK_SIZES = [1, 2, 4, 8, 16, 32]
 REPEATS = 3  # timings: the best of this many
 FRAME_FORMAT = "png"
+FORWARD_FROM_A = N_("forward accumulation from a")  # the frames' columns: in the table and the print picture
+BACKWARD_FROM_F = N_("backward pass from f")
 
 
 def example(x_value: float, y_value: float):
@@ -151,11 +158,15 @@ def sweep_costs(sizes) -> dict:
 # ---- the demo ------------------------------------------------------------------------------
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its pictures under `out/forward_reverse`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its pictures under `out/forward_reverse`, return the key numbers.
+
+    The texts (and the frames' titles) are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     sizes = QUICK_SIZES if quick else SIZES
-    c.heading("Forward and backward accumulation")
+    c.heading(_("Forward and backward accumulation", language))
 
     # 1. one graph, both orders
     x, y, f, nodes = example(POINT["x"], POINT["y"])
@@ -163,13 +174,25 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     from_y = forward_derivatives(f, y)
     f.backward()
     c.say(
-        f"1. f(x, y) = x^2 y + sin(x y) at x = {POINT['x']:g}, y = {POINT['y']:g}. Forward accumulation from x "
-        "fills the column d(node)/dx from the inputs down to f; another sweep from y gives d(node)/dy; one "
-        "backward sweep from f gives df/d(node) for every node:"
+        _(
+            "1. f(x, y) = x^2 y + sin(x y) at x = {x}, y = {y}. Forward accumulation from x fills the column "
+            "d(node)/dx from the inputs down to f; another sweep from y gives d(node)/dy; one backward sweep from "
+            "f gives df/d(node) for every node:",
+            language,
+        ).format(x=f"{POINT['x']:g}", y=f"{POINT['y']:g}")
     )
     c.table(
         [(n.label, n.data, from_x[n], from_y[n], n.grad) for n in nodes],
-        ["node", "value", "d(node)/dx (forward)", "d(node)/dy (forward)", "df/d(node) (backward)"],
+        [
+            _(header, language)
+            for header in (
+                N_("node"),
+                N_("value"),
+                N_("d(node)/dx (forward)"),
+                N_("d(node)/dy (forward)"),
+                N_("df/d(node) (backward)"),
+            )
+        ],
     )
     both = {
         "forward": (from_x[f], from_y[f]),
@@ -178,15 +201,20 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
         "jacobian reverse": tuple(jacobian(f, [x, y], mode="reverse")[0]),
     }
     c.say(
-        f"The last row of the forward columns and the first two rows of the backward column are the same two "
-        f"numbers: df/dx = {from_x[f]:.10g}, df/dy = {from_y[f]:.10g} (backward: {x.grad:.10g}, {y.grad:.10g}). "
-        "Forward mode needed one sweep per input (2), backward one per output (1)."
+        _(
+            "The last row of the forward columns and the first two rows of the backward column are the same two "
+            "numbers: df/dx = {dx}, df/dy = {dy} (backward: {backward_dx}, {backward_dy}). Forward mode needed one "
+            "sweep per input (2), backward one per output (1).",
+            language,
+        ).format(
+            dx=f"{from_x[f]:.10g}", dy=f"{from_y[f]:.10g}", backward_dx=f"{x.grad:.10g}", backward_dy=f"{y.grad:.10g}"
+        )
     )
 
     # 2. the directional derivative along a path
     s0 = PATH_AT
     dxds, dyds = -math.sin(s0), math.cos(s0)
-    x, y, f, _ = example(math.cos(s0), math.sin(s0))
+    x, y, f, _nodes = example(math.cos(s0), math.sin(s0))
     along = jvp(f, [x, y], [dxds, dyds])
     f.backward()
     by_gradient = x.grad * dxds + y.grad * dyds
@@ -200,19 +228,30 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     directional = {"jvp": along, "gradient": by_gradient, "s in the graph": in_graph, "finite difference": numeric}
     print()
     c.say(
-        f"2. Along the path (x(s), y(s)) = (cos s, sin s) at s = {s0:g}: jvp(f, [x, y], [dx/ds, dy/ds]) = "
-        f"{along:.10g} in one forward sweep; df/dx dx/ds + df/dy dy/ds from the backward gradients = "
-        f"{by_gradient:.10g}; with s itself a node of the graph, forward_derivatives(f, s) = {in_graph:.10g}; "
-        f"a central difference in s: {numeric:.10g}."
+        _(
+            "2. Along the path (x(s), y(s)) = (cos s, sin s) at s = {s}: jvp(f, [x, y], [dx/ds, dy/ds]) = {jvp} in "
+            "one forward sweep; df/dx dx/ds + df/dy dy/ds from the backward gradients = {gradient}; with s itself a "
+            "node of the graph, forward_derivatives(f, s) = {in_graph}; a central difference in s: {numeric}.",
+            language,
+        ).format(
+            s=f"{s0:g}",
+            jvp=f"{along:.10g}",
+            gradient=f"{by_gradient:.10g}",
+            in_graph=f"{in_graph:.10g}",
+            numeric=f"{numeric:.10g}",
+        )
     )
 
     # 3. the cost of a full Jacobian
     print()
     costs = sweep_costs(sizes)
     c.say(
-        "3. A full Jacobian of f: R^n -> R^m, built by hand from sweeps: n forward sweeps "
-        "(forward_derivatives from each input) or m backward sweeps (backward() from each output). "
-        f"Timings are the best of {REPEATS}."
+        _(
+            "3. A full Jacobian of f: R^n -> R^m, built by hand from sweeps: n forward sweeps "
+            "(forward_derivatives from each input) or m backward sweeps (backward() from each output). "
+            "Timings are the best of {repeats}.",
+            language,
+        ).format(repeats=REPEATS)
     )
     for shape, rows in costs.items():
         c.table(
@@ -227,28 +266,44 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
                 )
                 for r in rows
             ],
-            ["n", "m", "forward sweeps", "backward sweeps", "forward time", "backward time"],
+            [
+                "n",
+                "m",
+                *(
+                    _(header, language)
+                    for header in (N_("forward sweeps"), N_("backward sweeps"), N_("forward time"), N_("backward time"))
+                ),
+            ],
         )
         last = rows[-1]
         slow, fast = sorted((last["forward_seconds"], last["backward_seconds"]), reverse=True)
-        winner = "backward" if last["backward_seconds"] < last["forward_seconds"] else "forward"
-        c.say(
-            f"{shape}: at n = {last['n']}, m = {last['m']} {winner} accumulation is {slow / fast:.3g} times "
-            "faster; both give the same matrix as jacobian()."
-        )
+        if last["backward_seconds"] < last["forward_seconds"]:
+            verdict = N_(
+                "{shape}: at n = {n}, m = {m} backward accumulation is {ratio} times faster; both give the same "
+                "matrix as jacobian()."
+            )
+        else:
+            verdict = N_(
+                "{shape}: at n = {n}, m = {m} forward accumulation is {ratio} times faster; both give the same "
+                "matrix as jacobian()."
+            )
+        c.say(_(verdict, language).format(shape=shape, n=last["n"], m=last["m"], ratio=f"{slow / fast:.3g}"))
     c.say(
-        "The times grow faster than the sweep counts: every sweep walks a graph that itself grows with n "
-        "(or m), so n sweeps cost about n times the graph, one sweep about the graph once. In the second "
-        "shape every output f_j = h_j s reads the shared sum s = sum_k sin((k + 1) x), as a layer's outputs "
-        "read the same hidden values. A loss has one output and as many inputs as the network has parameters: "
-        "that is why training uses backward accumulation. Forward accumulation pays off for few inputs and "
-        "many outputs."
+        _(
+            "The times grow faster than the sweep counts: every sweep walks a graph that itself grows with n "
+            "(or m), so n sweeps cost about n times the graph, one sweep about the graph once. In the second "
+            "shape every output f_j = h_j s reads the shared sum s = sum_k sin((k + 1) x), as a layer's outputs "
+            "read the same hidden values. A loss has one output and as many inputs as the network has parameters: "
+            "that is why training uses backward accumulation. Forward accumulation pays off for few inputs and "
+            "many outputs.",
+            language,
+        )
     )
-    images = [_plot(costs, folder / "sweeps.png")]
+    images = [_plot(costs, folder / "sweeps.png", language)]
 
     # 4. the frames of both orders for the chain-rule example
     print()
-    frames = _frames(folder)
+    frames = _frames(folder, language)
     images += frames["images"]
     c.wrote(images)
     return {
@@ -261,11 +316,14 @@ def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
     }
 
 
-def _frames(folder) -> dict:
-    """Forward frames from a and backward frames of the chain-rule example, saved and drawn side by side."""
+def _frames(folder, language: str) -> dict:
+    """Forward frames from a and backward frames of the chain-rule example, saved and drawn side by side.
+
+    The frames' titles are in `language`.
+    """
     nodes = chain_rule_example()
     f, a = nodes["f"], nodes["a"]
-    forward, backward = forward_steps(f, a), backward_steps(f)
+    forward, backward = forward_steps(f, a, language=language), backward_steps(f, language=language)
     titles = {
         "forward": [_short(fr.step_title) for fr in forward],
         "backward": [_short(fr.step_title) for fr in backward],
@@ -273,11 +331,22 @@ def _frames(folder) -> dict:
     tangent = forward_derivatives(f, a)
     f.backward()
     c.say(
-        f"4. The chain-rule example f = ((a + b)(c + d))^2 at 1, 2, 3, 4: forward accumulation from a takes "
-        f"{len(forward)} frames (h = c + d does not depend on a: its d/da is 0 and it is skipped), the backward "
-        f"pass {len(backward)}. Forward gives da/da = 1, dg/da = {tangent[nodes['g']]:g}, "
-        f"di/da = {tangent[nodes['i']]:g}, df/da = {tangent[f]:g}; backward gives df/di = {nodes['i'].grad:g}, "
-        f"df/dg = {nodes['g'].grad:g}, df/da = {a.grad:g}. The same 294, reached from opposite ends:"
+        _(
+            "4. The chain-rule example f = ((a + b)(c + d))^2 at 1, 2, 3, 4: forward accumulation from a takes "
+            "{forward} frames (h = c + d does not depend on a: its d/da is 0 and it is skipped), the backward "
+            "pass {backward}. Forward gives da/da = 1, dg/da = {dg_da}, di/da = {di_da}, df/da = {df_da}; backward "
+            "gives df/di = {df_di}, df/dg = {df_dg}, df/da = {grad_a}. The same 294, reached from opposite ends:",
+            language,
+        ).format(
+            forward=len(forward),
+            backward=len(backward),
+            dg_da=f"{tangent[nodes['g']]:g}",
+            di_da=f"{tangent[nodes['i']]:g}",
+            df_da=f"{tangent[f]:g}",
+            df_di=f"{nodes['i'].grad:g}",
+            df_dg=f"{nodes['g'].grad:g}",
+            grad_a=f"{a.grad:g}",
+        )
     )
     width = max(len(frames) for frames in (forward, backward))
     c.table(
@@ -285,20 +354,25 @@ def _frames(folder) -> dict:
             (k, titles["forward"][k] if k < len(forward) else "", titles["backward"][k] if k < len(backward) else "")
             for k in range(width)
         ],
-        ["frame", "forward accumulation from a", "backward pass from f"],
+        [_(header, language) for header in (N_("frame"), FORWARD_FROM_A, BACKWARD_FROM_F)],
     )
     result = {"titles": titles, "forward_da": tangent[f], "backward_da": a.grad, "images": [], "html": []}
     try:
         saved = [save_steps(frames, folder / "steps", fmt=FRAME_FORMAT) for frames in (forward, backward)]
     except GraphvizNotInstalled as exc:
-        print(f"(frames not rendered: {exc})")
+        print(_("(frames not rendered: {reason})", language).format(reason=exc))
         return result
     result["html"] = [s["html"] for s in saved]
-    result["images"] = [_side_by_side(saved[0]["frames"], saved[1]["frames"], folder / "side_by_side_print.png")]
+    result["images"] = [
+        _side_by_side(saved[0]["frames"], saved[1]["frames"], folder / "side_by_side_print.png", language)
+    ]
     c.say(
-        "Both players to click through, one frame at a time at full size (for the projector): "
-        f"{saved[0]['html']} and {saved[1]['html']}; side_by_side_print.png puts all the frames on one page, for print "
-        "(too tall for one screen)."
+        _(
+            "Both players to click through, one frame at a time at full size (for the projector): {forward} and "
+            "{backward}; side_by_side_print.png puts all the frames on one page, for print (too tall for one "
+            "screen).",
+            language,
+        ).format(forward=saved[0]["html"], backward=saved[1]["html"])
     )
     return result
 
@@ -308,44 +382,57 @@ def _short(title: str) -> str:
     return title.split(". ")[0].split(";")[0]
 
 
-def _side_by_side(forward_paths, backward_paths, path):
+def _side_by_side(forward_paths, backward_paths, path, language: str):
     import matplotlib.image
 
     rows = max(len(forward_paths), len(backward_paths))
     with c.style():
         fig, axes = c.figure(rows, 2, size=(17.4, 2.3 * rows + 0.5))  # rows as tall as the frames: no gaps
-        for col, (paths, title) in enumerate(
-            ((forward_paths, "forward accumulation from a"), (backward_paths, "backward pass from f"))
-        ):
+        for col, (paths, title) in enumerate(((forward_paths, FORWARD_FROM_A), (backward_paths, BACKWARD_FROM_F))):
             for k in range(rows):
                 ax = axes[k, col]
                 ax.axis("off")
                 if k < len(paths):
                     ax.imshow(matplotlib.image.imread(paths[k]))
-                    ax.set_title(f"{title}, frame {k}", fontsize=12)
-        fig.suptitle("f = ((a + b)(c + d))^2: forward accumulation beside the backward pass")
+                    ax.set_title(
+                        _("{title}, frame {number}", language).format(title=_(title, language), number=k), fontsize=12
+                    )
+        fig.suptitle(_("f = ((a + b)(c + d))^2: forward accumulation beside the backward pass", language))
         return c.save_figure(fig, path)
 
 
-def _plot(costs, path):
+def _plot(costs, path, language: str):
     with c.style():
         fig, axes = c.figure(2, 2, size=(14, 9.8))  # 1540 x 1078 pixels: one projector screen
         for col, (shape, rows) in enumerate(costs.items()):
             sizes = [r["size"] for r in rows]
-            what = "n inputs, m = 1 output" if shape == "n >> m" else "n = 1 input, m outputs"
+            what = _("n inputs, m = 1 output", language) if shape == "n >> m" else _("n = 1 input, m outputs", language)
+            forward, backward = _("forward", language), _("backward", language)
             top, bottom = axes[0, col], axes[1, col]
-            top.loglog(sizes, [r["forward_sweeps"] for r in rows], "o-", color=c.COLORS[0], label="forward: n sweeps")
-            top.loglog(sizes, [r["backward_sweeps"] for r in rows], "s-", color=c.COLORS[1], label="backward: m sweeps")
+            top.loglog(
+                sizes,
+                [r["forward_sweeps"] for r in rows],
+                "o-",
+                color=c.COLORS[0],
+                label=_("forward: n sweeps", language),
+            )
+            top.loglog(
+                sizes,
+                [r["backward_sweeps"] for r in rows],
+                "s-",
+                color=c.COLORS[1],
+                label=_("backward: m sweeps", language),
+            )
             top.set_title(f"{shape}: {what}")
-            top.set_ylabel("sweeps for the Jacobian")
+            top.set_ylabel(_("sweeps for the Jacobian", language))
             top.set_xlabel("n" if shape == "n >> m" else "m")
             top.legend(loc="upper left")
-            bottom.loglog(sizes, [r["forward_seconds"] * 1e3 for r in rows], "o-", color=c.COLORS[0], label="forward")
-            bottom.loglog(sizes, [r["backward_seconds"] * 1e3 for r in rows], "s-", color=c.COLORS[1], label="backward")
+            bottom.loglog(sizes, [r["forward_seconds"] * 1e3 for r in rows], "o-", color=c.COLORS[0], label=forward)
+            bottom.loglog(sizes, [r["backward_seconds"] * 1e3 for r in rows], "s-", color=c.COLORS[1], label=backward)
             bottom.set_xlabel("n" if shape == "n >> m" else "m")
-            bottom.set_ylabel("time for the Jacobian (ms)")
+            bottom.set_ylabel(_("time for the Jacobian (ms)", language))
             bottom.legend(loc="upper left")
-        fig.suptitle("A full Jacobian: n forward sweeps or m backward sweeps")
+        fig.suptitle(_("A full Jacobian: n forward sweeps or m backward sweeps", language))
         return c.save_figure(fig, path)
 
 

@@ -21,11 +21,17 @@ from __future__ import annotations
 import math
 
 from autograd import Value, no_grad
+from autograd.language import Domain, resolve, using_language
 from demos import _animate
 from demos import _common as c
 from nn import MLP, Adam, Perceptron, binary_cross_entropy, truth_table, xor_step_network
 
+_ = Domain("demos").gettext
+ngettext = Domain("demos").ngettext
+N_ = Domain.mark
+
 NAME = "perceptron_xor"
+SUMMARY = N_("The perceptron learns AND and OR but never XOR; stacked neurons solve XOR.")
 SEED = 3
 PERCEPTRON_LR = 0.1  # eta
 MAX_EPOCHS = 20
@@ -39,6 +45,14 @@ XOR_FRAMES, QUICK_XOR_FRAMES = 16, 4  # the 2-4-1 network's training: states dra
 NEAR = 0.1  # an input closer than this to the perceptron's line gets its z written beside it
 GRAPH_SCREEN_INCHES = "13.33,7.5"  # 1920 x 1080 pixels at the 144 dpi of save_graph's PNGs
 ZOOM_HALF_WIDTH = 0.1  # the close-ups of perceptron.png: 0.2 x 0.2 around the input nearest the line
+YES_NO = {True: N_("True"), False: N_("False")}  # a verdict inside a sentence
+GATE_NAMES = {"and": N_("AND"), "or": N_("OR"), "xor": N_("XOR")}  # German courses say UND, ODER
+STEP, CROSS_ENTROPY_LOG = N_("step"), N_("binary cross-entropy (log scale)")  # the loss curves' axes
+
+
+def gate_name(gate: str, language: str | None = None) -> str:
+    """The name of logic gate `gate` ("and", "or", "xor") as the course writes it in `language`: AND, or UND."""
+    return _(GATE_NAMES[gate], language)
 
 
 def perceptron_runs(max_epochs: int = MAX_EPOCHS, seed: int = SEED) -> dict:
@@ -102,85 +116,136 @@ def perceptron_epochs(epochs: int, gates=ANIMATED_GATES, seed: int = SEED) -> di
     return states
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its pictures under `out/perceptron_xor`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its pictures under `out/perceptron_xor`, return the key numbers.
+
+    The texts, on the pictures too, are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
-    c.heading("The perceptron, XOR, and a network that learns XOR")
+    c.heading(_("The perceptron, XOR, and a network that learns XOR", language))
     c.say(
-        f"1. The perceptron rule (eta = {PERCEPTRON_LR}, small random start, seed {SEED}), at most {MAX_EPOCHS} "
-        f"epochs; mistakes per epoch:"
+        _(
+            "1. The perceptron rule (eta = {eta}, small random start, seed {seed}), at most {epochs} epochs; "
+            "mistakes per epoch:",
+            language,
+        ).format(eta=PERCEPTRON_LR, seed=SEED, epochs=MAX_EPOCHS)
     )
     runs = perceptron_runs()
-    for gate, (_, mistakes) in runs.items():
-        verdict = f"converged after {len(mistakes)} epochs" if mistakes[-1] == 0 else "never converges"
-        print(f"  {gate.upper():3}  {' '.join(map(str, mistakes))}   -> {verdict}")
+    width = max(len(gate_name(gate, language)) for gate in runs)
+    for gate, (_p, mistakes) in runs.items():
+        if mistakes[-1] == 0:
+            verdict = ngettext(
+                "converged after {count} epoch", "converged after {count} epochs", len(mistakes), language
+            ).format(count=len(mistakes))
+        else:
+            verdict = _("never converges", language)
+        print(f"  {gate_name(gate, language):{width}}  {' '.join(map(str, mistakes))}   -> {verdict}")
     closest = []
     for gate in ("and", "or"):
         distance, x, z = _closest(runs[gate][0], gate)
-        closest.append(f"for {gate.upper()}, ({x[0]:g}, {x[1]:g}) gets z = {z:.3f}, {distance:.3f} from the line")
+        closest.append(
+            _("for {gate}, ({x1}, {x2}) gets z = {z}, {distance} from the line", language).format(
+                gate=gate_name(gate, language), x1=f"{x[0]:g}", x2=f"{x[1]:g}", z=f"{z:.3f}", distance=f"{distance:.3f}"
+            )
+        )
     c.say(
-        "The rule stops at the first line without mistakes, however close it passes to a point: "
-        + " and ".join(closest)
-        + ": on the right side, but only just (the step gives 0 for z <= 0, 1 above). At the pictures' scale "
-        "the lines seem to touch those points; perceptron.png magnifies them tenfold beside the panels. "
-        "Shaded: the side the perceptron calls 1 (orange) and 0 (blue)."
+        _(
+            "The rule stops at the first line without mistakes, however close it passes to a point: {first} and "
+            "{second}: on the right side, but only just (the step gives 0 for z <= 0, 1 above). At the pictures' "
+            "scale the lines seem to touch those points; perceptron.png magnifies them tenfold beside the panels. "
+            "Shaded: the side the perceptron calls 1 (orange) and 0 (blue).",
+            language,
+        ).format(first=closest[0], second=closest[1])
     )
     xor_mistakes = runs["xor"][1]
     c.say(
-        f"On XOR the mistakes per epoch never reach 0 (minimum {min(xor_mistakes)}): no line w1 x1 + w2 x2 + b = 0 "
-        f"puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the other."
+        _(
+            "On XOR the mistakes per epoch never reach 0 (minimum {minimum}): no line w1 x1 + w2 x2 + b = 0 puts "
+            "(0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the other.",
+            language,
+        ).format(minimum=min(xor_mistakes))
     )
-
-    print()
-    c.say("2. The hand-made 2-2-1 step network: W1 = [[1, 1], [1, 1]], b1 = [-1.5, -0.5], W2 = [-1, 1], b2 = -0.5.")
-    _, table = hand_made_network()
-    X, y = truth_table("xor")
-    c.table(
-        [(f"{x[0]:g}, {x[1]:g}", f"{h[0]:g}", f"{h[1]:g}", f"{o:g}", t) for (x, (h, o)), t in zip(table.items(), y)],
-        ["x1, x2", "h1 = AND", "h2 = OR", "output", "XOR"],
-    )
-    hand_correct = all(o == t for (_, o), t in zip(table.values(), y))
-    c.say(f"All four correct: {hand_correct}. The hidden layer maps XOR to a problem a line can separate.")
 
     print()
     c.say(
-        f"3. A 2-{HIDDEN}-1 network (tanh hidden, sigmoid output), binary cross-entropy, Adam with learning rate "
-        f"{LEARNING_RATE}, {EPOCHS} full-batch steps on the four points:"
+        _(
+            "2. The hand-made 2-2-1 step network: W1 = [[1, 1], [1, 1]], b1 = [-1.5, -0.5], W2 = [-1, 1], b2 = -0.5.",
+            language,
+        )
+    )
+    _model, table = hand_made_network()
+    X, y = truth_table("xor")
+    c.table(
+        [(f"{x[0]:g}, {x[1]:g}", f"{h[0]:g}", f"{h[1]:g}", f"{o:g}", t) for (x, (h, o)), t in zip(table.items(), y)],
+        ["x1, x2", _("h1 = AND", language), _("h2 = OR", language), _("output", language), gate_name("xor", language)],
+    )
+    hand_correct = all(o == t for (_h, o), t in zip(table.values(), y))
+    c.say(
+        _("All four correct: {correct}. The hidden layer maps XOR to a problem a line can separate.", language).format(
+            correct=_(YES_NO[hand_correct], language)
+        )
+    )
+
+    print()
+    c.say(
+        _(
+            "3. A 2-{hidden}-1 network (tanh hidden, sigmoid output), binary cross-entropy, Adam with learning rate "
+            "{rate}, {epochs} full-batch steps on the four points:",
+            language,
+        ).format(hidden=HIDDEN, rate=LEARNING_RATE, epochs=EPOCHS)
     )
     model, losses, probs = train_xor(EPOCHS)
     c.table(
         [(f"{x[0]:g}, {x[1]:g}", t, p, int(p > 0.5)) for x, t, p in zip(X, y, probs)],
-        ["x1, x2", "target", "output probability", "class"],
+        ["x1, x2", _("target", language), _("output probability", language), _("class", language)],
     )
     learned_correct = all((p > 0.5) == (t == 1) for p, t in zip(probs, y))
     c.say(
-        f"Loss {losses[0]:.3f} -> {losses[-1]:.4f}; all four classified correctly: {learned_correct}. "
-        f"The network has {model.num_parameters()} parameters; backprop found values for them that work."
+        _(
+            "Loss {start} -> {end}; all four classified correctly: {correct}. The network has {count} parameters; "
+            "backprop found values for them that work.",
+            language,
+        ).format(
+            start=f"{losses[0]:.3f}",
+            end=f"{losses[-1]:.4f}",
+            correct=_(YES_NO[learned_correct], language),
+            count=model.num_parameters(),
+        )
     )
 
-    images = [_plot_perceptron(runs, folder / "perceptron.png")]
-    images.append(_plot_network(model, losses, X, y, folder / "xor_network.png"))
-    images.extend(_draw_loss_graph(model, folder / "xor_graph.png"))
+    images = [_plot_perceptron(runs, folder / "perceptron.png", language)]
+    images.append(_plot_network(model, losses, X, y, folder / "xor_network.png", language))
+    images.extend(_draw_loss_graph(model, folder / "xor_graph.png", language))
     c.wrote(images)
 
     print()
     epochs = QUICK_PERCEPTRON_EPOCHS if quick else MAX_EPOCHS
-    perceptron_movie = _animate_perceptron(folder, epochs)
-    xor_movie = _animate_xor_network(folder, QUICK_XOR_FRAMES if quick else XOR_FRAMES)
+    with using_language(language):  # the players' buttons and counters in the same language
+        perceptron_movie = _animate_perceptron(folder, epochs, language)
+        xor_movie = _animate_xor_network(folder, QUICK_XOR_FRAMES if quick else XOR_FRAMES, language)
     c.say(
-        f"Animations: the perceptron's line on AND and XOR after each of {epochs} epochs "
-        f"({len(perceptron_movie['frames'])} frames), and the 2-{HIDDEN}-1 network's boundary and hidden space "
-        f"(its {HIDDEN} units projected to 2-D: the output's net input and the widest direction across it) "
-        f"at {len(xor_movie['frames'])} moments of training: in the hidden space the four points move until the "
-        f"output neuron's line (v·h + c = 0) separates them ({xor_movie['correct'][EPOCHS]} of 4 at the end). "
-        "Open the .html pages to step through them (arrow keys), or show the GIFs."
+        _(
+            "Animations: the perceptron's line on AND and XOR after each of {epochs} epochs ({perceptron_frames} "
+            "frames), and the 2-{hidden}-1 network's boundary and hidden space (its {hidden} units projected to "
+            "2-D: the output's net input and the widest direction across it) at {xor_frames} moments of training: "
+            "in the hidden space the four points move until the output neuron's line (v·h + c = 0) separates them "
+            "({correct} of 4 at the end). Open the .html pages to step through them (arrow keys), or show the GIFs.",
+            language,
+        ).format(
+            epochs=epochs,
+            perceptron_frames=len(perceptron_movie["frames"]),
+            hidden=HIDDEN,
+            xor_frames=len(xor_movie["frames"]),
+            correct=xor_movie["correct"][EPOCHS],
+        )
     )
     movies = {"perceptron_training": perceptron_movie, "xor_training": xor_movie}
     c.wrote([m[key] for m in movies.values() for key in ("html", "gif", "png")])
     return {
         "animations": movies,
-        "perceptron_mistakes": {gate: m for gate, (_, m) in runs.items()},
-        "hand_made_outputs": [o for _, o in table.values()],
+        "perceptron_mistakes": {gate: m for gate, (_p, m) in runs.items()},
+        "hand_made_outputs": [o for _h, o in table.values()],
         "hand_made_correct": hand_correct,
         "xor_losses": losses,
         "xor_probabilities": probs,
@@ -202,13 +267,13 @@ def enough_digits(x: float) -> str:
     return repr(x)
 
 
-def _draw_loss_graph(model, path):
+def _draw_loss_graph(model, path, language: str):
     """Goldberg's three pictures of the trained network (lecture notes, section 10), one box per neuron.
 
     `path` (xor_graph.png) gets the graph of the loss on one sample, x = (1, 0) with target 1, with values
     and gradients; beside it xor_graph_symbols.png (the network as operations on symbols),
     xor_graph_input.png (the same with the concrete input) and xor_graph_full.svg (every scalar node).
-    Returns the paths written (None for a picture Graphviz could not render).
+    Returns the paths written (None for a picture Graphviz could not render). Their words are in `language`.
     """
     from pathlib import Path
 
@@ -222,39 +287,46 @@ def _draw_loss_graph(model, path):
     out = model([x1, x2])
     out.label = "p"
     loss = binary_cross_entropy([out], [1])
-    loss.label = "loss"
+    loss.label = _("loss", language)  # a name in the pictures: Verlust in German
     model.zero_grad()
     loss.backward()
     path = Path(path)
     pictures = [
-        (draw_network(out, show_values=False), path.with_name(f"{path.stem}_symbols.png")),
-        (draw_network(out, number_format=enough_digits), path.with_name(f"{path.stem}_input.png")),
-        (draw_network(loss, show_grad=True, number_format=enough_digits), path),
-        (draw_graph(loss, number_format="{:.3g}"), path.with_name(f"{path.stem}_full.svg")),
+        (draw_network(out, show_values=False, language=language), path.with_name(f"{path.stem}_symbols.png")),
+        (draw_network(out, number_format=enough_digits, language=language), path.with_name(f"{path.stem}_input.png")),
+        (draw_network(loss, show_grad=True, number_format=enough_digits, language=language), path),
+        (draw_graph(loss, number_format="{:.3g}", language=language), path.with_name(f"{path.stem}_full.svg")),
     ]
-    for graph, _ in pictures:  # dot shrinks a larger layout into one 1920 x 1080 screen (PNGs at 144 dpi)
+    for graph, _path in pictures:  # dot shrinks a larger layout into one 1920 x 1080 screen (PNGs at 144 dpi)
         graph.attr(size=GRAPH_SCREEN_INCHES)
     model.zero_grad()
     c.say(
-        "Goldberg's three pictures of this network: without input (symbols), with the input x = (1, 0), and with "
-        "the loss attached; one box per neuron. The full scalar graph, every weight a box, is xor_graph_full.svg."
+        _(
+            "Goldberg's three pictures of this network: without input (symbols), with the input x = (1, 0), and "
+            "with the loss attached; one box per neuron. The full scalar graph, every weight a box, is "
+            "xor_graph_full.svg.",
+            language,
+        )
     )
     return [c.render_graph(graph, target) for graph, target in pictures]
 
 
-def _draw_gate(ax, gate, weights, bias, limits=((-0.5, 1.5), (-0.5, 1.5)), note_near: bool = True) -> int:
+def _draw_gate(
+    ax, gate, weights, bias, limits=((-0.5, 1.5), (-0.5, 1.5)), note_near: bool = True, language: str | None = None
+) -> int:
     """A gate's four inputs (circle: target 0, square: target 1, red rim: misclassified), the line
     w1 x1 + w2 x2 + b = 0 of these weights and the two sides shaded by what the perceptron answers there
     (orange: z > 0, class 1; blue: z <= 0, class 0); returns the number misclassified.
 
     `limits` are the panel's (x1, x2) ranges. With `note_near`, a correctly classified input closer to the
     line than NEAR gets its z and distance written in the panel: the rule stops at the first line
-    without mistakes, however close it passes.
+    without mistakes, however close it passes. The notes are in `language` (None: the language in force).
     """
     import numpy as np
 
     X, y = truth_table(gate)
     (w1, w2), b = weights, bias
+    note = _("({x1}, {x2}): z = {z}, {distance} from the line", language)
     g1, g2 = np.meshgrid(np.linspace(*limits[0], 201), np.linspace(*limits[1], 201))
     ax.contourf(
         g1, g2, w1 * g1 + w2 * g2 + b, levels=[-np.inf, 0.0, np.inf], colors=[c.COLORS[5], c.COLORS[4]], alpha=0.35
@@ -279,7 +351,7 @@ def _draw_gate(ax, gate, weights, bias, limits=((-0.5, 1.5), (-0.5, 1.5)), note_
             zorder=3,
         )
         if note_near and right and norm > 0 and abs(z) / norm < NEAR:
-            notes.append(f"({x[0]:g}, {x[1]:g}): z = {z:.3f}, {abs(z) / norm:.3f} from the line")
+            notes.append(note.format(x1=f"{x[0]:g}", x2=f"{x[1]:g}", z=f"{z:.3f}", distance=f"{abs(z) / norm:.3f}"))
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
     ax.set_aspect("equal")
@@ -299,27 +371,38 @@ def _draw_gate(ax, gate, weights, bias, limits=((-0.5, 1.5), (-0.5, 1.5)), note_
     return wrong
 
 
-def _gate_legend(where, loc="outside lower center", ncol=3) -> None:
-    """One legend for the markers, the line and the shading (`where`: the figure, or an empty axes)."""
+def _gate_legend(where, language: str, loc="outside lower center", ncol=3) -> None:
+    """One legend for the markers, the line and the shading (`where`: the figure, or an empty axes), in `language`."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = [
-        Line2D([], [], ls="", marker="o", ms=12, mfc=c.COLORS[0], mec="k", label="target 0"),
-        Line2D([], [], ls="", marker="s", ms=12, mfc=c.COLORS[1], mec="k", label="target 1"),
-        Line2D([], [], ls="", marker="o", ms=12, mfc="white", mec="red", mew=3.5, label="misclassified (red rim)"),
-        Line2D([], [], color="k", lw=2, label="the line w1 x1 + w2 x2 + b = 0"),
-        Patch(color=c.COLORS[4], alpha=0.35, label="z > 0: the perceptron says 1"),
-        Patch(color=c.COLORS[5], alpha=0.35, label="z ≤ 0: the perceptron says 0"),
+        Line2D([], [], ls="", marker="o", ms=12, mfc=c.COLORS[0], mec="k", label=_("target 0", language)),
+        Line2D([], [], ls="", marker="s", ms=12, mfc=c.COLORS[1], mec="k", label=_("target 1", language)),
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=12,
+            mfc="white",
+            mec="red",
+            mew=3.5,
+            label=_("misclassified (red rim)", language),
+        ),
+        Line2D([], [], color="k", lw=2, label=_("the line w1 x1 + w2 x2 + b = 0", language)),
+        Patch(color=c.COLORS[4], alpha=0.35, label=_("z > 0: the perceptron says 1", language)),
+        Patch(color=c.COLORS[5], alpha=0.35, label=_("z ≤ 0: the perceptron says 0", language)),
     ]
     where.legend(handles=handles, loc=loc, ncol=ncol)
 
 
-def _mistakes_axes(ax, epochs: int) -> None:
+def _mistakes_axes(ax, epochs: int, language: str) -> None:
     from matplotlib.ticker import MaxNLocator
 
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("updates (= mistakes met) in the epoch")
+    ax.set_title(_("Updates per epoch", language))
+    ax.set_xlabel(_("epoch", language))
+    ax.set_ylabel(_("updates (= mistakes met) in the epoch", language))
     ax.set_xlim(0.5, epochs + 0.5)
     ax.set_ylim(-0.2, 4.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole numbers only
@@ -334,7 +417,7 @@ def _closest(p, gate):
     return min((abs(p.net_input(x)) / norm, tuple(x), p.net_input(x)) for x in truth_table(gate)[0])
 
 
-def _plot_perceptron(runs, path):
+def _plot_perceptron(runs, path, language: str):
     with c.style():
         from matplotlib.figure import Figure
 
@@ -344,61 +427,89 @@ def _plot_perceptron(runs, path):
         )
         for gate, (p, mistakes) in runs.items():
             ax = axes[gate]
-            _draw_gate(ax, gate, p.weights, p.bias)
-            status = "converged" if mistakes[-1] == 0 else "still wrong (red)"
-            ax.set_title(f"{gate.upper()}: last line, {status}")
+            _draw_gate(ax, gate, p.weights, p.bias, language=language)
+            if mistakes[-1] == 0:
+                title = _("{gate}: last line, converged", language)
+            else:
+                title = _("{gate}: last line, still wrong (red)", language)
+            ax.set_title(title.format(gate=gate_name(gate, language)))
         for gate in ("and", "or"):
             p, ax = runs[gate][0], axes[f"{gate} zoom"]
             distance, x, z = _closest(p, gate)
             half = ZOOM_HALF_WIDTH
-            _draw_gate(ax, gate, p.weights, p.bias, limits=[(v - half, v + half) for v in x], note_near=False)
-            ax.set_title(f"{gate.upper()} near ({x[0]:g}, {x[1]:g}), magnified ×{2 / (2 * half):g}", fontsize=14)
-            # the panels above span 2 units, this one 2 * half
-            ax.set_xlabel(f"x1   ({x[0]:g}, {x[1]:g}): z = {z:.3f}, {distance:.3f} from the line", fontsize=13)
+            _draw_gate(
+                ax,
+                gate,
+                p.weights,
+                p.bias,
+                limits=[(v - half, v + half) for v in x],
+                note_near=False,
+                language=language,
+            )
+            point = {"x1": f"{x[0]:g}", "x2": f"{x[1]:g}"}
+            ax.set_title(
+                _("{gate} near ({x1}, {x2}), magnified ×{factor}", language).format(
+                    gate=gate_name(gate, language), factor=f"{2 / (2 * half):g}", **point
+                ),
+                fontsize=14,
+            )  # the panels above span 2 units, this one 2 * half
+            note = _("({x1}, {x2}): z = {z}, {distance} from the line", language)
+            ax.set_xlabel(f"x1   {note.format(z=f'{z:.3f}', distance=f'{distance:.3f}', **point)}", fontsize=13)
         ax = axes["mistakes"]
-        for color, (gate, (_, mistakes)) in zip(c.COLORS, runs.items()):
-            ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate.upper())
-        ax.set_title("Updates per epoch")
-        _mistakes_axes(ax, max(len(m) for _, m in runs.values()))
+        for color, (gate, (_p, mistakes)) in zip(c.COLORS, runs.items()):
+            ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate_name(gate, language))
+        _mistakes_axes(ax, max(len(m) for _p, m in runs.values()), language)
         axes["key"].axis("off")
-        _gate_legend(axes["key"], loc="center", ncol=2)
+        _gate_legend(axes["key"], language, loc="center", ncol=2)
         return c.save_figure(fig, path)
 
 
-def _animate_perceptron(folder, epochs: int) -> dict:
-    """The line of the perceptron rule after each epoch on AND and XOR, and the mistakes so far."""
+def _animate_perceptron(folder, epochs: int, language: str) -> dict:
+    """The line of the perceptron rule after each epoch on AND and XOR, and the mistakes so far, in `language`."""
     states = perceptron_epochs(epochs)
 
     def state(gate, k):  # a gate that has converged keeps its last line
         return states[gate][min(k, len(states[gate]) - 1)]
 
-    captions = ["Start: small random weights, before the first epoch"]
+    captions = [_("Start: small random weights, before the first epoch", language)]
     for k in range(1, epochs + 1):
         parts = []
         for gate in ANIMATED_GATES:
             if k < len(states[gate]):
-                parts.append(f"{gate.upper()} {states[gate][k][2]} times")
+                parts.append(
+                    _("{gate} {count} times", language).format(gate=gate_name(gate, language), count=states[gate][k][2])
+                )
             else:
-                parts.append(f"{gate.upper()} 0 times (converged in epoch {len(states[gate]) - 1})")
+                parts.append(
+                    _("{gate} 0 times (converged in epoch {epoch})", language).format(
+                        gate=gate_name(gate, language), epoch=len(states[gate]) - 1
+                    )
+                )
         captions.append(
-            f"Epoch {k} of {epochs}: the line moved at each mistake met, " + ", ".join(parts) + "; "
-            "drawn: the line after the epoch"
+            _(
+                "Epoch {number} of {count}: the line moved at each mistake met, {updates}; drawn: the line after "
+                "the epoch",
+                language,
+            ).format(number=k, count=epochs, updates=", ".join(parts))
         )
 
     def draw(fig, axes, k):
         for ax, gate in zip(axes, ANIMATED_GATES):
-            weights, bias, _ = state(gate, k)
-            wrong = _draw_gate(ax, gate, weights, bias)
-            ax.set_title(f"{gate.upper()}: this line puts {wrong} of 4 on the wrong side")
+            weights, bias, _mistakes = state(gate, k)
+            wrong = _draw_gate(ax, gate, weights, bias, language=language)
+            ax.set_title(
+                _("{gate}: this line puts {wrong} of 4 on the wrong side", language).format(
+                    gate=gate_name(gate, language), wrong=wrong
+                )
+            )
         ax = axes[2]
         for color, gate in zip(c.COLORS[::2], ANIMATED_GATES):
-            mistakes = [m for _, _, m in states[gate][1 : k + 1]]
-            ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate.upper())
-        ax.set_title("Updates per epoch")
-        _mistakes_axes(ax, epochs)
-        _gate_legend(fig)
+            mistakes = [m for _w, _b, m in states[gate][1 : k + 1]]
+            ax.plot(range(1, len(mistakes) + 1), mistakes, "o-", color=color, label=gate_name(gate, language))
+        _mistakes_axes(ax, epochs, language)
+        _gate_legend(fig, language)
 
-    title = "The perceptron rule on AND and XOR, epoch by epoch"
+    title = _("The perceptron rule on AND and XOR, epoch by epoch", language)
     return _animate.animate(folder, "perceptron_training", draw, captions, grid=(1, 3), size=(17, 6.6), title=title)
 
 
@@ -442,25 +553,26 @@ def _hidden_views(model, snapshot):
     return view(X), lines
 
 
-def _animate_xor_network(folder, frames: int) -> dict:
-    """The 2-4-1 network's decision boundary, hidden space and loss as training goes on."""
+def _animate_xor_network(folder, frames: int, language: str) -> dict:
+    """The 2-4-1 network's decision boundary, hidden space and loss as training goes on, in `language`."""
     steps = _animate.frame_steps(EPOCHS, frames)
-    model, losses, _, snapshots = train_xor(EPOCHS, snapshots_at=steps)
+    model, losses, _probs, snapshots = train_xor(EPOCHS, snapshots_at=steps)
     X, y = truth_table("xor")
     views = {s: _hidden_views(model, snapshots[s]) for s in steps}
-    zs = [z for (points, lines) in views.values() for z in [*points[0], *(zi for lz, _ in lines for zi in lz)]]
-    ss = [s for (points, lines) in views.values() for s in [*points[1], *(si for _, ls in lines for si in ls)]]
+    zs = [z for (points, lines) in views.values() for z in [*points[0], *(zi for lz, _ls in lines for zi in lz)]]
+    ss = [s for (points, lines) in views.values() for s in [*points[1], *(si for _lz, ls in lines for si in ls)]]
     zlim = (min(zs) - 0.1 * (max(zs) - min(zs)), max(zs) + 0.1 * (max(zs) - min(zs)))
     slim = (min(ss) - 0.15 * (max(ss) - min(ss)), max(ss) + 0.15 * (max(ss) - min(ss)))
     correct = {s: sum((z > 0) == (t == 1) for z, t in zip(views[s][0][0], y)) for s in steps}
-    captions = [f"Step {s} of {EPOCHS}: loss {losses[s]:.3f}, {correct[s]} of 4 classified correctly" for s in steps]
+    caption = _("Step {number} of {count}: loss {loss}, {correct} of 4 classified correctly", language)
+    captions = [caption.format(number=s, count=EPOCHS, loss=f"{losses[s]:.3f}", correct=correct[s]) for s in steps]
 
     def draw(fig, axes, k):
         s = steps[k]
         ax_in, ax_hidden, ax_loss = axes
         _hidden_views(model, snapshots[s])  # loads the parameters of step s into the model
         c.decision_boundary(ax_in, lambda p: model(p).data, X, y, threshold=0.5, n=40, labels=("XOR = 0", "XOR = 1"))
-        ax_in.set_title("Input space: boundary p = 0.5")
+        ax_in.set_title(_("Input space: boundary p = 0.5", language))
         (z, sv), lines = views[s]
         ax_hidden.axvspan(zlim[0], 0, color=c.COLORS[5], alpha=0.35)
         ax_hidden.axvspan(0, zlim[1], color=c.COLORS[4], alpha=0.35)
@@ -472,32 +584,36 @@ def _animate_xor_network(folder, frames: int) -> dict:
             ax_hidden.scatter(zi, si, s=90, marker=marker, c=color, edgecolors="k", zorder=3)
         ax_hidden.set_xlim(*zlim)
         ax_hidden.set_ylim(*slim)
-        ax_hidden.set_xlabel("output's net input v·h + c")
-        ax_hidden.set_ylabel("h projected on its widest other direction")
-        ax_hidden.set_title(f"Hidden space: {HIDDEN} units, projected to 2-D\n(grey: the input square's grid)")
+        ax_hidden.set_xlabel(_("output's net input v·h + c", language))
+        ax_hidden.set_ylabel(_("h projected on its widest other direction", language))
+        ax_hidden.set_title(
+            _("Hidden space: {units} units, projected to 2-D\n(grey: the input square's grid)", language).format(
+                units=HIDDEN
+            )
+        )
         ax_loss.semilogy(range(s + 1), losses[: s + 1], color=c.COLORS[0])
         ax_loss.plot([s], [losses[s]], "o", color=c.COLORS[0])
         ax_loss.set_xlim(0, EPOCHS)
         ax_loss.set_ylim(min(losses) * 0.7, max(losses) * 1.5)
-        ax_loss.set_xlabel("step")
-        ax_loss.set_ylabel("binary cross-entropy (log scale)")
-        ax_loss.set_title("Loss")
+        ax_loss.set_xlabel(_(STEP, language))
+        ax_loss.set_ylabel(_(CROSS_ENTROPY_LOG, language))
+        ax_loss.set_title(_("Loss", language))
 
-    title = f"The 2-{HIDDEN}-1 network learning XOR"
+    title = _("The 2-{hidden}-1 network learning XOR", language).format(hidden=HIDDEN)
     result = _animate.animate(folder, "xor_training", draw, captions, grid=(1, 3), size=(17.4, 6.4), title=title)
     return {**result, "steps": steps, "correct": correct}
 
 
-def _plot_network(model, losses, X, y, path):
+def _plot_network(model, losses, X, y, path, language: str):
     with c.style():
         fig, axes = c.figure(1, 2, size=(14, 6))
         ax_loss, ax = axes[0]
         ax_loss.semilogy(range(len(losses)), losses, color=c.COLORS[0])
-        ax_loss.set_xlabel("step")
-        ax_loss.set_ylabel("binary cross-entropy (log scale)")
-        ax_loss.set_title(f"Training the 2-{HIDDEN}-1 network on XOR")
+        ax_loss.set_xlabel(_(STEP, language))
+        ax_loss.set_ylabel(_(CROSS_ENTROPY_LOG, language))
+        ax_loss.set_title(_("Training the 2-{hidden}-1 network on XOR", language).format(hidden=HIDDEN))
         c.decision_boundary(ax, lambda p: model(p).data, X, y, threshold=0.5, n=60, labels=("XOR = 0", "XOR = 1"))
-        ax.set_title("Decision boundary (output probability 0.5)")
+        ax.set_title(_("Decision boundary (output probability 0.5)", language))
         return c.save_figure(fig, path)
 
 

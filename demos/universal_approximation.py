@@ -16,10 +16,15 @@ import math
 import random
 
 from autograd import no_grad
+from autograd.language import Domain, resolve
 from demos import _common as c
 from nn import MLP, Adam, mse
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "universal_approximation"
+SUMMARY = N_("Universal approximation: 3 tanh units fit x^2, sin(pi x), |x| and a step.")
 SEED = 0
 N_POINTS = 50
 HIDDEN = 3
@@ -30,8 +35,8 @@ TARGETS = {
     "x²": lambda x: x * x,
     "sin(πx)": lambda x: math.sin(math.pi * x),
     "|x|": abs,
-    "H(x) (Heaviside step)": lambda x: 1.0 if x > 0 else 0.0,
-}
+    N_("H(x) (Heaviside step)"): lambda x: 1.0 if x > 0 else 0.0,
+}  # the names are the keys of run()'s results; shown, they are translated
 
 
 def sample(n: int = N_POINTS, seed: int = SEED) -> list[float]:
@@ -57,38 +62,59 @@ def hidden_contributions(model, x: float) -> list[float]:
     return [v.data * math.tanh(n.w[0].data * x + n.b.data) for n, v in zip(hidden.neurons, out_neuron.w)]
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False) -> dict:
-    """Run the demo, write its picture under `out/universal_approximation`, return the key numbers."""
+def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
+    """Run the demo, write its picture under `out/universal_approximation`, return the key numbers.
+
+    The texts are in `language` ("de" or "en"; None: the language in force).
+    """
+    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     steps = QUICK_STEPS if quick else STEPS
-    c.heading("Universal approximation with 3 tanh units")
+    c.heading(_("Universal approximation with 3 tanh units", language))
     xs = sample()
     c.say(
-        f"{N_POINTS} points uniform in (-1, 1); the network 1-{HIDDEN}-1 (tanh, linear output) has "
-        f"{3 * HIDDEN + 1} parameters; full-batch Adam, learning rate {LEARNING_RATE}, {steps} steps per function."
+        _(
+            "{points} points uniform in (-1, 1); the network 1-{hidden}-1 (tanh, linear output) has {parameters} "
+            "parameters; full-batch Adam, learning rate {rate}, {steps} steps per function.",
+            language,
+        ).format(points=N_POINTS, hidden=HIDDEN, parameters=3 * HIDDEN + 1, rate=LEARNING_RATE, steps=steps)
     )
     fits = {}
-    width = max(len(name) for name in TARGETS)
-    print(f"  {'target':{width}}  {'MSE at start':>12}  {'MSE after training':>18}  {'time':>6}")
-    print(f"  {'-' * width}  {'-' * 12}  {'-' * 18}  {'-' * 6}")
+    shown = {name: _(name, language) for name in TARGETS}
+    header = [
+        _("target", language),
+        _("MSE at start", language),
+        _("MSE after training", language),
+        _("time", language),
+    ]
+    widths = [max(len(header[0]), *map(len, shown.values())), max(12, len(header[1])), max(18, len(header[2])), 6]
+    print("  " + "  ".join(h.ljust(w) if k == 0 else h.rjust(w) for k, (h, w) in enumerate(zip(header, widths))))
+    print("  " + "  ".join("-" * w for w in widths))
     for name, fn in TARGETS.items():  # a line as each fit ends: the whole takes a while
         ys = [fn(x) for x in xs]
         with c.Timer() as t:
             model, losses = fit(xs, ys, steps)
         fits[name] = (model, ys, losses)
-        print(f"  {name:{width}}  {losses[0]:12.4g}  {losses[-1]:18.4g}  {t.seconds:5.1f}s", flush=True)
+        print(
+            f"  {shown[name]:{widths[0]}}  {losses[0]:{widths[1]}.4g}  {losses[-1]:{widths[2]}.4g}  "
+            f"{t.seconds:{widths[3] - 1}.1f}s",
+            flush=True,
+        )
     c.say(
-        "Three S-shaped pieces suffice for the smooth targets; the step is approximated by one steep tanh, "
-        "and the kink of |x| by two tanh units pulling in opposite directions. The universal approximation "
-        "theorem: with enough hidden units, one hidden layer approximates any continuous function on an "
-        "interval as closely as wanted; more units would fit these four more closely."
+        _(
+            "Three S-shaped pieces suffice for the smooth targets; the step is approximated by one steep tanh, "
+            "and the kink of |x| by two tanh units pulling in opposite directions. The universal approximation "
+            "theorem: with enough hidden units, one hidden layer approximates any continuous function on an "
+            "interval as closely as wanted; more units would fit these four more closely.",
+            language,
+        )
     )
-    picture = _plot(xs, fits, folder / "universal_approximation.png")
+    picture = _plot(xs, fits, folder / "universal_approximation.png", language)
     c.wrote([picture])
     return {"mse": {name: f[2][-1] for name, f in fits.items()}, "steps": steps, "images": [picture]}
 
 
-def _plot(xs, fits, path):
+def _plot(xs, fits, path, language: str):
     grid = [-1.0 + 2.0 * k / 200 for k in range(201)]
     with c.style():
         fig, axes = c.figure(2, 2, size=(13, 9.5))  # 1430 x 1045 px: within a 1920 x 1080 projector
@@ -97,15 +123,18 @@ def _plot(xs, fits, path):
                 curve = [model([x]).data for x in grid]
             parts = [hidden_contributions(model, x) for x in grid]
             for j in range(HIDDEN):
-                ax.plot(grid, [p[j] for p in parts], "--", lw=1.8, color=c.COLORS[2 + j], label=f"hidden unit {j + 1}")
-            ax.scatter(xs, ys, s=40, color=c.COLORS[0], zorder=3, label="training points")
-            ax.plot(grid, curve, color=c.COLORS[1], lw=3, zorder=4, label="network output")
-            ax.set_title(f"{name}   (MSE {losses[-1]:.1e})")
+                label = _("hidden unit {number}", language).format(number=j + 1)
+                ax.plot(grid, [p[j] for p in parts], "--", lw=1.8, color=c.COLORS[2 + j], label=label)
+            ax.scatter(xs, ys, s=40, color=c.COLORS[0], zorder=3, label=_("training points", language))
+            ax.plot(grid, curve, color=c.COLORS[1], lw=3, zorder=4, label=_("network output", language))
+            ax.set_title(f"{_(name, language)}   (MSE {losses[-1]:.1e})")
             ax.set_xlim(-1, 1)
             ax.set_xlabel("x")
         # one legend under the panels, where it covers no curve
         fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=5)
-        fig.suptitle("A 1-3-1 tanh network fits four functions; dashed: each hidden unit × its output weight")
+        fig.suptitle(
+            _("A 1-3-1 tanh network fits four functions; dashed: each hidden unit × its output weight", language)
+        )
         return c.save_figure(fig, path)
 
 

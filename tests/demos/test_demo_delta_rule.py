@@ -87,3 +87,16 @@ def test_printed(capsys):
     out = capsys.readouterr().out
     assert "dL/dw_ij = delta_j * out_i" in out
     assert "δ_out = (o - y) o (1 - o)" in out and "w32     δ2 · x3" in out
+
+
+def test_summary_is_the_first_line_of_the_docstring():
+    assert delta_rule.SUMMARY == delta_rule.__doc__.splitlines()[0]
+
+
+def test_in_german_the_course_terms_and_the_same_numbers(result, capsys):
+    german = delta_rule.run(language="de")
+    out = capsys.readouterr().out
+    for term in ("Die Deltaregel von Hand", "Fehlerterme", "Lernrate η = 0.5", "Gewicht", "Verlustfunktion"):
+        assert term in out, term
+    assert "δ_out = (o - y) o (1 - o)" in out and "w32      δ2 · x3" in out  # formulas and names as in English
+    assert german["engine_grads"] == result["engine_grads"] and german["loss_after"] == result["loss_after"]

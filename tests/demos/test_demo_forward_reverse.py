@@ -102,3 +102,16 @@ def test_pictures_and_main(result, tmp_path, capsys):
 def test_every_picture_fits_a_screen(result):
     """Every PNG, GIF and SVG the demo writes (frames included) fits 1920 x 1080; print versions are named so."""
     check_fits_screen(result["images"][0].parents[0], at_least=3)
+
+
+def test_summary_is_the_first_line_of_the_docstring():
+    assert fr.SUMMARY == fr.__doc__.splitlines()[0]
+
+
+def test_in_german_the_frames_and_the_narration(tmp_path, capsys):
+    frames = fr._frames(tmp_path, "de")
+    out = capsys.readouterr().out
+    assert frames["titles"]["forward"][0] == "Startwert: da/da = 1"  # the engine's titles, in German too
+    assert frames["titles"]["backward"][1].startswith("Schritt 1 von 4: f = i²")
+    assert "Vorwärtsmodus ab a" in out and "Rückwärtsdurchlauf ab f" in out and "df/da = 294" in out
+    assert frames["forward_da"] == frames["backward_da"] == 294

@@ -101,3 +101,23 @@ def test_the_table_says_what_each_gradient_is_taken_with_respect_to(tmp_path, ca
     assert rows["cross-entropy (logits)"].rstrip().endswith("each logit z_k")
     for name in ("cross-entropy (probabilities)", "squared error L2", "MSE", "L1", "binary cross-entropy"):
         assert rows[name].rstrip().endswith("each output y_hat_k"), name
+
+
+def test_summary_is_the_first_line_of_the_docstring():
+    assert losses.SUMMARY == losses.__doc__.splitlines()[0]
+
+
+def test_softmax_then_log_says_why_it_fails_in_either_language():
+    english = losses.stable_and_naive(losses.HUGE_LOGITS, losses.Y, "en")["probabilities"]
+    assert english.startswith("fails: ") and "log(0.0) is undefined" in english  # the engine's own message
+    german = losses.stable_and_naive(losses.HUGE_LOGITS, losses.Y, "de")["probabilities"]
+    assert german == "scheitert: log(0.0) ist nicht definiert; log braucht eine positive Zahl"
+
+
+def test_in_german_the_course_terms_and_the_same_numbers(result, tmp_path, capsys):
+    german = losses.run(tmp_path, quick=True, language="de")
+    out = capsys.readouterr().out
+    for term in ("Verlustfunktionen", "Kreuzentropie (aus Wahrscheinlichkeiten)", "quadratischer Fehler L2",
+                 "Genauigkeit 0", "jeder Ausgabe y_hat_k", "jedem Logit z_k", "1/n Σ (y_hat - y)^2"):  # fmt: skip
+        assert term in out, term
+    assert german["losses"] == result["losses"] and german["path"] == result["path"]  # keyed by the English names

@@ -168,3 +168,19 @@ def test_goldberg_pictures_show_enough_digits(result):
     assert re.search(r"\(z\) = -?1<", source) is None  # no output rounded to a whole number
     for name in ("xor_graph", "xor_graph_input", "xor_graph_symbols"):
         assert f'size="{perceptron_xor.GRAPH_SCREEN_INCHES}"' in (folder / f"{name}.gv").read_text()
+
+
+def test_summary_is_the_first_line_of_the_docstring():
+    assert perceptron_xor.SUMMARY == perceptron_xor.__doc__.splitlines()[0]
+
+
+def test_in_german_the_course_terms_and_the_same_numbers(result, tmp_path, capsys):
+    german = perceptron_xor.run(tmp_path, quick=True, language="de")
+    out = capsys.readouterr().out
+    for term in ("Perzeptron", "Lernrate", "UND   1 3 3 2 1 0   -> konvergiert nach 6 Epochen", "ODER  1 2 1 0",
+                 "XOR   2 3 4", "konvergiert nie", "h1 = UND  h2 = ODER", "Alle vier richtig: ja"):  # fmt: skip
+        assert term in out, term
+    for key in ("perceptron_mistakes", "hand_made_outputs", "xor_losses", "xor_probabilities"):
+        assert german[key] == result[key], key
+    page = german["animations"]["perceptron_training"]["html"].read_text()
+    assert 'data-label="Epoche 1 von 4"' in page  # the player's counter follows the German captions

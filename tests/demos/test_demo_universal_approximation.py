@@ -48,3 +48,15 @@ def test_hidden_contributions_add_up_to_the_output():
         with no_grad():
             out = model([x]).data
         assert sum(ua.hidden_contributions(model, x)) + bias == pytest.approx(out, rel=1e-12)
+
+
+def test_summary_is_the_first_line_of_the_docstring():
+    assert ua.SUMMARY == ua.__doc__.splitlines()[0]
+
+
+def test_in_german_the_names_are_shown_translated_and_the_results_keep_their_keys(tmp_path, capsys):
+    result = ua.run(tmp_path, quick=True, language="de")
+    out = capsys.readouterr().out
+    assert "Universelle Approximation mit 3 tanh-Neuronen" in out and "MSE nach dem Training" in out
+    assert "H(x) (Heaviside-Stufe)" in out and "Heaviside step" not in out
+    assert set(result["mse"]) == set(ua.TARGETS)  # the English names, whatever the language shown
