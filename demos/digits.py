@@ -35,10 +35,15 @@ from pathlib import Path
 import numpy as np
 
 from autograd import install_command, no_grad, trace
+from autograd.language import Domain, get_language, resolve, using_language
 from demos import _common as c
 from nn import MLP, SGD, Adam, accuracy, cross_entropy, mse, train
 
+_ = Domain("demos").gettext
+N_ = Domain.mark
+
 NAME = "digits"
+SUMMARY = N_("Handwritten digits: sigmoid + MSE + SGD against ReLU + softmax + Adam, and the slides' two Keras models.")
 SEED = 0
 SIZES = [30, 15, 10]  # after the inputs (64 pixels here, 784 for MNIST)
 N_TRAIN = 1437  # all 1797 images: 80 % for training,
@@ -51,7 +56,8 @@ QUICK_N_TRAIN = 300
 QUICK_N_TEST = 200
 QUICK_EPOCHS = 3
 MNIST_QUICK_N_TRAIN = 2000  # --mnist with --quick: a slice of the 60,000, for a check that it runs
-INSTALL_HINT = f"This demo needs scikit-learn, which the extra [digits] brings: {install_command('digits')}"
+INSTALL_TEXT = N_("This demo needs scikit-learn, which the extra [digits] brings: {command}")
+INSTALL_HINT = INSTALL_TEXT.format(command=install_command("digits"))
 
 # The slides' Keras code leaves these to Keras' defaults; they are written out here.
 KERAS_BATCH_SIZE = 32  # Model.fit's default
@@ -61,14 +67,32 @@ KERAS_ADAM = {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-7}  # keras.optimize
 KERAS_SEEDS = (0, 1, 2, 3, 4)
 QUICK_KERAS_SEEDS = (0, 1)
 MNIST_TRAIN_IMAGES = 60_000  # what the slides' 10 epochs run over
-SLIDES_FIRST = "sigmoid, mse, SGD 0.8"  # the slides' first model ("Umsetzung in Keras")
-SLIDES_SECOND = "relu, softmax, cross-entropy, Adam"  # the second ("Schnellere Konvergenz")
+# The models' names, in English the keys of the results; shown in the language in force (see `shown`).
+SLIDES_FIRST_MODEL = N_("sigmoid, mse, SGD {lr}")
+SLIDES_FIRST = SLIDES_FIRST_MODEL.format(lr=SGD_LR)  # the slides' first model ("Umsetzung in Keras")
+SLIDES_SECOND = N_("relu, softmax, cross-entropy, Adam")  # the second ("Schnellere Konvergenz")
+SIGMOID_MODEL = N_("sigmoid, MSE, SGD lr {lr}")  # this demo's two contenders, at their learning rates
+RELU_MODEL = N_("ReLU, softmax + cross-entropy, Adam lr {lr}")
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"), N_("Sandal"), N_("Shirt"),
+    N_("Sneaker"), N_("Bag"), N_("Ankle boot"),
 )  # fmt: skip
 """Fashion-MNIST's ten classes, in the order of its labels 0..9 (Xiao, Rasul, Vollgraf 2017)."""
+
+
+def shown(name: str) -> str:
+    """A model's or a class's name (English: the results' keys, FASHION_NAMES) in the language in force."""
+    for template, lr in ((SIGMOID_MODEL, SGD_LR), (RELU_MODEL, ADAM_LR), (SLIDES_FIRST_MODEL, SGD_LR)):
+        if name == template.format(lr=lr):
+            return _(template).format(lr=lr)
+    return _(name) if name in (SLIDES_SECOND, *FASHION_NAMES) else name
+
+
+def count(n: int) -> str:
+    """A count as the language writes it: 60,000 in English, 60000 in German (where a comma is the decimal sign)."""
+    return f"{n:,}" if get_language() == "en" else str(n)
 
 
 def load(n_train: int = N_TRAIN, n_test: int = N_TEST, seed: int = SEED):
@@ -142,8 +166,8 @@ def models(seed: int = SEED, n_inputs: int = 64):
     sigmoid = MLP(n_inputs, SIZES, activation="sigmoid", output_activation="sigmoid", rng=seed)
     relu = MLP(n_inputs, SIZES, activation="relu", output_activation="linear", rng=seed)
     return {
-        f"sigmoid, MSE, SGD lr {SGD_LR}": (sigmoid, SGD(sigmoid.parameters(), lr=SGD_LR), squared_error),
-        f"ReLU, softmax + cross-entropy, Adam lr {ADAM_LR}": (
+        SIGMOID_MODEL.format(lr=SGD_LR): (sigmoid, SGD(sigmoid.parameters(), lr=SGD_LR), squared_error),
+        RELU_MODEL.format(lr=ADAM_LR): (
             relu,
             Adam(relu.parameters(), lr=ADAM_LR),
             cross_entropy,  # softmax is applied inside, from the logits, stably
@@ -181,19 +205,36 @@ def steps_per_epoch(n_train: int, batch_size: int = KERAS_BATCH_SIZE) -> int:
 
 
 def steps_sentence(n_train: int, epochs: int, batch_size: int = KERAS_BATCH_SIZE) -> str:
-    """How many updates these epochs are, beside the slides' 10 epochs of MNIST."""
+    """How many updates these epochs are, beside the slides' 10 epochs of MNIST (in the language in force)."""
     ours = epochs * steps_per_epoch(n_train, batch_size)
     slides = KERAS_EPOCHS * steps_per_epoch(MNIST_TRAIN_IMAGES, batch_size)
-    text = (
-        f"{epochs} epochs of {n_train:,} images in batches of {batch_size} are {ours:,} steps; the slides' "
-        f"{KERAS_EPOCHS} epochs of MNIST's {MNIST_TRAIN_IMAGES:,} training images are {slides:,} steps"
-    )
+    numbers = {
+        "epochs": epochs,
+        "images": count(n_train),
+        "batch": batch_size,
+        "steps": count(ours),
+        "slides_epochs": KERAS_EPOCHS,
+        "slides_images": count(MNIST_TRAIN_IMAGES),
+        "slides_steps": count(slides),
+        "times": f"{slides / ours:.0f}",
+    }
     if ours == slides:
-        return (
-            f"{epochs} epochs of {n_train:,} images in batches of {batch_size} are {ours:,} steps, as many as "
-            f"the slides' {KERAS_EPOCHS} epochs of MNIST."
+        text = N_(
+            "{epochs} epochs of {images} images in batches of {batch} are {steps} steps, as many as the slides' "
+            "{slides_epochs} epochs of MNIST."
         )
-    return text + (f" ({slides / ours:.0f} times as many)." if slides > ours else ".")
+    elif slides > ours:
+        text = N_(
+            "{epochs} epochs of {images} images in batches of {batch} are {steps} steps; the slides' "
+            "{slides_epochs} epochs of MNIST's {slides_images} training images are {slides_steps} steps "
+            "({times} times as many)."
+        )
+    else:
+        text = N_(
+            "{epochs} epochs of {images} images in batches of {batch} are {steps} steps; the slides' "
+            "{slides_epochs} epochs of MNIST's {slides_images} training images are {slides_steps} steps."
+        )
+    return _(text).format(**numbers)
 
 
 def accuracy_on(model, X, y) -> float:
@@ -214,11 +255,15 @@ def _say_epoch(label: str, epochs: int, times=None):
         last[0] = now
         if label is None:
             return
-        line = f"  {label} epoch {epoch}/{epochs}: training loss {history.loss[-1]:.4f}"
+        line = _("  {label} epoch {epoch}/{epochs}: training loss {loss:.4f}").format(
+            label=label, epoch=epoch, epochs=epochs, loss=history.loss[-1]
+        )
         if history.accuracy:
-            line += f", accuracy {history.accuracy[-1]:.1%}"
+            line += _(", accuracy {accuracy:.1%}").format(accuracy=history.accuracy[-1])
         if history.val_accuracy:
-            line += f"; held out: loss {history.val_loss[-1]:.4f}, accuracy {history.val_accuracy[-1]:.1%}"
+            line += _("; held out: loss {loss:.4f}, accuracy {accuracy:.1%}").format(
+                loss=history.val_loss[-1], accuracy=history.val_accuracy[-1]
+            )
         print(line, flush=True)
 
     return show
@@ -267,11 +312,12 @@ def keras_runs(data, n_inputs: int, epochs: int, seeds) -> dict:
             h = fit(model, optimizer, loss, data, epochs, batch_size=KERAS_BATCH_SIZE, seed=seed, label=None)
             results[name]["runs"].append(h)
             acc = h["test_accuracy"]
-            print(
-                f"  seed {seed}, {name}: {acc[1]:.1%} after 1 epoch, {acc[-1]:.1%} after {epochs}, "
-                f"{statistics.median(h['seconds']):.2g} s per epoch",
-                flush=True,
+            line = _(
+                "  seed {seed}, {name}: {first:.1%} after 1 epoch, {last:.1%} after {epochs}, {seconds} s per epoch"
             )
+            seconds = f"{statistics.median(h['seconds']):.2g}"
+            line = line.format(seed=seed, name=shown(name), first=acc[1], last=acc[-1], epochs=epochs, seconds=seconds)
+            print(line, flush=True)
     for r in results.values():
         r["after_1"] = spread([h["test_accuracy"][1] for h in r["runs"]])
         r["after_last"] = spread([h["test_accuracy"][-1] for h in r["runs"]])
@@ -280,31 +326,43 @@ def keras_runs(data, n_inputs: int, epochs: int, seeds) -> dict:
 
 
 def machine() -> str:
-    """The load average and BLAS threads, for reading the times (the machine may be shared)."""
+    """The load average and BLAS threads, to read the times by (the machine may be shared), in the language in force."""
     try:
-        load = f"load average {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} cores"
+        load = _("load average {load:.1f} (1 min) on {cores} cores").format(
+            load=os.getloadavg()[0], cores=os.cpu_count()
+        )
     except (AttributeError, OSError):
-        load = f"{os.cpu_count()} cores"
+        load = _("{cores} cores").format(cores=os.cpu_count())
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
-        return f"{load}; BLAS threads unknown (threadpoolctl is not installed)"
-    pools = ", ".join(f"{p.get('internal_api')} {p.get('num_threads')}" for p in threadpool_info()) or "none"
-    return f"{load}; BLAS thread pools {pools} (the compiled program runs products this small on one thread)"
+        return _("{load}; BLAS threads unknown (threadpoolctl is not installed)").format(load=load)
+    pools = ", ".join(f"{p.get('internal_api')} {p.get('num_threads')}" for p in threadpool_info()) or _("none")
+    return _("{load}; BLAS thread pools {pools} (the compiled program runs products this small on one thread)").format(
+        load=load, pools=pools
+    )
 
 
 def _fmt_spread(s) -> str:
     return f"{s['mean']:.1%} ({s['min']:.1%}-{s['max']:.1%})"
 
 
-def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None, fashion=None, seeds=None) -> dict:
+def run(
+    out=c.DEFAULT_OUT, quick: bool = False, mnist=None, fashion=None, seeds=None, *, language: str | None = None
+) -> dict:
     """Run the demo (or skip it without scikit-learn), write its pictures under `out/digits`.
 
     `mnist`: a folder with the four MNIST (or Fashion-MNIST) IDX files: the slides' 784-30-15-10
     network on them instead of the 8x8 digits. `fashion`: whether they are Fashion-MNIST (None:
     from the folder's name, see `is_fashion`). `seeds`: the seeds of the Keras runs (default five,
-    two with `quick`).
+    two with `quick`). The texts are in `language` ("de" or "en"; None: the language in force); the
+    numbers and the results' keys (the models' English names) are the same in both.
     """
+    with using_language(resolve(language, NAME)):
+        return _run(out, quick, mnist, fashion, seeds)
+
+
+def _run(out, quick: bool, mnist, fashion, seeds) -> dict:
     epochs = QUICK_EPOCHS if quick else EPOCHS
     keras_epochs = QUICK_EPOCHS if quick else KERAS_EPOCHS
     seeds = tuple(seeds) if seeds is not None else (QUICK_KERAS_SEEDS if quick else KERAS_SEEDS)
@@ -313,102 +371,138 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None, fashion=None, seeds=
     if mnist is not None:
         names = class_names(mnist, fashion)
         title = "Fashion-MNIST" if names is FASHION_NAMES else "MNIST"
-        c.heading(f"{title}: the slides' 784-30-15-10 network, two ways to train it")
+        c.heading(_("{title}: the slides' 784-30-15-10 network, two ways to train it").format(title=title))
         data = load_mnist_files(mnist, MNIST_QUICK_N_TRAIN if quick else None)
-        side, where = 28, f"the {title} IDX files in {mnist}"
+        side, where = 28, _("the {title} IDX files in {folder}").format(title=title, folder=mnist)
     else:
-        c.heading("Handwritten digits: 64-30-15-10, two ways to train it")
+        c.heading(_("Handwritten digits: 64-30-15-10, two ways to train it"))
         n_train, n_test = (QUICK_N_TRAIN, QUICK_N_TEST) if quick else (N_TRAIN, N_TEST)
         try:
             data = load(n_train, n_test)
         except ImportError:
-            print(f"Skipped. {INSTALL_HINT}")
+            print(_("Skipped.") + " " + _(INSTALL_TEXT).format(command=install_command("digits")))
             return {"skipped": True, "reason": INSTALL_HINT, "images": []}
-        side, where, names = 8, "scikit-learn's 8x8 digits", DIGIT_NAMES
+        side, where, names = 8, _("scikit-learn's 8x8 digits"), DIGIT_NAMES
     n_inputs = side * side
     n_train, n_test = len(data[0]), len(data[2])
     folder = c.demo_dir(out, NAME)
     c.say(
-        f"Images from {where}, pixels scaled to [0, 1]; {n_train:,} for training, {n_test:,} held out. "
-        f"Both networks start from the same seed and see the same mini-batches of {BATCH_SIZE}, {epochs} epochs, "
-        "compiled (the per-sample loss traced once, each batch run as NumPy vector instructions). "
-        "The squared error is summed over the 10 outputs and averaged over the batch, 1/m sum ||y - yhat||^2: "
-        "twice the slides' 1/(2m) form, so that learning rate 0.8 gets far in a few epochs."
+        _(
+            "Images from {where}, pixels scaled to [0, 1]; {n_train} for training, {n_test} held out. Both networks "
+            "start from the same seed and see the same mini-batches of {batch}, {epochs} epochs, compiled (the "
+            "per-sample loss traced once, each batch run as NumPy vector instructions). The squared error is summed "
+            "over the 10 outputs and averaged over the batch, 1/m sum ||y - yhat||^2: twice the slides' 1/(2m) form, "
+            "so that learning rate 0.8 gets far in a few epochs."
+        ).format(where=where, n_train=count(n_train), n_test=count(n_test), batch=BATCH_SIZE, epochs=epochs)
     )
     if names is FASHION_NAMES:
-        c.say(f"Fashion-MNIST's classes 0-9: {', '.join(names)}.")
+        c.say(_("Fashion-MNIST's classes 0-9: {names}.").format(names=", ".join(map(shown, names))))
     program_picture = _show_program(n_inputs, data, folder / "digits_program.svg")
     results, rows = {}, []
     for name, (model, optimizer, loss_fn) in models(n_inputs=n_inputs).items():
-        print(f"{name}:")
-        history = fit(model, optimizer, loss_fn, data, epochs, label=name.split(",")[0])
+        print(f"{shown(name)}:")
+        history = fit(model, optimizer, loss_fn, data, epochs, label=shown(name).split(",")[0])
         results[name] = history
         acc = history["test_accuracy"]
-        rows.append((name, f"{acc[1]:.1%}", f"{acc[-1]:.1%}", f"{statistics.median(history['seconds']):.2g} s"))
+        seconds = f"{statistics.median(history['seconds']):.2g} s"
+        rows.append((shown(name), f"{acc[1]:.1%}", f"{acc[-1]:.1%}", seconds))
         last_model = model
-    c.table(rows, ["network", "held-out accuracy after 1 epoch", f"after {epochs}", "time per epoch"])
+    c.table(
+        rows,
+        [_("network"), _("held-out accuracy after 1 epoch"), _("after {n}").format(n=epochs), _("time per epoch")],
+    )
     (name_a, hist_a), (name_b, hist_b) = results.items()
     a1, b1 = hist_a["test_accuracy"][1], hist_b["test_accuracy"][1]
     if b1 - a1 > 0.05:
-        why = (
+        why = _(
             "Sigmoid units saturate and the squared error gives small gradients when the output is confidently "
             "wrong; ReLU, cross-entropy and Adam's per-parameter step sizes learn much faster at the start."
         )
     else:
-        why = (
-            f"With {steps_per_epoch(n_train, BATCH_SIZE):,} steps of {BATCH_SIZE} images in the first epoch and "
-            "the summed squared error, the sigmoid network keeps up here; the head start of the second kind "
-            "shows with Keras' settings below, where the sigmoid network's gradient is ten times smaller."
-        )
+        why = _(
+            "With {steps} steps of {batch} images in the first epoch and the summed squared error, the sigmoid "
+            "network keeps up here; the head start of the second kind shows with Keras' settings below, where the "
+            "sigmoid network's gradient is ten times smaller."
+        ).format(steps=count(steps_per_epoch(n_train, BATCH_SIZE)), batch=BATCH_SIZE)
     c.say(
-        f"Held-out accuracy after one epoch: {a1:.1%} with {name_a}, {b1:.1%} with {name_b}; after {epochs}: "
-        f"{hist_a['test_accuracy'][-1]:.1%} and {hist_b['test_accuracy'][-1]:.1%}. {why}"
+        _(
+            "Held-out accuracy after one epoch: {a1:.1%} with {name_a}, {b1:.1%} with {name_b}; after {epochs}: "
+            "{a_last:.1%} and {b_last:.1%}. {why}"
+        ).format(
+            a1=a1,
+            name_a=shown(name_a),
+            b1=b1,
+            name_b=shown(name_b),
+            epochs=epochs,
+            a_last=hist_a["test_accuracy"][-1],
+            b_last=hist_b["test_accuracy"][-1],
+            why=why,
+        )
     )
 
     print()
-    c.heading("The slides' two Keras models, with Keras' defaults")
+    c.heading(_("The slides' two Keras models, with Keras' defaults"))
     c.say(
-        "First: Dense(30, sigmoid), Dense(15, sigmoid), Dense(10, sigmoid); loss='mse' as Keras means it "
-        "(the mean over the 10 outputs and the batch, nn.mse); SGD(learning_rate=0.8). Second: Dense(30, relu), "
-        "Dense(15, relu), Dense(10, softmax); loss='sparse_categorical_crossentropy'; optimizer 'Adam' with "
-        "Keras' defaults (learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7). What the slides leave to "
-        f"Keras is written out: batch {KERAS_BATCH_SIZE}, shuffled every epoch; Glorot-uniform weights "
-        "U(-a, a), a = sqrt(6 / (fan_in + fan_out)), and zero biases, as Keras' Dense starts. Validation data: "
-        f"the {n_test:,} held-out images (the slides do not show how X_valid is made)."
+        _(
+            "First: Dense(30, sigmoid), Dense(15, sigmoid), Dense(10, sigmoid); loss='mse' as Keras means it (the "
+            "mean over the 10 outputs and the batch, nn.mse); SGD(learning_rate=0.8). Second: Dense(30, relu), "
+            "Dense(15, relu), Dense(10, softmax); loss='sparse_categorical_crossentropy'; optimizer 'Adam' with "
+            "Keras' defaults (learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7). What the slides leave to "
+            "Keras is written out: batch {batch}, shuffled every epoch; Glorot-uniform weights U(-a, a), a = sqrt(6 "
+            "/ (fan_in + fan_out)), and zero biases, as Keras' Dense starts. Validation data: the {n_test} held-out "
+            "images (the slides do not show how X_valid is made)."
+        ).format(batch=KERAS_BATCH_SIZE, n_test=count(n_test))
     )
     c.say(steps_sentence(n_train, keras_epochs))
     c.say(
-        f"Each model from {len(seeds)} seeds ({', '.join(map(str, seeds))}: the initial weights and the order of "
-        "the batches); the spread over the seeds is part of the result. The slides show the training curves, "
-        "no accuracy figure: the numbers here are this engine's on this data, not the slides'."
+        _(
+            "Each model from {n} seeds ({seeds}: the initial weights and the order of the batches); the spread over "
+            "the seeds is part of the result. The slides show the training curves, no accuracy figure: the numbers "
+            "here are this engine's on this data, not the slides'."
+        ).format(n=len(seeds), seeds=", ".join(map(str, seeds)))
     )
     keras = keras_runs(data, n_inputs, keras_epochs, seeds)
-    print(f"Held-out accuracy, mean (lowest-highest) of {len(seeds)} seeds, and the median time per epoch:")
+    print(
+        _("Held-out accuracy, mean (lowest-highest) of {n} seeds, and the median time per epoch:").format(n=len(seeds))
+    )
     c.table(
         [
-            (name, _fmt_spread(r["after_1"]), _fmt_spread(r["after_last"]), f"{r['seconds_per_epoch']:.2g} s")
+            (shown(name), _fmt_spread(r["after_1"]), _fmt_spread(r["after_last"]), f"{r['seconds_per_epoch']:.2g} s")
             for name, r in keras.items()
         ],
-        ["model", "after 1 epoch", f"after {keras_epochs}", "per epoch"],
+        [_("model"), _("after 1 epoch"), _("after {n}").format(n=keras_epochs), _("per epoch")],
     )
-    c.say(f"Times on this machine: {machine()}.")
+    c.say(_("Times on this machine: {machine}.").format(machine=machine()))
     first, second = keras[SLIDES_FIRST], keras[SLIDES_SECOND]
     widest = max(r["after_last"]["max"] - r["after_last"]["min"] for r in keras.values())
     if second["after_1"]["min"] > first["after_1"]["max"]:
-        apart = ": every seed of the second above every seed of the first. "
+        apart = _(": every seed of the second above every seed of the first. ")
     elif first["after_1"]["min"] > second["after_1"]["max"]:
-        apart = ": every seed of the first above every seed of the second. "
+        apart = _(": every seed of the first above every seed of the second. ")
     else:
         apart = ". "
     c.say(
-        f"After one epoch ({steps_per_epoch(n_train):,} steps) the first model holds out "
-        f"{_fmt_spread(first['after_1'])}, the second {_fmt_spread(second['after_1'])}"
+        _("After one epoch ({steps} steps) the first model holds out {first}, the second {second}").format(
+            steps=count(steps_per_epoch(n_train)),
+            first=_fmt_spread(first["after_1"]),
+            second=_fmt_spread(second["after_1"]),
+        )
         + apart
-        + f"After {keras_epochs} epochs the first model holds out {_fmt_spread(first['after_last'])} and the "
-        f"second {_fmt_spread(second['after_last'])} (mean, lowest and highest of {len(seeds)} seeds; the seeds "
-        f"of one model lie up to {100 * widest:.1f} points apart). Keras' mse averages over the 10 outputs, so "
-        f"its gradient is a tenth of the summed squared error's above, and batches of {KERAS_BATCH_SIZE} make "
-        f"{KERAS_BATCH_SIZE / BATCH_SIZE:.1f} times fewer steps per epoch than batches of {BATCH_SIZE}."
+        + _(
+            "After {epochs} epochs the first model holds out {first} and the second {second} (mean, lowest and "
+            "highest of {n} seeds; the seeds of one model lie up to {points:.1f} points apart). Keras' mse averages "
+            "over the 10 outputs, so its gradient is a tenth of the summed squared error's above, and batches of "
+            "{keras_batch} make {fewer:.1f} times fewer steps per epoch than batches of {batch}."
+        ).format(
+            epochs=keras_epochs,
+            first=_fmt_spread(first["after_last"]),
+            second=_fmt_spread(second["after_last"]),
+            n=len(seeds),
+            points=100 * widest,
+            keras_batch=KERAS_BATCH_SIZE,
+            fewer=KERAS_BATCH_SIZE / BATCH_SIZE,
+            batch=BATCH_SIZE,
+        )
     )
     images = [
         _plot_curves(results, folder / "digits_training.png"),
@@ -435,12 +529,14 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, mnist=None, fashion=None, seeds=
 
 def _show_program(n_inputs: int, data, path):
     """Print what trace compiles the sigmoid network's per-sample loss into, and draw it (one box per layer)."""
-    model, _ = keras_model(n_inputs=n_inputs)
+    model, _optimizer = keras_model(n_inputs=n_inputs)
     program = trace(lambda x, t: mse([model(x)], [t]), list(data[0][0]), [0.0] * 10)
     c.say(
-        f"What the compiler sees: the per-sample loss of one image is a graph of {len(program.order):,} scalar "
-        f"nodes; trace groups the nodes of one depth and operation into {len(program.instructions)} vector "
-        "instructions, each layer of dot nodes one matrix product over the batch B:"
+        _(
+            "What the compiler sees: the per-sample loss of one image is a graph of {nodes} scalar nodes; trace "
+            "groups the nodes of one depth and operation into {instructions} vector instructions, each layer of dot "
+            "nodes one matrix product over the batch B:"
+        ).format(nodes=count(len(program.order)), instructions=len(program.instructions))
     )
     print(program)
     return c.render_graph(program.draw(), path)
@@ -452,14 +548,14 @@ def _plot_curves(results, path):
         ax_acc, ax_loss = axes[0]
         for color, (name, h) in zip(c.COLORS, results.items()):
             ax_acc.plot(range(len(h["test_accuracy"])), [100 * a for a in h["test_accuracy"]], "o-", color=color)
-            ax_loss.semilogy(range(1, len(h["loss"]) + 1), h["loss"], "o-", color=color, label=name)
-        ax_acc.set_xlabel("epoch")
-        ax_acc.set_ylabel("held-out accuracy (%)")
+            ax_loss.semilogy(range(1, len(h["loss"]) + 1), h["loss"], "o-", color=color, label=shown(name))
+        ax_acc.set_xlabel(_("epoch"))
+        ax_acc.set_ylabel(_("held-out accuracy (%)"))
         ax_acc.set_ylim(0, 100)
-        ax_acc.set_title("Held-out accuracy")
-        ax_loss.set_xlabel("epoch")
-        ax_loss.set_ylabel("training loss (each its own, log scale)")
-        ax_loss.set_title("Training loss")
+        ax_acc.set_title(_("Held-out accuracy"))
+        ax_loss.set_xlabel(_("epoch"))
+        ax_loss.set_ylabel(_("training loss (each its own, log scale)"))
+        ax_loss.set_title(_("Training loss"))
         ax_loss.legend(loc="lower left", fontsize=11)
         return c.save_figure(fig, path)
 
@@ -474,42 +570,45 @@ def _band(ax, epochs, curves, color, style, label):
 def _plot_history(keras, path):
     """The slides' history plot for each model: loss and accuracy per epoch, training and validation,
     the mean over the seeds as a line and their range as a band."""
+    training, validation = _("training"), _("validation")
     with c.style():
         fig, axes = c.figure(2, 2, size=(16, 9))
         for row, (name, r) in zip(axes, keras.items()):
             runs = r["runs"]
             epochs = list(range(1, len(runs[0]["loss"]) + 1))
             ax_loss, ax_acc = row
-            _band(ax_loss, epochs, [h["loss"] for h in runs], c.COLORS[0], "o-", "training")
-            _band(ax_loss, epochs, [h["val_loss"] for h in runs], c.COLORS[1], "s--", "validation")
-            _band(ax_acc, epochs, [[100 * a for a in h["accuracy"]] for h in runs], c.COLORS[0], "o-", "training")
+            _band(ax_loss, epochs, [h["loss"] for h in runs], c.COLORS[0], "o-", training)
+            _band(ax_loss, epochs, [h["val_loss"] for h in runs], c.COLORS[1], "s--", validation)
+            _band(ax_acc, epochs, [[100 * a for a in h["accuracy"]] for h in runs], c.COLORS[0], "o-", training)
             val = [[100 * a for a in h["test_accuracy"][1:]] for h in runs]
-            _band(ax_acc, epochs, val, c.COLORS[1], "s--", "validation")
-            ax_loss.set_title(f"{name}: loss")
-            ax_loss.set_ylabel("mse (Keras' mean)" if "mse" in name else "cross-entropy")
-            ax_acc.set_title(f"{name}: accuracy")
-            ax_acc.set_ylabel("accuracy (%)")
+            _band(ax_acc, epochs, val, c.COLORS[1], "s--", validation)
+            ax_loss.set_title(_("{name}: loss").format(name=shown(name)))
+            ax_loss.set_ylabel(_("mse (Keras' mean)") if "mse" in name else _("cross-entropy"))
+            ax_acc.set_title(_("{name}: accuracy").format(name=shown(name)))
+            ax_acc.set_ylabel(_("accuracy (%)"))
             ax_acc.set_ylim(0, 100)
             for ax in row:
-                ax.set_xlabel("epoch")
+                ax.set_xlabel(_("epoch"))
                 ax.set_xticks(epochs)
                 ax.legend()
         n = len(next(iter(keras.values()))["runs"])
         fig.suptitle(
-            f"The slides' two Keras models, batch {KERAS_BATCH_SIZE}: mean of {n} seeds, band lowest to highest"
+            _("The slides' two Keras models, batch {batch}: mean of {n} seeds, band lowest to highest").format(
+                batch=KERAS_BATCH_SIZE, n=n
+            )
         )
         return c.save_figure(fig, path)
 
 
 def predictions_title(guesses, labels) -> str:
-    """The title of the predictions picture: it mentions red only when some guess is wrong."""
+    """The title of the predictions picture, in the language in force: it mentions red only when a guess is wrong."""
     wrong = sum(g != t for g, t in zip(guesses, labels))
-    title = "Held-out images: the ReLU / cross-entropy network's guess and the true label"
-    return title + (f" ({wrong} wrong, in red)" if wrong else " (all right)")
+    title = _("Held-out images: the ReLU / cross-entropy network's guess and the true label")
+    return title + (_(" ({wrong} wrong, in red)").format(wrong=wrong) if wrong else _(" (all right)"))
 
 
 def _plot_samples(model, data, side, names, path, n: int = 16):
-    _, _, X_test, y_test = data
+    _X, _y, X_test, y_test = data
     X_test, y_test = list(X_test[:n]), [int(t) for t in y_test[:n]]
     with no_grad():
         guesses = []
@@ -522,7 +621,8 @@ def _plot_samples(model, data, side, names, path, n: int = 16):
         for ax, x, t, guess in zip(axes.flat, X_test, y_test, guesses):
             ax.imshow(np.asarray(x, dtype=float).reshape(side, side), cmap="gray_r", vmin=0, vmax=1)
             small = {"fontsize": 11} if names is FASHION_NAMES else {}
-            ax.set_title(f"guess {names[guess]}\ntrue {names[t]}", color="k" if guess == t else "red", **small)
+            title = _("guess {guess}\ntrue {true}").format(guess=shown(names[guess]), true=shown(names[t]))
+            ax.set_title(title, color="k" if guess == t else "red", **small)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
@@ -534,36 +634,58 @@ def _seeds(text: str) -> tuple[int, ...]:
     try:
         values = [int(s) for s in text.split(",")] if "," in text else list(range(int(text)))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--seeds takes a count (5) or a list (0,1,2), not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("--seeds takes a count (5) or a list (0,1,2), not {text!r}").format(text=text)
+        ) from None
     if not values or min(values) < 0:
-        raise argparse.ArgumentTypeError(f"--seeds takes a count of at least 1 or seeds >= 0, not {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("--seeds takes a count of at least 1 or seeds >= 0, not {text!r}").format(text=text)
+        )
     return tuple(values)
 
 
 def main(argv=None) -> dict:
-    """Command line: python -m demos.digits [--out DIR] [--quick] [--mnist DIR [--fashion]] [--seeds N]."""
-    parser = argparse.ArgumentParser(prog="python -m demos.digits", description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/digits (default: ./{c.DEFAULT_OUT})")
-    parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
-    parser.add_argument(
-        "--mnist", metavar="DIR", help="a folder with the four MNIST or Fashion-MNIST IDX files (plain or .gz)"
-    )
-    parser.add_argument(
-        "--fashion",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="the IDX files are Fashion-MNIST (its class names); default: when the folder's name contains "
-        "'fashion' (the files themselves cannot tell)",
-    )
-    parser.add_argument(
-        "--seeds", type=_seeds, default=None, metavar="N", help="seeds of the Keras runs: a count or a list (default 5)"
-    )
-    args = parser.parse_args(argv)
-    if args.fashion is not None and args.mnist is None:
-        parser.error("--fashion names the kind of the IDX files of --mnist DIR; give --mnist DIR too")
-    c.exit_unless_installed(NAME, ("demos",) if args.mnist else None)  # MNIST's own files need no scikit-learn
-    chosen = {name: value for name, value in (("fashion", args.fashion), ("seeds", args.seeds)) if value is not None}
-    result = run(args.out, quick=args.quick, mnist=args.mnist, **chosen)
+    """Command line: python -m demos.digits [--out DIR] [--quick] [--mnist DIR [--fashion]] [--seeds N] [--lang de|en]
+
+    --help, the refusals and the run are in the language of --lang (else the locale's).
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with using_language(c.language_in(argv)) as t:
+        parser = c.argument_parser("python -m demos.digits", _(SUMMARY), t)
+        parser.add_argument(
+            "--out",
+            default=c.DEFAULT_OUT,
+            help=_("pictures go to OUT/digits (default: ./{out})").format(out=c.DEFAULT_OUT),
+        )
+        parser.add_argument("--quick", action="store_true", help=_("smaller settings, for tests (a few seconds)"))
+        parser.add_argument(
+            "--mnist", metavar="DIR", help=_("a folder with the four MNIST or Fashion-MNIST IDX files (plain or .gz)")
+        )
+        parser.add_argument(
+            "--fashion",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=_(
+                "the IDX files are Fashion-MNIST (its class names); default: when the folder's name contains "
+                "'fashion' (the files themselves cannot tell)"
+            ),
+        )
+        parser.add_argument(
+            "--seeds",
+            type=_seeds,
+            default=None,
+            metavar="N",
+            help=_("seeds of the Keras runs: a count or a list (default 5)"),
+        )
+        c.add_language_option(parser, t)
+        args = parser.parse_args(argv)
+        if args.fashion is not None and args.mnist is None:
+            parser.error(_("--fashion names the kind of the IDX files of --mnist DIR; give --mnist DIR too"))
+        c.exit_unless_installed(NAME, ("demos",) if args.mnist else None)  # MNIST's own files need no scikit-learn
+        chosen = {
+            name: value for name, value in (("fashion", args.fashion), ("seeds", args.seeds)) if value is not None
+        }
+        result = run(args.out, quick=args.quick, mnist=args.mnist, **chosen)
     sys.stdout.flush()
     return result
 

@@ -14,6 +14,7 @@ from checks import png_size
 from picture_checks import check_image
 
 from autograd import no_grad
+from autograd.language import using_language
 from demos import digits
 from nn import accuracy, train
 
@@ -130,13 +131,9 @@ def write_idx(path, array, type_code=0x08):
     path.write_bytes(header + array.tobytes())
 
 
-@pytest.mark.parametrize("folder_name, fashion", [("mnist", False), ("fashion-mnist", True)])
-def test_mnist_files(tmp_path, capsys, folder_name, fashion):
-    """--mnist DIR: the slides' 784-30-15-10 network on IDX files (here small ones written by the test);
-    a folder named fashion... gets Fashion-MNIST's class names."""
+def write_mnist(folder):
+    """Small IDX files in `folder` as MNIST names them: 40 training images, 10 held out, 28x28."""
     rng = np.random.default_rng(0)
-    folder = tmp_path / folder_name
-    folder.mkdir()
     labels = rng.integers(0, 10, 50)
     images = rng.integers(0, 40, (50, 28, 28))
     images[np.arange(50), labels * 2 + 3, 5:20] = 255  # a bar whose row tells the digit: learnable
@@ -144,6 +141,15 @@ def test_mnist_files(tmp_path, capsys, folder_name, fashion):
     write_idx(folder / "train-labels-idx1-ubyte", labels[:40])
     write_idx(folder / "t10k-images-idx3-ubyte", images[40:])
     write_idx(folder / "t10k-labels-idx1-ubyte", labels[40:])
+
+
+@pytest.mark.parametrize("folder_name, fashion", [("mnist", False), ("fashion-mnist", True)])
+def test_mnist_files(tmp_path, capsys, folder_name, fashion):
+    """--mnist DIR: the slides' 784-30-15-10 network on IDX files (here small ones written by the test);
+    a folder named fashion... gets Fashion-MNIST's class names."""
+    folder = tmp_path / folder_name
+    folder.mkdir()
+    write_mnist(folder)
     result = digits.main(["--quick", "--out", str(tmp_path / "out"), "--mnist", str(folder), "--seeds", "1"])
     out = capsys.readouterr().out
     assert result["n_train"] == 40 and result["n_test"] == 10
@@ -225,3 +231,48 @@ def test_seeds_option(text, seeds):
 def test_seeds_option_refuses(text):
     with pytest.raises(Exception, match="--seeds takes"):
         digits._seeds(text)
+
+
+def test_the_summary_is_the_docstrings_first_line():
+    assert digits.SUMMARY == digits.__doc__.strip().splitlines()[0]
+
+
+def test_a_german_run_computes_the_same_numbers_and_names_the_classes_in_german(tmp_path, capsys):
+    folder = tmp_path / "fashion"
+    folder.mkdir()
+    write_mnist(folder)
+    runs = {}
+    for language in ("en", "de"):
+        argv = ["--quick", "--out", str(tmp_path / language), "--mnist", str(folder), "--seeds", "1"]
+        runs[language] = digits.main([*argv, "--lang", language]), " ".join(capsys.readouterr().out.split())
+    (english, _), (german, text) = runs["en"], runs["de"]
+    assert german["test_accuracy"] == english["test_accuracy"]  # keyed by the same English names
+    for name, r in english["keras"].items():
+        for key in ("loss", "accuracy", "val_loss", "test_accuracy"):
+            assert german["keras"][name]["runs"][0][key] == r["runs"][0][key]
+    assert "Stiefelette" in text and "Ankle boot" not in text and "Klassen 0-9 von Fashion-MNIST" in text
+    for term in ("Epoche", "Lernrate", "Genauigkeit", "Trainingsverlust", "Startgewichte", "Bias-Gewichte"):
+        assert term in text, term
+    assert "60000 Trainingsbilder" in text  # a comma would read as the decimal sign
+
+
+def test_the_german_sentences_and_titles():
+    with using_language("de"):
+        assert digits.steps_sentence(1437, 10) == (
+            "10 Epochen mit 1437 Bildern in Batches zu 32 sind 450 Schritte; die 10 Epochen der Folien über die "
+            "60000 Trainingsbilder von MNIST sind 18750 Schritte (42-mal so viele)."
+        )
+        assert digits.predictions_title([1, 2, 4], [1, 2, 3]).endswith("(1 falsch, in Rot)")
+        assert digits.predictions_title([1], [1]).endswith("(alle richtig)")
+        assert digits.shown(digits.SLIDES_FIRST) == "Sigmoid, MSE, SGD 0.8"  # the numbers as the demo prints them
+        assert digits.shown("Ankle boot") == "Stiefelette" and digits.shown("7") == "7"
+
+
+def test_the_german_help(capsys):
+    with pytest.raises(SystemExit):
+        digits.main(["--lang", "de", "--help"])
+    text = capsys.readouterr().out
+    assert "Handgeschriebene Ziffern" in text and "Seeds der Keras-Läufe" in text
+    with pytest.raises(SystemExit):
+        digits.main(["--lang", "de", "--seeds", "x"])
+    assert "--seeds erwartet eine Anzahl (5) oder eine Liste (0,1,2), nicht 'x'" in capsys.readouterr().err
