@@ -117,8 +117,8 @@ def edges(node: Node):
 
 # One clock, `_stamp`, for two things. Each traversal stamps the nodes it
 # reaches with two fresh numbers, "seen" and "placed" (larger than any earlier
-# stamp), instead of keeping sets of nodes: one attribute store per node, no
-# hashing. And each assignment to a leaf's data takes a stamp of its own
+# stamp), instead of keeping sets of nodes: an attribute store or two per node,
+# no hashing. And each assignment to a leaf's data takes a stamp of its own
 # (`data_changed`), which the leaf keeps. A node is born with the stamp of the
 # last assignment as its mark, so its mark says up to when its parents are
 # known unchanged; only a node whose mark is older than the last assignment
@@ -153,6 +153,7 @@ def _refuse_stale(node: Node, mark: int, who: str) -> None:
     leaf = stale_parent(node, mark)
     if leaf is None:
         return
+    node._mark = mark  # the walk may have marked it already: a later walk must refuse it too
     from autograd.core.value import described  # the words for a Value (value.py imports this module)
 
     raise StaleGraphError(
@@ -162,125 +163,176 @@ def _refuse_stale(node: Node, mark: int, who: str) -> None:
     )
 
 
-# (id, mark) of the root of the last walk that found nothing stale: walking from it again while no data was
-# assigned since, nothing can be stale, so the walk skips the check (a repeated backward() on one graph pays
-# nothing for it). The mark tells a node placed by that walk from a later object at the same id.
-_checked = (0, -1)
-
-
 def _order(root: Node, backward: bool, refuse_stale: bool = True) -> list[Node]:
     """Topological order of what `root` depends on.
 
     For the backward pass (`backward=True`) the leaves are left out, and
-    each node's gradient is set to 0 as it is placed. A node built before
+    each node's gradient is set to 0 as it is reached. A node built before
     the last assignment to a parent's data is a StaleGraphError; with
     `refuse_stale=False` it is let through, and keeps its old mark so that
     later walks refuse it still.
     """
-    global _stamp, _checked
+    global _stamp
     with _walking:
         with _clock:
             _stamp += 2
             seen, placed = _stamp - 1, _stamp
             changed = _last_change
-        mark = root._mark
-        if _checked == (id(root), mark) and mark > changed:
-            order, stale = _walk(root, backward, seen, placed), ()
-        else:
-            who = "backward" if backward else "topological_order"
-            order, stale = _checking_walk(root, backward, seen, placed, changed, refuse_stale, who)
+        if backward:
+            return _backward_walk(root, seen, placed, changed)
+        order, stale = _walk(root, seen, placed, changed, refuse_stale)
         for node, old in stale:
             node._mark = old
-        _checked = (0, -1) if stale else (id(root), placed)
         return order
 
 
-def _walk(root: Node, backward: bool, seen: int, placed: int) -> list[Node]:
-    """The depth-first walk itself (see `_order`): marks instead of sets, straight on along chains."""
+def _walk(root, seen, placed, changed, refuse_stale) -> tuple[list, list]:
+    """The depth-first walk of `topological_order` (see there), leaves included: marks instead of sets.
+
+    A node's first visit (its mark older than `seen`) marks it `seen` and
+    puts it back on the stack, its parents not yet placed above it; its
+    second visit (marked `seen`) places it, marked `placed`. Along a chain
+    of single parents the walk goes straight on. Also returns the
+    (node, mark) pairs let through stale (`refuse_stale=False`).
+    """
+    stale = []
     order: list[Node] = []
     place = order.append
     stack = [root]
     push = stack.append
     pop = stack.pop
-    keep_leaves = not backward
-    while stack:
-        node = pop()
-        if node._mark == seen:  # second visit: all of its parents are placed
-            node._mark = placed
-            if backward:
-                node._grad = 0.0
-            place(node)
-            continue
-        # First visit: the node goes back on the stack, its new parents above it
-        # (reversed, so that the first parent comes off first). Along a chain of
-        # single parents the walk goes straight on, without the stack.
-        while node._mark < seen:
-            node._mark = seen
-            push(node)
-            parents = node._parents
-            if type(parents) is not tuple:  # one parent
-                if parents._mark < seen and (keep_leaves or parents._operation):
-                    node = parents
-                    continue
-            elif len(parents) == 2:  # the usual many: spelled out, no iterator to make
-                p, q = parents
-                if q._mark < seen and (keep_leaves or q._operation):
-                    push(q)
-                if p._mark < seen and (keep_leaves or p._operation):
-                    push(p)
-            else:
-                for p in reversed(parents):
-                    if p._mark < seen and (keep_leaves or p._operation):
-                        push(p)
-            break
-    return order
-
-
-def _checking_walk(root, backward, seen, placed, changed, refuse_stale, who) -> tuple[list, list]:
-    """`_walk` that also looks at the parents of every node built before the last assignment (`changed`):
-    the same loop with one more test per node, kept apart so that `_walk` pays nothing for it."""
-    stale = []  # (node, its mark) let through: the marks go back at the end
-    order: list[Node] = []
-    place = order.append
-    stack = [root]
-    push = stack.append
-    pop = stack.pop
-    keep_leaves = not backward
     while stack:
         node = pop()
         mark = node._mark
-        if mark == seen:
+        if mark == seen:  # second visit: all of its parents are placed
             node._mark = placed
-            if backward:
-                node._grad = 0.0
             place(node)
             continue
         while mark < seen:
             if mark < changed and node._operation:  # built before some assignment: did a parent change?
                 if refuse_stale:
-                    _refuse_stale(node, mark, who)
+                    _refuse_stale(node, mark, "topological_order")
                 elif stale_parent(node, mark) is not None:
                     stale.append((node, mark))
             node._mark = seen
             push(node)
             parents = node._parents
-            if type(parents) is not tuple:
-                if parents._mark < seen and (keep_leaves or parents._operation):
+            if type(parents) is not tuple:  # one parent
+                mark = parents._mark
+                if mark < seen:
                     node = parents
-                    mark = node._mark
                     continue
-            elif len(parents) == 2:
-                p, q = parents
-                if q._mark < seen and (keep_leaves or q._operation):
-                    push(q)
-                if p._mark < seen and (keep_leaves or p._operation):
-                    push(p)
             else:
-                for p in reversed(parents):
-                    if p._mark < seen and (keep_leaves or p._operation):
+                for p in reversed(parents):  # reversed: the first parent comes off the stack first
+                    if p._mark < seen:
                         push(p)
             break
     return order, stale
+
+
+def _backward_walk(root, seen, placed, changed) -> list[Node]:
+    """The order of `_walk` for the backward pass: the interior nodes only, their gradients set to 0.
+
+    It runs once per training step, so it is `_walk` with three speed devices:
+
+    * Leaves are never visited, and `_operation` tells them (tested first:
+      a leaf is looked at once, not twice).
+    * A run of nodes, each the only parent still to place of the one before
+      (a chain of `x * 2.0`, `relu`, `+ 1.0`, `x * w` with a leaf w ...), is
+      collected in a list instead of going on and off the stack one node at
+      a time: where the run ends in a node with no parent left to place, it
+      is placed at once, deepest node first; where that node has several,
+      the run waits on the stack below them, marked `seen` as `_walk` would
+      have left it. A node marked `placed` is done, so a run is marked
+      `placed` as it grows. Same order, half the work along a chain.
+    * The stale check looks only at nodes with a leaf among their parents:
+      only a leaf's data can be assigned, so a node whose parents are all
+      results cannot be stale (a chain's `relu` or `+ 1.0` costs nothing).
+    """
+    order: list[Node] = []
+    place, place_run = order.append, order.extend
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        mark = node._mark
+        if mark >= seen:
+            if mark == seen:  # second visit: all of its parents are placed
+                node._mark = placed
+                place(node)
+            continue
+        run = None  # the run's nodes before `node`, once there are any
+        while True:
+            node._mark = placed
+            node._grad = 0.0
+            parents = node._parents
+            if type(parents) is not tuple:  # one parent
+                if parents._operation:
+                    if (mark := parents._mark) < seen:
+                        if run is None:
+                            run = [node]
+                        else:
+                            run.append(node)
+                        node = parents
+                        continue
+                elif mark < changed:  # a leaf parent: assigned since this node was built?
+                    _refuse_stale(node, mark, "backward")
+            elif len(parents) == 2:  # the usual many: spelled out, no list to make
+                if mark < changed:
+                    _refuse_stale(node, mark, "backward")
+                p, q = parents
+                if q._operation and q._mark < seen:
+                    if p._operation and p._mark < seen and p is not q:  # two to place first: the run waits
+                        node._mark = seen
+                        if run is not None:
+                            for waiting in run:
+                                waiting._mark = seen
+                            stack += run
+                        push(node)
+                        push(q)
+                        push(p)
+                        break
+                    p = q
+                elif not (p._operation and p._mark < seen):
+                    p = None
+                if p is not None:  # the one parent to place: the run goes on
+                    if run is None:
+                        run = [node]
+                    else:
+                        run.append(node)
+                    node = p
+                    mark = p._mark
+                    continue
+            else:
+                if mark < changed:
+                    _refuse_stale(node, mark, "backward")
+                todo = [p for p in parents if p._operation and p._mark < seen]
+                if len(set(todo)) > 1:  # as above
+                    node._mark = seen
+                    if run is not None:
+                        for waiting in run:
+                            waiting._mark = seen
+                        stack += run
+                    push(node)
+                    stack += reversed(todo)
+                    break
+                if todo:
+                    if run is None:
+                        run = [node]
+                    else:
+                        run.append(node)
+                    node = todo[0]
+                    mark = node._mark
+                    continue
+            # no parent left to place: the run is placed now, deepest node first
+            if run is None:
+                place(node)
+            else:
+                run.append(node)
+                place_run(reversed(run))
+            break
+    return order
 
 
 def _check_node(root, who: str) -> None:

@@ -5,11 +5,12 @@ recursive depth-first search finds them."""
 import random
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, dot, topological_order, total
-from autograd.core.graph import _order
+from autograd.core.graph import StaleGraphError, _order
 
 
 def recursive_order(root, keep_leaves=True):
@@ -62,3 +63,22 @@ def test_the_readme_order_and_a_long_chain():
         y = (y * 1.0001 + 0.5).relu() * x
     order = topological_order(y)
     assert order[0] is x and order[-1] is y and len(order) == 1 + 4 * sys.getrecursionlimit() * 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs(), st.integers(0, 3), st.booleans())
+def test_backward_refuses_exactly_the_graphs_whose_leaf_changed(root, which, walk_first):
+    """The backward walk looks for stale nodes only among those with a leaf parent: a graph is refused
+    exactly when one of its own leaves got new data after it was built, before or after a first walk."""
+    if walk_first:
+        root.backward()
+    leaves = [n for n in recursive_order(root) if not n.op]
+    pool = sorted({id(n): n for n in leaves}.values(), key=lambda n: n.label)
+    leaf = pool[which % len(pool)]
+    outsider = Value(2.0)
+    outsider.data = 3.0  # an assignment to a leaf of no graph here: nothing to refuse
+    root.backward()
+    leaf.data = leaf.data + 0.25
+    for _ in range(2):  # and a refusal is not forgotten
+        with pytest.raises(StaleGraphError, match=repr(leaf.label)):
+            root.backward()
