@@ -95,25 +95,17 @@ def stable_and_naive(logits, y: int, language: str | None = None) -> dict:
     Where the first fails, its entry is the reason, in `language` (None: the language in force).
     """
     language = resolve(language, "stable_and_naive")
-    outcome = {}
+    outcome, probs = {}, None
     try:
         probs = softmax([Value(z) for z in logits])
         outcome["probabilities"] = cross_entropy_from_probabilities(probs, y).data
     except (DomainError, ValueError) as exc:
-        outcome["probabilities"] = _("fails: {reason}", language).format(reason=_refusal(exc, logits, y, language))
+        reason = str(exc)  # the engine's message, in English
+        if language != "en" and probs is not None and probs[y].data == 0.0:  # the case shown: log of a rounded 0
+            reason = _("log(0.0) is undefined; log needs a positive number", language)
+        outcome["probabilities"] = _("fails: {reason}", language).format(reason=reason)
     outcome["logits"] = cross_entropy([Value(z) for z in logits], y).data
     return outcome
-
-
-def _refusal(exc: Exception, logits, y: int, language: str) -> str:
-    """Why softmax-then-log failed, in `language`: the engine's own message is English, so in German the
-    demo says it itself when the correct class's probability rounded to 0 (log(0), the case shown here)."""
-    if language == "en":
-        return str(exc)
-    top = max(logits)
-    if math.exp(logits[y] - top) / sum(math.exp(z - top) for z in logits) == 0.0:
-        return _("log(0.0) is undefined; log needs a positive number", language)
-    return str(exc)
 
 
 def loss_against_accuracy(steps: int) -> list[tuple[float, float, float, float]]:
