@@ -491,7 +491,8 @@ class Program:
         self._check(inputs, range(batch))
 
     def _check(self, inputs, picks) -> None:
-        with recording.recording_on():  # under no_grad() too: evaluation is where a wrong branch goes unseen
+        # under no_grad() too: evaluation is where a wrong branch goes unseen
+        with recording.recording_on(), recording.collector_paused():
             for i in picks:
                 sample = [float(a[i, 0]) if shape is None else a[i] for a, shape in zip(inputs, self.arg_shapes)]
                 placeholders, call_args = recording.placeholders(sample)

@@ -119,5 +119,6 @@ def trace(fn, *example_args, parameters=None) -> Program:
         )
     placeholders, call_args = recording.placeholders(example_args)
     _check_count(fn, len(call_args))
-    outputs, several = recording.outputs(recording.call_traced(fn, call_args), "trace")
-    return Program(fn, shapes, placeholders, outputs, several, parameters)
+    with recording.collector_paused():
+        outputs, several = recording.outputs(recording.call_traced(fn, call_args), "trace")
+        return Program(fn, shapes, placeholders, outputs, several, parameters)

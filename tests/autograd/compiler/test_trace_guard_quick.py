@@ -86,3 +86,17 @@ def test_a_leaf_made_anew_on_each_call_goes_to_the_full_walk_which_lets_it_throu
     quick, refused = _verdicts(lambda x: x * Value(2.0), [1.0], [3.0])
     assert (quick, refused) == (False, False)
 
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_tracing_and_the_guard_give_back_the_users_collector_setting(enabled):
+    import gc
+
+    before = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        program = trace(lambda x: (w * x).tanh(), 1.0)
+        assert gc.isenabled() is enabled
+        program([1.0, 2.0])  # the first call traces its samples again
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if before else gc.disable)()
