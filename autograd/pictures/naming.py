@@ -244,16 +244,18 @@ def local_formula(node: Value, k: int, parent_texts: list[str], out_text: str) -
     return formula_text(template, [minus(text) for text in texts], minus(out_text))
 
 
-def chain_sum(r: str, name: str, terms: list, total: str | None, partial: str = "∂", named: bool = True) -> str:
+def chain_sum(
+    r: str, name: str, terms: list, total: str, partial: str = "∂", named: bool = True, open_end: bool = False
+) -> str:
     """How d{r}/d{name} comes about, in symbols, in the local derivatives' formulas and in numbers:
     `df/dg = df/di · ∂i/∂g = 42 · h = 42 · 7 = 294`; `df/di = 2 · i = 2 · 21 = 42` where the user is the
     output (its seed 1 is left out).
 
     `terms`: one (user's name, user is the output, upstream gradient's text, formula in names or None,
     formula in numbers or None, local derivative's text) per use of the node; `partial` writes the local
-    derivatives (∂i/∂g). Equal steps are written once (`df/dj = 1`); `total` None: the sum is left open,
-    ending in `=` (a question frame asks for it); `named=False` leaves out the leading `d{r}/d{name} =`
-    (a table's row already names it) unless the sum itself is just that symbol (`df/dg = h = 7`)."""
+    derivatives (∂i/∂g). Equal steps are written once (`df/dj = 1`). `open_end`: the total is left out,
+    the text ending in `=` (a frame adds the number, or a question's ?). `named=False` leaves out the
+    leading `d{r}/d{name} =` (a table's row names it) unless the sum is just that symbol (`df/dg = h = 7`)."""
     symbols, formulas, numbers = [], [], []
     several = len(terms) > 1
     for user, is_output, upstream, by_name, worked, local in terms:
@@ -272,9 +274,9 @@ def chain_sum(r: str, name: str, terms: list, total: str | None, partial: str = 
         parts = parts[1:]
     if all(f is not None for f in formulas):
         parts.append(" + ".join(formulas))
-    parts += [" + ".join(numbers), total if total is not None else ""]
+    parts += [" + ".join(numbers), total]
     kept = [p for k, p in enumerate(parts) if k == 0 or p != parts[k - 1]]
-    return " = ".join(kept) if total is not None else " = ".join(kept[:-1]) + " ="
+    return " = ".join(kept) if not open_end else " = ".join(kept[:-1]) + " ="
 
 
 def bracketed_sum(text: str) -> str:

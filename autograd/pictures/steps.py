@@ -329,7 +329,7 @@ def _gradient_sum(order, index, names, grads, fmt, uses, j: int) -> str:
         by_name = naming.local_formula(user, k, [names[index[p]] for p in user.parents], names[i])
         by_number = naming.local_formula(user, k, [fmt(p.data) for p in user.parents], fmt(user.data))
         terms.append((names[i], i == len(order) - 1, fmt(grads[i]), by_name, by_number, fmt(local)))
-    return naming.chain_sum(names[-1], names[j], terms, None)
+    return naming.chain_sum(names[-1], names[j], terms, fmt(grads[j]), open_end=True)
 
 
 def _times(left: str, right: str, sign: str = "×") -> str:

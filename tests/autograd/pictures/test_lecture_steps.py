@@ -225,3 +225,17 @@ def test_nodes_keep_their_places_in_every_frame(make):
     first = laid_out(frames[0])
     for k, frame in enumerate(frames[1:], start=1):  # they moved by about 40 px at frames 5 -> 6 and 8 -> 9
         assert laid_out(frame) == first, f"frame {k} is laid out differently from frame 0"
+
+
+def test_a_step_is_written_once_when_formula_and_number_agree():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    f = a * b
+    f.label = "f"
+    titles = [frame.step_title for frame in lecture_steps(f, questions=True)]
+    # df/da = b = 3, not "b = 3 = 3"; the question asks before the number is known
+    assert titles[-4:] == [
+        "Question 3 of 4, backward: df/da = b = ?",
+        "Step 3 of 4, backward: df/da = b = 3",
+        "Question 4 of 4, backward: df/db = a = ?",
+        "Step 4 of 4, backward: df/db = a = 2",
+    ]
