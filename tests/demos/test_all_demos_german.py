@@ -19,7 +19,7 @@ import pytest
 from autograd.language import using_language
 from demos import _common as c
 from demos.__main__ import DEMOS
-from tests.demos.test_demo_language import english_lines, german_lines
+from tests.demos.test_demo_language import english_lines, german_lines, words
 
 _LABEL = re.compile(r'(?:label|xlabel|tooltip)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|<(.*?)>\s*[\],;\n])', re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -39,7 +39,7 @@ def figure_texts(fig) -> list[str]:
     return [t.get_text() for t in fig.findobj(Text) if t.get_text().strip()]
 
 
-def run_demo(name: str, language: str, out, monkeypatch) -> tuple[str, list[str]]:
+def run_demo(name: str, language: str, out) -> tuple[str, list[str]]:
     """What demo `name` prints in `language`, and the texts on the pictures it saves."""
     shown: list[str] = []
     save_figure, render_graph = c.save_figure, c.render_graph
@@ -52,19 +52,22 @@ def run_demo(name: str, language: str, out, monkeypatch) -> tuple[str, list[str]
         shown.extend(graph_texts(getattr(graph, "source", "")))
         return render_graph(graph, path)
 
-    monkeypatch.setattr(c, "save_figure", saving_figure)
-    monkeypatch.setattr(c, "render_graph", rendering_graph)
     module = importlib.import_module(DEMOS[name])
-    with using_language(language), contextlib.redirect_stdout(io.StringIO()) as printed:
-        module.run(out / language, quick=True)
+    with pytest.MonkeyPatch.context() as patch, using_language(language):
+        patch.setattr(c, "save_figure", saving_figure)
+        patch.setattr(c, "render_graph", rendering_graph)
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            module.run(out / language, quick=True)
     return printed.getvalue(), shown
 
 
 @pytest.mark.parametrize("name", list(DEMOS))
-def test_a_german_run_has_no_english_sentence(name, tmp_path, monkeypatch):
-    german, german_pictures = run_demo(name, "de", tmp_path, monkeypatch)
-    english, english_pictures = run_demo(name, "en", tmp_path, monkeypatch)
+def test_a_german_run_has_no_english_sentence(name, tmp_path):
+    german, german_pictures = run_demo(name, "de", tmp_path)
+    english, english_pictures = run_demo(name, "en", tmp_path)
     assert english_lines(german) == [], "printed"
     assert english_lines("\n".join(german_pictures)) == [], "on the pictures"
     assert english_lines(english), "the check sees the English run's English"
+    if any(len(word) > 2 for word in words("\n".join(english_pictures))):
+        assert german_pictures != english_pictures, "the pictures' words follow the language"
     assert german_lines(german), "the German run prints German"
