@@ -44,6 +44,8 @@ LAYOUT = "LR"
 _ = Domain("demos").gettext
 N_ = Domain.mark
 
+SUMMARY = N_("Four classic backprop mistakes, each next to the right gradients and gradcheck's verdict.")
+
 
 def build(a=INPUTS["a"], b=INPUTS["b"]) -> dict:
     """The graph e = a * b, d = e + b, f = d * e with every node labelled; {label: Value}. a and b may be Values."""
