@@ -271,7 +271,7 @@ def run_expression(
     root = list(nodes.values())[-1]
     r = root.label
     folder = c.demo_dir(Path(out) / NAME, OWN)
-    c.heading(_("The chain rule: {formula}", language).format(formula=f"{r} = {parsed.math()}"))
+    c.heading(_("The chain rule: {formula}", language).format(formula=f"{r} = {naming.minus(parsed.math())}"))
     c.say(_("Given: {values}.", language).format(values=", ".join(f"{n} = {_text(x)}" for n, x in given.items())))
     c.say(_("Forward pass, one operation per line:", language))
     for name, symbols, numbers, _made in steps:
