@@ -211,7 +211,9 @@ class Program:
         self._out_groups = []  # otherwise: (array, its columns, the outputs' positions) per array of values
         for array in sorted({x.array for x in self.outputs if x.kind == "v"}):
             mine = [(k, int(x.index[0])) for k, x in enumerate(self.outputs) if x.kind == "v" and x.array == array]
-            self._out_groups.append((array, np.array([c for _, c in mine]), np.array([k for k, _ in mine])))
+            columns, positions = (_contiguous([pair[j] for pair in mine]) for j in (1, 0))
+            self._out_groups.append((array, columns, positions))
+        self._out_others = [(k, x) for k, x in enumerate(self.outputs) if x.kind != "v"]  # parameters, constants
 
     @property
     def names(self) -> dict:
@@ -383,9 +385,8 @@ class Program:
             outs = np.empty((batch, len(self.outputs)))
             for array, columns, positions in self._out_groups:
                 outs[:, positions] = store[array][:, columns]
-            for k, x in enumerate(self.outputs):
-                if x.kind != "v":
-                    outs[:, k] = np.broadcast_to(x.fetch(store, theta), (batch, 1))[:, 0]
+            for k, x in self._out_others:
+                outs[:, k] = np.broadcast_to(x.fetch(store, theta), (batch, 1))[:, 0]
         return plan, outs, batch
 
     def evaluate(self, theta, *batched_args) -> np.ndarray:
@@ -494,7 +495,7 @@ class Program:
         # under no_grad() too: evaluation is where a wrong branch goes unseen
         with recording.recording_on(), recording.collector_paused():
             for i in picks:
-                sample = [float(a[i, 0]) if shape is None else a[i] for a, shape in zip(inputs, self.arg_shapes)]
+                sample = [float(a[i, 0]) if n is None else a[i].tolist() for a, n in zip(inputs, self.arg_shapes)]
                 placeholders, call_args = recording.placeholders(sample)
                 try:
                     result = recording.call_traced(self.fn, call_args)
@@ -675,6 +676,13 @@ class Program:
             o = owner[s.columns[0]] if s.kind == "v" else None
             g.edge("theta" if o is None else ("in" if o == 0 else f"i{o}"), f"out{n}")
         return check_layout(g, "Program.draw", "Draw one box per layer (instructions=False) or trace less.")
+
+
+def _contiguous(positions: list):
+    """The positions as a slice when they are consecutive (copied as a block), else as an index array."""
+    if positions == list(range(positions[0], positions[0] + len(positions))):
+        return slice(positions[0], positions[0] + len(positions))
+    return np.array(positions)
 
 
 def _items(positions: list):

@@ -170,7 +170,7 @@ class Plan:
             if step.grad:
                 self.backwards.append(backward)
         self.backwards.reverse()
-        self.fill = [grads[k] for k in program._fill]  # the gradients added to, zeroed each call (sole_readers)
+        self.fill = [grads[k] for k in program._fill if grads[k].size]  # the gradients added to: zeroed each call
         self.zero = program._zero
 
     def reader(self, source):
