@@ -200,14 +200,15 @@ class Steps:
         return self.program.blas_threads(self.size)
 
     def batches(self):
-        """One epoch's batches: lists of sample indices, in the order nn.batches draws."""
+        """One epoch's batches: arrays of sample indices, in the order nn.batches draws."""
         order = list(range(len(self.inputs)))
         if self.shuffle:
             self.rng.shuffle(order)  # the same draws as nn.batches
+        order = np.array(order, dtype=np.intp)  # batches gathered by an index array, not a list converted each step
         size = self.size
         return (order[start : start + size] for start in range(0, len(order), size))
 
-    def step(self, chosen: list[int]):
+    def step(self, chosen: np.ndarray):
         """Loss and gradient of one batch at theta, then the optimizer's update of theta.
 
         Returns (batch loss, batch size, predictions, targets), the last two None unless measured.
@@ -217,7 +218,7 @@ class Steps:
         first = self.first
         if self.pred_checked:
             _check_values(self.loss_fn, outs[:, first + 1 :], "prediction")
-        batch_loss = float(outs[:, 0].mean())
+        batch_loss = float(np.add.reduce(outs[:, 0])) / len(chosen)  # the mean, without np.mean's Python layers
         if not self.mean_checked:
             _check_mean(self.loss_fn, self.model, self.program, self.theta, self.X, self.y, chosen, outs[:, first])
             self.mean_checked = True

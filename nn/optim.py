@@ -149,7 +149,7 @@ class SGD(Optimizer):
         self.nesterov = checks.flag(nesterov, "nesterov", "SGD")
         if self.nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0")
-        (self.velocity,) = self._zeros(1)
+        self.velocity, self._step = self._zeros(2)  # b, and the buffer lr * g is written into
 
     def update(self, theta, grad) -> None:
         mu = self.momentum
@@ -158,7 +158,9 @@ class SGD(Optimizer):
             b = self.velocity
             b[:] = g if self.steps == 1 else mu * b + (1.0 - self.dampening) * g
             g = g + mu * b if self.nesterov else b
-        theta -= self.lr * g
+        # lr * g into a buffer kept for it: no new vector of all the parameters per step (compiled
+        # training takes thousands of steps a second; lr * g and g * lr are the same numbers)
+        theta -= np.multiply(g, self.lr, out=self._step if self._step.shape == np.shape(g) else None)
 
 
 class Adagrad(Optimizer):
