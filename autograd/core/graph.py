@@ -308,7 +308,7 @@ def _backward_walk(root, seen, placed, changed) -> list[Node]:
                 if mark < changed:
                     _refuse_stale(node, mark, "backward")
                 todo = [p for p in parents if p._operation and p._mark < seen]
-                if len(set(todo)) > 1:  # as above
+                if len(todo) > 1:  # as above (a parent written twice is placed once: the second is skipped)
                     node._mark = seen
                     if run is not None:
                         for waiting in run:
