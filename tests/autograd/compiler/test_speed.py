@@ -73,6 +73,31 @@ def test_a_gradient_written_by_a_layer_is_added_where_a_parameter_is_shared():
     np.testing.assert_allclose(grad, expected, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("loss", ["mse", "keras mse", "mse of two outputs"])
+def test_a_squared_error_runs_as_the_general_dot_does(loss, monkeypatch):
+    """speed.square_sum (d . d as a view of its columns, then / n) against the general Dot step: the
+    same products and sums in the same order, so the same bits, forward and backward."""
+    model = MLP(4, [5, 3], activation="tanh", output_activation="sigmoid", rng=3)
+    if loss == "mse":
+        fn = lambda x, t: mse([model(x)], [t])  # noqa: E731
+    elif loss == "keras mse":
+        fn = lambda x, t: mse([model(x)], [t]) / 3.0  # noqa: E731
+    else:
+        fn = lambda x, t: [mse([model(x)], [t]), model(x)[0] * 2.0]  # noqa: E731
+    rng = np.random.default_rng(5)
+    X, T = rng.normal(size=(17, 4)), rng.random((17, 3))
+    results = []
+    for quick in (True, False):
+        if not quick:
+            monkeypatch.setattr(speed, "square_sum", lambda *args: None)
+        program = trace(fn, [0.0] * 4, [0.0] * 3, parameters=model.parameters())
+        theta = program.read_parameters()
+        results.append(program.gradient(theta, X, T))
+    (a_outs, a_grad), (b_outs, b_grad) = results
+    np.testing.assert_array_equal(a_outs, b_outs)
+    np.testing.assert_array_equal(a_grad, b_grad)
+
+
 def _blas_threads():
     return max(c.num_threads for c in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers)
 
