@@ -303,15 +303,15 @@ class Program:
         columns, batch = [], None
         for i, (a, shape) in enumerate(zip(args, self.arg_shapes)):
             arr = a if type(a) is np.ndarray and a.dtype == np.float64 else as_batch_array(a, f"{who}: argument {i}")
-            expected = "(batch,)" if shape is None else f"(batch, {shape})"
             if arr.ndim != (1 if shape is None else 2) or (shape is not None and arr.shape[1] != shape):
+                expected = "(batch,)" if shape is None else f"(batch, {shape})"
                 raise ValueError(f"{who}: argument {i} has shape {arr.shape}; the traced function needs {expected}")
             if batch is not None and len(arr) != batch:
                 raise ValueError(f"{who}: argument {i} has {len(arr)} samples, argument 0 has {batch}")
             batch = len(arr)
             if batch == 0:
                 raise ValueError(f"{who}: empty batch (no samples)")
-            columns.append(arr.reshape(batch, -1))
+            columns.append(arr if shape is not None else arr.reshape(batch, 1))
         return columns, batch
 
     def blas_threads(self, batch: int):
