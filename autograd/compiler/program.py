@@ -537,7 +537,7 @@ class Program:
         counterpart = dict(zip(self._arguments, placeholders))  # compiled node -> the sample's (Values hash by id)
         get = counterpart.get
         for old, new in zip(roots, outputs):
-            if get(old, new) is not new:
+            if not operation_of(old) or get(old, new) is not new:  # an output that is a leaf: the full walk
                 return False
             counterpart[old] = new
         for old, inner, constant in self._computed:
