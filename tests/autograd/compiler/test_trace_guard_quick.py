@@ -53,6 +53,7 @@ DIFFERENT = {
         [-1.0],
     ),
     "another parameter as an output": (lambda x: [w * x, w if x.data > 0 else v], [1.0], [-1.0]),
+    "an output parameter used nowhere else": (lambda x: [w * x, b_pos if x.data > 0 else b_neg], [1.0], [-1.0]),
     "another argument as an output": (lambda x, y: [w * x, x if x.data > 0 else y], [1.0, 0.0], [-1.0, 0.0]),
     "another operation": (lambda x: (w * x).tanh() if x.data > 0 else (w * x).sigmoid(), [1.0], [-1.0]),
     "more nodes": (lambda x: w * x if x.data > 0 else (w * x) * v, [1.0], [-1.0]),
