@@ -9,6 +9,13 @@ common case, a network's layers, as fast as NumPy written by hand (issue 23's ta
   in place (`IN_PLACE`), and the weights' gradient written straight into the gradient vector where
   nothing else adds to those entries (`sole_writers`), so that vector needs no zeroing first.
   Same arithmetic as the general `Fused(Dot, ...)` step, in the same order, so the same numbers.
+* `Plan`: everything one call needs for one batch size, one parameter vector and one gradient vector,
+  found once: each step's operands (views of the parameters' rows, of computed arrays), its target
+  and its gradient's view, what to zero; per call only the inputs change. The same steps on the same
+  operands, so the same numbers.
+* `square_sum`: a squared error d . d (then / n) read as a view of d's columns, its gradient added
+  into them, where the general `Dot` would gather d twice through an index and scatter back: the same
+  products and sums in the same order, so the same bits (test_speed).
 * `IN_PLACE`: activations computed on their input array itself. sigmoid is 1 / (1 + e^-z) in four
   operations: under NumPy's ignored overflow e^-z = inf gives exactly 0, the right limit, so the
   two-branch form that floats need (math.exp raises) is not needed for arrays; the result differs
@@ -21,7 +28,12 @@ common case, a network's layers, as fast as NumPy written by hand (issue 23's ta
   (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS, or threadpoolctl's limits) always wins.
 
 Threads and per-call arrays: every array a call writes comes from `Program._workspace`, one set per
-thread, made once and reused (no allocation per call); the steps here keep no state between calls.
+thread, made once and reused (no allocation per call); the plans are per thread too, and what a step
+keeps between its forward and its backward lives in its plan, never in the step.
+
+Elsewhere, for the same targets: the structure guard's quick comparison (`Program._same_graph`), the
+compiler's bookkeeping as C-level passes (`Program._compile`), the collector paused while tracing
+(`recording.collector_paused`), and SGD's update into a buffer it keeps (nn/optim.py).
 """
 
 from __future__ import annotations
