@@ -211,16 +211,18 @@ def lecture_steps(
     frame per computed value in topological order (`g = a + b = 1 + 2 = 3`),
     then one frame per gradient in the order backprop completes them: the
     seed d(root)/d(root) = 1, then each node the moment its last contribution
-    arrives, written as the sum over its users (`df/dg = df/di · ∂i/∂g =
-    42 · 7 = 294`, ∂ for a local derivative) with `local × upstream =
-    contribution` on those edges.
+    arrives, written as the sum over its users, each local derivative (∂)
+    first as its operation's formula, then in numbers (`df/dg = df/di ·
+    ∂i/∂g = 42 · h = 42 · 7 = 294`; `df/di = 2 · i = 2 · 21 = 42` where the
+    user is the output), with `local × upstream = contribution` on those
+    edges.
     The frame's new number is crimson. Numbers not reached yet are left out
     (nothing on the projector gives them away), or read "?" with
     `hide_unknown=True`. `questions=True` (a class exercise) puts a question
     frame before each answer: the next node highlighted, its number a
     crimson "?", the title asking for it (`g = a + b = 1 + 2 = ?`). Every
     node keeps its place in all frames. Titles are written as mathematics:
-    `·` for a product, `i²`, `(-1.5)²`.
+    `·` for a product, `i²`, `(−1.5)²`, − for minus.
 
     Like `backward_steps`, the numbers are replayed from the recorded local
     derivatives and no `.grad` is changed; `draw_options` are those of
