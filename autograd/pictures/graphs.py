@@ -686,15 +686,16 @@ def _draw_operation(dot, scene: _Scene, i: int) -> None:
     op_name = f"v{i}_op"
     active = frame is not None and frame.step == i
     colour, width = (STYLE.active, "2.5") if active else (STYLE.ink, "1")
+    text = naming.drawable(naming.op_text(node))
     dot.node(
         op_name,
-        label=nohtml(naming.drawable(naming.op_text(node))),
+        label=nohtml(text),
         shape="ellipse",
         style="filled",
         fillcolor="white",
         color=colour,
         penwidth=width,
-        fontsize="15",
+        fontsize="24" if text == "·" else "15",  # the product's dot alone is tiny at 15 points
         margin="0.05,0.02",
         width="0.45",
         height="0.35",
