@@ -532,6 +532,13 @@ def operation(
         formulas = (formulas,)
     if isinstance(formulas, list):
         formulas = tuple(formulas)
+    if formulas is not None and (
+        not isinstance(formulas, tuple) or not all(isinstance(f, str | None) for f in formulas)
+    ):
+        raise TypeError(
+            f"operation {name!r}: formulas must be a text like '1 / (1 + {{0}}²)' per operand (None: no formula), "
+            f"not {checks.shown(formulas)}"
+        )
     record = Operation(
         name, value, rules, numpy=numpy, refusals=tuple(refusals), arity=len(rules), user=True, formulas=formulas
     )

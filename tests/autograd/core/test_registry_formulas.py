@@ -153,7 +153,8 @@ def test_your_own_operation_may_bring_its_formula():
         (("{0}", "{1}"), "tuple of 1 texts"),
         (("{2} + 1",), "may name only {0}, {out}"),
         (("x {",), "may name only"),
-        ((3,), "formulas[0] must be a text"),
+        ((3,), "must be a text"),
+        (lambda x: "{0}", "must be a text"),  # a function is for the engine's own records only
     ],
 )
 def test_a_wrong_formula_is_refused_when_defined(formulas, says):
