@@ -142,10 +142,9 @@ def op_text(node: Value) -> str:
     if _constant_form(node) is not None:
         shown = constant(recorded_constant(node), math=True)
         if record.symbol == "**":  # ( ) stands for the input: ( )², 2^( )
-            exponent = shown.strip("()")
             if record.reflected:
                 return f"{shown}^( )"
-            return power("x", exponent).replace("x", "( )", 1) if not exponent.startswith("x") else f"( )^{exponent}"
+            return "( )" + power("x", shown.strip("()"))[1:]  # x² without its x
         symbol = _MATH_SYMBOLS.get(record.symbol, record.symbol)
         return f"{shown} {symbol}" if record.reflected else f"{symbol} {shown}"
     if record.symbol is not None and len(node.parents) == len(node.operands):
