@@ -16,7 +16,7 @@ from demos import perceptron_xor
 def pictures(tmp_path_factory):
     model, _, _ = perceptron_xor.train_xor()
     folder = tmp_path_factory.mktemp("xor")
-    return model, perceptron_xor._draw_loss_graph(model, folder / "xor_graph.png")
+    return model, perceptron_xor._draw_loss_graph(model, folder / "xor_graph.png", "en")
 
 
 @needs_dot

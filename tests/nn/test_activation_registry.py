@@ -154,7 +154,7 @@ def test_an_operation_after_a_dot_that_is_no_activation_is_drawn_as_itself():
     y = model([1.0, 2.0]) * 2.0
     assert activation_of(y) is None  # `*` is an operation of the engine, not an activation
     assert layer_labels(y) == ["layer 1: 3 × tanh", "layer 2: 1 × linear"]
-    assert 'label="* 2"' in draw_network(y).source  # the doubling is drawn after the linear neuron
+    assert 'label="· 2"' in draw_network(y).source  # the doubling is drawn after the linear neuron
     z = model.layers[1].neurons[0].w[0] * 1.0
     with pytest.raises(KeyError, match="no operation 'mystery'"):
         activation_of(new_node(1.0, "mystery", z, 1.0))  # an operation the engine does not know
