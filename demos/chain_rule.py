@@ -50,6 +50,10 @@ MAX_PATHS_SHOWN = 8  # more paths from an input to the output are counted, not l
 _ = Domain("demos").gettext
 ngettext = Domain("demos").ngettext
 
+N_ = Domain.mark
+
+SUMMARY = N_("The chain rule on f(a, b, c, d) = ((a + b) * (c + d))^2.")
+
 
 def build(inputs=None):
     """The graph of f = ((a + b) * (c + d))^2 with every node labelled; returns {label: Value}."""
