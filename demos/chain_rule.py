@@ -1,4 +1,4 @@
-"""The chain rule on f(a, b, c, d) = ((a + b) * (c + d))^2.
+"""The chain rule on f(a, b, c, d) = ((a + b) · (c + d))².
 
 Divide and conquer: g = a + b, h = c + d, i = g * h, f = i^2. With
 a, b, c, d = 1, 2, 3, 4 the forward pass gives g = 3, h = 7, i = 21, f = 441.
@@ -52,7 +52,7 @@ ngettext = Domain("demos").ngettext
 
 N_ = Domain.mark
 
-SUMMARY = N_("The chain rule on f(a, b, c, d) = ((a + b) * (c + d))^2.")
+SUMMARY = N_("The chain rule on f(a, b, c, d) = ((a + b) · (c + d))².")
 
 
 def build(inputs=None):
