@@ -34,6 +34,7 @@ CHECKED_CALLS = 1  # the first call re-traces every sample, as far as the budget
 FIRST_CALL_BUDGET = 100_000  # ... samples x graph nodes (0.1-0.2 s); the first, middle and last sample always
 CHECKED_SAMPLES = 3
 LATER_PERIOD = 2  # later calls: one sample every max(20, graph nodes / LATER_PERIOD) calls, a few percent of their time
+_OWN = "own"  # Program._plan: the gradient goes into the workspace's own vector
 FUSE = True  # run an element-wise instruction in the step before it (instructions.fuse); False for tests
 
 
@@ -353,16 +354,20 @@ class Program:
         return values, grads, ws.theta_grad
 
     def _plan(self, batch: int, theta, theta_grad=None) -> speed.Plan:
-        """This thread's plan for batches of `batch` samples with these parameter and gradient vectors
-        (None: the workspace's own), made on first use and whenever either vector is another array."""
+        """This thread's plan for batches of `batch` samples with this parameter vector and gradient vector
+        (an array; "own": the workspace's own; None: any, no gradient is taken), made on first use and
+        whenever either vector is another array."""
         ws = self._local
         plan = getattr(ws, "plans", {}).get(batch) if getattr(ws, "rows", 0) >= batch else None
-        if plan is not None and plan.theta is theta and (theta_grad is None or plan.theta_grad is theta_grad):
-            return plan
+        if plan is not None and plan.theta is theta:
+            wanted = ws.theta_grad if theta_grad is _OWN else theta_grad
+            if wanted is None or plan.theta_grad is wanted:
+                return plan
         values, grads, own = self._workspace(batch)
         if len(ws.plans) >= 8:  # many batch sizes (evaluation of odd sizes): keep the memory bounded
             ws.plans.clear()
-        plan = speed.Plan(self, batch, values, grads, theta, own if theta_grad is None else theta_grad)
+        vector = own if theta_grad is None or theta_grad is _OWN else theta_grad
+        plan = speed.Plan(self, batch, values, grads, theta, vector)
         ws.plans[batch] = plan
         return plan
 
@@ -418,7 +423,7 @@ class Program:
                 f"gradient: out must be a writeable float64 NumPy vector of shape {theta.shape}, "
                 f"not {checks.shown(out)}"
             )
-        plan, outs, batch = self._forward(theta, batched_args, "value_and_grad", out)
+        plan, outs, batch = self._forward(theta, batched_args, "value_and_grad", _OWN if out is None else out)
         plan.backward(self.outputs[output], 1.0 / batch if reduction == "mean" else 1.0)
         theta_grad = plan.theta_grad
         return (outs if self.several else outs[:, 0]), (theta_grad if out is not None else theta_grad.copy())

@@ -98,6 +98,23 @@ def test_a_squared_error_runs_as_the_general_dot_does(loss, monkeypatch):
     np.testing.assert_array_equal(a_grad, b_grad)
 
 
+def test_a_plan_never_writes_into_a_vector_given_to_an_earlier_call():
+    """gradient(..., out=g), then evaluate, then gradient() without out: g keeps the first gradient and
+    the second comes in a vector of its own (each call's plan is bound to its own gradient vector)."""
+    model = MLP(3, [4, 2], activation="tanh", rng=1)
+    program = trace(lambda x, t: mse([model(x)], [t]), [0.0] * 3, [0.0] * 2)
+    theta = program.read_parameters()
+    rng = np.random.default_rng(2)
+    X1, T1, X2, T2 = rng.normal(size=(5, 3)), rng.normal(size=(5, 2)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    g = np.empty(len(theta))
+    first = program.gradient(theta, X1, T1, out=g)[1].copy()
+    program.evaluate(theta, X2, T2)
+    second = program.gradient(theta, X2, T2)[1]
+    np.testing.assert_array_equal(g, first)
+    assert second is not g and not np.array_equal(second, first)
+    np.testing.assert_array_equal(program.gradient(theta, X2, T2, out=np.empty(len(theta)))[1], second)
+
+
 def _blas_threads():
     return max(c.num_threads for c in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers)
 
