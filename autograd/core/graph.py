@@ -307,7 +307,10 @@ def _backward_walk(root, seen, placed, changed) -> list[Node]:
             else:
                 if mark < changed:
                     _refuse_stale(node, mark, "backward")
-                todo = [p for p in parents if p._operation and p._mark < seen]
+                todo = []
+                for p in parents:  # a loop, not a comprehension: no function call and no closure cell
+                    if p._operation and p._mark < seen:
+                        todo.append(p)
                 if len(todo) > 1:  # as above (a parent written twice is placed once: the second is skipped)
                     node._mark = seen
                     if run is not None:
