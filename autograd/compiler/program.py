@@ -96,12 +96,14 @@ class Program:
         groups: dict = {}
         kind_of = kind.get
         for node in computed:
-            key, parents = id(node), list(map(id, node.parents))
-            depth[key] = d = 1 + max(map(depth_of, parents, repeat(0)))
-            needs_grad[key] = any(map(needs_of, parents, repeat(True)))
+            parents, operands = node.parents, node.operands
+            key, ids = id(node), list(map(id, parents))
+            depth[key] = d = 1 + max(map(depth_of, ids, repeat(0)))
+            needs_grad[key] = any(map(needs_of, ids, repeat(True)))
             kind[key] = "v"
-            # what must agree for nodes to share an instruction: the kind of each operand ("c": a number)
-            signature = tuple(map(kind_of, map(id, node.operands), repeat("c")))
+            # what must agree for nodes to share an instruction: the kind of each operand ("c": a number);
+            # a node without constants has its parents as operands (the same tuple): their ids are at hand
+            signature = tuple(map(kind_of, ids if operands is parents else map(id, operands), repeat("c")))
             groups.setdefault((d, node.op, signature), []).append(node)
         slot = dict(column)  # node id -> column of the batch values
         self.instructions = []
