@@ -17,6 +17,8 @@ first batch checks that this holds.
 from __future__ import annotations
 
 import math
+import threading
+from operator import is_
 
 import numpy as np
 
@@ -170,7 +172,7 @@ class Steps:
             # the penalty, added to every sample's loss, adds itself to the batch mean: one program for both
             return [loss + penalty(model), loss] + outs
 
-        program = trace(per_sample, inputs[0].tolist(), targets[0].tolist(), parameters=optimizer.params)
+        program = _program(model, per_sample, inputs[0].tolist(), targets[0].tolist(), optimizer.params, loss_fn, k)
         if penalty is not None:
             _check_penalty(model, inputs[0], program, len(optimizer.params))
         self.vector = vector_optimizer(optimizer, len(optimizer.params))
@@ -246,6 +248,31 @@ class Steps:
         if self.measure == "arrays":
             return float(outs[:, first].mean()), _predictions(outs, first, self.k), val_targets
         return float(outs[:, first].mean()), _as_predictions(outs[:, first + 1 :], self.k), targets
+
+
+_last = threading.local()  # each thread's last (model, loss, outputs) and program: reused by the next call
+
+
+def _program(model, per_sample, x, t, params, loss_fn, k):
+    """The compiled per-sample loss: the program of this thread's last train(compiled=True) when it was
+    for the same model, loss and parameters and the function records the same graph now (the
+    playground trains one epoch per frame: one trace instead of trace and compile each time), else a
+    new trace. The last program (and through it the model) stays alive until the next compiled train."""
+    last = getattr(_last, "entry", None)
+    if last is not None:
+        last_model, last_loss, last_k, program = last
+        n = len(params)
+        if (
+            last_model is model and last_loss is loss_fn and last_k == k
+            and program.arg_shapes == [len(x), len(t) if isinstance(t, list) else None]
+            and len(program.parameters) >= n and all(map(is_, program.parameters, params))
+            and program.adopt(per_sample, x, t)
+        ):  # fmt: skip
+            return program
+    _last.entry = None  # the old program may go before the new one is made
+    program = trace(per_sample, x, t, parameters=params)
+    _last.entry = (model, loss_fn, k, program)
+    return program
 
 
 def _predictions(outs: np.ndarray, first: int, k):

@@ -492,6 +492,24 @@ class Program:
             picks = [((calls - CHECKED_CALLS) // period * 7919) % batch]  # a prime stride: other positions
         self._check(inputs, picks)
 
+    def adopt(self, fn, *example_args) -> bool:
+        """Run `fn` for this program from now on, if it records the very graph this program was compiled
+        from on `example_args` (the same operations, constants, operands and parameters): True then, and
+        the next call checks its samples as a first call does (its data may be new); False and nothing
+        changed otherwise. Compiling again costs more than this one trace (train(compiled=True) reuses
+        its last program this way when it is called again on the same model)."""
+        placeholders, call_args = recording.placeholders(example_args)
+        with recording.recording_on(), recording.collector_paused():
+            try:
+                outputs, _ = recording.outputs(recording.call_traced(fn, call_args), "adopt")
+            except (ArithmeticError, ValueError, TypeError):
+                return False
+            if not self._same_graph(placeholders, outputs):
+                return False
+        with self._lock:
+            self.fn, self.calls = fn, 0
+        return True
+
     def check(self, *batched_args) -> None:
         """Trace every sample of this batch again and compare its graph with the compiled one: a `TraceError`
         names the first sample and node that differ (the function read a value in Python)."""
