@@ -8,6 +8,10 @@ batches and the step of one batch; after every epoch the numbers are written
 back into the model's Values, so pictures, `save()` and a later scalar `train`
 see them (the optimizer's state is the optimizer's own all along).
 
+Called again on the same model, loss and parameters (the playground trains one epoch
+per frame), it reuses the program of its last call in this thread when the per-sample
+loss records the very same graph (`Program.adopt`), instead of tracing and compiling.
+
 Targets that are class indices for a model of k outputs become one-hot rows,
 as `mse` and `cross_entropy` read them. Every loss of `nn.losses` is the mean
 of its per-sample losses over the batch; for a loss given as a function the

@@ -33,7 +33,8 @@ keeps between its forward and its backward lives in its plan, never in the step.
 
 Elsewhere, for the same targets: the structure guard's quick comparison (`Program._same_graph`), the
 compiler's bookkeeping as C-level passes (`Program._compile`), the collector paused while tracing
-(`recording.collector_paused`), and SGD's update into a buffer it keeps (nn/optim.py).
+(`recording.collector_paused`), SGD's update into a buffer it keeps (nn/optim.py), and train's reuse
+of its last program for the same model (`Program.adopt`, nn/compiled.py).
 """
 
 from __future__ import annotations
