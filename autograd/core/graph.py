@@ -244,10 +244,15 @@ def _backward_walk(root, seen, placed, changed) -> list[Node]:
       is placed at once, deepest node first; where that node has several,
       the run waits on the stack below them, marked `seen` as `_walk` would
       have left it. A node marked `placed` is done, so a run is marked
-      `placed` as it grows. Same order, half the work along a chain.
+      `placed` as it grows. Same order, about half the work along a chain
+      (110 -> 62 ns per node, CPython 3.11).
     * The stale check looks only at nodes with a leaf among their parents:
       only a leaf's data can be assigned, so a node whose parents are all
       results cannot be stale (a chain's `relu` or `+ 1.0` costs nothing).
+
+    Each case below acts in its own branch rather than first choosing the
+    next node and acting on it in one place: here every step of the loop
+    shows (that version made wide graphs 15 % slower).
     """
     order: list[Node] = []
     place, place_run = order.append, order.extend
