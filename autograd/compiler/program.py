@@ -26,6 +26,7 @@ from autograd.compiler.recording import TraceError
 from autograd.core import checks
 from autograd.core.graph import operation_of
 from autograd.core.value import Value, recorded_constant
+from autograd.language import Domain
 
 __all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES", "FIRST_CALL_BUDGET", "LATER_PERIOD"]
 
@@ -34,6 +35,7 @@ CHECKED_CALLS = 1  # the first call re-traces every sample, as far as the budget
 FIRST_CALL_BUDGET = 100_000  # ... samples x graph nodes (0.1-0.2 s); the first, middle and last sample always
 CHECKED_SAMPLES = 3
 LATER_PERIOD = 2  # later calls: one sample every max(20, graph nodes / LATER_PERIOD) calls, a few percent of their time
+_ = Domain("autograd").gettext  # the words of Program.draw's pictures, in the language in force
 _OWN = "own"  # Program._plan: the gradient goes into the workspace's own vector
 FUSE = True  # run an element-wise instruction in the step before it (instructions.fuse); False for tests
 
@@ -672,8 +674,10 @@ class Program:
         instructions = checks.flag(instructions, "instructions", "draw")
         require_graphviz()
         g = new_picture(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
-        g.node("in", f"inputs\n{self.n_inputs} per sample", shape="box", style="filled", fillcolor="#d0e6ff")
-        g.node("theta", f"parameters\n{len(self.parameters)}", shape="box", style="filled", fillcolor="#d0e6ff")
+        inputs = _("inputs\n{count} per sample").format(count=self.n_inputs)
+        g.node("in", inputs, shape="box", style="filled", fillcolor="#d0e6ff")
+        parameters = _("parameters\n{count}").format(count=len(self.parameters))
+        g.node("theta", parameters, shape="box", style="filled", fillcolor="#d0e6ff")
         boxes = (
             [[ins] for ins in self.instructions] if instructions else [instructions_of(step) for step in self._steps]
         )
@@ -685,7 +689,8 @@ class Program:
             head = members[0]
             label = f"{head.op}\n{head.shape_text()}"
             if len(members) > 1:  # the element-wise steps that follow, e.g. the layer's activation
-                label += "\nthen " + " → ".join(ins.op for ins in members[1:]) + f"\n(B, {len(members[-1].nodes)})"
+                then = _("then {operations}").format(operations=" → ".join(ins.op for ins in members[1:]))
+                label += f"\n{then}\n(B, {len(members[-1].nodes)})"
             g.node(f"i{k}", label, shape="box", style="rounded,filled", fillcolor="#f4f4f4")
             drawn = set()
             for ins in members:
@@ -697,7 +702,8 @@ class Program:
             for d in sorted(drawn):
                 g.edge(d, f"i{k}")
         for n, s in enumerate(self.outputs):
-            g.node(f"out{n}", "output" if len(self.outputs) == 1 else f"output {n}", shape="ellipse")
+            name = _("output") if len(self.outputs) == 1 else _("output {number}").format(number=n)
+            g.node(f"out{n}", name, shape="ellipse")
             o = owner[s.columns[0]] if s.kind == "v" else None
             g.edge("theta" if o is None else ("in" if o == 0 else f"i{o}"), f"out{n}")
         return check_layout(g, "Program.draw", "Draw one box per layer (instructions=False) or trace less.")

@@ -319,6 +319,18 @@ def test_draw_one_box_per_instruction():
     assert "in -> i1" in source and "theta -> i1" in source
 
 
+def test_draw_speaks_the_language_in_force():
+    pytest.importorskip("graphviz", reason="the graphviz Python package is not installed")
+    from autograd.language import using_language
+
+    program = trace(MLP(4, [5, 2], activation="tanh", rng=0), [0.0] * 4)
+    with using_language("de"):
+        german = program.draw().source
+    english = program.draw().source
+    assert "Eingaben" in german and "dann tanh" in german and "Ausgabe 1" in german and "then" not in german
+    assert "inputs" in english and "then tanh" in english and "output 1" in english
+
+
 def test_draw_one_box_per_layer():
     pytest.importorskip("graphviz", reason="the graphviz Python package is not installed")
     model = MLP(4, [5, 3, 2], activation="tanh", rng=0)  # three layers: tanh, tanh, linear
