@@ -24,6 +24,7 @@ import warnings
 from autograd import Value, dot
 from autograd.core import checks
 from autograd.core.files import read_regular, write_atomically
+from autograd.core.operations import dots
 from nn import torch_bridge
 from nn.activations import (
     ACTIVATIONS,
@@ -576,8 +577,14 @@ class Layer(Module):
         """The outputs of all neurons, always as a list (what the next layer takes)."""
         if type(x) is not list or len(x) != self.nin:
             x = _as_inputs(x, self.nin, "Layer")
+        neurons = self.neurons
         try:
-            outs = [neuron(x) for neuron in self.neurons]
+            if all(type(neuron) is Neuron and neuron.alpha is None for neuron in neurons):
+                # the common case: weighted sums made for the whole layer at once (see dots), then each activation
+                zs = dots([neuron.w for neuron in neurons], x, [neuron.b for neuron in neurons])
+                outs = [neuron._act(z) for neuron, z in zip(neurons, zs)]
+            else:  # a subclass or a PReLU neuron computes its own output
+                outs = [neuron(x) for neuron in neurons]
         except (TypeError, ValueError, OverflowError):
             _refuse_bad_inputs(x, "Layer")
             raise

@@ -617,6 +617,60 @@ def dot(weights, inputs, bias=None) -> Value:
     return new_node(z, "dot", tuple(parents), tuple(local_grads), None if layout is None else tuple(layout))
 
 
+def dots(weight_rows, inputs, biases) -> list[Value]:
+    """[dot(w, inputs, b) for w, b in zip(weight_rows, biases)]: a layer's weighted sums, the same nodes.
+
+    Why it exists: every neuron of a layer multiplies the same inputs, so the
+    type tests and reading the inputs' numbers are done once per layer here
+    instead of once per neuron, and each node is put together by list
+    operations (slice assignments, sum over map) instead of dot's loop per
+    term. That is when the rows are lists of Values (not of a subclass), the
+    biases Values and the inputs all Values or all floats; anything else goes
+    to dot() neuron by neuron, which also gives its errors, naming the argument.
+    """
+    if len(weight_rows) != len(biases):
+        raise ValueError(f"dots: {len(weight_rows)} rows of weights but {len(biases)} biases")
+    n = len(inputs) if type(inputs) is list else 0
+    if n and type(weight_rows) is list and _LISTS.issuperset(map(type, weight_rows)):
+        # the numbers of the weights, row after row, and of the biases; a shorter list means some is no Value
+        weights = [w._data for ws in weight_rows if len(ws) == n for w in ws if type(w) is Value]
+        bias_data = [b._data for b in biases if type(b) is Value]
+    else:
+        weights = bias_data = ()
+    if len(weights) != n * len(weight_rows) or len(bias_data) != len(biases):
+        return [dot(w, inputs, b) for w, b in zip(weight_rows, biases)]
+    m, mul, nodes = 2 * n, operator.mul, []
+    if type(inputs[0]) is float and _FLOATS.issuperset(map(type, inputs)):
+        # a first layer: the inputs' slopes and where the numbers stand are the same tuples for every neuron
+        slopes = (*inputs, 1.0)
+        layout = [None] * (m + 1)
+        layout[1:m:2] = inputs
+        layout = tuple(layout)
+        for k, (ws, b, bd) in enumerate(zip(weight_rows, biases, bias_data)):
+            z = sum(map(mul, weights[k * n : k * n + n], inputs), 0.0) + bd
+            nodes.append(new_node(z, "dot", (*ws, b), slopes, layout))
+        return nodes
+    if not VALUE_TYPES.issuperset(map(type, inputs)):
+        return [dot(w, inputs, b) for w, b in zip(weight_rows, biases)]
+    xd = [x._data for x in inputs]
+    parents_of_inputs = [None] * (m + 1)  # w_0, x_0, w_1, x_1, ..., b with the inputs in place
+    parents_of_inputs[1:m:2] = inputs
+    slopes_of_inputs = [1.0] * (m + 1)  # x_0, w_0, x_1, w_1, ..., 1 with the inputs' numbers in place
+    slopes_of_inputs[0:m:2] = xd
+    for k, (ws, b, bd) in enumerate(zip(weight_rows, biases, bias_data)):
+        wd = weights[k * n : k * n + n]
+        parents = parents_of_inputs.copy()
+        parents[0:m:2] = ws
+        parents[m] = b
+        slopes = slopes_of_inputs.copy()
+        slopes[1:m:2] = wd
+        nodes.append(new_node(sum(map(mul, wd, xd), 0.0) + bd, "dot", tuple(parents), tuple(slopes)))
+    return nodes
+
+
+_LISTS = {list}
+
+
 def _dot_number(x, items: list, name: str, who: str = "dot") -> float:
     """A number operand of dot or total as a float; else a TypeError naming where it stands (weights[3])."""
     if type(x) is float:

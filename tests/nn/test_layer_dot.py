@@ -1,0 +1,115 @@
+"""Layer.forward makes its neurons' weighted sums for the whole layer at once (autograd's dots): the
+graph, the outputs and the gradients are those of calling each neuron in turn."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, gradcheck
+from nn import MLP, Layer, Neuron
+
+
+def neuron_by_neuron(model: MLP, x: list) -> Value:
+    """The MLP's forward pass calling every neuron itself (each makes its own dot node)."""
+    for layer in model.layers:
+        x = [neuron(x) for neuron in layer.neurons]
+    return x[0]
+
+
+def same_graph(a: Value, b: Value, seen=None) -> None:
+    """a and b: the same operations on the same leaves, node for node (leaves compared by identity)."""
+    if not a.op:
+        assert a is b
+        return
+    assert a.op == b.op
+    assert a.local_grads == b.local_grads
+    assert [o for o in a.operands if not isinstance(o, Value)] == [o for o in b.operands if not isinstance(o, Value)]
+    assert len(a.parents) == len(b.parents)
+    assert math.isclose(a.data, b.data, rel_tol=1e-15, abs_tol=1e-15)
+    for p, q in zip(a.parents, b.parents):
+        same_graph(p, q)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
+    st.integers(0, 10**6),
+    st.booleans(),
+)
+def test_the_layer_path_builds_the_graph_of_neuron_by_neuron_calls(nin, nouts, activation, seed, value_inputs):
+    model = MLP(nin, nouts, activation=activation, rng=seed)
+    numbers = [math.sin(seed + k) for k in range(nin)]
+    x = [Value(v) for v in numbers] if value_inputs else numbers
+    out = model(x)
+    out = out if isinstance(out, Value) else out[0]
+    same_graph(out, neuron_by_neuron(model, x))
+
+
+def test_mlp_gradients_are_those_of_neuron_by_neuron_calls_and_of_central_differences():
+    model = MLP(3, [5, 4, 1], activation="tanh", rng=7)
+    params = model.parameters()
+    samples = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-0.3, 0.8, 0.1]]
+
+    def loss_of(forward):
+        total = Value(0.0)
+        for k, x in enumerate(samples):
+            total = total + (forward(x) - (k - 1.0)) ** 2
+        return total
+
+    def gradients(forward):
+        model.zero_grad()
+        loss_of(forward).backward()
+        return [p.grad for p in params]
+
+    layer_path = gradients(model)
+    by_neuron = gradients(lambda x: neuron_by_neuron(model, x))
+    for g, h in zip(layer_path, by_neuron):
+        assert math.isclose(g, h, rel_tol=1e-12, abs_tol=1e-14)
+    model.zero_grad()
+    assert gradcheck(lambda *_: loss_of(model), params, atol=1e-6, rtol=1e-5)
+
+
+def test_value_inputs_get_their_gradients_through_the_layer():
+    layer = Layer(3, 2, activation="sigmoid", rng=3)
+    x = [Value(0.2), Value(-0.4), Value(1.1)]
+    assert gradcheck(lambda *xs: sum(layer(list(xs)), Value(0.0)), x)
+
+
+class Doubling(Neuron):
+    """A user's neuron with its own __call__: the layer must call it."""
+
+    def __call__(self, x):
+        return super().__call__(x) * 2.0
+
+
+def test_prelu_and_a_subclassed_neuron_are_called_one_by_one():
+    layer = Layer(2, 3, activation="prelu", rng=1)
+    outs = layer([0.5, -2.0])
+    assert all(out.op == "leaky_relu" and out.parents[1] is n.alpha for out, n in zip(outs, layer.neurons))
+    layer = Layer(2, 2, rng=1)
+    plain = [v.data for v in layer([0.5, -2.0])]
+    layer.neurons[1] = Doubling(2, rng=1)
+    layer.neurons[1].w, layer.neurons[1].b = [Value(w.data) for w in layer.neurons[0].w], Value(0.0)
+    outs = layer([0.5, -2.0])
+    assert outs[1].op == "*" and outs[1].data == 2.0 * plain[0]
+
+
+def test_a_weight_set_to_a_number_is_a_constant_of_its_neuron():
+    """A weight replaced by a plain number: that neuron's dot records it as a number, the others as before."""
+    layer = Layer(2, 2, activation="linear", rng=2)
+    layer.neurons[0].w[1] = 3.0
+    a, b = layer([Value(1.0), Value(2.0)])
+    assert a.op == b.op == "dot"
+    assert a.operands[2] == 3.0 and len(a.parents) == 4 and len(b.parents) == 5  # w_0, x_0, x_1, b
+    assert a.data == layer.neurons[0].w[0].data * 1.0 + 3.0 * 2.0 + 0.0
+
+
+def test_bad_inputs_are_still_refused_at_the_layer():
+    with pytest.raises(TypeError, match=r"Layer: x\[1\] must be a number or a Value"):
+        Layer(2, 3)([1.0, "two"])
+    with pytest.raises(TypeError, match=r"MLP: x\[0\] must be a number or a Value"):
+        MLP(2, [3, 1])([None, 1.0])
