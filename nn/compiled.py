@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from operator import is_
 
 import numpy as np
@@ -165,7 +166,10 @@ class Steps:
         targets = _target_rows(y, k, "y")
         _check_values(loss_fn, targets, "target")
 
+        held = _held(model)  # the program kept for the next call must not keep the model alive (_program)
+
         def per_sample(x, t):
+            model = held()
             out = model(x)
             outs = [out] if k is None else list(out)
             loss = loss_fn([out], [t])
@@ -254,29 +258,58 @@ class Steps:
         return float(outs[:, first].mean()), _as_predictions(outs[:, first + 1 :], self.k), targets
 
 
-_last = threading.local()  # each thread's last (model, loss, outputs) and program: reused by the next call
+_last: dict = {}  # thread id -> (model's weak reference, loss, outputs, program) of its last compiled train
+_last_lock = threading.Lock()
+
+
+def _held(model):
+    """A function giving the model: a weak reference where the model allows one (else the model itself)."""
+    try:
+        return weakref.ref(model)
+    except TypeError:  # a model that takes no weak references (a function with __slots__ ...): held strongly
+        return lambda: model
 
 
 def _program(model, per_sample, x, t, params, loss_fn, k):
     """The compiled per-sample loss: the program of this thread's last train(compiled=True) when it was
     for the same model, loss and parameters and the function records the same graph now (the
     playground trains one epoch per frame: one trace instead of trace and compile each time), else a
-    new trace. The last program (and through it the model) stays alive until the next compiled train."""
-    last = getattr(_last, "entry", None)
+    new trace. The last program lives as long as its model (it holds it weakly) or until the thread's
+    next compiled train."""
+    thread = threading.get_ident()
+    with _last_lock:
+        last = _last.pop(thread, None)
     if last is not None:
         last_model, last_loss, last_k, program = last
         n = len(params)
         if (
-            last_model is model and last_loss is loss_fn and last_k == k
+            last_model() is model and last_loss is loss_fn and last_k == k
             and program.arg_shapes == [len(x), len(t) if isinstance(t, list) else None]
             and len(program.parameters) >= n and all(map(is_, program.parameters, params))
             and program.adopt(per_sample, x, t)
         ):  # fmt: skip
+            _keep(thread, model, loss_fn, k, program)
             return program
-    _last.entry = None  # the old program may go before the new one is made
+    last = program = None  # let the old program go before the new one is made
     program = trace(per_sample, x, t, parameters=params)
-    _last.entry = (model, loss_fn, k, program)
+    _keep(thread, model, loss_fn, k, program)
     return program
+
+
+def _keep(thread, model, loss_fn, k, program) -> None:
+    """Remember the program for the thread's next call, until the model goes."""
+
+    def gone(_reference):
+        with _last_lock:
+            if _last.get(thread, (None,))[0] is _reference:
+                del _last[thread]
+
+    try:
+        reference = weakref.ref(model, gone)
+    except TypeError:
+        return  # a model without weak references: nothing kept (it would stay alive with the program)
+    with _last_lock:
+        _last[thread] = (reference, loss_fn, k, program)
 
 
 def _predictions(outs: np.ndarray, first: int, k):

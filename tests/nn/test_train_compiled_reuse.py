@@ -33,7 +33,7 @@ def traces(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(compiled_module, "trace", counting)
-    compiled_module._last.entry = None
+    compiled_module._last.clear()
     return made
 
 
@@ -94,3 +94,19 @@ def test_a_reused_program_checks_the_new_datas_samples_as_a_first_call(traces):
     with pytest.raises(TraceError, match="different graph"):
         train(model, [[1.0], [-2.0], [-3.0], [-4.0]], [1.0, 1.0, 1.0, 1.0], optimizer=SGD([w], lr=0.1), **settings)
     assert len(traces) == 1  # the second call did reuse the program: its guard found the other branch
+
+
+def test_the_kept_program_does_not_keep_its_model_alive():
+    import gc
+    import weakref
+
+    compiled_module._last.clear()
+    model = MLP(3, [4, 2], activation="tanh", rng=0)
+    X, y = _data()
+    train(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=1, batch_size=6,
+          metrics=None, progress=False, compiled=True)  # fmt: skip
+    assert compiled_module._last  # kept for the next call
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None and not compiled_module._last
