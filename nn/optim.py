@@ -160,7 +160,7 @@ class SGD(Optimizer):
             g = g + mu * b if self.nesterov else b
         # lr * g into a buffer kept for it: no new vector of all the parameters per step (compiled
         # training takes thousands of steps a second; lr * g and g * lr are the same numbers)
-        theta -= np.multiply(g, self.lr, out=self._step if self._step.shape == np.shape(g) else None)
+        theta -= np.multiply(g, self.lr, out=self._step if self._step.shape == g.shape else None)
 
 
 class Adagrad(Optimizer):
