@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numbers
 import threading
-from itertools import chain, repeat
-from operator import is_, itemgetter
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter, not_
 
 import numpy as np
 
@@ -75,11 +75,14 @@ class Program:
         ops = list(map(operation_of, order))
         column = dict(zip(map(id, placeholders), range(len(placeholders))))
         self.n_inputs = len(placeholders)
-        leaves = [n for n, op in zip(order, ops) if not op and id(n) not in column]
+        leaves = list(compress(order, map(not_, ops)))  # the placeholders and the parameters
+        ids = list(map(id, leaves))
         given = list(parameters) if parameters is not None else []
-        known = set(map(id, given))
-        self.parameters = given + [p for p in leaves if id(p) not in known]
-        where_param = dict(zip(map(id, self.parameters), range(len(self.parameters))))
+        where_param = dict(zip(map(id, given), range(len(given))))
+        if len(ids) > sum(map(where_param.__contains__, ids)) + sum(map(column.__contains__, ids)):  # not given
+            given += [p for p, i in zip(leaves, ids) if i not in where_param and i not in column]
+            where_param = dict(zip(map(id, given), range(len(given))))
+        self.parameters = given
 
         for op in dict.fromkeys(ops):  # each operation asked once whether it has a NumPy form
             if op not in ("dot", "sum", "") and not has_form(op):
