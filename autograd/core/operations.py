@@ -646,24 +646,25 @@ def dots(weight_rows, inputs, biases) -> list[Value]:
         layout = [None] * (m + 1)
         layout[1:m:2] = inputs
         layout = tuple(layout)
-        for k, (ws, b, bd) in enumerate(zip(weight_rows, biases, bias_data)):
-            z = sum(map(mul, weights[k * n : k * n + n], inputs), 0.0) + bd
+        for start, ws, b, bd in zip(range(0, len(weights), n), weight_rows, biases, bias_data):
+            z = sum(map(mul, weights[start : start + n], inputs), 0.0) + bd
             nodes.append(new_node(z, "dot", (*ws, b), slopes, layout))
         return nodes
     if not VALUE_TYPES.issuperset(map(type, inputs)):
         return [dot(w, inputs, b) for w, b in zip(weight_rows, biases)]
     xd = [x._data for x in inputs]
+    weight_places, input_places = slice(0, m, 2), slice(1, m, 2)
     parents_of_inputs = [None] * (m + 1)  # w_0, x_0, w_1, x_1, ..., b with the inputs in place
-    parents_of_inputs[1:m:2] = inputs
+    parents_of_inputs[input_places] = inputs
     slopes_of_inputs = [1.0] * (m + 1)  # x_0, w_0, x_1, w_1, ..., 1 with the inputs' numbers in place
-    slopes_of_inputs[0:m:2] = xd
-    for k, (ws, b, bd) in enumerate(zip(weight_rows, biases, bias_data)):
-        wd = weights[k * n : k * n + n]
+    slopes_of_inputs[weight_places] = xd
+    for start, ws, b, bd in zip(range(0, len(weights), n), weight_rows, biases, bias_data):
+        wd = weights[start : start + n]
         parents = parents_of_inputs.copy()
-        parents[0:m:2] = ws
+        parents[weight_places] = ws
         parents[m] = b
         slopes = slopes_of_inputs.copy()
-        slopes[1:m:2] = wd
+        slopes[input_places] = wd
         nodes.append(new_node(sum(map(mul, wd, xd), 0.0) + bd, "dot", tuple(parents), tuple(slopes)))
     return nodes
 
