@@ -523,6 +523,16 @@ class Neuron(Module):
             return z.leaky_relu(self.alpha)
         return self._act(z)
 
+    def parameters(self) -> list[Value]:
+        """w.0, w.1, ..., b (and alpha), as named_parameters() lists them, without making the names:
+        training asks for them at every step."""
+        if type(self).named_parameters is not Neuron.named_parameters:  # a subclass that names its own
+            return Module.parameters(self)
+        params = [*self.w, self.b]
+        if self.alpha is not None:
+            params.append(self.alpha)
+        return params
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         named = [(f"w.{i}", w) for i, w in enumerate(self.w)]
         named.append(("b", self.b))
@@ -579,9 +589,10 @@ class Layer(Module):
             x = _as_inputs(x, self.nin, "Layer")
         neurons = self.neurons
         try:
-            if all(type(neuron) is Neuron and neuron.alpha is None for neuron in neurons):
+            rows = [neuron.w for neuron in neurons if type(neuron) is Neuron and neuron.alpha is None]
+            if len(rows) == len(neurons):
                 # the common case: weighted sums made for the whole layer at once (see dots), then each activation
-                zs = dots([neuron.w for neuron in neurons], x, [neuron.b for neuron in neurons])
+                zs = dots(rows, x, [neuron.b for neuron in neurons])
                 outs = [neuron._act(z) for neuron, z in zip(neurons, zs)]
             else:  # a subclass or a PReLU neuron computes its own output
                 outs = [neuron(x) for neuron in neurons]
@@ -594,6 +605,15 @@ class Layer(Module):
         """A list of Values, or a single Value when the layer has one neuron."""
         outs = self.forward(x)
         return outs[0] if len(outs) == 1 else outs
+
+    def parameters(self) -> list[Value]:
+        """Every neuron's parameters in the order of named_parameters(), without making the names."""
+        if type(self).named_parameters is not Layer.named_parameters:
+            return Module.parameters(self)
+        params = []
+        for neuron in self.neurons:  # Neuron's own list even where a subclass redefines parameters() only
+            params += Neuron.parameters(neuron) if isinstance(neuron, Neuron) else Module.parameters(neuron)
+        return params
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [
@@ -675,7 +695,8 @@ class MLP(Module):
 
     def __call__(self, x):
         """Forward pass for one input x (a sequence of nin numbers or Values)."""
-        x = _as_inputs(x, self.nin, "MLP")
+        if type(x) is not list or len(x) != self.nin:
+            x = _as_inputs(x, self.nin, "MLP")
         try:
             for layer in self.layers:
                 x = layer.forward(x)  # always a list, so a one-neuron hidden layer still chains
@@ -683,6 +704,15 @@ class MLP(Module):
             _refuse_bad_inputs(x, "MLP")
             raise
         return x[0] if len(x) == 1 else x
+
+    def parameters(self) -> list[Value]:
+        """Every layer's parameters in the order of named_parameters(), without making the names."""
+        if type(self).named_parameters is not MLP.named_parameters:
+            return Module.parameters(self)
+        params = []
+        for layer in self.layers:
+            params += Layer.parameters(layer) if isinstance(layer, Layer) else Module.parameters(layer)
+        return params
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [

@@ -1,5 +1,6 @@
-"""Layer.forward makes its neurons' weighted sums for the whole layer at once (autograd's dots): the
-graph, the outputs and the gradients are those of calling each neuron in turn."""
+"""The training step's speed devices in nn.layers: Layer.forward makes its neurons' weighted sums for
+the whole layer at once (autograd's dots), giving the graph, outputs and gradients of calling each
+neuron in turn; parameters() lists what named_parameters() names without making the names."""
 
 import math
 
@@ -113,3 +114,38 @@ def test_bad_inputs_are_still_refused_at_the_layer():
         Layer(2, 3)([1.0, "two"])
     with pytest.raises(TypeError, match=r"MLP: x\[0\] must be a number or a Value"):
         MLP(2, [3, 1])([None, 1.0])
+
+
+class Scaled(Neuron):
+    """A neuron with one more parameter, named by its own named_parameters()."""
+
+    def __init__(self, nin, **kwargs):
+        self.scale = Value(2.0)
+        super().__init__(nin, **kwargs)
+
+    def named_parameters(self):
+        return [*super().named_parameters(), ("scale", self.scale)]
+
+
+class ListsItsOwn(Neuron):
+    """A micrograd-style subclass that redefines parameters() only (named_parameters stays Neuron's)."""
+
+    def parameters(self):
+        return [self.b]
+
+
+def test_parameters_are_named_parameters_without_the_names():
+    models = [MLP(3, [4, 2, 1], rng=0), MLP(2, [3, 1], activation="prelu", rng=1), Layer(2, 3, rng=2), Neuron(4)]
+    odd = Layer(2, 3, rng=3)
+    odd.neurons[0] = Scaled(2, rng=4)
+    odd.neurons[2] = ListsItsOwn(2, rng=5)
+    mlp = MLP(2, [3, 1], rng=6)
+    mlp.layers[0] = odd
+    models += [odd, mlp, Scaled(3), ListsItsOwn(3)]
+    for model in models:
+        named = [id(p) for _, p in model.named_parameters()]
+        listed = [id(p) for p in model.parameters()] if not isinstance(model, ListsItsOwn) else named
+        assert listed == named, model
+    assert odd.parameters()[3] is odd.neurons[0].scale  # w.0, w.1, b, scale
+    lone = ListsItsOwn(3)
+    assert lone.parameters() == [lone.b]  # a user's own parameters() is theirs to define
