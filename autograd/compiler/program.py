@@ -24,7 +24,7 @@ from autograd.compiler.instructions import Dot, Elementwise, Source, Sum, fuse, 
 from autograd.compiler.numpy_forms import has_form, operations
 from autograd.compiler.recording import TraceError
 from autograd.core import checks
-from autograd.core.graph import operation_of
+from autograd.core.graph import Node, operation_of
 from autograd.core.value import Value, recorded_constant
 from autograd.language import Domain
 
@@ -93,22 +93,33 @@ class Program:
                 )
         # per computed node: its depth (a leaf's is 0), whether a gradient flows to it (to every parameter,
         # to no argument) and its kind, "v" as an argument, "p" a parameter: what the signatures compare
+        # and each node's place in a pool of nodes: the parameters, then the arguments, then the computed
+        # nodes (its parents' places are what the structure guard compares: Program._same_graph)
         depth, needs_grad = {}, dict.fromkeys(column, False)
-        kind = dict.fromkeys(where_param, "p")
-        kind.update(dict.fromkeys(column, "v"))
         computed = [n for n, op in zip(order, ops) if op]
         depth_of, needs_of = depth.get, needs_grad.get
         groups: dict = {}
-        kind_of = kind.get
-        for node in computed:
+        first = len(given) + len(placeholders)
+        pool = dict(where_param)
+        pool.update(zip(map(id, placeholders), range(len(given), first)))
+        kind_at = ["p"] * len(given) + ["v"] * (first - len(given) + len(computed))  # by place in the pool
+        pool_of, kind_of, templates = pool.__getitem__, kind_at.__getitem__, []
+        for k, node in enumerate(computed):
             parents, operands = node.parents, node.operands
             key, ids = id(node), list(map(id, parents))
-            depth[key] = d = 1 + max(map(depth_of, ids, repeat(0)))
+            levels = list(map(depth_of, ids, repeat(0)))  # 0 for a leaf
+            depth[key] = d = 1 + max(levels)
             needs_grad[key] = any(map(needs_of, ids, repeat(True)))
-            kind[key] = "v"
+            template = list(map(pool_of, ids))
+            pool[key] = first + k
+            inner = tuple(compress(range(len(levels)), levels))  # the computed parents
+            templates.append((template, tuple(zip(inner, map(template.__getitem__, inner)))))
             # what must agree for nodes to share an instruction: the kind of each operand ("c": a number);
-            # a node without constants has its parents as operands (the same tuple): their ids are at hand
-            signature = tuple(map(kind_of, ids if operands is parents else map(id, operands), repeat("c")))
+            # a node without constants has its parents as operands (the same tuple): their places are at hand
+            if operands is parents:
+                signature = tuple(map(kind_of, template))
+            else:
+                signature = tuple(kind_at[pool[id(o)]] if isinstance(o, Value) else "c" for o in operands)
             groups.setdefault((d, node.op, signature), []).append(node)
         slot = dict(column)  # node id -> column of the batch values
         self.instructions = []
@@ -140,9 +151,10 @@ class Program:
         self._fill = speed.sole_readers(self._steps, self.outputs, self.arrays, 1 + self._n_args)
         self._roots = list(outputs)  # where the structure guard starts its walk (Program._compare)
         self._arguments = list(placeholders)  # and what the sample's placeholders stand for (Program._same_graph)
-        self._computed = [  # its computed nodes from the outputs back: the positions of their computed
-            (node, tuple(j for j, p in enumerate(node.parents) if operation_of(p)), recorded_constant(node))
-            for node in reversed(computed)  # parents, and their constants
+        self._pool = (list(self.parameters), first, len(computed), [pool[id(out)] for out in outputs])
+        self._computed = [  # its computed nodes from the outputs back: pool position, parents' positions
+            (node, first + k, len(template), _items(template), inner, recorded_constant(node))
+            for k, node, (template, inner) in zip(range(len(computed) - 1, -1, -1), computed[::-1], templates[::-1])
         ]
 
     def _layout(self) -> None:
@@ -557,37 +569,38 @@ class Program:
         (`_compare` then finds where, or lets it through: a leaf the function makes anew each call).
 
         The quick form of `_compare`: only the computed nodes are visited in Python (a hundred in the MNIST
-        network); each node's operands are compared in one C-level pass, the compiled node's operands with
-        the sample's counterparts put in, against the sample node's. Most of a network's graph is parameter
-        leaves, and this made the guard's comparison about 10x cheaper than walking every node (issue 23).
+        network). A pool holds, at each compiled node's position, the sample's node that must stand there:
+        the parameters themselves, the sample's placeholders, and the computed nodes' counterparts as they
+        are found; each node's parents are then compared in C, the pool's entries at the compiled parents'
+        positions against the sample node's parents, by identity. Most of a network's graph is parameter
+        leaves, and this made the guard's comparison about 20x cheaper than walking every node (issue 23).
         """
-        roots = self._roots
-        if len(outputs) != len(roots):
+        parameters, first, n_computed, at_roots = self._pool
+        if len(outputs) != len(at_roots) or len(placeholders) != self.n_inputs:
             return False
-        counterpart = dict(zip(self._arguments, placeholders))  # compiled node -> the sample's (Values hash by id)
-        get = counterpart.get
-        for old, new in zip(roots, outputs):
-            if not operation_of(old) or get(old, new) is not new:  # an output that is a leaf: the full walk
-                return False
-            counterpart[old] = new
-        for old, inner, constant in self._computed:
-            new = get(old)
+        pool = parameters + placeholders + [None] * n_computed
+        for at, new in zip(at_roots, outputs):
+            if at < first or (pool[at] is not None and pool[at] is not new):  # a leaf output: the full walk
+                return False  # compares it; one node as two outputs must be one node in the sample too
+            pool[at] = new
+        identity = _identity_equality()
+        for old, k, n, parents_of, inner, constant in self._computed:
+            new = pool[k]
             if new is None or operation_of(new) != operation_of(old):
                 return False
-            old_parents, new_parents = old.parents, new.parents
-            if len(old_parents) != len(new_parents):
+            new_parents = new.parents
+            if len(new_parents) != n:
                 return False
-            for j in inner:  # computed operands: their counterparts are found here
-                a, b = old_parents[j], new_parents[j]
-                if get(a, b) is not b:
-                    return False
-                counterpart[a] = b
-            if not all(map(is_, map(get, old_parents, old_parents), new_parents)):  # parameters: the same Value
+            for j, at in inner:  # computed operands: their counterparts are found here (or must agree below)
+                if pool[at] is None:
+                    pool[at] = new_parents[j]
+            expected = parents_of(pool)  # the parameters, the sample's placeholders and counterparts
+            if not (expected == new_parents if identity else all(map(is_, expected, new_parents))):
                 return False
             new_constant = recorded_constant(new)
             if (constant is not None or new_constant is not None) and not _same_constant(constant, new_constant):
                 return False
-        return len(set(map(id, counterpart.values()))) == len(counterpart)  # no two nodes made one
+        return len(set(map(id, pool[first:]))) == n_computed  # no two nodes made one
 
     def _compare(self, placeholders, outputs, sample: int) -> None:
         """Walk the sample's graph alongside the compiled one, from the outputs to the leaves (the compiled
@@ -748,6 +761,21 @@ def as_batch_array(a, who: str) -> np.ndarray:
         raise TypeError(f"{who} holds {bad!r:.40}; give numbers (or Values), batch first")
     what = "rows of different lengths" if arr is None else f"{arr.dtype.name} values ({type(a).__name__})"
     raise TypeError(f"{who} must be an array of numbers, batch first; got {what}")
+
+
+def _identity_equality() -> bool:
+    """Whether `==` between graph nodes is identity (no Value class defines __eq__): then a tuple of nodes
+    compares with another in C, an identical pair without a call (the guard's quick comparison)."""
+    classes, seen = [Node], set()
+    while classes:
+        cls = classes.pop()
+        if cls.__eq__ is not object.__eq__ or cls.__ne__ is not object.__ne__:
+            return False
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                classes.append(sub)
+    return True
 
 
 def _same_constant(a, b) -> bool:

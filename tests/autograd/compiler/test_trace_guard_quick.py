@@ -103,3 +103,21 @@ def test_tracing_and_the_guard_give_back_the_users_collector_setting(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if before else gc.disable)()
+
+
+def test_a_value_class_with_its_own_equality_is_compared_by_identity():
+    """The quick comparison compares tuples of nodes with `==` only while no Value class defines __eq__;
+    parameters that call themselves equal by value must still count as different parameters."""
+    from autograd.compiler.program import _identity_equality
+
+    class ByValue(Value):
+        __hash__ = Value.__hash__
+
+        def __eq__(self, other):
+            return isinstance(other, Value) and self.data == other.data
+
+    first, second = ByValue(0.5), ByValue(0.5)
+    assert first == second and first is not second
+    assert not _identity_equality()
+    quick, refused = _verdicts(lambda x: x * (first if x.data > 0 else second), [1.0], [-1.0])
+    assert (quick, refused) == (False, True)
