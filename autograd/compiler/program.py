@@ -75,15 +75,6 @@ class Program:
         ops = list(map(operation_of, order))
         column = dict(zip(map(id, placeholders), range(len(placeholders))))
         self.n_inputs = len(placeholders)
-        leaves = list(compress(order, map(not_, ops)))  # the placeholders and the parameters
-        ids = list(map(id, leaves))
-        given = list(parameters) if parameters is not None else []
-        where_param = dict(zip(map(id, given), range(len(given))))
-        if len(ids) > sum(map(where_param.__contains__, ids)) + sum(map(column.__contains__, ids)):  # not given
-            given += [p for p, i in zip(leaves, ids) if i not in where_param and i not in column]
-            where_param = dict(zip(map(id, given), range(len(given))))
-        self.parameters = given
-
         for op in dict.fromkeys(ops):  # each operation asked once whether it has a NumPy form
             if op not in ("dot", "sum", "") and not has_form(op):
                 node = order[ops.index(op)]
@@ -91,41 +82,22 @@ class Program:
                     f"trace: the graph holds an operation {node.op!r} (node {node.label or '(unlabelled)'}) that has "
                     f"no NumPy form; traceable operations: {', '.join(operations())}"
                 )
-        # per computed node: its depth (a leaf's is 0), whether a gradient flows to it (to every parameter,
-        # to no argument) and its kind, "v" as an argument, "p" a parameter: what the signatures compare
-        # and each node's place in a pool of nodes: the parameters, then the arguments, then the computed
-        # nodes (its parents' places are what the structure guard compares: Program._same_graph)
-        depth, needs_grad = {}, dict.fromkeys(column, False)
-        computed = [n for n, op in zip(order, ops) if op]
-        depth_of, needs_of = depth.get, needs_grad.get
-        groups: dict = {}
-        first = len(given) + len(placeholders)
-        pool = dict(where_param)
-        pool.update(zip(map(id, placeholders), range(len(given), first)))
-        kind_at = ["p"] * len(given) + ["v"] * (first - len(given) + len(computed))  # by place in the pool
-        pool_of, kind_of, templates = pool.__getitem__, kind_at.__getitem__, []
-        for k, node in enumerate(computed):
-            parents, operands = node.parents, node.operands
-            key, ids = id(node), list(map(id, parents))
-            levels = list(map(depth_of, ids, repeat(0)))  # 0 for a leaf
-            depth[key] = d = 1 + max(levels)
-            needs_grad[key] = any(map(needs_of, ids, repeat(True)))
-            template = list(map(pool_of, ids))
-            pool[key] = first + k
-            inner = tuple(compress(range(len(levels)), levels))  # the computed parents
-            templates.append((template, tuple(zip(inner, map(template.__getitem__, inner)))))
-            # what must agree for nodes to share an instruction: the kind of each operand ("c": a number);
-            # a node without constants has its parents as operands (the same tuple): their places are at hand
-            if operands is parents:
-                signature = tuple(map(kind_of, template))
-            else:
-                signature = tuple(kind_at[pool[id(o)]] if isinstance(o, Value) else "c" for o in operands)
-            groups.setdefault((d, node.op, signature), []).append(node)
+        computed = list(compress(order, ops))
+        given = list(parameters) if parameters is not None else []
+        try:  # usually every leaf is a given parameter or an argument: no pass over the leaves to find others
+            tables = self._tables(computed, placeholders, given, outputs)
+        except KeyError:  # a leaf neither: a parameter after the given ones, in the order met
+            leaves = list(compress(order, map(not_, ops)))
+            known = dict.fromkeys(map(id, given))
+            known.update(column)
+            given += [p for p in leaves if id(p) not in known]
+            tables = self._tables(computed, placeholders, given, outputs)
+        self.parameters = given
+        where_param, pool, first, needs_grad, groups, templates = tables
         slot = dict(column)  # node id -> column of the batch values
         self.instructions = []
         start = self.n_inputs
-        place = {id(n): k for k, n in enumerate(computed)}
-        for (d, op, kinds), nodes in sorted(groups.items(), key=lambda item: (item[0][0], place[id(item[1][0])])):
+        for (d, op, kinds), nodes in sorted(groups.items(), key=lambda item: (item[0][0], pool[id(item[1][0])])):
             for k, node in enumerate(nodes):
                 slot[id(node)] = start + k
             instruction = self._instruction(op, nodes, d, start, slot, where_param, needs_grad, kinds)
@@ -156,6 +128,42 @@ class Program:
             (node, first + k, len(template), _items(template), inner, recorded_constant(node))
             for k, node, (template, inner) in zip(range(len(computed) - 1, -1, -1), computed[::-1], templates[::-1])
         ]
+
+    @staticmethod
+    def _tables(computed, placeholders, given, outputs):
+        """One pass over the computed nodes: (parameter id -> its position, node id -> its place in a pool of
+        nodes (the parameters, then the arguments, then the computed nodes), the first computed node's place,
+        node id -> whether a gradient flows to it, the nodes grouped into instructions, each node's parents'
+        places and where its computed parents are). A KeyError when a leaf is neither given nor an argument."""
+        where_param = dict(zip(map(id, given), range(len(given))))
+        first = len(given) + len(placeholders)
+        pool = dict(where_param)
+        pool.update(zip(map(id, placeholders), range(len(given), first)))
+        # per computed node: its depth (a leaf's is 0), whether a gradient flows to it (to every parameter,
+        # to no argument) and its operands' kinds, "v" as an argument, "p" a parameter, "c" a number: what
+        # must agree for nodes to share an instruction
+        depth, needs_grad = {}, dict.fromkeys(map(id, placeholders), False)
+        depth_of, needs_of = depth.get, needs_grad.get
+        kind_at = ["p"] * len(given) + ["v"] * (first - len(given) + len(computed))  # by place in the pool
+        pool_of, kind_of, groups, templates = pool.__getitem__, kind_at.__getitem__, {}, []
+        for k, node in enumerate(computed):
+            parents, operands = node.parents, node.operands
+            key, ids = id(node), list(map(id, parents))
+            levels = list(map(depth_of, ids, repeat(0)))  # 0 for a leaf
+            depth[key] = d = 1 + max(levels)
+            needs_grad[key] = any(map(needs_of, ids, repeat(True)))
+            template = list(map(pool_of, ids))
+            pool[key] = first + k
+            inner = tuple(compress(range(len(levels)), levels))  # the computed parents
+            templates.append((template, tuple(zip(inner, map(template.__getitem__, inner)))))
+            if operands is parents:  # no constants among them: their places are at hand
+                signature = tuple(map(kind_of, template))
+            else:
+                signature = tuple(kind_at[pool[id(o)]] if isinstance(o, Value) else "c" for o in operands)
+            groups.setdefault((d, node.op, signature), []).append(node)
+        for out in outputs:
+            pool_of(id(out))  # an output that is a leaf must be known too
+        return where_param, pool, first, needs_grad, groups, templates
 
     def _layout(self) -> None:
         """Where each step writes and each operand is read (speed and memory: see speed.py).
