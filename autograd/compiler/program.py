@@ -93,7 +93,8 @@ class Program:
             given += [p for p in leaves if id(p) not in known]
             tables = self._tables(computed, placeholders, given, outputs)
         self.parameters = given
-        where_param, pool, first, needs_grad, groups, templates = tables
+        pool, first, needs_grad, groups, templates = tables
+        where_param = pool  # a parameter's place in the pool is its position in the parameter vector
         slot = dict(column)  # node id -> column of the batch values
         self.instructions = []
         start = self.n_inputs
@@ -112,7 +113,7 @@ class Program:
         if FUSE:
             self._steps = [speed.dense(step) for step in self._steps]
         self._slot = slot
-        self._where_param = where_param
+        self._places = pool  # node id -> place in the pool (a parameter's: its position in the vector)
         self.outputs = [self._leaf_source(out, slot, where_param, needs_grad) for out in outputs]
         self._layout()
         self._zero = speed.sole_writers(self._steps, self.outputs, len(self.parameters))  # zeroed each call
@@ -131,13 +132,12 @@ class Program:
 
     @staticmethod
     def _tables(computed, placeholders, given, outputs):
-        """One pass over the computed nodes: (parameter id -> its position, node id -> its place in a pool of
-        nodes (the parameters, then the arguments, then the computed nodes), the first computed node's place,
+        """One pass over the computed nodes: (node id -> its place in a pool of nodes (the parameters in the
+        order given, then the arguments, then the computed nodes), the first computed node's place,
         node id -> whether a gradient flows to it, the nodes grouped into instructions, each node's parents'
         places and where its computed parents are). A KeyError when a leaf is neither given nor an argument."""
-        where_param = dict(zip(map(id, given), range(len(given))))
         first = len(given) + len(placeholders)
-        pool = dict(where_param)
+        pool = dict(zip(map(id, given), range(len(given))))
         pool.update(zip(map(id, placeholders), range(len(given), first)))
         # per computed node: its depth (a leaf's is 0), whether a gradient flows to it (to every parameter,
         # to no argument) and its operands' kinds, "v" as an argument, "p" a parameter, "c" a number: what
@@ -163,7 +163,7 @@ class Program:
             groups.setdefault((d, node.op, signature), []).append(node)
         for out in outputs:
             pool_of(id(out))  # an output that is a leaf must be known too
-        return where_param, pool, first, needs_grad, groups, templates
+        return pool, first, needs_grad, groups, templates
 
     def _layout(self) -> None:
         """Where each step writes and each operand is read (speed and memory: see speed.py).
@@ -267,7 +267,7 @@ class Program:
             return Source("c", const=np.array(rows, dtype=float))
         same = len(rows) > 1 and rows.count(rows[0]) == len(rows)  # a layer's input: one row for all members
         flat = list(map(id, rows[0] if same else chain.from_iterable(rows)))
-        if first.op or id(first) in slot and id(first) not in where_param:
+        if first.op or id(first) in slot:  # a computed node or an argument
             kind, get, grad = "v", slot.__getitem__, any(map(needs_grad.__getitem__, flat))
         else:
             kind, get, grad = "p", where_param.__getitem__, True
@@ -634,7 +634,7 @@ class Program:
                 if argument < n_inputs or id(new) in column:
                     same = argument == column.get(id(new))
                 elif old is new:  # a parameter: the same Value, not merely an equal number
-                    same = id(old) in self._where_param
+                    same = self._places.get(id(old), len(self.parameters)) < len(self.parameters)
                 else:  # another Value: fine only where the function makes a new leaf each call
                     same = old.data == new.data and k in self._fresh_leaves()
                 if not same:
