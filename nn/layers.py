@@ -589,12 +589,12 @@ class Layer(Module):
             x = _as_inputs(x, self.nin, "Layer")
         neurons = self.neurons
         try:
-            rows = [neuron.w for neuron in neurons if type(neuron) is Neuron and neuron.alpha is None]
+            act = neurons[0]._act if neurons and type(neurons[0]) is Neuron else None
+            rows = [n.w for n in neurons if type(n) is Neuron and n.alpha is None and n._act is act]
             if len(rows) == len(neurons):
-                # the common case: weighted sums made for the whole layer at once (see dots), then each activation
-                zs = dots(rows, x, [neuron.b for neuron in neurons])
-                outs = [neuron._act(z) for neuron, z in zip(neurons, zs)]
-            else:  # a subclass or a PReLU neuron computes its own output
+                # the common case: weighted sums made for the whole layer at once (see dots), then the activation
+                outs = list(map(act, dots(rows, x, [neuron.b for neuron in neurons])))
+            else:  # a subclass, a PReLU neuron or a neuron with an activation of its own computes its own output
                 outs = [neuron(x) for neuron in neurons]
         except (TypeError, ValueError, OverflowError):
             _refuse_bad_inputs(x, "Layer")

@@ -87,6 +87,22 @@ class Doubling(Neuron):
         return super().__call__(x) * 2.0
 
 
+def test_a_neuron_with_an_activation_of_its_own_keeps_it():
+    layer = Layer(2, 3, activation="tanh", rng=4)
+    layer.neurons[1].nonlin = False  # micrograd's switch: this one is linear now
+    outs = layer([0.5, -2.0])
+    assert [out.op for out in outs] == ["tanh", "dot", "tanh"]
+    assert [out.data for out in outs] == [neuron([0.5, -2.0]).data for neuron in layer.neurons]
+
+
+def test_a_layer_of_other_modules_or_of_none():
+    layer = Layer(2, 2, rng=5)
+    layer.neurons = [MLP(2, [1], rng=6), *layer.neurons]
+    assert [out.op for out in layer([1.0, 2.0])] == ["dot", "relu", "relu"]
+    layer.neurons = []
+    assert layer.forward([1.0, 2.0]) == []
+
+
 def test_prelu_and_a_subclassed_neuron_are_called_one_by_one():
     layer = Layer(2, 3, activation="prelu", rng=1)
     outs = layer([0.5, -2.0])
