@@ -98,11 +98,11 @@ class Program:
         slot = dict(column)  # node id -> column of the batch values
         self.instructions = []
         start = self.n_inputs
-        for (d, op, kinds), nodes in sorted(groups.items(), key=lambda item: (item[0][0], pool[id(item[1][0])])):
+        for (d, op, kinds), nodes in sorted(groups.items(), key=lambda item: (item[0][0], pool[item[1][0]])):
             for k, node in enumerate(nodes):
                 slot[id(node)] = start + k
             instruction = self._instruction(op, nodes, d, start, slot, where_param, needs_grad, kinds)
-            instruction.grad = any(needs_grad[id(n)] for n in nodes)
+            instruction.grad = any(map(needs_grad.__getitem__, nodes))
             instruction.number = len(self.instructions) + 1
             self.instructions.append(instruction)
             start += len(nodes)
@@ -113,7 +113,7 @@ class Program:
         if FUSE:
             self._steps = [speed.dense(step) for step in self._steps]
         self._slot = slot
-        self._places = pool  # node id -> place in the pool (a parameter's: its position in the vector)
+        self._places = pool  # node -> place in the pool (a parameter's: its position in the vector)
         self.outputs = [self._leaf_source(out, slot, where_param, needs_grad) for out in outputs]
         self._layout()
         self._zero = speed.sole_writers(self._steps, self.outputs, len(self.parameters))  # zeroed each call
@@ -124,7 +124,7 @@ class Program:
         self._fill = speed.sole_readers(self._steps, self.outputs, self.arrays, 1 + self._n_args)
         self._roots = list(outputs)  # where the structure guard starts its walk (Program._compare)
         self._arguments = list(placeholders)  # and what the sample's placeholders stand for (Program._same_graph)
-        self._pool = (list(self.parameters), first, len(computed), [pool[id(out)] for out in outputs])
+        self._pool = (list(self.parameters), first, len(computed), [pool[out] for out in outputs])
         self._computed = [  # its computed nodes from the outputs back: pool position, parents' positions
             (node, first + k, len(template), _items(template), inner, recorded_constant(node))
             for k, node, (template, inner) in zip(range(len(computed) - 1, -1, -1), computed[::-1], templates[::-1])
@@ -132,37 +132,36 @@ class Program:
 
     @staticmethod
     def _tables(computed, placeholders, given, outputs):
-        """One pass over the computed nodes: (node id -> its place in a pool of nodes (the parameters in the
+        """One pass over the computed nodes: (node -> its place in a pool of nodes (the parameters in the
         order given, then the arguments, then the computed nodes), the first computed node's place,
-        node id -> whether a gradient flows to it, the nodes grouped into instructions, each node's parents'
+        node -> whether a gradient flows to it, the nodes grouped into instructions, each node's parents'
         places and where its computed parents are). A KeyError when a leaf is neither given nor an argument."""
         first = len(given) + len(placeholders)
-        pool = dict(zip(map(id, given), range(len(given))))
-        pool.update(zip(map(id, placeholders), range(len(given), first)))
+        pool = dict(zip(given, range(len(given))))  # keyed by the nodes themselves (they hash by identity):
+        pool.update(zip(placeholders, range(len(given), first)))  # no id() per parent
         # per computed node: its depth (a leaf's is 0), whether a gradient flows to it (to every parameter,
         # to no argument) and its operands' kinds, "v" as an argument, "p" a parameter, "c" a number: what
         # must agree for nodes to share an instruction
-        depth, needs_grad = {}, dict.fromkeys(map(id, placeholders), False)
+        depth, needs_grad = {}, dict.fromkeys(placeholders, False)
         depth_of, needs_of = depth.get, needs_grad.get
         kind_at = ["p"] * len(given) + ["v"] * (first - len(given) + len(computed))  # by place in the pool
         pool_of, kind_of, groups, templates = pool.__getitem__, kind_at.__getitem__, {}, []
         for k, node in enumerate(computed):
             parents, operands = node.parents, node.operands
-            key, ids = id(node), list(map(id, parents))
-            levels = list(map(depth_of, ids, repeat(0)))  # 0 for a leaf
-            depth[key] = d = 1 + max(levels)
-            needs_grad[key] = any(map(needs_of, ids, repeat(True)))
-            template = list(map(pool_of, ids))
-            pool[key] = first + k
+            levels = list(map(depth_of, parents, repeat(0)))  # 0 for a leaf
+            depth[node] = d = 1 + max(levels)
+            needs_grad[node] = any(map(needs_of, parents, repeat(True)))
+            template = list(map(pool_of, parents))
+            pool[node] = first + k
             inner = tuple(compress(range(len(levels)), levels))  # the computed parents
             templates.append((template, tuple(zip(inner, map(template.__getitem__, inner)))))
             if operands is parents:  # no constants among them: their places are at hand
                 signature = tuple(map(kind_of, template))
             else:
-                signature = tuple(kind_at[pool[id(o)]] if isinstance(o, Value) else "c" for o in operands)
+                signature = tuple(kind_at[pool[o]] if isinstance(o, Value) else "c" for o in operands)
             groups.setdefault((d, node.op, signature), []).append(node)
         for out in outputs:
-            pool_of(id(out))  # an output that is a leaf must be known too
+            pool_of(out)  # an output that is a leaf must be known too
         return pool, first, needs_grad, groups, templates
 
     def _layout(self) -> None:
@@ -257,21 +256,22 @@ class Program:
     @staticmethod
     def _leaf_source(node, slot, where_param, needs_grad):
         if id(node) in slot:
-            return Source("v", [slot[id(node)]], grad=needs_grad[id(node)])
-        return Source("p", [where_param[id(node)]])
+            return Source("v", [slot[id(node)]], grad=needs_grad[node])
+        return Source("p", [where_param[node]])
 
     def _block(self, rows, slot, where_param, needs_grad):
         """A Source for operands `rows` (members x positions) of one kind ('v', 'p' or 'c')."""
         first = rows[0][0]
         if not isinstance(first, Value):
             return Source("c", const=np.array(rows, dtype=float))
-        same = len(rows) > 1 and rows.count(rows[0]) == len(rows)  # a layer's input: one row for all members
-        flat = list(map(id, rows[0] if same else chain.from_iterable(rows)))
+        same = len(rows) > 1 and _same_rows(rows)  # a layer's input: one row for all members
+        flat = list(rows[0] if same else chain.from_iterable(rows))
         if first.op or id(first) in slot:  # a computed node or an argument
-            kind, get, grad = "v", slot.__getitem__, any(map(needs_grad.__getitem__, flat))
+            kind, grad = "v", any(map(needs_grad.__getitem__, flat))
+            places = map(slot.__getitem__, map(id, flat))
         else:
-            kind, get, grad = "p", where_param.__getitem__, True
-        index = np.fromiter(map(get, flat), dtype=np.intp, count=len(flat)).reshape(1 if same else len(rows), -1)
+            kind, grad, places = "p", True, map(where_param.__getitem__, flat)
+        index = np.fromiter(places, dtype=np.intp, count=len(flat)).reshape(1 if same else len(rows), -1)
         if same:
             index = np.repeat(index, len(rows), axis=0)
         return Source(kind, index, grad=grad)
@@ -634,7 +634,7 @@ class Program:
                 if argument < n_inputs or id(new) in column:
                     same = argument == column.get(id(new))
                 elif old is new:  # a parameter: the same Value, not merely an equal number
-                    same = self._places.get(id(old), len(self.parameters)) < len(self.parameters)
+                    same = self._places.get(old, len(self.parameters)) < len(self.parameters)
                 else:  # another Value: fine only where the function makes a new leaf each call
                     same = old.data == new.data and k in self._fresh_leaves()
                 if not same:
@@ -769,6 +769,14 @@ def as_batch_array(a, who: str) -> np.ndarray:
         raise TypeError(f"{who} holds {bad!r:.40}; give numbers (or Values), batch first")
     what = "rows of different lengths" if arr is None else f"{arr.dtype.name} values ({type(a).__name__})"
     raise TypeError(f"{who} must be an array of numbers, batch first; got {what}")
+
+
+def _same_rows(rows) -> bool:
+    """Whether every row (a tuple of nodes) holds the very nodes of the first."""
+    first = rows[0]
+    if _identity_equality():
+        return rows.count(first) == len(rows)
+    return all(len(row) == len(first) and all(map(is_, row, first)) for row in rows)
 
 
 def _identity_equality() -> bool:
