@@ -121,3 +121,19 @@ def test_a_value_class_with_its_own_equality_is_compared_by_identity():
     assert not _identity_equality()
     quick, refused = _verdicts(lambda x: x * (first if x.data > 0 else second), [1.0], [-1.0])
     assert (quick, refused) == (False, True)
+
+
+def test_parameters_equal_by_their_own_equality_stay_distinct_operands():
+    """Compiling recognises a row of operands shared by every member by identity, not by a class's `==`."""
+    import numpy as np
+
+    class ByValue(Value):
+        __hash__ = Value.__hash__
+
+        def __eq__(self, other):
+            return isinstance(other, Value) and self.data == other.data
+
+    first, second = ByValue(0.5), ByValue(0.5)
+    program = trace(lambda x: [x * first, x * second], 1.0, parameters=[first, second])
+    _, gradient = program.gradient(program.read_parameters(), np.array([3.0]), output=1)
+    assert gradient.tolist() == [0.0, 3.0]  # d(x * second) / d(first, second)
