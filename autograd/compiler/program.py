@@ -70,24 +70,24 @@ class Program:
         # Most nodes are leaves (a network's parameters) and a layer's dot nodes have hundreds of parents:
         # the bookkeeping below runs as C-level maps over whole lists, not Python loops over nodes, which
         # made most of the start-up (issue 23: trace and compile of the MNIST network in 80 ms, now about 30)
-        order = recording.order_of(outputs)
-        self.order = order
-        ops = list(map(operation_of, order))
+        self._roots = list(outputs)  # where the structure guard starts its walk (Program._compare)
+        self._order = None  # Program.order, made when first asked (messages and the full comparison read it)
+        computed = recording.computed_order(outputs)  # the leaves are met as parents
+        ops = list(map(operation_of, computed))
         column = dict(zip(map(id, placeholders), range(len(placeholders))))
         self.n_inputs = len(placeholders)
         for op in dict.fromkeys(ops):  # each operation asked once whether it has a NumPy form
-            if op not in ("dot", "sum", "") and not has_form(op):
-                node = order[ops.index(op)]
+            if op not in ("dot", "sum") and not has_form(op):
+                node = computed[ops.index(op)]
                 raise TraceError(
                     f"trace: the graph holds an operation {node.op!r} (node {node.label or '(unlabelled)'}) that has "
                     f"no NumPy form; traceable operations: {', '.join(operations())}"
                 )
-        computed = list(compress(order, ops))
         given = list(parameters) if parameters is not None else []
         try:  # usually every leaf is a given parameter or an argument: no pass over the leaves to find others
             tables = self._tables(computed, placeholders, given, outputs)
         except KeyError:  # a leaf neither: a parameter after the given ones, in the order met
-            leaves = list(compress(order, map(not_, ops)))
+            leaves = list(compress(self.order, map(not_, map(operation_of, self.order))))
             known = dict.fromkeys(map(id, given))
             known.update(column)
             given += [p for p in leaves if id(p) not in known]
@@ -122,8 +122,7 @@ class Program:
         elif not len(self._zero):
             self._zero = None
         self._fill = speed.sole_readers(self._steps, self.outputs, self.arrays, 1 + self._n_args)
-        self._roots = list(outputs)  # where the structure guard starts its walk (Program._compare)
-        self._arguments = list(placeholders)  # and what the sample's placeholders stand for (Program._same_graph)
+        self._size = len(pool)  # the graph's nodes, as the guard's budget counts them (given parameters all)
         self._pool = (list(self.parameters), first, len(computed), [pool[out] for out in outputs])
         self._computed = [  # its computed nodes from the outputs back: pool position, parents' positions
             (node, first + k, len(template), _items(template), inner, recorded_constant(node))
@@ -241,6 +240,13 @@ class Program:
             columns, positions = (_contiguous([pair[j] for pair in mine]) for j in (1, 0))
             self._out_groups.append((array, columns, positions))
         self._out_others = [(k, x) for k, x in enumerate(self.outputs) if x.kind != "v"]  # parameters, constants
+
+    @property
+    def order(self) -> list:
+        """Every node of the traced graph, each after its parents (the outputs last): made when first asked."""
+        if self._order is None:
+            self._order = recording.full_order(self._roots)
+        return self._order
 
     @property
     def names(self) -> dict:
@@ -508,10 +514,10 @@ class Program:
             self.calls += 1
             calls = self.calls
         if calls <= CHECKED_CALLS:
-            every = FIRST_CALL_BUDGET // max(len(self.order), 1)  # the spread three, or the first `every`
+            every = FIRST_CALL_BUDGET // max(self._size, 1)  # the spread three, or the first `every`
             picks = sorted({0, batch // 2, batch - 1} | (set(range(min(batch, every))) if every > 3 else set()))
         else:
-            period = max(20, int(len(self.order) // LATER_PERIOD))  # about 5% of small calls, less of larger ones
+            period = max(20, int(self._size // LATER_PERIOD))  # about 5% of small calls, less of larger ones
             if (calls - CHECKED_CALLS) % period:
                 return
             picks = [((calls - CHECKED_CALLS) // period * 7919) % batch]  # a prime stride: other positions
@@ -564,7 +570,7 @@ class Program:
         if self._fresh is None:
             placeholders, call_args = recording.placeholders(self._example)
             with recording.recording_on():
-                order = recording.order_of(recording.outputs(recording.call_traced(self.fn, call_args), "trace")[0])
+                order = recording.full_order(recording.outputs(recording.call_traced(self.fn, call_args), "trace")[0])
             same = len(order) == len(self.order)
             self._fresh = {
                 k for k, (old, new) in enumerate(zip(self.order, order)) if not old.op and same and old is not new

@@ -12,10 +12,12 @@ from __future__ import annotations
 import numbers
 import threading
 from contextlib import contextmanager
+from itertools import compress
 
 import numpy as np
 
-from autograd.core.graph import _pause_collector, _resume_collector, topological_order
+from autograd.core import graph
+from autograd.core.graph import _pause_collector, _refuse_stale, _resume_collector, operation_of, topological_order
 from autograd.core.operations import total
 from autograd.core.value import Value
 from autograd.core.value import _mode as _grad_mode  # no_grad()'s per-thread depth; core has no enable_grad()
@@ -29,6 +31,8 @@ __all__ = [
     "placeholders",
     "outputs",
     "order_of",
+    "computed_order",
+    "full_order",
 ]
 
 
@@ -114,3 +118,53 @@ def order_of(roots) -> list:
         return topological_order(roots[0])
     root = total(roots)  # a node joining them, left out of the order
     return [n for n in topological_order(root) if n is not root]
+
+
+def _depth_first(roots, parents_of) -> list:
+    """The nodes reached from `roots` through `parents_of`, each after those of its parents, in the order of
+    `order_of`: a node's parents visited in written order, the roots one after another."""
+    order, visited = [], set()
+    place, visit = order.append, visited.add
+    for root in roots:
+        if root in visited:
+            continue
+        visit(root)
+        stack = [(root, iter(parents_of(root)))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent not in visited:
+                    visit(parent)
+                    stack.append((parent, iter(parents_of(parent))))
+                    break
+            else:
+                stack.pop()
+                place(node)
+    return order
+
+
+def computed_order(roots) -> list:
+    """The computed nodes of `order_of(roots)` (no leaves), in the same order, a graph whose leaves changed
+    after use refused as `topological_order` refuses it.
+
+    Most of a network's graph is parameter leaves: this walk visits only the computed nodes and finds each
+    one's computed parents in one C-level pass over its parents (issue 23: `order_of` visited the MNIST
+    network's 25,091 nodes one by one in Python, 4.7 ms of compiling it)."""
+    changed = graph._last_change
+
+    def computed_parents(node):
+        if node._mark < changed:  # built before the last assignment to some leaf's data: did a parent change?
+            _refuse_stale(node, node._mark, "topological_order")
+        parents = node._parents
+        if type(parents) is not tuple:  # one parent
+            return (parents,) if parents._operation else ()
+        return compress(parents, map(operation_of, parents))
+
+    return _depth_first([root for root in roots if root._operation], computed_parents)
+
+
+def full_order(roots) -> list:
+    """`order_of(roots)` without refusing a graph whose leaves changed since (training assigns the parameters'
+    data; the compiled program reads its traced graph only for its structure): for error messages and the
+    structure guard's full comparison, made when first needed."""
+    return _depth_first(roots, lambda node: node.parents)
