@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+from itertools import repeat
 
 import numpy as np
 
@@ -59,6 +60,8 @@ def _shape(a, i: int):
         raise TypeError(f"trace: example argument {i} is {checks.shown(a)}; {accepted}")
     if len(a) == 0:
         raise ValueError(f"trace: example argument {i} is an empty {type(a).__name__}; give at least one number")
+    if set(map(type, a)) <= {float}:  # the usual example (a row's tolist()): every float is fine, none is a bool
+        return len(a)
     for k, x in enumerate(a):
         if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
             raise TypeError(
@@ -110,9 +113,9 @@ def trace(fn, *example_args, parameters=None) -> Program:
         if isinstance(parameters, Value):
             raise TypeError(f"trace: parameters must be a list of Values, not {checks.shown(parameters)}")
         parameters = checks.ordered(parameters, "parameters (a list of Values)", "trace", empty=True)
-        for i, p in enumerate(parameters):
-            if not isinstance(p, Value):
-                raise TypeError(f"trace: parameters[{i}] is a {type(p).__name__}, not a Value")
+        if not all(map(isinstance, parameters, repeat(Value))):  # one C-level pass: a network has thousands
+            i = next(i for i, p in enumerate(parameters) if not isinstance(p, Value))
+            raise TypeError(f"trace: parameters[{i}] is a {type(parameters[i]).__name__}, not a Value")
     if not is_grad_enabled():
         raise RuntimeError(
             "trace: inside no_grad() no graph is recorded, so there is nothing to compile; trace outside it"
