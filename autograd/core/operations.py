@@ -625,19 +625,21 @@ def dots(weight_rows, inputs, biases) -> list[Value]:
     instead of once per neuron, and each node is put together by list
     operations (slice assignments, sum over map) instead of dot's loop per
     term. That is when the rows are lists of Values (not of a subclass), the
-    biases Values and the inputs all Values or all floats; anything else goes
-    to dot() neuron by neuron, which also gives its errors, naming the argument.
+    biases Values and the inputs all Values or all floats, for two neurons or
+    more (with Value inputs, 32 products or more: below that the checks made
+    once cost more than they save). Anything else goes to dot() neuron by
+    neuron, which also gives its errors, naming the argument.
     """
     if len(weight_rows) != len(biases):
         raise ValueError(f"dots: {len(weight_rows)} rows of weights but {len(biases)} biases")
-    n = len(inputs) if type(inputs) is list else 0
-    if n and type(weight_rows) is list and _LISTS.issuperset(map(type, weight_rows)):
-        # the numbers of the weights, row after row, and of the biases; a shorter list means some is no Value
-        weights = [w._data for ws in weight_rows if len(ws) == n for w in ws if type(w) is Value]
-        bias_data = [b._data for b in biases if type(b) is Value]
-    else:
-        weights = bias_data = ()
-    if len(weights) != n * len(weight_rows) or len(bias_data) != len(biases):
+    rows, n = len(weight_rows), len(inputs) if type(inputs) is list else 0
+    weights = bias_data = None
+    if n and rows >= 2 and (rows * n >= 32 or type(inputs[0]) is float) and type(weight_rows) is list:
+        if _LISTS.issuperset(map(type, weight_rows)):
+            # the numbers of the weights, row after row, and of the biases; a shorter list means some is no Value
+            weights = [w._data for ws in weight_rows if len(ws) == n for w in ws if type(w) is Value]
+            bias_data = [b._data for b in biases if type(b) is Value]
+    if weights is None or len(weights) != n * rows or len(bias_data) != rows:
         return [dot(w, inputs, b) for w, b in zip(weight_rows, biases)]
     m, mul, nodes = 2 * n, operator.mul, []
     if type(inputs[0]) is float and _FLOATS.issuperset(map(type, inputs)):
@@ -650,9 +652,9 @@ def dots(weight_rows, inputs, biases) -> list[Value]:
             z = sum(map(mul, weights[start : start + n], inputs), 0.0) + bd
             nodes.append(new_node(z, "dot", (*ws, b), slopes, layout))
         return nodes
-    if not VALUE_TYPES.issuperset(map(type, inputs)):
+    xd = [x._data for x in inputs if type(x) is Value]  # shorter when some input is no Value (or a subclass)
+    if len(xd) != n:
         return [dot(w, inputs, b) for w, b in zip(weight_rows, biases)]
-    xd = [x._data for x in inputs]
     weight_places, input_places = slice(0, m, 2), slice(1, m, 2)
     parents_of_inputs = [None] * (m + 1)  # w_0, x_0, w_1, x_1, ..., b with the inputs in place
     parents_of_inputs[input_places] = inputs

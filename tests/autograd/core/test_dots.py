@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, dot, replay
+from autograd.core import operations
 from autograd.core.operations import dots
 from autograd.core.value import recorded_constant
 
@@ -51,12 +52,12 @@ kinds = st.sampled_from(["value", "float", "int", "subclass"])
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.integers(1, 6).flatmap(
+    st.integers(1, 20).flatmap(
         lambda nin: st.tuples(
-            st.lists(st.lists(st.tuples(numbers, kinds), min_size=nin, max_size=nin), min_size=1, max_size=5),
+            st.lists(st.lists(st.tuples(numbers, kinds), min_size=nin, max_size=nin), min_size=1, max_size=6),
             st.lists(st.tuples(numbers, kinds), min_size=nin, max_size=nin),
             st.sampled_from(["values", "floats", "mixed"]),
-            st.lists(numbers, min_size=5, max_size=5),
+            st.lists(numbers, min_size=6, max_size=6),
             st.booleans(),
         )
     )
@@ -93,6 +94,16 @@ def test_dots_records_what_dot_records_neuron_by_neuron(case):
         assert_same_node(node, dot(row, inputs, b), ws, xs, b.data)
 
 
+def test_layers_of_two_neurons_or_more_do_not_go_through_dot(monkeypatch):
+    """Float inputs from two neurons on, Value inputs from 32 products on: the list operations make the
+    nodes (one neuron, or fewer products of Values, is as fast through dot's own loop)."""
+    monkeypatch.setattr(operations, "dot", None)  # dots would fail calling it
+    assert [z.data for z in dots([[Value(0.5)] * 16] * 2, [Value(1.0)] * 16, [Value(0.0)] * 2)] == [8.0, 8.0]
+    assert [z.data for z in dots([[Value(0.5)] * 2] * 2, [1.0, 2.0], [Value(0.0)] * 2)] == [1.5, 1.5]
+    with pytest.raises(TypeError):  # one neuron: dot's loop
+        dots([[Value(0.5)] * 16], [Value(1.0)] * 16, [Value(0.0)])
+
+
 def test_a_hidden_layer_node_interleaves_weights_and_inputs():
     """Two Value inputs, two neurons: the parents are w_0, x_0, w_1, x_1, b, each slope the other factor."""
     x = [Value(2.0), Value(-3.0)]
@@ -119,14 +130,15 @@ def test_a_first_layer_node_records_the_numbers_where_they_stand():
 
 
 def test_gradients_through_dots_match_central_differences():
-    x = [Value(0.3), Value(-1.2), Value(2.0)]
-    w = [[Value(0.5), Value(-0.7), Value(0.1)], [Value(1.5), Value(0.2), Value(-0.4)]]
-    b = [Value(0.1), Value(-0.3)]
-    leaves = [*x, *w[0], *w[1], *b]
+    """8 Value inputs, 4 neurons (32 products: the list operations' path), both inputs and weights learn."""
+    x = [Value(0.3 * k - 1.0) for k in range(8)]
+    w = [[Value(0.1 * ((3 * j + 5 * k) % 7) - 0.3) for k in range(8)] for j in range(4)]
+    b = [Value(0.1 * j) for j in range(4)]
+    leaves = [*x, *(v for row in w for v in row), *b]
 
     def f():
         h = [z.tanh() for z in dots(w, x, b)]
-        return (h[0] * h[1] + h[0]).sigmoid()
+        return (h[0] * h[1] + h[2] - h[3]).sigmoid()
 
     f().backward()
     for leaf in leaves:
