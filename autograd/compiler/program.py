@@ -141,18 +141,20 @@ class Program:
         # per computed node: its depth (a leaf's is 0), whether a gradient flows to it (to every parameter,
         # to no argument) and its operands' kinds, "v" as an argument, "p" a parameter, "c" a number: what
         # must agree for nodes to share an instruction
-        depth, needs_grad = {}, dict.fromkeys(placeholders, False)
-        depth_of, needs_of = depth.get, needs_grad.get
+        needs_grad = dict.fromkeys(placeholders, False)
+        needs_of = needs_grad.get
         kind_at = ["p"] * len(given) + ["v"] * (first - len(given) + len(computed))  # by place in the pool
-        pool_of, kind_of, groups, templates = pool.__getitem__, kind_at.__getitem__, {}, []
+        depth_at = [0] * (first + len(computed))  # by place: 0 for a leaf
+        pool_of, kind_of, depth_of = pool.__getitem__, kind_at.__getitem__, depth_at.__getitem__
+        groups, templates = {}, []
         for k, node in enumerate(computed):
             parents, operands = node.parents, node.operands
-            levels = list(map(depth_of, parents, repeat(0)))  # 0 for a leaf
-            depth[node] = d = 1 + max(levels)
-            needs_grad[node] = any(map(needs_of, parents, repeat(True)))
             template = list(map(pool_of, parents))
-            pool[node] = first + k
+            levels = list(map(depth_of, template))
             inner = tuple(compress(range(len(levels)), levels))  # the computed parents
+            depth_at[first + k] = d = 1 + max(map(levels.__getitem__, inner), default=0)
+            needs_grad[node] = any(map(needs_of, parents, repeat(True)))
+            pool[node] = first + k
             templates.append((template, tuple(zip(inner, map(template.__getitem__, inner)))))
             if operands is parents:  # no constants among them: their places are at hand
                 signature = tuple(map(kind_of, template))
