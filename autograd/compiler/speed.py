@@ -31,10 +31,15 @@ Threads and per-call arrays: every array a call writes comes from `Program._work
 thread, made once and reused (no allocation per call); the plans are per thread too, and what a step
 keeps between its forward and its backward lives in its plan, never in the step.
 
-Elsewhere, for the same targets: the structure guard's quick comparison (`Program._same_graph`), the
-compiler's bookkeeping as C-level passes (`Program._compile`), the collector paused while tracing
-(`recording.collector_paused`), SGD's update into a buffer it keeps (nn/optim.py), and train's reuse
-of its last program for the same model (`Program.adopt`, nn/compiled.py).
+Elsewhere, for the same targets: the start-up (trace, compile, the structure guard's first samples) is
+a handful of C-level passes over the graph's edges, where most nodes are parameter leaves: only the
+computed nodes are walked (`recording.computed_order`; the full order is made when an error or a print
+asks), one pass over them builds every table compiling needs, keyed by the nodes themselves
+(`Program._tables`), and the guard compares a sample's node with its compiled counterpart in one C-level
+tuple comparison against a pool of the sample's nodes (`Program._same_graph`); the collector is paused
+while tracing (`recording.collector_paused`). Per call: SGD's update into a buffer it keeps
+(nn/optim.py), and train's reuse of its last program for the same model (`Program.adopt`,
+nn/compiled.py).
 """
 
 from __future__ import annotations
