@@ -3,6 +3,7 @@ the whole layer at once (autograd's dots), giving the graph, outputs and gradien
 neuron in turn; parameters() lists what named_parameters() names without making the names."""
 
 import math
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -19,16 +20,23 @@ def neuron_by_neuron(model: MLP, x: list) -> Value:
     return x[0]
 
 
-def same_graph(a: Value, b: Value, seen=None) -> None:
+def same_number(x: float, y: float) -> bool:
+    """Equal on 3.11; from 3.12 sum() compensates rounding, so a few units in the last place, carried on
+    by later layers."""
+    return x == y if sys.version_info < (3, 12) else math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def same_graph(a: Value, b: Value) -> None:
     """a and b: the same operations on the same leaves, node for node (leaves compared by identity)."""
     if not a.op:
         assert a is b
         return
     assert a.op == b.op
-    assert a.local_grads == b.local_grads
+    assert len(a.local_grads) == len(b.local_grads)
+    assert all(same_number(x, y) for x, y in zip(a.local_grads, b.local_grads))
     assert [o for o in a.operands if not isinstance(o, Value)] == [o for o in b.operands if not isinstance(o, Value)]
     assert len(a.parents) == len(b.parents)
-    assert math.isclose(a.data, b.data, rel_tol=1e-15, abs_tol=1e-15)
+    assert same_number(a.data, b.data)
     for p, q in zip(a.parents, b.parents):
         same_graph(p, q)
 
@@ -36,7 +44,7 @@ def same_graph(a: Value, b: Value, seen=None) -> None:
 @settings(max_examples=30, deadline=None)
 @given(
     st.integers(1, 4),
-    st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    st.lists(st.integers(1, 12), min_size=1, max_size=3),  # up to 144 products: both of dots' paths and dot's
     st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
     st.integers(0, 10**6),
     st.booleans(),
@@ -51,7 +59,7 @@ def test_the_layer_path_builds_the_graph_of_neuron_by_neuron_calls(nin, nouts, a
 
 
 def test_mlp_gradients_are_those_of_neuron_by_neuron_calls_and_of_central_differences():
-    model = MLP(3, [5, 4, 1], activation="tanh", rng=7)
+    model = MLP(3, [8, 6, 1], activation="tanh", rng=7)  # 48 products of Values in the second layer
     params = model.parameters()
     samples = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-0.3, 0.8, 0.1]]
 
