@@ -85,13 +85,17 @@ class Program:
                 )
         given = list(parameters) if parameters is not None else []
         try:  # usually every leaf is a given parameter or an argument: no pass over the leaves to find others
-            tables = self._tables(computed, placeholders, given, outputs)
-        except KeyError:  # a leaf neither: a parameter after the given ones, in the order met
-            leaves = list(compress(self.order, map(not_, map(operation_of, self.order))))
-            known = dict.fromkeys(map(id, given))
-            known.update(column)
-            given += [p for p in leaves if id(p) not in known]
-            tables = self._tables(computed, placeholders, given, outputs)
+            try:
+                tables = self._tables(computed, placeholders, given, outputs)
+            except KeyError:  # a leaf neither: a parameter after the given ones, in the order met
+                leaves = list(compress(self.order, map(not_, map(operation_of, self.order))))
+                known = dict.fromkeys(map(id, given))
+                known.update(column)
+                given += [p for p in leaves if id(p) not in known]
+                tables = self._tables(computed, placeholders, given, outputs)
+        except TypeError:
+            self._refuse_unhashable(given)
+            raise
         self.parameters = given
         pool, first, needs_grad, groups, templates = tables
         where_param = pool  # a parameter's place in the pool is its position in the parameter vector
@@ -128,6 +132,18 @@ class Program:
             (node, first + k, len(template), _items(template), inner, recorded_constant(node))
             for k, node, (template, inner) in zip(range(len(computed) - 1, -1, -1), computed[::-1], templates[::-1])
         ]
+
+    def _refuse_unhashable(self, given) -> None:
+        """A clear TypeError when a node of the graph cannot be hashed (its class defines __eq__ without
+        __hash__): compiling keys its tables by the nodes themselves."""
+        for node in chain(given, self.order):
+            if type(node).__hash__ is None:
+                name = type(node).__name__
+                raise TypeError(
+                    f"trace: the graph holds a Value of class {name}, which defines __eq__ without __hash__, so it "
+                    f"cannot be hashed; compiling keys its tables by the nodes: give {name} "
+                    "'__hash__ = Value.__hash__' (Values hash by identity)"
+                )
 
     @staticmethod
     def _tables(computed, placeholders, given, outputs):

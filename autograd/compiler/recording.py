@@ -126,15 +126,15 @@ def _depth_first(roots, parents_of) -> list:
     order, visited = [], set()
     place, visit = order.append, visited.add
     for root in roots:
-        if root in visited:
+        if id(root) in visited:  # ids: a Value class may define __eq__ and so not hash
             continue
-        visit(root)
+        visit(id(root))
         stack = [(root, iter(parents_of(root)))]
         while stack:
             node, parents = stack[-1]
             for parent in parents:
-                if parent not in visited:
-                    visit(parent)
+                if id(parent) not in visited:
+                    visit(id(parent))
                     stack.append((parent, iter(parents_of(parent))))
                     break
             else:

@@ -137,3 +137,13 @@ def test_parameters_equal_by_their_own_equality_stay_distinct_operands():
     program = trace(lambda x: [x * first, x * second], 1.0, parameters=[first, second])
     _, gradient = program.gradient(program.read_parameters(), np.array([3.0]), output=1)
     assert gradient.tolist() == [0.0, 3.0]  # d(x * second) / d(first, second)
+
+
+def test_a_value_class_that_cannot_be_hashed_gets_a_clear_error():
+    class Unhashable(Value):
+        def __eq__(self, other):
+            return self is other
+
+    weight = Unhashable(2.0)
+    with pytest.raises(TypeError, match="Unhashable, which defines __eq__ without __hash__"):
+        trace(lambda x: weight * x, 1.0)
