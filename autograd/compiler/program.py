@@ -40,6 +40,14 @@ _OWN = "own"  # Program._plan: the gradient goes into the workspace's own vector
 FUSE = True  # run an element-wise instruction in the step before it (instructions.fuse); False for tests
 
 
+_MATH_OPS = {"-": "−", "*": "·", "**": "( )ⁿ", "neg": "−( )"}
+
+
+def _drawn_op(op: str) -> str:
+    """An instruction's operation as the pictures write mathematics (− and ·, not Python's - and *)."""
+    return _MATH_OPS.get(op, op)
+
+
 class Program:
     """What `trace` compiled: the per-sample function as vector instructions over a batch.
 
@@ -723,7 +731,9 @@ class Program:
         instructions = checks.flag(instructions, "instructions", "draw")
         require_graphviz()
         g = new_picture(graph_attr={"rankdir": "TB", "fontname": "Helvetica"}, node_attr={"fontname": "Helvetica"})
-        inputs = _("inputs\n{count} per sample").format(count=self.n_inputs)
+        widths = [1 if shape is None else shape for shape in self.arg_shapes]  # per argument: x 64, y 10
+        count = " + ".join(map(str, widths)) if len(widths) > 1 else str(self.n_inputs)
+        inputs = _("inputs\n{count} per sample").format(count=count)
         g.node("in", inputs, shape="box", style="filled", fillcolor="#d0e6ff")
         parameters = _("parameters\n{count}").format(count=len(self.parameters))
         g.node("theta", parameters, shape="box", style="filled", fillcolor="#d0e6ff")
@@ -736,9 +746,9 @@ class Program:
                 owner[ins.start : ins.stop] = k
         for k, members in enumerate(boxes, 1):
             head = members[0]
-            label = f"{head.op}\n{head.shape_text()}"
+            label = f"{_drawn_op(head.op)}\n{head.shape_text()}"
             if len(members) > 1:  # the element-wise steps that follow, e.g. the layer's activation
-                then = _("then {operations}").format(operations=" → ".join(ins.op for ins in members[1:]))
+                then = _("then {operations}").format(operations=" → ".join(_drawn_op(ins.op) for ins in members[1:]))
                 label += f"\n{then}\n(B, {len(members[-1].nodes)})"
             g.node(f"i{k}", label, shape="box", style="rounded,filled", fillcolor="#f4f4f4")
             drawn = set()

@@ -345,6 +345,19 @@ def test_draw_one_box_per_layer():
                      ("i3", "out0"), ("i3", "out1")}  # fmt: skip
 
 
+def test_draw_writes_each_argument_and_mathematics():
+    """A loss of (x, y) shows its inputs as 4 + 2 per sample, not 6; the error's steps read − and ( )ⁿ."""
+    pytest.importorskip("graphviz", reason="the graphviz Python package is not installed")
+    model = MLP(4, [3, 2], activation="sigmoid", rng=0)
+
+    def loss(x, y):
+        return sum(((o - t) ** 2 for o, t in zip(model(x), y)), Value(0.0))
+
+    source = trace(loss, [0.0] * 4, [1.0, 0.0], parameters=model.parameters()).draw().source
+    assert "inputs\n4 + 2 per sample" in source
+    assert "then − → ( )ⁿ" in source and "→ -" not in source and "**" not in source
+
+
 def test_parameters_order_can_be_given():
     a, b = Value(1.0), Value(2.0)
     program = trace(lambda x: a * x + b, Value(0.0), parameters=[b, a])
