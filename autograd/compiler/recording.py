@@ -123,7 +123,8 @@ def order_of(roots) -> list:
 def _depth_first(roots, parents_of) -> list:
     """The nodes reached from `roots` through `parents_of`, each after those of its parents, in the order of
     `order_of`: a node's parents visited in written order, the roots one after another."""
-    order, visited = [], set()
+    order: list = []
+    visited: set[int] = set()
     place, visit = order.append, visited.add
     for root in roots:
         if id(root) in visited:  # ids: a Value class may define __eq__ and so not hash
