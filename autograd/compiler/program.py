@@ -564,6 +564,7 @@ class Program:
                 return False
             if not self._same_graph(placeholders, outputs):
                 return False
+            recording.computed_order(outputs)  # a graph whose leaves changed after use is refused, as trace does
         with self._lock:
             self.fn, self.calls = fn, 0
         return True
@@ -587,6 +588,7 @@ class Program:
                         raise
                     continue
                 outputs = recording.outputs(result, "trace")[0]
+                recording.computed_order(outputs)  # stale nodes (a leaf's data assigned after use) refused
                 if not self._same_graph(placeholders, outputs):
                     self._compare(placeholders, outputs, i)
 

@@ -110,3 +110,31 @@ def test_the_kept_program_does_not_keep_its_model_alive():
     del model
     gc.collect()
     assert gone() is None and not compiled_module._last
+
+
+def test_a_reused_program_refuses_a_model_whose_cached_graph_went_stale(traces):
+    """A node the model built once from a parameter is stale after the first call writes the trained
+    weight back: the second call refuses it, as the scalar path and a new trace do (it trained silently on
+    the reused program, while the model's own forward pass kept the old number)."""
+    from autograd import StaleGraphError
+    from nn.layers import Module
+
+    class Cached(Module):
+        def __init__(self):
+            self.w = Value(1.0)
+            self.c = self.w * 2.0  # built once, from w's data of now
+
+        def named_parameters(self):
+            return [("w", self.w)]
+
+        def __call__(self, x):
+            return x[0] * self.c
+
+    model = Cached()
+    opt = SGD(model.parameters(), lr=0.1)
+    X, y = [[1.0], [2.0]], [1.0, 2.0]
+    train(model, X, y, optimizer=opt, epochs=1, compiled=True, progress=False)
+    with pytest.raises(StaleGraphError, match="got new data"):
+        train(model, X, y, optimizer=opt, epochs=1, compiled=True, progress=False)
+    with pytest.raises(StaleGraphError):
+        train(model, X, y, optimizer=opt, epochs=1, compiled=False, progress=False)
