@@ -29,6 +29,13 @@ and one (output, input, local derivative) tuple per edge to a tape; backward
 is one sweep over the tape in reverse). ours/tape says how far the engine is
 from it.
 
+The figures with a target against micrograd are also measured on `Lean`, a
+node engine stripped to numbers, parents and local derivatives: no checks,
+no operation names, no stale-graph stamps, no `no_grad()`, a plain walk.
+mg/lean shows what such an engine reaches: where it is below a target, the
+target is out of reach for Python objects as nodes, whatever this engine
+leaves out (the engine's own backward pass is faster than Lean's plain walk).
+
 Chain figures are given per operation (the operations the user wrote) and
 per node (every node of the graph, leaves included). The two differ for
 micrograd, which makes an extra leaf node for each Python number operand
@@ -224,6 +231,88 @@ def tape_backward(values: list[float], tape: list[tuple]) -> list[float]:
     return grads
 
 
+class Lean:
+    """The least a node-object engine in Python stores and does, the floor for this engine's own design.
+
+    A result is an object with `__slots__` for its number, gradient, parents
+    (one parent kept without a tuple, as the engine does) and local
+    derivatives, made without `__init__`; operators check nothing, record no
+    operation name, no label, no constant and no stamp for stale graphs, and
+    know no `no_grad()`. `lean_backward` is the engine's pass without its
+    devices: one depth-first walk with a mark per node (leaves skipped), then
+    the reverse loop. mg/lean is then the most any engine of Python node
+    objects could be expected to reach against micrograd on a figure.
+    """
+
+    __slots__ = ("data", "grad", "parents", "local", "mark")
+
+    def __init__(self, data: float):
+        self.data = data
+        self.grad = 0.0
+        self.parents = self.local = ()
+        self.mark = 0
+
+    def __mul__(self, other):
+        if type(other) is Lean:
+            return _lean(self.data * other.data, (self, other), (other.data, self.data))
+        return _lean(self.data * other, self, other)
+
+    def __add__(self, other):
+        if type(other) is Lean:
+            return _lean(self.data + other.data, (self, other), (1.0, 1.0))
+        return _lean(self.data + other, self, 1.0)
+
+    def relu(self):
+        x = self.data
+        return _lean(x, self, 1.0) if x > 0.0 else _lean(0.0, self, 0.0)
+
+
+def _lean(data: float, parents, local) -> Lean:
+    out = _new(Lean)
+    out.data = data
+    out.grad = 0.0
+    out.parents = parents
+    out.local = local
+    out.mark = 0
+    return out
+
+
+_new = object.__new__
+
+
+_lean_clock = [0]
+
+
+def lean_backward(root: Lean) -> None:
+    """d root / d node into every node's grad: the order by a depth-first walk, then the chain rule backwards."""
+    _lean_clock[0] += 2
+    seen, placed = _lean_clock[0] - 1, _lean_clock[0]
+    order: list[Lean] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.mark >= seen:
+            if node.mark == seen:  # second visit: its parents are placed
+                node.mark = placed
+                order.append(node)
+            continue
+        node.mark = seen
+        node.grad = 0.0
+        stack.append(node)
+        parents = node.parents
+        for p in parents if type(parents) is tuple else (parents,):
+            if p.parents and p.mark < seen:  # leaves (no parents) are not walked
+                stack.append(p)
+    root.grad = 1.0
+    for node in reversed(order):
+        g, parents = node.grad, node.parents
+        if type(parents) is tuple:
+            for p, local in zip(parents, node.local):
+                p.grad += local * g
+        else:
+            parents.grad += node.local * g
+
+
 def deep_chain(V, n: int):
     x = V(0.5)
     for _ in range(n):
@@ -377,26 +466,31 @@ def figure_chain_build(n_ops: int, reps: int, MValue) -> dict:
                 "ours": median_time(partial(chain, Value, n_ops), reps, gc_on) / n_ops,
                 "floats": median_time(partial(chain_floats, n_ops), reps, gc_on) / n_ops,
                 "tape": median_time(partial(tape_chain, n_ops), reps, gc_on) / n_ops,
+                "lean": median_time(partial(chain, Lean, n_ops), reps, gc_on) / n_ops,
                 "micrograd": median_time(partial(chain, MValue, n_ops), reps, gc_on) / n_ops if MValue else None,
             }
         )
 
 
-def figure_backward(build_ours, build_micro, reps: int, depth: int, per: int = 1, tape=None) -> dict:
-    """Seconds (divided by `per`) of backward() alone on the graph each build makes (built off the clock).
+def figure_backward(build, reps: int, depth: int, per: int = 1, tape=None, micrograd=None, lean=False) -> dict:
+    """Seconds (divided by `per`) of backward() alone on the graph `build(Value)` makes (built off the clock).
 
-    micrograd's recursive sort may recurse `depth` deep; when that is too
-    deep for the interpreter, its figure is "RecursionError". `tape`:
-    (values, tape) of the same computation, swept backwards for the floor.
+    With `micrograd` (its Value class) and `lean`, the same graph is built
+    and timed in those engines too. micrograd's recursive sort may recurse
+    `depth` deep; when that is too deep for the interpreter, its figure is
+    "RecursionError". `tape`: (values, tape) of the same computation, swept
+    backwards for the floor.
     """
-    root = build_ours()
-    mroot = build_micro() if build_micro else None
+    root = build(Value)
+    mroot = build(micrograd) if micrograd else None
+    lroot = build(Lean) if lean else None
     with frozen(), recursion_limit(depth):
         return both(
             lambda gc_on: {
                 "ours": median_time(partial(backpropagate, root), reps, gc_on) / per,
                 "micrograd": guarded(lambda: median_time(mroot.backward, reps, gc_on) / per) if mroot else None,
                 "tape": median_time(partial(tape_backward, *tape), reps, gc_on) / per if tape else None,
+                "lean": median_time(partial(lean_backward, lroot), reps, gc_on) / per if lroot else None,
             }
         )
 
@@ -481,8 +575,9 @@ def _run(config: dict, micrograd) -> dict:
     def record(name, unit, note, rows, **extra):
         results[name] = {"unit": unit, "note": note, **extra}
         for setting in GC_SETTINGS:
-            row = {"ours": None, "micrograd": None, "floats": None, "tape": None, **rows[setting]}
+            row = {"ours": None, "micrograd": None, "floats": None, "tape": None, "lean": None, **rows[setting]}
             row["micrograd/ours"] = _ratio(row)
+            row["micrograd/lean"] = _ratio({"micrograd": row["micrograd"], "ours": row["lean"]})
             for floor in ("floats", "tape"):
                 ok = isinstance(row[floor], float) and isinstance(row["ours"], float) and row[floor] > 0
                 row[f"ours/{floor}"] = row["ours"] / row[floor] if ok else None
@@ -512,12 +607,13 @@ def _run(config: dict, micrograd) -> dict:
     record("chain_build", "s per op", f"build a chain of {n_ops:,} ops: *number, +number, relu, *Value", rows)
     record("chain_build/node", "s per node", "the same, per node", per_node(rows, counts))
     rows = figure_backward(
-        partial(chain, Value, n_ops),
-        partial(chain, MValue, n_ops) if MValue else None,
+        lambda V: chain(V, n_ops),
         reps,
         depth=2 * n_ops + 1_000,
         per=n_ops,
         tape=tape_chain(n_ops),
+        micrograd=MValue,
+        lean=True,
     )
     record("chain_backward", "s per op", "backward() alone on that chain (built off the clock)", rows)
     record("chain_backward/node", "s per node", "the same, per node", per_node(rows, counts))
@@ -526,10 +622,7 @@ def _run(config: dict, micrograd) -> dict:
     for shape, build, depth in (("tree", wide_tree, 64), ("sum", wide_sum, 2 * n_wide + 1_000)):
         how = "a balanced binary tree of +" if shape == "tree" else "one sum(..., Value(0.0)), a chain of +"
         rows = figure_backward(
-            lambda build=build: build(Value, *wide_leaves(Value, n_wide)),
-            (lambda build=build: build(MValue, *wide_leaves(MValue, n_wide))) if MValue else None,
-            reps,
-            depth=depth,
+            lambda V, build=build: build(V, *wide_leaves(V, n_wide)), reps, depth=depth, micrograd=MValue, lean=True
         )
         record(f"wide_{shape}", "s per pass", f"backward() alone: {n_wide:,} products w_i * x_i summed by {how}", rows)
 
@@ -553,7 +646,7 @@ def _run(config: dict, micrograd) -> dict:
     )
 
     # 7. depth: ours a million deep; micrograd at the interpreter's default recursion limit
-    rows = figure_backward(partial(deep_chain, Value, n_deep), None, reps, depth=0)
+    rows = figure_backward(lambda V: deep_chain(V, n_deep), reps, depth=0)
     micro = micrograd_at_default_limit(MValue) if MValue else None
     for setting in GC_SETTINGS:
         rows[setting]["micrograd"] = micro
@@ -577,7 +670,7 @@ def per_node(per_op: dict, counts: dict) -> dict:
     """Per-op figures turned into per-node figures: x per op * ops / nodes, for each engine."""
     out = {}
     for setting, row in per_op.items():
-        out[setting] = dict(row, floats=None, tape=None)
+        out[setting] = dict(row, floats=None, tape=None, lean=None)
         for engine, n in counts["nodes"].items():
             if isinstance(row[engine], float):
                 out[setting][engine] = row[engine] * counts["ops"] / n
@@ -638,6 +731,38 @@ def _table_and_notes(header, rows, text_columns: int, results: dict) -> list[str
     return lines
 
 
+def lean_table(results: dict) -> list[str]:
+    """The figures measured on `Lean` too: how far a node engine stripped of every check and record gets."""
+    header = ("figure", "gc", "ours", "lean", "micrograd", "mg/ours", "mg/lean", "target")
+    rows = []
+    for name, r in results.items():
+        for setting in GC_SETTINGS:
+            row = r[setting]
+            if row.get("lean") is None:
+                continue
+            rows.append(
+                (
+                    name,
+                    setting,
+                    *(_fmt(row[engine], r["unit"]) for engine in ("ours", "lean", "micrograd")),
+                    *(f"{row[k]:,.1f}x" if row[k] is not None else "-" for k in ("micrograd/ours", "micrograd/lean")),
+                    row["target"] or "-",
+                )
+            )
+    widths = [max(len(row[k]) for row in [header, *rows]) for k in range(len(header))]
+    lines = [
+        "lean: the same work in `Lean`, a node engine with nothing but numbers, parents and local derivatives (no",
+        "checks, no operation names, no stale-graph stamps, no no_grad) and a plain walk (ours has runs); mg/lean:",
+        "what such an engine reaches against micrograd; where it is below a target, dropping features cannot reach it.",
+        "",
+    ]
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [cell.rjust(w) for cell, w in zip(row[2:], widths[2:])]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
 def report(results: dict, machine: dict, tiny: bool) -> str:
     """The table the benchmark prints (one row per figure and gc setting), then what each figure timed."""
     header = ("figure", "unit", "gc", "ours", "micrograd", "mg/ours", "floats", "ours/floats", "tape", "ours/tape",
@@ -671,6 +796,7 @@ def report(results: dict, machine: dict, tiny: bool) -> str:
         "",
     ]
     lines += _table_and_notes(header, rows, 3, results)
+    lines += ["", *lean_table(results)]
     counts = results["chain_build"]["counts"]
     nodes = ", ".join(f"{engine} {n:,}" for engine, n in counts["nodes"].items())
     lines += [

@@ -294,10 +294,12 @@ def _backward_walk(root, seen, placed, changed) -> list[Node]:
                             for waiting in run:
                                 waiting._mark = seen
                             stack += run
+                            run = None
                         push(node)
                         push(q)
-                        push(p)
-                        break
+                        node = p  # p's part of the graph is walked now, q's after it
+                        mark = p._mark
+                        continue
                     p = q
                 elif not (p._operation and p._mark < seen):
                     p = None
@@ -322,9 +324,12 @@ def _backward_walk(root, seen, placed, changed) -> list[Node]:
                         for waiting in run:
                             waiting._mark = seen
                         stack += run
+                        run = None
                     push(node)
-                    stack += reversed(todo)
-                    break
+                    stack += reversed(todo[1:])
+                    node = todo[0]
+                    mark = node._mark
+                    continue
                 if todo:
                     if run is None:
                         run = [node]

@@ -102,7 +102,8 @@ def test_the_json_file_holds_both_gc_settings(tiny_run):
     for figure in saved["results"].values():
         assert {"on", "off"} <= set(figure)
         assert set(figure["on"]) == {
-            *("ours", "micrograd", "floats", "tape", "micrograd/ours", "ours/floats", "ours/tape", "target", "met")
+            *("ours", "micrograd", "floats", "tape", "lean", "micrograd/ours", "micrograd/lean", "ours/floats"),
+            *("ours/tape", "target", "met"),
         }
 
 
@@ -181,6 +182,49 @@ def test_the_wide_shapes_compute_the_same_sum():
     expected = sum(w.data * x.data for w, x in zip(ws, xs))
     assert math.isclose(benchmark.wide_tree(Value, ws, xs).data, expected, rel_tol=1e-12)
     assert math.isclose(benchmark.wide_sum(Value, ws, xs).data, expected, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("shape", ["chain", "wide_tree", "wide_sum"])
+def test_the_lean_engine_does_the_same_work_as_the_engine(shape):
+    """Lean, the stripped node engine the targets are compared with, computes the same value and, by its own
+    walk and loop, the gradient of every leaf the engine computes; the chain's leaf x is checked against
+    central differences too (a relu chain near x = 1 is smooth)."""
+    from autograd import Value
+
+    def build(V, x0=1.0):
+        if shape == "chain":
+            x, c = V(x0), V(0.9999)
+            y = x
+            for _ in range(60):
+                y = ((y * 1.0001) + 0.5).relu() * c
+            return y, [x, c]
+        ws, xs = benchmark.wide_leaves(V, 9, seed=3)
+        return getattr(benchmark, shape)(V, ws, xs), ws + xs
+
+    ours, leaves = build(Value)
+    lean, lean_leaves = build(benchmark.Lean)
+    ours.backward()
+    benchmark.lean_backward(lean)
+    benchmark.lean_backward(lean)  # a second pass gives the same gradients of interior nodes: they start again from 0
+    assert lean.data == ours.data
+    for ours_leaf, lean_leaf in zip(leaves, lean_leaves):
+        assert math.isclose(lean_leaf.grad, 2 * ours_leaf.grad, rel_tol=1e-12)  # two passes: leaves accumulate
+    if shape == "chain":
+        h = 1e-6
+        slope = (build(benchmark.Lean, 1.0 + h)[0].data - build(benchmark.Lean, 1.0 - h)[0].data) / (2 * h)
+        assert math.isclose(lean_leaves[0].grad / 2, slope, rel_tol=1e-6)
+
+
+def test_the_lean_figures_are_printed_beside_the_targets(tiny_run):
+    results, printed, _, _ = tiny_run
+    for name in ("chain_build", "chain_backward", "wide_tree", "wide_sum"):
+        for setting in ("on", "off"):
+            row = results[name][setting]
+            assert isinstance(row["lean"], float)
+            if _has_micrograd():
+                assert row["micrograd/lean"] == row["micrograd"] / row["lean"]
+    table = printed[printed.index("lean: the same work") :]
+    assert "mg/lean" in table and table.count("wide_tree") == 2
 
 
 # ---- the compiled path's figures ----------------------------------------------------------------
