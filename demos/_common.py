@@ -1,4 +1,4 @@
-"""Plumbing shared by the demos: the command line, output folders, plot style, narration, the training loop.
+"""Plumbing shared by the demos: the command line, a run's language, output folders, plot style, narration, training.
 
 Plots are drawn on `matplotlib.figure.Figure` objects and saved as PNG with
 the Agg renderer, so no display and no global pyplot state are involved.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib.util
+import inspect
 import sys
 import textwrap
 import time
@@ -355,10 +357,30 @@ class Timer:
         return False
 
 
+def in_language(run):
+    """Decorate a demo's `run(..., *, language=None)` so that its whole body speaks `language`.
+
+    Why: in a demo with many texts, or texts printed and drawn by helpers a
+    few calls down, saying the language once here reads better than passing
+    it to every `_()`. The wrapper checks `language` (a wrong one is refused
+    with the demo's NAME), makes it the language in force while `run` runs
+    (None keeps the one in force), passes `run` the checked value, and
+    restores the setting of before afterwards, also after an error.
+    """
+    who = run.__globals__.get("NAME", run.__module__)
+
+    @functools.wraps(run)
+    def in_its_language(*args, language: str | None = None, **options):
+        with using_language(resolve(language, who)) as chosen:
+            return run(*args, language=chosen, **options)
+
+    return in_its_language
+
+
 def run_main(run, argv, description: str) -> dict:
     """What each demo's `main(argv)` does: parse the options, run in the language of --lang, return the numbers."""
     module = getattr(run, "__module__", None)
-    found = getattr(run, "__globals__", {})  # the demo module's NAME and SUMMARY, however it was started
+    found = getattr(inspect.unwrap(run), "__globals__", {})  # the demo's NAME and SUMMARY, however it was started
     args = parse_args(argv, description, module, summary=found.get("SUMMARY"))
     name = found.get("NAME")
     with using_language(args.lang):

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from autograd import install_command, no_grad, trace
-from autograd.language import Domain, get_language, resolve, using_language
+from autograd.language import Domain, get_language, using_language
 from demos import _common as c
 from nn import MLP, SGD, Adam, accuracy, cross_entropy, mse, train
 
@@ -347,6 +347,7 @@ def _fmt_spread(s) -> str:
     return f"{s['mean']:.1%} ({s['min']:.1%}-{s['max']:.1%})"
 
 
+@c.in_language
 def run(
     out=c.DEFAULT_OUT, quick: bool = False, mnist=None, fashion=None, seeds=None, *, language: str | None = None
 ) -> dict:
@@ -358,11 +359,6 @@ def run(
     two with `quick`). The texts are in `language` ("de" or "en"; None: the language in force); the
     numbers and the results' keys (the models' English names) are the same in both.
     """
-    with using_language(resolve(language, NAME)):
-        return _run(out, quick, mnist, fashion, seeds)
-
-
-def _run(out, quick: bool, mnist, fashion, seeds) -> dict:
     epochs = QUICK_EPOCHS if quick else EPOCHS
     keras_epochs = QUICK_EPOCHS if quick else KERAS_EPOCHS
     seeds = tuple(seeds) if seeds is not None else (QUICK_KERAS_SEEDS if quick else KERAS_SEEDS)

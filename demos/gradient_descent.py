@@ -32,7 +32,7 @@ import random
 import numpy as np
 
 from autograd import Value, grad, hessian, no_grad
-from autograd.language import Domain, resolve, using_language
+from autograd.language import Domain
 from demos import _common as c
 from nn import SGD, Neuron, batches, mse
 
@@ -185,17 +185,13 @@ def descend_1d(lr: float, start: float = NONCONVEX_START, steps: int = NONCONVEX
     return {"path": path, "end": path[-1], "f_end": nonconvex(path[-1]), "second_derivative": second}
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/gradient_descent`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force); the numbers and the
     results' keys (the runs' English names) are the same in both.
     """
-    with using_language(resolve(language, NAME)):
-        return _run(out, quick)
-
-
-def _run(out, quick: bool) -> dict:
     folder = c.demo_dir(out, NAME)
     epochs = QUICK_EPOCHS if quick else EPOCHS
     lr_epochs = QUICK_LR_EPOCHS if quick else LR_EPOCHS

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from autograd import Value, grad, hessian
-from autograd.language import Domain, resolve, using_language
+from autograd.language import Domain
 from demos import _common as c
 from demos.gradient_descent import nonconvex
 from demos.optimizers import ROSENBROCK_START, rosenbrock
@@ -110,17 +110,13 @@ def descent_2d(f, start, lr: float, steps: int, minimum) -> list[tuple]:
     return path
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/newton`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force); the numbers and the
     results' keys (the methods' English names) are the same in both.
     """
-    with using_language(resolve(language, NAME)):
-        return _run(out, quick)
-
-
-def _run(out, quick: bool) -> dict:
     folder = c.demo_dir(out, NAME)
     gd_steps = QUICK_GD_STEPS if quick else GD_STEPS
     c.heading(_("Newton's method against gradient descent"))

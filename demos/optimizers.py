@@ -21,7 +21,7 @@ import math
 import random
 
 from autograd import Value
-from autograd.language import Domain, resolve, using_language
+from autograd.language import Domain
 from demos import _animate
 from demos import _common as c
 from nn import MLP, SGD, Adagrad, Adam, RMSProp, mse
@@ -106,17 +106,13 @@ def descend_rosenbrock(spec, steps: int):
     return path, losses
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/optimizers`, return the key numbers.
 
     The texts (and the animation page's) are in `language` ("de" or "en"; None: the language in
     force); the numbers are the same in both.
     """
-    with using_language(resolve(language, NAME)):
-        return _run(out, quick)
-
-
-def _run(out, quick: bool) -> dict:
     folder = c.demo_dir(out, NAME)
     net_steps = QUICK_NET_STEPS if quick else NET_STEPS
     rb_steps = QUICK_ROSENBROCK_STEPS if quick else ROSENBROCK_STEPS

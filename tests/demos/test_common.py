@@ -237,3 +237,54 @@ def test_the_shared_notices_follow_the_language(capsys):
         assert c.missing_message({"moons": ["demos"]}).startswith("Diese Demo braucht optionale Teile")
     c.wrote(["a.png"], language="en")
     assert capsys.readouterr().out == "Geschriebene Bilder:\n  a.png\nPictures written:\n  a.png\n"
+
+
+def test_in_language_runs_the_whole_run_in_its_language_and_restores_the_setting():
+    import inspect
+
+    from autograd.language import Domain, get_language, using_language
+
+    _ = Domain("demos").gettext
+    seen = []
+
+    @c.in_language
+    def run(out, quick=False, *, language=None):
+        """A demo's run."""
+        seen.append((language, get_language(), _("Pictures written:")))
+        if quick:
+            raise RuntimeError("stopped half-way")
+        return out
+
+    german, english = _("Pictures written:", "de"), "Pictures written:"
+    assert german != english  # else the check below could not tell the languages apart
+    with using_language("en"):
+        assert run("here", language="de") == "here"
+        assert get_language() == "en"
+        with pytest.raises(RuntimeError, match="stopped half-way"):
+            run("there", quick=True, language="de")
+        assert get_language() == "en"  # restored after an error too
+        run("anywhere")  # None: the language in force
+        with using_language("de"):
+            run("anywhere")
+        with pytest.raises(ValueError, match=f"{__name__}: language must be one of 'en', 'de', not 'fr'"):
+            run("nowhere", language="fr")
+    assert seen == [("de", "de", german), ("de", "de", german), ("en", "en", english), ("de", "de", german)]
+    assert run.__name__ == "run" and run.__doc__ == "A demo's run."
+    assert "language" in inspect.signature(run).parameters  # help(run) shows the real signature
+
+
+def test_in_language_names_the_demo_and_run_main_finds_its_name_and_summary(monkeypatch, capsys, tmp_path):
+    from autograd.language import Domain
+    from demos import newton
+
+    with pytest.raises(ValueError, match="newton: language must be one of 'en', 'de', not 'fr'"):
+        newton.run(tmp_path, quick=True, language="fr")
+    with pytest.raises(SystemExit):
+        newton.main(["--lang", "de", "--help"])
+    german = Domain("demos").gettext(newton.SUMMARY, "de")
+    assert german != newton.SUMMARY and " ".join(german.split()) in " ".join(capsys.readouterr().out.split())
+    monkeypatch.setitem(c.EXTRA_MODULES, "demos", ("a_module_that_is_not_installed",))
+    with pytest.raises(SystemExit) as stop:  # NEEDS["newton"] is checked before the run starts
+        newton.main(["--quick", "--out", str(tmp_path)])
+    assert "newton: [demos] (a_module_that_is_not_installed)" in str(stop.value.code)
+    assert not (tmp_path / "newton").exists()
