@@ -12,6 +12,11 @@ Called again on the same model, loss and parameters (the playground trains one e
 per frame), it reuses the program of its last call in this thread when the per-sample
 loss records the very same graph (`Program.adopt`), instead of tracing and compiling.
 
+A model whose forward pass uses a node computed once, before it, from parameters training changes
+(`self.c = self.w * 2.0` in `__init__`) is refused at the first step, before any update: the program
+would compute that node again at every step, the model keeps its old number (the scalar path refuses
+it at its second step).
+
 Targets that are class indices for a model of k outputs become one-hot rows,
 as `mse` and `cross_entropy` read them. Every loss of `nn.losses` is the mean
 of its per-sample losses over the batch; for a loss given as a function the
@@ -27,8 +32,10 @@ from operator import is_
 
 import numpy as np
 
-from autograd import Value, no_grad, topological_order, trace
+from autograd import TraceError, Value, no_grad, topological_order, trace
+from autograd.compiler import recording
 from autograd.compiler.program import as_batch_array
+from autograd.core.value import described
 from nn.data import as_rows
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
 from nn.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
@@ -184,6 +191,8 @@ class Steps:
         if penalty is not None:
             _check_penalty(model, inputs[0], program, len(optimizer.params))
         self.vector = vector_optimizer(optimizer, len(optimizer.params))
+        self.trained = len(optimizer.params)  # the first entries of theta: the parameters training changes
+        self.cache_checked = False  # the first step's gradient call finds the nodes kept from before (_refuse_cached)
         if val is not None:
             val = (_collection(val[0], "val's X"), _collection(val[1], "val's y"))
             val_inputs, val_targets = _inputs(val[0], "val"), _target_rows(val[1], k, "val targets")
@@ -225,12 +234,15 @@ class Steps:
         """
         targets = self.targets[chosen]
         outs, _ = self.program.gradient(self.theta, self.inputs[chosen], targets, out=self.grad)
+        if not self.cache_checked:  # the first call's structure guard traced samples again: before any update
+            _refuse_cached(self.model, self.program, self.trained)
+            self.cache_checked = True
         first = self.first
         if self.pred_checked:
             _check_values(self.loss_fn, outs[:, first + 1 :], "prediction")
         batch_loss = float(np.add.reduce(outs[:, 0])) / len(chosen)  # the mean, without np.mean's Python layers
         if not self.mean_checked:
-            _check_mean(self.loss_fn, self.model, self.program, self.theta, self.X, self.y, chosen, outs[:, first])
+            _check_mean(self.loss_fn, self.model, self, chosen, outs[:, first])
             self.mean_checked = True
         self.vector.step(self.theta, self.grad)
         if not self.measure:
@@ -242,9 +254,17 @@ class Steps:
     def end_epoch(self) -> None:
         """The numbers into the model's Values: the parameters, and (as the scalar loop) the last batch's
         gradients in .grad."""
-        self.program.write_parameters(self.theta)
+        self.write_trained()
         for p, g in zip(self.program.parameters, self.grad.tolist()):
             p.grad = g
+
+    def write_trained(self) -> None:
+        """The trained parameters' numbers into their Values. Only theirs: the other leaves the loss uses kept
+        their numbers, and an assignment, even of the same number, makes a node computed from that leaf
+        stale (a model's node kept from before, built from a leaf nobody trains, stays usable, as on the
+        scalar path)."""
+        for p, v in zip(self.program.parameters[: self.trained], self.theta[: self.trained].tolist()):
+            p.data = v
 
     def validate(self):
         """(validation loss without the penalty, as the scalar path; the predictions; the targets)."""
@@ -334,16 +354,58 @@ def _check_penalty(model, x, program, trained: int) -> None:
         )
 
 
+def _refuse_cached(model, program, trained: int) -> None:
+    """A TraceError, before the first update, when the model's forward pass uses a node it computed once,
+    earlier, from parameters training changes (`self.c = self.w * 2.0` in `__init__`, `x[0] * self.c` in
+    `__call__`): the program would compute it again from the trained parameters at every step, while the
+    model keeps the number of then. The scalar path refuses such a node at its second step (StaleGraphError,
+    its parameter got new data after the node was computed from it); here nothing has changed yet, and
+    what is refused is compiling it: the compiler's error. The structure guard of the first gradient call
+    found the nodes (`Program.cached_nodes`)."""
+    cached = program.cached_nodes
+    if not cached:
+        return
+    kept = set(map(id, cached))
+    used: dict = {}  # the kept nodes the forward pass uses: parents of a node it built, by id, in the graph's order
+    for node in program.order:
+        if node.op and id(node) not in kept:
+            used.update((id(p), p) for p in node.parents if id(p) in kept)
+    changed = {id(p): p for p in program.parameters[:trained]}
+    names = {id(p): name for name, p in model.named_parameters()} if hasattr(model, "named_parameters") else {}
+    for node in used.values():
+        sources = [leaf for leaf in recording.full_order([node]) if id(leaf) in changed]
+        if not sources:
+            continue  # computed from leaves nobody trains: the same number at every step
+        shown = ", ".join(
+            (f"{names[id(p)]!r} ({p.data!r})" if id(p) in names else described(p)) for p in sources[:3]
+        ) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+        others = len(used) - 1
+        nodes = "node" if others == 1 else "nodes"
+        more = f" ({others} more {nodes} of the forward pass kept from before)" if others else ""
+        attribute = [name for name, value in getattr(model, "__dict__", {}).items() if value is node]
+        where = f" (the model's attribute {attribute[0]!r})" if attribute else ""
+        raise TraceError(
+            f"train(compiled=True): the model's forward pass uses the node {described(node)}{where}, the result "
+            f"of {node.op!r}, that it did not compute itself: it was computed before this forward pass (once, in "
+            f"__init__ say) from the parameter{'s' if len(sources) > 1 else ''} {shown} that training changes, and "
+            "kept. The compiled program would compute it again from the trained parameters at every step, a "
+            "different model from the one the Python code describes; the scalar path (compiled=False) refuses "
+            "it at its second step (StaleGraphError: the first update gave the parameter new data after the "
+            "node was computed from it). Compute it inside the forward pass (in __call__) from the current "
+            f"parameters. Nothing was trained{more}"
+        )
+
+
 def _as_list(out):
     return [out] if isinstance(out, Value) else list(out)
 
 
-def _check_mean(loss_fn, model, program, theta, X, y, chosen, per_sample) -> None:
+def _check_mean(loss_fn, model, steps, chosen, per_sample) -> None:
     """A loss given as a function must be the mean of its per-sample losses, or compiling changes it."""
     few = chosen[:3]
-    program.write_parameters(theta)
+    steps.write_trained()
     with no_grad():
-        batch = loss_fn([model(list(X[i])) for i in few], [y[i] for i in few])
+        batch = loss_fn([model(list(steps.X[i])) for i in few], [steps.y[i] for i in few])
     expected = float(batch.data if isinstance(batch, Value) else batch)
     mean = float(np.mean(per_sample[: len(few)]))
     if not math.isclose(expected, mean, rel_tol=1e-9, abs_tol=1e-12):

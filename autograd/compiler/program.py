@@ -23,9 +23,9 @@ from autograd.compiler import recording, speed
 from autograd.compiler.instructions import Dot, Elementwise, Source, Sum, fuse, instructions_of, sorted_distinct
 from autograd.compiler.numpy_forms import has_form, operations
 from autograd.compiler.recording import TraceError
-from autograd.core import checks
-from autograd.core.graph import Node, operation_of
-from autograd.core.value import Value, recorded_constant
+from autograd.core import checks, graph
+from autograd.core.graph import Node, StaleGraphError, operation_of, stale_parent
+from autograd.core.value import Value, described, recorded_constant
 from autograd.language import Domain
 
 __all__ = ["Program", "as_batch_array", "CHECKED_CALLS", "CHECKED_SAMPLES", "FIRST_CALL_BUDGET", "LATER_PERIOD"]
@@ -57,6 +57,8 @@ class Program:
     instructions and `draw()` pictures them, one box per instruction.
     `parameters` are the leaves the function used that are not its arguments;
     `gradient(theta, ...)` works on a NumPy vector of them instead (training).
+    `cached_nodes` are the computed nodes the function did not build itself but kept from before, found
+    by the first call's checks (`train(..., compiled=True)` refuses those built from what it trains).
     """
 
     def __init__(self, fn, arg_shapes, placeholders, outputs, several, parameters):
@@ -68,6 +70,7 @@ class Program:
         self._example = [next(flat) if n is None else [next(flat) for _ in range(n)] for n in arg_shapes]
         self._names = None  # Program.names, made when first asked
         self._fresh = None  # positions of leaves the function makes anew on every call (found when needed)
+        self.cached_nodes: tuple = ()  # computed nodes the function did not build anew (the guard finds them)
         self._lock = threading.Lock()  # the guard's counters; everything else a call uses is its own
         self._local = threading.local()  # each thread's arrays (Program._workspace)
         self._compile(placeholders, outputs, parameters)
@@ -435,6 +438,8 @@ class Program:
         """(the plan that ran, outputs (batch, k), batch): the steps forward on the batch."""
         inputs, batch = self._batch(args, who)
         self._guard(inputs, batch)
+        if self.cached_nodes:
+            self._refuse_stale_cache(who)
         plan = self._plan(batch, theta, theta_grad)
         store = plan.store
         shared = store[0]
@@ -566,7 +571,7 @@ class Program:
                 return False
             recording.computed_order(outputs)  # a graph whose leaves changed after use is refused, as trace does
         with self._lock:
-            self.fn, self.calls = fn, 0
+            self.fn, self.calls, self.cached_nodes = fn, 0, ()  # the first call's guard finds them again
         return True
 
     def check(self, *batched_args) -> None:
@@ -588,9 +593,39 @@ class Program:
                         raise
                     continue
                 outputs = recording.outputs(result, "trace")[0]
-                recording.computed_order(outputs)  # stale nodes (a leaf's data assigned after use) refused
+                computed = recording.computed_order(outputs)  # stale nodes (a leaf's data assigned after use) refused
                 if not self._same_graph(placeholders, outputs):
                     self._compare(placeholders, outputs, i)
+                self._note_cached(computed)
+
+    def _note_cached(self, computed) -> None:
+        """Add to `cached_nodes` the sample's computed nodes that are nodes of the compiled graph themselves.
+
+        A node the function builds is a new object in every run of it; one that is the very same object in
+        the traced example and in this sample was built before both, from the leaves of then, and kept (a
+        model's `self.c = self.w * 2.0` in `__init__`). The program computes it again from its leaves at
+        every call; the function uses the number it holds. Both agree while those leaves keep their data:
+        `train(..., compiled=True)` refuses such a node when it depends on the parameters training
+        changes, and a call after its leaves got new data refuses it (`_refuse_stale_cache`). One C-level
+        pass over the sample's computed nodes, found by identity in the compiled pool."""
+        kept = list(filter(self._places.__contains__, computed))
+        if kept:
+            with self._lock:
+                self.cached_nodes = tuple(dict.fromkeys([*self.cached_nodes, *kept]))
+
+    def _refuse_stale_cache(self, who: str) -> None:
+        """StaleGraphError when a leaf a cached node was computed from got new data since (see
+        `_note_cached`): the function would go on with the old number, the program with the new one."""
+        changed = graph._last_change
+        for node in self.cached_nodes:
+            if node._mark < changed and (leaf := stale_parent(node, node._mark)) is not None:
+                raise StaleGraphError(
+                    f"{who}: the traced function uses {described(node)}, the result of {node.op!r} that it did not "
+                    f"compute in the call (it was computed earlier and kept), and the leaf {described(leaf)} it was "
+                    "computed from got new data since. The function would still use the old number (and its "
+                    "backward() refuses the node), the program would compute it from the new one. Compute it inside "
+                    "the traced function and trace again"
+                )
 
     def _fresh_leaves(self) -> set:
         """Positions of the leaves (not arguments) the function makes anew on each call, such as Value(2.0)

@@ -113,9 +113,10 @@ def test_the_kept_program_does_not_keep_its_model_alive():
 
 
 def test_a_reused_program_refuses_a_model_whose_cached_graph_went_stale(traces):
-    """A node the model built once from a parameter is stale after the first call writes the trained
-    weight back: the second call refuses it, as the scalar path and a new trace do (it trained silently on
-    the reused program, while the model's own forward pass kept the old number)."""
+    """A node the model built once from a parameter is stale once the parameter gets new data: a call that
+    reuses the program refuses it, as the scalar path and a new trace do (it trained silently on the reused
+    program, while the model's own forward pass kept the old number). The first call refuses such a node
+    itself, before training (test_train_compiled_cached_node.py); here the parameter is assigned by hand."""
     from autograd import StaleGraphError
     from nn.layers import Module
 
@@ -133,8 +134,11 @@ def test_a_reused_program_refuses_a_model_whose_cached_graph_went_stale(traces):
     model = Cached()
     opt = SGD(model.parameters(), lr=0.1)
     X, y = [[1.0], [2.0]], [1.0, 2.0]
-    train(model, X, y, optimizer=opt, epochs=1, compiled=True, progress=False)
+    with pytest.raises(TraceError, match="did not compute itself"):
+        train(model, X, y, optimizer=opt, epochs=1, compiled=True, progress=False)
+    model.w.data = 1.5  # c was computed from w's old data
     with pytest.raises(StaleGraphError, match="got new data"):
         train(model, X, y, optimizer=opt, epochs=1, compiled=True, progress=False)
+    assert len(traces) == 1  # the refusal came from the kept program's reuse
     with pytest.raises(StaleGraphError):
         train(model, X, y, optimizer=opt, epochs=1, compiled=False, progress=False)
