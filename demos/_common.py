@@ -360,12 +360,13 @@ class Timer:
 def in_language(run):
     """Decorate a demo's `run(..., *, language=None)` so that its whole body speaks `language`.
 
-    Why: in a demo with many texts, or texts printed and drawn by helpers a
-    few calls down, saying the language once here reads better than passing
-    it to every `_()`. The wrapper checks `language` (a wrong one is refused
-    with the demo's NAME), makes it the language in force while `run` runs
-    (None keeps the one in force), passes `run` the checked value, and
-    restores the setting of before afterwards, also after an error.
+    Every course demo's `run` wears it: the one way a demo takes its language.
+    It checks `language` (a wrong one is refused with the demo's NAME), makes
+    it the language in force while `run` runs (None keeps the one in force),
+    passes `run` the checked value, and restores the setting of before
+    afterwards, also after an error. Why: then every text of the run follows
+    `language`, also a `_()` or a shared helper (`wrote`, `render_graph`) that
+    is not handed it; a demo may still hand it on, as most do.
     """
     who = run.__globals__.get("NAME", run.__module__)
 

@@ -26,7 +26,7 @@ import math
 import random
 
 from autograd import Value
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 from nn import MLP, SGD, Neuron, mse, softmax
 from nn.activations import activation_entries
@@ -189,12 +189,12 @@ def _naive_softmax_outcome(logits, shift: float, language: str = "en") -> str:
     return _("gives [{probabilities}]", language).format(probabilities=", ".join(f"{e / sum(exps):.4f}" for e in exps))
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its picture under `out/activations`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     n = QUICK_GRID_POINTS if quick else GRID_POINTS
     entries = activation_entries()

@@ -141,6 +141,7 @@ def _fit(picture):
     return picture
 
 
+@c.in_language
 def run(
     out=c.DEFAULT_OUT,
     quick: bool = False,
@@ -157,7 +158,6 @@ def run(
     under `out/chain_rule/own_example`; `lecture` adds the lecture's frames, `exercise` an exercise sheet
     with its answer key. The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, "chain_rule")
     if expr is not None:
         return run_expression(out, expr, values, lecture=lecture, exercise=exercise, language=language, quick=quick)
     folder = c.demo_dir(out, NAME)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 from nn import MLP, SGD
 
@@ -114,12 +114,12 @@ def weight_value(model: MLP, name: str):
     return hidden.neurons[int(index) - 1].b
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo and return the key numbers (it prints tables, draws nothing; `quick` changes nothing).
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     c.heading(_("The delta rule by hand: dL/dw_ij = delta_j * out_i", language))
     model = network()
     p = numbers(model)

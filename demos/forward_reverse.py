@@ -38,7 +38,7 @@ from autograd import (
     total,
     zero_grad,
 )
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 from demos.chain_rule import build as chain_rule_example
 
@@ -158,12 +158,12 @@ def sweep_costs(sizes) -> dict:
 # ---- the demo ------------------------------------------------------------------------------
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/forward_reverse`, return the key numbers.
 
     The texts (and the frames' titles) are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     sizes = QUICK_SIZES if quick else SIZES
     c.heading(_("Forward and backward accumulation", language))

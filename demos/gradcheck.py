@@ -17,7 +17,7 @@ import math
 import random
 
 from autograd import GradcheckError, Value, analytic_gradient, dot, gradcheck, no_grad, numerical_gradient, total
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 
 _ = Domain("demos").gettext
@@ -88,12 +88,12 @@ def loss_function(layers, xs, ys):
     return loss
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its picture under `out/gradcheck`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     rng = random.Random(SEED)
     c.heading(_("Backprop against central finite differences", language))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd import Value, dot, install_command, jacobian, total
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 from nn import MLP, l1, mse, softmax
 
@@ -265,12 +265,12 @@ def _print_cases(cases, language: str) -> None:
             print(f"  {'':<{name_width}}  {line}")
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its picture under `out/jacobians`, return the key numbers (quick changes nothing).
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     c.heading(_("Jacobians: the chain rule for whole layers", language))
     c.say(

@@ -125,12 +125,12 @@ def loss_against_accuracy(steps: int) -> list[tuple[float, float, float, float]]
     return rows
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/losses`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     steps = QUICK_SHIFT_STEPS if quick else SHIFT_STEPS
     c.heading(_("Loss functions on the four-class example", language))

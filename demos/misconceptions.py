@@ -26,12 +26,10 @@ sum over paths, gradient checking) and the training loop of the slides.
 
 from __future__ import annotations
 
-import argparse
 import html
-import sys
 
 from autograd import GradcheckError, Value, analytic_gradient, dot, gradcheck, topological_order
-from autograd.language import LANGUAGES, Domain, resolve, using_language
+from autograd.language import Domain, resolve
 from demos import _common as c
 
 NAME = "misconceptions"
@@ -267,12 +265,12 @@ def compare(language: str | None = None) -> list[dict]:
 # ----------------------------------------------------------------------------- the demo
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/misconceptions`, return the numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, "misconceptions")
     folder = c.demo_dir(out, NAME)
     c.heading(_("Four classic backprop mistakes on e = a * b, d = e + b, f = d * e", language))
     c.say(
@@ -442,17 +440,7 @@ def _tab_class(ipywidgets, language: str):
 
 def main(argv=None) -> dict:
     """Command line: python -m demos.misconceptions [--out DIR] [--quick] [--lang de|en]."""
-    parser = argparse.ArgumentParser(prog="python -m demos.misconceptions", description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--out", default=c.DEFAULT_OUT, help=f"pictures go to OUT/{NAME} (default: ./{c.DEFAULT_OUT})")
-    parser.add_argument("--quick", action="store_true", help="smaller settings, for tests (a few seconds)")
-    parser.add_argument("--lang", choices=LANGUAGES, help="language of the texts (default: the locale's, else en)")
-    args = parser.parse_args(argv)
-    if NAME in c.NEEDS:
-        c.exit_unless_installed(NAME)
-    with using_language(args.lang):
-        result = run(args.out, quick=args.quick)
-    sys.stdout.flush()
-    return result
+    return c.run_main(run, argv, __doc__)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import math
 import random
 
 from autograd import no_grad
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _animate
 from demos import _common as c
 from nn import MLP, SGD, accuracy, hinge, l2_penalty
@@ -100,12 +100,12 @@ def train(X, y, steps: int = STEPS, seed: int = SEED, log=None, snapshots_at=())
     return model, history
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its picture under `out/moons`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     steps = STEPS  # the full schedule is fast enough for --quick too
     c.heading(_("Two moons: MLP(2, [16, 16, 1]), max-margin loss, L2 penalty", language))

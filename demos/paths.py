@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 from autograd import Value, count_paths, edge_count, jvp, path_products, total, zero_grad
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 
 _ = Domain("demos").gettext
@@ -91,12 +91,12 @@ def best_backward_seconds(root: Value, repeats: int = 5) -> float:
     return best
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/paths`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     depths = QUICK_DEPTHS if quick else DEPTHS
     enumerate_up_to = QUICK_ENUMERATE_UP_TO if quick else ENUMERATE_UP_TO

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 
 from autograd import Value, no_grad
-from autograd.language import Domain, resolve, using_language
+from autograd.language import Domain
 from demos import _animate
 from demos import _common as c
 from nn import MLP, Adam, Perceptron, binary_cross_entropy, truth_table, xor_step_network
@@ -116,12 +116,12 @@ def perceptron_epochs(epochs: int, gates=ANIMATED_GATES, seed: int = SEED) -> di
     return states
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its pictures under `out/perceptron_xor`, return the key numbers.
 
     The texts, on the pictures too, are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     c.heading(_("The perceptron, XOR, and a network that learns XOR", language))
     c.say(
@@ -221,9 +221,8 @@ def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) 
 
     print()
     epochs = QUICK_PERCEPTRON_EPOCHS if quick else MAX_EPOCHS
-    with using_language(language):  # the players' buttons and counters in the same language
-        perceptron_movie = _animate_perceptron(folder, epochs, language)
-        xor_movie = _animate_xor_network(folder, QUICK_XOR_FRAMES if quick else XOR_FRAMES, language)
+    perceptron_movie = _animate_perceptron(folder, epochs, language)
+    xor_movie = _animate_xor_network(folder, QUICK_XOR_FRAMES if quick else XOR_FRAMES, language)
     c.say(
         _(
             "Animations: the perceptron's line on AND and XOR after each of {epochs} epochs ({perceptron_frames} "

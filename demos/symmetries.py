@@ -21,7 +21,7 @@ import itertools
 import math
 
 from autograd import no_grad
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 from nn import MLP, Adam, mse
 
@@ -155,12 +155,12 @@ def loss_slice(p: dict, q: dict, activation: str, points: int) -> list[tuple[flo
     return rows
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its picture under `out/symmetries`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     steps = QUICK_STEPS if quick else STEPS
     c.heading(_("Symmetries of the parameter space", language))

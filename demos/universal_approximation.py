@@ -16,7 +16,7 @@ import math
 import random
 
 from autograd import no_grad
-from autograd.language import Domain, resolve
+from autograd.language import Domain
 from demos import _common as c
 from nn import MLP, Adam, mse
 
@@ -62,12 +62,12 @@ def hidden_contributions(model, x: float) -> list[float]:
     return [v.data * math.tanh(n.w[0].data * x + n.b.data) for n, v in zip(hidden.neurons, out_neuron.w)]
 
 
+@c.in_language
 def run(out=c.DEFAULT_OUT, quick: bool = False, *, language: str | None = None) -> dict:
     """Run the demo, write its picture under `out/universal_approximation`, return the key numbers.
 
     The texts are in `language` ("de" or "en"; None: the language in force).
     """
-    language = resolve(language, NAME)
     folder = c.demo_dir(out, NAME)
     steps = QUICK_STEPS if quick else STEPS
     c.heading(_("Universal approximation with 3 tanh units", language))

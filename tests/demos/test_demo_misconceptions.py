@@ -108,3 +108,18 @@ def test_the_widget_view_has_a_tab_per_mistake():
     data, _ = tab._repr_mimebundle_()  # where no widget front end runs: all four pages, and one line
     assert "application/vnd.jupyter.widget-view+json" in data
     assert data["text/html"].count("<h3>") == 4 and "\n" not in data["text/plain"]
+
+
+def test_help_speaks_the_language_of_lang(capsys):
+    from autograd.language import Domain
+
+    for language, usage in (
+        ("de", "Aufruf: python -m demos.misconceptions"),
+        ("en", "usage: python -m demos.misconceptions"),
+    ):
+        with pytest.raises(SystemExit):
+            m.main(["--lang", language, "--help"])
+        out = " ".join(capsys.readouterr().out.split())
+        summary = Domain("demos").gettext(m.SUMMARY, language)
+        assert out.startswith(usage) and " ".join(summary.split()) in out, out
+    assert Domain("demos").gettext(m.SUMMARY, "de") != m.SUMMARY
