@@ -30,11 +30,12 @@ is one sweep over the tape in reverse). ours/tape says how far the engine is
 from it.
 
 The figures with a target against micrograd are also measured on `Lean`, a
-node engine stripped to numbers, parents and local derivatives: no checks,
-no operation names, no stale-graph stamps, no `no_grad()`, a plain walk.
-mg/lean shows what such an engine reaches: where it is below a target, the
-target is out of reach for Python objects as nodes, whatever this engine
-leaves out (the engine's own backward pass is faster than Lean's plain walk).
+node engine stripped to numbers, at most two parents (each in a slot of its
+own) and their local derivatives: no checks, no operation names, no
+stale-graph stamps, no `no_grad()`, a plain walk. mg/lean shows what such an
+engine reaches: how much of a target's gap is this engine's features and
+layout, and how much is Python's cost per object. It is a reference, not a
+floor: this engine's backward walk is faster than Lean's along a chain.
 
 Chain figures are given per operation (the operations the user wrote) and
 per node (every node of the graph, leaves included). The two differ for
@@ -232,54 +233,74 @@ def tape_backward(values: list[float], tape: list[tuple]) -> list[float]:
 
 
 class Lean:
-    """The least a node-object engine in Python stores and does, the floor for this engine's own design.
+    """A node engine stripped to what reverse mode needs, to show what leaving out this engine's features gives.
 
-    A result is an object with `__slots__` for its number, gradient, parents
-    (one parent kept without a tuple, as the engine does) and local
-    derivatives, made without `__init__`; operators check nothing, record no
-    operation name, no label, no constant and no stamp for stale graphs, and
-    know no `no_grad()`. `lean_backward` is the engine's pass without its
-    devices: one depth-first walk with a mark per node (leaves skipped), then
-    the reverse loop. mg/lean is then the most any engine of Python node
-    objects could be expected to reach against micrograd on a figure.
+    A result is an object with `__slots__` for its number, gradient, walk
+    mark and at most two parents with their local derivatives, each in a slot
+    of its own (no tuples: fewer objects for the garbage collector), made
+    inside the operator without `__init__`. Nothing else: no checks, no
+    operation name, no label, no constant, no stamp for stale graphs, no
+    `no_grad()`. `lean_backward` is a plain depth-first walk (leaves
+    skipped) and the reverse loop, without the runs of this engine's walk.
     """
 
-    __slots__ = ("data", "grad", "parents", "local", "mark")
+    __slots__ = ("data", "grad", "p", "q", "lp", "lq", "mark")
 
     def __init__(self, data: float):
         self.data = data
         self.grad = 0.0
-        self.parents = self.local = ()
+        self.p = self.q = None
         self.mark = 0
 
     def __mul__(self, other):
+        out = _new(Lean)
         if type(other) is Lean:
-            return _lean(self.data * other.data, (self, other), (other.data, self.data))
-        return _lean(self.data * other, self, other)
+            out.data = self.data * other.data
+            out.p = self
+            out.q = other
+            out.lp = other.data
+            out.lq = self.data
+        else:
+            out.data = self.data * other
+            out.p = self
+            out.q = None
+            out.lp = other
+        out.grad = 0.0
+        out.mark = 0
+        return out
 
     def __add__(self, other):
+        out = _new(Lean)
         if type(other) is Lean:
-            return _lean(self.data + other.data, (self, other), (1.0, 1.0))
-        return _lean(self.data + other, self, 1.0)
+            out.data = self.data + other.data
+            out.p = self
+            out.q = other
+            out.lp = out.lq = 1.0
+        else:
+            out.data = self.data + other
+            out.p = self
+            out.q = None
+            out.lp = 1.0
+        out.grad = 0.0
+        out.mark = 0
+        return out
 
     def relu(self):
+        out = _new(Lean)
         x = self.data
-        return _lean(x, self, 1.0) if x > 0.0 else _lean(0.0, self, 0.0)
-
-
-def _lean(data: float, parents, local) -> Lean:
-    out = _new(Lean)
-    out.data = data
-    out.grad = 0.0
-    out.parents = parents
-    out.local = local
-    out.mark = 0
-    return out
+        if x > 0.0:
+            out.data = x
+            out.lp = 1.0
+        else:
+            out.data = out.lp = 0.0
+        out.p = self
+        out.q = None
+        out.grad = 0.0
+        out.mark = 0
+        return out
 
 
 _new = object.__new__
-
-
 _lean_clock = [0]
 
 
@@ -299,18 +320,15 @@ def lean_backward(root: Lean) -> None:
         node.mark = seen
         node.grad = 0.0
         stack.append(node)
-        parents = node.parents
-        for p in parents if type(parents) is tuple else (parents,):
-            if p.parents and p.mark < seen:  # leaves (no parents) are not walked
+        for p in (node.q, node.p):  # the first parent comes off the stack first
+            if p is not None and p.p is not None and p.mark < seen:  # leaves (no parents) are not walked
                 stack.append(p)
     root.grad = 1.0
     for node in reversed(order):
-        g, parents = node.grad, node.parents
-        if type(parents) is tuple:
-            for p, local in zip(parents, node.local):
-                p.grad += local * g
-        else:
-            parents.grad += node.local * g
+        g = node.grad
+        node.p.grad += node.lp * g
+        if node.q is not None:
+            node.q.grad += node.lq * g
 
 
 def deep_chain(V, n: int):
@@ -751,9 +769,9 @@ def lean_table(results: dict) -> list[str]:
             )
     widths = [max(len(row[k]) for row in [header, *rows]) for k in range(len(header))]
     lines = [
-        "lean: the same work in `Lean`, a node engine with nothing but numbers, parents and local derivatives (no",
-        "checks, no operation names, no stale-graph stamps, no no_grad) and a plain walk (ours has runs); mg/lean:",
-        "what such an engine reaches against micrograd; where it is below a target, dropping features cannot reach it.",
+        "lean: the same work in `Lean`, a node engine with nothing but numbers, at most two parents in slots of",
+        "their own and their local derivatives (no checks, no operation names, no stale-graph stamps, no no_grad)",
+        "and a plain walk (ours has runs); mg/lean: what such an engine reaches against micrograd.",
         "",
     ]
     for row in [header, *rows]:
