@@ -12,10 +12,15 @@ Called again on the same model, loss and parameters (the playground trains one e
 per frame), it reuses the program of its last call in this thread when the per-sample
 loss records the very same graph (`Program.adopt`), instead of tracing and compiling.
 
+A `.data` assigned between epochs (on_epoch annealing a leaf nobody trains, or clipping a weight) is
+taken up by the next epoch, as the scalar path's next step reads it; the leaves the loss uses that the
+optimizer does not train add every step's gradient to their `.grad`, as there.
+
 A model whose forward pass uses a node computed once, before it, from parameters training changes
-(`self.c = self.w * 2.0` in `__init__`) is refused at the first step, before any update: the program
-would compute that node again at every step, the model keeps its old number (the scalar path refuses
-it at its second step).
+(`self.c = self.w * 2.0` in `__init__`) and still after they changed is refused at the first step, before
+any update: the program would compute that node again at every step, the model keeps its old number (the
+scalar path refuses it at its second step). A model that computes such a node again whenever its
+parameters changed trains, as on the scalar path.
 
 Targets that are class indices for a model of k outputs become one-hot rows,
 as `mse` and `cross_entropy` read them. Every loss of `nn.losses` is the mean
@@ -34,7 +39,9 @@ import numpy as np
 
 from autograd import TraceError, Value, no_grad, topological_order, trace
 from autograd.compiler import recording
-from autograd.compiler.program import as_batch_array
+from autograd.compiler.program import as_batch_array, known_consistent
+from autograd.core import graph
+from autograd.core.graph import stale_parent
 from autograd.core.value import described
 from nn.data import as_rows
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
@@ -210,7 +217,14 @@ class Steps:
         self.model, self.X, self.y, self.loss_fn, self.k = model, X, y, loss_fn, k
         self.inputs, self.targets, self.program = inputs, targets, program
         self.theta = program.read_parameters()
+        self.synced = graph._last_change  # theta holds the Values' numbers as of this stamp (see batches)
         self.grad = np.zeros(len(self.theta))  # every batch's gradient is written here (Program.gradient's out)
+        # the leaves the loss uses and the optimizer does not train: on the scalar path their .grad adds up
+        # every step's gradient (zero_grad() zeroes only the optimizer's own), so here too; None, nothing to
+        # add, when every leaf is trained (the usual case)
+        untrained = len(self.theta) - self.trained
+        self.summed = np.zeros(untrained) if untrained else None
+        self.untrained_grad = self.grad[self.trained :]  # a view: each step's gradient of those leaves
         self.size = len(inputs) if batch_size is None else batch_size
         self.shuffle, self.rng, self.measure = shuffle, rng, measure
         self.first = 0 if penalty is None else 1  # the column of the loss without penalty; the outputs follow
@@ -222,7 +236,17 @@ class Steps:
         return self.program.blas_threads(self.size)
 
     def batches(self):
-        """One epoch's batches: arrays of sample indices, in the order nn.batches draws."""
+        """One epoch's batches: arrays of sample indices, in the order nn.batches draws.
+
+        Run at the start of every epoch, it first takes up what was assigned since the numbers were last
+        written back (on_epoch annealing a leaf nobody trains, `p.data = ...` clipping a weight): the scalar
+        path's next step uses the Values' numbers, so theta is read from them again (the optimizer's state
+        stays, as there). One comparison of stamps when nothing was assigned (graph.data_changed)."""
+        if graph._last_change != self.synced:
+            self.synced = graph._last_change
+            self.theta[:] = self.program.read_parameters()  # in place: the program's plan holds this vector
+        if self.summed is not None:  # what those leaves' .grad hold now, the epoch's gradients added to it
+            self.summed[:] = list(map(_grad_of, self.program.parameters[self.trained :]))
         order = list(range(len(self.inputs)))
         if self.shuffle:
             self.rng.shuffle(order)  # the same draws as nn.batches
@@ -240,6 +264,8 @@ class Steps:
         if not self.cache_checked:  # the first call's structure guard traced samples again: before any update
             _refuse_cached(self.model, self.program, self.trained)
             self.cache_checked = True
+        if self.summed is not None:
+            self.summed += self.untrained_grad
         first = self.first
         if self.pred_checked:
             _check_values(self.loss_fn, outs[:, first + 1 :], "prediction")
@@ -255,10 +281,13 @@ class Steps:
         return batch_loss, len(chosen), _as_predictions(outs[:, first + 1 :], self.k), [self.y[i] for i in chosen]
 
     def end_epoch(self) -> None:
-        """The numbers into the model's Values: the parameters, and (as the scalar loop) the last batch's
-        gradients in .grad."""
+        """The numbers into the model's Values, as the scalar loop leaves them: the trained parameters, their
+        .grad the last batch's gradient, and the .grad of the leaves nobody trains every step's added up."""
         self.write_trained()
-        for p, g in zip(self.program.parameters, self.grad.tolist()):
+        grads = self.grad.tolist()
+        if self.summed is not None:
+            grads[self.trained :] = self.summed.tolist()
+        for p, g in zip(self.program.parameters, grads):
             p.grad = g
 
     def write_trained(self) -> None:
@@ -268,6 +297,7 @@ class Steps:
         scalar path)."""
         for p, v in zip(self.program.parameters[: self.trained], self.theta[: self.trained].tolist()):
             p.data = v
+        self.synced = graph._last_change  # the Values hold theta's numbers: nothing to read back (batches)
 
     def validate(self):
         """(validation loss without the penalty, as the scalar path; the predictions; the targets)."""
@@ -279,6 +309,9 @@ class Steps:
         if self.measure == "arrays":
             return float(outs[:, first].mean()), _predictions(outs, first, self.k), val_targets
         return float(outs[:, first].mean()), _as_predictions(outs[:, first + 1 :], self.k), targets
+
+
+_grad_of = Value.grad.fget  # a Value's .grad, read in C
 
 
 _last: dict = {}  # thread id -> (model's weak reference, loss, outputs, program) of its last compiled train
@@ -345,10 +378,13 @@ def _as_predictions(outs: np.ndarray, k):
 
 
 def _check_penalty(model, x, program, trained: int) -> None:
-    """The penalty may use only the model's Values and the optimizer's (or numbers): other leaves would be
-    trained by nobody."""
+    """The penalty may use only the model's Values and the optimizer's (or numbers, or Values it makes anew in
+    every call): other leaves would be trained by nobody."""
     model_leaves = {id(n) for out in _as_list(model(x.tolist())) for n in topological_order(out) if not n.op}
     extra = [p for p in program.parameters[trained:] if id(p) not in model_leaves]
+    if extra:  # a Value the loss, the model or the penalty makes anew in every call is a constant, no stray leaf
+        fresh = set(map(id, program.fresh_leaves()))
+        extra = [p for p in extra if id(p) not in fresh]
     if extra:
         shown = ", ".join(repr(p) for p in extra[:3])
         raise ValueError(
@@ -358,46 +394,70 @@ def _check_penalty(model, x, program, trained: int) -> None:
 
 
 def _refuse_cached(model, program, trained: int) -> None:
-    """A TraceError, before the first update, when the model's forward pass uses a node it computed once,
-    earlier, from parameters training changes (`self.c = self.w * 2.0` in `__init__`, `x[0] * self.c` in
-    `__call__`): the program would compute it again from the trained parameters at every step, while the
-    model keeps the number of then. The scalar path refuses such a node at its second step (StaleGraphError,
-    its parameter got new data after the node was computed from it); here nothing has changed yet, and
-    what is refused is compiling it: the compiler's error. The structure guard of the first gradient call
-    found the nodes (`Program.cached_nodes`)."""
-    cached = program.cached_nodes
-    if not cached:
+    """A TraceError, before the first update, when the model's forward pass uses a node computed once,
+    earlier, from parameters training changes, and keeps using it after they changed (`self.c = self.w *
+    2.0` in `__init__`, `x[0] * self.c` in `__call__`): the program would compute it again from the trained
+    parameters at every step, while the model keeps the number of then. The scalar path refuses such a node
+    at its second step (StaleGraphError, its parameter got new data after the node was computed from it);
+    here nothing has changed yet, and what is refused is compiling it: the compiler's error.
+
+    The structure guard of the first gradient call found the nodes kept from before (`Program.cached_nodes`).
+    A model may keep a node only until its parameters change (a memo: `if self._key != self.w.data:
+    self._c, self._key = (self.w * 2.0).tanh(), self.w.data`); the scalar path trains it, and so does the
+    program, which computes the node at every step. So the parameters such a node was computed from are
+    changed (each to the next float up), the example traced once more, and only a node the model still
+    uses then is refused. The parameters get their numbers back before anything else runs."""
+    used = program.cached_in_use()
+    if not used:
         return
-    kept = set(map(id, cached))
-    used: dict = {}  # the kept nodes the forward pass uses: parents of a node it built, by id, in the graph's order
-    for node in program.order:
-        if node.op and id(node) not in kept:
-            used.update((id(p), p) for p in node.parents if id(p) in kept)
-    changed = {id(p): p for p in program.parameters[:trained]}
+    changed = {id(p) for p in program.parameters[:trained]}
+
+    def sources(node):  # the parameters training changes that `node` was computed from
+        return [leaf for leaf in recording.full_order([node]) if id(leaf) in changed]
+
+    moved = {id(p): p for node in used for p in sources(node)}
+    if not moved:
+        return  # computed from leaves nobody trains: the same number at every step
+    refused = [node for node in _kept_across_a_change(program, list(moved.values())) if sources(node)]
+    if not refused:  # the model computes them again when their parameters change, as the program does
+        program.cached_nodes = tuple(node for node in program.cached_nodes if not sources(node))
+        return
+    node, parents = refused[0], sources(refused[0])
     names = {id(p): name for name, p in model.named_parameters()} if hasattr(model, "named_parameters") else {}
-    for node in used.values():
-        sources = [leaf for leaf in recording.full_order([node]) if id(leaf) in changed]
-        if not sources:
-            continue  # computed from leaves nobody trains: the same number at every step
-        shown = ", ".join(
-            (f"{names[id(p)]!r} ({p.data!r})" if id(p) in names else described(p)) for p in sources[:3]
-        ) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
-        others = len(used) - 1
-        nodes = "node" if others == 1 else "nodes"
-        more = f" (and {others} more such {nodes})" if others else ""
-        attribute = [name for name, value in getattr(model, "__dict__", {}).items() if value is node]
-        where = f" (the model's attribute {attribute[0]!r})" if attribute else ""
-        parameters = "parameters" if len(sources) > 1 else "parameter"
-        raise TraceError(
-            f"train(compiled=True): the model's forward pass uses the node {described(node)}{where}, the result "
-            f"of {node.op!r}, that it did not compute itself{more}: it was computed before this forward pass (once: in "
-            f"__init__, or by an earlier call) from the {parameters} {shown} that training changes, and kept. "
-            "The compiled program would compute it again from the trained parameters at every step, a "
-            "different model from the one the Python code describes; the scalar path (compiled=False) refuses "
-            "it at its second step (StaleGraphError: the first update gave the parameter new data after the "
-            "node was computed from it). Compute it inside the forward pass (in __call__) from the current "
-            "parameters. Nothing was trained"
-        )
+    shown = ", ".join((f"{names[id(p)]!r} ({p.data!r})" if id(p) in names else described(p)) for p in parents[:3])
+    shown += f" and {len(parents) - 3} more" if len(parents) > 3 else ""
+    others = len(refused) - 1
+    more = f" (and {others} more such {'node' if others == 1 else 'nodes'})" if others else ""
+    attribute = [name for name, value in getattr(model, "__dict__", {}).items() if value is node]
+    where = f" (the model's attribute {attribute[0]!r})" if attribute else ""
+    parameters = "parameters" if len(parents) > 1 else "parameter"
+    raise TraceError(
+        f"train(compiled=True): the model's forward pass uses the node {described(node)}{where}, the result "
+        f"of {node.op!r}, that it did not compute itself{more}: it was computed before this forward pass (once: in "
+        f"__init__, or by an earlier call) from the {parameters} {shown} that training changes, and kept, also "
+        "when the parameters change. The compiled program would compute it again from the trained parameters at "
+        "every step, a different model from the one the Python code describes; the scalar path (compiled=False) "
+        "refuses it at its second step (StaleGraphError: the first update gave the parameter new data after the "
+        "node was computed from it). Compute it inside the forward pass (in __call__) from the current "
+        "parameters, or again whenever they changed. Nothing was trained"
+    )
+
+
+def _kept_across_a_change(program, parameters) -> list:
+    """The nodes kept from before that the traced function uses directly once `parameters` have other data
+    (Program.cached_in_a_run), each moved to the next float up for that one run. Their numbers are put back
+    after it, and the kept nodes that were consistent with their leaves before are marked so again (their
+    leaves hold the very numbers they were computed from): a refused model is left as it was."""
+    before = [p.data for p in parameters]
+    consistent = [node for node in program.cached_nodes if stale_parent(node, node._mark) is None]
+    try:
+        for p, x in zip(parameters, np.nextafter(before, math.inf).tolist()):
+            p.data = x
+        return program.cached_in_a_run()
+    finally:
+        for p, x in zip(parameters, before):
+            p.data = x
+        known_consistent(consistent, graph._last_change)
 
 
 def _as_list(out):
@@ -406,8 +466,9 @@ def _as_list(out):
 
 def _check_mean(loss_fn, model, steps, chosen, per_sample) -> None:
     """A loss given as a function must be the mean of its per-sample losses, or compiling changes it."""
+    # run at the first step, when the Values hold theta's numbers still: nothing is written back (assigning
+    # the same numbers would make stale a node the model computes again only when they change)
     few = chosen[:3]
-    steps.write_trained()
     with no_grad():
         batch = loss_fn([model(list(steps.X[i])) for i in few], [steps.y[i] for i in few])
     expected = float(batch.data if isinstance(batch, Value) else batch)

@@ -71,6 +71,7 @@ class Program:
         self._names = None  # Program.names, made when first asked
         self._fresh = None  # positions of leaves the function makes anew on every call (found when needed)
         self.cached_nodes: tuple = ()  # computed nodes the function did not build anew (the guard finds them)
+        self._consistent: tuple = ((), 0)  # (cached_nodes, the stamp up to which they were found consistent)
         self._lock = threading.Lock()  # the guard's counters; everything else a call uses is its own
         self._local = threading.local()  # each thread's arrays (Program._workspace)
         self._compile(placeholders, outputs, parameters)
@@ -611,21 +612,63 @@ class Program:
         kept = list(filter(self._places.__contains__, computed))
         if kept:
             with self._lock:
-                self.cached_nodes = tuple(dict.fromkeys([*self.cached_nodes, *kept]))
+                self.cached_nodes = tuple(dict.fromkeys([*self.cached_nodes, *kept]))  # checked anew at the next call
 
     def _refuse_stale_cache(self, who: str) -> None:
         """StaleGraphError when a leaf a cached node was computed from got new data since (see
-        `_note_cached`): the function would go on with the old number, the program with the new one."""
-        changed = graph._last_change
-        for node in self.cached_nodes:
+        `_note_cached`): the function would go on with the old number, the program with the new one.
+
+        O(1) while no Value's data was assigned since the nodes were last found consistent; a check that
+        finds them consistent refreshes their marks and remembers the stamp it checked up to."""
+        cached, changed = self.cached_nodes, graph._last_change
+        known, stamp = self._consistent
+        if known is cached and stamp == changed:
+            return
+        for node in cached:
             if node._mark < changed and (leaf := stale_parent(node, node._mark)) is not None:
+                used = self._user_of(node)
                 raise StaleGraphError(
-                    f"{who}: the traced function uses {described(node)}, the result of {node.op!r} that it did not "
+                    f"{who}: the traced function uses {described(used)}, the result of {used.op!r} that it did not "
                     f"compute in the call (it was computed earlier and kept), and the leaf {described(leaf)} it was "
                     "computed from got new data since. The function would still use the old number (and its "
                     "backward() refuses the node), the program would compute it from the new one. Compute it inside "
                     "the traced function and trace again"
                 )
+        known_consistent(cached, changed)
+        self._consistent = (cached, changed)
+
+    def cached_in_use(self) -> list:
+        """The cached nodes the function's own nodes use directly (each a parent of a node the function
+        built, or an output), in the graph's order: a kept `c = ((w * 2.0).tanh() + 1.0).relu()` is four
+        cached nodes, of which the function uses `c`."""
+        if not self.cached_nodes:
+            return []
+        return _used_directly(self.order, set(map(id, self.cached_nodes)), self._roots)
+
+    def _user_of(self, node):
+        """The cached node in use (`cached_in_use`) that `node` is, or is computed into; else `node`."""
+        for used in self.cached_in_use():
+            if any(n is node for n in recording.full_order([used])):
+                return used
+        return node
+
+    def cached_in_a_run(self) -> list:
+        """The nodes of the compiled graph that the function, run on the traced example now, uses directly
+        though it did not build them: the computed nodes kept from before that it holds now (a model that
+        computes such a node again whenever its parameters changed holds a new one after they did).
+        Stale nodes are not refused here: `train(..., compiled=True)` asks this after changing the
+        parameters' data, to see which nodes the model keeps across an update."""
+        placeholders, call_args = recording.placeholders(self._example)
+        with recording.recording_on(), recording.collector_paused():
+            outputs = recording.outputs(recording.call_traced(self.fn, call_args), "trace")[0]
+            order = recording.full_order(outputs)
+        kept = {id(node) for node in order if node._operation and node in self._places}
+        return _used_directly(order, kept, outputs)
+
+    def fresh_leaves(self) -> list:
+        """The leaves of the traced graph, other than the arguments, that the function makes anew on every
+        call (a `Value(2.0)` written inside it): constants, as the structure guard treats them."""
+        return [self.order[k] for k in sorted(self._fresh_leaves())]
 
     def _fresh_leaves(self) -> set:
         """Positions of the leaves (not arguments) the function makes anew on each call, such as Value(2.0)
@@ -803,6 +846,26 @@ class Program:
             o = owner[s.columns[0]] if s.kind == "v" else None
             g.edge("theta" if o is None else ("in" if o == 0 else f"i{o}"), f"out{n}")
         return check_layout(g, "Program.draw", "Draw one box per layer (instructions=False) or trace less.")
+
+
+def _used_directly(order, kept: set, roots) -> list:
+    """The nodes of `order` whose ids are in `kept` that a node outside `kept` has as a parent, or that are
+    among `roots`, in the order of `order`."""
+    used = {id(out) for out in roots if id(out) in kept}
+    for node in order:
+        if node._operation and id(node) not in kept:
+            used.update(id(p) for p in node.parents if id(p) in kept)
+    return [node for node in order if id(node) in used]
+
+
+def known_consistent(nodes, changed: int) -> None:
+    """Mark `nodes`, found consistent with their leaves' data as of the stamp `changed` (graph.data_changed),
+    as known unchanged up to it, as a node built then is born marked: later checks and walks then look at
+    their parents only after a later assignment."""
+    with graph._walking:  # a walk in progress uses the marks as its own
+        for node in nodes:
+            if node._mark < changed:
+                node._mark = changed
 
 
 def _contiguous(positions: list):

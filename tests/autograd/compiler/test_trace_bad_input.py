@@ -125,6 +125,8 @@ def fit(X=X4, y=(1.0, -1.0, 1.0, -1.0), loss="hinge", outputs=1, **settings):
                  compiled=True, progress=False, **settings)  # fmt: skip
 
 
+STRAY = Value(2.0, label="stray")  # one Value outside the model (one made anew in every call is a constant)
+
 TRAIN_CASES = [
     ("X flat", lambda: fit(X=[1.0, 2.0, 3.0, 4.0]), TypeError,
      r"train\(compiled=True\): X must be rows of numbers, one row per sample, not an array of shape \(4,\)"),
@@ -145,7 +147,7 @@ TRAIN_CASES = [
     ("val targets short", lambda: fit(val=([[0.0, 1.0]], [1.0, -1.0])), ValueError,
      r"train: val has 1 inputs of 2 numbers and 2 targets"),
     ("loss returns a float", lambda: fit(loss=lambda p, t: 3.0), TypeError, r"train: the loss must be a Value, got"),
-    ("penalty of another Value", lambda: fit(penalty=lambda m: Value(2.0, label="stray") * 1.0), ValueError,
+    ("penalty of another Value", lambda: fit(penalty=lambda m: STRAY * 1.0), ValueError,
      r"the penalty uses Values the model does not \(Value\(data=2\.0.*'stray'"),
 ]  # fmt: skip
 
