@@ -16,11 +16,11 @@ A `.data` assigned between epochs (on_epoch annealing a leaf nobody trains, or c
 taken up by the next epoch, as the scalar path's next step reads it; the leaves the loss uses that the
 optimizer does not train add every step's gradient to their `.grad`, as there.
 
-A model whose forward pass uses a node computed once, before it, from parameters training changes
-(`self.c = self.w * 2.0` in `__init__`) and still after they changed is refused at the first step, before
-any update: the program would compute that node again at every step, the model keeps its old number (the
-scalar path refuses it at its second step). A model that computes such a node again whenever its
-parameters changed trains, as on the scalar path.
+A model whose forward pass uses a node computed before it from parameters training changes
+(`self.c = self.w * 2.0` in `__init__`) is refused at the first step, before any update: the program
+would compute that node again at every step, while the model keeps its old number (the scalar path
+refuses it at its second step) or, computing it again only when its parameters changed, holds state
+the program does not follow; such a model trains with compiled=False.
 
 Targets that are class indices for a model of k outputs become one-hot rows,
 as `mse` and `cross_entropy` read them. Every loss of `nn.losses` is the mean
@@ -39,9 +39,8 @@ import numpy as np
 
 from autograd import TraceError, Value, no_grad, topological_order, trace
 from autograd.compiler import recording
-from autograd.compiler.program import as_batch_array, known_consistent
+from autograd.compiler.program import as_batch_array
 from autograd.core import graph
-from autograd.core.graph import stale_parent
 from autograd.core.value import described
 from nn.data import as_rows
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1, mse
@@ -394,35 +393,25 @@ def _check_penalty(model, x, program, trained: int) -> None:
 
 
 def _refuse_cached(model, program, trained: int) -> None:
-    """A TraceError, before the first update, when the model's forward pass uses a node computed once,
-    earlier, from parameters training changes, and keeps using it after they changed (`self.c = self.w *
-    2.0` in `__init__`, `x[0] * self.c` in `__call__`): the program would compute it again from the trained
-    parameters at every step, while the model keeps the number of then. The scalar path refuses such a node
-    at its second step (StaleGraphError, its parameter got new data after the node was computed from it);
-    here nothing has changed yet, and what is refused is compiling it: the compiler's error.
-
-    The structure guard of the first gradient call found the nodes kept from before (`Program.cached_nodes`).
-    A model may keep a node only until its parameters change (a memo: `if self._key != self.w.data:
-    self._c, self._key = (self.w * 2.0).tanh(), self.w.data`); the scalar path trains it, and so does the
-    program, which computes the node at every step. So the parameters such a node was computed from are
-    changed (each to the next float up), the example traced once more, and only a node the model still
-    uses then is refused. The parameters get their numbers back before anything else runs."""
-    used = program.cached_in_use()
-    if not used:
-        return
+    """A TraceError, before the first update, when the model's forward pass uses a node computed earlier
+    from parameters training changes (`self.c = self.w * 2.0` in `__init__`, `x[0] * self.c` in
+    `__call__`): the program computes every node again from the trained parameters at every step, without
+    running the model's Python code between steps. A model that keeps the node describes another model
+    (the scalar path refuses it at its second step: StaleGraphError, its parameter got new data after the
+    node was computed from it); one that computes it again whenever the parameters changed (a memo) holds
+    state the program does not follow (under no_grad(), in the scalar path's validation, the memo keeps a
+    constant, and the next step does not train through it), so it trains with compiled=False. Nodes
+    computed only from leaves nobody trains hold the same number at every step and are let through. The
+    structure guard of the first gradient call found the nodes (`Program.cached_nodes`)."""
     changed = {id(p) for p in program.parameters[:trained]}
 
     def sources(node):  # the parameters training changes that `node` was computed from
         return [leaf for leaf in recording.full_order([node]) if id(leaf) in changed]
 
-    moved = {id(p): p for node in used for p in sources(node)}
-    if not moved:
-        return  # computed from leaves nobody trains: the same number at every step
-    refused = [node for node in _kept_across_a_change(program, list(moved.values())) if sources(node)]
-    if not refused:  # the model computes them again when their parameters change, as the program does
-        program.cached_nodes = tuple(node for node in program.cached_nodes if not sources(node))
+    refused = [(node, parents) for node in program.cached_in_use() if (parents := sources(node))]
+    if not refused:
         return
-    node, parents = refused[0], sources(refused[0])
+    node, parents = refused[0]
     names = {id(p): name for name, p in model.named_parameters()} if hasattr(model, "named_parameters") else {}
     shown = ", ".join((f"{names[id(p)]!r} ({p.data!r})" if id(p) in names else described(p)) for p in parents[:3])
     shown += f" and {len(parents) - 3} more" if len(parents) > 3 else ""
@@ -433,31 +422,16 @@ def _refuse_cached(model, program, trained: int) -> None:
     parameters = "parameters" if len(parents) > 1 else "parameter"
     raise TraceError(
         f"train(compiled=True): the model's forward pass uses the node {described(node)}{where}, the result "
-        f"of {node.op!r}, that it did not compute itself{more}: it was computed before this forward pass (once: in "
-        f"__init__, or by an earlier call) from the {parameters} {shown} that training changes, and kept, also "
-        "when the parameters change. The compiled program would compute it again from the trained parameters at "
-        "every step, a different model from the one the Python code describes; the scalar path (compiled=False) "
-        "refuses it at its second step (StaleGraphError: the first update gave the parameter new data after the "
-        "node was computed from it). Compute it inside the forward pass (in __call__) from the current "
-        "parameters, or again whenever they changed. Nothing was trained"
+        f"of {node.op!r}, that it did not compute itself{more}: it was computed before this forward pass (in "
+        f"__init__, or by an earlier call) from the {parameters} {shown} that training changes. The compiled "
+        "program would compute it again from the trained parameters at every step, without running the "
+        "model's Python code between steps. If the model keeps the node across updates, that is a different "
+        "model from the one the Python code describes: the scalar path (compiled=False) refuses it at its "
+        "second step (StaleGraphError: the first update gave the parameter new data after the node was "
+        "computed from it). If the model computes it again whenever the parameters changed, train it with "
+        "compiled=False, which runs that code at every step. To train compiled, compute it inside the forward "
+        "pass (in __call__) from the current parameters. Nothing was trained"
     )
-
-
-def _kept_across_a_change(program, parameters) -> list:
-    """The nodes kept from before that the traced function uses directly once `parameters` have other data
-    (Program.cached_in_a_run), each moved to the next float up for that one run. Their numbers are put back
-    after it, and the kept nodes that were consistent with their leaves before are marked so again (their
-    leaves hold the very numbers they were computed from): a refused model is left as it was."""
-    before = [p.data for p in parameters]
-    consistent = [node for node in program.cached_nodes if stale_parent(node, node._mark) is None]
-    try:
-        for p, x in zip(parameters, np.nextafter(before, math.inf).tolist()):
-            p.data = x
-        return program.cached_in_a_run()
-    finally:
-        for p, x in zip(parameters, before):
-            p.data = x
-        known_consistent(consistent, graph._last_change)
 
 
 def _as_list(out):
@@ -466,9 +440,8 @@ def _as_list(out):
 
 def _check_mean(loss_fn, model, steps, chosen, per_sample) -> None:
     """A loss given as a function must be the mean of its per-sample losses, or compiling changes it."""
-    # run at the first step, when the Values hold theta's numbers still: nothing is written back (assigning
-    # the same numbers would make stale a node the model computes again only when they change)
     few = chosen[:3]
+    steps.write_trained()
     with no_grad():
         batch = loss_fn([model(list(steps.X[i])) for i in few], [steps.y[i] for i in few])
     expected = float(batch.data if isinstance(batch, Value) else batch)

@@ -652,19 +652,6 @@ class Program:
                 return used
         return node
 
-    def cached_in_a_run(self) -> list:
-        """The nodes of the compiled graph that the function, run on the traced example now, uses directly
-        though it did not build them: the computed nodes kept from before that it holds now (a model that
-        computes such a node again whenever its parameters changed holds a new one after they did).
-        Stale nodes are not refused here: `train(..., compiled=True)` asks this after changing the
-        parameters' data, to see which nodes the model keeps across an update."""
-        placeholders, call_args = recording.placeholders(self._example)
-        with recording.recording_on(), recording.collector_paused():
-            outputs = recording.outputs(recording.call_traced(self.fn, call_args), "trace")[0]
-            order = recording.full_order(outputs)
-        kept = {id(node) for node in order if node._operation and node in self._places}
-        return _used_directly(order, kept, outputs)
-
     def fresh_leaves(self) -> list:
         """The leaves of the traced graph, other than the arguments, that the function makes anew on every
         call (a `Value(2.0)` written inside it): constants, as the structure guard treats them."""

@@ -3,10 +3,13 @@
 The scalar path trains one step with such a node and refuses it at the second (StaleGraphError: the
 update gave the parameter new data after the node was computed from it); the compiled program would
 compute the node again from the trained parameters at every step, another model. So the first compiled
-call refuses it before any update. The references: the scalar path's behaviour, measured here, and
-for a model that computes the same node inside its forward pass, the scalar History (to 1e-9).
+call refuses it before any update. A model that computes the node again whenever its parameter changed
+(a memo) trains on the scalar path, but holds state the program does not follow: it is refused too, by
+a message that says so. The references: the scalar path's behaviour, measured here, and for a model
+that computes the same node inside its forward pass, the scalar History (to 1e-9).
 """
 
+import math
 import random
 
 import numpy as np
@@ -199,3 +202,75 @@ def test_a_kept_node_of_untrained_leaves_trains_on_both_paths_call_after_call():
     assert l2 == pytest.approx(l1, rel=REL, abs=1e-12)
     assert w2 == pytest.approx(w1, rel=REL) and w1 != 0.5
     assert k1 == k2 == 3.0
+
+
+class Both(Module):
+    """One kept node from a leaf nobody trains (harmless) and one from the trained w (refused)."""
+
+    def __init__(self):
+        self.w, self.f = Value(0.5, label="w"), Value(2.0, label="f")
+        self.a = self.f * 3.0
+        self.b = self.w * 2.0
+
+    def named_parameters(self):
+        return [("w", self.w)]
+
+    def __call__(self, x):
+        return x[0] * self.a * self.b
+
+
+def test_more_such_nodes_counts_only_the_refused_kind():
+    """/tmp/rev/cached.py's "Both": the harmless kept node `a` was counted as '(and 1 more such node)'."""
+    model = Both()
+    with pytest.raises(TraceError, match=r"uses the node 1\.0 \(the model's attribute 'b'\)") as refused:
+        train(model, [[1.0], [2.0]], [1.0, 2.0], optimizer=SGD([model.w], lr=0.01), epochs=1, progress=False,
+              compiled=True)  # fmt: skip
+    assert "more such" not in str(refused.value)
+    assert model.w.data == 0.5
+
+
+class Memo(Module):
+    """A derived weight computed again whenever its parameter changed (memoized on w.data)."""
+
+    def __init__(self):
+        self.w = Value(0.1, label="w")
+        self._key = None
+
+    def named_parameters(self):
+        return [("w", self.w)]
+
+    def derived(self):
+        if self._key != self.w.data:
+            self._c, self._key = (self.w * 2.0).tanh(), self.w.data
+        return self._c
+
+    def __call__(self, x):
+        return x[0] * self.derived()
+
+
+def test_a_model_that_computes_the_node_again_when_its_parameter_changed_is_refused_with_a_true_message():
+    """/tmp/rev/memo.py: the scalar path trains it; the message claimed it refuses it. The compiled path
+    cannot follow the memo's state (under no_grad(), as in the scalar path's validation, it keeps a constant
+    for the next step), so it refuses, saying the scalar path refuses only a model that keeps the node,
+    and that this one trains there."""
+    X, y = [[1.0], [2.0], [3.0]], [0.5, 1.0, 1.5]
+    scalar = Memo()
+    train(scalar, X, y, optimizer=SGD([scalar.w], lr=0.05), epochs=5, batch_size=1, shuffle=False, progress=False)
+    assert scalar.w.data == pytest.approx(math.atanh(0.5) / 2, rel=1e-4)  # trained to where x tanh(2w) = x / 2
+
+    model = Memo()
+    opt = SGD([model.w], lr=0.05)
+    with pytest.raises(TraceError) as refused:
+        train(model, X, y, optimizer=opt, epochs=5, batch_size=1, shuffle=False, progress=False, compiled=True)
+    message = str(refused.value)
+    for part in (
+        "(the model's attribute '_c')",
+        "'tanh'",
+        "'w' (0.1)",
+        "If the model keeps the node across updates",
+        "refuses it at its second step",
+        "If the model computes it again whenever the parameters changed, train it with compiled=False",
+        "Nothing was trained",
+    ):
+        assert part in message, part
+    assert model.w.data == 0.1 and model.w.grad == 0.0 and opt.steps == 0

@@ -9,6 +9,9 @@ where before it went on silently with the new number. References: the function r
 import pytest
 
 from autograd import StaleGraphError, Value, trace
+from autograd.compiler import program as program_module
+from autograd.core import graph
+from autograd.core.graph import stale_parent
 
 XS = [0.3, -1.2, 2.0, 0.7]
 
@@ -77,3 +80,59 @@ def test_a_node_built_in_every_call_is_not_kept_and_follows_its_parameter():
     w.grad = 0.0
     program.value_and_grad(XS)
     assert w.grad == pytest.approx(grads[0], rel=1e-12)
+
+
+def test_the_stale_refusal_names_the_kept_node_the_function_uses_and_the_leaf_that_changed():
+    """/tmp/rev/trace_deep.py: it named the innermost kept node, w * 2.0, not c, which the function uses."""
+    w = Value(0.5, label="w")
+    c = ((w * 2.0).tanh() + 1.0).relu()
+    c.label = "c"
+    program = trace(lambda x: x * c, Value(1.0))
+    program(XS)
+    assert program.cached_in_use() == [c]  # four kept nodes; the function uses c
+    w.data = 0.9
+    with pytest.raises(StaleGraphError) as refused:
+        program(XS)
+    message = str(refused.value)
+    assert f"the traced function uses {c.data!r} (node 'c'), the result of 'relu'" in message
+    assert "the leaf 0.9 (node 'w') it was computed from got new data" in message
+
+
+def _counting_stale_parent(monkeypatch):
+    """Replace the program's stale_parent (its look at one kept node's parents) by one that counts calls."""
+    calls = []
+
+    def counted(node, mark):
+        calls.append(node)
+        return stale_parent(node, mark)
+
+    monkeypatch.setattr(program_module, "stale_parent", counted)
+    return calls
+
+
+def test_kept_nodes_found_consistent_are_not_looked_at_again_until_an_assignment(monkeypatch):
+    """/tmp/rev/cost.py: after any assignment anywhere, every call looked at every kept node's parents
+    (0.57 ms a call with 4000 kept nodes), their marks never refreshed. Now one check per assignment."""
+    f = Value(0.5, label="f")
+    c = f
+    for _ in range(50):
+        c = (c * 1.0001).tanh()
+    w = Value(0.3, label="w")
+    program = trace(lambda x: x * w * c, Value(1.0), parameters=[w])
+    program(XS)
+    assert len(program.cached_nodes) == 100
+    calls = _counting_stale_parent(monkeypatch)
+    other = Value(1.0)
+    other.data = 2.0  # an assignment elsewhere: the kept nodes are looked at once ...
+    program(XS)
+    assert len(calls) == 100
+    assert all(node._mark >= graph._last_change for node in program.cached_nodes)  # ... and marked consistent
+    for _ in range(3):
+        program(XS)
+        program.value_and_grad(XS)
+    assert len(calls) == 100  # ... and not again
+    f.data = 0.7  # then a kept node's own leaf changes: refused still
+    with pytest.raises(StaleGraphError, match=r"uses .*'tanh'.*leaf 0\.7 \(node 'f'\)"):
+        program(XS)
+    with pytest.raises(StaleGraphError):  # and at every call after
+        program(XS)
