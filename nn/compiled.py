@@ -403,12 +403,15 @@ def _refuse_cached(model, program, trained: int) -> None:
     constant, and the next step does not train through it), so it trains with compiled=False. Nodes
     computed only from leaves nobody trains hold the same number at every step and are let through. The
     structure guard of the first gradient call found the nodes (`Program.cached_nodes`)."""
+    used = program.cached_in_use()
+    if not used:  # the usual case: nothing kept
+        return
     changed = {id(p) for p in program.parameters[:trained]}
 
     def sources(node):  # the parameters training changes that `node` was computed from
         return [leaf for leaf in recording.full_order([node]) if id(leaf) in changed]
 
-    refused = [(node, parents) for node in program.cached_in_use() if (parents := sources(node))]
+    refused = [(node, parents) for node in used if (parents := sources(node))]
     if not refused:
         return
     node, parents = refused[0]
