@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from autograd import Value
+from autograd import StaleGraphError, Value
 from nn import MLP, SGD, Adam, l2_penalty, train
 from nn import compiled as compiled_module
 from nn.layers import Module
@@ -201,3 +201,24 @@ def test_a_penalty_of_a_value_the_model_does_not_have_is_still_refused():
     with pytest.raises(ValueError, match=r"the penalty uses Values the model does not \(.*'stray'"):
         train(model, X, y, loss=_summed_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=1,
               penalty=lambda m: l2_penalty(m, 1e-3) + stray * stray, progress=False, compiled=True)  # fmt: skip
+
+
+def test_a_kept_node_whose_untrained_leaf_on_epoch_changes_is_refused_on_both_paths_at_the_same_step():
+    """Gained(kept=True)'s gain = f * 2.0 was computed from f's old number: the scalar path's next backward
+    refuses it; the compiled path's next step too (it read f's new number into theta, the kept node it
+    cannot follow), after the same updates."""
+    X, y = _regression()
+    ends = []
+    for compiled in (False, True):
+        compiled_module._last.clear()
+        model = Gained(kept=True)
+
+        def anneal(epoch, history, model=model):
+            model.f.data = 0.5
+
+        with pytest.raises(StaleGraphError, match=r"leaf 0\.5 \(node 'f'\)"):
+            train(model, X, y, optimizer=SGD(model.parameters(), lr=0.05), epochs=3, batch_size=4, shuffle=False,
+                  on_epoch=anneal, progress=False, compiled=compiled)  # fmt: skip
+        ends.append((model.w.data, model.b.data))
+    assert ends[1] == pytest.approx(ends[0], rel=REL)
+    assert ends[0][0] != 0.3  # the first epoch trained
