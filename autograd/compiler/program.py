@@ -58,7 +58,9 @@ class Program:
     `parameters` are the leaves the function used that are not its arguments;
     `gradient(theta, ...)` works on a NumPy vector of them instead (training).
     `cached_nodes` are the computed nodes the function did not build itself but kept from before, found
-    by the first call's checks (`train(..., compiled=True)` refuses those built from what it trains).
+    by the first call's checks (`train(..., compiled=True)` refuses those built from what it trains);
+    `cached_in_use()` those of them the function uses directly. `fresh_leaves()` are the Values it makes
+    anew in every call: constants.
     """
 
     def __init__(self, fn, arg_shapes, placeholders, outputs, several, parameters):
@@ -612,7 +614,7 @@ class Program:
         kept = list(filter(self._places.__contains__, computed))
         if kept:
             with self._lock:
-                self.cached_nodes = tuple(dict.fromkeys([*self.cached_nodes, *kept]))  # checked anew at the next call
+                self.cached_nodes = tuple(dict.fromkeys([*self.cached_nodes, *kept]))
 
     def _refuse_stale_cache(self, who: str) -> None:
         """StaleGraphError when a leaf a cached node was computed from got new data since (see
@@ -634,16 +636,21 @@ class Program:
                     "backward() refuses the node), the program would compute it from the new one. Compute it inside "
                     "the traced function and trace again"
                 )
-        known_consistent(cached, changed)
+        _known_consistent(cached, changed)
         self._consistent = (cached, changed)
 
     def cached_in_use(self) -> list:
         """The cached nodes the function's own nodes use directly (each a parent of a node the function
         built, or an output), in the graph's order: a kept `c = ((w * 2.0).tanh() + 1.0).relu()` is four
         cached nodes, of which the function uses `c`."""
-        if not self.cached_nodes:
+        kept = set(map(id, self.cached_nodes))
+        if not kept:
             return []
-        return _used_directly(self.order, set(map(id, self.cached_nodes)), self._roots)
+        used = {id(out) for out in self._roots if id(out) in kept}
+        for node in self.order:
+            if node._operation and id(node) not in kept:
+                used.update(id(p) for p in node.parents if id(p) in kept)
+        return [node for node in self.order if id(node) in used]
 
     def _user_of(self, node):
         """The cached node in use (`cached_in_use`) that `node` is, or is computed into; else `node`."""
@@ -835,17 +842,7 @@ class Program:
         return check_layout(g, "Program.draw", "Draw one box per layer (instructions=False) or trace less.")
 
 
-def _used_directly(order, kept: set, roots) -> list:
-    """The nodes of `order` whose ids are in `kept` that a node outside `kept` has as a parent, or that are
-    among `roots`, in the order of `order`."""
-    used = {id(out) for out in roots if id(out) in kept}
-    for node in order:
-        if node._operation and id(node) not in kept:
-            used.update(id(p) for p in node.parents if id(p) in kept)
-    return [node for node in order if id(node) in used]
-
-
-def known_consistent(nodes, changed: int) -> None:
+def _known_consistent(nodes, changed: int) -> None:
     """Mark `nodes`, found consistent with their leaves' data as of the stamp `changed` (graph.data_changed),
     as known unchanged up to it, as a node built then is born marked: later checks and walks then look at
     their parents only after a later assignment."""
