@@ -216,7 +216,7 @@ class Steps:
         self.model, self.X, self.y, self.loss_fn, self.k = model, X, y, loss_fn, k
         self.inputs, self.targets, self.program = inputs, targets, program
         self.theta = program.read_parameters()
-        self.synced = graph._last_change  # theta holds the Values' numbers as of this stamp (see batches)
+        self.synced = graph.data_stamp()  # theta holds the Values' numbers as of this stamp (see batches)
         self.grad = np.zeros(len(self.theta))  # every batch's gradient is written here (Program.gradient's out)
         # the leaves the loss uses and the optimizer does not train: on the scalar path their .grad adds up
         # every step's gradient (zero_grad() zeroes only the optimizer's own), so here too; None, nothing to
@@ -241,8 +241,8 @@ class Steps:
         written back (on_epoch annealing a leaf nobody trains, `p.data = ...` clipping a weight): the scalar
         path's next step uses the Values' numbers, so theta is read from them again (the optimizer's state
         stays, as there). One comparison of stamps when nothing was assigned (graph.data_changed)."""
-        if graph._last_change != self.synced:
-            self.synced = graph._last_change
+        if graph.data_stamp() != self.synced:
+            self.synced = graph.data_stamp()
             self.theta[:] = self.program.read_parameters()  # in place: the program's plan holds this vector
         if self.summed is not None:  # what those leaves' .grad hold now, the epoch's gradients added to it
             self.summed[:] = list(map(_grad_of, self.program.parameters[self.trained :]))
@@ -296,7 +296,7 @@ class Steps:
         scalar path)."""
         for p, v in zip(self.program.parameters[: self.trained], self.theta[: self.trained].tolist()):
             p.data = v
-        self.synced = graph._last_change  # the Values hold theta's numbers: nothing to read back (batches)
+        self.synced = graph.data_stamp()  # the Values hold theta's numbers: nothing to read back (batches)
 
     def validate(self):
         """(validation loss without the penalty, as the scalar path; the predictions; the targets)."""

@@ -622,7 +622,7 @@ class Program:
 
         O(1) while no Value's data was assigned since the nodes were last found consistent; a check that
         finds them consistent refreshes their marks and remembers the stamp it checked up to."""
-        cached, changed = self.cached_nodes, graph._last_change
+        cached, changed = self.cached_nodes, graph.data_stamp()
         known, stamp = self._consistent
         if known is cached and stamp == changed:
             return
@@ -636,7 +636,7 @@ class Program:
                     "backward() refuses the node), the program would compute it from the new one. Compute it inside "
                     "the traced function and trace again"
                 )
-        _known_consistent(cached, changed)
+        graph.mark_consistent(cached, changed)
         self._consistent = (cached, changed)
 
     def cached_in_use(self) -> list:
@@ -840,16 +840,6 @@ class Program:
             o = owner[s.columns[0]] if s.kind == "v" else None
             g.edge("theta" if o is None else ("in" if o == 0 else f"i{o}"), f"out{n}")
         return check_layout(g, "Program.draw", "Draw one box per layer (instructions=False) or trace less.")
-
-
-def _known_consistent(nodes, changed: int) -> None:
-    """Mark `nodes`, found consistent with their leaves' data as of the stamp `changed` (graph.data_changed),
-    as known unchanged up to it, as a node built then is born marked: later checks and walks then look at
-    their parents only after a later assignment."""
-    with graph._walking:  # a walk in progress uses the marks as its own
-        for node in nodes:
-            if node._mark < changed:
-                node._mark = changed
 
 
 def _contiguous(positions: list):

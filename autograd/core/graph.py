@@ -139,6 +139,22 @@ def data_changed() -> int:
         return _stamp
 
 
+def data_stamp() -> int:
+    """The stamp of the last assignment to any Value's data: it has moved exactly when some `.data` was
+    assigned since it was read (the compiled path's training reads its vector again then)."""
+    return _last_change
+
+
+def mark_consistent(nodes, stamp: int) -> None:
+    """Mark `nodes`, found consistent with their leaves' data as of `stamp` (a `data_stamp()`), as known
+    unchanged up to it, as a node built then is born marked: later checks and walks look at their parents
+    again only after a later assignment."""
+    with _walking:  # a walk in progress uses the marks as its own
+        for node in nodes:
+            if node._mark < stamp:
+                node._mark = stamp
+
+
 def stale_parent(node: Node, mark: int):
     """The leaf among `node`'s parents whose data was assigned after `mark` (when `node` was built, or last
     found consistent), or None. Operations' results cannot be assigned, so only leaves can have changed."""
