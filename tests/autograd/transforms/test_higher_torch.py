@@ -4,7 +4,6 @@ every operation of core/test_torch.py's table, the kinks, and random expressions
 Optional: skipped when torch is not installed (pip install -e '.[torch]').
 """
 
-
 import numpy as np
 import pytest
 
